@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Madoguchi",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "madoguchi", targets: ["madoguchi"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Pure domain: registry values, calendars, facilities. Foundation only.
+        .target(name: "MadoguchiDomain"),
+        // Storage: SQLite through GRDB, migrations, repositories.
+        .target(
+            name: "MadoguchiStore",
+            dependencies: [
+                "MadoguchiDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The synthetic demo city (never real people).
+        .target(name: "MadoguchiDemo", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
+        // Import of residents from the core 住民記録 system (CSV, UTF-8 or CP932).
+        .target(name: "MadoguchiImport", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
+        // HTTP: JSON API and pages.
+        .target(
+            name: "MadoguchiServer",
+            dependencies: [
+                "MadoguchiDomain",
+                "MadoguchiStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The one executable: a thin shell over the library targets.
+        .executableTarget(
+            name: "madoguchi",
+            dependencies: [
+                "MadoguchiDomain",
+                "MadoguchiStore",
+                "MadoguchiDemo",
+                "MadoguchiImport",
+                "MadoguchiServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "MadoguchiDomainTests", dependencies: ["MadoguchiDomain"]),
+        .testTarget(
+            name: "MadoguchiStoreTests",
+            dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport"]
+        ),
+        .testTarget(
+            name: "MadoguchiServerTests",
+            dependencies: [
+                "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "MadoguchiCLITests", dependencies: ["MadoguchiDomain"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

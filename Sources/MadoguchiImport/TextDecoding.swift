@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import MadoguchiDomain
+
+/// The encodings a core 住民記録 system exports in.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    /// Windows-31J: Shift_JIS with the NEC and IBM extensions (①, ㈱, 髙 …)
+    case cp932
+
+    /// Decodes bytes; `nil` chooses UTF-8 when the bytes are valid UTF-8, CP932 otherwise.
+    public static func decode(_ bytes: [UInt8], as encoding: TextEncoding? = nil) throws -> (String, TextEncoding) {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        switch encoding {
+        case .utf8:
+            guard let s = String(validating: bytes, as: UTF8.self) else {
+                throw MadoguchiError(
+                    .encodingInvalid, ja: "UTF-8として読めないバイトがあります（\(lineOfInvalidUTF8(bytes))行目）",
+                    en: "Invalid UTF-8 at line \(lineOfInvalidUTF8(bytes))")
+            }
+            return (s, .utf8)
+        case .cp932:
+            return (try decodeCP932(bytes), .cp932)
+        case nil:
+            if let s = String(validating: bytes, as: UTF8.self) { return (s, .utf8) }
+            return (try decodeCP932(bytes), .cp932)
+        }
+    }
+
+    static func lineOfInvalidUTF8(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            if String(validating: bytes[start...i], as: UTF8.self) == nil { return line }
+            line += 1
+            start = i + 1
+        }
+        return line
+    }
+
+    /// CP932 → String through the C library's iconv.
+    static func decodeCP932(_ input: [UInt8]) throws -> String {
+        if input.isEmpty { return "" }
+        let cd = iconv_open("UTF-8", "CP932")
+        guard cd != iconv_t(bitPattern: -1) else {
+            throw MadoguchiError(
+                .encodingInvalid, ja: "この環境ではCP932を変換できません", en: "CP932 conversion is not available here")
+        }
+        defer { iconv_close(cd) }
+        var source = input
+        var output = [UInt8](repeating: 0, count: input.count * 3 + 4)
+        var failedAt: Int?
+        let written: Int = source.withUnsafeMutableBytes { inRaw in
+            output.withUnsafeMutableBytes { outRaw in
+                var inPointer: UnsafeMutablePointer<CChar>? = inRaw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var inLeft = inRaw.count
+                var outPointer: UnsafeMutablePointer<CChar>? = outRaw.baseAddress!.assumingMemoryBound(to: CChar.self)
+                var outLeft = outRaw.count
+                if iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft) == Int(bitPattern: UInt(bitPattern: -1)) {
+                    failedAt = inRaw.count - inLeft
+                }
+                return outRaw.count - outLeft
+            }
+        }
+        if let failedAt {
+            let line = input[..<failedAt].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw MadoguchiError(
+                .encodingInvalid, ja: "CP932（Shift_JIS）として読めないバイトがあります（\(line)行目）",
+                en: "Bytes that are not CP932 (Shift_JIS) at line \(line)")
+        }
+        return String(decoding: output[..<written], as: UTF8.self)
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let encodingInvalid = Self("import.encoding")
+    public static let csvMalformed = Self("import.csv.malformed")
+    public static let csvHeader = Self("import.csv.header")
+    public static let csvRow = Self("import.csv.row")
+}

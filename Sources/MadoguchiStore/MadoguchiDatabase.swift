@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// The one façade over the database: it owns the writer (a WAL `DatabasePool` on a file, or an
+/// in-memory queue for tests), runs the migrations, and hands out the repositories.
+public final class MadoguchiDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String?
+
+    init(writer: any DatabaseWriter, path: String?) throws {
+        self.writer = writer
+        self.path = path
+        try Schema.migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    /// Opens (creating if needed) a SQLite file in WAL mode and brings its schema up to date.
+    public static func open(path: String) throws -> MadoguchiDatabase {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            return try MadoguchiDatabase(writer: DatabasePool(path: path, configuration: configuration()), path: path)
+        } catch let error as DatabaseError {
+            throw StoreError.map(error)
+        }
+    }
+
+    /// A private in-memory database, fresh for each test.
+    public static func inMemory() throws -> MadoguchiDatabase {
+        try MadoguchiDatabase(writer: DatabaseQueue(configuration: configuration()), path: nil)
+    }
+
+    /// The migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+
+    public var registry: RegistryRepository { RegistryRepository(writer: writer) }
+}
+
+/// Maps storage failures to domain errors with stable codes.
+public enum StoreError {
+    public static func map(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT:
+            return MadoguchiError(
+                .constraintViolation,
+                ja: "データの整合性に反するため保存できません（\(error.message ?? "制約違反")）",
+                en: "Refused by a data constraint (\(error.message ?? "constraint"))")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return MadoguchiError(
+                .storeBusy, ja: "データベースが使用中です。しばらくしてから再度お試しください",
+                en: "The database is busy; try again shortly")
+        default:
+            return MadoguchiError(
+                .storeFailure, ja: "データベースの処理に失敗しました（\(error.resultCode)）",
+                en: "Database failure (\(error.resultCode))")
+        }
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let constraintViolation = Self("store.constraint")
+    public static let storeBusy = Self("store.busy")
+    public static let storeFailure = Self("store.failure")
+}

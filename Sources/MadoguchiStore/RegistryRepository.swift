@@ -1,0 +1,285 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// One line of a resident search: enough for a clerk to pick the right person.
+public struct ResidentSummary: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var name: PersonName
+    public var birthDate: CivilDate
+    public var sex: Sex
+    public var relationship: Relationship
+    public var householdId: Int64
+    public var address: String
+    /// 除票 (removed) rather than a current 住民票
+    public var removed: Bool
+}
+
+/// A resident with everything the registry holds about them, for the clerk's screen.
+public struct ResidentDetail: Sendable {
+    public var resident: Resident
+    public var household: Household
+    public var removal: RemovedRecord?
+    public var movements: [ResidentMovement]
+    public var householdMembers: [ResidentSummary]
+    public var seal: SealRegistration?
+    public var taxYears: [FiscalYear]
+    public var familyRegisterId: Int64?
+    /// 支援措置 in force on the day asked: the subject is protected
+    public var protectedBySupportMeasure: Bool
+    /// 支援措置 in force naming this person as the other party
+    public var namedAsOtherParty: Bool
+    /// 本人通知 registration in force
+    public var holderNotification: Bool
+}
+
+/// What a search asks for: words of a name (kanji or kana) and/or a birth date.
+public struct ResidentQuery: Sendable, Hashable {
+    public var nameKey: String?
+    public var kanaKey: String?
+    public var birthDate: CivilDate?
+
+    /// Reads a clerk's search box: `山田 太郎`, `やまだ`, `ヤマダ タロウ 1980-01-02`, `S55.1.2`, `髙橋`.
+    public init(text: String) {
+        var names: [String] = []
+        for token in JapaneseText.normalized(text).split(whereSeparator: { $0 == " " || $0 == "　" }) {
+            let t = String(token)
+            if let d = CivilDate.parseGregorian(t) {
+                birthDate = d
+            } else if let d = try? JapaneseDate.parse(t) {
+                birthDate = d.gregorian
+            } else {
+                names.append(t)
+            }
+        }
+        let joined = names.joined()
+        if !joined.isEmpty {
+            if NameFolding.isKana(joined) { kanaKey = NameFolding.kanaKey(joined) } else {
+                nameKey = NameFolding.searchKey(joined)
+            }
+        }
+    }
+
+    public var isEmpty: Bool { nameKey == nil && kanaKey == nil && birthDate == nil }
+}
+
+/// The registry's storage: every other module reads and writes residents through here.
+public struct RegistryRepository: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Runs `body` in one write transaction: all of it is stored, or none.
+    public func write<T>(_ body: (RegistryWriter) throws -> T) throws -> T {
+        do {
+            return try writer.write { db in try body(RegistryWriter(db)) }
+        } catch {
+            throw StoreError.map(error)
+        }
+    }
+
+    public func meta(_ key: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+
+    public struct Counts: Sendable, Hashable, Codable {
+        public var households = 0
+        public var residents = 0
+        public var removed = 0
+        public var seals = 0
+        public var taxAssessments = 0
+        public var familyRegisters = 0
+        public var supportMeasures = 0
+        public var facilities = 0
+    }
+
+    public func counts() throws -> Counts {
+        try writer.read { db in
+            var c = Counts()
+            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            c.households = try count("SELECT count(*) FROM household")
+            c.residents = try count("SELECT count(*) FROM resident")
+            c.removed = try count("SELECT count(*) FROM resident WHERE removedOn IS NOT NULL")
+            c.seals = try count("SELECT count(*) FROM sealRegistration")
+            c.taxAssessments = try count("SELECT count(*) FROM taxAssessment")
+            c.familyRegisters = try count("SELECT count(*) FROM familyRegister")
+            c.supportMeasures = try count("SELECT count(*) FROM supportMeasure")
+            c.facilities = try count("SELECT count(*) FROM facility")
+            return c
+        }
+    }
+
+    static let summaryColumns = """
+        r.id, r.familyName, r.givenName, r.familyNameKana, r.givenNameKana, r.birthDate, r.sex, r.relationship,
+        r.householdId, r.removedOn, h.prefecture, h.municipality, h.ward, h.town, h.block, h.building
+        """
+
+    static func summary(_ row: Row) -> ResidentSummary {
+        let address = Address(
+            prefecture: row["prefecture"], municipality: row["municipality"], ward: row["ward"], town: row["town"],
+            block: row["block"], building: row["building"])
+        return ResidentSummary(
+            id: row["id"],
+            name: PersonName(
+                family: row["familyName"], given: row["givenName"], familyKana: row["familyNameKana"],
+                givenKana: row["givenNameKana"]),
+            birthDate: date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
+            relationship: Relationship(rawValue: row["relationship"])!, householdId: row["householdId"],
+            address: address.description, removed: (row["removedOn"] as String?) != nil)
+    }
+
+    static func date(_ text: String) -> CivilDate { CivilDate.parseGregorian(text)! }
+    static func date(_ text: String?) -> CivilDate? { text.flatMap(CivilDate.parseGregorian) }
+
+    /// Searches by name (kanji or kana, prefix, variant-insensitive) and/or birth date.
+    /// Current residents first, then 除票; at most `limit` rows.
+    public func search(_ query: ResidentQuery, limit: Int = 50) throws -> [ResidentSummary] {
+        guard !query.isEmpty else { return [] }
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let key = query.nameKey {
+            conditions.append("r.searchName >= ? AND r.searchName < ?")
+            arguments += [key, key + "\u{10FFFF}"]
+        }
+        if let key = query.kanaKey {
+            conditions.append(
+                "((r.searchKana >= ? AND r.searchKana < ?) OR (r.givenNameKana >= ? AND r.givenNameKana < ?))")
+            arguments += [key, key + "\u{10FFFF}", key, key + "\u{10FFFF}"]
+        }
+        if let d = query.birthDate {
+            conditions.append("r.birthDate = ?")
+            arguments += [d.description]
+        }
+        let sql = """
+            SELECT \(Self.summaryColumns) FROM resident r JOIN household h ON h.id = r.householdId
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY r.removedOn IS NOT NULL, r.searchKana, r.birthDate, r.id LIMIT ?
+            """
+        arguments += [limit]
+        return try writer.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.summary)
+        }
+    }
+
+    static func resident(_ row: Row) -> Resident {
+        Resident(
+            id: row["id"], householdId: row["householdId"],
+            name: PersonName(
+                family: row["familyName"], given: row["givenName"], familyKana: row["familyNameKana"],
+                givenKana: row["givenNameKana"]),
+            formerFamilyName: row["formerFamilyName"], formerFamilyNameKana: row["formerFamilyNameKana"],
+            birthDate: date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
+            relationship: Relationship(rawValue: row["relationship"])!, permanentDomicile: row["permanentDomicile"],
+            domicileHead: row["domicileHead"], becameResidentOn: date(row["becameResidentOn"]),
+            addressSetOn: date(row["addressSetOn"]), notifiedOn: date(row["notifiedOn"]),
+            previousAddress: row["previousAddress"], individualNumber: row["individualNumber"],
+            residentRecordCode: row["residentRecordCode"])
+    }
+
+    /// One resident with household, 除票 status, movements, seal, tax years and protections as of `date`.
+    public func detail(id: Int64, on date: CivilDate) throws -> ResidentDetail? {
+        try writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM resident WHERE id = ?", arguments: [id]) else {
+                return nil
+            }
+            let resident = Self.resident(row)
+            let h = try Row.fetchOne(db, sql: "SELECT * FROM household WHERE id = ?", arguments: [resident.householdId])!
+            let household = Household(
+                id: h["id"],
+                address: Address(
+                    prefecture: h["prefecture"], municipality: h["municipality"], ward: h["ward"], town: h["town"],
+                    block: h["block"], building: h["building"]),
+                formedOn: Self.date(h["formedOn"]))
+            let removal: RemovedRecord? = Self.date(row["removedOn"] as String?).map {
+                RemovedRecord(
+                    residentId: id, reason: RemovedRecord.Reason(rawValue: row["removalReason"])!, removedOn: $0,
+                    destination: row["removalDestination"])
+            }
+            let movements = try Row.fetchAll(
+                db, sql: "SELECT * FROM residentMovement WHERE residentId = ? ORDER BY occurredOn, id", arguments: [id]
+            ).map { m in
+                ResidentMovement(
+                    id: m["id"], residentId: id, kind: ResidentMovement.Kind(rawValue: m["kind"])!,
+                    occurredOn: Self.date(m["occurredOn"]), notifiedOn: Self.date(m["notifiedOn"]),
+                    fromAddress: m["fromAddress"], toAddress: m["toAddress"])
+            }
+            let members = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.summaryColumns) FROM resident r JOIN household h ON h.id = r.householdId
+                    WHERE r.householdId = ? AND r.removedOn IS NULL ORDER BY r.relationship <> 'householder', r.birthDate
+                    """, arguments: [resident.householdId]
+            ).map(Self.summary)
+            let seal = try Row.fetchOne(
+                db, sql: "SELECT * FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL", arguments: [id]
+            ).map { s in
+                SealRegistration(
+                    id: s["id"], residentId: id, registrationNumber: s["registrationNumber"],
+                    registeredOn: Self.date(s["registeredOn"]), sealImage: [UInt8](s["sealImage"] as Data),
+                    sealImageType: s["sealImageType"])
+            }
+            let taxYears = try Int.fetchAll(
+                db, sql: "SELECT fiscalYear FROM taxAssessment WHERE residentId = ? ORDER BY fiscalYear", arguments: [id]
+            ).map(FiscalYear.init)
+            let register = try Int64.fetchOne(
+                db, sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? LIMIT 1",
+                arguments: [id])
+            let today = date.description
+            let protected = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE subjectId = ? AND termStart <= ? AND termEnd >= ?)",
+                arguments: [id, today, today]) ?? false
+            let otherParty = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE otherPartyResidentId = ? AND termStart <= ?
+                    AND termEnd >= ?)
+                    """, arguments: [id, today, today]) ?? false
+            let notification = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM holderNotificationRegistration WHERE residentId = ?
+                    AND registeredOn <= ? AND endedOn IS NULL)
+                    """, arguments: [id, today]) ?? false
+            return ResidentDetail(
+                resident: resident, household: household, removal: removal, movements: movements,
+                householdMembers: members, seal: seal, taxYears: taxYears, familyRegisterId: register,
+                protectedBySupportMeasure: protected, namedAsOtherParty: otherParty, holderNotification: notification)
+        }
+    }
+
+    public func facilities() throws -> [Facility] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM facility ORDER BY ward, kind, id").map { f in
+                Facility(
+                    id: f["id"], kind: FacilityKind(rawValue: f["kind"])!, name: f["name"], ward: f["ward"],
+                    address: Address(
+                        prefecture: f["prefecture"], municipality: f["municipality"], ward: f["addressWard"],
+                        town: f["town"], block: f["block"], building: f["building"]),
+                    openedOn: Self.date(f["openedOn"]), closedOn: Self.date(f["closedOn"] as String?))
+            }
+        }
+    }
+}
+
+extension RegistryRepository {
+    /// Which of these 個人番号 / 住民票コード are already registered.
+    public func existingIdentifiers(individualNumbers: [String], residentRecordCodes: [String]) throws -> Set<String> {
+        try writer.read { db in
+            var found = Set<String>()
+            for chunk in stride(from: 0, to: individualNumbers.count, by: 500) {
+                let part = Array(individualNumbers[chunk..<min(chunk + 500, individualNumbers.count)])
+                let marks = part.map { _ in "?" }.joined(separator: ",")
+                found.formUnion(try String.fetchAll(
+                    db, sql: "SELECT individualNumber FROM resident WHERE individualNumber IN (\(marks))",
+                    arguments: StatementArguments(part)))
+            }
+            for chunk in stride(from: 0, to: residentRecordCodes.count, by: 500) {
+                let part = Array(residentRecordCodes[chunk..<min(chunk + 500, residentRecordCodes.count)])
+                let marks = part.map { _ in "?" }.joined(separator: ",")
+                found.formUnion(try String.fetchAll(
+                    db, sql: "SELECT residentRecordCode FROM resident WHERE residentRecordCode IN (\(marks))",
+                    arguments: StatementArguments(part)))
+            }
+            return found
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// Inserts registry records inside one open write transaction, through cached prepared statements
+/// (the demo generator and the CSV import write millions of rows through here).
+///
+/// Every record is validated by the domain first; the schema's constraints then stand behind it.
+public struct RegistryWriter {
+    let db: Database
+
+    init(_ db: Database) { self.db = db }
+
+    private func run(_ sql: String, _ arguments: StatementArguments) throws -> Int64 {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.execute(arguments: arguments)
+        return db.lastInsertedRowID
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        _ = try run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+    }
+
+    @discardableResult
+    public func insert(_ h: Household) throws -> Int64 {
+        try run(
+            """
+            INSERT INTO household (prefecture, municipality, ward, town, block, building, formedOn)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [h.address.prefecture, h.address.municipality, h.address.ward, h.address.town, h.address.block,
+             h.address.building, h.formedOn.description])
+    }
+
+    @discardableResult
+    public func insert(_ r: Resident) throws -> Int64 {
+        try r.validate()
+        return try run(
+            """
+            INSERT INTO resident (householdId, familyName, givenName, familyNameKana, givenNameKana,
+              formerFamilyName, formerFamilyNameKana, searchName, searchKana, birthDate, sex, relationship,
+              permanentDomicile, domicileHead, becameResidentOn, addressSetOn, notifiedOn, previousAddress,
+              individualNumber, residentRecordCode)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [r.householdId, r.name.family, r.name.given, r.name.familyKana, r.name.givenKana,
+             r.formerFamilyName, r.formerFamilyNameKana, NameFolding.searchKey(r.name.family + r.name.given),
+             NameFolding.kanaKey(r.name.familyKana + r.name.givenKana), r.birthDate.description, r.sex.rawValue,
+             r.relationship.rawValue, r.permanentDomicile, r.domicileHead, r.becameResidentOn.description,
+             r.addressSetOn.description, r.notifiedOn.description, r.previousAddress, r.individualNumber,
+             r.residentRecordCode])
+    }
+
+    /// Makes a 住民票 a 除票.
+    public func remove(_ record: RemovedRecord) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                UPDATE resident SET removedOn = ?, removalReason = ?, removalDestination = ?
+                WHERE id = ? AND removedOn IS NULL
+                """)
+        try statement.execute(arguments: [
+            record.removedOn.description, record.reason.rawValue, record.destination, record.residentId,
+        ])
+        guard db.changesCount == 1 else {
+            throw MadoguchiError(
+                .notFound, ja: "消除できる住民票がありません（ID \(record.residentId)）",
+                en: "No current resident record \(record.residentId) to remove")
+        }
+    }
+
+    @discardableResult
+    public func insert(_ m: ResidentMovement) throws -> Int64 {
+        try run(
+            """
+            INSERT INTO residentMovement (residentId, kind, occurredOn, notifiedOn, fromAddress, toAddress)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [m.residentId, m.kind.rawValue, m.occurredOn.description, m.notifiedOn.description, m.fromAddress,
+             m.toAddress])
+    }
+
+    @discardableResult
+    public func insert(_ s: SealRegistration) throws -> Int64 {
+        try run(
+            """
+            INSERT INTO sealRegistration (residentId, registrationNumber, registeredOn, sealImage, sealImageType, abolishedOn)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [s.residentId, s.registrationNumber, s.registeredOn.description, Data(s.sealImage), s.sealImageType,
+             s.abolishedOn?.description])
+    }
+
+    @discardableResult
+    public func insert(_ t: TaxAssessment) throws -> Int64 {
+        try run(
+            """
+            INSERT INTO taxAssessment (residentId, fiscalYear, grossIncome, totalIncome, taxableIncome,
+              municipalTax, prefecturalTax) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax,
+             t.prefecturalTax])
+    }
+
+    @discardableResult
+    public func insert(_ f: FamilyRegister) throws -> Int64 {
+        try run(
+            "INSERT INTO familyRegister (permanentDomicile, headName, createdOn) VALUES (?, ?, ?)",
+            [f.permanentDomicile, f.headName, f.createdOn.description])
+    }
+
+    @discardableResult
+    public func insert(_ m: FamilyRegisterMember) throws -> Int64 {
+        try run(
+            """
+            INSERT INTO familyRegisterMember (familyRegisterId, residentId, familyName, givenName, familyNameKana,
+              givenNameKana, birthDate, sex, relationship, fatherName, motherName, leftOn)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [m.familyRegisterId, m.residentId, m.name.family, m.name.given, m.name.familyKana, m.name.givenKana,
+             m.birthDate.description, m.sex.rawValue, m.relationship, m.fatherName, m.motherName,
+             m.leftOn?.description])
+    }
+
+    @discardableResult
+    public func insert(_ e: FamilyRegisterEvent) throws -> Int64 {
+        try run(
+            "INSERT INTO familyRegisterEvent (familyRegisterId, memberId, kind, occurredOn, detail) VALUES (?, ?, ?, ?, ?)",
+            [e.familyRegisterId, e.memberId, e.kind.rawValue, e.occurredOn.description, e.detail])
+    }
+
+    @discardableResult
+    public func insert(_ a: FamilyRegisterAnnexEntry) throws -> Int64 {
+        try run(
+            "INSERT INTO familyRegisterAnnexEntry (memberId, address, since) VALUES (?, ?, ?)",
+            [a.memberId, a.address, a.since.description])
+    }
+
+    @discardableResult
+    public func insert(_ s: SupportMeasure) throws -> Int64 {
+        try run(
+            """
+            INSERT INTO supportMeasure (subjectId, otherPartyName, otherPartyBirthDate, otherPartyResidentId,
+              termStart, termEnd) VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [s.subjectId, s.otherPartyName, s.otherPartyBirthDate?.description, s.otherPartyResidentId,
+             s.termStart.description, s.termEnd.description])
+    }
+
+    @discardableResult
+    public func insert(_ h: HolderNotificationRegistration) throws -> Int64 {
+        try run(
+            "INSERT INTO holderNotificationRegistration (residentId, registeredOn, endedOn) VALUES (?, ?, ?)",
+            [h.residentId, h.registeredOn.description, h.endedOn?.description])
+    }
+
+    public func upsert(_ f: Facility) throws {
+        _ = try run(
+            """
+            INSERT INTO facility (id, kind, name, ward, prefecture, municipality, addressWard, town, block, building,
+              openedOn, closedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, ward = excluded.ward,
+              prefecture = excluded.prefecture, municipality = excluded.municipality,
+              addressWard = excluded.addressWard, town = excluded.town, block = excluded.block,
+              building = excluded.building, openedOn = excluded.openedOn, closedOn = excluded.closedOn
+            """,
+            [f.id, f.kind.rawValue, f.name, f.ward, f.address.prefecture, f.address.municipality, f.address.ward,
+             f.address.town, f.address.block, f.address.building, f.openedOn.description, f.closedOn?.description])
+    }
+}

@@ -1,0 +1,208 @@
+import GRDB
+import MadoguchiDomain
+
+/// The database schema as a list of migrations. Migrations are history: once shipped, never edited;
+/// a change is a new migration appended at the end.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-registry", migrate: createRegistry)
+        return migrator
+    }
+
+    /// `CHECK` fragment: an ISO date SQLite itself recognises (so 2023-02-29 is refused).
+    static func isDate(_ column: String) -> String { "\(column) = date(\(column))" }
+
+    /// `CHECK` fragment: a string of exactly `n` ASCII digits.
+    static func digits(_ column: String, _ n: Int) -> String {
+        "length(\(column)) = \(n) AND \(column) NOT GLOB '*[^0-9]*'"
+    }
+
+    /// `CHECK` fragment: a modulus-11 check digit, with `weights` for the leading digits left to right.
+    static func mod11(_ column: String, weights: [Int]) -> String {
+        let terms = weights.enumerated().map { "CAST(substr(\(column), \($0.offset + 1), 1) AS INTEGER) * \($0.element)" }
+        let sum = "(" + terms.joined(separator: " + ") + ")"
+        return "(CASE WHEN \(sum) % 11 <= 1 THEN 0 ELSE 11 - \(sum) % 11 END) = "
+            + "CAST(substr(\(column), \(weights.count + 1), 1) AS INTEGER)"
+    }
+
+    static func oneOf<T: RawRepresentable & CaseIterable>(_ column: String, _ type: T.Type) -> String
+    where T.RawValue == String {
+        "\(column) IN (" + T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
+
+    static func createRegistry(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE meta (
+                  key TEXT PRIMARY KEY NOT NULL,
+                  value TEXT NOT NULL
+                );
+
+                CREATE TABLE household (
+                  id INTEGER PRIMARY KEY,
+                  prefecture TEXT NOT NULL CHECK (prefecture <> ''),
+                  municipality TEXT NOT NULL CHECK (municipality <> ''),
+                  ward TEXT NOT NULL,
+                  town TEXT NOT NULL CHECK (town <> ''),
+                  block TEXT NOT NULL CHECK (block <> ''),
+                  building TEXT,
+                  formedOn TEXT NOT NULL CHECK (\(isDate("formedOn")))
+                );
+
+                CREATE TABLE resident (
+                  id INTEGER PRIMARY KEY,
+                  householdId INTEGER NOT NULL REFERENCES household(id),
+                  familyName TEXT NOT NULL CHECK (familyName <> ''),
+                  givenName TEXT NOT NULL CHECK (givenName <> ''),
+                  familyNameKana TEXT NOT NULL CHECK (familyNameKana <> ''),
+                  givenNameKana TEXT NOT NULL CHECK (givenNameKana <> ''),
+                  formerFamilyName TEXT,
+                  formerFamilyNameKana TEXT CHECK (formerFamilyNameKana IS NULL OR formerFamilyName IS NOT NULL),
+                  searchName TEXT NOT NULL,
+                  searchKana TEXT NOT NULL,
+                  birthDate TEXT NOT NULL CHECK (\(isDate("birthDate"))),
+                  sex TEXT NOT NULL CHECK (\(oneOf("sex", Sex.self))),
+                  relationship TEXT NOT NULL CHECK (\(oneOf("relationship", Relationship.self))),
+                  permanentDomicile TEXT,
+                  domicileHead TEXT CHECK ((permanentDomicile IS NULL) = (domicileHead IS NULL)),
+                  becameResidentOn TEXT NOT NULL CHECK (\(isDate("becameResidentOn")) AND becameResidentOn >= birthDate),
+                  addressSetOn TEXT NOT NULL CHECK (\(isDate("addressSetOn")) AND addressSetOn >= birthDate),
+                  notifiedOn TEXT NOT NULL CHECK (\(isDate("notifiedOn")) AND notifiedOn >= birthDate),
+                  previousAddress TEXT,
+                  individualNumber TEXT NOT NULL UNIQUE CHECK (\(digits("individualNumber", 12))
+                    AND \(mod11("individualNumber", weights: [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))),
+                  residentRecordCode TEXT NOT NULL UNIQUE CHECK (\(digits("residentRecordCode", 11))
+                    AND \(mod11("residentRecordCode", weights: [5, 4, 3, 2, 7, 6, 5, 4, 3, 2]))),
+                  removedOn TEXT CHECK (removedOn IS NULL OR (\(isDate("removedOn")) AND removedOn >= birthDate)),
+                  removalReason TEXT CHECK ((removalReason IS NULL) = (removedOn IS NULL)
+                    AND (removalReason IS NULL OR \(oneOf("removalReason", RemovedRecord.Reason.self)))),
+                  removalDestination TEXT CHECK (removalDestination IS NULL OR removedOn IS NOT NULL)
+                );
+                CREATE INDEX resident_household ON resident(householdId);
+                CREATE INDEX resident_searchName ON resident(searchName);
+                CREATE INDEX resident_searchKana ON resident(searchKana);
+                CREATE INDEX resident_givenKana ON resident(givenNameKana);
+                CREATE INDEX resident_birthDate ON resident(birthDate);
+                -- One living householder per household.
+                CREATE UNIQUE INDEX resident_one_householder ON resident(householdId)
+                  WHERE relationship = 'householder' AND removedOn IS NULL;
+
+                CREATE TABLE residentMovement (
+                  id INTEGER PRIMARY KEY,
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  kind TEXT NOT NULL CHECK (\(oneOf("kind", ResidentMovement.Kind.self))),
+                  occurredOn TEXT NOT NULL CHECK (\(isDate("occurredOn"))),
+                  notifiedOn TEXT NOT NULL CHECK (\(isDate("notifiedOn"))),
+                  fromAddress TEXT,
+                  toAddress TEXT
+                );
+                CREATE INDEX residentMovement_resident ON residentMovement(residentId);
+
+                CREATE TABLE sealRegistration (
+                  id INTEGER PRIMARY KEY,
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  registrationNumber TEXT NOT NULL UNIQUE CHECK (registrationNumber <> ''),
+                  registeredOn TEXT NOT NULL CHECK (\(isDate("registeredOn"))),
+                  sealImage BLOB NOT NULL CHECK (length(sealImage) > 0),
+                  sealImageType TEXT NOT NULL CHECK (sealImageType IN ('image/svg+xml', 'image/png')),
+                  abolishedOn TEXT CHECK (abolishedOn IS NULL OR (\(isDate("abolishedOn")) AND abolishedOn >= registeredOn))
+                );
+                -- One seal in force per resident.
+                CREATE UNIQUE INDEX sealRegistration_one_active ON sealRegistration(residentId) WHERE abolishedOn IS NULL;
+
+                CREATE TABLE taxAssessment (
+                  id INTEGER PRIMARY KEY,
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  fiscalYear INTEGER NOT NULL CHECK (fiscalYear >= 1873),
+                  grossIncome INTEGER NOT NULL CHECK (grossIncome >= 0),
+                  totalIncome INTEGER NOT NULL CHECK (totalIncome >= 0 AND totalIncome <= grossIncome),
+                  taxableIncome INTEGER NOT NULL CHECK (taxableIncome >= 0 AND taxableIncome <= totalIncome),
+                  municipalTax INTEGER NOT NULL CHECK (municipalTax >= 0),
+                  prefecturalTax INTEGER NOT NULL CHECK (prefecturalTax >= 0),
+                  UNIQUE (residentId, fiscalYear)
+                );
+
+                CREATE TABLE familyRegister (
+                  id INTEGER PRIMARY KEY,
+                  permanentDomicile TEXT NOT NULL CHECK (permanentDomicile <> ''),
+                  headName TEXT NOT NULL CHECK (headName <> ''),
+                  createdOn TEXT NOT NULL CHECK (\(isDate("createdOn")))
+                );
+                CREATE INDEX familyRegister_domicile ON familyRegister(permanentDomicile);
+
+                CREATE TABLE familyRegisterMember (
+                  id INTEGER PRIMARY KEY,
+                  familyRegisterId INTEGER NOT NULL REFERENCES familyRegister(id),
+                  residentId INTEGER REFERENCES resident(id),
+                  familyName TEXT NOT NULL CHECK (familyName <> ''),
+                  givenName TEXT NOT NULL CHECK (givenName <> ''),
+                  familyNameKana TEXT NOT NULL,
+                  givenNameKana TEXT NOT NULL,
+                  birthDate TEXT NOT NULL CHECK (\(isDate("birthDate"))),
+                  sex TEXT NOT NULL CHECK (\(oneOf("sex", Sex.self))),
+                  relationship TEXT NOT NULL CHECK (relationship <> ''),
+                  fatherName TEXT,
+                  motherName TEXT,
+                  leftOn TEXT CHECK (leftOn IS NULL OR (\(isDate("leftOn")) AND leftOn >= birthDate))
+                );
+                CREATE INDEX familyRegisterMember_register ON familyRegisterMember(familyRegisterId);
+                CREATE INDEX familyRegisterMember_resident ON familyRegisterMember(residentId);
+
+                CREATE TABLE familyRegisterEvent (
+                  id INTEGER PRIMARY KEY,
+                  familyRegisterId INTEGER NOT NULL REFERENCES familyRegister(id),
+                  memberId INTEGER REFERENCES familyRegisterMember(id),
+                  kind TEXT NOT NULL CHECK (\(oneOf("kind", FamilyRegisterEvent.Kind.self))),
+                  occurredOn TEXT NOT NULL CHECK (\(isDate("occurredOn"))),
+                  detail TEXT NOT NULL
+                );
+                CREATE INDEX familyRegisterEvent_register ON familyRegisterEvent(familyRegisterId);
+
+                CREATE TABLE familyRegisterAnnexEntry (
+                  id INTEGER PRIMARY KEY,
+                  memberId INTEGER NOT NULL REFERENCES familyRegisterMember(id),
+                  address TEXT NOT NULL CHECK (address <> ''),
+                  since TEXT NOT NULL CHECK (\(isDate("since")))
+                );
+                CREATE INDEX familyRegisterAnnexEntry_member ON familyRegisterAnnexEntry(memberId);
+
+                CREATE TABLE supportMeasure (
+                  id INTEGER PRIMARY KEY,
+                  subjectId INTEGER NOT NULL REFERENCES resident(id),
+                  otherPartyName TEXT NOT NULL CHECK (otherPartyName <> ''),
+                  otherPartyBirthDate TEXT CHECK (otherPartyBirthDate IS NULL OR \(isDate("otherPartyBirthDate"))),
+                  otherPartyResidentId INTEGER REFERENCES resident(id)
+                    CHECK (otherPartyResidentId IS NULL OR otherPartyResidentId <> subjectId),
+                  termStart TEXT NOT NULL CHECK (\(isDate("termStart"))),
+                  termEnd TEXT NOT NULL CHECK (\(isDate("termEnd")) AND termEnd >= termStart)
+                );
+                CREATE INDEX supportMeasure_subject ON supportMeasure(subjectId);
+                CREATE INDEX supportMeasure_otherParty ON supportMeasure(otherPartyResidentId);
+
+                CREATE TABLE holderNotificationRegistration (
+                  id INTEGER PRIMARY KEY,
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  registeredOn TEXT NOT NULL CHECK (\(isDate("registeredOn"))),
+                  endedOn TEXT CHECK (endedOn IS NULL OR (\(isDate("endedOn")) AND endedOn >= registeredOn))
+                );
+                CREATE UNIQUE INDEX holderNotification_one_active ON holderNotificationRegistration(residentId)
+                  WHERE endedOn IS NULL;
+
+                CREATE TABLE facility (
+                  id TEXT PRIMARY KEY NOT NULL CHECK (id <> '' AND id NOT GLOB '*[^a-z0-9-]*'),
+                  kind TEXT NOT NULL CHECK (\(oneOf("kind", FacilityKind.self))),
+                  name TEXT NOT NULL CHECK (name <> ''),
+                  ward TEXT NOT NULL,
+                  prefecture TEXT NOT NULL,
+                  municipality TEXT NOT NULL,
+                  addressWard TEXT NOT NULL,
+                  town TEXT NOT NULL,
+                  block TEXT NOT NULL,
+                  building TEXT,
+                  openedOn TEXT NOT NULL CHECK (\(isDate("openedOn"))),
+                  closedOn TEXT CHECK (closedOn IS NULL OR (\(isDate("closedOn")) AND closedOn > openedOn))
+                );
+                """)
+    }
+}
