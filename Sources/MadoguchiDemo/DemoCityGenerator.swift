@@ -212,7 +212,7 @@ public struct DemoCityGenerator {
             ? "\(rng.pick(["グリーンハイツ", "コーポ", "メゾン", "パークハウス", "サンライズ"]))\(ward.towns[0])\(rng.int(1...12))0\(rng.int(1...9))号室"
             : nil
         let address = DemoCity.address(ward: ward, town: town, block: block, building: building)
-        let people = composition()
+        let people = Array(composition().prefix(options.residents - personIndex))
         let head = people[0]
         // When the household settled at this address, and whether it came from elsewhere.
         let earliest = max(head.birth.adding(days: 365 * 18), CivilDate(year: 1975, month: 1, day: 1)!)

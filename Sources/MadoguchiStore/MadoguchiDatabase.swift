@@ -75,3 +75,12 @@ extension MadoguchiError.Code {
     public static let storeBusy = Self("store.busy")
     public static let storeFailure = Self("store.failure")
 }
+
+extension MadoguchiDatabase {
+    /// Folds the WAL into the main file (after a bulk load), so the file alone holds everything.
+    public func checkpoint() throws {
+        if let pool = writer as? DatabasePool {
+            _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import Logging
+import MadoguchiDomain
+import MadoguchiStore
+
+/// Builds the HTTP application over an open database.
+public func buildApplication(
+    configuration: ServerConfiguration, database: MadoguchiDatabase, logger: Logger = Logger(label: "madoguchi")
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration: configuration, database: database)
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "Madoguchi"),
+        logger: logger)
+}
+
+/// The routes: public pages and health, and the staff API behind the bearer token.
+public func buildRouter(configuration: ServerConfiguration, database: MadoguchiDatabase) throws
+    -> Router<BasicRequestContext>
+{
+    let registry = database.registry
+    let cityName = try registry.meta("city.name") ?? "窓口市"
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    router.add(middleware: DomainErrorMiddleware())
+    router.get("/health") { _, _ -> Health in
+        let ok = (try? registry.counts()) != nil
+        return Health(status: ok ? "ok" : "degraded", database: ok ? "ok" : "unavailable")
+    }
+    PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
+    let api = router.group("api/v1").add(middleware: StaffTokenMiddleware(token: configuration.staffToken))
+    RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)
+    return router
+}
+
+struct Health: ResponseEncodable {
+    let status: String
+    let database: String
+}

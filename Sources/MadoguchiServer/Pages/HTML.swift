@@ -1,0 +1,54 @@
+import Hummingbird
+
+/// Minimal HTML building: every interpolated value goes through ``escape``.
+enum HTML {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// The shared page frame (lang="ja", readable on a phone, no external assets).
+    static func page(title: String, cityName: String, body: String) -> String {
+        """
+        <!doctype html>
+        <html lang="ja">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))｜\(escape(cityName))</title>
+        <style>
+        body{font-family:"IPAexGothic","Hiragino Sans","Noto Sans JP",sans-serif;margin:0;color:#1a1a1a;line-height:1.7}
+        header{background:#0b5394;color:#fff;padding:1rem 1.5rem}
+        header a{color:#fff;text-decoration:none}
+        main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
+        table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
+        th{background:#eef3f8}.closed{color:#777}nav a{margin-right:1rem}
+        </style>
+        </head>
+        <body>
+        <header><a href="/"><strong>\(escape(cityName))</strong> 窓口サービス</a></header>
+        <main>
+        \(body)
+        </main>
+        </body>
+        </html>
+        """
+    }
+
+    static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The one executable: serve, seed, import, calendar.
+@main
+struct Madoguchi: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "madoguchi",
+        abstract: "Madoguchi（窓口）: a city's front-office services — registry, certificates, calendars.",
+        subcommands: [Serve.self, Seed.self, Import.self, CalendarCommand.self])
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MadoguchiDemo
+import MadoguchiDomain
+import MadoguchiServer
+import MadoguchiStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the web pages and the staff API. Creates the demo city when the database does not exist.",
+        discussion: """
+            Environment: MADOGUCHI_STAFF_TOKEN sets the staff bearer token (one is generated and printed otherwise);
+            MADOGUCHI_CLOCK fixes the clock (e.g. 2026-11-24T10:00:00+09:00).
+            """)
+
+    @Option(help: "The SQLite database file.") var db: String = defaultDatabasePath
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8080
+    @Option(help: "Persons in the demo city created when the database is new.") var residents: Int = 20_000
+
+    func run() async throws {
+        var logger = Logger(label: "madoguchi")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let environment = ProcessInfo.processInfo.environment
+        let (database, clock): (MadoguchiDatabase, MadoguchiClock) = try reporting {
+            var clock = MadoguchiClock.system
+            if let fixed = environment["MADOGUCHI_CLOCK"] {
+                guard let c = MadoguchiClock.parse(fixed) else {
+                    throw MadoguchiError(.invalidDate, ja: "MADOGUCHI_CLOCK が日時として読めません: \(fixed)",
+                                         en: "MADOGUCHI_CLOCK is not an ISO 8601 time: \(fixed)")
+                }
+                clock = c
+            }
+            let isNew = !FileManager.default.fileExists(atPath: db)
+            let database = try MadoguchiDatabase.open(path: db)
+            if isNew {
+                print("デモ用の\(DemoCity.name)を作成しています（\(residents)人）… / creating the demo city")
+                var bar = ProgressBar(total: residents, label: "住民を作成中")
+                let report = try DemoCityGenerator.generate(into: database, options: .init(residents: residents)) {
+                    bar.update($0)
+                }
+                print("作成しました: \(report.persons) persons in \(report.households) households")
+            }
+            return (database, clock)
+        }
+        let token: String
+        if let t = environment["MADOGUCHI_STAFF_TOKEN"], !t.isEmpty {
+            token = t
+            print("職員用トークン: MADOGUCHI_STAFF_TOKEN の値を使います / staff token: from MADOGUCHI_STAFF_TOKEN")
+        } else {
+            token = ServerConfiguration.generateToken()
+            print("職員用トークン / staff token: \(token)")
+        }
+        let configuration = ServerConfiguration(host: host, port: port, staffToken: token, clock: clock)
+        let app = try buildApplication(configuration: configuration, database: database, logger: logger)
+        print("""
+            窓口サービスを開始しました / Madoguchi is serving: http://\(host):\(port)/
+            例 / try: curl -H 'Authorization: Bearer \(token)' 'http://\(host):\(port)/api/v1/residents?q=やまだ'
+            """)
+        fflush(nil)
+        try await app.runService()
+        logger.info("stopped")
+    }
+}

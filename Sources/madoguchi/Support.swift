@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import MadoguchiDomain
+
+/// The default database file of the embedded demo.
+let defaultDatabasePath = "madoguchi-data/madoguchi.sqlite"
+
+/// Prints a domain error the way every command does (Japanese, then English with the code) and exits 1.
+func fail(_ error: any Error) -> ExitCode {
+    if let e = error as? MadoguchiError {
+        FileHandle.standardError.write(Data("エラー: \(e.ja)\nerror: \(e.en) [\(e.code)]\n".utf8))
+    } else {
+        FileHandle.standardError.write(Data("エラー / error: \(error)\n".utf8))
+    }
+    return ExitCode(1)
+}
+
+/// Runs a command body, turning domain errors into exit status 1 with a clear message.
+func reporting<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as ExitCode { throw e } catch { throw fail(error) }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// A progress bar on a terminal; silent when standard error is not one.
+struct ProgressBar {
+    let total: Int
+    let label: String
+    let enabled = isatty(2) == 1
+    var lastPercent = -1
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    mutating func update(_ done: Int) {
+        guard enabled, total > 0 else { return }
+        let percent = min(100, done * 100 / total)
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        let filled = percent * 30 / 100
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 30 - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(done)/\(total)".utf8))
+        if done >= total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Peak resident memory of this process (Linux VmHWM), in MiB.
+func peakMemoryMiB() -> Double? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first
+        return kb.map { $0 / 1024 }
+    }
+    return nil
+}
