@@ -42,13 +42,39 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         return line
     }
 
+    /// Encodes text for a consumer that wants CP932 (spreadsheets on older Windows, core systems).
+    /// Characters CP932 cannot hold (𠮷, IVS sequences) are refused, never silently replaced.
+    public static func encode(_ text: String, as encoding: TextEncoding) throws -> [UInt8] {
+        switch encoding {
+        case .utf8: return Array(text.utf8)
+        case .cp932:
+            return try convert(Array(text.utf8), from: "UTF-8", to: "CP932") { line in
+                MadoguchiError(
+                    .encodingInvalid, ja: "CP932で表せない文字があります（\(line)行目）",
+                    en: "A character at line \(line) has no CP932 form")
+            }
+        }
+    }
+
     /// CP932 → String through the C library's iconv.
     static func decodeCP932(_ input: [UInt8]) throws -> String {
-        if input.isEmpty { return "" }
-        let cd = iconv_open("UTF-8", "CP932")
+        let bytes = try convert(input, from: "CP932", to: "UTF-8") { line in
+            MadoguchiError(
+                .encodingInvalid, ja: "CP932（Shift_JIS）として読めないバイトがあります（\(line)行目）",
+                en: "Bytes that are not CP932 (Shift_JIS) at line \(line)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func convert(
+        _ input: [UInt8], from: String, to: String, error: (Int) -> MadoguchiError
+    ) throws -> [UInt8] {
+        if input.isEmpty { return [] }
+        let cd = iconv_open(to, from)
         guard cd != iconv_t(bitPattern: -1) else {
             throw MadoguchiError(
-                .encodingInvalid, ja: "この環境ではCP932を変換できません", en: "CP932 conversion is not available here")
+                .encodingInvalid, ja: "この環境では\(from)から\(to)へ変換できません",
+                en: "\(from) to \(to) conversion is not available here")
         }
         defer { iconv_close(cd) }
         var source = input
@@ -67,12 +93,9 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             }
         }
         if let failedAt {
-            let line = input[..<failedAt].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            throw MadoguchiError(
-                .encodingInvalid, ja: "CP932（Shift_JIS）として読めないバイトがあります（\(line)行目）",
-                en: "Bytes that are not CP932 (Shift_JIS) at line \(line)")
+            throw error(input[..<failedAt].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
         }
-        return String(decoding: output[..<written], as: UTF8.self)
+        return Array(output[..<written])
     }
 }
 

@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import MadoguchiDemo
+@testable import MadoguchiDomain
+@testable import MadoguchiServer
+@testable import MadoguchiStore
+
+@Suite("サーバ")
+struct ServerTests {
+    static let token = "test-staff-token"
+    static let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+
+    /// A demo city of 800 persons in memory, with the clock fixed on a weekday.
+    static func app() throws -> (some ApplicationProtocol, MadoguchiDatabase) {
+        let db = try MadoguchiDatabase.inMemory()
+        _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 800, seed: 3))
+        let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
+        let config = ServerConfiguration(host: "127.0.0.1", port: 0, staffToken: token, clock: clock)
+        return (try buildApplication(configuration: config, database: db), db)
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as! [String: Any]
+    }
+
+    @Test("/health answers without a token")
+    func health() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                #expect(body["status"] as? String == "ok")
+            }
+        }
+    }
+
+    @Test("the staff API refuses requests without the token, or with a wrong one, as 401 with a coded error",
+          arguments: ["/api/v1/residents?q=%E3%82%84", "/api/v1/residents/1", "/api/v1/facilities"])
+    func unauthorized(path: String) async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            for headers: HTTPFields in [[:], [.authorization: "Bearer nope"], [.authorization: Self.token]] {
+                try await client.execute(uri: path, method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.wwwAuthenticate] != nil)
+                    let error = try Self.json(response.body)["error"] as! [String: Any]
+                    #expect(error["code"] as? String == "auth.unauthorized")
+                    let message = error["message"] as! [String: String]
+                    #expect(message["ja"]?.contains("トークン") == true)
+                    #expect(message["en"]?.contains("token") == true)
+                }
+            }
+        }
+    }
+
+    @Test("search finds residents by kana and by name, and the detail matches the registry")
+    func search() async throws {
+        let (app, db) = try Self.app()
+        let someone = try #require(try db.registry.search(ResidentQuery(text: "サトウ")).first)
+        try await app.test(.router) { client in
+            let q = "サトウ".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+            try await client.execute(uri: "/api/v1/residents?q=\(q)", method: .get, headers: Self.bearer) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                let residents = body["residents"] as! [[String: Any]]
+                #expect(!residents.isEmpty)
+                #expect(residents.allSatisfy { (($0["name"] as! [String: String])["familyKana"]) == "サトウ" })
+            }
+            let name = (someone.name.family + " " + someone.name.given).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+            let birth = someone.birthDate.description
+            try await client.execute(uri: "/api/v1/residents?q=\(name)%20\(birth)", method: .get, headers: Self.bearer) { response in
+                let residents = try Self.json(response.body)["residents"] as! [[String: Any]]
+                #expect(residents.contains { ($0["id"] as? Int).map(Int64.init) == someone.id })
+            }
+            try await client.execute(uri: "/api/v1/residents/\(someone.id)", method: .get, headers: Self.bearer) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                #expect((body["name"] as! [String: String])["given"] == someone.name.given)
+                #expect(body["birthDate"] as? String == birth)
+                #expect((body["birthDateJapanese"] as? String)?.contains("年") == true)
+                #expect(body["individualNumber"] == nil, "the 個人番号 is not sent")
+                #expect(body["residentRecordCode"] == nil)
+                #expect(body["flags"] != nil)
+                let text = String(buffer: response.body)
+                let stored = try #require(try db.registry.detail(id: someone.id, on: Make.today))
+                #expect(!text.contains(stored.resident.individualNumber))
+            }
+        }
+    }
+
+    @Test("bad queries and unknown residents get coded errors")
+    func errors() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/residents?q=", method: .get, headers: Self.bearer) { response in
+                #expect(response.status == .badRequest)
+                let error = try Self.json(response.body)["error"] as! [String: Any]
+                #expect(error["code"] as? String == "request.invalid")
+            }
+            try await client.execute(uri: "/api/v1/residents/987654321", method: .get, headers: Self.bearer) { response in
+                #expect(response.status == .notFound)
+                let error = try Self.json(response.body)["error"] as! [String: Any]
+                #expect(error["code"] as? String == "registry.notFound")
+            }
+        }
+    }
+
+    @Test("facilities: the network of the seeds, with the closed liaison office marked")
+    func facilities() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/facilities", method: .get, headers: Self.bearer) { response in
+                let body = try Self.json(response.body)
+                let list = body["facilities"] as! [[String: Any]]
+                #expect(list.count == 23)
+                #expect(list.filter { $0["kind"] as? String == "serviceCorner" }.count == 6)
+                let miyano = try #require(list.first { $0["id"] as? String == "miyano-liaison-office" })
+                #expect(miyano["operating"] as? Bool == false)
+            }
+        }
+    }
+
+    @Test("the Japanese home page links the pages that exist, and each of them answers")
+    func pages() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            var links: [String] = []
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                let html = String(buffer: response.body)
+                #expect(html.contains("<html lang=\"ja\">"))
+                #expect(html.contains("窓口市の窓口サービス"))
+                #expect(html.contains("本日（令和8年11月24日）は開庁日です。"))
+                links = html.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            }
+            #expect(links.contains("/facilities"))
+            #expect(links.contains("/calendar"))
+            for link in links {
+                try await client.execute(uri: link, method: .get) { response in
+                    #expect(response.status == .ok, "\(link)")
+                }
+            }
+            try await client.execute(uri: "/calendar?year=2019", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("天皇の即位の日"))
+                #expect(html.contains("令和元年5月1日（水）"))
+            }
+            try await client.execute(uri: "/facilities", method: .get) { response in
+                #expect(String(buffer: response.body).contains("宮野連絡所"))
+            }
+        }
+    }
+}
+
+enum Make {
+    static let today = CivilDate(year: 2026, month: 11, day: 24)!
+}

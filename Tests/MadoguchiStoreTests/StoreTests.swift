@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import MadoguchiDomain
+@testable import MadoguchiStore
+
+@Suite("住民記録の保存")
+struct StoreTests {
+    @Test("a fresh file gets every migration, WAL mode and foreign keys")
+    func freshFile() throws {
+        let dir = Make.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("sub/new.sqlite").path
+        let db = try MadoguchiDatabase.open(path: path)
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect(try db.appliedMigrations() == ["v1-registry"])
+        let (mode, fk) = try db.writer.read { d in
+            (try String.fetchOne(d, sql: "PRAGMA journal_mode")!, try Int.fetchOne(d, sql: "PRAGMA foreign_keys")!)
+        }
+        #expect(mode == "wal")
+        #expect(fk == 1)
+        // Re-opening migrates nothing twice and keeps data.
+        try db.registry.write { w in try w.setMeta("k", "v") }
+        let again = try MadoguchiDatabase.open(path: path)
+        #expect(try again.registry.meta("k") == "v")
+        #expect(try again.appliedMigrations() == ["v1-registry"])
+    }
+
+    @Test("a household and its residents round-trip, names with IVS byte for byte")
+    func roundTrip() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let ivsName = "渡邉\u{E0110}"
+        let id = try db.registry.write { w -> Int64 in
+            let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            let r = try w.insert(Make.resident(household: h, n: 1, family: ivsName, familyKana: "ワタナベ"))
+            try w.insert(Make.resident(household: h, n: 2, given: "花子", givenKana: "ハナコ", birth: "1982-03-03", relationship: .wife))
+            return r
+        }
+        let detail = try #require(try db.registry.detail(id: id, on: Make.d("2026-11-21")))
+        #expect(detail.resident.name.family == ivsName)
+        #expect(Array(detail.resident.name.family.unicodeScalars.map(\.value)) == [0x6E21, 0x9089, 0xE0110])
+        #expect(detail.resident.individualNumber == Make.individualNumber(1))
+        #expect(detail.householdMembers.count == 2)
+        #expect(detail.householdMembers.first?.relationship == .householder)
+        #expect(detail.household.address == Make.address)
+        #expect(detail.removal == nil)
+    }
+
+    /// Inserts through raw SQL, bypassing the domain's validation: the schema alone must refuse.
+    func rawInsertFails(_ db: MadoguchiDatabase, _ change: (inout [String: DatabaseValueConvertible?]) -> Void) throws -> Bool {
+        let h = try db.registry.write { w in try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01"))) }
+        var row: [String: DatabaseValueConvertible?] = [
+            "householdId": h, "familyName": "山田", "givenName": "太郎", "familyNameKana": "ヤマダ", "givenNameKana": "タロウ",
+            "searchName": "山田太郎", "searchKana": "ヤマダタロウ", "birthDate": "1980-01-02", "sex": "male",
+            "relationship": "child", "becameResidentOn": "1980-01-02", "addressSetOn": "2010-04-01",
+            "notifiedOn": "2010-04-01", "individualNumber": Make.individualNumber(Int.random(in: 1...99_999_999)),
+            "residentRecordCode": Make.residentRecordCode(Int.random(in: 1...99_999_999)),
+        ]
+        change(&row)
+        let columns = Array(row.keys)
+        do {
+            try db.writer.write { d in
+                try d.execute(
+                    sql: "INSERT INTO resident (\(columns.joined(separator: ","))) VALUES (\(columns.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(columns.map { row[$0]! }))
+            }
+            return false
+        } catch let error as DatabaseError {
+            return error.resultCode == .SQLITE_CONSTRAINT
+        }
+    }
+
+    @Test("the schema accepts a good row (so the refusals below are real)")
+    func schemaAcceptsGoodRow() throws {
+        #expect(try !rawInsertFails(try MadoguchiDatabase.inMemory()) { _ in })
+    }
+
+    @Test("the schema refuses bad rows on its own", arguments: [
+        "bad 個人番号 check digit", "bad 住民票コード check digit", "non-date birth", "impossible date", "unknown sex",
+        "unknown relationship", "empty name", "moved in before birth", "本籍 without 筆頭者", "no such household",
+        "removal without reason",
+    ])
+    func schemaRefuses(_ case: String) throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let refused = try rawInsertFails(db) { row in
+            switch `case` {
+            case "bad 個人番号 check digit": row["individualNumber"] = "123456789012"
+            case "bad 住民票コード check digit": row["residentRecordCode"] = "12345678904"
+            case "non-date birth": row["birthDate"] = "昭和55年"
+            case "impossible date": row["birthDate"] = "2023-02-29"
+            case "unknown sex": row["sex"] = "x"
+            case "unknown relationship": row["relationship"] = "friend"
+            case "empty name": row["familyName"] = ""
+            case "moved in before birth": row["becameResidentOn"] = "1970-01-01"
+            case "本籍 without 筆頭者": row["permanentDomicile"] = "窓口市"
+            case "no such household": row["householdId"] = 999_999
+            case "removal without reason": row["removedOn"] = "2020-01-01"
+            default: Issue.record("unknown case")
+            }
+        }
+        #expect(refused, "\(`case`) was stored")
+    }
+
+    @Test("one living householder per household; a removed one makes room")
+    func oneHouseholder() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let (h, first) = try db.registry.write { w -> (Int64, Int64) in
+            let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            return (h, try w.insert(Make.resident(household: h, n: 1)))
+        }
+        do {
+            _ = try db.registry.write { w in try w.insert(Make.resident(household: h, n: 2, given: "次郎", givenKana: "ジロウ")) }
+            Issue.record("two householders were stored")
+        } catch let error as MadoguchiError {
+            #expect(error.code == .constraintViolation)
+        }
+        try db.registry.write { w in
+            try w.remove(RemovedRecord(residentId: first, reason: .died, removedOn: Make.d("2025-01-01")))
+            try w.insert(Make.resident(household: h, n: 2, given: "次郎", givenKana: "ジロウ"))
+        }
+        #expect(try db.registry.counts().removed == 1)
+        let detail = try #require(try db.registry.detail(id: first, on: Make.d("2026-01-01")))
+        #expect(detail.removal?.reason == .died)
+    }
+
+    @Test("a failed write leaves nothing behind (the whole transaction rolls back)")
+    func atomicWrite() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+                try w.insert(Make.resident(household: h, n: 1))
+                try w.insert(Make.resident(household: h, n: 1, given: "同番号", givenKana: "ドウバンゴウ", relationship: .child))
+            }
+        }
+        let counts = try db.registry.counts()
+        #expect(counts.households == 0)
+        #expect(counts.residents == 0)
+    }
+
+    @Test("domain validation runs before the database: katakana readings, check digits")
+    func validationFirst() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        var r = Make.resident(household: 1, n: 1)
+        r.name.givenKana = "たろう"
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+                r.householdId = h
+                try w.insert(r)
+            }
+        }
+    }
+
+    @Test("support measures, seals and tax rows keep their own invariants")
+    func otherTables() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let id = try db.registry.write { w -> Int64 in
+            let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            return try w.insert(Make.resident(household: h, n: 1))
+        }
+        // Term ending before it starts.
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                try w.insert(SupportMeasure(subjectId: id, otherPartyName: "甲野　乙郎", otherPartyBirthDate: nil,
+                                            otherPartyResidentId: nil, termStart: Make.d("2026-01-01"), termEnd: Make.d("2025-01-01")))
+            }
+        }
+        // The subject cannot be their own other party.
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                try w.insert(SupportMeasure(subjectId: id, otherPartyName: "甲野　乙郎", otherPartyBirthDate: nil,
+                                            otherPartyResidentId: id, termStart: Make.d("2026-01-01"), termEnd: Make.d("2026-12-31")))
+            }
+        }
+        // Two seals in force.
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                for n in ["1", "2"] {
+                    try w.insert(SealRegistration(residentId: id, registrationNumber: n, registeredOn: Make.d("2020-01-01"),
+                                                  sealImage: [1], sealImageType: "image/png"))
+                }
+            }
+        }
+        // Taxable income above total income; a second row for the same year.
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                try w.insert(TaxAssessment(residentId: id, fiscalYear: FiscalYear(2025), grossIncome: 100, totalIncome: 50,
+                                           taxableIncome: 60, municipalTax: 0, prefecturalTax: 0))
+            }
+        }
+        try db.registry.write { w in
+            try w.insert(SupportMeasure(subjectId: id, otherPartyName: "甲野　乙郎", otherPartyBirthDate: Make.d("1975-05-05"),
+                                        otherPartyResidentId: nil, termStart: Make.d("2026-01-01"), termEnd: Make.d("2026-12-31")))
+            try w.insert(TaxAssessment(residentId: id, fiscalYear: FiscalYear(2025), grossIncome: 5_000_000, totalIncome: 3_560_000,
+                                       taxableIncome: 2_500_000, municipalTax: 203_500, prefecturalTax: 51_500))
+        }
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                try w.insert(TaxAssessment(residentId: id, fiscalYear: FiscalYear(2025), grossIncome: 1, totalIncome: 1,
+                                           taxableIncome: 0, municipalTax: 0, prefecturalTax: 0))
+            }
+        }
+        let detail = try #require(try db.registry.detail(id: id, on: Make.d("2026-06-01")))
+        #expect(detail.protectedBySupportMeasure)
+        #expect(detail.taxYears == [FiscalYear(2025)])
+        // Outside the term, the protection no longer shows.
+        #expect(try db.registry.detail(id: id, on: Make.d("2027-01-01"))?.protectedBySupportMeasure == false)
+    }
+
+    @Test("search by kanji (variant-insensitive), kana, hiragana and birth date in 西暦 or 和暦")
+    func search() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        try db.registry.write { w in
+            let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            try w.insert(Make.resident(household: h, n: 1, family: "髙橋", given: "一郎", familyKana: "タカハシ", givenKana: "イチロウ"))
+            let h2 = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            try w.insert(Make.resident(household: h2, n: 2, family: "高橋", given: "花子", familyKana: "タカハシ", givenKana: "ハナコ", birth: "1990-05-01"))
+            let h3 = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            try w.insert(Make.resident(household: h3, n: 3, family: "𠮷田", given: "一郎", familyKana: "ヨシダ", givenKana: "イチロウ"))
+        }
+        func names(_ q: String) throws -> [String] {
+            try db.registry.search(ResidentQuery(text: q)).map { $0.name.family + $0.name.given }.sorted()
+        }
+        #expect(try names("高橋") == ["高橋花子", "髙橋一郎"])
+        #expect(try names("髙橋 一郎") == ["髙橋一郎"])
+        #expect(try names("たかはし") == ["高橋花子", "髙橋一郎"])
+        #expect(try names("タカハシ ハナコ") == ["高橋花子"])
+        #expect(try names("イチロウ") == ["髙橋一郎", "𠮷田一郎"])
+        #expect(try names("吉田") == ["𠮷田一郎"])
+        #expect(try names("1990-05-01") == ["高橋花子"])
+        #expect(try names("平成2年5月1日") == ["高橋花子"])
+        #expect(try names("たかはし S55.1.2") == ["髙橋一郎"])
+        #expect(try names("佐藤").isEmpty)
+        #expect(try names("").isEmpty)
+    }
+}
