@@ -46,18 +46,21 @@ struct Serve: AsyncParsableCommand {
             return (database, clock)
         }
         let token: String
+        let shownToken: String
         if let t = environment["MADOGUCHI_STAFF_TOKEN"], !t.isEmpty {
             token = t
+            shownToken = "$MADOGUCHI_STAFF_TOKEN"
             print("職員用トークン: MADOGUCHI_STAFF_TOKEN の値を使います / staff token: from MADOGUCHI_STAFF_TOKEN")
         } else {
             token = ServerConfiguration.generateToken()
+            shownToken = token
             print("職員用トークン / staff token: \(token)")
         }
         let configuration = ServerConfiguration(host: host, port: port, staffToken: token, clock: clock)
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
         print("""
             窓口サービスを開始しました / Madoguchi is serving: http://\(host):\(port)/
-            例 / try: curl -H 'Authorization: Bearer \(token)' 'http://\(host):\(port)/api/v1/residents?q=やまだ'
+            例 / try: curl -H \"Authorization: Bearer \(shownToken)\" 'http://\(host):\(port)/api/v1/residents?q=やまだ'
             """)
         fflush(nil)
         try await app.runService()

@@ -1,0 +1,189 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Runs the real `madoguchi` binary, as a user would.
+struct CLI {
+    static let binary: URL = {
+        let nextToTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [
+            nextToTests.appendingPathComponent("madoguchi"),
+            nextToTests.deletingLastPathComponent().appendingPathComponent("madoguchi"),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug/madoguchi"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }()
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self),
+                      err: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporaryDirectory() -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+@Suite("コマンド", .serialized)
+struct CLITests {
+    @Test("the binary is built where the tests look for it")
+    func binaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: CLI.binary.path), "\(CLI.binary.path)")
+    }
+
+    @Test("calendar holidays 1955 2030 prints the Cabinet Office list exactly")
+    func holidays() throws {
+        let r = try CLI.run(["calendar", "holidays", "1955", "2030"])
+        #expect(r.status == 0)
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("MadoguchiDomainTests/Fixtures/cabinet-office-holidays-1955-2030.csv")
+        #expect(r.out == (try String(contentsOf: fixture, encoding: .utf8)))
+        let one = try CLI.run(["calendar", "holidays", "2019"])
+        #expect(one.out.split(separator: "\n").contains("2019-05-01,休日（祝日扱い）"))
+    }
+
+    @Test("calendar era at every era boundary, both ways", arguments: [
+        ("1912-07-29", "明治45年7月29日"), ("1912-07-30", "大正元年7月30日"), ("1926-12-24", "大正15年12月24日"),
+        ("1926-12-25", "昭和元年12月25日"), ("1989-01-07", "昭和64年1月7日"), ("1989-01-08", "平成元年1月8日"),
+        ("2019-04-30", "平成31年4月30日"), ("2019-05-01", "令和元年5月1日"), ("1873-01-01", "明治6年1月1日"),
+    ])
+    func era(gregorian: String, wareki: String) throws {
+        #expect(try CLI.run(["calendar", "era", gregorian]).out == wareki + "\n")
+        #expect(try CLI.run(["calendar", "era", wareki]).out == gregorian + "\n")
+    }
+
+    @Test("calendar era refuses what does not exist, with exit 1 and both languages")
+    func eraRefuses() throws {
+        for input in ["1872-12-31", "平成31年5月1日", "2023-02-29", "yesterday"] {
+            let r = try CLI.run(["calendar", "era", input])
+            #expect(r.status == 1, "\(input)")
+            #expect(r.err.contains("エラー:") && r.err.contains("error:"), "\(input): \(r.err)")
+        }
+    }
+
+    @Test("calendar fiscal-year reads the seeds' notations", arguments: [
+        ("令和６年度", "2024"), ("Ｒ６", "2024"), ("R6", "2024"), ("H25", "2013"), ("平成25年度", "2013"),
+        ("2011(H23)年度", "2011"), ("2024年度", "2024"), ("令和元年度", "2019"),
+    ])
+    func fiscalYear(text: String, year: String) throws {
+        #expect(try CLI.run(["calendar", "fiscal-year", text]).out == year + "\n")
+    }
+
+    @Test("a bare 26年度 needs --era; a wrong era is refused")
+    func fiscalYearEra() throws {
+        let bare = try CLI.run(["calendar", "fiscal-year", "26年度"])
+        #expect(bare.status == 1)
+        #expect(bare.err.contains("calendar.fiscalYear.needsEra"))
+        #expect(try CLI.run(["calendar", "fiscal-year", "26年度", "--era", "heisei"]).out == "2014\n")
+        #expect(try CLI.run(["calendar", "fiscal-year", "26年度", "--era", "平成"]).out == "2014\n")
+        #expect(try CLI.run(["calendar", "fiscal-year", "26年度", "--era", "x"]).status == 1)
+    }
+
+    @Test("every command has --help", arguments: [
+        ["--help"], ["serve", "--help"], ["seed", "--help"], ["import", "residents", "--help"],
+        ["calendar", "holidays", "--help"], ["calendar", "era", "--help"], ["calendar", "fiscal-year", "--help"],
+    ])
+    func help(arguments: [String]) throws {
+        let r = try CLI.run(arguments)
+        #expect(r.status == 0)
+        #expect(r.out.contains("USAGE:"))
+    }
+
+    @Test("seed builds a city once, refuses to seed it again, and import adds to it")
+    func seedAndImport() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("city.sqlite").path
+        let seeded = try CLI.run(["seed", "--db", db, "--residents", "300", "--seed", "5"])
+        #expect(seeded.status == 0, "\(seeded.err)")
+        #expect(seeded.out.contains("persons 300"))
+        let again = try CLI.run(["seed", "--db", db, "--residents", "300"])
+        #expect(again.status == 1)
+        #expect(again.err.contains("demo.alreadySeeded"))
+
+        let header = "世帯番号,氏,名,氏カナ,名カナ,生年月日,性別,続柄,住民となった年月日,住所を定めた年月日,届出日,個人番号,住民票コード,都道府県,市区町村,区,町丁目,番地"
+        let good = "X1,試験,一郎,シケン,イチロウ,1990-01-01,男,世帯主,1990-01-01,2020-04-01,2020-04-02,123456789018,12345678903,神奈川県,窓口市,中央区,本町一丁目,1番1号"
+        let bad = "X2,試験,二郎,シケン,ジロウ,1990-13-01,男,世帯主,1990-01-01,2020-04-01,2020-04-02,000000000019,00000000019,神奈川県,窓口市,中央区,本町一丁目,1番2号"
+        let csv = dir.appendingPathComponent("residents.csv")
+        try Data(([header, good, bad].joined(separator: "\n") + "\n").utf8).write(to: csv)
+        let refused = try CLI.run(["import", "residents", csv.path, "--db", db])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("3行目"))
+        #expect(refused.err.contains("line 3"))
+        let skipped = try CLI.run(["import", "residents", csv.path, "--db", db, "--skip-bad"])
+        #expect(skipped.status == 0, "\(skipped.err)")
+        #expect(skipped.out.contains("1 imported"))
+    }
+
+    @Test("serve seeds a new database, answers with the token, and stops cleanly on SIGTERM")
+    func serve() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("served.sqlite").path
+        let port = Int.random(in: 20_000...40_000)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["serve", "--db", db, "--port", String(port), "--residents", "200"]
+        var env = ProcessInfo.processInfo.environment
+        env["MADOGUCHI_STAFF_TOKEN"] = "cli-token"
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        func get(_ path: String, token: String?) async throws -> (Int, String)? {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
+            return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+        }
+        var health: (Int, String)?
+        for _ in 0..<100 where health == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            health = try await get("/health", token: nil)
+        }
+        #expect(health?.0 == 200)
+        #expect(FileManager.default.fileExists(atPath: db))
+        #expect(try await get("/api/v1/facilities", token: nil)?.0 == 401)
+        let facilities = try await get("/api/v1/facilities", token: "cli-token")
+        #expect(facilities?.0 == 200)
+        #expect(facilities?.1.contains("行政サービスコーナー") == true)
+
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("http://127.0.0.1:\(port)/"))
+        #expect(!printed.contains("cli-token"), "a token from the environment is not echoed")
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs what the tests need, builds the package and its tests, runs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+ensure_swift
+ensure_debian_packages
+swift build --build-tests
+swift test --skip-build
