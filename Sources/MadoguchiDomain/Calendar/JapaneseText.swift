@@ -6,6 +6,8 @@ public enum JapaneseText {
     /// NFKC-normalises (full-width ASCII → ASCII) and trims white space.
     /// Kana and kanji are left as they are; variation selectors are kept.
     public static func normalized(_ text: String) -> String {
+        // Fast path: most text (registry names, generated data) needs no change.
+        if !needsNormalizing(text) { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -19,5 +21,14 @@ public enum JapaneseText {
             }
         }
         return out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func needsNormalizing(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
+        if first.properties.isWhitespace || last.properties.isWhitespace { return true }
+        for scalar in text.unicodeScalars where (0xFF01...0xFF5E).contains(scalar.value) || scalar.value == 0x3000 {
+            return true
+        }
+        return false
     }
 }

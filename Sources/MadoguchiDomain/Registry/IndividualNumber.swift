@@ -6,8 +6,8 @@ public struct IndividualNumber: Hashable, Sendable, CustomStringConvertible {
     public let digits: String
 
     public init(_ text: String) throws {
-        let s = JapaneseText.normalized(text).replacingOccurrences(of: "-", with: "")
-            .replacingOccurrences(of: " ", with: "")
+        var s = JapaneseText.normalized(text)
+        if s.utf8.count != 12 { s.removeAll { $0 == "-" || $0 == " " } }
         guard s.count == 12, s.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw MadoguchiError(
                 .invalidIndividualNumber, ja: "個人番号は12桁の数字です", en: "An individual number has 12 digits")
