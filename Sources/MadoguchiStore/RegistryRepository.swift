@@ -265,19 +265,14 @@ extension RegistryRepository {
     public func existingIdentifiers(individualNumbers: [String], residentRecordCodes: [String]) throws -> Set<String> {
         try writer.read { db in
             var found = Set<String>()
-            for chunk in stride(from: 0, to: individualNumbers.count, by: 500) {
-                let part = Array(individualNumbers[chunk..<min(chunk + 500, individualNumbers.count)])
-                let marks = part.map { _ in "?" }.joined(separator: ",")
-                found.formUnion(try String.fetchAll(
-                    db, sql: "SELECT individualNumber FROM resident WHERE individualNumber IN (\(marks))",
-                    arguments: StatementArguments(part)))
-            }
-            for chunk in stride(from: 0, to: residentRecordCodes.count, by: 500) {
-                let part = Array(residentRecordCodes[chunk..<min(chunk + 500, residentRecordCodes.count)])
-                let marks = part.map { _ in "?" }.joined(separator: ",")
-                found.formUnion(try String.fetchAll(
-                    db, sql: "SELECT residentRecordCode FROM resident WHERE residentRecordCode IN (\(marks))",
-                    arguments: StatementArguments(part)))
+            for (column, values) in [("individualNumber", individualNumbers), ("residentRecordCode", residentRecordCodes)] {
+                for start in stride(from: 0, to: values.count, by: 500) {
+                    let part = Array(values[start..<min(start + 500, values.count)])
+                    let marks = part.map { _ in "?" }.joined(separator: ",")
+                    found.formUnion(try String.fetchAll(
+                        db, sql: "SELECT \(column) FROM resident WHERE \(column) IN (\(marks))",
+                        arguments: StatementArguments(part)))
+                }
             }
             return found
         }

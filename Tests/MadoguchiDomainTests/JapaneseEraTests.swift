@@ -115,7 +115,9 @@ struct FiscalYearTests {
         } catch { Issue.record("unexpected \(error)") }
     }
 
-    @Test("unreadable text is refused", arguments: ["", "年度", "令和", "Q6", "12345年度", "H0", "abc", "2011(H23"])
+    @Test("unreadable text is refused", arguments: [
+        "", "年度", "令和", "Q6", "12345年度", "H0", "abc", "2011(H23", "R999999999999999999", "99999999999999999999年度",
+    ])
     func unreadable(text: String) {
         #expect(throws: MadoguchiError.self) { try FiscalYear.parse(text) }
     }
@@ -130,5 +132,17 @@ struct FiscalYearTests {
         #expect(FiscalYear(1989).japaneseDescription == "平成元年度")
         #expect(FiscalYear(2024).description == "2024年度")
         #expect(FiscalYear(2024).lastDay == CivilDate(year: 2025, month: 3, day: 31)!)
+    }
+}
+
+@Suite("日付の読み取り")
+struct DateReadingTests {
+    @Test("absurd input is refused, never a crash", arguments: [
+        "99999999999999999999-01-01", "2024-01-99999999999999999999", "R99999999999999999999.1.1", "令和", "--",
+        "2024--01", "年月日", "２０２４／１／１／１",
+    ])
+    func absurd(text: String) {
+        #expect(CivilDate.parseGregorian(text) == nil)
+        #expect(throws: MadoguchiError.self) { try JapaneseDate.parse(text) }
     }
 }

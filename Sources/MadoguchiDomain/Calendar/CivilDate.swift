@@ -78,26 +78,10 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (full-width digits allowed).
     public static func parseGregorian(_ text: String) -> CivilDate? {
-        let s = JapaneseText.normalized(text)
-        var parts: [Int] = []
-        var current = ""
-        var separators: [Character] = []
-        for ch in s {
-            if ch.isASCII, ch.isNumber {
-                current.append(ch)
-            } else {
-                guard !current.isEmpty else { return nil }
-                parts.append(Int(current)!)
-                current = ""
-                separators.append(ch)
-            }
+        guard let (y, m, d) = DateTokens.yearMonthDay(JapaneseText.normalized(text)), y >= 1000 else {
+            return nil  // a four-digit Gregorian year, then month and day
         }
-        if !current.isEmpty { parts.append(Int(current)!) }
-        guard parts.count == 3 else { return nil }
-        let allowed: [[Character]] = [["-", "-"], ["/", "/"], ["年", "月", "日"], [".", "."]]
-        guard allowed.contains(separators) else { return nil }
-        guard parts[0] >= 1000 else { return nil }  // a four-digit Gregorian year
-        return CivilDate(year: parts[0], month: parts[1], day: parts[2])
+        return CivilDate(year: y, month: m, day: d)
     }
 }
 
@@ -131,5 +115,36 @@ extension CivilDate {
         let first = CivilDate(year: year, month: month, day: 1)!
         let offset = (weekday.rawValue - first.weekday.rawValue + 7) % 7
         return first.adding(days: offset + 7 * (n - 1))
+    }
+}
+
+/// Splits `2024-02-29`, `2024/2/29`, `2024年2月29日`, `31.4.30` or `元年5月1日` into three numbers with
+/// one consistent set of separators. `nil` for anything else (including numbers too long for `Int`).
+enum DateTokens {
+    static let separatorSets: [[Character]] = [["-", "-"], ["/", "/"], ["年", "月", "日"], [".", "."]]
+
+    static func yearMonthDay<S: StringProtocol>(_ s: S, allowGannen: Bool = false) -> (Int, Int, Int)? {
+        var numbers: [Int] = []
+        var separators: [Character] = []
+        var current = ""
+        func flush() -> Bool {
+            guard !current.isEmpty, current.count <= 9, let n = Int(current) else { return false }
+            numbers.append(n)
+            current = ""
+            return true
+        }
+        for ch in s {
+            if ch.isASCII && ch.isNumber {
+                current.append(ch)
+            } else if allowGannen && ch == "元" && current.isEmpty && numbers.isEmpty {
+                current = "1"
+            } else {
+                guard flush() else { return nil }
+                separators.append(ch)
+            }
+        }
+        if !current.isEmpty { guard flush() else { return nil } }
+        guard numbers.count == 3, separatorSets.contains(separators) else { return nil }
+        return (numbers[0], numbers[1], numbers[2])
     }
 }

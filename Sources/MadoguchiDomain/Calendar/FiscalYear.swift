@@ -100,7 +100,7 @@ extension FiscalYear {
             throw unreadable
         }
         if let era {
-            guard number >= 1 else { throw unreadable }
+            guard (1...999).contains(number) else { throw unreadable }
             return FiscalYear(era.firstGregorianYear + number - 1)
         }
         if s.count == 4 {

@@ -146,24 +146,7 @@ public struct JapaneseDate: Hashable, Sendable, CustomStringConvertible {
             }
         }
         guard let era else { throw unreadable }
-        var numbers: [Int] = []
-        var separators: [Character] = []
-        var current = ""
-        for ch in rest {
-            if ch.isASCII && ch.isNumber {
-                current.append(ch)
-            } else if ch == "元" && current.isEmpty && numbers.isEmpty {
-                current = "1"
-            } else {
-                guard !current.isEmpty else { throw unreadable }
-                numbers.append(Int(current)!)
-                current = ""
-                separators.append(ch)
-            }
-        }
-        if !current.isEmpty { numbers.append(Int(current)!) }
-        let allowed: [[Character]] = [["年", "月", "日"], [".", "."], ["/", "/"], ["-", "-"]]
-        guard numbers.count == 3, allowed.contains(separators) else { throw unreadable }
-        return try JapaneseDate(era: era, year: numbers[0], month: numbers[1], day: numbers[2])
+        guard let (y, m, d) = DateTokens.yearMonthDay(rest, allowGannen: true) else { throw unreadable }
+        return try JapaneseDate(era: era, year: y, month: m, day: d)
     }
 }
