@@ -133,24 +133,31 @@ public struct RegistryRepository: Sendable {
     /// Current residents first, then 除票; at most `limit` rows.
     public func search(_ query: ResidentQuery, limit: Int = 50) throws -> [ResidentSummary] {
         guard !query.isEmpty else { return [] }
-        var conditions: [String] = []
+        // Each way of matching is a range on an index of (key, birthDate) read in order and cut at
+        // `limit`, so a common surname costs `limit` rows, not every row that shares it.
+        var candidates: [String] = []
         var arguments: StatementArguments = []
-        if let key = query.nameKey {
-            conditions.append("r.searchName >= ? AND r.searchName < ?")
+        let birth = query.birthDate == nil ? "" : " AND birthDate = ?"
+        func range(_ column: String, _ key: String) {
+            candidates.append(
+                "SELECT id FROM (SELECT id FROM resident WHERE \(column) >= ? AND \(column) < ?\(birth) "
+                    + "ORDER BY \(column), birthDate LIMIT ?)")
             arguments += [key, key + "\u{10FFFF}"]
+            if let d = query.birthDate { arguments += [d.description] }
+            arguments += [limit]
         }
-        if let key = query.kanaKey {
-            conditions.append(
-                "((r.searchKana >= ? AND r.searchKana < ?) OR (r.givenNameKana >= ? AND r.givenNameKana < ?))")
-            arguments += [key, key + "\u{10FFFF}", key, key + "\u{10FFFF}"]
-        }
-        if let d = query.birthDate {
-            conditions.append("r.birthDate = ?")
+        if let key = query.nameKey {
+            range("searchName", key)
+        } else if let key = query.kanaKey {
+            range("searchKana", key)
+            range("givenNameKana", key)
+        } else if let d = query.birthDate {
+            candidates.append("SELECT id FROM resident WHERE birthDate = ?")
             arguments += [d.description]
         }
         let sql = """
             SELECT \(Self.summaryColumns) FROM resident r JOIN household h ON h.id = r.householdId
-            WHERE \(conditions.joined(separator: " AND "))
+            WHERE r.id IN (\(candidates.joined(separator: " UNION ")))
             ORDER BY r.removedOn IS NOT NULL, r.searchKana, r.birthDate, r.id LIMIT ?
             """
         arguments += [limit]

@@ -80,9 +80,10 @@ enum Schema {
                   removalDestination TEXT CHECK (removalDestination IS NULL OR removedOn IS NOT NULL)
                 );
                 CREATE INDEX resident_household ON resident(householdId);
-                CREATE INDEX resident_searchName ON resident(searchName);
-                CREATE INDEX resident_searchKana ON resident(searchKana);
-                CREATE INDEX resident_givenKana ON resident(givenNameKana);
+                -- Search: each key with the birth date, so a prefix search reads rows already in result order.
+                CREATE INDEX resident_searchName ON resident(searchName, birthDate);
+                CREATE INDEX resident_searchKana ON resident(searchKana, birthDate);
+                CREATE INDEX resident_givenKana ON resident(givenNameKana, birthDate);
                 CREATE INDEX resident_birthDate ON resident(birthDate);
                 -- One living householder per household.
                 CREATE UNIQUE INDEX resident_one_householder ON resident(householdId)
