@@ -234,10 +234,8 @@ public struct DemoCityGenerator {
         for person in people {
             personIndex += 1
             report.persons += 1
-            if person.familyName.0.unicodeScalars.contains(where: { $0.value > 0xFFFF || $0.value == 0x9AD9 || $0.value == 0xFA11 || $0.value == 0x908A || $0.value == 0x9089 || $0.value == 0x9F4B || $0.value == 0x6FF5 })
-            {
-                report.variantNames += 1
-            }
+            // MJ characters and IVS sequences: names whose search key differs from the registered form.
+            if NameFolding.searchKey(person.familyName.0) != person.familyName.0 { report.variantNames += 1 }
             let bornHere = person.birth >= formedOn
             let settled = bornHere ? person.birth : formedOn
             let notified = min(asOf, settled.adding(days: rng.int(0...13)))
