@@ -131,11 +131,7 @@ public struct Resident: Hashable, Sendable, Codable, Identifiable {
 
     /// Age on a date, in completed years (年齢計算ニ関スル法律: one's age increases the day before the birthday;
     /// for eligibility checks the plain anniversary rule is what offices apply).
-    public func age(on date: CivilDate) -> Int {
-        var age = date.year - birthDate.year
-        if (date.month, date.day) < (birthDate.month, birthDate.day) { age -= 1 }
-        return age
-    }
+    public func age(on date: CivilDate) -> Int { CivilDate.age(of: birthDate, on: date) }
 
     /// Checks the invariants a record must hold before it is stored; throws the first broken one.
     public func validate() throws {
