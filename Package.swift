@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure domain: registry values, calendars, facilities. Foundation only.
@@ -22,12 +23,18 @@ let package = Package(
             dependencies: [
                 "MadoguchiDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The synthetic demo city (never real people).
         .target(name: "MadoguchiDemo", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
         // Import of residents from the core 住民記録 system (CSV, UTF-8 or CP932).
         .target(name: "MadoguchiImport", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
+        // Use cases: request → eligibility → fee → ledger → certificate; void; reprint.
+        .target(
+            name: "MadoguchiIssuance",
+            dependencies: ["MadoguchiDomain", "MadoguchiStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // HTTP: JSON API and pages.
         .target(
             name: "MadoguchiServer",
@@ -46,9 +53,11 @@ let package = Package(
                 "MadoguchiStore",
                 "MadoguchiDemo",
                 "MadoguchiImport",
+                "MadoguchiIssuance",
                 "MadoguchiServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "MadoguchiDomainTests", dependencies: ["MadoguchiDomain"]),
@@ -63,7 +72,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "MadoguchiCLITests", dependencies: ["MadoguchiDomain"]),
+        .testTarget(
+            name: "MadoguchiIssuanceTests",
+            dependencies: [
+                "MadoguchiIssuance", "MadoguchiStore", "MadoguchiDemo", "MadoguchiDomain",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "MadoguchiCLITests",
+            dependencies: [
+                "MadoguchiDomain", "MadoguchiStore", "MadoguchiIssuance", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,8 @@ public enum DemoCity {
     public static let prefecture = "神奈川県"
     /// A 全国地方公共団体コード-shaped code (with its check digit) that no real municipality uses.
     public static let code = "149802"
+    /// A fictional mayor, printed beside the city seal.
+    public static let mayor = "窓口市長　窓口　一郎"
 
     public struct Ward: Sendable {
         public let name: String

@@ -65,6 +65,7 @@ public struct DemoCityGenerator {
         try registry.write { w in
             try w.setMeta("city.name", DemoCity.name)
             try w.setMeta("city.code", DemoCity.code)
+            try w.setMeta("city.mayor", DemoCity.mayor)
             try w.setMeta("demo.seed", String(options.seed))
             try w.setMeta("demo.asOf", options.asOf.description)
             for f in DemoCity.facilities { try w.upsert(f) }

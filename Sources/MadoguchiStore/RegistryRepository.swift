@@ -126,8 +126,8 @@ public struct RegistryRepository: Sendable {
             address: address.description, removed: (row["removedOn"] as String?) != nil)
     }
 
-    static func date(_ text: String) -> CivilDate { CivilDate.parseGregorian(text)! }
-    static func date(_ text: String?) -> CivilDate? { text.flatMap(CivilDate.parseGregorian) }
+    static func date(_ text: String) -> CivilDate { Rows.date(text) }
+    static func date(_ text: String?) -> CivilDate? { Rows.date(text) }
 
     /// Searches by name (kanji or kana, prefix, variant-insensitive) and/or birth date.
     /// Current residents first, then 除票; at most `limit` rows.
@@ -169,9 +169,7 @@ public struct RegistryRepository: Sendable {
     static func resident(_ row: Row) -> Resident {
         Resident(
             id: row["id"], householdId: row["householdId"],
-            name: PersonName(
-                family: row["familyName"], given: row["givenName"], familyKana: row["familyNameKana"],
-                givenKana: row["givenNameKana"]),
+            name: Rows.name(row),
             formerFamilyName: row["formerFamilyName"], formerFamilyNameKana: row["formerFamilyNameKana"],
             birthDate: date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
             relationship: Relationship(rawValue: row["relationship"])!, permanentDomicile: row["permanentDomicile"],
@@ -188,26 +186,12 @@ public struct RegistryRepository: Sendable {
                 return nil
             }
             let resident = Self.resident(row)
-            let h = try Row.fetchOne(db, sql: "SELECT * FROM household WHERE id = ?", arguments: [resident.householdId])!
-            let household = Household(
-                id: h["id"],
-                address: Address(
-                    prefecture: h["prefecture"], municipality: h["municipality"], ward: h["ward"], town: h["town"],
-                    block: h["block"], building: h["building"]),
-                formedOn: Self.date(h["formedOn"]))
-            let removal: RemovedRecord? = Self.date(row["removedOn"] as String?).map {
-                RemovedRecord(
-                    residentId: id, reason: RemovedRecord.Reason(rawValue: row["removalReason"])!, removedOn: $0,
-                    destination: row["removalDestination"])
-            }
+            let household = Rows.household(
+                try Row.fetchOne(db, sql: "SELECT * FROM household WHERE id = ?", arguments: [resident.householdId])!)
+            let removal = Rows.removal(row, residentId: id)
             let movements = try Row.fetchAll(
                 db, sql: "SELECT * FROM residentMovement WHERE residentId = ? ORDER BY occurredOn, id", arguments: [id]
-            ).map { m in
-                ResidentMovement(
-                    id: m["id"], residentId: id, kind: ResidentMovement.Kind(rawValue: m["kind"])!,
-                    occurredOn: Self.date(m["occurredOn"]), notifiedOn: Self.date(m["notifiedOn"]),
-                    fromAddress: m["fromAddress"], toAddress: m["toAddress"])
-            }
+            ).map(Rows.movement)
             let members = try Row.fetchAll(
                 db,
                 sql: """
@@ -217,12 +201,7 @@ public struct RegistryRepository: Sendable {
             ).map(Self.summary)
             let seal = try Row.fetchOne(
                 db, sql: "SELECT * FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL", arguments: [id]
-            ).map { s in
-                SealRegistration(
-                    id: s["id"], residentId: id, registrationNumber: s["registrationNumber"],
-                    registeredOn: Self.date(s["registeredOn"]), sealImage: [UInt8](s["sealImage"] as Data),
-                    sealImageType: s["sealImageType"])
-            }
+            ).map(Rows.seal)
             let taxYears = try Int.fetchAll(
                 db, sql: "SELECT fiscalYear FROM taxAssessment WHERE residentId = ? ORDER BY fiscalYear", arguments: [id]
             ).map(FiscalYear.init)

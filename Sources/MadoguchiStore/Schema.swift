@@ -7,6 +7,7 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-registry", migrate: createRegistry)
+        migrator.registerMigration("v2-issuance", migrate: createIssuance)
         return migrator
     }
 
@@ -203,6 +204,76 @@ enum Schema {
                   building TEXT,
                   openedOn TEXT NOT NULL CHECK (\(isDate("openedOn"))),
                   closedOn TEXT CHECK (closedOn IS NULL OR (\(isDate("closedOn")) AND closedOn > openedOn))
+                );
+                """)
+    }
+
+    /// The ledger (append-only, hash-chained), the certificates it speaks of, idempotency keys and
+    /// 本人通知 to send.
+    static func createIssuance(_ db: Database) throws {
+        let hash64 = "length(%@) = 64 AND %@ NOT GLOB '*[^0-9a-f]*'"
+        func isHash(_ c: String) -> String { hash64.replacingOccurrences(of: "%@", with: c) }
+        try db.execute(
+            sql: """
+                CREATE TABLE ledgerEntry (
+                  sequence INTEGER PRIMARY KEY CHECK (sequence >= 1),
+                  previousHash TEXT NOT NULL CHECK (\(isHash("previousHash"))),
+                  hash TEXT NOT NULL UNIQUE CHECK (\(isHash("hash"))),
+                  payload TEXT NOT NULL CHECK (json_valid(payload)),
+                  action TEXT NOT NULL CHECK (\(oneOf("action", LedgerRecord.Action.self))),
+                  documentId TEXT,
+                  subjectId INTEGER NOT NULL,
+                  at TEXT NOT NULL
+                );
+                CREATE INDEX ledgerEntry_document ON ledgerEntry(documentId);
+                CREATE INDEX ledgerEntry_subject ON ledgerEntry(subjectId);
+
+                -- Append-only: no entry is ever changed or removed.
+                CREATE TRIGGER ledgerEntry_no_update BEFORE UPDATE ON ledgerEntry
+                BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+                CREATE TRIGGER ledgerEntry_no_delete BEFORE DELETE ON ledgerEntry
+                BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+                -- Chained: each entry follows the last one and names its hash.
+                CREATE TRIGGER ledgerEntry_chain BEFORE INSERT ON ledgerEntry
+                WHEN NEW.sequence <> coalesce((SELECT max(sequence) FROM ledgerEntry), 0) + 1
+                  OR NEW.previousHash <> coalesce((SELECT hash FROM ledgerEntry ORDER BY sequence DESC LIMIT 1),
+                                                  '\(String(repeating: "0", count: 64))')
+                BEGIN SELECT RAISE(ABORT, 'ledger entries must extend the chain'); END;
+
+                CREATE TABLE certificate (
+                  id TEXT PRIMARY KEY NOT NULL CHECK (length(id) >= 16),
+                  kind TEXT NOT NULL CHECK (\(oneOf("kind", CertificateKind.self))),
+                  subjectId INTEGER NOT NULL REFERENCES resident(id),
+                  channel TEXT NOT NULL CHECK (\(oneOf("channel", Channel.self))),
+                  facilityId TEXT REFERENCES facility(id),
+                  requesterClass TEXT NOT NULL CHECK (\(oneOf("requesterClass", RequesterClass.self))),
+                  requester TEXT NOT NULL CHECK (json_valid(requester)),
+                  options TEXT NOT NULL CHECK (json_valid(options)),
+                  content TEXT NOT NULL CHECK (json_valid(content)),
+                  contentDigest TEXT NOT NULL CHECK (\(isHash("contentDigest"))),
+                  copies INTEGER NOT NULL CHECK (copies BETWEEN 1 AND 10),
+                  feeYen INTEGER NOT NULL CHECK (feeYen >= 0),
+                  issuedAt TEXT NOT NULL,
+                  status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'voided', 'superseded')),
+                  supersededBy TEXT REFERENCES certificate(id),
+                  ledgerSequence INTEGER NOT NULL UNIQUE REFERENCES ledgerEntry(sequence)
+                );
+                CREATE INDEX certificate_subject ON certificate(subjectId);
+
+                CREATE TABLE idempotencyKey (
+                  key TEXT PRIMARY KEY NOT NULL CHECK (length(key) BETWEEN 8 AND 200),
+                  requestDigest TEXT NOT NULL CHECK (\(isHash("requestDigest"))),
+                  ledgerSequence INTEGER NOT NULL REFERENCES ledgerEntry(sequence),
+                  createdAt TEXT NOT NULL
+                );
+
+                CREATE TABLE holderNotification (
+                  id INTEGER PRIMARY KEY,
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  certificateId TEXT NOT NULL REFERENCES certificate(id),
+                  requesterClass TEXT NOT NULL,
+                  createdAt TEXT NOT NULL,
+                  sentAt TEXT
                 );
                 """)
     }

@@ -14,7 +14,7 @@ struct StoreTests {
         let path = dir.appendingPathComponent("sub/new.sqlite").path
         let db = try MadoguchiDatabase.open(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try db.appliedMigrations() == ["v1-registry"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance"])
         let (mode, fk) = try db.writer.read { d in
             (try String.fetchOne(d, sql: "PRAGMA journal_mode")!, try Int.fetchOne(d, sql: "PRAGMA foreign_keys")!)
         }
@@ -24,7 +24,26 @@ struct StoreTests {
         try db.registry.write { w in try w.setMeta("k", "v") }
         let again = try MadoguchiDatabase.open(path: path)
         #expect(try again.registry.meta("k") == "v")
-        #expect(try again.appliedMigrations() == ["v1-registry"])
+        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance"])
+    }
+
+    @Test("a file made by an earlier version is migrated forward with its data")
+    func upgrade() throws {
+        let dir = Make.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.sqlite").path
+        do {
+            let old = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(old, upTo: "v1-registry")
+            try old.write { d in
+                try RegistryWriter(d).insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+                try RegistryWriter(d).insert(Make.resident(household: 1, n: 1))
+            }
+        }
+        let db = try MadoguchiDatabase.open(path: path)
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance"])
+        #expect(try db.registry.counts().residents == 1)
+        #expect(try db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry") } == 0)
     }
 
     @Test("a household and its residents round-trip, names with IVS byte for byte")

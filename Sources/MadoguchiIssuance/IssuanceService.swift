@@ -1,0 +1,333 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+import MadoguchiStore
+
+/// A certificate as issued.
+public struct IssuedCertificate: Sendable, Hashable {
+    public enum Status: String, Sendable, Codable { case issued, voided, superseded }
+
+    public var id: String
+    public var kind: CertificateKind
+    public var subjectId: Int64
+    public var channel: Channel
+    public var facilityId: String?
+    public var copies: Int
+    public var feeYen: Int
+    public var issuedAt: String
+    public var status: Status
+    public var supersededBy: String?
+    public var content: CertificateContent
+    public var contentDigest: String
+    public var ledgerSequence: Int64
+}
+
+/// What came of a request.
+public enum IssuanceOutcome: Sendable, Hashable {
+    case issued(IssuedCertificate, holderNotified: Bool)
+    case refused([RefusalReason], ledgerSequence: Int64)
+}
+
+/// The issuance use case: request → eligibility → fee → ledger → certificate, all in one transaction,
+/// so nothing is issued that the ledger does not record and a failure leaves nothing behind.
+public struct IssuanceService: Sendable {
+    let database: MadoguchiDatabase
+    let clock: MadoguchiClock
+    let fees: FeeSchedule
+    /// Makes document ids (random by default; fixed in tests that need it)
+    let newDocumentId: @Sendable () -> String
+
+    public init(
+        database: MadoguchiDatabase, clock: MadoguchiClock = .system, fees: FeeSchedule = .demoCity,
+        newDocumentId: @escaping @Sendable () -> String = { UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "") }
+    ) {
+        self.database = database
+        self.clock = clock
+        self.fees = fees
+        self.newDocumentId = newDocumentId
+    }
+
+    public struct Submission: Sendable, Codable, Hashable {
+        public var kind: CertificateKind
+        public var subjectId: Int64
+        public var requester: Requester
+        public var channel: Channel
+        public var facilityId: String?
+        public var options: CertificateOptions
+
+        public init(
+            kind: CertificateKind, subjectId: Int64, requester: Requester, channel: Channel = .counter,
+            facilityId: String? = nil, options: CertificateOptions = CertificateOptions()
+        ) {
+            self.kind = kind
+            self.subjectId = subjectId
+            self.requester = requester
+            self.channel = channel
+            self.facilityId = facilityId
+            self.options = options
+        }
+
+        /// What identifies a request for idempotency (everything the requester sent; not the time).
+        func digest() throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return Ledger.sha256(try encoder.encode(self))
+        }
+    }
+
+    /// Decides and records a request. With an idempotency key, a retry of the same request returns
+    /// the first outcome (the same certificate, or the same refusal) and records nothing new.
+    public func issue(_ submission: Submission, idempotencyKey: String? = nil, actor: String? = nil) throws
+        -> IssuanceOutcome
+    {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        let today = JapanTime.date(of: now)
+        let requestDigest = try submission.digest()
+        return try write { db in
+            if let key = idempotencyKey {
+                try Self.checkKey(key)
+                if let replay = try Self.replay(db, key: key, digest: requestDigest) { return replay }
+            }
+            if let facility = submission.facilityId,
+                try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM facility WHERE id = ?)", arguments: [facility]) ?? false)
+            {
+                throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
+            }
+            let request = CertificateRequest(
+                kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
+                channel: submission.channel, options: submission.options, date: today)
+            let facts = try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today)
+            let decision = Eligibility.evaluate(request, facts: facts, fees: fees)
+            guard decision.isApproved, let fee = decision.fee,
+                let source = try RegistryRepository.certificateSource(db, request)
+            else {
+                let refusals = decision.refusals.isEmpty ? [RefusalReason.subjectNotFound] : decision.refusals
+                let entry = try Ledger.append(
+                    LedgerRecord(
+                        action: .refuse, at: at, kind: submission.kind, subjectId: submission.subjectId,
+                        requesterClass: submission.requester.requesterClass, channel: submission.channel,
+                        facilityId: submission.facilityId, copies: submission.options.copies,
+                        refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor), in: db)
+                try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
+                return .refused(refusals, ledgerSequence: entry.sequence)
+            }
+            let sequence = try Self.nextSequence(db)
+            let city = try Self.city(db)
+            let content = CertificateContent.build(
+                request, source: source, city: city, serialNumber: Self.serial(sequence, today))
+            let certificate = try record(
+                db, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
+                actor: actor, action: .issue, reason: nil, expectedSequence: sequence)
+            try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
+            if decision.holderNotification {
+                try db.execute(
+                    sql: """
+                        INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt)
+                        VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [submission.subjectId, certificate.id, submission.requester.requesterClass.rawValue, at])
+            }
+            return .issued(certificate, holderNotified: decision.holderNotification)
+        }
+    }
+
+    /// Withdraws an issued certificate (misprint, wrong person, aborted session). The ledger records why.
+    public func void(_ documentId: String, reason: String, actor: String? = nil) throws -> IssuedCertificate {
+        try Self.checkReason(reason)
+        let at = LedgerRecord.timestamp(clock.now())
+        return try write { db in
+            var certificate = try Self.load(db, id: documentId)
+            guard certificate.status == .issued else { throw Self.notIssued(certificate) }
+            try db.execute(sql: "UPDATE certificate SET status = 'voided' WHERE id = ?", arguments: [documentId])
+            try Ledger.append(
+                LedgerRecord(
+                    action: .void, at: at, documentId: documentId, kind: certificate.kind,
+                    subjectId: certificate.subjectId, requesterClass: try Self.requesterClass(db, documentId),
+                    channel: certificate.channel, facilityId: certificate.facilityId, copies: certificate.copies,
+                    reason: reason, contentDigest: certificate.contentDigest, actor: actor), in: db)
+            certificate.status = .voided
+            return certificate
+        }
+    }
+
+    /// Prints an issued certificate's content again under a new document id and serial number (after a
+    /// printer fault); the earlier document is superseded. No fee.
+    public func reprint(_ documentId: String, reason: String, actor: String? = nil) throws -> IssuedCertificate {
+        try Self.checkReason(reason)
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        return try write { db in
+            let original = try Self.load(db, id: documentId)
+            guard original.status == .issued else { throw Self.notIssued(original) }
+            let sequence = try Self.nextSequence(db)
+            var content = original.content
+            content.serialNumber = Self.serial(sequence, JapanTime.date(of: now))
+            let submission = try Self.submission(db, documentId)
+            let copy = try record(
+                db, content: content, submission: submission, fee: 0, at: at, idempotencyKey: nil, actor: actor,
+                action: .reprint, reason: reason, expectedSequence: sequence)
+            try db.execute(
+                sql: "UPDATE certificate SET status = 'superseded', supersededBy = ? WHERE id = ?",
+                arguments: [copy.id, documentId])
+            return copy
+        }
+    }
+
+    public func certificate(_ id: String) throws -> IssuedCertificate? {
+        try database.writer.read { db in try? Self.load(db, id: id) }
+    }
+
+    public func verifyLedger() throws -> LedgerVerification {
+        try database.writer.read { db in try Ledger.verify(db) }
+    }
+
+    // MARK: - Inside the transaction
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.writer.write(body)
+        } catch let error as MadoguchiError {
+            throw error
+        } catch {
+            throw StoreError.map(error)
+        }
+    }
+
+    func record(
+        _ db: Database, content: CertificateContent, submission: Submission, fee: Int, at: String,
+        idempotencyKey: String?, actor: String?, action: LedgerRecord.Action, reason: String?, expectedSequence: Int64
+    ) throws -> IssuedCertificate {
+        let json = try content.canonicalJSON()
+        let digest = Ledger.sha256(json)
+        let id = newDocumentId()
+        let entry = try Ledger.append(
+            LedgerRecord(
+                action: action, at: at, documentId: id, kind: submission.kind, subjectId: submission.subjectId,
+                requesterClass: submission.requester.requesterClass, channel: submission.channel,
+                facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, reason: reason,
+                contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor), in: db)
+        precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try db.execute(
+            sql: """
+                INSERT INTO certificate (id, kind, subjectId, channel, facilityId, requesterClass, requester, options,
+                  content, contentDigest, copies, feeYen, issuedAt, ledgerSequence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, submission.kind.rawValue, submission.subjectId, submission.channel.rawValue, submission.facilityId,
+                submission.requester.requesterClass.rawValue,
+                String(decoding: try encoder.encode(submission.requester), as: UTF8.self),
+                String(decoding: try encoder.encode(submission.options), as: UTF8.self),
+                String(decoding: json, as: UTF8.self), digest, submission.options.copies, fee, at, entry.sequence,
+            ])
+        return IssuedCertificate(
+            id: id, kind: submission.kind, subjectId: submission.subjectId, channel: submission.channel,
+            facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, issuedAt: at,
+            status: .issued, supersededBy: nil, content: content, contentDigest: digest, ledgerSequence: entry.sequence)
+    }
+
+    static func nextSequence(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) + 1 FROM ledgerEntry")!
+    }
+
+    /// 第2026-000123号: the fiscal year and the ledger sequence.
+    static func serial(_ sequence: Int64, _ date: CivilDate) -> String {
+        let n = String(sequence)
+        return "第\(FiscalYear(containing: date).startYear)-\(String(repeating: "0", count: max(0, 6 - n.count)))\(n)号"
+    }
+
+    static func city(_ db: Database) throws -> CityInfo {
+        func meta(_ key: String) throws -> String? {
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        }
+        let name = try meta("city.name") ?? "窓口市"
+        return CityInfo(code: try meta("city.code") ?? "000000", name: name, mayor: try meta("city.mayor") ?? "\(name)長")
+    }
+
+    static func checkKey(_ key: String) throws {
+        guard (8...200).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw MadoguchiError(
+                .idempotencyKeyInvalid, ja: "Idempotency-Key は空白を含まない8〜200文字のASCIIで指定してください",
+                en: "The Idempotency-Key must be 8 to 200 ASCII characters without spaces")
+        }
+    }
+
+    static func checkReason(_ reason: String) throws {
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw MadoguchiError(.reasonMissing, ja: "理由を入力してください", en: "A reason is required")
+        }
+    }
+
+    static func remember(_ db: Database, key: String?, digest: String, sequence: Int64, at: String) throws {
+        guard let key else { return }
+        try db.execute(
+            sql: "INSERT INTO idempotencyKey (key, requestDigest, ledgerSequence, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [key, digest, sequence, at])
+    }
+
+    static func replay(_ db: Database, key: String, digest: String) throws -> IssuanceOutcome? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", arguments: [key])
+        else { return nil }
+        guard row["requestDigest"] == digest as String else {
+            throw MadoguchiError(
+                .idempotencyConflict, ja: "この Idempotency-Key は別の内容の請求に使われています",
+                en: "This Idempotency-Key was used for a different request")
+        }
+        let sequence: Int64 = row["ledgerSequence"]
+        if let id = try String.fetchOne(db, sql: "SELECT id FROM certificate WHERE ledgerSequence = ?", arguments: [sequence]) {
+            let certificate = try load(db, id: id)
+            let notified = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM holderNotification WHERE certificateId = ?)", arguments: [id]) ?? false
+            return .issued(certificate, holderNotified: notified)
+        }
+        let payload = try String.fetchOne(db, sql: "SELECT payload FROM ledgerEntry WHERE sequence = ?", arguments: [sequence])!
+        let record = try JSONDecoder().decode(LedgerRecord.self, from: Data(payload.utf8))
+        return .refused(record.refusals.compactMap { RefusalReason(rawValue: String($0.dropFirst("refusal.".count))) },
+                        ledgerSequence: sequence)
+    }
+
+    static func load(_ db: Database, id: String) throws -> IssuedCertificate {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE id = ?", arguments: [id]) else {
+            throw MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)")
+        }
+        return IssuedCertificate(
+            id: row["id"], kind: CertificateKind(rawValue: row["kind"])!, subjectId: row["subjectId"],
+            channel: Channel(rawValue: row["channel"])!, facilityId: row["facilityId"], copies: row["copies"],
+            feeYen: row["feeYen"], issuedAt: row["issuedAt"], status: IssuedCertificate.Status(rawValue: row["status"])!,
+            supersededBy: row["supersededBy"],
+            content: try JSONDecoder().decode(CertificateContent.self, from: Data((row["content"] as String).utf8)),
+            contentDigest: row["contentDigest"], ledgerSequence: row["ledgerSequence"])
+    }
+
+    static func requesterClass(_ db: Database, _ id: String) throws -> RequesterClass {
+        RequesterClass(rawValue: try String.fetchOne(db, sql: "SELECT requesterClass FROM certificate WHERE id = ?", arguments: [id])!)!
+    }
+
+    static func submission(_ db: Database, _ id: String) throws -> Submission {
+        let row = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE id = ?", arguments: [id])!
+        let decoder = JSONDecoder()
+        return Submission(
+            kind: CertificateKind(rawValue: row["kind"])!, subjectId: row["subjectId"],
+            requester: try decoder.decode(Requester.self, from: Data((row["requester"] as String).utf8)),
+            channel: Channel(rawValue: row["channel"])!, facilityId: row["facilityId"],
+            options: try decoder.decode(CertificateOptions.self, from: Data((row["options"] as String).utf8)))
+    }
+
+    static func notIssued(_ c: IssuedCertificate) -> MadoguchiError {
+        MadoguchiError(
+            .certificateNotIssued, ja: "この証明書は既に\(c.status == .voided ? "無効" : "再印刷済み")です",
+            en: "This certificate is already \(c.status.rawValue)")
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let idempotencyConflict = Self("issuance.idempotencyConflict")
+    public static let idempotencyKeyInvalid = Self("issuance.idempotencyKeyInvalid")
+    public static let unknownFacility = Self("issuance.unknownFacility")
+    public static let reasonMissing = Self("issuance.reasonMissing")
+    public static let certificateNotIssued = Self("issuance.notIssued")
+}
