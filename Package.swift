@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // Pure domain: registry values, calendars, facilities. Foundation only.
@@ -41,6 +42,7 @@ let package = Package(
             dependencies: [
                 "MadoguchiDomain",
                 "MadoguchiStore",
+                "MadoguchiIssuance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,6 +72,7 @@ let package = Package(
             dependencies: [
                 "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(

@@ -1,16 +1,20 @@
 import Foundation
 import Hummingbird
 import MadoguchiDomain
+import MadoguchiIssuance
 
 /// The one place domain errors meet HTTP: a status code and the JSON body
 /// `{"error": {"code": ..., "message": {"ja": ..., "en": ...}}}`.
 public struct APIError: HTTPResponseError {
     public let status: HTTPResponse.Status
     public let error: MadoguchiError
+    /// Every refusal, when the request was refused for several reasons
+    public let refusals: [MadoguchiError]
 
-    public init(_ status: HTTPResponse.Status, _ error: MadoguchiError) {
+    public init(_ status: HTTPResponse.Status, _ error: MadoguchiError, refusals: [MadoguchiError] = []) {
         self.status = status
         self.error = error
+        self.refusals = refusals
     }
 
     public init(_ error: MadoguchiError) {
@@ -23,21 +27,29 @@ public struct APIError: HTTPResponseError {
         case .unauthorized: .unauthorized
         case .storeBusy: .serviceUnavailable
         case .storeFailure: .internalServerError
-        case .constraintViolation: .conflict
+        case .constraintViolation, .idempotencyConflict, .certificateNotIssued: .conflict
+        case .idempotencyKeyInvalid, .reasonMissing, .badRequest: .badRequest
         default: .unprocessableContent
         }
     }
 
     struct Body: Encodable {
+        struct Message: Encodable {
+            let code: String
+            let message: [String: String]
+        }
         struct Inner: Encodable {
             let code: String
             let message: [String: String]
+            let refusals: [Message]?
         }
         let error: Inner
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: error.code.rawValue, message: ["ja": error.ja, "en": error.en]))
+        let body = Body(error: .init(
+            code: error.code.rawValue, message: ["ja": error.ja, "en": error.en],
+            refusals: refusals.isEmpty ? nil : refusals.map { .init(code: $0.code.rawValue, message: ["ja": $0.ja, "en": $0.en]) }))
         let data = try JSONEncoder().encode(body)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MadoguchiDomain
+import MadoguchiIssuance
 import MadoguchiStore
 
 /// Builds the HTTP application over an open database.
@@ -32,6 +33,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: StaffTokenMiddleware(token: configuration.staffToken))
     RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)
+    CertificatesController(service: IssuanceService(database: database, clock: configuration.clock)).addRoutes(to: api)
     return router
 }
 

@@ -1,0 +1,211 @@
+import Foundation
+import Hummingbird
+import MadoguchiDomain
+import MadoguchiIssuance
+import MadoguchiStore
+
+/// The counter API: request a certificate, read it back, void or reprint it.
+struct CertificatesController<Context: RequestContext> {
+    let service: IssuanceService
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("certificates", use: create)
+        group.get("certificates/:id", use: show)
+        group.post("certificates/:id/void", use: void)
+        group.post("certificates/:id/reprint", use: reprint)
+    }
+
+    /// The request body of `POST /api/v1/certificates`.
+    struct CreateBody: Decodable {
+        struct RequesterBody: Decodable {
+            var `class`: RequesterClass
+            var residentId: FlexibleID?
+            var name: String?
+            var identityDocuments: [IdentityDocument]?
+            var powerOfAttorney: Bool?
+            var sealCardPresented: Bool?
+            var reason: String?
+            var supportingDocuments: Bool?
+            var profession: Profession?
+            var professionalForm: Bool?
+            var agency: String?
+            var officialForm: Bool?
+            var feeWaiver: FeeWaiver?
+        }
+        struct OptionsBody: Decodable {
+            var scope: RecordScope?
+            var memberIds: [FlexibleID]?
+            var layout: RecordLayout?
+            var items: [OptionalItem]?
+            var fiscalYear: FlexibleFiscalYear?
+            var copies: Int?
+        }
+        var kind: CertificateKind
+        var subjectId: FlexibleID
+        var requester: RequesterBody
+        var facilityId: String?
+        var channel: Channel?
+        var options: OptionsBody?
+
+        var submission: IssuanceService.Submission {
+            let r = requester
+            let o = options
+            return IssuanceService.Submission(
+                kind: kind, subjectId: subjectId.value,
+                requester: Requester(
+                    r.class, residentId: r.residentId?.value, name: r.name, identityDocuments: Set(r.identityDocuments ?? []),
+                    powerOfAttorney: r.powerOfAttorney ?? false, sealCardPresented: r.sealCardPresented ?? false,
+                    reason: r.reason, supportingDocuments: r.supportingDocuments ?? false, profession: r.profession,
+                    professionalForm: r.professionalForm ?? false, agency: r.agency, officialForm: r.officialForm ?? false,
+                    feeWaiver: r.feeWaiver),
+                channel: channel ?? .counter, facilityId: facilityId,
+                options: CertificateOptions(
+                    scope: o?.scope ?? .individual, memberIds: (o?.memberIds ?? []).map(\.value),
+                    layout: o?.layout ?? .individualSheet, items: Set(o?.items ?? []), fiscalYear: o?.fiscalYear?.value,
+                    copies: o?.copies ?? 1))
+        }
+    }
+
+    struct Created: ResponseEncodable {
+        let id: String
+        let url: String
+        let kind: CertificateKind
+        let serialNumber: String
+        let feeYen: Int
+        let copies: Int
+        let status: String
+        let contentDigest: String
+        let ledgerSequence: Int64
+        let holderNotified: Bool
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<Created> {
+        guard let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value else {
+            throw APIError(.badRequest, MadoguchiError(
+                .idempotencyKeyInvalid, ja: "Idempotency-Key ヘッダが必要です（再送で二重交付しないため）",
+                en: "An Idempotency-Key header is required (so a retry never issues twice)"))
+        }
+        let body = try await JSONBody.decode(CreateBody.self, from: request)
+        let outcome = try service.issue(body.submission, idempotencyKey: key, actor: "staff-api")
+        switch outcome {
+        case .issued(let c, let notified):
+            return EditedResponse(
+                status: .created, headers: [.location: "/api/v1/certificates/\(c.id)"],
+                response: Created(
+                    id: c.id, url: "/api/v1/certificates/\(c.id)", kind: c.kind, serialNumber: c.content.serialNumber,
+                    feeYen: c.feeYen, copies: c.copies, status: c.status.rawValue, contentDigest: c.contentDigest,
+                    ledgerSequence: c.ledgerSequence, holderNotified: notified))
+        case .refused(let reasons, _):
+            throw APIError(.unprocessableContent, reasons[0].error, refusals: reasons.map { $0.error })
+        }
+    }
+
+    struct CertificateView: ResponseEncodable {
+        let id: String
+        let kind: CertificateKind
+        let status: String
+        let supersededBy: String?
+        let subjectId: Int64
+        let channel: Channel
+        let facilityId: String?
+        let copies: Int
+        let feeYen: Int
+        let issuedAt: String
+        let contentDigest: String
+        let ledgerSequence: Int64
+        let content: CertificateContent
+
+        init(_ c: IssuedCertificate) {
+            id = c.id
+            kind = c.kind
+            status = c.status.rawValue
+            supersededBy = c.supersededBy
+            subjectId = c.subjectId
+            channel = c.channel
+            facilityId = c.facilityId
+            copies = c.copies
+            feeYen = c.feeYen
+            issuedAt = c.issuedAt
+            contentDigest = c.contentDigest
+            ledgerSequence = c.ledgerSequence
+            content = c.content
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> CertificateView {
+        let id = try context.parameters.require("id")
+        guard let c = try service.certificate(id) else {
+            throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)"))
+        }
+        return CertificateView(c)
+    }
+
+    struct ReasonBody: Decodable {
+        var reason: String
+    }
+
+    @Sendable func void(_ request: Request, context: Context) async throws -> CertificateView {
+        let body = try await JSONBody.decode(ReasonBody.self, from: request)
+        return CertificateView(try service.void(try context.parameters.require("id"), reason: body.reason, actor: "staff-api"))
+    }
+
+    @Sendable func reprint(_ request: Request, context: Context) async throws -> EditedResponse<CertificateView> {
+        let body = try await JSONBody.decode(ReasonBody.self, from: request)
+        let copy = try service.reprint(try context.parameters.require("id"), reason: body.reason, actor: "staff-api")
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/certificates/\(copy.id)"], response: CertificateView(copy))
+    }
+}
+
+/// JSON bodies decoded with errors in the API's own shape, naming the field that did not fit.
+enum JSONBody {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            let (path, what): ([CodingKey], String) = switch error {
+            case .keyNotFound(let key, let c): (c.codingPath + [key], "missing")
+            case .typeMismatch(_, let c): (c.codingPath, c.debugDescription)
+            case .valueNotFound(_, let c): (c.codingPath, "missing")
+            case .dataCorrupted(let c): (c.codingPath, c.debugDescription)
+            @unknown default: ([], "unreadable")
+            }
+            let field = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw APIError(.badRequest, MadoguchiError(
+                .badRequest, ja: "リクエストの内容が読めません（\(field.isEmpty ? "本文" : field)）: \(what)",
+                en: "Unreadable request body at \(field.isEmpty ? "(root)" : field): \(what)"))
+        }
+    }
+}
+
+/// An id given as a JSON number or a string of digits.
+struct FlexibleID: Decodable {
+    let value: Int64
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(Int64.self) {
+            value = n
+        } else if let s = try? c.decode(String.self), let n = Int64(s) {
+            value = n
+        } else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an id")
+        }
+    }
+}
+
+/// A fiscal year given as 2026 or in any notation the calendar reads (令和8年度, R8, 2026年度).
+struct FlexibleFiscalYear: Decodable {
+    let value: FiscalYear
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let n = try? c.decode(Int.self), n >= 1873, n <= 9999 {
+            value = FiscalYear(n)
+        } else if let s = try? c.decode(String.self), let y = try? FiscalYear.parse(s) {
+            value = y
+        } else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "not a fiscal year")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+@testable import MadoguchiDomain
+@testable import MadoguchiServer
+@testable import MadoguchiStore
+
+@Suite("証明書API")
+struct CertificatesAPITests {
+    static func subject(_ db: MadoguchiDatabase) throws -> Int64 {
+        try #require(try db.writer.read { d in
+            try Int64.fetchOne(d, sql: """
+                SELECT id FROM resident r WHERE removedOn IS NULL AND relationship = 'householder'
+                AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) LIMIT 1
+                """)
+        })
+    }
+
+    static func headers(key: String?) -> HTTPFields {
+        var h = ServerTests.bearer
+        h[.contentType] = "application/json"
+        if let key { h[HTTPField.Name("Idempotency-Key")!] = key }
+        return h
+    }
+
+    static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }
+
+    @Test("a clerk issues a certificate: 201 with its id; a retry with the same key gets the same one")
+    func issue() async throws {
+        let (app, db) = try ServerTests.app()
+        let id = try Self.subject(db)
+        let json = """
+            {"kind": "residentRecordCopy", "subjectId": "\(id)", "facilityId": "chuo-ward-office",
+             "requester": {"class": "self", "residentId": \(id), "identityDocuments": ["driversLicense"]},
+             "options": {"scope": "household", "items": ["relationship"], "copies": 2}}
+            """
+        try await app.test(.router) { client in
+            var first = ""
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: Self.headers(key: "window-3-000001"), body: Self.body(json)) { response in
+                #expect(response.status == .created)
+                let body = try ServerTests.json(response.body)
+                first = body["id"] as! String
+                #expect(response.headers[.location] == "/api/v1/certificates/\(first)")
+                #expect(body["feeYen"] as? Int == 600)
+                #expect(body["serialNumber"] as? String == "第2026-000001号")
+            }
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: Self.headers(key: "window-3-000001"), body: Self.body(json)) { response in
+                #expect(response.status == .created)
+                let body = try ServerTests.json(response.body)
+                #expect(body["id"] as? String == first)
+            }
+            let other = json.replacingOccurrences(of: "\"copies\": 2", with: "\"copies\": 3")
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: Self.headers(key: "window-3-000001"), body: Self.body(other)) { response in
+                #expect(response.status == .conflict)
+                let error = try ServerTests.json(response.body)["error"] as! [String: Any]
+                #expect(error["code"] as? String == "issuance.idempotencyConflict")
+            }
+            try await client.execute(uri: "/api/v1/certificates/\(first)", method: .get, headers: ServerTests.bearer) { response in
+                #expect(response.status == .ok)
+                let body = try ServerTests.json(response.body)
+                let content = body["content"] as! [String: Any]
+                #expect(content["certification"] as? String == "この写しは、世帯全員の住民票の原本と相違ないことを証明する。")
+                #expect(body["status"] as? String == "issued")
+            }
+            try await client.execute(uri: "/api/v1/certificates/\(first)/reprint", method: .post, headers: Self.headers(key: nil),
+                                     body: Self.body(#"{"reason": "紙詰まり"}"#)) { response in
+                #expect(response.status == .created)
+                let body = try ServerTests.json(response.body)
+                #expect(body["feeYen"] as? Int == 0)
+            }
+            try await client.execute(uri: "/api/v1/certificates/\(first)/void", method: .post, headers: Self.headers(key: nil),
+                                     body: Self.body(#"{"reason": "誤交付"}"#)) { response in
+                #expect(response.status == .conflict, "a superseded certificate cannot be voided")
+            }
+        }
+        let entries = try await db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry") }
+        #expect(entries == 2)
+    }
+
+    @Test("a refusal is 422 with the first reason and every reason, in Japanese and English")
+    func refused() async throws {
+        let (app, db) = try ServerTests.app()
+        let id = try Self.subject(db)
+        let json = """
+            {"kind": "residentRecordCopy", "subjectId": \(id), "requester": {"class": "thirdParty", "name": "第三　者"}}
+            """
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: Self.headers(key: "window-3-000002"), body: Self.body(json)) { response in
+                #expect(response.status == .unprocessableContent)
+                let error = try ServerTests.json(response.body)["error"] as! [String: Any]
+                #expect(error["code"] as? String == "refusal.identityNotVerified")
+                let refusals = (error["refusals"] as! [[String: Any]]).map { $0["code"] as! String }
+                #expect(refusals == ["refusal.identityNotVerified", "refusal.reasonRequired", "refusal.supportingDocumentsRequired"])
+                #expect(((error["message"] as! [String: String])["ja"])?.contains("本人確認書類") == true)
+            }
+        }
+    }
+
+    @Test("bad requests are 400 and name what is wrong; no token is 401", arguments: [
+        (#"{"kind": "passport", "subjectId": 1, "requester": {"class": "self"}}"#, "window-3-000003", 400, "kind"),
+        (#"{"kind": "residentRecordCopy", "requester": {"class": "self"}}"#, "window-3-000004", 400, "subjectId"),
+        (#"{"kind": "taxCertificate", "subjectId": 1, "requester": {"class": "self"}, "options": {"fiscalYear": "来年"}}"#, "window-3-000005", 400, "options.fiscalYear"),
+        (#"not json"#, "window-3-000006", 400, "JSON"),
+        (#"{"kind": "residentRecordCopy", "subjectId": 1, "requester": {"class": "self"}}"#, "", 400, "Idempotency-Key"),
+    ])
+    func badRequests(json: String, key: String, status: Int, mentions: String) async throws {
+        let (app, _) = try ServerTests.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: Self.headers(key: key.isEmpty ? nil : key),
+                                     body: Self.body(json)) { response in
+                #expect(response.status.code == status)
+                let error = try ServerTests.json(response.body)["error"] as! [String: Any]
+                let message = error["message"] as! [String: String]
+                #expect(message["en"]!.contains(mentions), "\(message)")
+            }
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: [.contentType: "application/json"], body: Self.body(json)) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+    }
+}
