@@ -31,10 +31,22 @@ let package = Package(
         .target(name: "MadoguchiDemo", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
         // Import of residents from the core 住民記録 system (CSV, UTF-8 or CP932).
         .target(name: "MadoguchiImport", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
+        // System libraries for documents: cairo (PDF), Pango (text shaping with IVS), librsvg (seal images),
+        // libqrencode (QR symbols).
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
+        .systemLibrary(name: "CRsvg", path: "Sources/CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
+        .systemLibrary(
+            name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Certificate layouts rendered to PDF.
+        .target(name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg"]),
         // Use cases: request → eligibility → fee → ledger → certificate; void; reprint.
         .target(
             name: "MadoguchiIssuance",
-            dependencies: ["MadoguchiDomain", "MadoguchiStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "MadoguchiDomain", "MadoguchiStore", "MadoguchiDocuments", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // HTTP: JSON API and pages.
         .target(
@@ -62,7 +74,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "MadoguchiDomainTests", dependencies: ["MadoguchiDomain"]),
+        .testTarget(name: "MadoguchiDomainTests", dependencies: ["MadoguchiDomain"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MadoguchiStoreTests",
             dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport"]
@@ -75,10 +87,14 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Helpers for tests only: poppler and friends read real files back.
+        .target(name: "MadoguchiTestSupport", path: "Sources/MadoguchiTestSupport"),
+        .testTarget(
+            name: "MadoguchiDocumentsTests", dependencies: ["MadoguchiDocuments", "MadoguchiDomain", "MadoguchiTestSupport"]),
         .testTarget(
             name: "MadoguchiIssuanceTests",
             dependencies: [
-                "MadoguchiIssuance", "MadoguchiStore", "MadoguchiDemo", "MadoguchiDomain",
+                "MadoguchiIssuance", "MadoguchiStore", "MadoguchiDemo", "MadoguchiDomain", "MadoguchiTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

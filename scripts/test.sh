@@ -4,6 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 ensure_swift
-ensure_debian_packages
+ensure_debian_packages "${MADOGUCHI_TEST_PACKAGES[@]}"
 swift build --build-tests
 swift test --skip-build

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiStore
 
@@ -178,6 +179,39 @@ public struct IssuanceService: Sendable {
         try database.writer.read { db in try? Self.load(db, id: id) }
     }
 
+    /// The certificate as a PDF, rendered from its stored content (and the registered 印影 for a seal
+    /// certificate, checked against the digest in the content). Only an issued certificate prints.
+    public func document(_ id: String) throws -> (IssuedCertificate, [UInt8]) {
+        let (certificate, seal) = try database.writer.read { db -> (IssuedCertificate, SealRegistration?) in
+            let c = try Self.load(db, id: id)
+            let seal = try c.content.seal.flatMap { s in
+                try Row.fetchOne(db, sql: "SELECT * FROM sealRegistration WHERE registrationNumber = ?", arguments: [s.registrationNumber])
+                    .map { row in
+                        SealRegistration(
+                            id: row["id"], residentId: row["residentId"], registrationNumber: row["registrationNumber"],
+                            registeredOn: CivilDate.parseGregorian(row["registeredOn"])!,
+                            sealImage: [UInt8](row["sealImage"] as Data), sealImageType: row["sealImageType"])
+                    }
+            }
+            return (c, seal)
+        }
+        guard certificate.status == .issued else {
+            throw MadoguchiError(
+                .certificateNotPrintable,
+                ja: "この証明書は\(certificate.status == .voided ? "無効" : "再印刷により差し替え済み")のため印刷できません",
+                en: "This certificate is \(certificate.status.rawValue) and cannot be printed")
+        }
+        var extras = CertificateRenderer.Extras()
+        if let seal, Ledger.sha256(Data(seal.sealImage)) == certificate.content.seal?.imageDigest {
+            extras = .init(sealImage: seal.sealImage, sealImageType: seal.sealImageType)
+        }
+        do {
+            return (certificate, try CertificateRenderer().render(certificate.content, extras: extras))
+        } catch let error as DocumentError {
+            throw MadoguchiError(.renderingFailed, ja: "証明書のPDFを作成できませんでした", en: error.description)
+        }
+    }
+
     public func verifyLedger() throws -> LedgerVerification {
         try database.writer.read { db in try Ledger.verify(db) }
     }
@@ -330,4 +364,6 @@ extension MadoguchiError.Code {
     public static let unknownFacility = Self("issuance.unknownFacility")
     public static let reasonMissing = Self("issuance.reasonMissing")
     public static let certificateNotIssued = Self("issuance.notIssued")
+    public static let certificateNotPrintable = Self("issuance.notPrintable")
+    public static let renderingFailed = Self("issuance.renderingFailed")
 }

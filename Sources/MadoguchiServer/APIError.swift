@@ -26,7 +26,8 @@ public struct APIError: HTTPResponseError {
         case .notFound: .notFound
         case .unauthorized: .unauthorized
         case .storeBusy: .serviceUnavailable
-        case .storeFailure: .internalServerError
+        case .storeFailure, .renderingFailed: .internalServerError
+        case .certificateNotPrintable: .gone
         case .constraintViolation, .idempotencyConflict, .certificateNotIssued: .conflict
         case .idempotencyKeyInvalid, .reasonMissing, .badRequest: .badRequest
         default: .unprocessableContent

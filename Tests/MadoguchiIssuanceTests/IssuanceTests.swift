@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiTestSupport
 import Testing
 
 @testable import MadoguchiDemo
@@ -317,5 +318,59 @@ struct LedgerTests {
         #expect(LedgerRecord.timestamp(Date(timeIntervalSince1970: 1_795_482_000.5)) == "2026-11-24T10:00:00.500+09:00")
         #expect(LedgerRecord.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T09:00:00.000+09:00")
         #expect(LedgerRecord.timestamp(Date(timeIntervalSince1970: -0.001)) == "1970-01-01T08:59:59.999+09:00")
+    }
+}
+
+@Suite("証明書のPDF（全種類）")
+struct DocumentTests {
+    @Test("every kind prints as a real PDF: title, certification sentence, the subject's name, fonts embedded",
+          arguments: CertificateKind.allCases)
+    func everyKind(kind: CertificateKind) throws {
+        let city = try City()
+        var subject = try city.fullSubject()
+        if kind == .removedRecord {
+            subject = try city.id("SELECT id FROM resident WHERE removalReason = 'movedOut' LIMIT 1")
+        }
+        var options = CertificateOptions()
+        if kind == .taxCertificate { options.fiscalYear = FiscalYear(2026) }
+        guard case .issued(let c, _) = try city.service.issue(.init(kind: kind, subjectId: subject, requester: me(subject), options: options)) else {
+            Issue.record("refused"); return
+        }
+        let (_, bytes) = try city.service.document(c.id)
+        #expect(bytes.starts(with: Array("%PDF-".utf8)))
+        let pdf = try Poppler.write(bytes)
+        defer { try? FileManager.default.removeItem(at: pdf) }
+        let text = Poppler.compact(try Poppler.text(pdf))
+        #expect(text.contains(Poppler.compact(kind.japanese)))
+        #expect(text.contains(Poppler.compact(c.content.certification)))
+        #expect(text.contains("令和8年11月24日"))
+        #expect(text.contains(c.content.serialNumber))
+        let family = try city.db.writer.read { d in try String.fetchOne(d, sql: "SELECT familyName FROM resident WHERE id = ?", arguments: [subject])! }
+        #expect(text.contains(family))
+        for line in try Poppler.fonts(pdf).split(separator: "\n").dropFirst(2) {
+            let columns = line.split(separator: " ")
+            #expect(columns[columns.count - 5] == "yes", "not embedded: \(line)")
+        }
+        if kind == .taxCertificate {
+            let tax = try city.db.writer.read { d in try Int.fetchOne(d, sql: "SELECT municipalTax FROM taxAssessment WHERE residentId = ? AND fiscalYear = 2026", arguments: [subject])! }
+            let formatted = tax.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+            #expect(text.contains("\(formatted)円"))
+        }
+    }
+
+    @Test("a voided certificate no longer prints")
+    func voidedDoesNotPrint() throws {
+        let city = try City()
+        let subject = try city.fullSubject()
+        guard case .issued(let c, _) = try city.service.issue(.init(kind: .residentRecordCopy, subjectId: subject, requester: me(subject))) else {
+            Issue.record("refused"); return
+        }
+        _ = try city.service.void(c.id, reason: "誤交付")
+        do {
+            _ = try city.service.document(c.id)
+            Issue.record("a voided certificate printed")
+        } catch let error as MadoguchiError {
+            #expect(error.code == .certificateNotPrintable)
+        }
     }
 }

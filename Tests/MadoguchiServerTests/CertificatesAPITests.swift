@@ -44,6 +44,7 @@ struct CertificatesAPITests {
                 let body = try ServerTests.json(response.body)
                 first = body["id"] as! String
                 #expect(response.headers[.location] == "/api/v1/certificates/\(first)")
+                #expect(body["documentUrl"] as? String == "/api/v1/certificates/\(first)/document.pdf")
                 #expect(body["feeYen"] as? Int == 600)
                 #expect(body["serialNumber"] as? String == "第2026-000001号")
             }
@@ -65,6 +66,11 @@ struct CertificatesAPITests {
                 #expect(content["certification"] as? String == "この写しは、世帯全員の住民票の原本と相違ないことを証明する。")
                 #expect(body["status"] as? String == "issued")
             }
+            try await client.execute(uri: "/api/v1/certificates/\(first)/document.pdf", method: .get, headers: ServerTests.bearer) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/pdf")
+                #expect(Array(response.body.readableBytesView.prefix(5)) == Array("%PDF-".utf8))
+            }
             try await client.execute(uri: "/api/v1/certificates/\(first)/reprint", method: .post, headers: Self.headers(key: nil),
                                      body: Self.body(#"{"reason": "紙詰まり"}"#)) { response in
                 #expect(response.status == .created)
@@ -74,6 +80,9 @@ struct CertificatesAPITests {
             try await client.execute(uri: "/api/v1/certificates/\(first)/void", method: .post, headers: Self.headers(key: nil),
                                      body: Self.body(#"{"reason": "誤交付"}"#)) { response in
                 #expect(response.status == .conflict, "a superseded certificate cannot be voided")
+            }
+            try await client.execute(uri: "/api/v1/certificates/\(first)/document.pdf", method: .get, headers: ServerTests.bearer) { response in
+                #expect(response.status == .gone, "a superseded certificate no longer prints")
             }
         }
         let entries = try await db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry") }

@@ -1,8 +1,12 @@
 # Shared set-up for scripts/demo.sh and scripts/test.sh: install the Debian packages the build needs.
 # Sourced, not run.
 
-# Debian packages the product builds against (GRDB links the system SQLite).
-MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev)
+# Debian packages the product builds against and prints with: the system SQLite (GRDB), cairo and Pango
+# (PDF), librsvg (seal images), libqrencode (QR codes), and the IPA fonts (IPAmj明朝 prints MJ/IVS names).
+MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
+  fonts-ipaexfont fonts-ipamj-mincho)
+# What the tests read real files back with.
+MADOGUCHI_TEST_PACKAGES=(poppler-utils)
 
 ensure_debian_packages() {
   local missing=()

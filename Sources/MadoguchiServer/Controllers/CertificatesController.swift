@@ -11,6 +11,7 @@ struct CertificatesController<Context: RequestContext> {
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("certificates", use: create)
         group.get("certificates/:id", use: show)
+        group.get("certificates/:id/document.pdf", use: document)
         group.post("certificates/:id/void", use: void)
         group.post("certificates/:id/reprint", use: reprint)
     }
@@ -69,6 +70,7 @@ struct CertificatesController<Context: RequestContext> {
     struct Created: ResponseEncodable {
         let id: String
         let url: String
+        let documentUrl: String
         let kind: CertificateKind
         let serialNumber: String
         let feeYen: Int
@@ -92,7 +94,8 @@ struct CertificatesController<Context: RequestContext> {
             return EditedResponse(
                 status: .created, headers: [.location: "/api/v1/certificates/\(c.id)"],
                 response: Created(
-                    id: c.id, url: "/api/v1/certificates/\(c.id)", kind: c.kind, serialNumber: c.content.serialNumber,
+                    id: c.id, url: "/api/v1/certificates/\(c.id)", documentUrl: "/api/v1/certificates/\(c.id)/document.pdf",
+                    kind: c.kind, serialNumber: c.content.serialNumber,
                     feeYen: c.feeYen, copies: c.copies, status: c.status.rawValue, contentDigest: c.contentDigest,
                     ledgerSequence: c.ledgerSequence, holderNotified: notified))
         case .refused(let reasons, _):
@@ -138,6 +141,15 @@ struct CertificatesController<Context: RequestContext> {
             throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)"))
         }
         return CertificateView(c)
+    }
+
+    @Sendable func document(_ request: Request, context: Context) async throws -> Response {
+        let (certificate, pdf) = try service.document(try context.parameters.require("id"))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/pdf"
+        headers[.contentDisposition] = "inline; filename=\"\(certificate.id).pdf\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
     }
 
     struct ReasonBody: Decodable {
