@@ -23,6 +23,7 @@ let package = Package(
             name: "MadoguchiStore",
             dependencies: [
                 "MadoguchiDomain",
+                "MadoguchiPKI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -39,13 +40,16 @@ let package = Package(
         .systemLibrary(name: "CRsvg", path: "Sources/CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Document-signing keys, compact JWS (ES256), JWKS; later the card authority.
+        .target(name: "MadoguchiPKI", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Certificate layouts rendered to PDF.
-        .target(name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg"]),
+        .target(name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg", "CQREncode"]),
         // Use cases: request → eligibility → fee → ledger → certificate; void; reprint.
         .target(
             name: "MadoguchiIssuance",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiStore", "MadoguchiDocuments", .product(name: "GRDB", package: "GRDB.swift"),
+                "MadoguchiDomain", "MadoguchiStore", "MadoguchiDocuments", "MadoguchiPKI",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // HTTP: JSON API and pages.
@@ -55,6 +59,7 @@ let package = Package(
                 "MadoguchiDomain",
                 "MadoguchiStore",
                 "MadoguchiIssuance",
+                "MadoguchiPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,6 +73,7 @@ let package = Package(
                 "MadoguchiDemo",
                 "MadoguchiImport",
                 "MadoguchiIssuance",
+                "MadoguchiPKI",
                 "MadoguchiServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,10 +14,13 @@ public struct CertificateRenderer: Sendable {
         /// The registered 印影 (SVG) for a seal certificate
         public var sealImage: [UInt8]?
         public var sealImageType: String?
+        /// The signed token printed as the QR code
+        public var qrText: String?
 
-        public init(sealImage: [UInt8]? = nil, sealImageType: String? = nil) {
+        public init(sealImage: [UInt8]? = nil, sealImageType: String? = nil, qrText: String? = nil) {
             self.sealImage = sealImage
             self.sealImageType = sealImageType
+            self.qrText = qrText
         }
     }
 
@@ -39,12 +42,15 @@ public struct CertificateRenderer: Sendable {
     static let margin = 42.0
     static let labelWidth = 112.0
     static let bodyTop = 128.0
+    /// Where the body ends on the last page (the footer and QR code below)
     static let bodyBottom = PDFCanvas.height - 250
+    /// Where the body ends on other pages
+    static let pageBottom = PDFCanvas.height - 60
 
     public func render(_ content: CertificateContent, extras: Extras = Extras()) throws -> [UInt8] {
         let canvas = PDFCanvas(title: "\(content.title) \(content.serialNumber)")
         if content.layout == .householdSheet && content.kind.isResidentRecord {
-            try renderHouseholdSheets(content, canvas)
+            try renderHouseholdSheets(content, canvas, extras: extras)
         } else {
             try renderBlocks(content, blocks(content), canvas, extras: extras)
         }
@@ -161,17 +167,28 @@ public struct CertificateRenderer: Sendable {
         let x = Self.margin
         let width = PDFCanvas.width - 2 * Self.margin
         let valueWidth = width - Self.labelWidth
-        // Paginate: a block that does not fit starts a new page.
+        // Paginate: a block that does not fit starts a new page; only the last page keeps room for the footer.
+        func height(_ block: Block) -> Double {
+            block.rows.reduce(block.heading == nil ? 6 : 22) { $0 + rowHeight($1, canvas, width: valueWidth) }
+        }
         var pages: [[Block]] = [[]]
         var y = Self.bodyTop
         for block in blocks {
-            let h = block.rows.reduce(block.heading == nil ? 6 : 22) { $0 + rowHeight($1, canvas, width: valueWidth) }
-            if y + h > Self.bodyBottom && !pages[pages.count - 1].isEmpty {
+            let h = height(block)
+            if y + h > Self.pageBottom && !pages[pages.count - 1].isEmpty {
                 pages.append([])
                 y = Self.bodyTop
             }
             pages[pages.count - 1].append(block)
             y += h
+        }
+        var moved: [Block] = []
+        while pages[pages.count - 1].reduce(Self.bodyTop, { $0 + height($1) }) > Self.bodyBottom {
+            moved.insert(pages[pages.count - 1].removeLast(), at: 0)
+            if pages[pages.count - 1].isEmpty { break }
+        }
+        if !moved.isEmpty {
+            if pages[pages.count - 1].isEmpty { pages[pages.count - 1] = moved } else { pages.append(moved) }
         }
         for (n, page) in pages.enumerated() {
             if n > 0 { canvas.newPage() }
@@ -196,12 +213,12 @@ public struct CertificateRenderer: Sendable {
                 }
                 y += 6
             }
-            if n == pages.count - 1 { footer(c, canvas) }
+            if n == pages.count - 1 { try footer(c, canvas, extras: extras) }
         }
     }
 
     /// 世帯連記式: a label column and up to four person columns a sheet.
-    func renderHouseholdSheets(_ c: CertificateContent, _ canvas: PDFCanvas) throws {
+    func renderHouseholdSheets(_ c: CertificateContent, _ canvas: PDFCanvas, extras: Extras) throws {
         let groups = stride(from: 0, to: max(1, c.persons.count), by: 4).map {
             Array(c.persons[$0..<min($0 + 4, c.persons.count)])
         }
@@ -241,7 +258,7 @@ public struct CertificateRenderer: Sendable {
                 }
                 y += h
             }
-            if n == groups.count - 1 { footer(c, canvas) }
+            if n == groups.count - 1 { try footer(c, canvas, extras: extras) }
         }
     }
 
@@ -256,8 +273,8 @@ public struct CertificateRenderer: Sendable {
         }
     }
 
-    /// 認証文, date, mayor and the city seal.
-    func footer(_ c: CertificateContent, _ canvas: PDFCanvas) {
+    /// 認証文, date, mayor and the city seal, and the QR code that lets anyone check the paper.
+    func footer(_ c: CertificateContent, _ canvas: PDFCanvas, extras: Extras) throws {
         let x = Self.margin
         let width = PDFCanvas.width - 2 * Self.margin
         var y = Self.bodyBottom + 24
@@ -266,6 +283,15 @@ public struct CertificateRenderer: Sendable {
         y += 30
         canvas.text(c.mayor, x: x, y: y + 14, size: 14, font: .mincho, width: width - 90, align: .right)
         citySeal(canvas, x: PDFCanvas.width - Self.margin - 76, y: y - 6, size: 58, city: c.cityName)
+        if let token = extras.qrText {
+            let size = 118.0
+            let top = PDFCanvas.height - 40 - size
+            try canvas.qr(token, x: x, y: top, size: size)
+            canvas.text(
+                "この証明書が本物であることは、二次元コードを読み取り\n\(c.cityName)の証明書確認ページ（/verify）で確認できます。\n"
+                    + "The QR code verifies this certificate at /verify.",
+                x: x + size + 8, y: top + size - 40, size: 7.5, font: .gothic, width: 230)
+        }
     }
 
     /// The mayor's seal: a red square with 〇〇市長之印 in two columns, drawn fresh on every page.

@@ -1,5 +1,6 @@
 import CCairo
 import CPangoCairo
+import CQREncode
 import CRsvg
 import Foundation
 
@@ -146,6 +147,28 @@ final class PDFCanvas {
             if let error { g_error_free(error) }
             throw DocumentError.rendering("seal image: \(message)")
         }
+    }
+
+    /// A QR code (libqrencode, error correction M) as vector squares, `size` points wide with its quiet zone.
+    func qr(_ text: String, x: Double, y: Double, size: Double) throws {
+        guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
+            throw DocumentError.rendering("QR code: the text does not fit")
+        }
+        defer { QRcode_free(code) }
+        let width = Int(code.pointee.width)
+        let module = size / Double(width + 8)
+        cairo_save(cr)
+        cairo_set_source_rgb(cr, 1, 1, 1)
+        cairo_rectangle(cr, x, y, size, size)
+        cairo_fill(cr)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+        for row in 0..<width {
+            for column in 0..<width where code.pointee.data[row * width + column] & 1 == 1 {
+                cairo_rectangle(cr, x + Double(column + 4) * module, y + Double(row + 4) * module, module, module)
+            }
+        }
+        cairo_fill(cr)
+        cairo_restore(cr)
     }
 
     /// The anti-copy background (地紋): equal-tone fields of small and large dots. A copier drops the small

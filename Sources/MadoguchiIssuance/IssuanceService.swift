@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MadoguchiDocuments
 import MadoguchiDomain
+import MadoguchiPKI
 import MadoguchiStore
 
 /// A certificate as issued.
@@ -21,6 +22,8 @@ public struct IssuedCertificate: Sendable, Hashable {
     public var content: CertificateContent
     public var contentDigest: String
     public var ledgerSequence: Int64
+    /// The compact JWS (ES256) printed as the QR code
+    public var token: String
 }
 
 /// What came of a request.
@@ -201,14 +204,66 @@ public struct IssuanceService: Sendable {
                 ja: "この証明書は\(certificate.status == .voided ? "無効" : "再印刷により差し替え済み")のため印刷できません",
                 en: "This certificate is \(certificate.status.rawValue) and cannot be printed")
         }
-        var extras = CertificateRenderer.Extras()
+        var extras = CertificateRenderer.Extras(qrText: certificate.token)
         if let seal, Ledger.sha256(Data(seal.sealImage)) == certificate.content.seal?.imageDigest {
-            extras = .init(sealImage: seal.sealImage, sealImageType: seal.sealImageType)
+            extras.sealImage = seal.sealImage
+            extras.sealImageType = seal.sealImageType
         }
         do {
             return (certificate, try CertificateRenderer().render(certificate.content, extras: extras))
         } catch let error as DocumentError {
             throw MadoguchiError(.renderingFailed, ja: "証明書のPDFを作成できませんでした", en: error.description)
+        }
+    }
+
+    /// The published keys (JWKS), creating the first key if none exists yet.
+    public func jwks() throws -> JWKSet {
+        let at = LedgerRecord.timestamp(clock.now())
+        return try database.writer.write { db in
+            _ = try SigningKeys.active(db, at: at)
+            return try SigningKeys.jwks(db)
+        }
+    }
+
+    /// Retires the active signing key and starts a new one; papers signed before still verify.
+    public func rotateSigningKey() throws -> String {
+        let at = LedgerRecord.timestamp(clock.now())
+        return try database.writer.write { db in try SigningKeys.rotate(db, at: at).kid }
+    }
+
+    /// Online verification: the signature, then the city's records (issued, voided, superseded, and the
+    /// digest of what was printed).
+    public func verify(_ text: String) throws -> DocumentVerification {
+        let keys = try jwks()
+        var result = DocumentVerification.offline(text, keys: keys)
+        result.checkedOnline = true
+        guard result.status == .valid, let claims = result.claims else { return result }
+        let city = try database.writer.read { db in try Self.city(db) }
+        let stored = try certificate(claims.jti)
+        guard claims.iss == city.code, let stored else {
+            return DocumentVerification(
+                status: .invalid, ja: "この市が発行した証明書の記録がありません。", en: "No such certificate was issued by this city.",
+                claims: claims, kid: result.kid, checkedOnline: true)
+        }
+        guard stored.contentDigest == claims.digest, stored.token == DocumentVerification.token(from: text) else {
+            return DocumentVerification(
+                status: .invalid, ja: "記録と内容が一致しません。", en: "The record and the signed content differ.",
+                claims: claims, kid: result.kid, checkedOnline: true)
+        }
+        switch stored.status {
+        case .issued:
+            return DocumentVerification(
+                status: .valid, ja: "\(city.name)が発行した有効な証明書です。氏名・生年月日が紙面と一致することを確認してください。",
+                en: "A valid certificate issued by \(city.name). Check that the names and birth dates match the paper.",
+                claims: claims, kid: result.kid, checkedOnline: true)
+        case .voided:
+            return DocumentVerification(
+                status: .revoked, ja: "この証明書は市が取り消しました（失効）。", en: "The city has voided this certificate.",
+                claims: claims, kid: result.kid, checkedOnline: true)
+        case .superseded:
+            return DocumentVerification(
+                status: .superseded, ja: "この証明書は再発行により差し替えられています。", en: "This certificate was superseded by a reprint.",
+                claims: claims, kid: result.kid, checkedOnline: true, supersededBy: stored.supersededBy)
         }
     }
 
@@ -242,25 +297,31 @@ public struct IssuanceService: Sendable {
                 facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, reason: reason,
                 contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor), in: db)
         precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
+        let key = try SigningKeys.active(db, at: at)
+        let claims = DocumentClaims(
+            jti: id, iss: content.cityCode, iat: Int64(clock.now().timeIntervalSince1970), kind: content.kind.rawValue,
+            names: content.persons.map(\.name), births: content.persons.map(\.birthDate.description), digest: digest)
+        let token = try CompactJWS.sign(try claims.json(), with: key)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try db.execute(
             sql: """
                 INSERT INTO certificate (id, kind, subjectId, channel, facilityId, requesterClass, requester, options,
-                  content, contentDigest, copies, feeYen, issuedAt, ledgerSequence)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  content, contentDigest, copies, feeYen, issuedAt, ledgerSequence, token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 id, submission.kind.rawValue, submission.subjectId, submission.channel.rawValue, submission.facilityId,
                 submission.requester.requesterClass.rawValue,
                 String(decoding: try encoder.encode(submission.requester), as: UTF8.self),
                 String(decoding: try encoder.encode(submission.options), as: UTF8.self),
-                String(decoding: json, as: UTF8.self), digest, submission.options.copies, fee, at, entry.sequence,
+                String(decoding: json, as: UTF8.self), digest, submission.options.copies, fee, at, entry.sequence, token,
             ])
         return IssuedCertificate(
             id: id, kind: submission.kind, subjectId: submission.subjectId, channel: submission.channel,
             facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, issuedAt: at,
-            status: .issued, supersededBy: nil, content: content, contentDigest: digest, ledgerSequence: entry.sequence)
+            status: .issued, supersededBy: nil, content: content, contentDigest: digest, ledgerSequence: entry.sequence,
+            token: token)
     }
 
     static func nextSequence(_ db: Database) throws -> Int64 {
@@ -334,7 +395,7 @@ public struct IssuanceService: Sendable {
             feeYen: row["feeYen"], issuedAt: row["issuedAt"], status: IssuedCertificate.Status(rawValue: row["status"])!,
             supersededBy: row["supersededBy"],
             content: try JSONDecoder().decode(CertificateContent.self, from: Data((row["content"] as String).utf8)),
-            contentDigest: row["contentDigest"], ledgerSequence: row["ledgerSequence"])
+            contentDigest: row["contentDigest"], ledgerSequence: row["ledgerSequence"], token: row["token"])
     }
 
     static func requesterClass(_ db: Database, _ id: String) throws -> RequesterClass {

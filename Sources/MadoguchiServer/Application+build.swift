@@ -33,7 +33,9 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: StaffTokenMiddleware(token: configuration.staffToken))
     RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)
-    CertificatesController(service: IssuanceService(database: database, clock: configuration.clock)).addRoutes(to: api)
+    let issuance = IssuanceService(database: database, clock: configuration.clock)
+    CertificatesController(service: issuance).addRoutes(to: api)
+    VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     return router
 }
 

@@ -256,9 +256,21 @@ enum Schema {
                   issuedAt TEXT NOT NULL,
                   status TEXT NOT NULL DEFAULT 'issued' CHECK (status IN ('issued', 'voided', 'superseded')),
                   supersededBy TEXT REFERENCES certificate(id),
-                  ledgerSequence INTEGER NOT NULL UNIQUE REFERENCES ledgerEntry(sequence)
+                  ledgerSequence INTEGER NOT NULL UNIQUE REFERENCES ledgerEntry(sequence),
+                  -- The compact JWS printed as the QR code
+                  token TEXT NOT NULL CHECK (length(token) > 0)
                 );
                 CREATE INDEX certificate_subject ON certificate(subjectId);
+
+                -- Document-signing keys (ES256). Retired keys stay published so older papers still verify.
+                CREATE TABLE signingKey (
+                  kid TEXT PRIMARY KEY NOT NULL CHECK (length(kid) >= 8),
+                  privateKey BLOB NOT NULL CHECK (length(privateKey) = 32),
+                  publicJWK TEXT NOT NULL CHECK (json_valid(publicJWK)),
+                  createdAt TEXT NOT NULL,
+                  retiredAt TEXT
+                );
+                CREATE UNIQUE INDEX signingKey_one_active ON signingKey((retiredAt IS NULL)) WHERE retiredAt IS NULL;
 
                 CREATE TABLE idempotencyKey (
                   key TEXT PRIMARY KEY NOT NULL CHECK (length(key) BETWEEN 8 AND 200),

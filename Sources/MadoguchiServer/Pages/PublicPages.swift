@@ -37,6 +37,7 @@ struct PublicPages<Context: RequestContext> {
             <nav>
             <a href="/facilities">窓口の一覧</a>
             <a href="/calendar">閉庁日カレンダー</a>
+            <a href="/verify">証明書の確認</a>
             <a href="/health">稼働状況</a>
             </nav>
             <h2>職員の方へ</h2>

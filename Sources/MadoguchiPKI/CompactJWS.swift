@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+
+/// Base64url without padding (RFC 7515 §2).
+public enum Base64URL {
+    public static func encode(_ data: some DataProtocol) -> String {
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: some StringProtocol) -> Data? {
+        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s.append("=") }
+        return Data(base64Encoded: s)
+    }
+}
+
+/// A document-signing key: ES256 (ECDSA P-256 with SHA-256), named by its `kid`.
+public struct SigningKey: Sendable {
+    public let kid: String
+    public let privateKey: P256.Signing.PrivateKey
+
+    public init(kid: String, privateKey: P256.Signing.PrivateKey) {
+        self.kid = kid
+        self.privateKey = privateKey
+    }
+
+    /// A new key; its `kid` is the RFC 7638 thumbprint of its public JWK (first 16 characters).
+    public static func generate() -> SigningKey {
+        let key = P256.Signing.PrivateKey()
+        return SigningKey(kid: PublicJWK(key.publicKey, kid: "").thumbprint, privateKey: key)
+    }
+
+    public var publicJWK: PublicJWK { PublicJWK(privateKey.publicKey, kid: kid) }
+}
+
+/// A public key as a JSON Web Key (RFC 7517/7518).
+public struct PublicJWK: Codable, Sendable, Hashable {
+    public var kty = "EC"
+    public var crv = "P-256"
+    public var x: String
+    public var y: String
+    public var kid: String
+    public var use = "sig"
+    public var alg = "ES256"
+
+    public init(_ key: P256.Signing.PublicKey, kid: String) {
+        let raw = key.rawRepresentation  // x || y, 32 bytes each
+        x = Base64URL.encode(raw.prefix(32))
+        y = Base64URL.encode(raw.suffix(32))
+        self.kid = kid
+    }
+
+    public var publicKey: P256.Signing.PublicKey? {
+        guard kty == "EC", crv == "P-256", let x = Base64URL.decode(x), let y = Base64URL.decode(y), x.count == 32, y.count == 32
+        else { return nil }
+        return try? P256.Signing.PublicKey(rawRepresentation: x + y)
+    }
+
+    /// RFC 7638 thumbprint (base64url SHA-256 of the required members in order), shortened for a `kid`.
+    public var thumbprint: String {
+        let canonical = #"{"crv":"\#(crv)","kty":"\#(kty)","x":"\#(x)","y":"\#(y)"}"#
+        return String(Base64URL.encode(Data(SHA256.hash(data: Data(canonical.utf8)))).prefix(16))
+    }
+}
+
+/// A JWK Set as served at `/.well-known/jwks.json`.
+public struct JWKSet: Codable, Sendable, Hashable {
+    public var keys: [PublicJWK]
+
+    public init(keys: [PublicJWK]) { self.keys = keys }
+
+    public func key(kid: String) -> PublicJWK? { keys.first { $0.kid == kid } }
+}
+
+/// What can be wrong with a token.
+public enum JWSError: Error, Sendable, Hashable, CustomStringConvertible {
+    case malformed
+    case unsupportedAlgorithm(String)
+    case unknownKey(String)
+    case badSignature
+
+    public var description: String {
+        switch self {
+        case .malformed: "not a compact JWS"
+        case .unsupportedAlgorithm(let a): "algorithm \(a) is not accepted (ES256 only)"
+        case .unknownKey(let k): "no published key with kid \(k)"
+        case .badSignature: "the signature does not match"
+        }
+    }
+}
+
+/// Compact JWS (RFC 7515) with ES256 only: `base64url(header).base64url(payload).base64url(r || s)`.
+public enum CompactJWS {
+    struct Header: Codable {
+        var alg: String
+        var kid: String?
+        var typ: String?
+    }
+
+    public static func sign(_ payload: Data, with key: SigningKey, type: String = "JWT") throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let header = try encoder.encode(Header(alg: "ES256", kid: key.kid, typ: type))
+        let input = Base64URL.encode(header) + "." + Base64URL.encode(payload)
+        let signature = try key.privateKey.signature(for: Data(input.utf8))
+        return input + "." + Base64URL.encode(signature.rawRepresentation)
+    }
+
+    /// Verifies the signature against a key set and returns the kid and the payload bytes.
+    public static func verify(_ token: String, keys: JWKSet) throws -> (kid: String, payload: Data) {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
+            let signatureData = Base64URL.decode(parts[2]),
+            let header = try? JSONDecoder().decode(Header.self, from: headerData)
+        else { throw JWSError.malformed }
+        guard header.alg == "ES256" else { throw JWSError.unsupportedAlgorithm(header.alg) }
+        guard let kid = header.kid, let jwk = keys.key(kid: kid), let publicKey = jwk.publicKey else {
+            throw JWSError.unknownKey(header.kid ?? "(none)")
+        }
+        guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signatureData),
+            publicKey.isValidSignature(signature, for: Data("\(parts[0]).\(parts[1])".utf8))
+        else { throw JWSError.badSignature }
+        return (kid, payload)
+    }
+}

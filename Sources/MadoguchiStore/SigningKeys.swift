@@ -1,0 +1,44 @@
+import Crypto
+import Foundation
+import GRDB
+import MadoguchiPKI
+
+/// The city's document-signing keys, kept in the database.
+///
+/// A demo keeps the private key in the SQLite file; a city in production keeps it in an HSM or KMS
+/// (see docs/adr/0002). One key is active; retired keys stay in the JWKS so papers they signed still verify.
+public enum SigningKeys {
+    /// The active key, created on first use, inside the caller's transaction.
+    public static func active(_ db: Database, at: String) throws -> SigningKey {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT kid, privateKey FROM signingKey WHERE retiredAt IS NULL"))
+        {
+            return SigningKey(
+                kid: row["kid"], privateKey: try P256.Signing.PrivateKey(rawRepresentation: row["privateKey"] as Data))
+        }
+        return try create(db, at: at)
+    }
+
+    /// Retires the active key and makes a new one active.
+    @discardableResult
+    public static func rotate(_ db: Database, at: String) throws -> SigningKey {
+        try db.execute(sql: "UPDATE signingKey SET retiredAt = ? WHERE retiredAt IS NULL", arguments: [at])
+        return try create(db, at: at)
+    }
+
+    static func create(_ db: Database, at: String) throws -> SigningKey {
+        let key = SigningKey.generate()
+        let jwk = String(decoding: try JSONEncoder().encode(key.publicJWK), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO signingKey (kid, privateKey, publicJWK, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [key.kid, key.privateKey.rawRepresentation, jwk, at])
+        return key
+    }
+
+    /// Every published key, active first.
+    public static func jwks(_ db: Database) throws -> JWKSet {
+        JWKSet(keys: try String.fetchAll(
+            db, sql: "SELECT publicJWK FROM signingKey ORDER BY retiredAt IS NOT NULL, createdAt DESC"
+        ).map { try JSONDecoder().decode(PublicJWK.self, from: Data($0.utf8)) })
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import MadoguchiDomain
+import MadoguchiIssuance
+import MadoguchiPKI
+import MadoguchiStore
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a certificate: a PDF, a scanned image (PNG/JPEG) or the QR text. Exits 0 only when valid.",
+        discussion: """
+            Offline with --jwks (a file, or the city's URL such as https://…/.well-known/jwks.json): checks the city's
+            signature, and for a PDF that the signed names are the ones printed. With --db: also the city's records
+            (revoked, superseded). Reading PDFs and images uses pdftoppm and zbarimg (poppler-utils, zbar-tools).
+            """)
+
+    @Argument(help: "A PDF, an image, or a text file holding the QR text.") var file: String
+    @Option(help: "The city's public keys: a JWKS file or URL.") var jwks: String?
+    @Option(help: "Check against this database (signature and records) instead of a JWKS.") var db: String?
+
+    func run() async throws {
+        let (token, printedText) = try reporting { try Self.read(file) }
+        let result: DocumentVerification
+        if let db {
+            result = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(path: db)).verify(token) }
+        } else if let jwks {
+            let keys = try await Self.loadKeys(jwks)
+            result = DocumentVerification.offline(token, keys: keys)
+        } else {
+            throw fail(MadoguchiError(
+                .badRequest, ja: "--jwks（公開鍵）または --db を指定してください", en: "Give --jwks (the city's keys) or --db"))
+        }
+        var final = result
+        if result.status == .valid, let printed = printedText, let claims = result.claims {
+            let paper = Self.compact(printed)
+            let missing = claims.names.filter { !paper.contains(Self.compact($0)) }
+            if !missing.isEmpty {
+                final = DocumentVerification(
+                    status: .invalid, ja: "紙面の氏名が署名された氏名と一致しません（改ざんの疑い）。",
+                    en: "The names printed differ from the signed names (altered?).", claims: claims, kid: result.kid,
+                    checkedOnline: result.checkedOnline)
+            }
+        }
+        print("\(final.status.rawValue): \(final.message["ja"] ?? "") / \(final.message["en"] ?? "")")
+        if let c = final.claims {
+            print("document \(c.jti), city \(c.iss), kind \(c.kind), names \(c.names.joined(separator: ", ")), births \(c.births.joined(separator: ", "))")
+        }
+        if final.status != .valid { throw ExitCode(1) }
+    }
+
+    static func compact(_ s: String) -> String {
+        String(s.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+    }
+
+    /// The QR text, and the printed text for a PDF.
+    static func read(_ path: String) throws -> (String, String?) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(path)", en: "Cannot read \(path)")
+        }
+        let lower = path.lowercased()
+        if data.starts(with: Array("%PDF".utf8)) {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-verify-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            _ = try tool("pdftoppm", ["-r", "150", "-png", path, dir.appendingPathComponent("page").path])
+            let pages = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") }.sorted()
+            for page in pages.reversed() {
+                if let token = try? scan(dir.appendingPathComponent(page).path) {
+                    return (token, try tool("pdftotext", ["-enc", "UTF-8", path, "-"]))
+                }
+            }
+            throw MadoguchiError(.qrNotFound, ja: "PDFに二次元コードが見つかりません", en: "No QR code found in the PDF")
+        }
+        if [".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff"].contains(where: lower.hasSuffix) {
+            return (try scan(path), nil)
+        }
+        return (String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), nil)
+    }
+
+    static func scan(_ image: String) throws -> String {
+        let text = try tool("zbarimg", ["-q", "--raw", image]).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else {
+            throw MadoguchiError(.qrNotFound, ja: "画像に二次元コードが見つかりません", en: "No QR code found in the image")
+        }
+        return text.split(separator: "\n").first.map(String.init) ?? text
+    }
+
+    static func tool(_ name: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [name] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw MadoguchiError(.toolMissing, ja: "\(name) が見つかりません", en: "\(name) is not installed")
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func loadKeys(_ source: String) async throws -> JWKSet {
+        let data: Data
+        if source.hasPrefix("http://") || source.hasPrefix("https://"), let url = URL(string: source) {
+            guard let (body, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            else { throw fail(MadoguchiError(.fileUnreadable, ja: "公開鍵を取得できません: \(source)", en: "Cannot fetch \(source)")) }
+            data = body
+        } else {
+            guard let body = FileManager.default.contents(atPath: source) else {
+                throw fail(MadoguchiError(.fileUnreadable, ja: "公開鍵を読めません: \(source)", en: "Cannot read \(source)"))
+            }
+            data = body
+        }
+        guard let keys = try? JSONDecoder().decode(JWKSet.self, from: data) else {
+            throw fail(MadoguchiError(.fileUnreadable, ja: "JWKSとして読めません: \(source)", en: "Not a JWKS: \(source)"))
+        }
+        return keys
+    }
+}
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Document-signing keys.", subcommands: [Rotate.self])
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Retire the active signing key and start a new one (older papers still verify).")
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+
+        func run() throws {
+            let kid = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(path: db)).rotateSigningKey() }
+            print("active key: \(kid)")
+        }
+    }
+}
+
+extension MadoguchiError.Code {
+    static let qrNotFound = Self("verify.qrNotFound")
+    static let toolMissing = Self("cli.toolMissing")
+}
