@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        .testTarget(name: "MadoguchiPKITests", dependencies: ["MadoguchiPKI", .product(name: "Crypto", package: "swift-crypto")]),
         // Helpers for tests only: poppler and friends read real files back.
         .target(name: "MadoguchiTestSupport", path: "Sources/MadoguchiTestSupport"),
         .testTarget(
@@ -100,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiIssuanceTests",
             dependencies: [
-                "MadoguchiIssuance", "MadoguchiStore", "MadoguchiDemo", "MadoguchiDomain", "MadoguchiTestSupport",
+                "MadoguchiIssuance", "MadoguchiStore", "MadoguchiDemo", "MadoguchiDomain", "MadoguchiTestSupport", "MadoguchiPKI",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

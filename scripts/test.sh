@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 ensure_swift
 ensure_debian_packages "${MADOGUCHI_TEST_PACKAGES[@]}"
+ensure_python_packages joserfc
 swift build --build-tests
 swift test --skip-build

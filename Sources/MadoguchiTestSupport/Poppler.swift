@@ -32,4 +32,26 @@ public enum Poppler {
         let info = try run("pdfinfo", [pdf.path])
         return Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!
     }
+
+    /// Renders a PDF page to PNG (pdftoppm) and reads its QR code back with zbarimg.
+    public static func qr(_ pdf: URL, page: Int, dpi: Int = 150) throws -> String {
+        let prefix = pdf.deletingPathExtension().path + "-qr"
+        _ = try run("pdftoppm", ["-r", String(dpi), "-png", "-f", String(page), "-l", String(page), "-singlefile", pdf.path, prefix])
+        defer { try? FileManager.default.removeItem(atPath: prefix + ".png") }
+        return try run("zbarimg", ["-q", "--raw", prefix + ".png"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs an independent checker (Python) and returns its output and exit status.
+    public static func python(_ script: String, _ arguments: [String]) throws -> (String, Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
 }

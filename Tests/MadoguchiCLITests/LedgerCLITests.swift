@@ -42,3 +42,44 @@ struct LedgerCLITests {
         #expect(broken.err.contains("第2項"))
     }
 }
+
+@Suite("確認コマンド", .serialized)
+struct VerifyCLITests {
+    @Test("madoguchi verify: a genuine PDF exits 0 offline; a voided one exits 1 online; a forged token exits 1")
+    func verify() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("city.sqlite").path
+        #expect(try CLI.run(["seed", "--db", path, "--residents", "400"]).status == 0)
+        let db = try MadoguchiDatabase.open(path: path)
+        let service = IssuanceService(database: db, clock: MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!)
+        let subject = try #require(try db.writer.read { d in
+            try Int64.fetchOne(d, sql: "SELECT id FROM resident WHERE removedOn IS NULL AND relationship = 'householder' LIMIT 1")
+        })
+        guard case .issued(let c, _) = try service.issue(.init(
+            kind: .residentRecordCopy, subjectId: subject, requester: Requester(.self, residentId: subject, identityDocuments: [.myNumberCard])))
+        else { Issue.record("refused"); return }
+        let pdf = dir.appendingPathComponent("certificate.pdf")
+        try Data(try service.document(c.id).1).write(to: pdf)
+        let jwks = dir.appendingPathComponent("jwks.json")
+        try JSONEncoder().encode(try service.jwks()).write(to: jwks)
+
+        let offline = try CLI.run(["verify", pdf.path, "--jwks", jwks.path])
+        #expect(offline.status == 0, "\(offline.out) \(offline.err)")
+        #expect(offline.out.hasPrefix("valid"))
+        let online = try CLI.run(["verify", pdf.path, "--db", path])
+        #expect(online.status == 0)
+
+        let forged = dir.appendingPathComponent("forged.txt")
+        try Data((c.token.dropLast(3) + "AAA").utf8).write(to: forged)
+        let refused = try CLI.run(["verify", forged.path, "--jwks", jwks.path])
+        #expect(refused.status == 1)
+        #expect(refused.out.hasPrefix("invalid"))
+
+        _ = try service.void(c.id, reason: "誤交付")
+        let revoked = try CLI.run(["verify", pdf.path, "--db", path])
+        #expect(revoked.status == 1)
+        #expect(revoked.out.hasPrefix("revoked"))
+        #expect(try CLI.run(["verify", pdf.path]).status == 1, "keys are required")
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiPKI
 import MadoguchiTestSupport
 import Testing
 
@@ -372,5 +373,103 @@ struct DocumentTests {
         } catch let error as MadoguchiError {
             #expect(error.code == .certificateNotPrintable)
         }
+    }
+}
+
+@Suite("二次元コードの検証")
+struct VerificationTests {
+    static func issued(_ city: City, kind: CertificateKind = .residentRecordCopy) throws -> IssuedCertificate {
+        let subject = try city.fullSubject()
+        var options = CertificateOptions()
+        if kind == .taxCertificate { options.fiscalYear = FiscalYear(2026) }
+        guard case .issued(let c, _) = try city.service.issue(.init(kind: kind, subjectId: subject, requester: me(subject), options: options)) else {
+            throw MadoguchiError(.notFound, ja: "refused", en: "refused")
+        }
+        return c
+    }
+
+    @Test("the QR read back from the printed page (pdftoppm + zbarimg) is the signed token, and it verifies",
+          arguments: [CertificateKind.residentRecordCopy, .sealRegistrationCertificate, .familyRegisterFull, .taxCertificate])
+    func qrReadBack(kind: CertificateKind) throws {
+        let city = try City()
+        let c = try Self.issued(city, kind: kind)
+        let (_, bytes) = try city.service.document(c.id)
+        let pdf = try Poppler.write(bytes)
+        defer { try? FileManager.default.removeItem(at: pdf) }
+        let scanned = try Poppler.qr(pdf, page: try Poppler.pages(pdf))
+        #expect(scanned == c.token)
+        let result = try city.service.verify(scanned)
+        #expect(result.status == .valid)
+        #expect(result.claims?.jti == c.id)
+        #expect(result.claims?.digest == c.contentDigest)
+        #expect(result.claims?.names == c.content.persons.map(\.name))
+        #expect(result.claims?.iss == "149802")
+    }
+
+    @Test("an independent JOSE library (Python joserfc) verifies the token against the served JWKS")
+    func joserfc() throws {
+        let city = try City()
+        let c = try Self.issued(city)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-jose-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try JSONEncoder().encode(try city.service.jwks()).write(to: dir.appendingPathComponent("jwks.json"))
+        try Data(c.token.utf8).write(to: dir.appendingPathComponent("token"))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/verify_jws.py").path
+        let (out, status) = try Poppler.python(script, [dir.appendingPathComponent("jwks.json").path, dir.appendingPathComponent("token").path])
+        #expect(status == 0, "\(out)")
+        let lines = out.split(separator: "\n").map(String.init)
+        let claims = try JSONDecoder().decode(DocumentClaims.self, from: Data(lines[0].utf8))
+        #expect(claims.jti == c.id)
+        #expect(claims.digest == c.contentDigest)
+        #expect(claims.names == c.content.persons.map(\.name))
+        #expect(lines.last == "thumbprint-kid")
+        // A token with a forged claim is refused by joserfc too.
+        let parts = c.token.split(separator: ".").map(String.init)
+        var forged = claims
+        forged.names = ["山田　太郎"]
+        try Data([parts[0], Base64URL.encode(try forged.json()), parts[2]].joined(separator: ".").utf8).write(to: dir.appendingPathComponent("token"))
+        let (_, refused) = try Poppler.python(script, [dir.appendingPathComponent("jwks.json").path, dir.appendingPathComponent("token").path])
+        #expect(refused == 1)
+    }
+
+    @Test("online: valid, then superseded by a reprint, revoked when voided; forged or foreign tokens invalid")
+    func statuses() throws {
+        let city = try City()
+        let c = try Self.issued(city)
+        #expect(try city.service.verify(c.token).status == .valid)
+        let copy = try city.service.reprint(c.id, reason: "紙詰まり")
+        let old = try city.service.verify(c.token)
+        #expect(old.status == .superseded)
+        #expect(old.supersededBy == copy.id)
+        #expect(try city.service.verify(copy.token).status == .valid)
+        _ = try city.service.void(copy.id, reason: "誤交付")
+        #expect(try city.service.verify(copy.token).status == .revoked)
+        // Another city's key (not in this JWKS).
+        let foreign = try CompactJWS.sign(try DocumentClaims(jti: c.id, iss: "149802", iat: 0, kind: "residentRecordCopy",
+                                                             names: [], births: [], digest: c.contentDigest).json(), with: SigningKey.generate())
+        #expect(try city.service.verify(foreign).status == .invalid)
+        #expect(try city.service.verify("not a token").status == .invalid)
+        // The record altered behind the signature.
+        let d = try Self.issued(city)
+        try city.db.writer.write { db in
+            try db.execute(sql: "UPDATE certificate SET contentDigest = ? WHERE id = ?", arguments: [String(repeating: "0", count: 64), d.id])
+        }
+        #expect(try city.service.verify(d.token).status == .invalid)
+    }
+
+    @Test("after a key rotation, old papers still verify and new ones use the new key")
+    func rotation() throws {
+        let city = try City()
+        let before = try Self.issued(city)
+        let newKid = try city.service.rotateSigningKey()
+        let after = try Self.issued(city)
+        #expect(try city.service.jwks().keys.count == 2)
+        #expect(try city.service.jwks().keys.first?.kid == newKid)
+        #expect(try city.service.verify(before.token).status == .valid)
+        let result = try city.service.verify(after.token)
+        #expect(result.status == .valid)
+        #expect(result.kid == newKid)
     }
 }

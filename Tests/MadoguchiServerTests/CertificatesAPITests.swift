@@ -131,3 +131,75 @@ struct CertificatesAPITests {
         }
     }
 }
+
+@Suite("証明書の確認（公開）")
+struct VerifyAPITests {
+    static func issue(_ client: some TestClientProtocol, _ db: MadoguchiDatabase) async throws -> (String, String) {
+        let id = try CertificatesAPITests.subject(db)
+        let json = #"{"kind": "residentRecordCopy", "subjectId": \#(id), "requester": {"class": "self", "residentId": \#(id), "identityDocuments": ["myNumberCard"]}}"#
+        var documentId = ""
+        try await client.execute(uri: "/api/v1/certificates", method: .post, headers: CertificatesAPITests.headers(key: "verify-000001"),
+                                 body: ByteBuffer(string: json)) { response in
+            documentId = try ServerTests.json(response.body)["id"] as! String
+        }
+        let issuedId = documentId
+        let token = try await db.writer.read { d in try String.fetchOne(d, sql: "SELECT token FROM certificate WHERE id = ?", arguments: [issuedId])! }
+        return (issuedId, token)
+    }
+
+    @Test("the JWKS and the verify API are public; a void turns valid into revoked")
+    func api() async throws {
+        let (app, db) = try ServerTests.app()
+        try await app.test(.router) { client in
+            let (id, token) = try await Self.issue(client, db)
+            try await client.execute(uri: "/.well-known/jwks.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let keys = try ServerTests.json(response.body)["keys"] as! [[String: Any]]
+                #expect(keys.count == 1)
+                #expect(keys[0]["alg"] as? String == "ES256")
+                #expect(keys[0]["d"] == nil, "never the private key")
+            }
+            func verify(_ text: String) async throws -> [String: Any] {
+                var body: [String: Any] = [:]
+                let payload = String(decoding: try JSONSerialization.data(withJSONObject: ["token": text]), as: UTF8.self)
+                try await client.execute(uri: "/api/v1/verify", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: payload)) { response in
+                    #expect(response.status == .ok)
+                    body = try ServerTests.json(response.body)
+                }
+                return body
+            }
+            let valid = try await verify("https://madoguchi.example/verify#" + token)
+            #expect(valid["status"] as? String == "valid")
+            #expect((valid["claims"] as? [String: Any])?["jti"] as? String == id)
+            #expect(try await verify(token + "x")["status"] as? String == "invalid")
+            try await client.execute(uri: "/api/v1/certificates/\(id)/void", method: .post, headers: CertificatesAPITests.headers(key: nil),
+                                     body: ByteBuffer(string: #"{"reason": "誤交付"}"#)) { _ in }
+            #expect(try await verify(token)["status"] as? String == "revoked")
+        }
+    }
+
+    @Test("the /verify page shows the result of a pasted token")
+    func page() async throws {
+        let (app, db) = try ServerTests.app()
+        try await app.test(.router) { client in
+            let (_, token) = try await Self.issue(client, db)
+            try await client.execute(uri: "/verify", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("<textarea id=\"token\" name=\"token\""))
+                #expect(html.contains("BarcodeDetector"))
+            }
+            let form = "token=" + token.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            try await client.execute(uri: "/verify", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: form)) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-status=\"valid\""))
+                #expect(html.contains("有効"))
+            }
+            try await client.execute(uri: "/verify", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: "token=abc.def.ghi")) { response in
+                #expect(String(buffer: response.body).contains("data-status=\"invalid\""))
+            }
+        }
+    }
+}

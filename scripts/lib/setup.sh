@@ -3,10 +3,11 @@
 
 # Debian packages the product builds against and prints with: the system SQLite (GRDB), cairo and Pango
 # (PDF), librsvg (seal images), libqrencode (QR codes), and the IPA fonts (IPAmj明朝 prints MJ/IVS names).
+# `madoguchi verify` reads PDFs and scans with poppler-utils and zbar-tools.
 MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
-  fonts-ipaexfont fonts-ipamj-mincho)
-# What the tests read real files back with.
-MADOGUCHI_TEST_PACKAGES=(poppler-utils)
+  fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools)
+# What the tests check with, besides: Python to run an independent JOSE library.
+MADOGUCHI_TEST_PACKAGES=(python3 python3-pip)
 
 ensure_debian_packages() {
   local missing=()
@@ -26,4 +27,13 @@ ensure_swift() {
     echo "Swift 6.1 or later is needed on PATH (https://www.swift.org/install/linux/)." >&2
     exit 1
   fi
+}
+
+# Python packages the tests use as independent checkers (joserfc verifies our JWS).
+ensure_python_packages() {
+  for p in "$@"; do
+    python3 -c "import $p" 2>/dev/null && continue
+    echo "Installing Python package: $p"
+    python3 -m pip install --quiet "$p" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$p"
+  done
 }
