@@ -30,6 +30,11 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         let ok = (try? registry.counts()) != nil
         return Health(status: ok ? "ok" : "degraded", database: ok ? "ok" : "unavailable")
     }
+    router.get("/openapi.json") { _, _ -> Response in
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.data)))
+    }
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: StaffTokenMiddleware(token: configuration.staffToken))
     RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)

@@ -203,3 +203,55 @@ struct VerifyAPITests {
         }
     }
 }
+
+@Suite("OpenAPI")
+struct OpenAPITests {
+    @Test("/openapi.json is valid OpenAPI (checked by openapi-spec-validator) and names the refusal codes")
+    func valid() async throws {
+        let (app, _) = try ServerTests.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: file) }
+                try Data(buffer: response.body).write(to: file)
+                let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("Interop/validate_openapi.py").path
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["python3", script, file.path]
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = out
+                try process.run()
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "\(text)")
+                #expect(text.hasPrefix("valid"))
+                let doc = try ServerTests.json(response.body)
+                let schemas = (doc["components"] as! [String: Any])["schemas"] as! [String: Any]
+                let codes = (schemas["RefusalCode"] as! [String: Any])["enum"] as! [String]
+                #expect(codes.count == RefusalReason.allCases.count)
+            }
+        }
+    }
+
+    @Test("every path the document describes answers (not 404)")
+    func pathsExist() async throws {
+        let (app, _) = try ServerTests.app()
+        let paths = ((try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as! [String: Any])["paths"] as! [String: Any])
+        let operations: [(String, String)] = paths.flatMap { path, ops in (ops as! [String: Any]).keys.map { (path, $0) } }
+        try await app.test(.router) { client in
+            for (path, method) in operations {
+                let concrete = path.replacingOccurrences(of: "{id}", with: "1")
+                do {
+                    try await client.execute(uri: concrete, method: method == "post" ? .post : .get, headers: ServerTests.bearer,
+                                             body: ByteBuffer(string: "{}")) { response in
+                        let unknownRoute = response.status == .notFound && !String(buffer: response.body).contains("\"code\"")
+                        #expect(!unknownRoute, "\(method) \(path) is not routed")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -33,7 +33,8 @@ ensure_swift() {
 ensure_python_packages() {
   for p in "$@"; do
     python3 -c "import $p" 2>/dev/null && continue
-    echo "Installing Python package: $p"
-    python3 -m pip install --quiet "$p" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$p"
+    local dist=${p//_/-}
+    echo "Installing Python package: $dist"
+    python3 -m pip install --quiet "$dist" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$dist"
   done
 }
