@@ -136,6 +136,18 @@ public struct IssuanceService: Sendable {
         }
     }
 
+    /// What the rules say about a submission now, without recording anything (the clerk's preview).
+    public func preview(_ submission: Submission) throws -> EligibilityDecision {
+        let today = clock.today
+        return try database.writer.read { db in
+            let request = CertificateRequest(
+                kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
+                channel: submission.channel, options: submission.options, date: today)
+            return Eligibility.evaluate(
+                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today), fees: fees)
+        }
+    }
+
     /// Withdraws an issued certificate (misprint, wrong person, aborted session). The ledger records why.
     public func void(_ documentId: String, reason: String, actor: String? = nil) throws -> IssuedCertificate {
         try Self.checkReason(reason)

@@ -41,6 +41,7 @@ struct PublicPages<Context: RequestContext> {
             <a href="/health">稼働状況</a>
             </nav>
             <h2>職員の方へ</h2>
+            <p><a href="/counter">窓口業務（証明書の交付）</a></p>
             <p>職員用API（<code>/api/v1/residents?q=</code>、<code>/api/v1/residents/{id}</code>、<code>/api/v1/facilities</code>）は
             職員用トークン（<code>Authorization: Bearer …</code>）が必要です。</p>
             """

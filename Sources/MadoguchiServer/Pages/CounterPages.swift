@@ -1,0 +1,332 @@
+import Foundation
+import Hummingbird
+import MadoguchiDomain
+import MadoguchiIssuance
+import MadoguchiStore
+
+/// The clerk's web flow at the window: find the resident → choose the certificate → the requester and the
+/// documents checked → preview → issue → print. 書かない窓口: the request form is filled from the registry;
+/// the resident only checks it and signs.
+struct CounterPages<Context: RequestContext> {
+    let registry: RegistryRepository
+    let service: IssuanceService
+    let clock: MadoguchiClock
+    let cityName: String
+    let staffToken: String
+
+    static var cookie: String { "madoguchi_staff" }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/counter/login", use: loginPage)
+        router.post("/counter/login", use: login)
+        let counter = router.group("counter").add(middleware: StaffCookieMiddleware(token: staffToken))
+        counter.get("", use: search)
+        counter.get("residents/:id", use: requestForm)
+        counter.post("residents/:id/preview", use: preview)
+        counter.post("issue", use: issue)
+        counter.get("certificates/:id", use: certificate)
+        counter.get("certificates/:id/document.pdf", use: document)
+        counter.post("certificates/:id/reprint", use: reprint)
+        counter.post("certificates/:id/void", use: void)
+    }
+
+    func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        HTML.response(HTML.page(title: title, cityName: cityName, body: "<p><a href=\"/counter\">窓口業務</a></p>" + body), status: status)
+    }
+
+    static func redirect(_ location: String, cookie: String? = nil) -> Response {
+        var headers = HTTPFields()
+        headers[.location] = location
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    // MARK: Sign-in
+
+    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response {
+        HTML.response(HTML.page(title: "職員ログイン", cityName: cityName, body: Self.loginForm(error: nil)))
+    }
+
+    static func loginForm(error: String?) -> String {
+        """
+        <h1>窓口業務 職員ログイン</h1>
+        \(error.map { "<p role=\"alert\" style=\"color:#b00020\">\(HTML.escape($0))</p>" } ?? "")
+        <form method="post" action="/counter/login">
+        <p><label>職員用トークン <input type="password" name="token" autocomplete="off" required></label></p>
+        <p><button type="submit">ログイン</button></p>
+        </form>
+        """
+    }
+
+    @Sendable func login(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request)
+        guard StaffTokenMiddleware<Context>.constantTimeEqual(Array((form["token"] ?? "").utf8), Array(staffToken.utf8)) else {
+            return HTML.response(
+                HTML.page(title: "職員ログイン", cityName: cityName, body: Self.loginForm(error: "トークンが違います / Wrong token")),
+                status: .unauthorized)
+        }
+        return Self.redirect("/counter", cookie: "\(Self.cookie)=\(staffToken); Path=/counter; HttpOnly; SameSite=Strict")
+    }
+
+    // MARK: Find the resident
+
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        let q = request.uri.queryParameters.get("q") ?? ""
+        var results = ""
+        if !q.isEmpty {
+            let rows = try registry.search(ResidentQuery(text: q))
+            results = rows.isEmpty ? "<p>該当する住民はいません。</p>" : """
+                <table><thead><tr><th>氏名</th><th>フリガナ</th><th>生年月日</th><th>住所</th><th>状態</th></tr></thead><tbody>
+                \(rows.map { r in
+                    "<tr><td><a href=\"/counter/residents/\(r.id)\">\(HTML.escape(r.name.full))</a></td><td>\(HTML.escape(r.name.fullKana))</td>"
+                        + "<td>\(HTML.escape((try? JapaneseDate(r.birthDate).description) ?? r.birthDate.description))</td>"
+                        + "<td>\(HTML.escape(r.address))</td><td>\(r.removed ? "除票" : "")</td></tr>"
+                }.joined(separator: "\n"))
+                </tbody></table>
+                """
+        }
+        return page("住民の検索", """
+            <h1>住民の検索</h1>
+            <form method="get" action="/counter">
+            <p><label>氏名・フリガナ・生年月日 <input name="q" value="\(HTML.escape(q))" autofocus></label>
+            <button type="submit">検索</button></p>
+            </form>
+            \(results)
+            """)
+    }
+
+    // MARK: The request form, pre-filled
+
+    func residentId(_ context: Context) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません", en: "No such resident"))
+        }
+        return id
+    }
+
+    @Sendable func requestForm(_ request: Request, context: Context) async throws -> Response {
+        let id = try residentId(context)
+        guard let d = try registry.detail(id: id, on: clock.today) else {
+            throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)"))
+        }
+        let r = d.resident
+        let facilities = try registry.facilities().filter { $0.isOperating(on: clock.today) }
+        func checkbox(_ name: String, _ value: String, _ label: String, checked: Bool = false) -> String {
+            "<label><input type=\"checkbox\" name=\"\(name)\" value=\"\(value)\"\(checked ? " checked" : "")> \(HTML.escape(label))</label>"
+        }
+        func radio(_ name: String, _ value: String, _ label: String, checked: Bool = false) -> String {
+            "<label><input type=\"radio\" name=\"\(name)\" value=\"\(value)\"\(checked ? " checked" : "")> \(HTML.escape(label))</label>"
+        }
+        var warnings = ""
+        if d.protectedBySupportMeasure { warnings += "<p role=\"alert\" style=\"color:#b00020\"><strong>支援措置対象者です。</strong>本人以外への交付に注意してください。</p>" }
+        if d.namedAsOtherParty { warnings += "<p role=\"alert\" style=\"color:#b00020\"><strong>支援措置の相手方として申出があります。</strong></p>" }
+        if let removal = d.removal { warnings += "<p>この方は除票です（\(removal.reason.japanese)、\(HTML.escape((try? JapaneseDate(removal.removedOn).description) ?? ""))）。</p>" }
+        let members = d.householdMembers.map { m in
+            checkbox("memberIds", String(m.id), "\(m.name.full)（\(m.relationship.japanese)）", checked: m.id == id)
+        }.joined(separator: "<br>")
+        let body = """
+            <h1>証明書の請求（書かない窓口）</h1>
+            \(warnings)
+            <h2>請求の対象となる方（住民記録から）</h2>
+            <table>
+            <tr><th>氏名</th><td style="font-family:'IPAmjMincho',serif">\(HTML.escape(r.name.full))（\(HTML.escape(r.name.fullKana))）</td></tr>
+            <tr><th>生年月日</th><td>\(HTML.escape((try? JapaneseDate(r.birthDate).description) ?? ""))</td></tr>
+            <tr><th>住所</th><td>\(HTML.escape(d.household.address.description))</td></tr>
+            </table>
+            <form method="post" action="/counter/residents/\(id)/preview">
+            <h2>証明書</h2>
+            <p>\(CertificateKind.allCases.map { radio("kind", $0.rawValue, $0.japanese, checked: $0 == .residentRecordCopy) }.joined(separator: "<br>"))</p>
+            <p>通数 <input type="number" name="copies" value="1" min="1" max="\(CertificateOptions.maximumCopies)"></p>
+            <fieldset><legend>住民票の範囲・記載事項</legend>
+            <p>\(radio("scope", "individual", "一部（選んだ方）", checked: true)) \(radio("scope", "household", "世帯全員"))</p>
+            <p>\(members)</p>
+            <p>\(radio("layout", "individualSheet", "個人票", checked: true)) \(radio("layout", "householdSheet", "世帯連記式"))</p>
+            <p>\(OptionalItem.allCases.map { checkbox("items", $0.rawValue, $0.japanese) }.joined(separator: " "))</p>
+            </fieldset>
+            <p>課税年度 <select name="fiscalYear"><option value="">（所得・課税証明書のみ）</option>
+            \(d.taxYears.reversed().map { "<option value=\"\($0.startYear)\">\(HTML.escape($0.japaneseDescription))</option>" }.joined())</select></p>
+            <h2>請求者</h2>
+            <p>\(RequesterClass.allCases.map { radio("class", $0.rawValue, $0.japanese, checked: $0 == .self) }.joined(separator: " "))</p>
+            <p><label>氏名（本人以外） <input name="name"></label>
+            <label>請求者の住民ID（同一世帯員など） <input name="requesterResidentId" inputmode="numeric"></label></p>
+            <p>本人確認書類: \(IdentityDocument.allCases.map { checkbox("identityDocuments", $0.rawValue, $0.japanese) }.joined(separator: " "))</p>
+            <p>\(checkbox("powerOfAttorney", "1", "委任状あり")) \(checkbox("sealCardPresented", "1", "印鑑登録証の提示あり"))
+            \(checkbox("supportingDocuments", "1", "疎明資料あり")) \(checkbox("professionalForm", "1", "職務上請求書あり"))
+            \(checkbox("officialForm", "1", "公用請求書あり"))</p>
+            <p><label>請求事由 <input name="reason" size="40"></label></p>
+            <p>資格 <select name="profession"><option value="">—</option>\(Profession.allCases.map { "<option value=\"\($0.rawValue)\">\($0.japanese)</option>" }.joined())</select>
+            <label>機関名 <input name="agency"></label>
+            手数料免除 <select name="feeWaiver"><option value="">なし</option>\(FeeWaiver.allCases.map { "<option value=\"\($0.rawValue)\">\($0.japanese)</option>" }.joined())</select></p>
+            <h2>窓口</h2>
+            <p><select name="facilityId">\(facilities.map { "<option value=\"\($0.id)\">\(HTML.escape($0.name))</option>" }.joined())</select></p>
+            <p><button type="submit">確認（プレビュー）</button></p>
+            </form>
+            """
+        return page("証明書の請求", body)
+    }
+
+    /// The submission a form describes (the preview form, or the hidden copy on the confirmation page).
+    func submission(_ form: FormData, subjectId: Int64) throws -> IssuanceService.Submission {
+        func invalid(_ field: String) -> APIError {
+            APIError(.badRequest, MadoguchiError(.badRequest, ja: "入力を確認してください（\(field)）", en: "Check the field \(field)"))
+        }
+        guard let kind = form["kind"].flatMap(CertificateKind.init(rawValue:)) else { throw invalid("kind") }
+        guard let cls = RequesterClass(rawValue: form["class"] ?? "self") else { throw invalid("class") }
+        let copies = Int(form["copies"] ?? "1") ?? 0
+        let fiscalYear = (form["fiscalYear"] ?? "").isEmpty ? nil : try? FiscalYear.parse(form["fiscalYear"]!)
+        let requesterId = (form["requesterResidentId"] ?? "").isEmpty ? (cls == .self ? subjectId : nil) : Int64(form["requesterResidentId"]!)
+        return IssuanceService.Submission(
+            kind: kind, subjectId: subjectId,
+            requester: Requester(
+                cls, residentId: requesterId, name: (form["name"] ?? "").isEmpty ? nil : form["name"],
+                identityDocuments: Set(form.all("identityDocuments").compactMap(IdentityDocument.init(rawValue:))),
+                powerOfAttorney: form.flag("powerOfAttorney"), sealCardPresented: form.flag("sealCardPresented"),
+                reason: (form["reason"] ?? "").isEmpty ? nil : form["reason"], supportingDocuments: form.flag("supportingDocuments"),
+                profession: form["profession"].flatMap(Profession.init(rawValue:)), professionalForm: form.flag("professionalForm"),
+                agency: (form["agency"] ?? "").isEmpty ? nil : form["agency"], officialForm: form.flag("officialForm"),
+                feeWaiver: form["feeWaiver"].flatMap(FeeWaiver.init(rawValue:))),
+            channel: .counter, facilityId: form["facilityId"],
+            options: CertificateOptions(
+                scope: RecordScope(rawValue: form["scope"] ?? "") ?? .individual,
+                memberIds: form.all("memberIds").compactMap { Int64($0) },
+                layout: RecordLayout(rawValue: form["layout"] ?? "") ?? .individualSheet,
+                items: Set(form.all("items").compactMap(OptionalItem.init(rawValue:))), fiscalYear: fiscalYear, copies: copies))
+    }
+
+    // MARK: Preview
+
+    @Sendable func preview(_ request: Request, context: Context) async throws -> Response {
+        let id = try residentId(context)
+        let form = try await FormData.read(request)
+        let s = try submission(form, subjectId: id)
+        let decision = try service.preview(s)
+        guard let d = try registry.detail(id: id, on: clock.today) else {
+            throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません", en: "No such resident"))
+        }
+        // Carry every field to the confirmation, plus a key fixed now so a double click issues once.
+        let hidden = form.pairs.map { "<input type=\"hidden\" name=\"\(HTML.escape($0.0))\" value=\"\(HTML.escape($0.1))\">" }.joined()
+            + "<input type=\"hidden\" name=\"subjectId\" value=\"\(id)\">"
+            + "<input type=\"hidden\" name=\"idempotencyKey\" value=\"counter-\(UUID().uuidString.lowercased())\">"
+        let summary = """
+            <h2>請求書（ご本人確認用）</h2>
+            <table>
+            <tr><th>証明書</th><td>\(HTML.escape(s.kind.japanese))　\(s.options.copies)通</td></tr>
+            <tr><th>対象者</th><td style="font-family:'IPAmjMincho',serif">\(HTML.escape(d.resident.name.full))（\(HTML.escape((try? JapaneseDate(d.resident.birthDate).description) ?? ""))生）</td></tr>
+            <tr><th>住所</th><td>\(HTML.escape(d.household.address.description))</td></tr>
+            <tr><th>請求者</th><td>\(HTML.escape(s.requester.requesterClass.japanese))\(s.requester.name.map { "　" + HTML.escape($0) } ?? "")</td></tr>
+            <tr><th>本人確認書類</th><td>\(HTML.escape(s.requester.identityDocuments.map(\.japanese).sorted().joined(separator: "、")))</td></tr>
+            \(s.kind.isResidentRecord ? "<tr><th>範囲・記載事項</th><td>\(s.options.scope == .household ? "世帯全員" : "一部")　\(HTML.escape(s.options.items.sorted().map(\.japanese).joined(separator: "・")))</td></tr>" : "")
+            </table>
+            """
+        let body: String
+        if decision.isApproved, let fee = decision.fee {
+            body = """
+                <h1>内容の確認</h1>
+                <section id="decision" data-approved="true"><p>交付できます。手数料 <strong>\(fee.total)円</strong>\(fee.waiver.map { "（\($0.japanese)により免除）" } ?? "（\(fee.perCopy)円 × \(fee.copies)通）")\(decision.holderNotification ? "。<strong>本人通知の対象です。</strong>" : "")</p></section>
+                \(summary)
+                <form method="post" action="/counter/issue">\(hidden)
+                <p><button type="submit">交付する</button> <a href="/counter/residents/\(id)">戻る</a></p></form>
+                """
+        } else {
+            body = """
+                <h1>内容の確認</h1>
+                <section id="decision" data-approved="false" role="alert" style="color:#b00020"><p><strong>交付できません。</strong></p>
+                <ul>\(decision.refusals.map { "<li data-code=\"\($0.code)\">\(HTML.escape($0.japanese))<br><small>\(HTML.escape($0.english))</small></li>" }.joined())</ul></section>
+                \(summary)
+                <p><a href="/counter/residents/\(id)">入力に戻る</a></p>
+                """
+        }
+        return page("内容の確認", body)
+    }
+
+    // MARK: Issue, print
+
+    @Sendable func issue(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request)
+        guard let subject = form["subjectId"].flatMap({ Int64($0) }), let key = form["idempotencyKey"] else {
+            throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "確認画面から交付してください", en: "Issue from the preview page"))
+        }
+        switch try service.issue(try submission(form, subjectId: subject), idempotencyKey: key, actor: "counter") {
+        case .issued(let c, _):
+            return Self.redirect("/counter/certificates/\(c.id)")
+        case .refused(let reasons, _):
+            return page("交付できません", """
+                <h1>交付できません</h1>
+                <ul role="alert">\(reasons.map { "<li data-code=\"\($0.code)\">\(HTML.escape($0.japanese))</li>" }.joined())</ul>
+                <p>この不交付は台帳に記録されました。</p>
+                """, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func certificate(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let c = try service.certificate(id) else {
+            throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません", en: "No such certificate"))
+        }
+        let actions = c.status == .issued ? """
+            <p><a id="print" href="/counter/certificates/\(c.id)/document.pdf" target="_blank">印刷する（PDF）</a></p>
+            <form method="post" action="/counter/certificates/\(c.id)/reprint"><p>
+            <label>再印刷の理由 <input name="reason" required></label> <button type="submit">再印刷</button></p></form>
+            <form method="post" action="/counter/certificates/\(c.id)/void"><p>
+            <label>無効にする理由 <input name="reason" required></label> <button type="submit">無効にする</button></p></form>
+            """ : "<p>この証明書は\(c.status == .voided ? "無効です" : "再印刷により差し替えられました（<a href=\"/counter/certificates/\(c.supersededBy ?? "")\">新しい証明書</a>）")。</p>"
+        return page("交付しました", """
+            <h1 id="status" data-status="\(c.status.rawValue)">\(HTML.escape(c.content.title))　\(HTML.escape(c.content.serialNumber))</h1>
+            <table>
+            <tr><th>対象者</th><td>\(HTML.escape(c.content.persons.map(\.name).joined(separator: "、")))</td></tr>
+            <tr><th>通数・手数料</th><td>\(c.copies)通　\(c.feeYen)円</td></tr>
+            <tr><th>交付日時</th><td>\(HTML.escape(c.issuedAt))</td></tr>
+            <tr><th>台帳番号</th><td>\(c.ledgerSequence)</td></tr>
+            </table>
+            \(actions)
+            """)
+    }
+
+    @Sendable func document(_ request: Request, context: Context) async throws -> Response {
+        let (certificate, pdf) = try service.document(try context.parameters.require("id"))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/pdf"
+        headers[.contentDisposition] = "inline; filename=\"\(certificate.id).pdf\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+    }
+
+    @Sendable func reprint(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request)
+        let copy = try service.reprint(try context.parameters.require("id"), reason: form["reason"] ?? "", actor: "counter")
+        return Self.redirect("/counter/certificates/\(copy.id)")
+    }
+
+    @Sendable func void(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request)
+        let id = try context.parameters.require("id")
+        _ = try service.void(id, reason: form["reason"] ?? "", actor: "counter")
+        return Self.redirect("/counter/certificates/\(id)")
+    }
+}
+
+/// The counter pages: the staff cookie set at sign-in; unsigned visitors are sent to sign in. POSTs must
+/// come from this site (Origin check) besides the SameSite=Strict cookie.
+struct StaffCookieMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let cookie = request.headers[.cookie].flatMap { header in
+            header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("madoguchi_staff=") }.map { String($0.dropFirst("madoguchi_staff=".count)) }
+        }
+        guard let cookie, StaffTokenMiddleware<Context>.constantTimeEqual(Array(cookie.utf8), Array(token.utf8)) else {
+            var headers = HTTPFields()
+            headers[.location] = "/counter/login"
+            return Response(status: .seeOther, headers: headers)
+        }
+        if request.method == .post, let origin = request.headers[.origin], let host = request.head.authority,
+            !origin.hasSuffix("//" + host)
+        {
+            throw APIError(.forbidden, MadoguchiError(.badRequest, ja: "別のサイトからの送信は受け付けません", en: "Cross-site request refused"))
+        }
+        return try await next(request, context)
+    }
+}
