@@ -140,9 +140,16 @@ struct ServerTests {
             }
             #expect(links.contains("/facilities"))
             #expect(links.contains("/calendar"))
+            #expect(links.contains("/counter"))
             for link in links {
                 try await client.execute(uri: link, method: .get) { response in
-                    #expect(response.status == .ok, "\(link)")
+                    if link.hasPrefix("/counter") {
+                        // Staff pages send a visitor to sign in.
+                        #expect(response.status == .seeOther, "\(link)")
+                        #expect(response.headers[.location] == "/counter/login")
+                    } else {
+                        #expect(response.status == .ok, "\(link)")
+                    }
                 }
             }
             try await client.execute(uri: "/calendar?year=2019", method: .get) { response in
