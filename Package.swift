@@ -61,6 +61,7 @@ let package = Package(
                 "MadoguchiIssuance",
                 "MadoguchiPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -74,6 +75,7 @@ let package = Package(
                 "MadoguchiImport",
                 "MadoguchiIssuance",
                 "MadoguchiPKI",
+                "MadoguchiDocuments",
                 "MadoguchiServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -16,11 +16,14 @@ public struct CertificateRenderer: Sendable {
         public var sealImageType: String?
         /// The signed token printed as the QR code
         public var qrText: String?
+        /// The anti-copy 地紋 (off only for benchmarks and plain-paper proofs)
+        public var background: Bool
 
-        public init(sealImage: [UInt8]? = nil, sealImageType: String? = nil, qrText: String? = nil) {
+        public init(sealImage: [UInt8]? = nil, sealImageType: String? = nil, qrText: String? = nil, background: Bool = true) {
             self.sealImage = sealImage
             self.sealImageType = sealImageType
             self.qrText = qrText
+            self.background = background
         }
     }
 
@@ -192,7 +195,7 @@ public struct CertificateRenderer: Sendable {
         }
         for (n, page) in pages.enumerated() {
             if n > 0 { canvas.newPage() }
-            header(c, canvas, page: n + 1, of: pages.count)
+            header(c, canvas, page: n + 1, of: pages.count, background: extras.background)
             var y = Self.bodyTop
             for block in page {
                 if let heading = block.heading {
@@ -228,7 +231,7 @@ public struct CertificateRenderer: Sendable {
         let columnWidth = (width - labelWidth) / 4
         for (n, group) in groups.enumerated() {
             if n > 0 { canvas.newPage() }
-            header(c, canvas, page: n + 1, of: groups.count)
+            header(c, canvas, page: n + 1, of: groups.count, background: extras.background)
             var y = Self.bodyTop
             for row in [Row(label: "住所", value: c.address ?? ""), Row(label: "世帯主", value: c.householder ?? "", names: true)] {
                 let h = rowHeight(row, canvas, width: width - labelWidth)
@@ -262,8 +265,8 @@ public struct CertificateRenderer: Sendable {
         }
     }
 
-    func header(_ c: CertificateContent, _ canvas: PDFCanvas, page: Int, of pages: Int) {
-        canvas.copyProtectionBackground()
+    func header(_ c: CertificateContent, _ canvas: PDFCanvas, page: Int, of pages: Int, background: Bool) {
+        if background { canvas.copyProtectionBackground() }
         canvas.text(c.serialNumber, x: Self.margin, y: 40, size: 9, font: .mincho, width: PDFCanvas.width - 2 * Self.margin, align: .right)
         canvas.text(c.title, x: Self.margin, y: 62, size: 22, font: .gothic, width: PDFCanvas.width - 2 * Self.margin, align: .center,
                     bold: true)

@@ -20,6 +20,27 @@ public struct PrintedPerson: Sendable, Codable, Hashable {
     public var residentRecordCode: String?
     /// 戸籍: events written for this person (出生 …)
     public var events: [String]?
+    public init(
+        residentId: Int64?, name: String, kana: String, birthDate: CivilDate, birthDateJapanese: String, sex: String, relationship: String? = nil, formerFamilyName: String? = nil, becameResidentOn: String? = nil, addressSetOn: String? = nil, notifiedOn: String? = nil, previousAddress: String? = nil, permanentDomicile: String? = nil, domicileHead: String? = nil, individualNumber: String? = nil, residentRecordCode: String? = nil, events: [String]? = nil
+    ) {
+        self.residentId = residentId
+        self.name = name
+        self.kana = kana
+        self.birthDate = birthDate
+        self.birthDateJapanese = birthDateJapanese
+        self.sex = sex
+        self.relationship = relationship
+        self.formerFamilyName = formerFamilyName
+        self.becameResidentOn = becameResidentOn
+        self.addressSetOn = addressSetOn
+        self.notifiedOn = notifiedOn
+        self.previousAddress = previousAddress
+        self.permanentDomicile = permanentDomicile
+        self.domicileHead = domicileHead
+        self.individualNumber = individualNumber
+        self.residentRecordCode = residentRecordCode
+        self.events = events
+    }
 }
 
 public struct PrintedSeal: Sendable, Codable, Hashable {
@@ -85,6 +106,31 @@ public struct CertificateContent: Sendable, Codable, Hashable {
     public var tax: PrintedTax?
     public var register: PrintedRegister?
     public var annex: [PrintedAnnexEntry]?
+
+    public init(
+        kind: CertificateKind, title: String, cityCode: String, cityName: String, mayor: String, issuedOn: CivilDate, issuedOnJapanese: String, serialNumber: String, certification: String, scope: RecordScope? = nil, layout: RecordLayout? = nil, items: [OptionalItem] = [], address: String? = nil, householder: String? = nil, persons: [PrintedPerson] = [], removal: PrintedRemoval? = nil, seal: PrintedSeal? = nil, tax: PrintedTax? = nil, register: PrintedRegister? = nil, annex: [PrintedAnnexEntry]? = nil
+    ) {
+        self.kind = kind
+        self.title = title
+        self.cityCode = cityCode
+        self.cityName = cityName
+        self.mayor = mayor
+        self.issuedOn = issuedOn
+        self.issuedOnJapanese = issuedOnJapanese
+        self.serialNumber = serialNumber
+        self.certification = certification
+        self.scope = scope
+        self.layout = layout
+        self.items = items
+        self.address = address
+        self.householder = householder
+        self.persons = persons
+        self.removal = removal
+        self.seal = seal
+        self.tax = tax
+        self.register = register
+        self.annex = annex
+    }
 
     public func canonicalJSON() throws -> Data {
         let encoder = JSONEncoder()

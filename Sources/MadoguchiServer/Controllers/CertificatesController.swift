@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiIssuance
@@ -9,7 +10,7 @@ struct CertificatesController<Context: RequestContext> {
     let service: IssuanceService
 
     func addRoutes(to group: RouterGroup<Context>) {
-        group.post("certificates", use: create)
+        group.post("certificates", use: createRoute)
         group.get("certificates/:id", use: show)
         group.get("certificates/:id/document.pdf", use: document)
         group.post("certificates/:id/void", use: void)
@@ -81,7 +82,23 @@ struct CertificatesController<Context: RequestContext> {
         let holderNotified: Bool
     }
 
-    @Sendable func create(_ request: Request, context: Context) async throws -> EditedResponse<Created> {
+    /// `POST /api/v1/certificates`. With `Accept: application/pdf` the answer is the document itself (201, with
+    /// `Location` and `X-Certificate-Id`): one round trip from request to printable bytes.
+    @Sendable func createRoute(_ request: Request, context: Context) async throws -> Response {
+        let created = try await create(request, context: context)
+        guard request.headers[.accept]?.contains("application/pdf") == true else {
+            return try EditedResponse(status: .created, headers: [.location: created.url], response: created)
+                .response(from: request, context: context)
+        }
+        let (_, pdf) = try service.document(created.id)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/pdf"
+        headers[.location] = created.url
+        headers[HTTPField.Name("X-Certificate-Id")!] = created.id
+        return Response(status: .created, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+    }
+
+    func create(_ request: Request, context: Context) async throws -> Created {
         guard let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value else {
             throw APIError(.badRequest, MadoguchiError(
                 .idempotencyKeyInvalid, ja: "Idempotency-Key ヘッダが必要です（再送で二重交付しないため）",
@@ -91,13 +108,11 @@ struct CertificatesController<Context: RequestContext> {
         let outcome = try service.issue(body.submission, idempotencyKey: key, actor: "staff-api")
         switch outcome {
         case .issued(let c, let notified):
-            return EditedResponse(
-                status: .created, headers: [.location: "/api/v1/certificates/\(c.id)"],
-                response: Created(
-                    id: c.id, url: "/api/v1/certificates/\(c.id)", documentUrl: "/api/v1/certificates/\(c.id)/document.pdf",
-                    kind: c.kind, serialNumber: c.content.serialNumber,
-                    feeYen: c.feeYen, copies: c.copies, status: c.status.rawValue, contentDigest: c.contentDigest,
-                    ledgerSequence: c.ledgerSequence, holderNotified: notified))
+            return Created(
+                id: c.id, url: "/api/v1/certificates/\(c.id)", documentUrl: "/api/v1/certificates/\(c.id)/document.pdf",
+                kind: c.kind, serialNumber: c.content.serialNumber, feeYen: c.feeYen, copies: c.copies,
+                status: c.status.rawValue, contentDigest: c.contentDigest, ledgerSequence: c.ledgerSequence,
+                holderNotified: notified)
         case .refused(let reasons, _):
             throw APIError(.unprocessableContent, reasons[0].error, refusals: reasons.map { $0.error })
         }
