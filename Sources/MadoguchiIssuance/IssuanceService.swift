@@ -84,11 +84,47 @@ public struct IssuanceService: Sendable {
     public func issue(_ submission: Submission, idempotencyKey: String? = nil, actor: String? = nil) throws
         -> IssuanceOutcome
     {
+        let transaction = try issuing(submission, idempotencyKey: idempotencyKey, actor: actor)
+        return try write(transaction)
+    }
+
+    /// The same, suspending (not blocking a thread) while it waits for the database's one writer: for
+    /// servers, whose cooperative thread pool has as many threads as cores.
+    public func issue(async submission: Submission, idempotencyKey: String? = nil, actor: String? = nil) async throws
+        -> IssuanceOutcome
+    {
+        let transaction = try issuing(submission, idempotencyKey: idempotencyKey, actor: actor)
+        do {
+            return try await database.writer.write(transaction)
+        } catch let error as MadoguchiError {
+            throw error
+        } catch {
+            throw StoreError.map(error)
+        }
+    }
+
+    /// The issuing transaction: request → eligibility → fee → ledger → certificate.
+    func issuing(_ submission: Submission, idempotencyKey: String?, actor: String?) throws
+        -> @Sendable (Database) throws -> IssuanceOutcome
+    {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let today = JapanTime.date(of: now)
         let requestDigest = try submission.digest()
-        return try write { db in
+        let fees = self.fees
+        let service = self
+        return { db in
+            try service.transaction(
+                db, submission, idempotencyKey: idempotencyKey, actor: actor, at: at, today: today,
+                requestDigest: requestDigest, fees: fees)
+        }
+    }
+
+    func transaction(
+        _ db: Database, _ submission: Submission, idempotencyKey: String?, actor: String?, at: String, today: CivilDate,
+        requestDigest: String, fees: FeeSchedule
+    ) throws -> IssuanceOutcome {
+        do {
             if let key = idempotencyKey {
                 try Self.checkKey(key)
                 if let replay = try Self.replay(db, key: key, digest: requestDigest) { return replay }

@@ -105,7 +105,7 @@ struct CertificatesController<Context: RequestContext> {
                 en: "An Idempotency-Key header is required (so a retry never issues twice)"))
         }
         let body = try await JSONBody.decode(CreateBody.self, from: request)
-        let outcome = try service.issue(body.submission, idempotencyKey: key, actor: "staff-api")
+        let outcome = try await service.issue(async: body.submission, idempotencyKey: key, actor: "staff-api")
         switch outcome {
         case .issued(let c, let notified):
             return Created(

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Issuance end to end over HTTP (request in, ledger committed, PDF bytes out) against bare rendering in the
+# same run, and the same page rendered by Python ReportLab, as ratios. Release build; loopback only.
+# usage: bash Benchmarks/issuance.sh [seconds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+ensure_debian_packages wrk sqlite3
+ensure_python_packages reportlab
+duration=${1:-20}
+connections=${2:-8}
+swift build -c release --product madoguchi >/dev/null
+bin=.build/release/madoguchi
+work=$(mktemp -d)
+port=18080
+cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$bin" seed --db "$work/city.sqlite" --residents 20000 >/dev/null
+# Current residents without 支援措置: each request is one the rules approve.
+ids=$(sqlite3 "$work/city.sqlite" "SELECT id FROM resident r WHERE removedOn IS NULL AND NOT EXISTS
+  (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY id LIMIT 5000" | paste -sd, -)
+cat > "$work/issue.lua" <<LUA
+local ids = {$ids}
+local n = 0
+local threads = 0
+-- thread_id is a global set in each thread's own Lua state by setup().
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+function request()
+  n = n + 1
+  local id = ids[(n * 7 + thread_id * 131) % #ids + 1]
+  local body = string.format('{"kind":"residentRecordCopy","subjectId":%d,"facilityId":"chuo-ward-office",' ..
+    '"requester":{"class":"self","residentId":%d,"identityDocuments":["myNumberCard"]}}', id, id)
+  local headers = {["Authorization"] = "Bearer bench-token", ["Content-Type"] = "application/json",
+    ["Accept"] = "application/pdf", ["Idempotency-Key"] = string.format("bench-%d-%09d", thread_id, n)}
+  return wrk.format("POST", "/api/v1/certificates", headers, body)
+end
+function done(summary, latency, requests)
+  io.write(string.format("issued %d, non-2xx %d, %.1f per second, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms\n",
+    summary.requests, summary.errors.status, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000))
+end
+LUA
+MADOGUCHI_STAFF_TOKEN=bench-token LOG_LEVEL=error MADOGUCHI_CLOCK=2026-11-24T10:00:00+09:00 \
+  "$bin" serve --db "$work/city.sqlite" --port $port >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+echo "== issuance over HTTP (wrk, 2 threads, $connections connections, ${duration}s)"
+wrk -t2 -c"$connections" -d"${duration}s" -s "$work/issue.lua" "http://127.0.0.1:$port" | tail -1
+kill "$server"; wait "$server" 2>/dev/null || true; server=
+echo "== ledger after the run"
+"$bin" ledger verify --db "$work/city.sqlite"
+echo "certificates $(sqlite3 "$work/city.sqlite" 'SELECT count(*) FROM certificate'), ledger entries $(sqlite3 "$work/city.sqlite" 'SELECT count(*) FROM ledgerEntry')"
+echo "== rendering alone (same page, same run)"
+"$bin" bench render --count 600 --threads 2
+"$bin" bench render --count 300 --threads 1
+"$bin" bench render --count 300 --threads 1 --plain
+echo "== Python ReportLab, the same layout"
+python3 Benchmarks/reportlab_render.py 30
+python3 Benchmarks/reportlab_render.py 30 plain
