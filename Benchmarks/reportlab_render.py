@@ -49,26 +49,20 @@ def background_image():
 
     scale = 150 / 72
     width, height = int(W * scale), int(H * scale)
-    small = Image.new("L", (width, height), 255)
-    draw = ImageDraw.Draw(small)
-    step, r = 1.8 * scale, 0.32 * scale
-    y = 0.0
-    while y < height:
-        x = 0.0
-        while x < width:
-            draw.ellipse((x + step / 2 - r, y + step / 2 - r, x + step / 2 + r, y + step / 2 + r), fill=200)
-            x += step
-        y += step
-    large = Image.new("L", (width, height), 255)
-    draw = ImageDraw.Draw(large)
-    step, r = 3.6 * scale, 0.64 * scale
-    y = 0.0
-    while y < height:
-        x = 0.0
-        while x < width:
-            draw.ellipse((x + step / 2 - r, y + step / 2 - r, x + step / 2 + r, y + step / 2 + r), fill=200)
-            x += step
-        y += step
+    def field(spacing, radius):
+        image = Image.new("L", (width, height), 255)
+        draw = ImageDraw.Draw(image)
+        step, r = spacing * scale, radius * scale
+        y = 0.0
+        while y < height:
+            x = 0.0
+            while x < width:
+                draw.ellipse((x + step / 2 - r, y + step / 2 - r, x + step / 2 + r, y + step / 2 + r), fill=200)
+                x += step
+            y += step
+        return image
+
+    small, large = field(1.8, 0.32), field(3.6, 0.64)
     mask = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(mask)
     font = ImageFont.truetype("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf", int(64 * scale))

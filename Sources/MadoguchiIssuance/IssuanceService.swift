@@ -124,52 +124,50 @@ public struct IssuanceService: Sendable {
         _ db: Database, _ submission: Submission, idempotencyKey: String?, actor: String?, at: String, today: CivilDate,
         requestDigest: String, fees: FeeSchedule
     ) throws -> IssuanceOutcome {
-        do {
-            if let key = idempotencyKey {
-                try Self.checkKey(key)
-                if let replay = try Self.replay(db, key: key, digest: requestDigest) { return replay }
-            }
-            if let facility = submission.facilityId,
-                try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM facility WHERE id = ?)", arguments: [facility]) ?? false)
-            {
-                throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
-            }
-            let request = CertificateRequest(
-                kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
-                channel: submission.channel, options: submission.options, date: today)
-            let facts = try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today)
-            let decision = Eligibility.evaluate(request, facts: facts, fees: fees)
-            guard decision.isApproved, let fee = decision.fee,
-                let source = try RegistryRepository.certificateSource(db, request)
-            else {
-                let refusals = decision.refusals.isEmpty ? [RefusalReason.subjectNotFound] : decision.refusals
-                let entry = try Ledger.append(
-                    LedgerRecord(
-                        action: .refuse, at: at, kind: submission.kind, subjectId: submission.subjectId,
-                        requesterClass: submission.requester.requesterClass, channel: submission.channel,
-                        facilityId: submission.facilityId, copies: submission.options.copies,
-                        refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor), in: db)
-                try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
-                return .refused(refusals, ledgerSequence: entry.sequence)
-            }
-            let sequence = try Self.nextSequence(db)
-            let city = try Self.city(db)
-            let content = CertificateContent.build(
-                request, source: source, city: city, serialNumber: Self.serial(sequence, today))
-            let certificate = try record(
-                db, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
-                actor: actor, action: .issue, reason: nil, expectedSequence: sequence)
-            try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
-            if decision.holderNotification {
-                try db.execute(
-                    sql: """
-                        INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt)
-                        VALUES (?, ?, ?, ?)
-                        """,
-                    arguments: [submission.subjectId, certificate.id, submission.requester.requesterClass.rawValue, at])
-            }
-            return .issued(certificate, holderNotified: decision.holderNotification)
+        if let key = idempotencyKey {
+            try Self.checkKey(key)
+            if let replay = try Self.replay(db, key: key, digest: requestDigest) { return replay }
         }
+        if let facility = submission.facilityId,
+            try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM facility WHERE id = ?)", arguments: [facility]) ?? false)
+        {
+            throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
+        }
+        let request = CertificateRequest(
+            kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
+            channel: submission.channel, options: submission.options, date: today)
+        let facts = try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today)
+        let decision = Eligibility.evaluate(request, facts: facts, fees: fees)
+        guard decision.isApproved, let fee = decision.fee,
+            let source = try RegistryRepository.certificateSource(db, request)
+        else {
+            let refusals = decision.refusals.isEmpty ? [RefusalReason.subjectNotFound] : decision.refusals
+            let entry = try Ledger.append(
+                LedgerRecord(
+                    action: .refuse, at: at, kind: submission.kind, subjectId: submission.subjectId,
+                    requesterClass: submission.requester.requesterClass, channel: submission.channel,
+                    facilityId: submission.facilityId, copies: submission.options.copies,
+                    refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor), in: db)
+            try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
+            return .refused(refusals, ledgerSequence: entry.sequence)
+        }
+        let sequence = try Self.nextSequence(db)
+        let city = try Self.city(db)
+        let content = CertificateContent.build(
+            request, source: source, city: city, serialNumber: Self.serial(sequence, today))
+        let certificate = try record(
+            db, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
+            actor: actor, action: .issue, reason: nil, expectedSequence: sequence)
+        try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
+        if decision.holderNotification {
+            try db.execute(
+                sql: """
+                    INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [submission.subjectId, certificate.id, submission.requester.requesterClass.rawValue, at])
+        }
+        return .issued(certificate, holderNotified: decision.holderNotification)
     }
 
     /// What the rules say about a submission now, without recording anything (the clerk's preview).

@@ -43,6 +43,21 @@ struct City {
             """)
     }
 
+    /// Issues `kind` for a subject who has the records it needs (a moved-away person for a 除票).
+    func issueEvery(_ kind: CertificateKind) throws -> (IssuedCertificate, Int64) {
+        var subject = try fullSubject()
+        if kind == .removedRecord {
+            subject = try id("SELECT id FROM resident WHERE removalReason = 'movedOut' LIMIT 1")
+        }
+        var options = CertificateOptions()
+        if kind == .taxCertificate { options.fiscalYear = FiscalYear(2026) }
+        let outcome = try service.issue(.init(kind: kind, subjectId: subject, requester: me(subject), options: options))
+        guard case .issued(let certificate, _) = outcome else {
+            throw MadoguchiError(.notFound, ja: "不交付", en: "\(kind) refused: \(outcome)")
+        }
+        return (certificate, subject)
+    }
+
     func ledgerCount() throws -> Int {
         try db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry")! }
     }
@@ -58,17 +73,7 @@ struct IssuanceTests {
           arguments: CertificateKind.allCases)
     func everyKind(kind: CertificateKind) throws {
         let city = try City()
-        var subject = try city.fullSubject()
-        if kind == .removedRecord {
-            subject = try city.id("SELECT id FROM resident WHERE removalReason = 'movedOut' LIMIT 1")
-        }
-        var options = CertificateOptions()
-        if kind == .taxCertificate { options.fiscalYear = FiscalYear(2026) }
-        let outcome = try city.service.issue(.init(kind: kind, subjectId: subject, requester: me(subject), options: options))
-        guard case .issued(let certificate, _) = outcome else {
-            Issue.record("\(kind) refused: \(outcome)")
-            return
-        }
+        let (certificate, _) = try city.issueEvery(kind)
         #expect(certificate.content.kind == kind)
         #expect(certificate.content.cityName == "窓口市")
         #expect(certificate.content.issuedOnJapanese == "令和8年11月24日")
@@ -328,15 +333,7 @@ struct DocumentTests {
           arguments: CertificateKind.allCases)
     func everyKind(kind: CertificateKind) throws {
         let city = try City()
-        var subject = try city.fullSubject()
-        if kind == .removedRecord {
-            subject = try city.id("SELECT id FROM resident WHERE removalReason = 'movedOut' LIMIT 1")
-        }
-        var options = CertificateOptions()
-        if kind == .taxCertificate { options.fiscalYear = FiscalYear(2026) }
-        guard case .issued(let c, _) = try city.service.issue(.init(kind: kind, subjectId: subject, requester: me(subject), options: options)) else {
-            Issue.record("refused"); return
-        }
+        let (c, subject) = try city.issueEvery(kind)
         let (_, bytes) = try city.service.document(c.id)
         #expect(bytes.starts(with: Array("%PDF-".utf8)))
         let pdf = try Poppler.write(bytes)

@@ -92,10 +92,9 @@ struct CertificatesController<Context: RequestContext> {
         }
         let (_, pdf) = try service.document(created.id)
         var headers = HTTPFields()
-        headers[.contentType] = "application/pdf"
         headers[.location] = created.url
         headers[HTTPField.Name("X-Certificate-Id")!] = created.id
-        return Response(status: .created, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+        return PDFResponse.make(id: created.id, bytes: pdf, status: .created, extra: headers)
     }
 
     func create(_ request: Request, context: Context) async throws -> Created {
@@ -160,11 +159,7 @@ struct CertificatesController<Context: RequestContext> {
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
         let (certificate, pdf) = try service.document(try context.parameters.require("id"))
-        var headers = HTTPFields()
-        headers[.contentType] = "application/pdf"
-        headers[.contentDisposition] = "inline; filename=\"\(certificate.id).pdf\""
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+        return PDFResponse.make(id: certificate.id, bytes: pdf)
     }
 
     struct ReasonBody: Decodable {

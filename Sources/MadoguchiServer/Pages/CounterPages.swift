@@ -284,11 +284,7 @@ struct CounterPages<Context: RequestContext> {
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
         let (certificate, pdf) = try service.document(try context.parameters.require("id"))
-        var headers = HTTPFields()
-        headers[.contentType] = "application/pdf"
-        headers[.contentDisposition] = "inline; filename=\"\(certificate.id).pdf\""
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+        return PDFResponse.make(id: certificate.id, bytes: pdf)
     }
 
     @Sendable func reprint(_ request: Request, context: Context) async throws -> Response {

@@ -52,3 +52,14 @@ enum HTML {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }
+
+/// A certificate's PDF as an HTTP answer: inline, named by its id, never cached.
+enum PDFResponse {
+    static func make(id: String, bytes: [UInt8], status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = "application/pdf"
+        headers[.contentDisposition] = "inline; filename=\"\(id).pdf\""
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
