@@ -110,7 +110,8 @@ let package = Package(
         .testTarget(
             name: "MadoguchiCLITests",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiStore", "MadoguchiIssuance", .product(name: "GRDB", package: "GRDB.swift"),
+                "MadoguchiDomain", "MadoguchiStore", "MadoguchiIssuance", "MadoguchiDocuments",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

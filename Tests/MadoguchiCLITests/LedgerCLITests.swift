@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiIssuance
 import MadoguchiStore
@@ -45,7 +46,7 @@ struct LedgerCLITests {
 
 @Suite("確認コマンド", .serialized)
 struct VerifyCLITests {
-    @Test("madoguchi verify: a genuine PDF exits 0 offline; a voided one exits 1 online; a forged token exits 1")
+    @Test("madoguchi verify: a genuine PDF or scan exits 0 offline; a doctored paper, a forged token or a voided one exits 1")
     func verify() throws {
         let dir = CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -69,6 +70,26 @@ struct VerifyCLITests {
         #expect(offline.out.hasPrefix("valid"))
         let online = try CLI.run(["verify", pdf.path, "--db", path])
         #expect(online.status == 0)
+
+        // A scan: the page as an image.
+        let scanPrefix = dir.appendingPathComponent("scan").path
+        let render = Process()
+        render.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        render.arguments = ["pdftoppm", "-r", "200", "-png", "-singlefile", pdf.path, scanPrefix]
+        try render.run()
+        render.waitUntilExit()
+        let scan = try CLI.run(["verify", scanPrefix + ".png", "--jwks", jwks.path])
+        #expect(scan.status == 0, "\(scan.out) \(scan.err)")
+
+        // A doctored paper: the genuine QR code, another name printed.
+        var doctored = c.content
+        doctored.persons[0].name = "山田　花子"
+        let fake = dir.appendingPathComponent("doctored.pdf")
+        try Data(try CertificateRenderer().render(doctored, extras: .init(qrText: c.token))).write(to: fake)
+        let caught = try CLI.run(["verify", fake.path, "--jwks", jwks.path])
+        #expect(caught.status == 1)
+        #expect(caught.out.hasPrefix("invalid"))
+        #expect(caught.out.contains("改ざん"))
 
         let forged = dir.appendingPathComponent("forged.txt")
         try Data((c.token.dropLast(3) + "AAA").utf8).write(to: forged)
