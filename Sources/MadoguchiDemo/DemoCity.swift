@@ -8,8 +8,6 @@ public enum DemoCity {
     public static let prefecture = "神奈川県"
     /// A 全国地方公共団体コード-shaped code (with its check digit) that no real municipality uses.
     public static let code = "149802"
-    /// A fictional mayor, printed beside the city seal.
-    public static let mayor = "窓口市長　窓口　一郎"
 
     public struct Ward: Sendable {
         public let name: String
@@ -29,36 +27,55 @@ public enum DemoCity {
         Ward(name: "山手区", key: "yamate", towns: ["山手台", "柿の木", "王禅寺", "百合丘", "高石", "細山", "金程", "片平"], weight: 18),
     ]
 
-    static func address(ward: Ward, town: String, block: String, building: String? = nil) -> Address {
-        Address(prefecture: prefecture, municipality: name, ward: ward.name, town: town, block: block, building: building)
+    /// Which city the demo is: 窓口市 by default, or any name and code given to `seed --city`.
+    public struct Identity: Sendable, Hashable {
+        public var code: LocalGovernmentCode
+        public var name: String
+
+        public init(code: LocalGovernmentCode, name: String) {
+            self.code = code
+            self.name = name
+        }
+
+        public static let standard = Identity(code: try! LocalGovernmentCode(DemoCity.code), name: DemoCity.name)
+
+        /// A fictional mayor for the paper: 〇〇市長　窓口　一郎
+        public var mayor: String { "\(name)長　窓口　一郎" }
     }
 
-    /// The facility network with stable codes.
-    public static var facilities: [Facility] {
+    static func address(_ city: Identity = .standard, ward: Ward, town: String, block: String, building: String? = nil) -> Address {
+        Address(prefecture: prefecture, municipality: city.name, ward: ward.name, town: town, block: block, building: building)
+    }
+
+    /// The facility network of 窓口市, with stable codes.
+    public static var facilities: [Facility] { facilities(for: .standard) }
+
+    /// The facility network of a demo city.
+    public static func facilities(for city: Identity) -> [Facility] {
         let cityFounded = CivilDate(year: 1972, month: 4, day: 1)!
         var list: [Facility] = []
         for (i, ward) in wards.enumerated() {
             list.append(
                 Facility(
                     id: "\(ward.key)-ward-office", kind: .wardOffice, name: "\(ward.name)役所", ward: ward.name,
-                    address: address(ward: ward, town: ward.towns[0] + "一丁目", block: "\(i + 1)番地"),
+                    address: address(city, ward: ward, town: ward.towns[0] + "一丁目", block: "\(i + 1)番地"),
                     openedOn: cityFounded))
         }
         let chuo = wards[0]
         list.append(
             Facility(
                 id: "minato-branch-office", kind: .branchOffice, name: "港支所", ward: chuo.name,
-                address: address(ward: chuo, town: "港町二丁目", block: "5番地"), openedOn: cityFounded))
+                address: address(city, ward: chuo, town: "港町二丁目", block: "5番地"), openedOn: cityFounded))
         list.append(
             Facility(
                 id: "hama-branch-office", kind: .branchOffice, name: "浜支所", ward: wards[1].name,
-                address: address(ward: wards[1], town: "浜町三丁目", block: "12番地"), openedOn: cityFounded))
+                address: address(city, ward: wards[1], town: "浜町三丁目", block: "12番地"), openedOn: cityFounded))
         for ward in wards.dropFirst(1) {
             let town = ward.towns[1]
             list.append(
                 Facility(
                     id: "\(ward.key)-sub-branch-office", kind: .subBranchOffice, name: "\(town)出張所", ward: ward.name,
-                    address: address(ward: ward, town: town + "一丁目", block: "3番地"),
+                    address: address(city, ward: ward, town: town + "一丁目", block: "3番地"),
                     openedOn: CivilDate(year: 1975, month: 4, day: 1)!))
         }
         let corners: [(String, String, Int)] = [
@@ -70,18 +87,18 @@ public enum DemoCity {
             list.append(
                 Facility(
                     id: "\(key)-service-corner", kind: .serviceCorner, name: "\(label)行政サービスコーナー", ward: ward.name,
-                    address: address(ward: ward, town: ward.towns[6] + "一丁目", block: "1番地", building: "駅ビル2階"),
+                    address: address(city, ward: ward, town: ward.towns[6] + "一丁目", block: "1番地", building: "駅ビル2階"),
                     openedOn: CivilDate(year: 1996, month: 10, day: 1)!))
         }
         list.append(
             Facility(
                 id: "miyano-liaison-office", kind: .liaisonOffice, name: "宮野連絡所", ward: wards[5].name,
-                address: address(ward: wards[5], town: "宮野二丁目", block: "8番地"),
+                address: address(city, ward: wards[5], town: "宮野二丁目", block: "8番地"),
                 openedOn: CivilDate(year: 1982, month: 4, day: 1)!, closedOn: CivilDate(year: 2012, month: 4, day: 1)!))
         list.append(
             Facility(
                 id: "kakinoki-liaison-office", kind: .liaisonOffice, name: "柿の木連絡所", ward: wards[6].name,
-                address: address(ward: wards[6], town: "柿の木一丁目", block: "4番地"),
+                address: address(city, ward: wards[6], town: "柿の木一丁目", block: "4番地"),
                 openedOn: CivilDate(year: 1984, month: 4, day: 1)!))
         return list
     }

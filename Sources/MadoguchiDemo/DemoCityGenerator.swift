@@ -15,13 +15,16 @@ public struct DemoCityGenerator {
         public var asOf: CivilDate
         /// Households written per transaction
         public var batchSize: Int
+        /// Which city this is (name and 全国地方公共団体コード)
+        public var city: DemoCity.Identity
 
         public init(residents: Int, seed: UInt64 = 1, asOf: CivilDate = CivilDate(year: 2026, month: 10, day: 1)!,
-                    batchSize: Int = 2_000) {
+                    batchSize: Int = 2_000, city: DemoCity.Identity = .standard) {
             self.residents = residents
             self.seed = seed
             self.asOf = asOf
             self.batchSize = batchSize
+            self.city = city
         }
     }
 
@@ -63,12 +66,12 @@ public struct DemoCityGenerator {
         }
         var generator = DemoCityGenerator(options: options)
         try registry.write { w in
-            try w.setMeta("city.name", DemoCity.name)
-            try w.setMeta("city.code", DemoCity.code)
-            try w.setMeta("city.mayor", DemoCity.mayor)
+            try w.setMeta("city.name", options.city.name)
+            try w.setMeta("city.code", options.city.code.digits)
+            try w.setMeta("city.mayor", options.city.mayor)
             try w.setMeta("demo.seed", String(options.seed))
             try w.setMeta("demo.asOf", options.asOf.description)
-            for f in DemoCity.facilities { try w.upsert(f) }
+            for f in DemoCity.facilities(for: options.city) { try w.upsert(f) }
         }
         while generator.personIndex < options.residents {
             try registry.write { w in
@@ -212,7 +215,7 @@ public struct DemoCityGenerator {
         let building: String? = rng.chance(0.35)
             ? "\(rng.pick(["グリーンハイツ", "コーポ", "メゾン", "パークハウス", "サンライズ"]))\(ward.towns[0])\(rng.int(1...12))0\(rng.int(1...9))号室"
             : nil
-        let address = DemoCity.address(ward: ward, town: town, block: block, building: building)
+        let address = DemoCity.address(options.city, ward: ward, town: town, block: block, building: building)
         let people = Array(composition().prefix(options.residents - personIndex))
         let head = people[0]
         // When the household settled at this address, and whether it came from elsewhere.
@@ -222,12 +225,12 @@ public struct DemoCityGenerator {
         let movedIn = rng.chance(0.65)
         let previous = movedIn
             ? "\(rng.pick(NamePools.elsewhere))\(rng.pick(["本町", "緑町", "中央", "桜町"]))\(rng.int(1...5))丁目\(rng.int(1...20))番\(rng.int(1...20))号"
-            : DemoCity.address(ward: rng.pick(DemoCity.wards), town: "本町一丁目", block: "\(rng.int(1...30))番地").description
+            : DemoCity.address(options.city, ward: rng.pick(DemoCity.wards), town: "本町一丁目", block: "\(rng.int(1...30))番地").description
 
         // 本籍: in the city for most households (so the city keeps their 戸籍), elsewhere for the rest.
         let domicileInCity = rng.chance(0.55)
         let domicile = domicileInCity
-            ? DemoCity.address(ward: rng.pick(DemoCity.wards), town: rng.pick(ward.towns) + "一丁目", block: "\(rng.int(1...40))番地").description
+            ? DemoCity.address(options.city, ward: rng.pick(DemoCity.wards), town: rng.pick(ward.towns) + "一丁目", block: "\(rng.int(1...40))番地").description
             : "\(rng.pick(NamePools.elsewhere))本町\(rng.int(1...9))丁目\(rng.int(1...40))番地"
         let headName = "\(head.familyName.0)　\(head.given.0)"
 

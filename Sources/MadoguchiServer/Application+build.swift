@@ -26,6 +26,8 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: DomainErrorMiddleware())
+    let cityCode = try registry.meta("city.code") ?? ""
+    router.get("/api/v1/city") { _, _ -> CityView in CityView(code: cityCode, name: cityName) }
     router.get("/health") { _, _ -> Health in
         let ok = (try? registry.counts()) != nil
         return Health(status: ok ? "ok" : "degraded", database: ok ? "ok" : "unavailable")
@@ -46,6 +48,12 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         staffToken: configuration.staffToken
     ).addRoutes(to: router)
     return router
+}
+
+/// Which city this server is: the hub routes cards to it by this code.
+struct CityView: ResponseEncodable {
+    let code: String
+    let name: String
 }
 
 struct Health: ResponseEncodable {

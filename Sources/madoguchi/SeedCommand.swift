@@ -12,6 +12,8 @@ struct Seed: ParsableCommand {
     @Option(help: "Number of persons (current residents and 除票).") var residents: Int = 20_000
     @Option(help: "Random seed: the same seed builds the same city.") var seed: UInt64 = 1
     @Option(help: "The day the registry is as of (YYYY-MM-DD).") var asOf: String = "2026-10-01"
+    @Option(help: "The city's 6-digit 全国地方公共団体コード (default 149802, the fictional 窓口市).") var city: String?
+    @Option(help: "The city's name (with --city).") var cityName: String?
 
     func run() throws {
         try reporting {
@@ -21,16 +23,17 @@ struct Seed: ParsableCommand {
             guard let date = CivilDate.parseGregorian(asOf) else {
                 throw MadoguchiError(.invalidDate, ja: "--as-of が日付として読めません: \(asOf)", en: "--as-of is not a date: \(asOf)")
             }
+            let identity = try cityIdentity(code: city, name: cityName)
             let database = try MadoguchiDatabase.open(path: db)
             let start = ContinuousClock.now
             var bar = ProgressBar(total: residents, label: "住民を作成中")
             let report = try DemoCityGenerator.generate(
-                into: database, options: .init(residents: residents, seed: seed, asOf: date)
+                into: database, options: .init(residents: residents, seed: seed, asOf: date, city: identity)
             ) { bar.update($0) }
             let seconds = Self.seconds(ContinuousClock.now - start)
             try database.checkpoint()
             print("""
-                \(DemoCity.name)（\(DemoCity.code)）を作成しました: \(db)
+                \(identity.name)（\(identity.code)）を作成しました: \(db)
                 persons \(report.persons), households \(report.households), 除票 \(report.removed), 転出届 \(report.moveOutNotified)
                 seals \(report.seals), tax assessments \(report.taxAssessments), family registers \(report.familyRegisters)
                 support measures \(report.supportMeasures), holder notifications \(report.holderNotifications), variant-character names \(report.variantNames)
@@ -46,4 +49,5 @@ struct Seed: ParsableCommand {
 
 extension MadoguchiError.Code {
     static let badCount = Self("cli.count")
+    static let cityMismatch = Self("cli.cityMismatch")
 }

@@ -19,6 +19,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Persons in the demo city created when the database is new.") var residents: Int = 20_000
+    @Option(help: "The city's 全国地方公共団体コード (for a new database; an existing one must match).") var city: String?
+    @Option(help: "The city's name (with --city).") var cityName: String?
 
     func run() async throws {
         var logger = Logger(label: "madoguchi")
@@ -33,15 +35,19 @@ struct Serve: AsyncParsableCommand {
                 }
                 clock = c
             }
+            let identity = try cityIdentity(code: city, name: cityName)
             let isNew = !FileManager.default.fileExists(atPath: db)
             let database = try MadoguchiDatabase.open(path: db)
             if isNew {
-                print("デモ用の\(DemoCity.name)を作成しています（\(residents)人）… / creating the demo city")
+                print("デモ用の\(identity.name)を作成しています（\(residents)人）… / creating the demo city")
                 var bar = ProgressBar(total: residents, label: "住民を作成中")
-                let report = try DemoCityGenerator.generate(into: database, options: .init(residents: residents)) {
-                    bar.update($0)
-                }
+                let report = try DemoCityGenerator.generate(
+                    into: database, options: .init(residents: residents, city: identity)
+                ) { bar.update($0) }
                 print("作成しました: \(report.persons) persons in \(report.households) households")
+            } else if city != nil, let stored = try database.registry.meta("city.code"), stored != identity.code.digits {
+                throw MadoguchiError(
+                    .cityMismatch, ja: "このデータベースは別の市（\(stored)）のものです", en: "This database belongs to city \(stored)")
             }
             return (database, clock)
         }

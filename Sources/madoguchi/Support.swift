@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MadoguchiDemo
 import MadoguchiDomain
 
 /// The default database file of the embedded demo.
@@ -56,4 +57,15 @@ func peakMemoryMiB() -> Double? {
         return kb.map { $0 / 1024 }
     }
     return nil
+}
+
+/// The city a `seed` or `serve` run is for: the demo 窓口市 unless `--city` and `--city-name` say otherwise.
+func cityIdentity(code: String?, name: String?) throws -> DemoCity.Identity {
+    switch (code, name) {
+    case (nil, nil): return .standard
+    case (let code?, let name?) where !name.isEmpty: return DemoCity.Identity(code: try LocalGovernmentCode(code), name: name)
+    default:
+        throw MadoguchiError(
+            .badCount, ja: "--city と --city-name は両方指定してください", en: "Give both --city and --city-name")
+    }
 }

@@ -187,3 +187,23 @@ struct CLITests {
         #expect(!printed.contains("cli-token"), "a token from the environment is not echoed")
     }
 }
+
+@Suite("市の識別", .serialized)
+struct CityIdentityCLITests {
+    @Test("seed --city/--city-name makes another city; a bad code or a lone option is refused; serve checks the match")
+    func city() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("kawasaki.sqlite").path
+        let seeded = try CLI.run(["seed", "--db", db, "--residents", "100", "--city", "141305", "--city-name", "川崎市"])
+        #expect(seeded.status == 0, "\(seeded.err)")
+        #expect(seeded.out.contains("川崎市（141305）"))
+        let bad = try CLI.run(["seed", "--db", dir.appendingPathComponent("x.sqlite").path, "--city", "141300", "--city-name", "川崎市"])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("city.code.invalid"))
+        #expect(try CLI.run(["seed", "--db", dir.appendingPathComponent("y.sqlite").path, "--city", "141305"]).status == 1)
+        let mismatch = try CLI.run(["serve", "--db", db, "--port", "1", "--city", "149802", "--city-name", "窓口市"])
+        #expect(mismatch.status == 1)
+        #expect(mismatch.err.contains("141305"))
+    }
+}

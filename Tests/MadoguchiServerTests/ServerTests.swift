@@ -26,6 +26,19 @@ struct ServerTests {
         try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as! [String: Any]
     }
 
+    @Test("/api/v1/city tells which city this server is, without a token")
+    func city() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/api/v1/city", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try Self.json(response.body)
+                #expect(body["code"] as? String == "149802")
+                #expect(body["name"] as? String == "窓口市")
+            }
+        }
+    }
+
     @Test("/health answers without a token")
     func health() async throws {
         let (app, _) = try Self.app()

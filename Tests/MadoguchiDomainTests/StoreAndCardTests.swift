@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import MadoguchiDomain
+
+@Suite("コンビニ交付の利用時間")
+struct StoreHoursTests {
+    static func at(_ text: String) -> Date { MadoguchiClock.parse(text)!.now() }
+
+    @Test("6:30 to 23:00 JST every day; 12/29–1/3 and maintenance days closed", arguments: [
+        ("2026-11-24T06:29:59+09:00", StoreClosure?.some(.outsideHours)),
+        ("2026-11-24T06:30:00+09:00", nil),
+        ("2026-11-24T22:59:59+09:00", nil),
+        ("2026-11-24T23:00:00+09:00", .outsideHours),
+        ("2026-11-22T10:00:00+09:00", nil),  // a Sunday: stores serve on weekends
+        ("2026-11-23T10:00:00+09:00", nil),  // a holiday too
+        ("2026-12-28T22:00:00+09:00", nil),
+        ("2026-12-29T10:00:00+09:00", .yearEnd),
+        ("2026-12-31T10:00:00+09:00", .yearEnd),
+        ("2027-01-03T22:00:00+09:00", .yearEnd),
+        ("2027-01-04T06:30:00+09:00", nil),
+        ("2026-11-24T21:29:00Z", StoreClosure?.some(.outsideHours)),  // 06:29 JST, given in UTC
+        ("2026-11-24T21:30:00Z", nil),  // 06:30 JST
+        ("2026-11-26T10:00:00+09:00", .maintenance),
+    ])
+    func hours(instant: String, expected: StoreClosure?) {
+        let hours = StoreHours(maintenanceDays: [CivilDate(year: 2026, month: 11, day: 26)!])
+        #expect(hours.closure(at: Self.at(instant)) == expected, "\(instant)")
+        #expect(hours.isOpen(at: Self.at(instant)) == (expected == nil))
+    }
+
+    @Test("every closure explains itself in both languages")
+    func messages() {
+        for c in StoreClosure.allCases {
+            #expect(c.japanese.hasSuffix("。"))
+            #expect(c.english.hasSuffix("."))
+        }
+    }
+}
+
+@Suite("PIN")
+struct PINStateTests {
+    @Test("exactly three wrong tries lock the card; then even the right PIN is refused")
+    func lock() {
+        var pin = PINState()
+        #expect(pin.attempt(correct: false) == .wrong(triesLeft: 2))
+        #expect(pin.attempt(correct: false) == .wrong(triesLeft: 1))
+        #expect(!pin.isLocked)
+        #expect(pin.attempt(correct: false) == .locked)
+        #expect(pin.isLocked)
+        #expect(pin.attempt(correct: true) == .locked)
+        #expect(pin.failures == 3)
+    }
+
+    @Test("the count resets only on success, and only a counter unlocks")
+    func reset() {
+        var pin = PINState()
+        _ = pin.attempt(correct: false)
+        _ = pin.attempt(correct: false)
+        #expect(pin.attempt(correct: true) == .accepted)
+        #expect(pin.failures == 0)
+        _ = pin.attempt(correct: false)
+        _ = pin.attempt(correct: false)
+        #expect(pin.attempt(correct: false) == .locked)
+        pin.unlockAtCounter()
+        #expect(!pin.isLocked)
+        #expect(pin.attempt(correct: true) == .accepted)
+    }
+
+    @Test("a PIN is four ASCII digits", arguments: [("1234", true), ("0000", true), ("123", false), ("12345", false),
+                                                    ("１２３４", false), ("12a4", false), ("", false)])
+    func wellFormed(pin: String, ok: Bool) {
+        #expect(PINState.isWellFormed(pin) == ok)
+    }
+}
+
+@Suite("全国地方公共団体コード")
+struct LocalGovernmentCodeTests {
+    @Test("real codes carry valid check digits", arguments: ["011002", "131016", "140007", "141305", "271004", "149802"])
+    func valid(code: String) throws {
+        #expect(try LocalGovernmentCode(code).digits == code)
+    }
+
+    @Test("a wrong check digit or shape is refused", arguments: ["141300", "14130", "1413055", "14130a", ""])
+    func invalid(code: String) {
+        #expect(throws: MadoguchiError.self) { try LocalGovernmentCode(code) }
+    }
+
+    @Test("codes one digit away from Kawasaki's are refused", arguments: ["141306", "142305", "151305", "141315", "041305"])
+    func nearMisses(code: String) {
+        #expect(throws: MadoguchiError.self) { try LocalGovernmentCode(code) }
+    }
+}
