@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
     ],
     targets: [
         // Pure domain: registry values, calendars, facilities. Foundation only.
@@ -26,6 +28,7 @@ let package = Package(
                 "MadoguchiPKI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The synthetic demo city (never real people).
@@ -41,7 +44,15 @@ let package = Package(
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Document-signing keys, compact JWS (ES256), JWKS; later the card authority.
-        .target(name: "MadoguchiPKI", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "MadoguchiPKI",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         // Certificate layouts rendered to PDF.
         .target(name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg", "CQREncode"]),
         // Use cases: request → eligibility → fee → ledger → certificate; void; reprint.
@@ -95,7 +106,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "MadoguchiPKITests", dependencies: ["MadoguchiPKI", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "MadoguchiPKITests",
+            dependencies: [
+                "MadoguchiPKI", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
+            ]
+        ),
         // Helpers for tests only: poppler and friends read real files back.
         .target(name: "MadoguchiTestSupport", path: "Sources/MadoguchiTestSupport"),
         .testTarget(

@@ -8,6 +8,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-registry", migrate: createRegistry)
         migrator.registerMigration("v2-issuance", migrate: createIssuance)
+        migrator.registerMigration("v3-cards", migrate: createCards)
         return migrator
     }
 
@@ -287,6 +288,31 @@ enum Schema {
                   createdAt TEXT NOT NULL,
                   sentAt TEXT
                 );
+                """)
+    }
+
+    /// The card authority and the card certificates it issued (利用者証明用電子証明書).
+    static func createCards(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE cardAuthority (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  certificate BLOB NOT NULL,
+                  privateKey BLOB NOT NULL,
+                  createdAt TEXT NOT NULL
+                );
+
+                CREATE TABLE card (
+                  serial TEXT PRIMARY KEY NOT NULL CHECK (length(serial) BETWEEN 8 AND 20),
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  certificate BLOB NOT NULL,
+                  issuedAt TEXT NOT NULL,
+                  notAfter TEXT NOT NULL CHECK (\(isDate("notAfter"))),
+                  revokedAt TEXT,
+                  revocationReason TEXT CHECK ((revocationReason IS NULL) = (revokedAt IS NULL)
+                    AND (revocationReason IS NULL OR \(oneOf("revocationReason", RevocationReason.self))))
+                );
+                CREATE INDEX card_resident ON card(residentId);
                 """)
     }
 }

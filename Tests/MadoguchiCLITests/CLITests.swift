@@ -207,3 +207,49 @@ struct CityIdentityCLITests {
         #expect(mismatch.err.contains("141305"))
     }
 }
+
+@Suite("カードの発行と失効", .serialized)
+struct CardCLITests {
+    static func openssl(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test("card issue writes a card whose certificate openssl verifies against the CA; revoke records the reason")
+    func issueAndRevoke() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("city.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "200"]).status == 0)
+        let cardFile = dir.appendingPathComponent("card.json")
+        let issued = try CLI.run(["card", "issue", "--db", db, "--resident", "1", "--pin", "1234", "--out", cardFile.path])
+        #expect(issued.status == 0, "\(issued.err)")
+        let card = try JSONSerialization.jsonObject(with: Data(contentsOf: cardFile)) as! [String: Any]
+        let serial = card["serial"] as! String
+        try (card["certificatePEM"] as! String).write(to: dir.appendingPathComponent("card.pem"), atomically: true, encoding: .utf8)
+        let ca = try CLI.run(["card", "ca", "--db", db])
+        try ca.out.write(to: dir.appendingPathComponent("ca.pem"), atomically: true, encoding: .utf8)
+        let (status, output) = try Self.openssl(["verify", "-CAfile", dir.appendingPathComponent("ca.pem").path,
+                                                 dir.appendingPathComponent("card.pem").path])
+        #expect(status == 0, "\(output)")
+        let (_, text) = try Self.openssl(["x509", "-in", dir.appendingPathComponent("card.pem").path, "-noout", "-text"])
+        #expect(text.contains("Public-Key: (2048 bit)"))
+        #expect(text.contains("sha256WithRSAEncryption"))
+        #expect(text.contains("CN = \(serial)") || text.contains("CN=\(serial)"))
+        #expect(!card.keys.contains("residentName"))
+
+        #expect(try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "lostCard"]).status == 1)
+        let revoked = try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "keyCompromise"])
+        #expect(revoked.status == 0, "\(revoked.err)")
+        #expect(try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "keyCompromise"]).status == 1)
+        #expect(try CLI.run(["card", "issue", "--db", db, "--resident", "1", "--pin", "12", "--out", cardFile.path]).status == 1)
+    }
+}

@@ -91,3 +91,24 @@ struct LocalGovernmentCodeTests {
         #expect(throws: MadoguchiError.self) { try LocalGovernmentCode(code) }
     }
 }
+
+@Suite("利用者証明用電子証明書の有効期限")
+struct CardValidityTests {
+    @Test("to the fifth birthday after issue", arguments: [
+        ("1980-04-02", "2026-11-24", "2031-04-02"),  // birthday already passed this year
+        ("1980-12-24", "2026-11-24", "2030-12-24"),  // birthday still ahead this year: it is the first
+        ("1980-11-24", "2026-11-24", "2031-11-24"),  // issued on the birthday: the next one is the first
+        ("2000-02-29", "2026-11-24", "2031-02-28"),  // leap-day birthday in a common year
+        ("2000-02-29", "2022-11-24", "2027-02-28"),
+        ("2000-02-29", "2023-03-01", "2028-02-29"),
+    ])
+    func expiry(birth: String, issued: String, expected: String) {
+        #expect(CardValidity.expiry(birth: CivilDate.parseGregorian(birth)!, issuedOn: CivilDate.parseGregorian(issued)!)
+            == CivilDate.parseGregorian(expected)!)
+    }
+
+    @Test("reason codes follow RFC 5280 (7 is unused)")
+    func reasons() {
+        #expect(RevocationReason.allCases.map(\.code) == [0, 1, 2, 3, 4, 5, 6, 8, 9, 10])
+    }
+}

@@ -7,7 +7,7 @@
 MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
   fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools)
 # What the tests check with, besides: Python to run an independent JOSE library.
-MADOGUCHI_TEST_PACKAGES=(python3 python3-pip)
+MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl)
 
 ensure_debian_packages() {
   local missing=()

@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+import _CryptoExtras
+
+/// The card authority (JPKI model): an RSA-2048 CA that issues 利用者証明用電子証明書 — RSA-2048,
+/// SHA256withRSA, no personal data (the subject is the card serial), valid to the holder's fifth
+/// birthday after issue.
+public struct CardAuthority: Sendable {
+    public let certificate: Certificate
+    let key: _RSA.Signing.PrivateKey
+
+    public static let caName = "Madoguchi Card Authority (demo)"
+
+    /// A new self-signed CA, valid 20 years.
+    public static func create(organization: String, now: Date) throws -> CardAuthority {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let name = try DistinguishedName {
+            CountryName("JP")
+            OrganizationName(organization)
+            CommonName(caName)
+        }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-60), notValidAfter: now.addingTimeInterval(20 * 365.25 * 86_400),
+            issuer: name, subject: name, signatureAlgorithm: .sha256WithRSAEncryption,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(digitalSignature: false, keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+        return CardAuthority(certificate: certificate, key: key)
+    }
+
+    /// Loads a CA kept as DER (certificate) and PKCS#1 DER (key).
+    public init(certificateDER: [UInt8], privateKeyDER: [UInt8]) throws {
+        certificate = try Certificate(derEncoded: certificateDER)
+        key = try _RSA.Signing.PrivateKey(derRepresentation: privateKeyDER)
+    }
+
+    init(certificate: Certificate, key: _RSA.Signing.PrivateKey) {
+        self.certificate = certificate
+        self.key = key
+    }
+
+    public var certificateDER: [UInt8] { (try? certificate.derBytes()) ?? [] }
+
+    public var privateKeyDER: [UInt8] { Array(key.derRepresentation) }
+
+    public var certificatePEM: String { (try? certificate.serializeAsPEM().pemString) ?? "" }
+
+    /// A card certificate for a card key, named only by the card's serial.
+    public func issueCardCertificate(cardKey: _RSA.Signing.PublicKey, serial: String, notBefore: Date, notAfter: Date) throws
+        -> Certificate
+    {
+        let subject = try DistinguishedName {
+            CountryName("JP")
+            OrganizationName("JPKI (demo)")
+            CommonName(serial)
+        }
+        return try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(bytes: Array(serial.utf8.suffix(20))),
+            publicKey: Certificate.PublicKey(cardKey), notValidBefore: notBefore, notValidAfter: notAfter,
+            issuer: certificate.subject, subject: subject, signatureAlgorithm: .sha256WithRSAEncryption,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+                AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
+                SubjectKeyIdentifier(hash: Certificate.PublicKey(cardKey))
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+    }
+}
+
+/// A My Number card in software, for the simulator and tests: its key and certificate, and the PIN that
+/// guards them. It signs a challenge only after the right PIN; three wrong tries lock it (the count lives
+/// in the card, as on the chip).
+public struct SoftwareCard: Codable, Sendable {
+    public var serial: String
+    /// The city whose card this is (全国地方公共団体コード), for the hub's routing
+    public var cityCode: String
+    public var certificatePEM: String
+    var privateKeyPEM: String
+    var pinSalt: String
+    var pinHash: String
+    public var pinFailures: Int
+
+    public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
+        case wrongPIN(triesLeft: Int)
+        case locked
+        case malformedPIN
+
+        public var description: String {
+            switch self {
+            case .wrongPIN(let left): "wrong PIN (\(left) tries left)"
+            case .locked: "the card is locked: a counter must unlock it"
+            case .malformedPIN: "a PIN is four digits"
+            }
+        }
+    }
+
+    public static let maximumTries = 3
+
+    public init(serial: String, cityCode: String, certificate: Certificate, key: _RSA.Signing.PrivateKey, pin: String) throws {
+        guard pin.count == 4, pin.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw CardError.malformedPIN }
+        self.serial = serial
+        self.cityCode = cityCode
+        certificatePEM = try certificate.serializeAsPEM().pemString
+        privateKeyPEM = key.pemRepresentation
+        pinSalt = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
+        pinHash = Self.hash(pin, salt: pinSalt)
+        pinFailures = 0
+    }
+
+    static func hash(_ pin: String, salt: String) -> String {
+        Base64URL.encode(Data(SHA256.hash(data: Data((salt + ":" + pin).utf8))))
+    }
+
+    public var isLocked: Bool { pinFailures >= Self.maximumTries }
+
+    public var certificate: Certificate { get throws { try Certificate(pemEncoded: certificatePEM) } }
+
+    /// Signs a challenge (SHA256withRSA) after checking the PIN. A wrong PIN counts; the right one resets
+    /// the count; a locked card refuses without comparing.
+    public mutating func sign(challenge: Data, pin: String) throws -> Data {
+        guard !isLocked else { throw CardError.locked }
+        guard Self.hash(pin, salt: pinSalt) == pinHash else {
+            pinFailures += 1
+            if isLocked { throw CardError.locked }
+            throw CardError.wrongPIN(triesLeft: Self.maximumTries - pinFailures)
+        }
+        pinFailures = 0
+        let key = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        return try key.signature(for: challenge, padding: .insecurePKCS1v1_5).rawRepresentation
+    }
+
+    /// 窓口での初期化: a clerk, after checking the holder, clears the lock.
+    public mutating func unlockAtCounter() { pinFailures = 0 }
+
+    /// Checks a card's signature over a challenge with the public key in its certificate.
+    public static func verify(signature: Data, challenge: Data, certificate: Certificate) -> Bool {
+        guard let key = _RSA.Signing.PublicKey(certificate.publicKey) else { return false }
+        return key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: challenge,
+                                    padding: .insecurePKCS1v1_5)
+    }
+}
+
+extension Certificate {
+    /// DER encoding.
+    public func derBytes() throws -> [UInt8] {
+        var serializer = DER.Serializer()
+        try serializer.serialize(self)
+        return serializer.serializedBytes
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+import MadoguchiPKI
+import _CryptoExtras
+
+/// A card certificate as the city keeps it.
+public struct CardRecord: Sendable, Hashable {
+    public var serial: String
+    public var residentId: Int64
+    public var certificateDER: [UInt8]
+    public var issuedAt: String
+    public var notAfter: CivilDate
+    public var revokedAt: String?
+    public var revocationReason: RevocationReason?
+}
+
+/// Issuing and revoking cards at the counter.
+public enum Cards {
+    /// The city's card authority, created on first use.
+    public static func authority(_ db: Database, organization: String, at: String, now: Date) throws -> CardAuthority {
+        if let row = try Row.fetchOne(db, sql: "SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") {
+            return try CardAuthority(
+                certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](row["privateKey"] as Data))
+        }
+        let ca = try CardAuthority.create(organization: organization, now: now)
+        try db.execute(
+            sql: "INSERT INTO cardAuthority (id, certificate, privateKey, createdAt) VALUES (1, ?, ?, ?)",
+            arguments: [Data(ca.certificateDER), Data(ca.privateKeyDER), at])
+        return ca
+    }
+
+    /// Issues a card to a current resident: a new key pair, a certificate valid to the fifth birthday
+    /// after issue, and the software card guarded by `pin`.
+    public static func issue(_ db: Database, residentId: Int64, pin: String, now: Date) throws -> SoftwareCard {
+        guard PINState.isWellFormed(pin) else {
+            throw MadoguchiError(.cardPINMalformed, ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
+        }
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT birthDate, removedOn FROM resident WHERE id = ?", arguments: [residentId])
+        else {
+            throw MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(residentId)）", en: "No resident \(residentId)")
+        }
+        guard (row["removedOn"] as String?) == nil else {
+            throw MadoguchiError(.cardNotForRemoved, ja: "除票の方にはカードを発行できません", en: "No card for a removed record")
+        }
+        let at = LedgerRecord.timestamp(now)
+        let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市"
+        let cityCode = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? "000000"
+        let ca = try authority(db, organization: city, at: at, now: now)
+        let today = JapanTime.date(of: now)
+        let expiry = CardValidity.expiry(birth: CivilDate.parseGregorian(row["birthDate"])!, issuedOn: today)
+        // The certificate ends at the end of the expiry day, JST.
+        let notAfter = Date(timeIntervalSince1970: TimeInterval((expiry.dayNumber + 1) * 86_400 - JapanTime.offsetSeconds - 1))
+        let serial = String(UInt64.random(in: 1_000_000_000_000...9_999_999_999_999_999))
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let certificate = try ca.issueCardCertificate(
+            cardKey: key.publicKey, serial: serial, notBefore: now.addingTimeInterval(-60), notAfter: notAfter)
+        let card = try SoftwareCard(serial: serial, cityCode: cityCode, certificate: certificate, key: key, pin: pin)
+        try db.execute(
+            sql: "INSERT INTO card (serial, residentId, certificate, issuedAt, notAfter) VALUES (?, ?, ?, ?, ?)",
+            arguments: [serial, residentId, Data(try certificate.derBytes()), at, expiry.description])
+        return card
+    }
+
+    /// Revokes a card certificate with an X.509 reason.
+    public static func revoke(_ db: Database, serial: String, reason: RevocationReason, at: String) throws {
+        try db.execute(
+            sql: "UPDATE card SET revokedAt = ?, revocationReason = ? WHERE serial = ? AND revokedAt IS NULL",
+            arguments: [at, reason.rawValue, serial])
+        guard db.changesCount == 1 else {
+            throw MadoguchiError(
+                .notFound, ja: "失効できるカードがありません: \(serial)", en: "No unrevoked card \(serial)")
+        }
+    }
+
+    public static func card(_ db: Database, serial: String) throws -> CardRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM card WHERE serial = ?", arguments: [serial]).map { r in
+            CardRecord(
+                serial: r["serial"], residentId: r["residentId"], certificateDER: [UInt8](r["certificate"] as Data),
+                issuedAt: r["issuedAt"], notAfter: Rows.date(r["notAfter"] as String), revokedAt: r["revokedAt"],
+                revocationReason: (r["revocationReason"] as String?).flatMap(RevocationReason.init(rawValue:)))
+        }
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let cardPINMalformed = Self("card.pinMalformed")
+    public static let cardNotForRemoved = Self("card.removedRecord")
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import MadoguchiDomain
+import MadoguchiPKI
+import GRDB
+import MadoguchiStore
+
+struct CardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card", abstract: "My Number cards (利用者証明用電子証明書) at the counter.",
+        subcommands: [Issue.self, Revoke.self, CA.self, Unlock.self])
+
+    struct Issue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a card to a resident: a software card file with its key, certificate and PIN.")
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The resident's id.") var resident: Int64
+        @Option(help: "The 4-digit PIN (利用者証明用).") var pin: String
+        @Option(help: "Where to write the card file.") var out: String
+
+        func run() throws {
+            try reporting {
+                let database = try MadoguchiDatabase.open(path: db)
+                let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: Date()) }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(card).write(to: URL(fileURLWithPath: out))
+                let record = try database.writer.read { d in try Cards.card(d, serial: card.serial) }
+                print("card \(card.serial) for resident \(resident), valid to \(record?.notAfter.description ?? "?"): \(out)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a card certificate with an X.509 reason.")
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The card serial.") var serial: String
+        @Option(help: "keyCompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold …")
+        var reason: String
+
+        func run() throws {
+            try reporting {
+                guard let why = RevocationReason(rawValue: reason) else {
+                    throw MadoguchiError(
+                        .badCount, ja: "失効理由が読めません: \(reason)",
+                        en: "Unknown reason \(reason); one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let database = try MadoguchiDatabase.open(path: db)
+                try database.writer.write { d in try Cards.revoke(d, serial: serial, reason: why, at: LedgerRecord.timestamp(Date())) }
+                print("revoked \(serial): \(why.rawValue)（\(why.japanese)）")
+            }
+        }
+    }
+
+    struct CA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ca", abstract: "Print the card authority's certificate (PEM).")
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+
+        func run() throws {
+            try reporting {
+                let database = try MadoguchiDatabase.open(path: db)
+                let ca = try database.writer.write { d in
+                    try Cards.authority(d, organization: try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
+                                        at: LedgerRecord.timestamp(Date()), now: Date())
+                }
+                print(ca.certificatePEM)
+            }
+        }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Clear a card's PIN lock at the counter, after checking the holder in person.")
+        @Option(help: "The card file.") var card: String
+
+        func run() throws {
+            try reporting {
+                guard let data = FileManager.default.contents(atPath: card),
+                    var file = try? JSONDecoder().decode(SoftwareCard.self, from: data)
+                else { throw MadoguchiError(.fileUnreadable, ja: "カードファイルを読めません: \(card)", en: "Cannot read \(card)") }
+                file.unlockAtCounter()
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(file).write(to: URL(fileURLWithPath: card))
+                print("unlocked \(file.serial)")
+            }
+        }
+    }
+}
