@@ -43,6 +43,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let issuance = IssuanceService(database: database, clock: configuration.clock)
     CertificatesController(service: issuance).addRoutes(to: api)
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
+    PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
     CounterPages(
         registry: registry, service: issuance, clock: configuration.clock, cityName: cityName,
         staffToken: configuration.staffToken

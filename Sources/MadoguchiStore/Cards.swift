@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
+import X509
 import _CryptoExtras
 
 /// A card certificate as the city keeps it.
@@ -87,4 +88,59 @@ public enum Cards {
 extension MadoguchiError.Code {
     public static let cardPINMalformed = Self("card.pinMalformed")
     public static let cardNotForRemoved = Self("card.removedRecord")
+}
+
+extension Cards {
+    static func instant(_ timestamp: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: timestamp)
+    }
+
+    /// The CRL (DER) of every revoked card, signed now by the card authority, valid one day.
+    public static func crl(_ db: Database, now: Date) throws -> [UInt8] {
+        let ca = try authority(
+            db, organization: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
+            at: LedgerRecord.timestamp(now), now: now)
+        let entries = try Row.fetchAll(
+            db, sql: "SELECT certificate, revokedAt, revocationReason FROM card WHERE revokedAt IS NOT NULL ORDER BY revokedAt"
+        ).map { row in
+            let certificate = try Certificate(derEncoded: [UInt8](row["certificate"] as Data))
+            return RevokedEntry(
+                serialNumber: Array(certificate.serialNumber.bytes), revokedAt: instant(row["revokedAt"]) ?? now,
+                reasonCode: RevocationReason(rawValue: row["revocationReason"])?.code ?? 0)
+        }
+        return try CertificateRevocationList.make(
+            authority: ca, revoked: entries, number: Int(now.timeIntervalSince1970), thisUpdate: now.addingTimeInterval(-60),
+            nextUpdate: now.addingTimeInterval(86_400))
+    }
+
+    /// A card's status, OCSP-style: good, revoked (with reason and time) or unknown; expired after its fifth birthday.
+    public static func status(_ db: Database, serial: String, on date: CivilDate) throws -> CardStatus {
+        guard let card = try card(db, serial: serial) else { return CardStatus(serial: serial, status: "unknown") }
+        if let reason = card.revocationReason {
+            return CardStatus(serial: serial, status: "revoked", reason: reason.rawValue, revokedAt: card.revokedAt,
+                              notAfter: card.notAfter.description)
+        }
+        if date > card.notAfter { return CardStatus(serial: serial, status: "expired", notAfter: card.notAfter.description) }
+        return CardStatus(serial: serial, status: "good", notAfter: card.notAfter.description)
+    }
+}
+
+/// What the status endpoint answers about a card certificate.
+public struct CardStatus: Codable, Sendable, Hashable {
+    public var serial: String
+    /// good, revoked, expired or unknown
+    public var status: String
+    public var reason: String?
+    public var revokedAt: String?
+    public var notAfter: String?
+
+    public init(serial: String, status: String, reason: String? = nil, revokedAt: String? = nil, notAfter: String? = nil) {
+        self.serial = serial
+        self.status = status
+        self.reason = reason
+        self.revokedAt = revokedAt
+        self.notAfter = notAfter
+    }
 }

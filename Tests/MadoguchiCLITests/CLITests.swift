@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import MadoguchiStore
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -246,9 +248,29 @@ struct CardCLITests {
         #expect(text.contains("CN = \(serial)") || text.contains("CN=\(serial)"))
         #expect(!card.keys.contains("residentName"))
 
+        // The CRL: openssl accepts the card before revocation and refuses it after.
+        func crlCheck() throws -> (Int32, String) {
+            let database = try MadoguchiDatabase.open(path: db)
+            let der = try database.writer.write { d in try Cards.crl(d, now: Date()) }
+            let derFile = dir.appendingPathComponent("crl.der")
+            try Data(der).write(to: derFile)
+            let pem = dir.appendingPathComponent("crl.pem").path
+            let (converted, message) = try Self.openssl(["crl", "-inform", "DER", "-in", derFile.path, "-out", pem])
+            #expect(converted == 0, "\(message)")
+            return try Self.openssl(["verify", "-crl_check", "-CAfile", dir.appendingPathComponent("ca.pem").path,
+                                     "-CRLfile", pem, dir.appendingPathComponent("card.pem").path])
+        }
+        let before = try crlCheck()
+        #expect(before.0 == 0, "\(before.1)")
+
         #expect(try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "lostCard"]).status == 1)
         let revoked = try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "keyCompromise"])
         #expect(revoked.status == 0, "\(revoked.err)")
+        let after = try crlCheck()
+        #expect(after.0 != 0)
+        #expect(after.1.contains("certificate revoked"))
+        let (_, crlText) = try Self.openssl(["crl", "-in", dir.appendingPathComponent("crl.pem").path, "-noout", "-text"])
+        #expect(crlText.contains("Key Compromise"))
         #expect(try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "keyCompromise"]).status == 1)
         #expect(try CLI.run(["card", "issue", "--db", db, "--resident", "1", "--pin", "12", "--out", cardFile.path]).status == 1)
     }

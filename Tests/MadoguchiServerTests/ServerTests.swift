@@ -39,6 +39,25 @@ struct ServerTests {
         }
     }
 
+    @Test("the PKI endpoints are public: the CA in PEM, a DER CRL, and an OCSP-style status")
+    func pki() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/pki/ca.pem", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).hasPrefix("-----BEGIN CERTIFICATE-----"))
+            }
+            try await client.execute(uri: "/pki/crl.der", method: .get) { response in
+                #expect(response.headers[.contentType] == "application/pkix-crl")
+                #expect(response.body.readableBytesView.first == 0x30, "a DER SEQUENCE")
+            }
+            try await client.execute(uri: "/pki/status/0000000000", method: .get) { response in
+                let body = try Self.json(response.body)
+                #expect(body["status"] as? String == "unknown")
+            }
+        }
+    }
+
     @Test("/health answers without a token")
     func health() async throws {
         let (app, _) = try Self.app()

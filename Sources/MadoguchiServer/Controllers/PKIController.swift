@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import MadoguchiDomain
+import MadoguchiStore
+
+/// Public PKI endpoints: the card authority's certificate, its CRL, and an OCSP-style status.
+struct PKIController<Context: RequestContext> {
+    let database: MadoguchiDatabase
+    let clock: MadoguchiClock
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/pki/ca.pem", use: ca)
+        router.get("/pki/crl.der", use: crl)
+        router.get("/pki/status/:serial", use: status)
+    }
+
+    func authority() async throws -> String {
+        let now = clock.now()
+        return try await database.writer.write { db in
+            try Cards.authority(
+                db, organization: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
+                at: LedgerRecord.timestamp(now), now: now
+            ).certificatePEM
+        }
+    }
+
+    @Sendable func ca(_ request: Request, context: Context) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-pem-file"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await authority())))
+    }
+
+    @Sendable func crl(_ request: Request, context: Context) async throws -> Response {
+        let now = clock.now()
+        let der = try await database.writer.write { db in try Cards.crl(db, now: now) }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/pkix-crl"
+        headers[.cacheControl] = "max-age=300"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: der)))
+    }
+
+    struct StatusView: ResponseEncodable {
+        let serial: String
+        let status: String
+        let reason: String?
+        let revokedAt: String?
+        let notAfter: String?
+    }
+
+    @Sendable func status(_ request: Request, context: Context) async throws -> StatusView {
+        let serial = try context.parameters.require("serial")
+        let today = clock.today
+        let s = try await database.writer.read { db in try Cards.status(db, serial: serial, on: today) }
+        return StatusView(serial: s.serial, status: s.status, reason: s.reason, revokedAt: s.revokedAt, notAfter: s.notAfter)
+    }
+}
