@@ -42,7 +42,7 @@ struct CardCommand: ParsableCommand {
             try reporting {
                 guard let why = RevocationReason(rawValue: reason) else {
                     throw MadoguchiError(
-                        .badCount, ja: "失効理由が読めません: \(reason)",
+                        .invalidOption, ja: "失効理由が読めません: \(reason)",
                         en: "Unknown reason \(reason); one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let database = try MadoguchiDatabase.open(path: db)

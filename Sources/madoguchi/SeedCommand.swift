@@ -49,5 +49,6 @@ struct Seed: ParsableCommand {
 
 extension MadoguchiError.Code {
     static let badCount = Self("cli.count")
+    static let invalidOption = Self("cli.invalidOption")
     static let cityMismatch = Self("cli.cityMismatch")
 }

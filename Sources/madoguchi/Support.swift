@@ -66,6 +66,6 @@ func cityIdentity(code: String?, name: String?) throws -> DemoCity.Identity {
     case (let code?, let name?) where !name.isEmpty: return DemoCity.Identity(code: try LocalGovernmentCode(code), name: name)
     default:
         throw MadoguchiError(
-            .badCount, ja: "--city と --city-name は両方指定してください", en: "Give both --city and --city-name")
+            .invalidOption, ja: "--city と --city-name は両方指定してください", en: "Give both --city and --city-name")
     }
 }
