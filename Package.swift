@@ -123,6 +123,8 @@ let package = Package(
             dependencies: [
                 "MadoguchiIssuance", "MadoguchiStore", "MadoguchiDemo", "MadoguchiDomain", "MadoguchiTestSupport", "MadoguchiPKI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(

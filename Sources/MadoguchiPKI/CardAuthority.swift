@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import SwiftASN1
-import X509
+@_spi(FixedExpiryValidationTime) import X509
 import _CryptoExtras
 
 /// The card authority (JPKI model): an RSA-2048 CA that issues 利用者証明用電子証明書 — RSA-2048,
@@ -154,5 +154,16 @@ extension Certificate {
         var serializer = DER.Serializer()
         try serializer.serialize(self)
         return serializer.serializedBytes
+    }
+}
+
+extension CardAuthority {
+    /// RFC 5280 path validation of a card certificate against this authority at an instant.
+    public static func validates(card: Certificate, root: Certificate, at instant: Date) async -> Bool {
+        var verifier = Verifier(rootCertificates: CertificateStore([root])) {
+            RFC5280Policy(fixedExpiryValidationTime: instant)
+        }
+        if case .validCertificate = await verifier.validate(leaf: card, intermediates: CertificateStore()) { return true }
+        return false
     }
 }

@@ -144,3 +144,57 @@ public struct CardStatus: Codable, Sendable, Hashable {
         self.notAfter = notAfter
     }
 }
+
+extension Cards {
+    /// Who a presented card is, proven: the certificate chains to this city's card authority at `now`, is
+    /// one the city issued and has not revoked or let expire, and its key signed `challenge`.
+    /// Returns the card serial and the resident. Every refusal has its own code.
+    public static func authenticate(
+        _ database: MadoguchiDatabase, certificatePEM: String, challenge: Data, signature: Data, now: Date
+    ) async throws -> (serial: String, residentId: Int64) {
+        guard let certificate = try? Certificate(pemEncoded: certificatePEM), let der = try? certificate.derBytes() else {
+            throw MadoguchiError(.cardMalformed, ja: "カードの証明書を読めません", en: "The card certificate is unreadable")
+        }
+        struct Found: Sendable {
+            var root: Certificate
+            var serial: String?
+            var residentId: Int64?
+            var revocationReason: String?
+        }
+        let found = try await database.writer.write { db -> Found in
+            let ca = try authority(
+                db, organization: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
+                at: LedgerRecord.timestamp(now), now: now)
+            let row = try Row.fetchOne(
+                db, sql: "SELECT serial, residentId, revocationReason FROM card WHERE certificate = ?", arguments: [Data(der)])
+            return Found(root: ca.certificate, serial: row?["serial"], residentId: row?["residentId"],
+                         revocationReason: row?["revocationReason"])
+        }
+        if certificate.notValidAfter < now {
+            throw MadoguchiError(.cardExpired, ja: "電子証明書の有効期限が切れています", en: "The card certificate has expired")
+        }
+        guard await CardAuthority.validates(card: certificate, root: found.root, at: now) else {
+            throw MadoguchiError(.cardUntrusted, ja: "この市が発行した電子証明書ではありません", en: "Not a certificate this city issued")
+        }
+        guard let serial = found.serial, let residentId = found.residentId else {
+            throw MadoguchiError(.cardUnknown, ja: "発行記録のない電子証明書です", en: "No record of this card certificate")
+        }
+        if let reason = found.revocationReason.flatMap(RevocationReason.init(rawValue:)) {
+            throw MadoguchiError(
+                .cardRevoked, ja: "この電子証明書は失効しています（\(reason.japanese)）", en: "This card certificate is revoked (\(reason.rawValue))")
+        }
+        guard SoftwareCard.verify(signature: signature, challenge: challenge, certificate: certificate) else {
+            throw MadoguchiError(.cardBadSignature, ja: "カードの署名を確認できません", en: "The card's signature does not verify")
+        }
+        return (serial, residentId)
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let cardMalformed = Self("card.malformed")
+    public static let cardExpired = Self("card.expired")
+    public static let cardUntrusted = Self("card.untrusted")
+    public static let cardUnknown = Self("card.unknown")
+    public static let cardRevoked = Self("card.revoked")
+    public static let cardBadSignature = Self("card.badSignature")
+}
