@@ -233,15 +233,7 @@ public struct IssuanceService: Sendable {
     public func document(_ id: String) throws -> (IssuedCertificate, [UInt8]) {
         let (certificate, seal) = try database.writer.read { db -> (IssuedCertificate, SealRegistration?) in
             let c = try Self.load(db, id: id)
-            let seal = try c.content.seal.flatMap { s in
-                try Row.fetchOne(db, sql: "SELECT * FROM sealRegistration WHERE registrationNumber = ?", arguments: [s.registrationNumber])
-                    .map { row in
-                        SealRegistration(
-                            id: row["id"], residentId: row["residentId"], registrationNumber: row["registrationNumber"],
-                            registeredOn: CivilDate.parseGregorian(row["registeredOn"])!,
-                            sealImage: [UInt8](row["sealImage"] as Data), sealImageType: row["sealImageType"])
-                    }
-            }
+            let seal = try c.content.seal.flatMap { try RegistryRepository.seal(db, registrationNumber: $0.registrationNumber) }
             return (c, seal)
         }
         guard certificate.status == .issued else {

@@ -18,13 +18,14 @@ public struct CardRecord: Sendable, Hashable {
 
 /// Issuing and revoking cards at the counter.
 public enum Cards {
-    /// The city's card authority, created on first use.
-    public static func authority(_ db: Database, organization: String, at: String, now: Date) throws -> CardAuthority {
+    /// The city's card authority, created on first use (named after the city).
+    public static func authority(_ db: Database, at: String, now: Date) throws -> CardAuthority {
         if let row = try Row.fetchOne(db, sql: "SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") {
             return try CardAuthority(
                 certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](row["privateKey"] as Data))
         }
-        let ca = try CardAuthority.create(organization: organization, now: now)
+        let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市"
+        let ca = try CardAuthority.create(organization: city, now: now)
         try db.execute(
             sql: "INSERT INTO cardAuthority (id, certificate, privateKey, createdAt) VALUES (1, ?, ?, ?)",
             arguments: [Data(ca.certificateDER), Data(ca.privateKeyDER), at])
@@ -46,9 +47,8 @@ public enum Cards {
             throw MadoguchiError(.cardNotForRemoved, ja: "除票の方にはカードを発行できません", en: "No card for a removed record")
         }
         let at = LedgerRecord.timestamp(now)
-        let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市"
         let cityCode = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? "000000"
-        let ca = try authority(db, organization: city, at: at, now: now)
+        let ca = try authority(db, at: at, now: now)
         let today = JapanTime.date(of: now)
         let expiry = CardValidity.expiry(birth: CivilDate.parseGregorian(row["birthDate"])!, issuedOn: today)
         // The certificate ends at the end of the expiry day, JST.
@@ -99,9 +99,7 @@ extension Cards {
 
     /// The CRL (DER) of every revoked card, signed now by the card authority, valid one day.
     public static func crl(_ db: Database, now: Date) throws -> [UInt8] {
-        let ca = try authority(
-            db, organization: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
-            at: LedgerRecord.timestamp(now), now: now)
+        let ca = try authority(db, at: LedgerRecord.timestamp(now), now: now)
         let entries = try Row.fetchAll(
             db, sql: "SELECT certificate, revokedAt, revocationReason FROM card WHERE revokedAt IS NOT NULL ORDER BY revokedAt"
         ).map { row in
@@ -162,9 +160,7 @@ extension Cards {
             var revocationReason: String?
         }
         let found = try await database.writer.write { db -> Found in
-            let ca = try authority(
-                db, organization: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
-                at: LedgerRecord.timestamp(now), now: now)
+            let ca = try authority(db, at: LedgerRecord.timestamp(now), now: now)
             let row = try Row.fetchOne(
                 db, sql: "SELECT serial, residentId, revocationReason FROM card WHERE certificate = ?", arguments: [Data(der)])
             return Found(root: ca.certificate, serial: row?["serial"], residentId: row?["residentId"],

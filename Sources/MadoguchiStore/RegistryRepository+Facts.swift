@@ -35,7 +35,7 @@ extension RegistryRepository {
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (\(sql))"), arguments: arguments) ?? false
         }
         return SubjectFacts(
-            residentId: id, householdId: householdId, birthDate: Self.date(r["birthDate"]),
+            residentId: id, householdId: householdId, birthDate: Rows.date(r["birthDate"]),
             removal: (r["removalReason"] as String?).flatMap(RemovedRecord.Reason.init(rawValue:)),
             moveOutFiled: try exists(
                 "SELECT 1 FROM residentMovement WHERE residentId = ? AND kind = 'moveOutNotified' AND occurredOn >= ?",

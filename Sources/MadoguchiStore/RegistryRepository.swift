@@ -118,16 +118,12 @@ public struct RegistryRepository: Sendable {
             block: row["block"], building: row["building"])
         return ResidentSummary(
             id: row["id"],
-            name: PersonName(
-                family: row["familyName"], given: row["givenName"], familyKana: row["familyNameKana"],
-                givenKana: row["givenNameKana"]),
-            birthDate: date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
+            name: Rows.name(row),
+            birthDate: Rows.date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
             relationship: Relationship(rawValue: row["relationship"])!, householdId: row["householdId"],
             address: address.description, removed: (row["removedOn"] as String?) != nil)
     }
 
-    static func date(_ text: String) -> CivilDate { Rows.date(text) }
-    static func date(_ text: String?) -> CivilDate? { Rows.date(text) }
 
     /// Searches by name (kanji or kana, prefix, variant-insensitive) and/or birth date.
     /// Current residents first, then 除票; at most `limit` rows.
@@ -171,10 +167,10 @@ public struct RegistryRepository: Sendable {
             id: row["id"], householdId: row["householdId"],
             name: Rows.name(row),
             formerFamilyName: row["formerFamilyName"], formerFamilyNameKana: row["formerFamilyNameKana"],
-            birthDate: date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
+            birthDate: Rows.date(row["birthDate"]), sex: Sex(rawValue: row["sex"])!,
             relationship: Relationship(rawValue: row["relationship"])!, permanentDomicile: row["permanentDomicile"],
-            domicileHead: row["domicileHead"], becameResidentOn: date(row["becameResidentOn"]),
-            addressSetOn: date(row["addressSetOn"]), notifiedOn: date(row["notifiedOn"]),
+            domicileHead: row["domicileHead"], becameResidentOn: Rows.date(row["becameResidentOn"]),
+            addressSetOn: Rows.date(row["addressSetOn"]), notifiedOn: Rows.date(row["notifiedOn"]),
             previousAddress: row["previousAddress"], individualNumber: row["individualNumber"],
             residentRecordCode: row["residentRecordCode"])
     }
@@ -240,7 +236,7 @@ public struct RegistryRepository: Sendable {
                     address: Address(
                         prefecture: f["prefecture"], municipality: f["municipality"], ward: f["addressWard"],
                         town: f["town"], block: f["block"], building: f["building"]),
-                    openedOn: Self.date(f["openedOn"]), closedOn: Self.date(f["closedOn"] as String?))
+                    openedOn: Rows.date(f["openedOn"]), closedOn: Rows.date(f["closedOn"] as String?))
             }
         }
     }

@@ -72,6 +72,12 @@ enum Rows {
 }
 
 extension RegistryRepository {
+    /// A seal registration by its number (for printing the registered 印影).
+    public static func seal(_ db: Database, registrationNumber: String) throws -> SealRegistration? {
+        try Row.fetchOne(db, sql: "SELECT * FROM sealRegistration WHERE registrationNumber = ?", arguments: [registrationNumber])
+            .map(Rows.seal)
+    }
+
     /// Everything a certificate for `request` is made from, read inside the issuing transaction.
     public static func certificateSource(_ db: Database, _ request: CertificateRequest) throws -> CertificateSource? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM resident WHERE id = ?", arguments: [request.subjectId])

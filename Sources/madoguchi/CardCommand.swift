@@ -61,8 +61,7 @@ struct CardCommand: ParsableCommand {
             try reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let ca = try database.writer.write { d in
-                    try Cards.authority(d, organization: try String.fetchOne(d, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
-                                        at: LedgerRecord.timestamp(Date()), now: Date())
+                    try Cards.authority(d, at: LedgerRecord.timestamp(Date()), now: Date())
                 }
                 print(ca.certificatePEM)
             }

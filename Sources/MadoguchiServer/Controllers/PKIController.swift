@@ -17,10 +17,7 @@ struct PKIController<Context: RequestContext> {
     func authority() async throws -> String {
         let now = clock.now()
         return try await database.writer.write { db in
-            try Cards.authority(
-                db, organization: try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市",
-                at: LedgerRecord.timestamp(now), now: now
-            ).certificatePEM
+            try Cards.authority(db, at: LedgerRecord.timestamp(now), now: now).certificatePEM
         }
     }
 

@@ -14,7 +14,7 @@ struct CounterPages<Context: RequestContext> {
     let cityName: String
     let staffToken: String
 
-    static var cookie: String { "madoguchi_staff" }
+    static var cookie: String { staffCookieName }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/counter/login", use: loginPage)
@@ -301,6 +301,9 @@ struct CounterPages<Context: RequestContext> {
     }
 }
 
+/// The cookie that carries a signed-in clerk's token on the counter pages.
+let staffCookieName = "madoguchi_staff"
+
 /// The counter pages: the staff cookie set at sign-in; unsigned visitors are sent to sign in. POSTs must
 /// come from this site (Origin check) besides the SameSite=Strict cookie.
 struct StaffCookieMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -311,7 +314,7 @@ struct StaffCookieMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let cookie = request.headers[.cookie].flatMap { header in
             header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                .first { $0.hasPrefix("madoguchi_staff=") }.map { String($0.dropFirst("madoguchi_staff=".count)) }
+                .first { $0.hasPrefix(staffCookieName + "=") }.map { String($0.dropFirst(staffCookieName.count + 1)) }
         }
         guard let cookie, StaffTokenMiddleware<Context>.constantTimeEqual(Array(cookie.utf8), Array(token.utf8)) else {
             var headers = HTTPFields()
