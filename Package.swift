@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure domain: registry values, calendars, facilities. Foundation only.
@@ -77,6 +78,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The store ↔ city relay (stateless), the kiosk protocol client and the store copier simulator.
+        .target(
+            name: "MadoguchiHub",
+            dependencies: [
+                "MadoguchiDomain",
+                "MadoguchiPKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The one executable: a thin shell over the library targets.
         .executableTarget(
             name: "madoguchi",
@@ -89,6 +101,7 @@ let package = Package(
                 "MadoguchiPKI",
                 "MadoguchiDocuments",
                 "MadoguchiServer",
+                "MadoguchiHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),

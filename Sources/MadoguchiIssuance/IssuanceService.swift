@@ -186,19 +186,24 @@ public struct IssuanceService: Sendable {
     public func void(_ documentId: String, reason: String, actor: String? = nil) throws -> IssuedCertificate {
         try Self.checkReason(reason)
         let at = LedgerRecord.timestamp(clock.now())
-        return try write { db in
-            var certificate = try Self.load(db, id: documentId)
-            guard certificate.status == .issued else { throw Self.notIssued(certificate) }
-            try db.execute(sql: "UPDATE certificate SET status = 'voided' WHERE id = ?", arguments: [documentId])
-            try Ledger.append(
-                LedgerRecord(
-                    action: .void, at: at, documentId: documentId, kind: certificate.kind,
-                    subjectId: certificate.subjectId, requesterClass: try Self.requesterClass(db, documentId),
-                    channel: certificate.channel, facilityId: certificate.facilityId, copies: certificate.copies,
-                    reason: reason, contentDigest: certificate.contentDigest, actor: actor), in: db)
-            certificate.status = .voided
-            return certificate
-        }
+        return try write { db in try Self.voiding(db, documentId, reason: reason, at: at, actor: actor) }
+    }
+
+    /// Voids inside the caller's transaction: the status and the ledger entry together.
+    static func voiding(_ db: Database, _ documentId: String, reason: String, at: String, actor: String?) throws
+        -> IssuedCertificate
+    {
+        var certificate = try Self.load(db, id: documentId)
+        guard certificate.status == .issued else { throw Self.notIssued(certificate) }
+        try db.execute(sql: "UPDATE certificate SET status = 'voided' WHERE id = ?", arguments: [documentId])
+        try Ledger.append(
+            LedgerRecord(
+                action: .void, at: at, documentId: documentId, kind: certificate.kind,
+                subjectId: certificate.subjectId, requesterClass: try Self.requesterClass(db, documentId),
+                channel: certificate.channel, facilityId: certificate.facilityId, copies: certificate.copies,
+                reason: reason, contentDigest: certificate.contentDigest, actor: actor), in: db)
+        certificate.status = .voided
+        return certificate
     }
 
     /// Prints an issued certificate's content again under a new document id and serial number (after a

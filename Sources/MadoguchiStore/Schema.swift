@@ -9,6 +9,7 @@ enum Schema {
         migrator.registerMigration("v1-registry", migrate: createRegistry)
         migrator.registerMigration("v2-issuance", migrate: createIssuance)
         migrator.registerMigration("v3-cards", migrate: createCards)
+        migrator.registerMigration("v4-kiosk", migrate: createKiosk)
         return migrator
     }
 
@@ -313,6 +314,37 @@ enum Schema {
                     AND (revocationReason IS NULL OR \(oneOf("revocationReason", RevocationReason.self))))
                 );
                 CREATE INDEX card_resident ON card(residentId);
+                """)
+    }
+
+    /// Store kiosk sessions (コンビニ交付): one row per request id, which binds the card, the request and
+    /// the document from the challenge to the print confirmation. A row is never reused.
+    static func createKiosk(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE kioskSession (
+                  requestId TEXT PRIMARY KEY NOT NULL CHECK (length(requestId) BETWEEN 8 AND 100),
+                  chain TEXT NOT NULL CHECK (length(chain) BETWEEN 1 AND 100),
+                  store TEXT NOT NULL CHECK (length(store) BETWEEN 1 AND 100),
+                  challenge BLOB NOT NULL CHECK (length(challenge) = 32),
+                  state TEXT NOT NULL CHECK (state IN ('started', 'authenticated', 'issued', 'completed', 'refused', 'aborted')),
+                  createdAt TEXT NOT NULL,
+                  updatedAt TEXT NOT NULL,
+                  expiresAtMs INTEGER NOT NULL,
+                  cardSerial TEXT,
+                  residentId INTEGER REFERENCES resident(id),
+                  kind TEXT,
+                  copies INTEGER CHECK (copies IS NULL OR copies BETWEEN 1 AND 10),
+                  feeYen INTEGER CHECK (feeYen IS NULL OR feeYen >= 0),
+                  documentId TEXT UNIQUE REFERENCES certificate(id),
+                  refusals TEXT,
+                  abortReason TEXT,
+                  completedAt TEXT CHECK ((completedAt IS NOT NULL) = (state = 'completed')),
+                  CHECK (state IN ('started', 'aborted') OR (cardSerial IS NOT NULL AND residentId IS NOT NULL)),
+                  CHECK ((state IN ('issued', 'completed')) <= (documentId IS NOT NULL))
+                );
+                CREATE INDEX kioskSession_open ON kioskSession(expiresAtMs) WHERE state IN ('started', 'authenticated', 'issued');
+                CREATE INDEX kioskSession_completed ON kioskSession(completedAt) WHERE completedAt IS NOT NULL;
                 """)
     }
 }

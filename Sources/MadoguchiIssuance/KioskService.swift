@@ -1,0 +1,503 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+import MadoguchiPKI
+import MadoguchiStore
+
+/// What a city offers at store kiosks, and how long a session may take.
+public struct KioskPolicy: Sendable, Hashable {
+    public var hours: StoreHours
+    /// The kinds on this city's store menu (a subset of what the rules allow at kiosks)
+    public var kinds: [CertificateKind]
+    /// From session start to card, and from card to order
+    public var sessionSeconds: Double
+    /// From the document's delivery to the kiosk's print confirmation; later, the document is voided
+    public var printSeconds: Double
+
+    public init(
+        hours: StoreHours = StoreHours(),
+        kinds: [CertificateKind] = [.residentRecordCopy, .residentRecordExtract, .sealRegistrationCertificate, .taxCertificate],
+        sessionSeconds: Double = 180, printSeconds: Double = 60
+    ) {
+        self.hours = hours
+        self.kinds = kinds
+        self.sessionSeconds = sessionSeconds
+        self.printSeconds = printSeconds
+    }
+}
+
+/// One line of the store menu: a kind and its store fee today.
+public struct KioskMenuItem: Sendable, Codable, Hashable {
+    public var kind: CertificateKind
+    public var nameJa: String
+    public var nameEn: String
+    public var feeYen: Int
+    public var feeLabel: String
+    /// For 所得・課税証明書: the fiscal year offered
+    public var fiscalYear: Int?
+}
+
+public struct KioskMenu: Sendable, Codable, Hashable {
+    public var cityCode: String
+    public var cityName: String
+    public var open: Bool
+    public var closure: String?
+    public var messageJa: String?
+    public var messageEn: String?
+    public var items: [KioskMenuItem]
+}
+
+/// A session as the kiosk sees it after each step.
+public struct KioskSessionView: Sendable, Codable, Hashable {
+    public var requestId: String
+    public var state: String
+    public var cityCode: String
+    /// The challenge the card must sign (base64url), at start
+    public var challenge: String?
+    public var expiresAt: String
+    public var cardSerial: String?
+    public var kind: CertificateKind?
+    public var copies: Int?
+    public var feeYen: Int?
+    public var documentId: String?
+    public var voidedDocumentId: String?
+}
+
+/// The store kiosk protocol at the city (コンビニ交付): session → challenge → card → order (fee paid) → document
+/// → print confirmation, or abort. Every step names the request id; the card serial and the document are bound
+/// to it in one row, so a document can only ever reach the session (and the card) that asked for it. A session
+/// that times out or fails to print is aborted and its document voided, in the same transaction.
+public struct KioskService: Sendable {
+    public let issuance: IssuanceService
+    public let policy: KioskPolicy
+    let database: MadoguchiDatabase
+    let clock: MadoguchiClock
+
+    public init(issuance: IssuanceService, policy: KioskPolicy = KioskPolicy()) {
+        self.issuance = issuance
+        self.policy = policy
+        self.database = issuance.database
+        self.clock = issuance.clock
+    }
+
+    // MARK: Menu and hours
+
+    public func menu() throws -> KioskMenu {
+        let now = clock.now()
+        let today = JapanTime.date(of: now)
+        let city = try database.writer.read { db in try IssuanceService.city(db) }
+        let closure = policy.hours.closure(at: now)
+        let items = policy.kinds.compactMap { kind -> KioskMenuItem? in
+            guard Eligibility.kindsByChannel[.kiosk]?.contains(kind) == true,
+                let rule = issuance.fees.rule(for: kind, at: .kiosk, on: today)
+            else { return nil }
+            return KioskMenuItem(
+                kind: kind, nameJa: kind.japanese, nameEn: kind.english, feeYen: rule.yen, feeLabel: rule.label,
+                fiscalYear: kind == .taxCertificate ? Self.taxYear(today).startYear : nil)
+        }
+        return KioskMenu(
+            cityCode: city.code, cityName: city.name, open: closure == nil, closure: closure?.rawValue,
+            messageJa: closure?.japanese, messageEn: closure?.english, items: items)
+    }
+
+    /// The assessment year a store prints: the current 年度's (assessed in June) from June, the previous before.
+    static func taxYear(_ today: CivilDate) -> FiscalYear {
+        FiscalYear(today.month >= 6 ? today.year : today.year - 1)
+    }
+
+    func checkOpen(_ now: Date) throws {
+        if let closure = policy.hours.closure(at: now) {
+            throw MadoguchiError(.kioskClosed, ja: closure.japanese, en: closure.english)
+        }
+    }
+
+    // MARK: The steps
+
+    /// Starts a session for a request id the kiosk made, with a fresh challenge. A retry of the same start
+    /// returns the same session; a request id is never reused for anything else.
+    public func start(requestId: String, chain: String, store: String) throws -> KioskSessionView {
+        try Self.checkRequestId(requestId)
+        guard (1...100).contains(chain.count), (1...100).contains(store.count) else {
+            throw MadoguchiError(.badKioskRequest, ja: "店舗の指定が正しくありません", en: "The store chain and store id are required")
+        }
+        let now = clock.now()
+        try checkOpen(now)
+        let at = LedgerRecord.timestamp(now)
+        let expires = Self.ms(now) + Int64(policy.sessionSeconds * 1000)
+        var challenge = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in challenge.indices { challenge[i] = UInt8.random(in: 0...255, using: &rng) }
+        return try write { db in
+            if let existing = try Self.row(db, requestId) {
+                guard existing["chain"] == chain as String, existing["store"] == store as String,
+                    existing["state"] == "started" as String
+                else { throw Self.reused(requestId) }
+                return try Self.view(db, existing, withChallenge: true)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO kioskSession (requestId, chain, store, challenge, state, createdAt, updatedAt, expiresAtMs)
+                    VALUES (?, ?, ?, ?, 'started', ?, ?, ?)
+                    """,
+                arguments: [requestId, chain, store, Data(challenge), at, at, expires])
+            return try Self.view(db, try Self.row(db, requestId)!, withChallenge: true)
+        }
+    }
+
+    /// The card's certificate and its signature over the session's challenge (made on the card after the PIN).
+    public func authenticate(requestId: String, certificatePEM: String, signature: Data) async throws -> KioskSessionView {
+        let now = clock.now()
+        let challenge = try await read { db -> Data in try Self.open(db, requestId, now: now)["challenge"] }
+        let (serial, residentId) = try await Cards.authenticate(
+            database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
+        let at = LedgerRecord.timestamp(now)
+        let expires = Self.ms(now) + Int64(policy.sessionSeconds * 1000)
+        return try await asyncWrite { db in
+            let row = try Self.open(db, requestId, now: now)
+            switch row["state"] as String {
+            case "started":
+                try db.execute(
+                    sql: """
+                        UPDATE kioskSession SET state = 'authenticated', cardSerial = ?, residentId = ?, updatedAt = ?,
+                          expiresAtMs = ? WHERE requestId = ? AND state = 'started'
+                        """,
+                    arguments: [serial, residentId, at, expires, requestId])
+            case "authenticated" where row["cardSerial"] == serial as String:
+                break  // a retry of the same card
+            default:
+                throw Self.cardMismatch()
+            }
+            return try Self.view(db, try Self.row(db, requestId)!)
+        }
+    }
+
+    public struct Order: Sendable, Codable, Hashable {
+        public var kind: CertificateKind
+        public var copies: Int
+        public var scope: RecordScope?
+        public var items: [OptionalItem]?
+        public var fiscalYear: Int?
+
+        public init(kind: CertificateKind, copies: Int = 1, scope: RecordScope? = nil, items: [OptionalItem]? = nil,
+                    fiscalYear: Int? = nil) {
+            self.kind = kind
+            self.copies = copies
+            self.scope = scope
+            self.items = items
+            self.fiscalYear = fiscalYear
+        }
+    }
+
+    func submission(_ order: Order, residentId: Int64, today: CivilDate) throws -> IssuanceService.Submission {
+        guard policy.kinds.contains(order.kind) else {
+            throw RefusalReason.kindNotAtChannel.error
+        }
+        var options = CertificateOptions(
+            scope: order.scope ?? .individual, items: Set(order.items ?? []), copies: order.copies)
+        if order.kind == .taxCertificate { options.fiscalYear = FiscalYear(order.fiscalYear ?? Self.taxYear(today).startYear) }
+        return IssuanceService.Submission(
+            kind: order.kind, subjectId: residentId,
+            requester: Requester(.self, residentId: residentId, identityDocuments: [.myNumberCard]),
+            channel: .kiosk, options: options)
+    }
+
+    /// The fee for a choice, or the refusal, before the resident pays. Records nothing.
+    public func quote(requestId: String, cardSerial: String, order: Order) throws -> (EligibilityDecision, KioskSessionView) {
+        let now = clock.now()
+        let today = JapanTime.date(of: now)
+        return try database.writer.read { db in
+            let row = try Self.open(db, requestId, now: now)
+            try Self.checkCard(row, cardSerial, state: "authenticated")
+            let submission = try submission(order, residentId: row["residentId"], today: today)
+            let request = CertificateRequest(
+                kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
+                channel: .kiosk, options: submission.options, date: today)
+            let decision = Eligibility.evaluate(
+                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today), fees: issuance.fees)
+            return (decision, try Self.view(db, row))
+        }
+    }
+
+    /// Issues the chosen certificate to the card's holder once the fee is paid: the ledger entry, the
+    /// certificate and the session's document binding in one transaction. A retry returns the same
+    /// document; a refusal is recorded in the ledger and ends the session.
+    public func order(requestId: String, cardSerial: String, order: Order, paidYen: Int) async throws -> KioskSessionView {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        let today = JapanTime.date(of: now)
+        let printBy = Self.ms(now) + Int64(policy.printSeconds * 1000)
+        let service = self
+        let view = try await asyncWrite { db -> KioskSessionView in
+            let row = try Self.existing(db, requestId)
+            if row["state"] == "issued" as String || row["state"] == "refused" as String {
+                try Self.checkCard(row, cardSerial, state: row["state"])
+                guard row["kind"] == order.kind.rawValue, row["copies"] == order.copies else { throw Self.reused(requestId) }
+                return try Self.view(db, row)
+            }
+            _ = try Self.open(db, requestId, now: now)
+            try Self.checkCard(row, cardSerial, state: "authenticated")
+            let submission = try service.submission(order, residentId: row["residentId"], today: today)
+            let outcome = try service.issuance.transaction(
+                db, submission, idempotencyKey: "kiosk:\(requestId)", actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)",
+                at: at, today: today, requestDigest: try submission.digest(), fees: service.issuance.fees)
+            switch outcome {
+            case .issued(let certificate, _):
+                guard certificate.feeYen == paidYen else {
+                    throw MadoguchiError(
+                        .kioskPaymentMismatch, ja: "お支払い額（\(paidYen)円）が手数料（\(certificate.feeYen)円）と一致しません",
+                        en: "Paid \(paidYen) yen; the fee is \(certificate.feeYen) yen")
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE kioskSession SET state = 'issued', kind = ?, copies = ?, feeYen = ?, documentId = ?,
+                          updatedAt = ?, expiresAtMs = ? WHERE requestId = ? AND state = 'authenticated'
+                        """,
+                    arguments: [order.kind.rawValue, order.copies, certificate.feeYen, certificate.id, at, printBy, requestId])
+            case .refused(let reasons, _):
+                try db.execute(
+                    sql: """
+                        UPDATE kioskSession SET state = 'refused', kind = ?, copies = ?, refusals = ?, updatedAt = ?
+                        WHERE requestId = ? AND state = 'authenticated'
+                        """,
+                    arguments: [order.kind.rawValue, order.copies, reasons.map(\.code).joined(separator: ","), at, requestId])
+            }
+            guard db.changesCount == 1 else { throw Self.reused(requestId) }
+            return try Self.view(db, try Self.row(db, requestId)!)
+        }
+        return view
+    }
+
+    /// The refusals of a refused session, as errors for the kiosk's screen.
+    public func refusals(of view: KioskSessionView) throws -> [RefusalReason] {
+        let text = try database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT refusals FROM kioskSession WHERE requestId = ?", arguments: [view.requestId])
+        }
+        return (text ?? "").split(separator: ",").compactMap { RefusalReason(rawValue: String($0.dropFirst("refusal.".count))) }
+    }
+
+    /// The document of an issued session as a PDF, only to the session's own card, and only before the
+    /// print deadline.
+    public func document(requestId: String, cardSerial: String) throws -> (IssuedCertificate, [UInt8]) {
+        let now = clock.now()
+        let documentId = try database.writer.read { db -> String in
+            let row = try Self.open(db, requestId, now: now)
+            try Self.checkCard(row, cardSerial, state: "issued")
+            return row["documentId"]
+        }
+        return try issuance.document(documentId)
+    }
+
+    /// The kiosk printed the document: the session completes and counts for settlement. Too late (after the
+    /// print deadline) and the document has been, or is now, voided.
+    public func printed(requestId: String, cardSerial: String, documentId: String) async throws -> KioskSessionView {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        let view = try await asyncWrite { db -> KioskSessionView in
+            let row = try Self.existing(db, requestId)
+            if row["state"] == "completed" as String, row["documentId"] == documentId as String,
+                row["cardSerial"] == cardSerial as String
+            {
+                return try Self.view(db, row)
+            }
+            if row["state"] == "aborted" as String, row["documentId"] == documentId as String {
+                return try Self.view(db, row)
+            }
+            try Self.checkCard(row, cardSerial, state: "issued")
+            guard row["documentId"] == documentId as String else { throw Self.cardMismatch() }
+            if (row["expiresAtMs"] as Int64) < Self.ms(now) {
+                // Too late: void now, in this transaction, rather than wait for the sweep.
+                try Self.abort(db, row, reason: "printTimeout", at: at)
+            } else {
+                try db.execute(
+                    sql: "UPDATE kioskSession SET state = 'completed', completedAt = ?, updatedAt = ? WHERE requestId = ?",
+                    arguments: [at, at, requestId])
+            }
+            return try Self.view(db, try Self.row(db, requestId)!)
+        }
+        guard view.state == "completed" else {
+            throw MadoguchiError(
+                .kioskSessionExpired, ja: "印刷の確認が期限に間に合わなかったため、証明書は無効になりました",
+                en: "The print was not confirmed in time; the certificate is void")
+        }
+        return view
+    }
+
+    /// Aborts a session (timeout, print failure, cancel at the kiosk): its document, if any, is voided with the
+    /// reason. Aborting twice is harmless; a completed session cannot be aborted.
+    public func abort(requestId: String, reason: String) async throws -> KioskSessionView {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        let reason = String(reason.prefix(200))
+        return try await asyncWrite { db in
+            let row = try Self.existing(db, requestId)
+            switch row["state"] as String {
+            case "completed":
+                throw MadoguchiError(
+                    .kioskAlreadyCompleted, ja: "印刷済みの取引は中止できません。窓口にお申し出ください",
+                    en: "A printed transaction cannot be aborted; please see a counter")
+            case "aborted", "refused":
+                return try Self.view(db, row)
+            default:
+                try Self.abort(db, row, reason: reason, at: at)
+                return try Self.view(db, try Self.row(db, requestId)!)
+            }
+        }
+    }
+
+    /// Aborts every session past its deadline (run periodically and at start-up). Returns how many.
+    @discardableResult
+    public func sweep() async throws -> Int {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        return try await asyncWrite { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM kioskSession WHERE state IN ('started', 'authenticated', 'issued') AND expiresAtMs < ?
+                    LIMIT 1000
+                    """,
+                arguments: [Self.ms(now)])
+            for row in rows { try Self.abort(db, row, reason: "timeout", at: at) }
+            return rows.count
+        }
+    }
+
+    static func abort(_ db: Database, _ row: Row, reason: String, at: String) throws {
+        let requestId: String = row["requestId"]
+        if row["state"] == "issued" as String, let documentId = row["documentId"] as String? {
+            _ = try IssuanceService.voiding(
+                db, documentId, reason: "コンビニ交付中止（\(reason)）request \(requestId)", at: at,
+                actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)")
+        }
+        try db.execute(
+            sql: "UPDATE kioskSession SET state = 'aborted', abortReason = ?, updatedAt = ? WHERE requestId = ?",
+            arguments: [reason, at, requestId])
+    }
+
+    // MARK: Settlement
+
+    /// One line of the monthly settlement: completed sessions by store chain and kind.
+    public struct SettlementLine: Sendable, Codable, Hashable {
+        public var cityCode: String
+        public var chain: String
+        public var kind: CertificateKind
+        public var sessions: Int
+        public var copies: Int
+        public var feeYen: Int
+    }
+
+    /// The settlement of a month (`2026-11`, JST) from completed sessions.
+    public func settlement(month: String) throws -> [SettlementLine] {
+        guard month.count == 7, let y = Int(month.prefix(4)), let m = Int(month.suffix(2)), month.dropFirst(4).first == "-",
+            (2000...2999).contains(y), (1...12).contains(m)
+        else {
+            throw MadoguchiError(.badKioskRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)")
+        }
+        return try database.writer.read { db in
+            let city = try IssuanceService.city(db)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT chain, kind, count(*) AS sessions, sum(copies) AS copies, sum(feeYen) AS fee FROM kioskSession
+                    WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind ORDER BY chain, kind
+                    """,
+                arguments: [month, month + "~"]
+            ).map { r in
+                SettlementLine(
+                    cityCode: city.code, chain: r["chain"], kind: CertificateKind(rawValue: r["kind"])!, sessions: r["sessions"],
+                    copies: r["copies"], feeYen: r["fee"])
+            }
+        }
+    }
+
+    // MARK: Rows
+
+    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func row(_ db: Database, _ requestId: String) throws -> Row? {
+        try Row.fetchOne(db, sql: "SELECT * FROM kioskSession WHERE requestId = ?", arguments: [requestId])
+    }
+
+    static func existing(_ db: Database, _ requestId: String) throws -> Row {
+        guard let row = try row(db, requestId) else {
+            throw MadoguchiError(.notFound, ja: "取引が見つかりません: \(requestId)", en: "No session \(requestId)")
+        }
+        return row
+    }
+
+    /// A session still in progress and inside its deadline.
+    static func open(_ db: Database, _ requestId: String, now: Date) throws -> Row {
+        let row = try existing(db, requestId)
+        guard ["started", "authenticated", "issued"].contains(row["state"] as String) else {
+            throw MadoguchiError(
+                .kioskSessionEnded, ja: "この取引は終了しています（\(row["state"] as String)）",
+                en: "This session has ended (\(row["state"] as String))")
+        }
+        guard (row["expiresAtMs"] as Int64) >= ms(now) else {
+            throw MadoguchiError(
+                .kioskSessionExpired, ja: "時間切れのため取引を中止しました。はじめからやり直してください",
+                en: "The session timed out; please start again")
+        }
+        return row
+    }
+
+    static func checkCard(_ row: Row, _ serial: String, state: String) throws {
+        guard row["cardSerial"] == serial as String else { throw cardMismatch() }
+        guard row["state"] == state as String else {
+            throw MadoguchiError(
+                .kioskOutOfOrder, ja: "取引の手順が正しくありません（\(row["state"] as String)）",
+                en: "Out of order: the session is \(row["state"] as String)")
+        }
+    }
+
+    static func view(_ db: Database, _ row: Row, withChallenge: Bool = false) throws -> KioskSessionView {
+        let city = try IssuanceService.city(db)
+        let documentId: String? = row["documentId"]
+        let state: String = row["state"]
+        return KioskSessionView(
+            requestId: row["requestId"], state: state, cityCode: city.code,
+            challenge: withChallenge ? Base64URL.encode(row["challenge"] as Data) : nil,
+            expiresAt: LedgerRecord.timestamp(Date(timeIntervalSince1970: Double(row["expiresAtMs"] as Int64) / 1000)),
+            cardSerial: row["cardSerial"], kind: (row["kind"] as String?).flatMap(CertificateKind.init(rawValue:)),
+            copies: row["copies"], feeYen: row["feeYen"], documentId: state == "aborted" ? nil : documentId,
+            voidedDocumentId: state == "aborted" ? documentId : nil)
+    }
+
+    static func checkRequestId(_ id: String) throws {
+        guard (8...100).contains(id.utf8.count), id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) })
+        else {
+            throw MadoguchiError(
+                .badKioskRequest, ja: "リクエストIDは8〜100文字の英数字で指定してください", en: "A request id is 8 to 100 letters, digits or -_.:")
+        }
+    }
+
+    static func reused(_ id: String) -> MadoguchiError {
+        MadoguchiError(.kioskRequestReused, ja: "このリクエストIDは別の取引に使われています: \(id)", en: "Request id \(id) belongs to another transaction")
+    }
+
+    static func cardMismatch() -> MadoguchiError {
+        MadoguchiError(.kioskCardMismatch, ja: "この取引のカードではありません", en: "This is not the card of this session")
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await database.writer.read(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+    }
+
+    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T { try issuance.write(body) }
+}
+
+extension MadoguchiError.Code {
+    public static let kioskClosed = Self("kiosk.closed")
+    public static let badKioskRequest = Self("kiosk.badRequest")
+    public static let kioskRequestReused = Self("kiosk.requestIdReused")
+    public static let kioskCardMismatch = Self("kiosk.cardMismatch")
+    public static let kioskOutOfOrder = Self("kiosk.outOfOrder")
+    public static let kioskSessionExpired = Self("kiosk.sessionExpired")
+    public static let kioskSessionEnded = Self("kiosk.sessionEnded")
+    public static let kioskPaymentMismatch = Self("kiosk.paymentMismatch")
+    public static let kioskAlreadyCompleted = Self("kiosk.alreadyCompleted")
+}

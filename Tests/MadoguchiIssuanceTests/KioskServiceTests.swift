@@ -1,0 +1,271 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import MadoguchiDomain
+@testable import MadoguchiIssuance
+@testable import MadoguchiPKI
+@testable import MadoguchiStore
+
+/// A clock the test moves forward.
+final class SteppingClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var instant: Date
+
+    init(_ text: String) { instant = MadoguchiClock.parse(text)!.now() }
+
+    var clock: MadoguchiClock { MadoguchiClock { [self] in lock.withLock { instant } } }
+    func advance(_ seconds: Double) { lock.withLock { instant = instant.addingTimeInterval(seconds) } }
+    func set(_ text: String) { lock.withLock { instant = MadoguchiClock.parse(text)!.now() } }
+}
+
+/// A city with a kiosk service on a clock the test controls.
+struct KioskCity {
+    let city: City
+    let time = SteppingClock("2026-11-24T10:00:00+09:00")
+    let kiosk: KioskService
+
+    init(policy: KioskPolicy = KioskPolicy(printSeconds: 30)) throws {
+        city = try City()
+        kiosk = KioskService(issuance: IssuanceService(database: city.db, clock: time.clock), policy: policy)
+    }
+
+    func card(for resident: Int64, pin: String = "1234") throws -> SoftwareCard {
+        let now = time.clock.now()
+        return try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: pin, now: now) }
+    }
+
+    /// Start and authenticate: the kiosk's first two messages.
+    func session(_ requestId: String, card: inout SoftwareCard, pin: String = "1234") async throws -> KioskSessionView {
+        let started = try kiosk.start(requestId: requestId, chain: "セブン", store: "S-001")
+        let text = try #require(started.challenge)
+        let challenge = try #require(Base64URL.decode(text))
+        let signature = try card.sign(challenge: challenge, pin: pin)
+        return try await kiosk.authenticate(requestId: requestId, certificatePEM: card.certificatePEM, signature: signature)
+    }
+
+    func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
+        try city.db.writer.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments)! }
+    }
+}
+
+func code(_ body: () async throws -> Void) async -> String? {
+    do {
+        try await body()
+        return nil
+    } catch let error as MadoguchiError {
+        return error.code.rawValue
+    } catch {
+        return "\(error)"
+    }
+}
+
+@Suite("コンビニ交付の取引")
+struct KioskServiceTests {
+    @Test("start, card, quote, order, document, print: the holder's certificate, bound to the request id and the card")
+    func wholeSession() async throws {
+        let k = try KioskCity()
+        let resident = try k.city.fullSubject()
+        var card = try k.card(for: resident)
+        let authenticated = try await k.session("req-0000001", card: &card)
+        #expect(authenticated.state == "authenticated")
+        #expect(authenticated.cardSerial == card.serial)
+
+        let menu = try k.kiosk.menu()
+        #expect(menu.open)
+        #expect(menu.items.map(\.kind).contains(.residentRecordCopy))
+        let (quote, _) = try k.kiosk.quote(
+            requestId: "req-0000001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, copies: 2))
+        #expect(quote.isApproved)
+        #expect(quote.fee?.total == 400)  // 200円 × 2 at stores before the campaign
+
+        let ordered = try await k.kiosk.order(
+            requestId: "req-0000001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, copies: 2), paidYen: 400)
+        #expect(ordered.state == "issued")
+        let documentId = try #require(ordered.documentId)
+        let (certificate, pdf) = try k.kiosk.document(requestId: "req-0000001", cardSerial: card.serial)
+        #expect(certificate.id == documentId)
+        #expect(certificate.subjectId == resident)
+        #expect(certificate.channel == .kiosk)
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        // The QR claims name the card holder.
+        let claims = try #require(DocumentVerification.offline(certificate.token, keys: try k.city.service.jwks()).claims)
+        let holder = try await k.city.db.writer.read { db in try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [resident]) }
+        #expect(claims.births == [holder])
+
+        let done = try await k.kiosk.printed(requestId: "req-0000001", cardSerial: card.serial, documentId: documentId)
+        #expect(done.state == "completed")
+        let settlement = try k.kiosk.settlement(month: "2026-11")
+        #expect(settlement.map(\.copies) == [2])
+        #expect(settlement.map(\.feeYen) == [400])
+        #expect(settlement.map(\.chain) == ["セブン"])
+        #expect(try k.kiosk.settlement(month: "2026-10").isEmpty)
+        #expect(await code { _ = try k.kiosk.settlement(month: "2026/11") } == "kiosk.badRequest")
+    }
+
+    @Test("retries are idempotent: the same start, the same card, the same order give the same session and document")
+    func idempotentRetries() async throws {
+        let k = try KioskCity()
+        var card = try k.card(for: try k.city.fullSubject())
+        let first = try k.kiosk.start(requestId: "req-retry-1", chain: "セブン", store: "S-001")
+        let again = try k.kiosk.start(requestId: "req-retry-1", chain: "セブン", store: "S-001")
+        #expect(first.challenge == again.challenge)
+        let challenge = try #require(Base64URL.decode(first.challenge!))
+        let signature = try card.sign(challenge: challenge, pin: "1234")
+        _ = try await k.kiosk.authenticate(requestId: "req-retry-1", certificatePEM: card.certificatePEM, signature: signature)
+        _ = try await k.kiosk.authenticate(requestId: "req-retry-1", certificatePEM: card.certificatePEM, signature: signature)
+        let order = KioskService.Order(kind: .sealRegistrationCertificate)
+        let a = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: order, paidYen: 200)
+        let b = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: order, paidYen: 200)
+        #expect(a.documentId == b.documentId)
+        #expect(try k.count("SELECT count(*) FROM certificate") == 1)
+        #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'issue'") == 1)
+        // The request id cannot be taken over by another store.
+        #expect(await code { _ = try k.kiosk.start(requestId: "req-retry-1", chain: "ローソン", store: "L-9") } == "kiosk.requestIdReused")
+        // Nor can the same id order something else.
+        #expect(await code {
+            _ = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        } == "kiosk.requestIdReused")
+    }
+
+    @Test("a document reaches only its own session and card; two sessions in the same second never mix")
+    func binding() async throws {
+        let k = try KioskCity()
+        let residents = try await k.city.db.writer.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND r.birthDate < '2000-01-01'
+                  AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
+                  AND NOT EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified')
+                  ORDER BY r.id LIMIT 2
+                """)
+        }
+        var alice = try k.card(for: residents[0])
+        var bob = try k.card(for: residents[1])
+        _ = try await k.session("req-alice-1", card: &alice)
+        _ = try await k.session("req-bob-001", card: &bob)
+        // Bob's card cannot act in Alice's session, nor sign into it after her.
+        #expect(await code {
+            _ = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: bob.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        } == "kiosk.cardMismatch")
+        let a = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: alice.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let b = try await k.kiosk.order(requestId: "req-bob-001", cardSerial: bob.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        #expect(a.documentId != b.documentId)
+        #expect(await code { _ = try k.kiosk.document(requestId: "req-alice-1", cardSerial: bob.serial) } == "kiosk.cardMismatch")
+        #expect(await code {
+            _ = try await k.kiosk.printed(requestId: "req-alice-1", cardSerial: alice.serial, documentId: b.documentId!)
+        } == "kiosk.cardMismatch")
+        let (docA, _) = try k.kiosk.document(requestId: "req-alice-1", cardSerial: alice.serial)
+        let (docB, _) = try k.kiosk.document(requestId: "req-bob-001", cardSerial: bob.serial)
+        #expect(docA.subjectId == residents[0])
+        #expect(docB.subjectId == residents[1])
+    }
+
+    @Test("a print that is not confirmed in time, a print failure and an idle session are aborted and their documents voided")
+    func timeoutsVoid() async throws {
+        let k = try KioskCity()
+        var card = try k.card(for: try k.city.fullSubject())
+        // 1. The kiosk goes silent after the document: the sweep voids it.
+        _ = try await k.session("req-silent-1", card: &card)
+        let silent = try await k.kiosk.order(requestId: "req-silent-1", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        k.time.advance(31)
+        #expect(try await k.kiosk.sweep() == 1)
+        #expect(try k.city.service.certificate(silent.documentId!)?.status == .voided)
+        #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'void' AND documentId = ?", [silent.documentId!]) == 1)
+        #expect(await code { _ = try k.kiosk.document(requestId: "req-silent-1", cardSerial: card.serial) } == "kiosk.sessionEnded")
+        #expect(await code {
+            _ = try await k.kiosk.printed(requestId: "req-silent-1", cardSerial: card.serial, documentId: silent.documentId!)
+        } == "kiosk.sessionExpired")
+
+        // 2. A slow print confirmed after the deadline, before any sweep: voided then and there.
+        _ = try await k.session("req-slow-001", card: &card)
+        let slow = try await k.kiosk.order(requestId: "req-slow-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        k.time.advance(45)
+        #expect(await code {
+            _ = try await k.kiosk.printed(requestId: "req-slow-001", cardSerial: card.serial, documentId: slow.documentId!)
+        } == "kiosk.sessionExpired")
+        #expect(try k.city.service.certificate(slow.documentId!)?.status == .voided)
+
+        // 3. The printer fails: the kiosk aborts.
+        _ = try await k.session("req-jam-0001", card: &card)
+        let jam = try await k.kiosk.order(requestId: "req-jam-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let aborted = try await k.kiosk.abort(requestId: "req-jam-0001", reason: "printFailure")
+        #expect(aborted.state == "aborted")
+        #expect(aborted.voidedDocumentId == jam.documentId)
+        #expect(try k.city.service.certificate(jam.documentId!)?.status == .voided)
+        _ = try await k.kiosk.abort(requestId: "req-jam-0001", reason: "printFailure")  // harmless twice
+        #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'void' AND documentId = ?", [jam.documentId!]) == 1)
+
+        // 4. A session left after the card: aborted with nothing to void.
+        _ = try await k.session("req-idle-001", card: &card)
+        k.time.advance(181)
+        #expect(try await k.kiosk.sweep() == 1)
+        #expect(await code {
+            _ = try await k.kiosk.order(requestId: "req-idle-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        } == "kiosk.sessionEnded")
+        // Nothing aborted counts for settlement, and a completed session cannot be aborted afterwards.
+        #expect(try k.kiosk.settlement(month: "2026-11").isEmpty)
+        _ = try await k.session("req-good-001", card: &card)
+        let good = try await k.kiosk.order(requestId: "req-good-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        _ = try await k.kiosk.printed(requestId: "req-good-001", cardSerial: card.serial, documentId: good.documentId!)
+        #expect(await code { _ = try await k.kiosk.abort(requestId: "req-good-001", reason: "late") } == "kiosk.alreadyCompleted")
+        #expect(try k.city.service.verifyLedger().isIntact)
+    }
+
+    @Test("store hours: 6:29 refused, 6:30 allowed, 23:00 refused, 12/31 refused, a maintenance day refused")
+    func hours() async throws {
+        let maintenance = CivilDate(year: 2026, month: 11, day: 25)!
+        let k = try KioskCity(policy: KioskPolicy(hours: StoreHours(maintenanceDays: [maintenance])))
+        for (time, expected) in [
+            ("2026-11-24T06:29:59+09:00", "kiosk.closed"), ("2026-11-24T06:30:00+09:00", nil), ("2026-11-24T22:59:59+09:00", nil),
+            ("2026-11-24T23:00:00+09:00", "kiosk.closed"), ("2026-12-31T12:00:00+09:00", "kiosk.closed"),
+            ("2027-01-03T12:00:00+09:00", "kiosk.closed"), ("2027-01-04T12:00:00+09:00", nil),
+            ("2026-11-25T12:00:00+09:00", "kiosk.closed"),
+        ] {
+            k.time.set(time)
+            let id = "req-h-" + time.filter(\.isNumber)
+            #expect(await code { _ = try k.kiosk.start(requestId: id, chain: "c", store: "s") } == expected, "\(time)")
+            #expect(try k.kiosk.menu().open == (expected == nil), "\(time)")
+        }
+    }
+
+    @Test("refusals at the store are recorded in the ledger and end the session; wrong payment and a revoked card record nothing")
+    func refusals() async throws {
+        let k = try KioskCity()
+        let child = try k.city.id("""
+            SELECT id FROM resident WHERE removedOn IS NULL AND birthDate > '2014-01-01'
+              AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = resident.id) LIMIT 1
+            """)
+        var childCard = try k.card(for: child)
+        _ = try await k.session("req-child-01", card: &childCard)
+        let (quote, _) = try k.kiosk.quote(requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy))
+        #expect(quote.refusals.contains(.underAgeUnattended))
+        let refused = try await k.kiosk.order(
+            requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        #expect(refused.state == "refused")
+        #expect(try k.kiosk.refusals(of: refused).contains(.underAgeUnattended))
+        #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'refuse' AND payload LIKE '%kiosk%'") == 1)
+
+        let adult = try k.city.fullSubject()
+        var card = try k.card(for: adult)
+        _ = try await k.session("req-pay-0001", card: &card)
+        let before = try k.count("SELECT count(*) FROM ledgerEntry")
+        #expect(await code {
+            _ = try await k.kiosk.order(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 100)
+        } == "kiosk.paymentMismatch")
+        // 個人番号 cannot print at a store; a kind off this city's menu is refused before anything is recorded.
+        let (numbers, _) = try k.kiosk.quote(
+            requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, items: [.individualNumber]))
+        #expect(numbers.refusals.contains(.individualNumberUnattended))
+        #expect(await code {
+            _ = try k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .familyRegisterFull))
+        } == "refusal.kindNotAtChannel")
+        #expect(try k.count("SELECT count(*) FROM ledgerEntry") == before)
+        #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-pay-0001' AND state = 'authenticated'") == 1)
+
+        // A revoked card does not get in.
+        let serial = card.serial
+        try await k.city.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: "2026-11-24T10:00:00.000+09:00") }
+        #expect(await code { _ = try await k.session("req-revoked", card: &card) } == "card.revoked")
+        #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-revoked' AND state = 'started'") == 1)
+    }
+}
