@@ -86,6 +86,7 @@ let package = Package(
                 "MadoguchiPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -102,6 +103,7 @@ let package = Package(
                 "MadoguchiDocuments",
                 "MadoguchiServer",
                 "MadoguchiHub",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -143,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiCLITests",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiStore", "MadoguchiIssuance", "MadoguchiDocuments",
+                "MadoguchiDomain", "MadoguchiStore", "MadoguchiIssuance", "MadoguchiDocuments", "MadoguchiTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

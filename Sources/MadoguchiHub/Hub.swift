@@ -1,1 +1,221 @@
+import AsyncHTTPClient
 import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MadoguchiDomain
+import NIOCore
+
+/// What a hub knows: the cities it relays to. Nothing else; it keeps no state between requests, so any
+/// number of hubs can run side by side (the J-LIS 証明書交付センター role).
+public struct HubConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// 全国地方公共団体コード (6 digits) → the city's Madoguchi server
+    public var cities: [String: String]
+    /// Presented to the cities (`MADOGUCHI_HUB_TOKEN`)
+    public var hubToken: String?
+    public var clock: MadoguchiClock
+    public var hours: StoreHours
+    /// How long the hub waits for a city before answering 504
+    public var upstreamTimeoutSeconds: Int64
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8090, cities: [String: String], hubToken: String? = nil,
+        clock: MadoguchiClock = .system, hours: StoreHours = StoreHours(), upstreamTimeoutSeconds: Int64 = 20
+    ) {
+        self.host = host
+        self.port = port
+        self.cities = cities
+        self.hubToken = hubToken
+        self.clock = clock
+        self.hours = hours
+        self.upstreamTimeoutSeconds = upstreamTimeoutSeconds
+    }
+
+    /// Reads `CODE=URL` pairs (`--city 149802=http://127.0.0.1:8080`); each code's check digit is checked.
+    public static func parseCities(_ pairs: [String]) throws -> [String: String] {
+        var cities: [String: String] = [:]
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let url = URL(string: parts[1]), url.scheme == "http" || url.scheme == "https", url.host != nil
+            else {
+                throw MadoguchiError(
+                    .hubBadConfiguration, ja: "--city は 団体コード=URL の形で指定してください: \(pair)",
+                    en: "--city takes CODE=URL: \(pair)")
+            }
+            let code = try LocalGovernmentCode(parts[0]).digits
+            guard cities[code] == nil else {
+                throw MadoguchiError(.hubBadConfiguration, ja: "団体コードが重複しています: \(code)", en: "City \(code) given twice")
+            }
+            cities[code] = parts[1].hasSuffix("/") ? String(parts[1].dropLast()) : parts[1]
+        }
+        guard !cities.isEmpty else {
+            throw MadoguchiError(.hubBadConfiguration, ja: "中継先の市区町村がありません（--city）", en: "No cities to relay to (--city)")
+        }
+        return cities
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let hubBadConfiguration = Self("hub.badConfiguration")
+    public static let hubUnknownCity = Self("hub.unknownCity")
+    public static let hubCityUnavailable = Self("hub.cityUnavailable")
+    public static let hubCityRequired = Self("hub.cityRequired")
+}
+
+/// An error the hub answers itself, in the same JSON shape as the cities' errors.
+struct HubError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let error: MadoguchiError
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body: [String: [String: AnyEncodable]] = [
+            "error": ["code": AnyEncodable(error.code.rawValue), "message": AnyEncodable(["ja": error.ja, "en": error.en])]
+        ]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(body))))
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}
+
+/// The header naming the city a kiosk message is for: the card's city, or the 本籍地 for 戸籍.
+public let cityHeader = HTTPField.Name("X-Madoguchi-City")!
+public let requestIdHeader = HTTPField.Name("X-Request-Id")!
+
+/// The relay: `/kiosk/v1/...` with `X-Madoguchi-City` goes to that city's server, path for path.
+public struct Hub: Sendable {
+    public let configuration: HubConfiguration
+    let client: HTTPClient
+
+    public init(configuration: HubConfiguration, client: HTTPClient) {
+        self.configuration = configuration
+        self.client = client
+    }
+
+    /// Sends a request on to a city and returns its answer as it came.
+    func relay(_ request: Request, city code: String, path: String) async throws -> Response {
+        guard let base = configuration.cities[code] else {
+            throw HubError(
+                status: .notFound,
+                error: MadoguchiError(.hubUnknownCity, ja: "この市区町村はコンビニ交付に参加していません: \(code)",
+                                      en: "City \(code) does not take part in store issuance"))
+        }
+        var upstream = HTTPClientRequest(url: base + path + (request.uri.query.map { "?" + $0 } ?? ""))
+        upstream.method = .init(rawValue: request.method.rawValue)
+        for name in [HTTPField.Name.contentType, requestIdHeader] {
+            if let value = request.headers[name] { upstream.headers.add(name: name.canonicalName, value: value) }
+        }
+        if let token = configuration.hubToken { upstream.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if request.method == .post {
+            upstream.body = .bytes(try await request.body.collect(upTo: 1 << 20))
+        }
+        let answer: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            answer = try await client.execute(upstream, timeout: .seconds(configuration.upstreamTimeoutSeconds))
+            body = try await answer.body.collect(upTo: 64 << 20)
+        } catch {
+            throw HubError(
+                status: .badGateway,
+                error: MadoguchiError(.hubCityUnavailable, ja: "市区町村のシステムに接続できません。しばらくしてからお試しください",
+                                      en: "The city's system cannot be reached; please try again later"))
+        }
+        var headers = HTTPFields()
+        for name in [HTTPField.Name.contentType, requestIdHeader] {
+            if let value = answer.headers.first(name: name.canonicalName) { headers[name] = value }
+        }
+        return Response(status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// The month's settlement across every city, merged into one CSV.
+    func settlement(month: String) async throws -> String {
+        var lines: [Settlement.Line] = []
+        var missing: [String] = []
+        for (code, base) in configuration.cities.sorted(by: { $0.key < $1.key }) {
+            var upstream = HTTPClientRequest(url: "\(base)/kiosk/v1/settlement?month=\(month)")
+            if let token = configuration.hubToken { upstream.headers.add(name: "Authorization", value: "Bearer \(token)") }
+            do {
+                let answer = try await client.execute(upstream, timeout: .seconds(configuration.upstreamTimeoutSeconds))
+                let text = String(buffer: try await answer.body.collect(upTo: 16 << 20))
+                guard answer.status == .ok else {
+                    throw HubError(status: .badRequest, error: MadoguchiError(
+                        .badHubRequest, ja: "精算を作れません（\(code)）: \(text)", en: "No settlement from \(code): \(text)"))
+                }
+                lines += Settlement.parse(text)
+            } catch let error as HubError {
+                throw error
+            } catch {
+                missing.append(code)
+            }
+        }
+        guard missing.isEmpty else {
+            throw HubError(
+                status: .badGateway,
+                error: MadoguchiError(.hubCityUnavailable, ja: "精算できない市区町村があります: \(missing.joined(separator: ", "))",
+                                      en: "No answer from \(missing.joined(separator: ", ")); the settlement would be incomplete"))
+        }
+        return Settlement.csv(month: month, lines)
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let badHubRequest = Self("hub.badRequest")
+}
+
+/// The hub's HTTP application.
+public func buildHub(configuration: HubConfiguration, client: HTTPClient, logger: Logger = Logger(label: "madoguchi-hub"))
+    -> some ApplicationProtocol
+{
+    let router = buildHubRouter(hub: Hub(configuration: configuration, client: client))
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "Madoguchi-Hub"),
+        logger: logger)
+}
+
+public func buildHubRouter(hub: Hub) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.get("/health") { _, _ -> String in "ok" }
+    router.get("/kiosk/v1/cities") { _, _ -> Response in
+        let data = try JSONEncoder().encode(hub.configuration.cities.keys.sorted())
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+    router.get("/kiosk/v1/settlement") { request, _ -> Response in
+        if let city = request.headers[cityHeader] { return try await hub.relay(request, city: city, path: "/kiosk/v1/settlement") }
+        let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(hub.configuration.clock.now()).prefix(7))
+        guard month.count == 7, month.allSatisfy({ $0.isNumber || $0 == "-" }) else {
+            throw HubError(status: .badRequest, error: MadoguchiError(
+                .badHubRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)"))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"settlement-\(month).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await hub.settlement(month: month))))
+    }
+    let relay: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+        guard let city = request.headers[cityHeader] else {
+            throw HubError(status: .badRequest, error: MadoguchiError(
+                .hubCityRequired, ja: "宛先の市区町村（X-Madoguchi-City）がありません", en: "The X-Madoguchi-City header is required"))
+        }
+        // The hub turns stores away out of hours itself, before any city is asked.
+        if request.method == .post, request.uri.path == "/kiosk/v1/sessions",
+            let closure = hub.configuration.hours.closure(at: hub.configuration.clock.now())
+        {
+            throw HubError(status: .serviceUnavailable, error: MadoguchiError(.init("kiosk.closed"), ja: closure.japanese, en: closure.english))
+        }
+        return try await hub.relay(request, city: city, path: request.uri.path)
+    }
+    router.get("/kiosk/v1/menu", use: relay)
+    router.post("/kiosk/v1/sessions", use: relay)
+    router.post("/kiosk/v1/sessions/:requestId/:step", use: relay)
+    return router
+}

@@ -26,43 +26,6 @@ public struct KioskPolicy: Sendable, Hashable {
     }
 }
 
-/// One line of the store menu: a kind and its store fee today.
-public struct KioskMenuItem: Sendable, Codable, Hashable {
-    public var kind: CertificateKind
-    public var nameJa: String
-    public var nameEn: String
-    public var feeYen: Int
-    public var feeLabel: String
-    /// For 所得・課税証明書: the fiscal year offered
-    public var fiscalYear: Int?
-}
-
-public struct KioskMenu: Sendable, Codable, Hashable {
-    public var cityCode: String
-    public var cityName: String
-    public var open: Bool
-    public var closure: String?
-    public var messageJa: String?
-    public var messageEn: String?
-    public var items: [KioskMenuItem]
-}
-
-/// A session as the kiosk sees it after each step.
-public struct KioskSessionView: Sendable, Codable, Hashable {
-    public var requestId: String
-    public var state: String
-    public var cityCode: String
-    /// The challenge the card must sign (base64url), at start
-    public var challenge: String?
-    public var expiresAt: String
-    public var cardSerial: String?
-    public var kind: CertificateKind?
-    public var copies: Int?
-    public var feeYen: Int?
-    public var documentId: String?
-    public var voidedDocumentId: String?
-}
-
 /// The store kiosk protocol at the city (コンビニ交付): session → challenge → card → order (fee paid) → document
 /// → print confirmation, or abort. Every step names the request id; the card serial and the document are bound
 /// to it in one row, so a document can only ever reach the session (and the card) that asked for it. A session
@@ -171,22 +134,7 @@ public struct KioskService: Sendable {
         }
     }
 
-    public struct Order: Sendable, Codable, Hashable {
-        public var kind: CertificateKind
-        public var copies: Int
-        public var scope: RecordScope?
-        public var items: [OptionalItem]?
-        public var fiscalYear: Int?
-
-        public init(kind: CertificateKind, copies: Int = 1, scope: RecordScope? = nil, items: [OptionalItem]? = nil,
-                    fiscalYear: Int? = nil) {
-            self.kind = kind
-            self.copies = copies
-            self.scope = scope
-            self.items = items
-            self.fiscalYear = fiscalYear
-        }
-    }
+    public typealias Order = KioskOrder
 
     func submission(_ order: Order, residentId: Int64, today: CivilDate) throws -> IssuanceService.Submission {
         guard policy.kinds.contains(order.kind) else {

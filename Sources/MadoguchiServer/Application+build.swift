@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import MadoguchiDomain
 import MadoguchiIssuance
@@ -10,10 +11,14 @@ public func buildApplication(
     configuration: ServerConfiguration, database: MadoguchiDatabase, logger: Logger = Logger(label: "madoguchi")
 ) throws -> some ApplicationProtocol {
     let router = try buildRouter(configuration: configuration, database: database)
+    let kiosk = KioskService(
+        issuance: IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees),
+        policy: configuration.kiosk)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Madoguchi"),
+        services: [KioskSweeper(service: kiosk, logger: logger)],
         logger: logger)
 }
 
@@ -40,8 +45,10 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: StaffTokenMiddleware(token: configuration.staffToken))
     RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)
-    let issuance = IssuanceService(database: database, clock: configuration.clock)
+    let issuance = IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees)
     CertificatesController(service: issuance).addRoutes(to: api)
+    KioskController(service: KioskService(issuance: issuance, policy: configuration.kiosk))
+        .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
     CounterPages(
@@ -60,4 +67,23 @@ struct CityView: ResponseEncodable {
 struct Health: ResponseEncodable {
     let status: String
     let database: String
+}
+
+/// Aborts kiosk sessions past their deadline, voiding their documents: at start-up (sessions a crash left
+/// open) and every second after.
+struct KioskSweeper: Service {
+    let service: KioskService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let n = try await service.sweep()
+                if n > 0 { logger.info("kiosk sessions timed out", metadata: ["aborted": "\(n)"]) }
+            } catch {
+                logger.error("kiosk sweep failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
 }

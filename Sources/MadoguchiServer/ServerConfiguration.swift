@@ -1,4 +1,5 @@
 import MadoguchiDomain
+import MadoguchiIssuance
 
 /// Everything the server reads from its environment, read once at start-up.
 public struct ServerConfiguration: Sendable {
@@ -7,12 +8,24 @@ public struct ServerConfiguration: Sendable {
     /// The bearer token staff clients present (`MADOGUCHI_STAFF_TOKEN`)
     public var staffToken: String
     public var clock: MadoguchiClock
+    /// The token hubs present on the kiosk protocol (`MADOGUCHI_HUB_TOKEN`); none: open (a demo on loopback)
+    public var hubToken: String?
+    /// This city's store menu, hours and deadlines
+    public var kiosk: KioskPolicy
+    /// This city's fees (手数料条例)
+    public var fees: FeeSchedule
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, staffToken: String, clock: MadoguchiClock = .system) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, staffToken: String, clock: MadoguchiClock = .system,
+        hubToken: String? = nil, kiosk: KioskPolicy = KioskPolicy(), fees: FeeSchedule = .demoCity
+    ) {
         self.host = host
         self.port = port
         self.staffToken = staffToken
         self.clock = clock
+        self.hubToken = hubToken
+        self.kiosk = kiosk
+        self.fees = fees
     }
 
     /// A random token for a demo started without `MADOGUCHI_STAFF_TOKEN`.

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import MadoguchiDemo
 import MadoguchiDomain
+import MadoguchiIssuance
 import MadoguchiServer
 import MadoguchiStore
 
@@ -12,7 +13,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the web pages and the staff API. Creates the demo city when the database does not exist.",
         discussion: """
             Environment: MADOGUCHI_STAFF_TOKEN sets the staff bearer token (one is generated and printed otherwise);
-            MADOGUCHI_CLOCK fixes the clock (e.g. 2026-11-24T10:00:00+09:00).
+            MADOGUCHI_CLOCK sets the clock's start (e.g. 2026-11-24T10:00:00+09:00), from which it runs on;
+            MADOGUCHI_HUB_TOKEN, when set, is the token hubs must present on the kiosk protocol (/kiosk/v1).
             """)
 
     @Option(help: "The SQLite database file.") var db: String = defaultDatabasePath
@@ -21,20 +23,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Persons in the demo city created when the database is new.") var residents: Int = 20_000
     @Option(help: "The city's 全国地方公共団体コード (for a new database; an existing one must match).") var city: String?
     @Option(help: "The city's name (with --city).") var cityName: String?
+    @Option(help: "The store menu: certificate kinds, comma-separated (default: residentRecordCopy,residentRecordExtract,sealRegistrationCertificate,taxCertificate).")
+    var kioskKinds: String?
+    @Option(help: "A JSON fee schedule (手数料条例) replacing the demo city's.") var fees: String?
+    @Option(help: "A store maintenance day (YYYY-MM-DD), repeatable.") var maintenanceDay: [String] = []
+    @Option(help: "Seconds a kiosk has to confirm a print before the document is voided.") var kioskPrintSeconds: Double = 60
+    @Option(help: "Seconds a kiosk session may wait between steps.") var kioskSessionSeconds: Double = 180
 
     func run() async throws {
         var logger = Logger(label: "madoguchi")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let environment = ProcessInfo.processInfo.environment
         let (database, clock): (MadoguchiDatabase, MadoguchiClock) = try reporting {
-            var clock = MadoguchiClock.system
-            if let fixed = environment["MADOGUCHI_CLOCK"] {
-                guard let c = MadoguchiClock.parse(fixed) else {
-                    throw MadoguchiError(.invalidDate, ja: "MADOGUCHI_CLOCK が日時として読めません: \(fixed)",
-                                         en: "MADOGUCHI_CLOCK is not an ISO 8601 time: \(fixed)")
-                }
-                clock = c
-            }
+            let clock = try environmentClock()
             let identity = try cityIdentity(code: city, name: cityName)
             let isNew = !FileManager.default.fileExists(atPath: db)
             let database = try MadoguchiDatabase.open(path: db)
@@ -62,7 +63,27 @@ struct Serve: AsyncParsableCommand {
             shownToken = token
             print("職員用トークン / staff token: \(token)")
         }
-        let configuration = ServerConfiguration(host: host, port: port, staffToken: token, clock: clock)
+        let configuration = try reporting { () throws -> ServerConfiguration in
+            var policy = KioskPolicy(sessionSeconds: kioskSessionSeconds, printSeconds: kioskPrintSeconds)
+            if let kioskKinds { policy.kinds = try parseKinds(kioskKinds) }
+            for day in maintenanceDay {
+                guard let date = CivilDate.parseGregorian(day) else {
+                    throw MadoguchiError(.invalidDate, ja: "日付が読めません: \(day)", en: "Not a date: \(day)")
+                }
+                policy.hours.maintenanceDays.insert(date)
+            }
+            var schedule = FeeSchedule.demoCity
+            if let fees {
+                do {
+                    schedule = try JSONDecoder().decode(FeeSchedule.self, from: Data(contentsOf: URL(fileURLWithPath: fees)))
+                } catch {
+                    throw MadoguchiError(.invalidOption, ja: "手数料表を読めません: \(fees)", en: "Unreadable fee schedule \(fees): \(error)")
+                }
+            }
+            let hubToken = environment["MADOGUCHI_HUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            return ServerConfiguration(
+                host: host, port: port, staffToken: token, clock: clock, hubToken: hubToken, kiosk: policy, fees: schedule)
+        }
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
         print("""
             窓口サービスを開始しました / Madoguchi is serving: http://\(host):\(port)/

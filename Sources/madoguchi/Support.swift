@@ -69,3 +69,27 @@ func cityIdentity(code: String?, name: String?) throws -> DemoCity.Identity {
             .invalidOption, ja: "--city と --city-name は両方指定してください", en: "Give both --city and --city-name")
     }
 }
+
+/// The clock of a server or hub: `MADOGUCHI_CLOCK` (an ISO 8601 instant with offset) sets where it starts,
+/// and it runs on from there; the system clock otherwise.
+func environmentClock() throws -> MadoguchiClock {
+    guard let text = ProcessInfo.processInfo.environment["MADOGUCHI_CLOCK"], !text.isEmpty else { return .system }
+    guard let fixed = MadoguchiClock.parse(text) else {
+        throw MadoguchiError(
+            .invalidDate, ja: "MADOGUCHI_CLOCK が日時として読めません: \(text)", en: "MADOGUCHI_CLOCK is not an ISO 8601 time: \(text)")
+    }
+    return .starting(at: fixed.now())
+}
+
+/// A list of certificate kinds given as `a,b,c` (their API names).
+func parseKinds(_ text: String) throws -> [CertificateKind] {
+    try text.split(separator: ",").map { raw in
+        let name = raw.trimmingCharacters(in: .whitespaces)
+        guard let kind = CertificateKind(rawValue: name) else {
+            throw MadoguchiError(
+                .invalidOption, ja: "証明書の種類が不明です: \(name)（\(CertificateKind.allCases.map(\.rawValue).joined(separator: ", "))）",
+                en: "Unknown certificate kind \(name); one of \(CertificateKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return kind
+    }
+}

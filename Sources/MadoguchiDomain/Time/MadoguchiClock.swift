@@ -17,6 +17,16 @@ public struct MadoguchiClock: Sendable {
         return formatter.date(from: text).map(fixed)
     }
 
+    /// A clock that reads `start` now and runs on from there (a demo or test at any hour whose timeouts still
+    /// pass): what `MADOGUCHI_CLOCK` sets for a server or hub.
+    public static func starting(at start: Date) -> MadoguchiClock {
+        let origin = ContinuousClock.now
+        return MadoguchiClock {
+            let elapsed = ContinuousClock.now - origin
+            return start.addingTimeInterval(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+    }
+
     /// Today in Japan (JST, UTC+9, no daylight saving).
     public var today: CivilDate { JapanTime.date(of: now()) }
 }

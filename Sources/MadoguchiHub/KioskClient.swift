@@ -1,0 +1,264 @@
+import AsyncHTTPClient
+import Foundation
+import MadoguchiDomain
+import MadoguchiPKI
+import NIOCore
+import NIOHTTP1
+
+/// Why a kiosk step failed: the city's or the hub's coded message, or the network.
+public struct KioskFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: String
+    public var ja: String
+    public var en: String
+    /// The HTTP status, when an answer came
+    public var status: Int?
+    /// Every refusal, when the city refused the certificate
+    public var refusals: [KioskMessage]
+
+    public init(code: String, ja: String, en: String, status: Int? = nil, refusals: [KioskMessage] = []) {
+        self.code = code
+        self.ja = ja
+        self.en = en
+        self.status = status
+        self.refusals = refusals
+    }
+
+    public var description: String { "\(en) [\(code)]" }
+
+    /// Worth sending again: the network, or a hub or city that is busy or down. Every step is idempotent.
+    var isTransient: Bool { status == nil || status == 502 || status == 503 && code != "kiosk.closed" || status == 504 }
+
+    static func transport(_ error: any Error) -> KioskFailure {
+        KioskFailure(code: "kiosk.network", ja: "通信できません", en: "Network failure: \(error)")
+    }
+}
+
+/// The store copier's side of the protocol, over HTTP to a hub. Each step names the request id; a retry of
+/// a step is safe because the city keys everything on it.
+public struct KioskClient: Sendable {
+    public let hub: String
+    public let chain: String
+    public let store: String
+    public var attempts: Int
+    public var stepTimeoutSeconds: Int64
+    let client: HTTPClient
+
+    public init(hub: String, chain: String, store: String, client: HTTPClient, attempts: Int = 4, stepTimeoutSeconds: Int64 = 20) {
+        self.hub = hub.hasSuffix("/") ? String(hub.dropLast()) : hub
+        self.chain = chain
+        self.store = store
+        self.client = client
+        self.attempts = attempts
+        self.stepTimeoutSeconds = stepTimeoutSeconds
+    }
+
+    /// A fresh request id: the store and a random part, so two requests in the same second never collide.
+    public static func newRequestId() -> String {
+        "K" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
+    func call<T: Decodable>(
+        _ method: HTTPMethod, _ path: String, city: String, requestId: String?, body: (some Encodable)?, as: T.Type
+    ) async throws -> T {
+        var request = HTTPClientRequest(url: hub + path)
+        request.method = method
+        request.headers.add(name: "X-Madoguchi-City", value: city)
+        if let requestId { request.headers.add(name: "X-Request-Id", value: requestId) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
+        }
+        var last = KioskFailure(code: "kiosk.network", ja: "通信できません", en: "No attempt made")
+        for attempt in 0..<max(1, attempts) {
+            if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 * (1 << min(attempt, 4)))) }
+            let data: Data
+            let status: Int
+            do {
+                let response = try await client.execute(request, timeout: .seconds(stepTimeoutSeconds))
+                data = Data(buffer: try await response.body.collect(upTo: 64 << 20))
+                status = Int(response.status.code)
+            } catch {
+                last = .transport(error)
+                continue
+            }
+            if (200..<300).contains(status) {
+                do { return try JSONDecoder().decode(T.self, from: data) } catch {
+                    throw KioskFailure(code: "kiosk.badAnswer", ja: "応答が読めません", en: "Unreadable answer: \(error)", status: status)
+                }
+            }
+            last = Self.failure(data, status: status)
+            guard last.isTransient else { throw last }
+        }
+        throw last
+    }
+
+    static func failure(_ data: Data, status: Int) -> KioskFailure {
+        struct Body: Decodable {
+            struct Inner: Decodable {
+                struct Message: Decodable {
+                    let code: String
+                    let message: [String: String]
+                }
+                let code: String
+                let message: [String: String]
+                let refusals: [Message]?
+            }
+            let error: Inner
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: data) else {
+            return KioskFailure(code: "kiosk.http\(status)", ja: "エラー応答（\(status)）", en: "HTTP \(status)", status: status)
+        }
+        return KioskFailure(
+            code: body.error.code, ja: body.error.message["ja"] ?? "", en: body.error.message["en"] ?? "", status: status,
+            refusals: (body.error.refusals ?? []).map { KioskMessage(code: $0.code, ja: $0.message["ja"] ?? "", en: $0.message["en"] ?? "") })
+    }
+
+    static let none: String? = nil
+
+    public func menu(city: String) async throws -> KioskMenu {
+        try await call(.GET, "/kiosk/v1/menu", city: city, requestId: nil, body: Self.none, as: KioskMenu.self)
+    }
+
+    public func cities() async throws -> [String] {
+        try await call(.GET, "/kiosk/v1/cities", city: "", requestId: nil, body: Self.none, as: [String].self)
+    }
+
+    public func start(city: String, requestId: String) async throws -> KioskSessionView {
+        try checked(
+            try await call(
+                .POST, "/kiosk/v1/sessions", city: city, requestId: requestId,
+                body: KioskWire.Start(requestId: requestId, chain: chain, store: store), as: KioskSessionView.self),
+            requestId)
+    }
+
+    public func step(_ step: String, city: String, requestId: String, body: some Encodable) async throws -> KioskSessionView {
+        try checked(
+            try await call(.POST, "/kiosk/v1/sessions/\(requestId)/\(step)", city: city, requestId: requestId, body: body,
+                           as: KioskSessionView.self),
+            requestId)
+    }
+
+    /// Every answer must be for this request: anything else is never shown or printed.
+    func checked(_ view: KioskSessionView, _ requestId: String) throws -> KioskSessionView {
+        guard view.requestId == requestId else {
+            throw KioskFailure(
+                code: "kiosk.crossedAnswer", ja: "別の取引の応答を受け取ったため中止します", en: "An answer for another request arrived; stopping")
+        }
+        return view
+    }
+}
+
+/// What came of one whole transaction at the copier.
+public enum KioskOutcome: Sendable {
+    /// Printed and confirmed: the document, with its PDF and QR token
+    case printed(KioskSessionView, pdf: Data)
+    /// The city refused the certificate (the reasons, coded)
+    case refused([KioskMessage])
+    /// Stopped: the failure, and whether the session was aborted at the city (its document voided)
+    case failed(KioskFailure, abortedAtCity: Bool)
+}
+
+/// One store transaction: start → card (PIN on the card) → quote → pay → order → print → confirm. Any failure
+/// after the start aborts the session at the city, which voids a document already issued.
+public struct KioskTransaction: Sendable {
+    public let client: KioskClient
+    public let requestId: String
+
+    public init(client: KioskClient, requestId: String = KioskClient.newRequestId()) {
+        self.client = client
+        self.requestId = requestId
+    }
+
+    /// Runs the whole transaction. `city` is the card's city, or the 本籍地 for 戸籍. `print` is the copier's
+    /// printer; when it throws, the transaction aborts. The card is changed (PIN tries), so it is `inout`.
+    public func run(
+        card: inout SoftwareCard, pin: String, city: String? = nil, order: KioskOrder,
+        print: @Sendable (KioskSessionView, Data) async throws -> Void
+    ) async -> KioskOutcome {
+        let city = city ?? card.cityCode
+        var started = false
+        do {
+            let session = try await client.start(city: city, requestId: requestId)
+            started = true
+            guard let challenge = session.challenge.flatMap({ Base64URL.decode($0) }) else {
+                throw KioskFailure(code: "kiosk.badAnswer", ja: "チャレンジがありません", en: "No challenge in the answer")
+            }
+            let signature: Data
+            do {
+                signature = try card.sign(challenge: challenge, pin: pin)
+            } catch let error as SoftwareCard.CardError {
+                throw Self.cardFailure(error)
+            }
+            let authenticated = try await client.step(
+                "card", city: city, requestId: requestId,
+                body: KioskWire.CardProof(certificate: card.certificatePEM, signature: Base64URL.encode(signature)))
+            guard let serial = authenticated.cardSerial, serial == card.serial else {
+                throw KioskFailure(code: "kiosk.crossedAnswer", ja: "カードが一致しません", en: "The city bound another card")
+            }
+            let quote = try await client.step(
+                "quote", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order))
+            if let refusals = quote.refusals, !refusals.isEmpty {
+                // Ordering what the rules refuse records the refusal in the city's ledger and ends the session.
+                let refused = try? await client.step(
+                    "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: 0))
+                return .refused(refused?.refusals ?? refusals)
+            }
+            let fee = quote.quoteYen ?? 0
+            let issued = try await client.step(
+                "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: fee))
+            if issued.state == "refused" { return .refused(issued.refusals ?? []) }
+            guard issued.state == "issued", issued.cardSerial == serial, issued.kind == order.kind,
+                let documentId = issued.documentId, let pdfText = issued.pdf, let pdf = Data(base64Encoded: pdfText),
+                let token = issued.token, Self.tokenNames(token, documentId: documentId)
+            else {
+                throw KioskFailure(code: "kiosk.crossedAnswer", ja: "この取引の証明書ではありません", en: "The document is not this session's")
+            }
+            do {
+                try await print(issued, pdf)
+            } catch {
+                throw KioskFailure(code: "kiosk.printFailure", ja: "印刷できませんでした", en: "The print failed: \(error)")
+            }
+            let done = try await client.step(
+                "printed", city: city, requestId: requestId, body: KioskWire.Printed(cardSerial: serial, documentId: documentId))
+            return .printed(done.with(pdf: pdfText, token: token), pdf: pdf)
+        } catch {
+            let failure = (error as? KioskFailure) ?? .transport(error)
+            guard started, failure.code != "kiosk.sessionExpired" else {
+                return .failed(failure, abortedAtCity: failure.code == "kiosk.sessionExpired")
+            }
+            let reason = failure.code == "kiosk.printFailure" ? "printFailure" : failure.code
+            let aborted = try? await client.step("abort", city: city, requestId: requestId, body: KioskWire.Abort(reason: reason))
+            return .failed(failure, abortedAtCity: aborted?.state == "aborted" || aborted?.state == "refused")
+        }
+    }
+
+    static func cardFailure(_ error: SoftwareCard.CardError) -> KioskFailure {
+        switch error {
+        case .wrongPIN(let left):
+            KioskFailure(code: "card.pinWrong", ja: "暗証番号が違います（あと\(left)回でロックされます）", en: "Wrong PIN (\(left) tries before the card locks)")
+        case .locked:
+            KioskFailure(code: "card.locked", ja: "カードがロックされました。お住まいの市区町村の窓口で解除してください",
+                         en: "The card is locked; a counter at your city can unlock it")
+        case .malformedPIN:
+            KioskFailure(code: "card.pinMalformed", ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
+        }
+    }
+
+    /// The QR token names this document (its `jti`): a document for another request never prints.
+    static func tokenNames(_ token: String, documentId: String) -> Bool {
+        let parts = token.split(separator: ".")
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]),
+            let claims = try? JSONDecoder().decode(DocumentClaims.self, from: payload)
+        else { return false }
+        return claims.jti == documentId
+    }
+}
+
+extension KioskSessionView {
+    func with(pdf: String, token: String) -> KioskSessionView {
+        var copy = self
+        copy.pdf = pdf
+        copy.token = token
+        return copy
+    }
+}

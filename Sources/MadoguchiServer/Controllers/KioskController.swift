@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MadoguchiDomain
+import MadoguchiIssuance
+import MadoguchiPKI
+
+/// The city's side of the store kiosk protocol (`/kiosk/v1`), which hubs call on behalf of stores. Every
+/// answer echoes the request id in `X-Request-Id` and in the body.
+struct KioskController<Context: RequestContext> {
+    let service: KioskService
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("menu", use: menu)
+        group.post("sessions", use: start)
+        group.post("sessions/:requestId/card", use: card)
+        group.post("sessions/:requestId/quote", use: quote)
+        group.post("sessions/:requestId/order", use: order)
+        group.post("sessions/:requestId/printed", use: printed)
+        group.post("sessions/:requestId/abort", use: abort)
+        group.get("settlement", use: settlement)
+    }
+
+    @Sendable func menu(_ request: Request, context: Context) async throws -> Response {
+        try KioskJSON.response(try service.menu())
+    }
+
+    @Sendable func start(_ request: Request, context: Context) async throws -> Response {
+        let body = try await JSONBody.decode(KioskWire.Start.self, from: request)
+        let view = try service.start(requestId: body.requestId, chain: body.chain, store: body.store)
+        return try KioskJSON.response(view, status: .created)
+    }
+
+    @Sendable func card(_ request: Request, context: Context) async throws -> Response {
+        let requestId = try context.parameters.require("requestId")
+        let body = try await JSONBody.decode(KioskWire.CardProof.self, from: request)
+        guard let signature = Base64URL.decode(body.signature) else {
+            throw APIError(MadoguchiError(.badKioskRequest, ja: "署名が読めません", en: "The signature is not base64url"))
+        }
+        let view = try await service.authenticate(requestId: requestId, certificatePEM: body.certificate, signature: signature)
+        return try KioskJSON.response(view)
+    }
+
+    @Sendable func quote(_ request: Request, context: Context) async throws -> Response {
+        let requestId = try context.parameters.require("requestId")
+        let body = try await JSONBody.decode(KioskWire.Choice.self, from: request)
+        var (decision, view) = try service.quote(requestId: requestId, cardSerial: body.cardSerial, order: body.order)
+        view.quoteYen = decision.fee?.total
+        view.refusals = decision.refusals.isEmpty ? nil : decision.refusals.map(KioskJSON.message)
+        return try KioskJSON.response(view)
+    }
+
+    @Sendable func order(_ request: Request, context: Context) async throws -> Response {
+        let requestId = try context.parameters.require("requestId")
+        let body = try await JSONBody.decode(KioskWire.Choice.self, from: request)
+        var view = try await service.order(
+            requestId: requestId, cardSerial: body.cardSerial, order: body.order, paidYen: body.paidYen ?? -1)
+        if view.state == "refused" {
+            view.refusals = try service.refusals(of: view).map(KioskJSON.message)
+        } else {
+            let (certificate, pdf) = try service.document(requestId: requestId, cardSerial: body.cardSerial)
+            view.pdf = Data(pdf).base64EncodedString()
+            view.token = certificate.token
+        }
+        return try KioskJSON.response(view)
+    }
+
+    @Sendable func printed(_ request: Request, context: Context) async throws -> Response {
+        let requestId = try context.parameters.require("requestId")
+        let body = try await JSONBody.decode(KioskWire.Printed.self, from: request)
+        return try KioskJSON.response(
+            try await service.printed(requestId: requestId, cardSerial: body.cardSerial, documentId: body.documentId))
+    }
+
+    @Sendable func abort(_ request: Request, context: Context) async throws -> Response {
+        let requestId = try context.parameters.require("requestId")
+        let body = try await JSONBody.decode(KioskWire.Abort.self, from: request)
+        return try KioskJSON.response(try await service.abort(requestId: requestId, reason: body.reason))
+    }
+
+    /// `GET /kiosk/v1/settlement?month=2026-11`: completed sessions by store chain and kind, as CSV.
+    @Sendable func settlement(_ request: Request, context: Context) async throws -> Response {
+        let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(Date()).prefix(7))
+        let lines = try service.settlement(month: month)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Settlement.csv(month: month, lines.map {
+                Settlement.Line(month: month, cityCode: $0.cityCode, chain: $0.chain, kind: $0.kind.rawValue,
+                                sessions: $0.sessions, copies: $0.copies, feeYen: $0.feeYen)
+            }))))
+    }
+}
+
+enum KioskJSON {
+    static func message(_ reason: RefusalReason) -> KioskMessage {
+        KioskMessage(code: reason.code, ja: reason.japanese, en: reason.english)
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if let view = value as? KioskSessionView { headers[HTTPField.Name("X-Request-Id")!] = view.requestId }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+}
+
+/// Requires the hubs' shared token (`MADOGUCHI_HUB_TOKEN`) on the kiosk protocol, when one is configured.
+struct HubTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        if let token {
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+                StaffTokenMiddleware<Context>.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
+            else {
+                throw APIError(
+                    .unauthorized,
+                    MadoguchiError(.unauthorized, ja: "ハブの認証が必要です", en: "The hub's bearer token is required"))
+            }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import MadoguchiDomain
+import MadoguchiHub
+import MadoguchiPKI
+
+/// `madoguchi kiosk`: a store copier on the command line, driving the whole protocol through a hub.
+struct Kiosk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a certificate at a simulated store: card, PIN, choice, fee, print, through a hub.",
+        discussion: """
+            Exits 0 when the certificate printed to --out; otherwise 1, with the refusal or error code
+            (e.g. refusal.underAgeUnattended, card.pinWrong, card.revoked, kiosk.closed) on standard error.
+            The card file keeps its PIN error count, as the chip does.
+            """)
+
+    @Option(help: "The hub's URL.") var hub: String
+    @Option(help: "The card file (from `madoguchi card issue`).") var card: String
+    @Option(help: "The card's 4-digit PIN (利用者証明用).") var pin: String
+    @Option(help: "The certificate: \(CertificateKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
+    @Option(help: "Copies (1–10).") var copies: Int = 1
+    @Option(help: "Where to write the printed PDF.") var out: String
+    @Option(help: "For 戸籍: the 本籍地's 全国地方公共団体コード (after a 本籍地利用登録).") var honseki: String?
+    @Option(help: "住民票: individual or household (世帯全員).") var scope: String = "individual"
+    @Option(help: "The store chain.") var chain: String = "MADOGUCHI-MART"
+    @Option(help: "The store.") var store: String = "0001"
+
+    func run() async throws {
+        let (order, city, cardURL): (KioskOrder, String?, URL) = try reporting {
+            let kinds = try parseKinds(kind)
+            guard kinds.count == 1, let kind = kinds.first else {
+                throw MadoguchiError(.invalidOption, ja: "--kind は1種類だけ指定してください", en: "--kind takes one kind")
+            }
+            guard let scope = RecordScope(rawValue: scope) else {
+                throw MadoguchiError(.invalidOption, ja: "--scope は individual か household です", en: "--scope is individual or household")
+            }
+            return (KioskOrder(kind: kind, copies: copies, scope: kind.isResidentRecord ? scope : nil),
+                    try honseki.map { try LocalGovernmentCode($0).digits }, URL(fileURLWithPath: card))
+        }
+        var softwareCard: SoftwareCard = try reporting {
+            do {
+                return try JSONDecoder().decode(SoftwareCard.self, from: Data(contentsOf: cardURL))
+            } catch {
+                throw MadoguchiError(.invalidOption, ja: "カードファイルを読めません: \(card)", en: "Unreadable card file \(card)")
+            }
+        }
+        let client = KioskClient(hub: hub, chain: chain, store: store, client: HTTPClient.shared)
+        let transaction = KioskTransaction(client: client)
+        let target = URL(fileURLWithPath: out)
+        let outcome = await transaction.run(card: &softwareCard, pin: pin, city: city, order: order) { _, pdf in
+            try pdf.write(to: target, options: .atomic)
+        }
+        // The chip remembers wrong PINs whatever happened next.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try? encoder.encode(softwareCard).write(to: cardURL, options: .atomic)
+        switch outcome {
+        case .printed(let view, let pdf):
+            print("印刷しました / printed: \(out) (\(pdf.count) bytes)")
+            print("取引 / request: \(transaction.requestId)  証明書 / document: \(view.documentId ?? "")  手数料 / fee: \(view.feeYen ?? 0)円")
+        case .refused(let reasons):
+            for r in reasons { printError("交付できません: \(r.ja)\nrefused: \(r.en) [\(r.code)]") }
+            try? FileManager.default.removeItem(at: target)
+            throw ExitCode(1)
+        case .failed(let failure, let aborted):
+            printError("エラー: \(failure.ja)\nerror: \(failure.en) [\(failure.code)]")
+            if aborted { printError("取引を中止しました（交付済みの証明書は無効です） / the session was aborted at the city; nothing valid was issued") }
+            try? FileManager.default.removeItem(at: target)
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `madoguchi hub`: the stateless relay between stores and cities.
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "Relay store kiosks to the cities' Madoguchi servers (stateless; run as many as you like).",
+        discussion: """
+            Environment: MADOGUCHI_HUB_TOKEN is presented to the cities; MADOGUCHI_CLOCK sets the clock's start.
+            The month's settlement for every city: GET /kiosk/v1/settlement?month=YYYY-MM (CSV).
+            """)
+
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8090
+    @Option(help: "A city as CODE=URL (全国地方公共団体コード=its Madoguchi server), repeatable.") var city: [String] = []
+    @Option(help: "A file with one CODE=URL per line (# comments), instead of or besides --city.") var config: String?
+    @Option(help: "A store maintenance day (YYYY-MM-DD), repeatable.") var maintenanceDay: [String] = []
+
+    func run() async throws {
+        var logger = Logger(label: "madoguchi-hub")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let configuration = try reporting { () throws -> HubConfiguration in
+            var pairs = city
+            if let config {
+                guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
+                    throw MadoguchiError(.invalidOption, ja: "設定ファイルを読めません: \(config)", en: "Unreadable config \(config)")
+                }
+                pairs += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            }
+            var hours = StoreHours()
+            for day in maintenanceDay {
+                guard let date = CivilDate.parseGregorian(day) else {
+                    throw MadoguchiError(.invalidDate, ja: "日付が読めません: \(day)", en: "Not a date: \(day)")
+                }
+                hours.maintenanceDays.insert(date)
+            }
+            return HubConfiguration(
+                host: host, port: port, cities: try HubConfiguration.parseCities(pairs),
+                hubToken: ProcessInfo.processInfo.environment["MADOGUCHI_HUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                clock: try environmentClock(), hours: hours)
+        }
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        clientConfiguration.timeout = .init(connect: .seconds(3), read: .seconds(30))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let app = buildHub(configuration: configuration, client: client, logger: logger)
+        print("ハブを開始しました / hub serving: http://\(host):\(port)/ → \(configuration.cities.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        fflush(nil)
+        do {
+            try await app.runService()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+}

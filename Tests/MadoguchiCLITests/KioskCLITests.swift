@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import MadoguchiStore
+import MadoguchiTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A server or hub started from the real binary, stopped when the test ends.
+final class Daemon: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init(_ arguments: [String], port: Int, environment: [String: String] = [:]) throws {
+        self.port = port
+        process.executableURL = CLI.binary
+        process.arguments = arguments + ["--port", String(port)]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func waitUntilHealthy() async throws {
+        for _ in 0..<300 {
+            if let (status, _) = await HTTP.get(url + "/health"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CancellationError()
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+enum HTTP {
+    static func get(_ url: String, headers: [String: String] = [:]) async -> (Int, String)? {
+        var request = URLRequest(url: URL(string: url)!)
+        for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
+        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite("コンビニ交付（ハブ経由）", .serialized)
+struct KioskCLITests {
+    static func pick(_ db: String, _ condition: String) throws -> Int64 {
+        let database = try MadoguchiDatabase.open(path: db)
+        return try #require(try database.writer.read { d in
+            try Int64.fetchOne(d, sql: """
+                SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND \(condition)
+                  AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
+                  AND NOT EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified')
+                  AND EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id OR r.birthDate > '2012-01-01')
+                ORDER BY r.id LIMIT 1
+                """)
+        })
+    }
+
+    static func birthDate(_ db: String, _ id: Int64) throws -> String? {
+        try MadoguchiDatabase.open(path: db).writer.read { d in
+            try String.fetchOne(d, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [id])
+        }
+    }
+
+    @Test("residents of two cities print through one hub; refusals, PIN lock and unlock, revocation, hours and settlement")
+    func throughTheHub() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        #expect(try CLI.run(["seed", "--db", path("a.sqlite"), "--residents", "600"]).status == 0)
+        #expect(try CLI.run(["seed", "--db", path("b.sqlite"), "--residents", "600", "--seed", "2", "--city", "149829",
+                             "--city-name", "東窓市"]).status == 0)
+        let adultA = try Self.pick(path("a.sqlite"), "r.birthDate < '1990-01-01'")
+        let childA = try Self.pick(path("a.sqlite"), "r.birthDate > '2014-01-01'")
+        let adultB = try Self.pick(path("b.sqlite"), "r.birthDate < '1990-01-01'")
+        for (db, id, file) in [("a.sqlite", adultA, "adult-a.json"), ("a.sqlite", childA, "child-a.json"), ("b.sqlite", adultB, "adult-b.json")] {
+            #expect(try CLI.run(["card", "issue", "--db", path(db), "--resident", String(id), "--pin", "1234", "--out", path(file)]).status == 0)
+        }
+
+        let base = Int.random(in: 20_000...38_000)
+        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00", "MADOGUCHI_HUB_TOKEN": "hub-secret"]
+        let a = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: clock)
+        let b = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: clock)
+        let cities = ["--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"]
+        let hub = try Daemon(["hub"] + cities, port: base + 2, environment: clock)
+        var early = clock
+        early["MADOGUCHI_CLOCK"] = "2026-11-24T06:29:00+09:00"
+        let earlyHub = try Daemon(["hub"] + cities, port: base + 3, environment: early)
+        var yearEnd = clock
+        yearEnd["MADOGUCHI_CLOCK"] = "2026-12-31T12:00:00+09:00"
+        let yearEndHub = try Daemon(["hub"] + cities, port: base + 4, environment: yearEnd)
+        defer { [a, b, hub, earlyHub, yearEndHub].forEach { $0.stop() } }
+        for d in [a, b, hub, earlyHub, yearEndHub] { try await d.waitUntilHealthy() }
+
+        func kiosk(_ card: String, pin: String = "1234", kind: String = "residentRecordCopy", copies: Int = 1, hub: Daemon = hub,
+                   out: String = "out.pdf") throws -> CLI.Result {
+            try CLI.run(["kiosk", "--hub", hub.url, "--card", path(card), "--pin", pin, "--kind", kind, "--copies", String(copies),
+                         "--out", path(out), "--chain", "セブン", "--store", "S-14"])
+        }
+
+        // A resident of 窓口市 prints two copies; the paper names them and its QR code verifies.
+        let printed = try kiosk("adult-a.json", copies: 2, out: "a.pdf")
+        #expect(printed.status == 0, "\(printed.err)")
+        let pdf = URL(fileURLWithPath: path("a.pdf"))
+        #expect(try Poppler.text(pdf).contains("窓口市"))
+        let token = try Poppler.qr(pdf, page: 1)
+        let parts = token.split(separator: ".")
+        #expect(parts.count == 3)
+        var payload = String(parts[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let claims = try JSONSerialization.jsonObject(with: try #require(Data(base64Encoded: payload))) as? [String: Any]
+        #expect(claims?["births"] as? [String] == [try Self.birthDate(path("a.sqlite"), adultA)].compactMap { $0 })
+        #expect(claims?["iss"] as? String == "149802")
+        let verified = try CLI.run(["verify", path("a.pdf"), "--jwks", "http://127.0.0.1:\(base)/.well-known/jwks.json"])
+        #expect(verified.status == 0, "\(verified.out)\(verified.err)")
+
+        // The hub routes a 東窓市 card to 東窓市.
+        let other = try kiosk("adult-b.json", kind: "sealRegistrationCertificate", out: "b.pdf")
+        #expect(other.status == 0, "\(other.err)")
+        #expect(try Poppler.text(URL(fileURLWithPath: path("b.pdf"))).contains("東窓市"))
+
+        // Store refusals: a child; a kind off the menu.
+        let child = try kiosk("child-a.json", out: "child.pdf")
+        #expect(child.status == 1)
+        #expect(child.err.contains("refusal.underAgeUnattended"))
+        #expect(!FileManager.default.fileExists(atPath: path("child.pdf")))
+        let offMenu = try kiosk("adult-a.json", kind: "removedRecord", out: "x.pdf")
+        #expect(offMenu.status == 1)
+        #expect(offMenu.err.contains("refusal.kindNotAtChannel"))
+
+        // Three wrong PINs lock the card; the right PIN then does not help; the counter unlocks it.
+        let first = try kiosk("adult-a.json", pin: "0000")
+        #expect(first.err.contains("card.pinWrong"))
+        #expect(first.err.contains("あと2回"))
+        #expect(try kiosk("adult-a.json", pin: "0000").err.contains("card.pinWrong"))
+        #expect(try kiosk("adult-a.json", pin: "0000").err.contains("card.locked"))
+        let locked = try kiosk("adult-a.json")
+        #expect(locked.status == 1)
+        #expect(locked.err.contains("card.locked"))
+        #expect(try CLI.run(["card", "unlock", "--card", path("adult-a.json")]).status == 0)
+        #expect(try kiosk("adult-a.json", kind: "taxCertificate", out: "tax.pdf").status == 0)
+
+        // Out of hours and over the new year, the hub turns the store away.
+        let tooEarly = try kiosk("adult-a.json", hub: earlyHub)
+        #expect(tooEarly.status == 1)
+        #expect(tooEarly.err.contains("kiosk.closed"))
+        #expect(try kiosk("adult-a.json", hub: yearEndHub).err.contains("kiosk.closed"))
+
+        // The cities answer only hubs; an unknown city is refused by the hub.
+        #expect(await HTTP.get(a.url + "/kiosk/v1/menu")?.0 == 401)
+        #expect(await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "131016"])?.0 == 404)
+        let menu = await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "149829"])
+        #expect(menu?.1.contains("東窓市") == true)
+
+        // The month's settlement: copies and fees per city, chain and kind.
+        let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11"))
+        #expect(settlement.0 == 200)
+        let lines = settlement.1.split(separator: "\r\n").map(String.init)
+        #expect(lines.first == "month,cityCode,chain,kind,kindJa,sessions,copies,feeYen")
+        #expect(lines.contains("2026-11,149802,セブン,residentRecordCopy,住民票の写し,1,2,400"))
+        #expect(lines.contains("2026-11,149802,セブン,taxCertificate,所得・課税証明書,1,1,200"))
+        #expect(lines.contains("2026-11,149829,セブン,sealRegistrationCertificate,印鑑登録証明書,1,1,200"))
+        #expect(lines.last == "2026-11,合計,,,,3,4,800")
+
+        // A card revoked at the counter is refused at the store.
+        let serial = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("adult-b.json")))) as? [String: Any])["serial"] as? String
+        #expect(try CLI.run(["card", "revoke", "--db", path("b.sqlite"), "--serial", try #require(serial), "--reason", "keyCompromise"]).status == 0)
+        let revoked = try kiosk("adult-b.json")
+        #expect(revoked.status == 1)
+        #expect(revoked.err.contains("card.revoked"))
+    }
+}
