@@ -235,6 +235,20 @@ public struct KioskService: Sendable {
         return try issuance.document(documentId)
     }
 
+    /// The document has been rendered and is on its way: the print deadline runs from now, not from the
+    /// order (under load the rendering queue must not eat the kiosk's printing time).
+    public func delivered(requestId: String, documentId: String) async throws {
+        let printBy = Self.ms(clock.now()) + Int64(policy.printSeconds * 1000)
+        try await asyncWrite { db in
+            try db.execute(
+                sql: """
+                    UPDATE kioskSession SET expiresAtMs = max(expiresAtMs, ?)
+                    WHERE requestId = ? AND documentId = ? AND state = 'issued'
+                    """,
+                arguments: [printBy, requestId, documentId])
+        }
+    }
+
     /// The kiosk printed the document: the session completes and counts for settlement. Too late (after the
     /// print deadline) and the document has been, or is now, voided.
     public func printed(requestId: String, cardSerial: String, documentId: String) async throws -> KioskSessionView {

@@ -5,9 +5,9 @@ import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiPKI
 
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks of the hot paths (run a release build).", subcommands: [Render.self])
+        abstract: "Benchmarks of the hot paths (run a release build).", subcommands: [Render.self, KioskBench.self])
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -12,7 +12,8 @@ struct CardCommand: ParsableCommand {
 
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Issue a card to a resident: a software card file with its key, certificate and PIN.")
+            abstract: "Issue a card to a resident: a software card file with its key, certificate and PIN.",
+            discussion: "MADOGUCHI_CLOCK, when set, is the time of issue.")
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
         @Option(help: "The resident's id.") var resident: Int64
         @Option(help: "The 4-digit PIN (利用者証明用).") var pin: String
@@ -21,7 +22,8 @@ struct CardCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let database = try MadoguchiDatabase.open(path: db)
-                let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: Date()) }
+                let now = try environmentClock().now()
+                let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: now) }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try encoder.encode(card).write(to: URL(fileURLWithPath: out))
@@ -46,7 +48,8 @@ struct CardCommand: ParsableCommand {
                         en: "Unknown reason \(reason); one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let database = try MadoguchiDatabase.open(path: db)
-                try database.writer.write { d in try Cards.revoke(d, serial: serial, reason: why, at: LedgerRecord.timestamp(Date())) }
+                let at = LedgerRecord.timestamp(try environmentClock().now())
+                try database.writer.write { d in try Cards.revoke(d, serial: serial, reason: why, at: at) }
                 print("revoked \(serial): \(why.rawValue)（\(why.japanese)）")
             }
         }
@@ -60,8 +63,9 @@ struct CardCommand: ParsableCommand {
         func run() throws {
             try reporting {
                 let database = try MadoguchiDatabase.open(path: db)
+                let now = try environmentClock().now()
                 let ca = try database.writer.write { d in
-                    try Cards.authority(d, at: LedgerRecord.timestamp(Date()), now: Date())
+                    try Cards.authority(d, at: LedgerRecord.timestamp(now), now: now)
                 }
                 print(ca.certificatePEM)
             }

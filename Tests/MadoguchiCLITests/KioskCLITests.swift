@@ -85,7 +85,8 @@ struct KioskCLITests {
         let childA = try Self.pick(path("a.sqlite"), "r.birthDate > '2014-01-01'")
         let adultB = try Self.pick(path("b.sqlite"), "r.birthDate < '1990-01-01'")
         for (db, id, file) in [("a.sqlite", adultA, "adult-a.json"), ("a.sqlite", childA, "child-a.json"), ("b.sqlite", adultB, "adult-b.json")] {
-            #expect(try CLI.run(["card", "issue", "--db", path(db), "--resident", String(id), "--pin", "1234", "--out", path(file)]).status == 0)
+            #expect(try CLI.run(["card", "issue", "--db", path(db), "--resident", String(id), "--pin", "1234", "--out", path(file)],
+                                environment: ["MADOGUCHI_CLOCK": "2026-11-24T09:00:00+09:00"]).status == 0)
         }
 
         let base = Int.random(in: 20_000...38_000)
@@ -175,9 +176,36 @@ struct KioskCLITests {
 
         // A card revoked at the counter is refused at the store.
         let serial = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("adult-b.json")))) as? [String: Any])["serial"] as? String
-        #expect(try CLI.run(["card", "revoke", "--db", path("b.sqlite"), "--serial", try #require(serial), "--reason", "keyCompromise"]).status == 0)
+        #expect(try CLI.run(["card", "revoke", "--db", path("b.sqlite"), "--serial", try #require(serial), "--reason", "keyCompromise"],
+                            environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]).status == 0)
         let revoked = try kiosk("adult-b.json")
         #expect(revoked.status == 1)
         #expect(revoked.err.contains("card.revoked"))
+    }
+}
+
+@Suite("コンビニ交付の障害試験", .serialized)
+struct KioskFaultRunTests {
+    @Test("1,000 concurrent sessions through 2 hubs to 3 cities, with slow prints, print failures, vanished kiosks and a city killed and restarted: no document for the wrong person, every abort voided")
+    func thousandSessions() throws {
+        let r = try CLI.run([
+            "bench", "kiosk", "--sessions", "1000", "--concurrency", "1000", "--residents", "400", "--cards-per-city", "30",
+            "--print-seconds", "10", "--json",
+        ])
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect(report["sessions"] as? Int == 1000)
+        #expect((report["violations"] as? [String])?.isEmpty == true, "\(report["violations"] ?? "")")
+        #expect(report["cityRestarted"] as? Bool == true)
+        // Every fault happened and was handled: prints failed, sessions expired, kiosks vanished, and each left a void.
+        let failures = report["failures"] as? [String: Int] ?? [:]
+        #expect((failures["kiosk.printFailure"] ?? 0) > 0)
+        #expect((failures["kiosk.sessionExpired"] ?? 0) > 0)
+        #expect((report["vanished"] as? Int ?? 0) > 0)
+        #expect((report["refused"] as? Int ?? 0) > 0)
+        #expect((report["printed"] as? Int ?? 0) > 500)
+        let voided = report["documentsVoided"] as? Int ?? -1
+        #expect(voided > 0)
+        #expect(report["voidEntries"] as? Int == voided)
     }
 }

@@ -61,6 +61,7 @@ struct KioskController<Context: RequestContext> {
             let (certificate, pdf) = try service.document(requestId: requestId, cardSerial: body.cardSerial)
             view.pdf = Data(pdf).base64EncodedString()
             view.token = certificate.token
+            try await service.delivered(requestId: requestId, documentId: certificate.id)
         }
         return try KioskJSON.response(view)
     }

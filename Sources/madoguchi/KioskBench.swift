@@ -1,0 +1,452 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import MadoguchiDemo
+import MadoguchiDomain
+import MadoguchiHub
+import MadoguchiIssuance
+import MadoguchiPKI
+import MadoguchiServer
+import MadoguchiStore
+
+/// `madoguchi bench kiosk`: three city servers and two hubs on loopback, many concurrent store sessions with
+/// injected faults (slow prints, print failures, kiosks that vanish, wrong PINs) and one city killed and
+/// restarted mid-run. Then every city's records are checked: each document printed belongs to the card that
+/// asked for it, each aborted session left a voided ledger entry and no valid document. Exits 1 on any
+/// violation.
+struct KioskBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "Store sessions through 2 hubs to 3 cities, with faults; checks no document reaches the wrong person.")
+
+    @Option(help: "Store sessions to run.") var sessions: Int = 1000
+    @Option(help: "Sessions in flight at once.") var concurrency: Int = 1000
+    @Option(help: "Persons in each demo city.") var residents: Int = 1500
+    @Option(help: "Cards issued in each city.") var cardsPerCity: Int = 60
+    @Option(help: "Seconds a kiosk has to confirm a print (the cities' deadline).") var printSeconds: Double = 20
+    @Flag(help: "No injected faults and no city restart: clean throughput.") var noFaults = false
+    @Option(help: "Keep the databases and logs here (a temporary folder otherwise).") var dir: String?
+    @Option(help: "First of five loopback ports.") var basePort: Int = 0
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    static let cities: [(code: String, name: String, seed: UInt64)] = [
+        ("149802", "窓口市", 1), ("149829", "東窓市", 2), ("149837", "西窓市", 3),
+    ]
+    static let clockStart = "2026-11-24T10:00:00+09:00"
+
+    enum Fault: String, CaseIterable, Codable { case none, slowPrint, printFailure, vanish, wrongPinOnce }
+
+    struct Card: Sendable {
+        var card: SoftwareCard
+        var city: Int
+        var residentId: Int64
+    }
+
+    struct Result: Sendable {
+        var requestId: String
+        var city: Int
+        var card: Int
+        var fault: Fault
+        var outcome: String
+        var code: String?
+        var documentId: String?
+        var token: String?
+        var seconds: Double
+    }
+
+    struct Report: Codable {
+        var sessions = 0
+        var printed = 0
+        var refused = 0
+        var failed = 0
+        var vanished = 0
+        var failures: [String: Int] = [:]
+        var faults: [String: Int] = [:]
+        var seconds = 0.0
+        var sessionsPerSecond = 0.0
+        var p50ms = 0.0
+        var p99ms = 0.0
+        var documentsIssued = 0
+        var documentsVoided = 0
+        var voidEntries = 0
+        var cityRestarted = false
+        var confirmationLost = 0
+        var violations: [String] = []
+    }
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-bench-\(UUID().uuidString)").path)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let start = MadoguchiClock.parse(Self.clockStart)!.now()
+        let port = basePort > 0 ? basePort : Int.random(in: 20_000...38_000)
+        let hubToken = ServerConfiguration.generateToken()
+        let env = ["MADOGUCHI_CLOCK": Self.clockStart, "MADOGUCHI_HUB_TOKEN": hubToken, "LOG_LEVEL": "warning"]
+
+        // 1. Three cities and their cards (most for adults who can print; some for children, who are refused).
+        log("seeding 3 cities × \(residents) persons and issuing \(cardsPerCity) cards each…")
+        var databases: [MadoguchiDatabase] = []
+        var cards: [Card] = []
+        for (i, city) in Self.cities.enumerated() {
+            let path = folder.appendingPathComponent("city-\(city.code).sqlite").path
+            try? FileManager.default.removeItem(atPath: path)
+            let database = try MadoguchiDatabase.open(path: path)
+            _ = try DemoCityGenerator.generate(
+                into: database,
+                options: .init(residents: residents, seed: city.seed, city: .init(code: try LocalGovernmentCode(city.code), name: city.name)))
+            let children = max(1, cardsPerCity / 10)
+            let ids = try await database.writer.read { db in
+                let eligible = """
+                    r.removedOn IS NULL
+                      AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
+                      AND NOT EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified')
+                    """
+                let adults = try Int64.fetchAll(db, sql: """
+                    SELECT r.id FROM resident r WHERE \(eligible) AND r.birthDate < '1995-01-01'
+                      AND EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id) ORDER BY r.id LIMIT ?
+                    """, arguments: [cardsPerCity - children])
+                let minors = try Int64.fetchAll(db, sql: """
+                    SELECT r.id FROM resident r WHERE \(eligible) AND r.birthDate > '2013-01-01' ORDER BY r.id LIMIT ?
+                    """, arguments: [children])
+                return adults + minors
+            }
+            for id in ids {
+                let card = try await database.writer.write { db in try Cards.issue(db, residentId: id, pin: "1234", now: start) }
+                cards.append(Card(card: card, city: i, residentId: id))
+            }
+            databases.append(database)
+        }
+
+        // 2. The servers and hubs, from this same binary.
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        func serverArguments(_ i: Int) -> [String] {
+            let city = Self.cities[i]
+            return ["serve", "--db", folder.appendingPathComponent("city-\(city.code).sqlite").path, "--port", String(port + i),
+                    "--city", city.code, "--city-name", city.name, "--kiosk-print-seconds", String(printSeconds)]
+        }
+        let launched = Date()
+        var servers = try (0..<3).map { try Child(binary, serverArguments($0), env, log: folder.appendingPathComponent("city-\($0).log")) }
+        let cityPairs = (0..<3).flatMap { ["--city", "\(Self.cities[$0].code)=http://127.0.0.1:\(port + $0)"] }
+        let hubs = try (0..<2).map {
+            try Child(binary, ["hub", "--port", String(port + 3 + $0)] + cityPairs, env, log: folder.appendingPathComponent("hub-\($0).log"))
+        }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        configuration.timeout = .init(connect: .seconds(2), read: .seconds(60))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var report: Report
+        do {
+            report = try await drive(http: http, servers: &servers, folder: folder, port: port, binary: binary, env: env,
+                                     cards: cards, databases: databases, serverArguments: serverArguments,
+                                     start: start, launched: launched)
+        } catch {
+            for s in servers { s.stop() }
+            for h in hubs { h.stop() }
+            try? await http.shutdown()
+            throw error
+        }
+        for s in servers { s.stop() }
+        for h in hubs { h.stop() }
+        try? await http.shutdown()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print("""
+                sessions \(report.sessions) in \(String(format: "%.1f", report.seconds)) s: \(String(format: "%.1f", report.sessionsPerSecond)) sessions/s
+                printed \(report.printed) (p50 \(String(format: "%.0f", report.p50ms)) ms, p99 \(String(format: "%.0f", report.p99ms)) ms), refused \(report.refused), failed \(report.failed), vanished \(report.vanished)
+                failures \(report.failures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+                documents issued \(report.documentsIssued), voided \(report.documentsVoided) (void ledger entries \(report.voidEntries)); city restarted: \(report.cityRestarted)
+                violations: \(report.violations.count)
+                """)
+            for v in report.violations.prefix(20) { print("  ✗ \(v)") }
+        }
+        if dir == nil { try? FileManager.default.removeItem(at: folder) }
+        if !report.violations.isEmpty { throw ExitCode(1) }
+    }
+
+    func drive(
+        http: HTTPClient, servers: inout [Child], folder: URL, port: Int, binary: URL, env: [String: String], cards: [Card],
+        databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date
+    ) async throws -> Report {
+        for p in port..<(port + 5) { try await waitHealthy(http, "http://127.0.0.1:\(p)") }
+
+        // 3. The sessions, with faults drawn from a seeded sequence.
+        var random = DemoRandom(seed: 2026)
+        let plan: [(card: Int, hub: Int, kind: CertificateKind, fault: Fault)] = (0..<sessions).map { i in
+            let roll = random.next() % 100
+            let fault: Fault = noFaults ? .none : roll < 3 ? .slowPrint : roll < 6 ? .printFailure : roll < 9 ? .vanish : roll < 12 ? .wrongPinOnce : .none
+            let kinds: [CertificateKind] = [.residentRecordCopy, .residentRecordCopy, .sealRegistrationCertificate, .taxCertificate]
+            return (Int(random.next() % UInt64(cards.count)), i % 2, kinds[Int(random.next() % 4)], fault)
+        }
+        log("running \(sessions) sessions, \(concurrency) at once, faults \(noFaults ? "off" : "on")…")
+        let printSeconds = self.printSeconds
+        let allCards = cards
+        let began = ContinuousClock.now
+        let killAfter = noFaults ? Int.max : sessions / 4
+        var results: [Result] = []
+        var restarted = false
+        var killTask: Task<Child, any Error>?
+        try await withThrowingTaskGroup(of: Result.self) { group in
+            var next = 0
+            func launch() {
+                let i = next
+                next += 1
+                let (cardIndex, hubIndex, kind, fault) = plan[i]
+                group.addTask {
+                    await Self.session(
+                        http: http, hub: "http://127.0.0.1:\(port + 3 + hubIndex)", store: "S\(i % 50)", card: allCards[cardIndex],
+                        cardIndex: cardIndex, kind: kind, fault: fault, printSeconds: printSeconds)
+                }
+            }
+            while next < min(concurrency, sessions) { launch() }
+            for try await result in group {
+                results.append(result)
+                if next < sessions { launch() }
+                // A city dies mid-run and comes back two seconds later.
+                if results.count == killAfter, killTask == nil {
+                    let victim = servers[1]
+                    let arguments = serverArguments(1)
+                    log("killing \(Self.cities[1].name) (SIGKILL) with sessions in flight…")
+                    victim.kill()
+                    killTask = Task {
+                        try await Task.sleep(for: .seconds(2))
+                        // The restarted server's clock goes on from where the others are, not from the start again.
+                        var later = env
+                        later["MADOGUCHI_CLOCK"] = Self.instant(start.addingTimeInterval(Date().timeIntervalSince(launched).rounded(.up)))
+                        return try Child(binary, arguments, later, log: folder.appendingPathComponent("city-1-restarted.log"))
+                    }
+                }
+            }
+        }
+        if let killTask {
+            servers[1] = try await killTask.value
+            try await waitHealthy(http, "http://127.0.0.1:\(port + 1)")
+            restarted = true
+        }
+        let elapsed = ContinuousClock.now - began
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+
+        // 4. Let the deadlines pass so the cities' sweeps abort what kiosks left behind, then check everything.
+        log("waiting \(Int(printSeconds) + 3) s for the deadlines and sweeps…")
+        try await Task.sleep(for: .seconds(printSeconds + 3))
+        var report = try await check(results, cards: cards, databases: databases)
+        report.seconds = seconds
+        report.sessionsPerSecond = Double(results.count) / seconds
+        report.cityRestarted = restarted || noFaults
+        let latencies = results.filter { $0.outcome == "printed" }.map(\.seconds).sorted()
+        if !latencies.isEmpty {
+            report.p50ms = latencies[latencies.count / 2] * 1000
+            report.p99ms = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))] * 1000
+        }
+        if !noFaults && !restarted { report.violations.append("the city was not restarted") }
+        if report.printed == 0 { report.violations.append("nothing printed") }
+        return report
+    }
+
+    /// An ISO 8601 instant in JST, as MADOGUCHI_CLOCK takes it.
+    static func instant(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(secondsFromGMT: 9 * 3600)
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// One store session, with its fault.
+    static func session(
+        http: HTTPClient, hub: String, store: String, card: Card, cardIndex: Int, kind: CertificateKind, fault: Fault,
+        printSeconds: Double
+    ) async -> Result {
+        let client = KioskClient(hub: hub, chain: ["セブン", "ローソン", "ファミマ"][cardIndex % 3], store: store, client: http, attempts: 6)
+        let transaction = KioskTransaction(client: client)
+        var softwareCard = card.card
+        let order = KioskOrder(kind: kind, copies: 1 + cardIndex % 2)
+        let began = ContinuousClock.now
+        func result(_ outcome: String, _ code: String? = nil, document: String? = nil, token: String? = nil) -> Result {
+            let d = ContinuousClock.now - began
+            return Result(
+                requestId: transaction.requestId, city: card.city, card: cardIndex, fault: fault, outcome: outcome, code: code,
+                documentId: document, token: token, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        }
+        if fault == .vanish {
+            // The kiosk loses power after the document arrives: no print confirmation, no abort.
+            do {
+                let city = softwareCard.cityCode
+                let started = try await client.start(city: city, requestId: transaction.requestId)
+                let signature = try softwareCard.sign(challenge: Base64URL.decode(started.challenge ?? "") ?? Data(), pin: "1234")
+                let authenticated = try await client.step(
+                    "card", city: city, requestId: transaction.requestId,
+                    body: KioskWire.CardProof(certificate: softwareCard.certificatePEM, signature: Base64URL.encode(signature)))
+                let serial = authenticated.cardSerial ?? ""
+                let quote = try await client.step(
+                    "quote", city: city, requestId: transaction.requestId, body: KioskWire.Choice(cardSerial: serial, order: order))
+                let issued = try await client.step(
+                    "order", city: city, requestId: transaction.requestId,
+                    body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: quote.quoteYen ?? 0))
+                return result("vanished", document: issued.documentId)
+            } catch {
+                return result("vanished", (error as? KioskFailure)?.code)
+            }
+        }
+        if fault == .wrongPinOnce { _ = try? softwareCard.sign(challenge: Data("x".utf8), pin: "0000") }
+        let outcome = await transaction.run(card: &softwareCard, pin: "1234", order: order) { _, _ in
+            switch fault {
+            case .slowPrint: try await Task.sleep(for: .seconds(printSeconds + 2))
+            case .printFailure: throw KioskFailure(code: "printer.jam", ja: "紙詰まり", en: "Paper jam")
+            default: break
+            }
+        }
+        switch outcome {
+        case .printed(let view, _): return result("printed", document: view.documentId, token: view.token)
+        case .refused(let reasons): return result("refused", reasons.first?.code)
+        case .failed(let failure, _): return result("failed", failure.code)
+        }
+    }
+
+    /// Reads every city's records and checks them against what the kiosks saw.
+    func check(_ results: [Result], cards: [Card], databases: [MadoguchiDatabase]) async throws -> Report {
+        var report = Report()
+        report.sessions = results.count
+        for r in results {
+            report.faults[r.fault.rawValue, default: 0] += 1
+            switch r.outcome {
+            case "printed": report.printed += 1
+            case "refused": report.refused += 1
+            case "vanished": report.vanished += 1
+            default:
+                report.failed += 1
+                report.failures[r.code ?? "?", default: 0] += 1
+            }
+        }
+        for (i, database) in databases.enumerated() {
+            let name = Self.cities[i].name
+            let keys = try IssuanceService(database: database).jwks()
+            struct Session: Sendable { var state: String; var serial: String?; var residentId: Int64?; var documentId: String? }
+            let (sessions, certificates, voidEntries, openCount, ledger) = try await database.writer.read { db in
+                let sessions = try Row.fetchAll(db, sql: "SELECT requestId, state, cardSerial, residentId, documentId FROM kioskSession")
+                    .reduce(into: [String: Session]()) {
+                        $0[$1["requestId"]] = Session(state: $1["state"], serial: $1["cardSerial"], residentId: $1["residentId"], documentId: $1["documentId"])
+                    }
+                let certificates = try Row.fetchAll(db, sql: "SELECT id, subjectId, status, token FROM certificate WHERE channel = 'kiosk'")
+                    .reduce(into: [String: (Int64, String, String)]()) { $0[$1["id"]] = ($1["subjectId"], $1["status"], $1["token"]) }
+                let voids = try Set(String.fetchAll(db, sql: "SELECT documentId FROM ledgerEntry WHERE action = 'void'"))
+                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN ('started', 'authenticated', 'issued')")!
+                return (sessions, certificates, voids, open, try Ledger.verify(db))
+            }
+            if !ledger.isIntact { report.violations.append("\(name): ledger broken at \(ledger.firstBad ?? -1)") }
+            if openCount > 0 { report.violations.append("\(name): \(openCount) sessions still open after their deadlines") }
+            report.documentsIssued += certificates.count
+            report.documentsVoided += certificates.values.filter { $0.1 == "voided" }.count
+            report.voidEntries += voidEntries.count
+            let holders = Dictionary(cards.filter { $0.city == i }.map { ($0.card.serial, $0.residentId) }, uniquingKeysWith: { a, _ in a })
+            // Every kiosk document, valid or void, belongs to the card of its session.
+            var completed = 0
+            for (requestId, s) in sessions {
+                guard let documentId = s.documentId else { continue }
+                guard let c = certificates[documentId] else {
+                    report.violations.append("\(name): session \(requestId) names a missing document")
+                    continue
+                }
+                if c.0 != s.residentId || holders[s.serial ?? ""] != c.0 {
+                    report.violations.append("\(name): document \(documentId) of \(requestId) is not the card holder's")
+                }
+                switch s.state {
+                case "completed":
+                    completed += 1
+                    if c.1 != "issued" { report.violations.append("\(name): completed \(requestId) has a \(c.1) document") }
+                case "aborted":
+                    if c.1 != "voided" || !voidEntries.contains(documentId) {
+                        report.violations.append("\(name): aborted \(requestId) left document \(documentId) \(c.1)")
+                    }
+                default:
+                    report.violations.append("\(name): session \(requestId) ended \(s.state) with a document")
+                }
+            }
+            for (id, c) in certificates where c.1 == "issued" {
+                if !sessions.values.contains(where: { $0.documentId == id && $0.state == "completed" }) {
+                    report.violations.append("\(name): valid document \(id) without a completed session")
+                }
+            }
+            // What the kiosks printed is what the city recorded for that card, and verifies.
+            var printedHere = 0
+            var lostHere = 0
+            for r in results where r.city == i {
+                let s = sessions[r.requestId]
+                if r.outcome == "printed" {
+                    printedHere += 1
+                    guard let s, s.state == "completed", let doc = r.documentId, let c = certificates[doc], s.documentId == doc else {
+                        report.violations.append("\(name): printed \(r.requestId) is not a completed session of its document")
+                        continue
+                    }
+                    let card = cards[r.card]
+                    if c.0 != card.residentId { report.violations.append("\(name): \(r.requestId) printed another person's document") }
+                    let verification = DocumentVerification.offline(r.token ?? "", keys: keys)
+                    let birth = try await database.writer.read { db in
+                        try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [card.residentId])
+                    }
+                    if verification.status != .valid || verification.claims?.jti != doc || verification.claims?.births.first != birth
+                        || r.token != c.2
+                    {
+                        report.violations.append("\(name): \(r.requestId)'s QR claims do not match the card holder")
+                    }
+                } else if let s, s.state == "completed" {
+                    lostHere += 1  // printed and valid, but the kiosk never heard the confirmation
+                } else if let s, !["aborted", "refused"].contains(s.state) {
+                    report.violations.append("\(name): \(r.outcome) \(r.requestId) left the session \(s.state)")
+                }
+            }
+            report.confirmationLost += lostHere
+            if completed != printedHere + lostHere {
+                report.violations.append("\(name): \(completed) completed sessions, \(printedHere) printed")
+            }
+        }
+        return report
+    }
+
+    func waitHealthy(_ http: HTTPClient, _ url: String) async throws {
+        for _ in 0..<600 {
+            if let response = try? await http.execute(HTTPClientRequest(url: url + "/health"), timeout: .seconds(2)),
+                response.status == .ok
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw MadoguchiError(.invalidOption, ja: "起動しませんでした: \(url)", en: "Did not start: \(url)")
+    }
+
+    func log(_ text: String) {
+        if !json { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+}
+
+/// A child process of this binary (a city server or a hub).
+final class Child: @unchecked Sendable {
+    let process = Process()
+
+    init(_ binary: URL, _ arguments: [String], _ environment: [String: String], log: URL) throws {
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
