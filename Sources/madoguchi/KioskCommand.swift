@@ -130,3 +130,35 @@ struct HubCommand: AsyncParsableCommand {
         try await client.shutdown()
     }
 }
+
+/// `madoguchi store`: a simulated store copier whose touch screen is a web page.
+struct StoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Run a simulated store copier (touch-screen page) that prints certificates through a hub.",
+        discussion: "Open http://HOST:PORT/ in a browser. Cards are the card files in --cards; prints land in --prints.")
+
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port: Int = 8095
+    @Option(help: "The hub's URL.") var hub: String
+    @Option(help: "The folder of card files the reader offers.") var cards: String
+    @Option(help: "The folder the printer writes to.") var prints: String = "madoguchi-data/prints"
+    @Option(help: "The store chain.") var chain: String = "MADOGUCHI-MART"
+    @Option(help: "The store.") var store: String = "0001"
+
+    func run() async throws {
+        try reporting {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: cards, isDirectory: &isFolder), isFolder.boolValue else {
+                throw MadoguchiError(.invalidOption, ja: "カードのフォルダがありません: \(cards)", en: "No card folder \(cards)")
+            }
+            try FileManager.default.createDirectory(atPath: prints, withIntermediateDirectories: true)
+        }
+        let app = buildStore(
+            configuration: StoreConfiguration(host: host, port: port, hub: hub, cardsFolder: cards, printFolder: prints, chain: chain, store: store),
+            http: HTTPClient.shared)
+        print("店舗端末を開始しました / store copier: http://\(host):\(port)/ (hub \(hub))")
+        fflush(nil)
+        try await app.runService()
+    }
+}

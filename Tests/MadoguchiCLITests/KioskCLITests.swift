@@ -209,3 +209,64 @@ struct KioskFaultRunTests {
         #expect(report["voidEntries"] as? Int == voided)
     }
 }
+
+@Suite("店舗端末シミュレーター（ヘッドレスChromium）", .serialized)
+struct StoreSimulatorTests {
+    @Test("a resident prints at the simulated copier in headless Chromium; a child is refused on screen; English toggles")
+    func touchFlow() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]
+        #expect(try CLI.run(["seed", "--db", path("a.sqlite"), "--residents", "600"]).status == 0)
+        try FileManager.default.createDirectory(atPath: path("cards"), withIntermediateDirectories: true)
+        let adult = try KioskCLITests.pick(path("a.sqlite"), "r.birthDate < '1990-01-01'")
+        let child = try KioskCLITests.pick(path("a.sqlite"), "r.birthDate > '2014-01-01'")
+        for (id, file) in [(adult, "cards/adult.json"), (child, "cards/child.json")] {
+            #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(id), "--pin", "1234", "--out", path(file)],
+                                environment: clock).status == 0)
+        }
+        let base = Int.random(in: 20_000...38_000)
+        let city = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: clock)
+        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"], port: base + 1, environment: clock)
+        let store = try Daemon(["store", "--hub", hub.url, "--cards", path("cards"), "--prints", path("prints"), "--chain", "ローソン"],
+                               port: base + 2)
+        defer { [city, hub, store].forEach { $0.stop() } }
+        for d in [city, hub, store] { try await d.waitUntilHealthy() }
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/kiosk_simulator.py").path
+        let (out, status) = try Poppler.python(script, [store.url + "/", "adult.json", "child.json"])
+        #expect(status == 0, "\(out)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        #expect(report["city"] as? String == "窓口市")
+        #expect(report["amount"] as? String == "400円")
+        #expect((report["confirm"] as? String)?.contains("住民票の写し") == true)
+        let refusal = report["refusal"] as? [String: Any]
+        #expect((refusal?["message"] as? String)?.contains("15歳未満") == true)
+        #expect((refusal?["english"] as? String)?.contains("15") == true)
+
+        // The paper in the printer tray is the adult's, and the city recorded the session as printed.
+        let documentId = try #require(report["documentId"] as? String)
+        let prints = try FileManager.default.contentsOfDirectory(atPath: path("prints"))
+        #expect(prints.count == 1)
+        let pdf = URL(fileURLWithPath: path("prints")).appendingPathComponent(try #require(prints.first))
+        #expect(try Poppler.text(pdf).contains("住民票"))
+        let token = try Poppler.qr(pdf, page: 1)
+        #expect(token.split(separator: ".").count == 3)
+        let database = try MadoguchiDatabase.open(path: path("a.sqlite"))
+        let (subject, state, chain) = try #require(try await database.writer.read { d in
+            try Row.fetchOne(d, sql: """
+                SELECT c.subjectId, s.state, s.chain FROM kioskSession s JOIN certificate c ON c.id = s.documentId WHERE c.id = ?
+                """, arguments: [documentId]).map { ($0[0] as Int64, $0[1] as String, $0[2] as String) }
+        })
+        #expect(subject == adult)
+        #expect(state == "completed")
+        #expect(chain == "ローソン")
+        let stored = try await database.writer.read { d in try String.fetchOne(d, sql: "SELECT token FROM certificate WHERE id = ?", arguments: [documentId]) }
+        #expect(stored == token)
+        // The wrong PIN was counted on the card and reset by the right one.
+        let card = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("cards/adult.json")))) as? [String: Any]
+        #expect(card?["pinFailures"] as? Int == 0)
+    }
+}

@@ -6,8 +6,9 @@
 # `madoguchi verify` reads PDFs and scans with poppler-utils and zbar-tools.
 MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
   fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools)
-# What the tests check with, besides: Python to run an independent JOSE library.
-MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl)
+# What the tests check with, besides: Python to run an independent JOSE library, openssl for the card chain and
+# CRL, and Debian's Chromium with its driver for the store copier's touch page (driven by selenium).
+MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl chromium chromium-driver)
 
 ensure_debian_packages() {
   local missing=()
