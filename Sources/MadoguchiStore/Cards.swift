@@ -75,6 +75,16 @@ public enum Cards {
         }
     }
 
+    /// Renews a card at the counter (更新): a new key and certificate to the fifth birthday from today; the old
+    /// certificate is revoked as superseded in the same transaction.
+    public static func renew(_ db: Database, serial: String, pin: String, now: Date) throws -> SoftwareCard {
+        guard let old = try card(db, serial: serial), old.revokedAt == nil else {
+            throw MadoguchiError(.notFound, ja: "更新できるカードがありません: \(serial)", en: "No unrevoked card \(serial) to renew")
+        }
+        try revoke(db, serial: serial, reason: .superseded, at: LedgerRecord.timestamp(now))
+        return try issue(db, residentId: old.residentId, pin: pin, now: now)
+    }
+
     public static func card(_ db: Database, serial: String) throws -> CardRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM card WHERE serial = ?", arguments: [serial]).map { r in
             CardRecord(

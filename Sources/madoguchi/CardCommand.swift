@@ -8,7 +8,7 @@ import MadoguchiStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "My Number cards (利用者証明用電子証明書) at the counter.",
-        subcommands: [Issue.self, Revoke.self, CA.self, Unlock.self])
+        subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self])
 
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,6 +29,29 @@ struct CardCommand: ParsableCommand {
                 try encoder.encode(card).write(to: URL(fileURLWithPath: out))
                 let record = try database.writer.read { d in try Cards.card(d, serial: card.serial) }
                 print("card \(card.serial) for resident \(resident), valid to \(record?.notAfter.description ?? "?"): \(out)")
+            }
+        }
+    }
+
+    struct Renew: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Renew a card at the counter: a new key and certificate; the old one is revoked (superseded).",
+            discussion: "MADOGUCHI_CLOCK, when set, is the time of renewal.")
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The serial of the card to renew.") var serial: String
+        @Option(help: "The 4-digit PIN for the renewed card.") var pin: String
+        @Option(help: "Where to write the new card file.") var out: String
+
+        func run() throws {
+            try reporting {
+                let database = try MadoguchiDatabase.open(path: db)
+                let now = try environmentClock().now()
+                let card = try database.writer.write { d in try Cards.renew(d, serial: serial, pin: pin, now: now) }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(card).write(to: URL(fileURLWithPath: out))
+                let record = try database.writer.read { d in try Cards.card(d, serial: card.serial) }
+                print("renewed \(serial) → card \(card.serial), valid to \(record?.notAfter.description ?? "?"): \(out)")
             }
         }
     }
