@@ -236,11 +236,31 @@ public struct IssuanceService: Sendable {
     /// The certificate as a PDF, rendered from its stored content (and the registered 印影 for a seal
     /// certificate, checked against the digest in the content). Only an issued certificate prints.
     public func document(_ id: String) throws -> (IssuedCertificate, [UInt8]) {
-        let (certificate, seal) = try database.writer.read { db -> (IssuedCertificate, SealRegistration?) in
-            let c = try Self.load(db, id: id)
-            let seal = try c.content.seal.flatMap { try RegistryRepository.seal(db, registrationNumber: $0.registrationNumber) }
-            return (c, seal)
+        try render(try database.writer.read { db in try Self.printable(db, id) })
+    }
+
+    /// The same, suspending while it waits for a reader (for servers: a blocked cooperative thread can
+    /// starve the async reads that would free the reader it waits for).
+    public func document(async id: String) async throws -> (IssuedCertificate, [UInt8]) {
+        let found: (IssuedCertificate, SealRegistration?)
+        do {
+            found = try await database.writer.read { db in try Self.printable(db, id) }
+        } catch let error as MadoguchiError {
+            throw error
+        } catch {
+            throw StoreError.map(error)
         }
+        return try render(found)
+    }
+
+    static func printable(_ db: Database, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
+        let c = try Self.load(db, id: id)
+        let seal = try c.content.seal.flatMap { try RegistryRepository.seal(db, registrationNumber: $0.registrationNumber) }
+        return (c, seal)
+    }
+
+    func render(_ found: (IssuedCertificate, SealRegistration?)) throws -> (IssuedCertificate, [UInt8]) {
+        let (certificate, seal) = found
         guard certificate.status == .issued else {
             throw MadoguchiError(
                 .certificateNotPrintable,

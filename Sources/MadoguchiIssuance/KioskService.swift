@@ -45,10 +45,10 @@ public struct KioskService: Sendable {
 
     // MARK: Menu and hours
 
-    public func menu() throws -> KioskMenu {
+    public func menu() async throws -> KioskMenu {
         let now = clock.now()
         let today = JapanTime.date(of: now)
-        let city = try database.writer.read { db in try IssuanceService.city(db) }
+        let city = try await read { db in try IssuanceService.city(db) }
         let closure = policy.hours.closure(at: now)
         let items = policy.kinds.compactMap { kind -> KioskMenuItem? in
             guard Eligibility.kindsByChannel[.kiosk]?.contains(kind) == true,
@@ -78,7 +78,7 @@ public struct KioskService: Sendable {
 
     /// Starts a session for a request id the kiosk made, with a fresh challenge. A retry of the same start
     /// returns the same session; a request id is never reused for anything else.
-    public func start(requestId: String, chain: String, store: String) throws -> KioskSessionView {
+    public func start(requestId: String, chain: String, store: String) async throws -> KioskSessionView {
         try Self.checkRequestId(requestId)
         guard (1...100).contains(chain.count), (1...100).contains(store.count) else {
             throw MadoguchiError(.badKioskRequest, ja: "店舗の指定が正しくありません", en: "The store chain and store id are required")
@@ -90,7 +90,8 @@ public struct KioskService: Sendable {
         var challenge = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()
         for i in challenge.indices { challenge[i] = UInt8.random(in: 0...255, using: &rng) }
-        return try write { db in
+        let secret = challenge
+        return try await asyncWrite { db in
             if let existing = try Self.row(db, requestId) {
                 guard existing["chain"] == chain as String, existing["store"] == store as String,
                     existing["state"] == "started" as String
@@ -102,7 +103,7 @@ public struct KioskService: Sendable {
                     INSERT INTO kioskSession (requestId, chain, store, challenge, state, createdAt, updatedAt, expiresAtMs)
                     VALUES (?, ?, ?, ?, 'started', ?, ?, ?)
                     """,
-                arguments: [requestId, chain, store, Data(challenge), at, at, expires])
+                arguments: [requestId, chain, store, Data(secret), at, at, expires])
             return try Self.view(db, try Self.row(db, requestId)!, withChallenge: true)
         }
     }
@@ -150,18 +151,19 @@ public struct KioskService: Sendable {
     }
 
     /// The fee for a choice, or the refusal, before the resident pays. Records nothing.
-    public func quote(requestId: String, cardSerial: String, order: Order) throws -> (EligibilityDecision, KioskSessionView) {
+    public func quote(requestId: String, cardSerial: String, order: Order) async throws -> (EligibilityDecision, KioskSessionView) {
         let now = clock.now()
         let today = JapanTime.date(of: now)
-        return try database.writer.read { db in
+        let service = self
+        return try await read { db in
             let row = try Self.open(db, requestId, now: now)
             try Self.checkCard(row, cardSerial, state: "authenticated")
-            let submission = try submission(order, residentId: row["residentId"], today: today)
+            let submission = try service.submission(order, residentId: row["residentId"], today: today)
             let request = CertificateRequest(
                 kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
                 channel: .kiosk, options: submission.options, date: today)
             let decision = Eligibility.evaluate(
-                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today), fees: issuance.fees)
+                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today), fees: service.issuance.fees)
             return (decision, try Self.view(db, row))
         }
     }
@@ -216,8 +218,8 @@ public struct KioskService: Sendable {
     }
 
     /// The refusals of a refused session, as errors for the kiosk's screen.
-    public func refusals(of view: KioskSessionView) throws -> [RefusalReason] {
-        let text = try database.writer.read { db in
+    public func refusals(of view: KioskSessionView) async throws -> [RefusalReason] {
+        let text = try await read { db in
             try String.fetchOne(db, sql: "SELECT refusals FROM kioskSession WHERE requestId = ?", arguments: [view.requestId])
         }
         return (text ?? "").split(separator: ",").compactMap { RefusalReason(rawValue: String($0.dropFirst("refusal.".count))) }
@@ -225,14 +227,14 @@ public struct KioskService: Sendable {
 
     /// The document of an issued session as a PDF, only to the session's own card, and only before the
     /// print deadline.
-    public func document(requestId: String, cardSerial: String) throws -> (IssuedCertificate, [UInt8]) {
+    public func document(requestId: String, cardSerial: String) async throws -> (IssuedCertificate, [UInt8]) {
         let now = clock.now()
-        let documentId = try database.writer.read { db -> String in
+        let documentId = try await read { db -> String in
             let row = try Self.open(db, requestId, now: now)
             try Self.checkCard(row, cardSerial, state: "issued")
             return row["documentId"]
         }
-        return try issuance.document(documentId)
+        return try await issuance.document(async: documentId)
     }
 
     /// The document has been rendered and is on its way: the print deadline runs from now, not from the
@@ -349,13 +351,13 @@ public struct KioskService: Sendable {
     }
 
     /// The settlement of a month (`2026-11`, JST) from completed sessions.
-    public func settlement(month: String) throws -> [SettlementLine] {
+    public func settlement(month: String) async throws -> [SettlementLine] {
         guard month.count == 7, let y = Int(month.prefix(4)), let m = Int(month.suffix(2)), month.dropFirst(4).first == "-",
             (2000...2999).contains(y), (1...12).contains(m)
         else {
             throw MadoguchiError(.badKioskRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)")
         }
-        return try database.writer.read { db in
+        return try await read { db in
             let city = try IssuanceService.city(db)
             return try Row.fetchAll(
                 db,
@@ -448,8 +450,6 @@ public struct KioskService: Sendable {
     func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
-
-    func write<T>(_ body: (Database) throws -> T) throws -> T { try issuance.write(body) }
 }
 
 extension MadoguchiError.Code {

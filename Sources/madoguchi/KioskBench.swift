@@ -229,8 +229,9 @@ struct KioskBench: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
         // 4. Let the deadlines pass so the cities' sweeps abort what kiosks left behind, then check everything.
-        log("waiting \(Int(printSeconds) + 3) s for the deadlines and sweeps…")
-        try await Task.sleep(for: .seconds(printSeconds + 3))
+        let settle = noFaults ? 2 : printSeconds + 3
+        log("waiting \(Int(settle)) s for the deadlines and sweeps…")
+        try await Task.sleep(for: .seconds(settle))
         var report = try await check(results, cards: cards, databases: databases)
         report.seconds = seconds
         report.sessionsPerSecond = Double(results.count) / seconds

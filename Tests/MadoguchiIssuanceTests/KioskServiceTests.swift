@@ -37,7 +37,7 @@ struct KioskCity {
 
     /// Start and authenticate: the kiosk's first two messages.
     func session(_ requestId: String, card: inout SoftwareCard, pin: String = "1234") async throws -> KioskSessionView {
-        let started = try kiosk.start(requestId: requestId, chain: "セブン", store: "S-001")
+        let started = try await kiosk.start(requestId: requestId, chain: "セブン", store: "S-001")
         let text = try #require(started.challenge)
         let challenge = try #require(Base64URL.decode(text))
         let signature = try card.sign(challenge: challenge, pin: pin)
@@ -71,10 +71,10 @@ struct KioskServiceTests {
         #expect(authenticated.state == "authenticated")
         #expect(authenticated.cardSerial == card.serial)
 
-        let menu = try k.kiosk.menu()
+        let menu = try await k.kiosk.menu()
         #expect(menu.open)
         #expect(menu.items.map(\.kind).contains(.residentRecordCopy))
-        let (quote, _) = try k.kiosk.quote(
+        let (quote, _) = try await k.kiosk.quote(
             requestId: "req-0000001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, copies: 2))
         #expect(quote.isApproved)
         #expect(quote.fee?.total == 400)  // 200円 × 2 at stores before the campaign
@@ -83,7 +83,7 @@ struct KioskServiceTests {
             requestId: "req-0000001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, copies: 2), paidYen: 400)
         #expect(ordered.state == "issued")
         let documentId = try #require(ordered.documentId)
-        let (certificate, pdf) = try k.kiosk.document(requestId: "req-0000001", cardSerial: card.serial)
+        let (certificate, pdf) = try await k.kiosk.document(requestId: "req-0000001", cardSerial: card.serial)
         #expect(certificate.id == documentId)
         #expect(certificate.subjectId == resident)
         #expect(certificate.channel == .kiosk)
@@ -95,20 +95,20 @@ struct KioskServiceTests {
 
         let done = try await k.kiosk.printed(requestId: "req-0000001", cardSerial: card.serial, documentId: documentId)
         #expect(done.state == "completed")
-        let settlement = try k.kiosk.settlement(month: "2026-11")
+        let settlement = try await k.kiosk.settlement(month: "2026-11")
         #expect(settlement.map(\.copies) == [2])
         #expect(settlement.map(\.feeYen) == [400])
         #expect(settlement.map(\.chain) == ["セブン"])
-        #expect(try k.kiosk.settlement(month: "2026-10").isEmpty)
-        #expect(await code { _ = try k.kiosk.settlement(month: "2026/11") } == "kiosk.badRequest")
+        #expect(try await k.kiosk.settlement(month: "2026-10").isEmpty)
+        #expect(await code { _ = try await k.kiosk.settlement(month: "2026/11") } == "kiosk.badRequest")
     }
 
     @Test("retries are idempotent: the same start, the same card, the same order give the same session and document")
     func idempotentRetries() async throws {
         let k = try KioskCity()
         var card = try k.card(for: try k.city.fullSubject())
-        let first = try k.kiosk.start(requestId: "req-retry-1", chain: "セブン", store: "S-001")
-        let again = try k.kiosk.start(requestId: "req-retry-1", chain: "セブン", store: "S-001")
+        let first = try await k.kiosk.start(requestId: "req-retry-1", chain: "セブン", store: "S-001")
+        let again = try await k.kiosk.start(requestId: "req-retry-1", chain: "セブン", store: "S-001")
         #expect(first.challenge == again.challenge)
         let challenge = try #require(Base64URL.decode(first.challenge!))
         let signature = try card.sign(challenge: challenge, pin: "1234")
@@ -121,7 +121,7 @@ struct KioskServiceTests {
         #expect(try k.count("SELECT count(*) FROM certificate") == 1)
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'issue'") == 1)
         // The request id cannot be taken over by another store.
-        #expect(await code { _ = try k.kiosk.start(requestId: "req-retry-1", chain: "ローソン", store: "L-9") } == "kiosk.requestIdReused")
+        #expect(await code { _ = try await k.kiosk.start(requestId: "req-retry-1", chain: "ローソン", store: "L-9") } == "kiosk.requestIdReused")
         // Nor can the same id order something else.
         #expect(await code {
             _ = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
@@ -150,12 +150,12 @@ struct KioskServiceTests {
         let a = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: alice.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
         let b = try await k.kiosk.order(requestId: "req-bob-001", cardSerial: bob.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
         #expect(a.documentId != b.documentId)
-        #expect(await code { _ = try k.kiosk.document(requestId: "req-alice-1", cardSerial: bob.serial) } == "kiosk.cardMismatch")
+        #expect(await code { _ = try await k.kiosk.document(requestId: "req-alice-1", cardSerial: bob.serial) } == "kiosk.cardMismatch")
         #expect(await code {
             _ = try await k.kiosk.printed(requestId: "req-alice-1", cardSerial: alice.serial, documentId: b.documentId!)
         } == "kiosk.cardMismatch")
-        let (docA, _) = try k.kiosk.document(requestId: "req-alice-1", cardSerial: alice.serial)
-        let (docB, _) = try k.kiosk.document(requestId: "req-bob-001", cardSerial: bob.serial)
+        let (docA, _) = try await k.kiosk.document(requestId: "req-alice-1", cardSerial: alice.serial)
+        let (docB, _) = try await k.kiosk.document(requestId: "req-bob-001", cardSerial: bob.serial)
         #expect(docA.subjectId == residents[0])
         #expect(docB.subjectId == residents[1])
     }
@@ -171,7 +171,7 @@ struct KioskServiceTests {
         #expect(try await k.kiosk.sweep() == 1)
         #expect(try k.city.service.certificate(silent.documentId!)?.status == .voided)
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'void' AND documentId = ?", [silent.documentId!]) == 1)
-        #expect(await code { _ = try k.kiosk.document(requestId: "req-silent-1", cardSerial: card.serial) } == "kiosk.sessionEnded")
+        #expect(await code { _ = try await k.kiosk.document(requestId: "req-silent-1", cardSerial: card.serial) } == "kiosk.sessionEnded")
         #expect(await code {
             _ = try await k.kiosk.printed(requestId: "req-silent-1", cardSerial: card.serial, documentId: silent.documentId!)
         } == "kiosk.sessionExpired")
@@ -203,7 +203,7 @@ struct KioskServiceTests {
             _ = try await k.kiosk.order(requestId: "req-idle-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
         } == "kiosk.sessionEnded")
         // Nothing aborted counts for settlement, and a completed session cannot be aborted afterwards.
-        #expect(try k.kiosk.settlement(month: "2026-11").isEmpty)
+        #expect(try await k.kiosk.settlement(month: "2026-11").isEmpty)
         _ = try await k.session("req-good-001", card: &card)
         let good = try await k.kiosk.order(requestId: "req-good-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
         _ = try await k.kiosk.printed(requestId: "req-good-001", cardSerial: card.serial, documentId: good.documentId!)
@@ -223,8 +223,8 @@ struct KioskServiceTests {
         ] {
             k.time.set(time)
             let id = "req-h-" + time.filter(\.isNumber)
-            #expect(await code { _ = try k.kiosk.start(requestId: id, chain: "c", store: "s") } == expected, "\(time)")
-            #expect(try k.kiosk.menu().open == (expected == nil), "\(time)")
+            #expect(await code { _ = try await k.kiosk.start(requestId: id, chain: "c", store: "s") } == expected, "\(time)")
+            #expect(try await k.kiosk.menu().open == (expected == nil), "\(time)")
         }
     }
 
@@ -237,12 +237,12 @@ struct KioskServiceTests {
             """)
         var childCard = try k.card(for: child)
         _ = try await k.session("req-child-01", card: &childCard)
-        let (quote, _) = try k.kiosk.quote(requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy))
+        let (quote, _) = try await k.kiosk.quote(requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy))
         #expect(quote.refusals.contains(.underAgeUnattended))
         let refused = try await k.kiosk.order(
             requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
         #expect(refused.state == "refused")
-        #expect(try k.kiosk.refusals(of: refused).contains(.underAgeUnattended))
+        #expect(try await k.kiosk.refusals(of: refused).contains(.underAgeUnattended))
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'refuse' AND payload LIKE '%kiosk%'") == 1)
 
         let adult = try k.city.fullSubject()
@@ -253,11 +253,11 @@ struct KioskServiceTests {
             _ = try await k.kiosk.order(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 100)
         } == "kiosk.paymentMismatch")
         // 個人番号 cannot print at a store; a kind off this city's menu is refused before anything is recorded.
-        let (numbers, _) = try k.kiosk.quote(
+        let (numbers, _) = try await k.kiosk.quote(
             requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, items: [.individualNumber]))
         #expect(numbers.refusals.contains(.individualNumberUnattended))
         #expect(await code {
-            _ = try k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .familyRegisterFull))
+            _ = try await k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .familyRegisterFull))
         } == "refusal.kindNotAtChannel")
         #expect(try k.count("SELECT count(*) FROM ledgerEntry") == before)
         #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-pay-0001' AND state = 'authenticated'") == 1)

@@ -90,7 +90,7 @@ struct CertificatesController<Context: RequestContext> {
             return try EditedResponse(status: .created, headers: [.location: created.url], response: created)
                 .response(from: request, context: context)
         }
-        let (_, pdf) = try service.document(created.id)
+        let (_, pdf) = try await service.document(async: created.id)
         var headers = HTTPFields()
         headers[.location] = created.url
         headers[HTTPField.Name("X-Certificate-Id")!] = created.id
@@ -158,7 +158,7 @@ struct CertificatesController<Context: RequestContext> {
     }
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
-        let (certificate, pdf) = try service.document(try context.parameters.require("id"))
+        let (certificate, pdf) = try await service.document(async: try context.parameters.require("id"))
         return PDFResponse.make(id: certificate.id, bytes: pdf)
     }
 

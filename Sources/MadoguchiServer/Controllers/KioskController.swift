@@ -22,12 +22,12 @@ struct KioskController<Context: RequestContext> {
     }
 
     @Sendable func menu(_ request: Request, context: Context) async throws -> Response {
-        try KioskJSON.response(try service.menu())
+        try KioskJSON.response(try await service.menu())
     }
 
     @Sendable func start(_ request: Request, context: Context) async throws -> Response {
         let body = try await JSONBody.decode(KioskWire.Start.self, from: request)
-        let view = try service.start(requestId: body.requestId, chain: body.chain, store: body.store)
+        let view = try await service.start(requestId: body.requestId, chain: body.chain, store: body.store)
         return try KioskJSON.response(view, status: .created)
     }
 
@@ -44,7 +44,7 @@ struct KioskController<Context: RequestContext> {
     @Sendable func quote(_ request: Request, context: Context) async throws -> Response {
         let requestId = try context.parameters.require("requestId")
         let body = try await JSONBody.decode(KioskWire.Choice.self, from: request)
-        var (decision, view) = try service.quote(requestId: requestId, cardSerial: body.cardSerial, order: body.order)
+        var (decision, view) = try await service.quote(requestId: requestId, cardSerial: body.cardSerial, order: body.order)
         view.quoteYen = decision.fee?.total
         view.refusals = decision.refusals.isEmpty ? nil : decision.refusals.map(KioskJSON.message)
         return try KioskJSON.response(view)
@@ -56,9 +56,9 @@ struct KioskController<Context: RequestContext> {
         var view = try await service.order(
             requestId: requestId, cardSerial: body.cardSerial, order: body.order, paidYen: body.paidYen ?? -1)
         if view.state == "refused" {
-            view.refusals = try service.refusals(of: view).map(KioskJSON.message)
+            view.refusals = try await service.refusals(of: view).map(KioskJSON.message)
         } else {
-            let (certificate, pdf) = try service.document(requestId: requestId, cardSerial: body.cardSerial)
+            let (certificate, pdf) = try await service.document(requestId: requestId, cardSerial: body.cardSerial)
             view.pdf = Data(pdf).base64EncodedString()
             view.token = certificate.token
             try await service.delivered(requestId: requestId, documentId: certificate.id)
@@ -82,7 +82,7 @@ struct KioskController<Context: RequestContext> {
     /// `GET /kiosk/v1/settlement?month=2026-11`: completed sessions by store chain and kind, as CSV.
     @Sendable func settlement(_ request: Request, context: Context) async throws -> Response {
         let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(Date()).prefix(7))
-        let lines = try service.settlement(month: month)
+        let lines = try await service.settlement(month: month)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         return Response(

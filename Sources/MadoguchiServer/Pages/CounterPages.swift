@@ -283,7 +283,7 @@ struct CounterPages<Context: RequestContext> {
     }
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
-        let (certificate, pdf) = try service.document(try context.parameters.require("id"))
+        let (certificate, pdf) = try await service.document(async: try context.parameters.require("id"))
         return PDFResponse.make(id: certificate.id, bytes: pdf)
     }
 
