@@ -29,7 +29,11 @@ public struct APIError: HTTPResponseError {
         case .storeFailure, .renderingFailed: .internalServerError
         case .certificateNotPrintable: .gone
         case .constraintViolation, .idempotencyConflict, .certificateNotIssued: .conflict
-        case .idempotencyKeyInvalid, .reasonMissing, .badRequest: .badRequest
+        case .idempotencyKeyInvalid, .reasonMissing, .badRequest, .badKioskRequest: .badRequest
+        case .kioskClosed: .serviceUnavailable
+        case .kioskCardMismatch: .forbidden
+        case .kioskOutOfOrder, .kioskSessionEnded, .kioskRequestReused, .kioskAlreadyCompleted: .conflict
+        case .kioskSessionExpired: .gone
         default: .unprocessableContent
         }
     }

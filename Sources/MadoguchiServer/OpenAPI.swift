@@ -63,6 +63,91 @@ enum OpenAPIDocument {
                 ],
             ],
         ]
+        let hub: [[String: [String]]] = [["hubToken": []]]
+        let requestId: [String: Any] = [
+            "name": "requestId", "in": "path", "required": true,
+            "schema": ["type": "string", "pattern": "^[A-Za-z0-9._:-]{8,100}$"],
+            "description": "The kiosk's request id: it binds the card, the order and the document",
+        ]
+        let session: [String: Any] = [
+            "type": "object", "required": ["requestId", "state", "cityCode", "expiresAt"],
+            "properties": [
+                "requestId": ["type": "string"],
+                "state": ["type": "string", "enum": ["started", "authenticated", "issued", "completed", "refused", "aborted"]],
+                "cityCode": ["type": "string"], "challenge": ["type": "string", "description": "base64url, at start"],
+                "expiresAt": ["type": "string"], "cardSerial": ["type": "string"],
+                "kind": ["$ref": "#/components/schemas/CertificateKind"], "copies": ["type": "integer"], "feeYen": ["type": "integer"],
+                "quoteYen": ["type": "integer"], "documentId": ["type": "string"], "voidedDocumentId": ["type": "string"],
+                "pdf": ["type": "string", "description": "The document, base64 (order)"],
+                "token": ["type": "string", "description": "The compact JWS printed as the QR code (order)"],
+                "refusals": ["type": "array", "items": ["type": "object", "properties": [
+                    "code": ["$ref": "#/components/schemas/RefusalCode"], "ja": ["type": "string"], "en": ["type": "string"]]]],
+            ],
+        ]
+        let choice: [String: Any] = [
+            "type": "object", "required": ["cardSerial", "order"],
+            "properties": [
+                "cardSerial": ["type": "string"],
+                "order": ["type": "object", "required": ["kind", "copies"], "properties": [
+                    "kind": ["$ref": "#/components/schemas/CertificateKind"],
+                    "copies": ["type": "integer", "minimum": 1, "maximum": CertificateOptions.maximumCopies],
+                    "scope": enumSchema(RecordScope.self, "住民票: individual or household"),
+                    "items": ["type": "array", "items": enumSchema(OptionalItem.self, "Optional items")],
+                    "fiscalYear": ["type": "integer"],
+                ]],
+                "paidYen": ["type": "integer", "description": "What the resident paid (order)"],
+            ],
+        ]
+        func kioskStep(_ summary: String, _ body: [String: Any], _ errors: [String: Any]) -> [String: Any] {
+            ["post": [
+                "summary": summary, "security": hub, "parameters": [requestId],
+                "requestBody": ["content": ["application/json": ["schema": body]]],
+                "responses": ["200": json("The session", ["$ref": "#/components/schemas/KioskSession"])].merging(errors) { a, _ in a },
+            ]]
+        }
+        let sessionErrors: [String: Any] = [
+            "403": errorResponse("Another card (kiosk.cardMismatch)"), "404": errorResponse("No such session"),
+            "409": errorResponse("Out of order, ended, or request id reused"), "410": errorResponse("Timed out (kiosk.sessionExpired)"),
+        ]
+        let kioskPaths: [String: Any] = [
+            "/kiosk/v1/menu": ["get": [
+                "summary": "This city's store menu and fees today, and whether stores are open", "security": hub,
+                "responses": ["200": json("The menu")],
+            ]],
+            "/kiosk/v1/sessions": ["post": [
+                "summary": "Start a store session: a fresh challenge for the card to sign", "security": hub,
+                "requestBody": ["content": ["application/json": ["schema": [
+                    "type": "object", "required": ["requestId", "chain", "store"],
+                    "properties": ["requestId": ["type": "string"], "chain": ["type": "string"], "store": ["type": "string"]],
+                ]]]],
+                "responses": [
+                    "201": json("The session with its challenge", ["$ref": "#/components/schemas/KioskSession"]),
+                    "409": errorResponse("The request id belongs to another session"),
+                    "503": errorResponse("Out of hours, year end or maintenance (kiosk.closed)"),
+                ],
+            ]],
+            "/kiosk/v1/sessions/{requestId}/card": kioskStep(
+                "The card's certificate (PEM) and its signature over the challenge (base64url, made after the PIN)",
+                ["type": "object", "required": ["certificate", "signature"],
+                 "properties": ["certificate": ["type": "string"], "signature": ["type": "string"]]],
+                sessionErrors.merging(["422": errorResponse("card.revoked, card.expired, card.untrusted, card.badSignature …")]) { a, _ in a }),
+            "/kiosk/v1/sessions/{requestId}/quote": kioskStep("The fee for a choice, or the refusals; records nothing", choice, sessionErrors),
+            "/kiosk/v1/sessions/{requestId}/order": kioskStep(
+                "Issue once paid: the document (PDF and QR token), or the recorded refusal", choice,
+                sessionErrors.merging(["422": errorResponse("kiosk.paymentMismatch, refusal.kindNotAtChannel")]) { a, _ in a }),
+            "/kiosk/v1/sessions/{requestId}/printed": kioskStep(
+                "The kiosk printed the document: the session completes",
+                ["type": "object", "required": ["cardSerial", "documentId"],
+                 "properties": ["cardSerial": ["type": "string"], "documentId": ["type": "string"]]], sessionErrors),
+            "/kiosk/v1/sessions/{requestId}/abort": kioskStep(
+                "Timeout, print failure or cancel: the session ends and its document is voided",
+                ["type": "object", "required": ["reason"], "properties": ["reason": ["type": "string"]]], sessionErrors),
+            "/kiosk/v1/settlement": ["get": [
+                "summary": "The month's completed store sessions by chain and kind (CSV)", "security": hub,
+                "parameters": [["name": "month", "in": "query", "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]]],
+                "responses": ["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]],
+            ]],
+        ]
         return [
             "openapi": "3.1.0",
             "info": [
@@ -70,16 +155,21 @@ enum OpenAPIDocument {
                 "description": "Front-office services of a Japanese city: registry search, certificates, verification.",
             ],
             "components": [
-                "securitySchemes": ["staffToken": ["type": "http", "scheme": "bearer"]],
+                "securitySchemes": [
+                    "staffToken": ["type": "http", "scheme": "bearer"],
+                    "hubToken": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_HUB_TOKEN, when the city sets one"],
+                ],
                 "schemas": [
                     "Error": error,
                     "CertificateKind": enumSchema(CertificateKind.self, "証明書の種類"),
                     "RefusalCode": ["type": "string", "enum": RefusalReason.allCases.map(\.code)],
                     "CreateCertificate": createBody,
+                    "KioskSession": session,
                 ],
             ],
             "paths": [
                 "/health": ["get": ["summary": "Liveness and database check", "responses": ["200": json("ok")]]],
+                "/api/v1/city": ["get": ["summary": "Which city this server is (code and name)", "responses": ["200": json("The city")]]],
                 "/api/v1/residents": ["get": [
                     "summary": "Search residents by name (kanji or kana) and/or birth date (西暦 or 和暦)", "security": bearer,
                     "parameters": [
@@ -140,7 +230,7 @@ enum OpenAPIDocument {
                     "summary": "The city's document-signing public keys (JWKS)",
                     "responses": ["200": ["description": "JWK Set", "content": ["application/jwk-set+json": ["schema": ["type": "object"]]]]],
                 ]],
-            ],
+            ].merging(kioskPaths) { a, _ in a },
         ]
     }
 
