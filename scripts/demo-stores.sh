@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Store issuance demo: two cities (窓口市 149802, 東窓市 149829), a hub and a store copier on loopback.
+# Seeds both cities and issues demo cards on first run (PIN 1234: an adult and a child in each city), then
+# serves until Ctrl-C. Open the copier at http://127.0.0.1:8095/ . Prints land in madoguchi-data/stores/prints.
+# The clock starts at MADOGUCHI_CLOCK (default 2026-11-24T10:00:00+09:00, inside store hours) and runs on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/setup.sh
+ensure_swift
+ensure_debian_packages sqlite3
+swift build -c release --product madoguchi
+B=.build/release/madoguchi
+D=madoguchi-data/stores
+export MADOGUCHI_CLOCK="${MADOGUCHI_CLOCK:-2026-11-24T10:00:00+09:00}"
+export MADOGUCHI_HUB_TOKEN="${MADOGUCHI_HUB_TOKEN:-demo-hub-token}"
+mkdir -p "$D/cards" "$D/prints"
+card() {  # city-db file-name age-condition
+  local id
+  id=$(sqlite3 "$1" "SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND $3
+    AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
+    AND EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id OR r.birthDate > '2014-01-01') ORDER BY r.id LIMIT 1")
+  $B card issue --db "$1" --resident "$id" --pin 1234 --out "$D/cards/$2"
+}
+if [ ! -f "$D/madoguchi.sqlite" ]; then
+  $B seed --db "$D/madoguchi.sqlite" --residents 5000
+  card "$D/madoguchi.sqlite" madoguchi-adult.json "r.birthDate < '1990-01-01'"
+  card "$D/madoguchi.sqlite" madoguchi-child.json "r.birthDate > '2014-01-01'"
+fi
+if [ ! -f "$D/higashimado.sqlite" ]; then
+  $B seed --db "$D/higashimado.sqlite" --residents 5000 --seed 2 --city 149829 --city-name 東窓市
+  card "$D/higashimado.sqlite" higashimado-adult.json "r.birthDate < '1990-01-01'"
+fi
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
+$B serve --db "$D/madoguchi.sqlite" --port 8081 > "$D/madoguchi.log" 2>&1 & pids+=($!)
+$B serve --db "$D/higashimado.sqlite" --port 8082 --city 149829 --city-name 東窓市 > "$D/higashimado.log" 2>&1 & pids+=($!)
+$B hub --port 8090 --city 149802=http://127.0.0.1:8081 --city 149829=http://127.0.0.1:8082 > "$D/hub.log" 2>&1 & pids+=($!)
+$B store --port 8095 --hub http://127.0.0.1:8090 --cards "$D/cards" --prints "$D/prints" > "$D/store.log" 2>&1 & pids+=($!)
+sleep 2
+echo "店舗端末 / store copier: http://127.0.0.1:8095/   (cards in $D/cards, PIN 1234)"
+echo "コマンドで / from the command line:"
+echo "  $B kiosk --hub http://127.0.0.1:8090 --card $D/cards/madoguchi-adult.json --pin 1234 --kind residentRecordCopy --out /tmp/juminhyo.pdf"
+echo "精算 / settlement: curl 'http://127.0.0.1:8090/kiosk/v1/settlement?month=${MADOGUCHI_CLOCK:0:7}'"
+wait
