@@ -42,11 +42,19 @@ actor CopierState {
         var documentId: String?
         var pdf: Data?
         var printedFile: String?
+        var printing = false
     }
     var sessions: [String: Session] = [:]
 
     func put(_ id: String, _ session: Session) { sessions[id] = session }
     func get(_ id: String) -> Session? { sessions[id] }
+    /// Claims the printer for a session, once: a second tap while printing gets `false`.
+    func beginPrint(_ id: String) -> Bool {
+        guard var s = sessions[id], !s.printing, s.printedFile == nil else { return false }
+        s.printing = true
+        sessions[id] = s
+        return true
+    }
     func update(_ id: String, _ change: (inout Session) -> Void) {
         if var s = sessions[id] {
             change(&s)
@@ -218,6 +226,12 @@ public struct StoreCopier: Sendable {
     /// The printer: the paper goes to the print folder, then the city is told it printed.
     func print(_ id: String) async throws -> [String: String] {
         let s = try await session(id)
+        if let done = s.printedFile, let documentId = s.documentId {  // printed already: never a second paper
+            return ["requestId": id, "documentId": documentId, "file": done, "document": "/api/sessions/\(id)/document.pdf"]
+        }
+        guard await state.beginPrint(id) else {
+            throw CopierError(KioskFailure(code: "store.printing", ja: "印刷中です", en: "Already printing"), status: .conflict)
+        }
         guard let pdf = s.pdf, let documentId = s.documentId, let serial = s.serial else {
             throw CopierError(KioskFailure(code: "kiosk.outOfOrder", ja: "印刷する証明書がありません", en: "Nothing to print"), status: .conflict)
         }

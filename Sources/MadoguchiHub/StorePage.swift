@@ -35,6 +35,7 @@ enum StorePage {
   table.summary td { padding: 8px 16px; border-bottom: 1px solid #ccd; }
   .code { font-family: monospace; font-size: 16px; color: #555; }
   [hidden] { display: none !important; }
+  body.busy main { cursor: progress; opacity: .85; }
 </style>
 </head>
 <body>
@@ -150,10 +151,19 @@ function translate() {
   if (state.error) renderError();
 }
 async function api(path, body) {
-  const response = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
-  const data = await response.json();
-  if (!response.ok) throw data.error || { code: "http" + response.status, ja: "エラー", en: "Error" };
-  return data;
+  // While the copier talks to the city, the screen takes no touches: a double tap never pays or prints twice.
+  const main = document.querySelector("main");
+  main.inert = true;
+  document.body.classList.add("busy");
+  try {
+    const response = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    const data = await response.json();
+    if (!response.ok) throw data.error || { code: "http" + response.status, ja: "エラー", en: "Error" };
+    return data;
+  } finally {
+    main.inert = false;
+    document.body.classList.remove("busy");
+  }
 }
 function fail(error) { state.error = error; renderError(); show("screen-error"); }
 function renderError() {

@@ -97,7 +97,10 @@ struct KioskCLITests {
         let hub = try Daemon(["hub"] + cities, port: base + 2, environment: clock)
         var early = clock
         early["MADOGUCHI_CLOCK"] = "2026-11-24T06:29:00+09:00"
-        let earlyHub = try Daemon(["hub"] + cities, port: base + 3, environment: early)
+        // This hub reads its cities from a file, as an operator would configure one.
+        try "# cities of this hub\n149802=http://127.0.0.1:\(base)\n\n149829=http://127.0.0.1:\(base + 1)\n"
+            .write(toFile: path("hub.conf"), atomically: true, encoding: .utf8)
+        let earlyHub = try Daemon(["hub", "--config", path("hub.conf")], port: base + 3, environment: early)
         var yearEnd = clock
         yearEnd["MADOGUCHI_CLOCK"] = "2026-12-31T12:00:00+09:00"
         let yearEndHub = try Daemon(["hub"] + cities, port: base + 4, environment: yearEnd)
@@ -163,6 +166,16 @@ struct KioskCLITests {
         #expect(await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "131016"])?.0 == 404)
         let menu = await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "149829"])
         #expect(menu?.1.contains("東窓市") == true)
+
+        // A hub refuses a city code with a bad check digit, a city given twice, and no cities at all.
+        for (arguments, code) in [
+            (["--city", "149803=http://127.0.0.1:1"], "city.code.invalid"), (["--city", "149802=http://a", "--city", "149802=http://b"], "hub.badConfiguration"),
+            (["--city", "149802=ftp://a"], "hub.badConfiguration"), ([String](), "hub.badConfiguration"),
+        ] {
+            let refused = try CLI.run(["hub", "--port", "1"] + arguments)
+            #expect(refused.status == 1, "\(arguments)")
+            #expect(refused.err.contains(code), "\(arguments): \(refused.err)")
+        }
 
         // The month's settlement: copies and fees per city, chain and kind.
         let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11"))

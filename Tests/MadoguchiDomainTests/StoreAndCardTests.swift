@@ -112,3 +112,22 @@ struct CardValidityTests {
         #expect(RevocationReason.allCases.map(\.code) == [0, 1, 2, 3, 4, 5, 6, 8, 9, 10])
     }
 }
+
+@Suite("コンビニ交付の精算")
+struct SettlementTests {
+    @Test("the CSV has a header, sorted lines and a total; a chain name with a comma or quote survives the round trip")
+    func roundTrip() {
+        let lines = [
+            Settlement.Line(month: "2026-11", cityCode: "149829", chain: "セブン", kind: "residentRecordCopy", sessions: 2, copies: 3, feeYen: 600),
+            Settlement.Line(month: "2026-11", cityCode: "149802", chain: "Mart, \"East\"", kind: "taxCertificate", sessions: 1, copies: 1, feeYen: 200),
+        ]
+        let csv = Settlement.csv(month: "2026-11", lines)
+        let rows = csv.split(separator: "\r\n").map(String.init)
+        #expect(rows.first == Settlement.header)
+        #expect(rows[1] == "2026-11,149802,\"Mart, \"\"East\"\"\",taxCertificate,所得・課税証明書,1,1,200")
+        #expect(rows[2] == "2026-11,149829,セブン,residentRecordCopy,住民票の写し,2,3,600")
+        #expect(rows.last == "2026-11,合計,,,,3,4,800")
+        #expect(Settlement.parse(csv).sorted { $0.cityCode < $1.cityCode } == lines.sorted { $0.cityCode < $1.cityCode })
+        #expect(Settlement.parse(Settlement.csv(month: "2026-12", [])).isEmpty)
+    }
+}
