@@ -4,7 +4,9 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MadoguchiDomain
+import MadoguchiPKI
 import NIOCore
+import X509
 
 /// What a hub knows: the cities it relays to. Nothing else; it keeps no state between requests, so any
 /// number of hubs can run side by side (the J-LIS 証明書交付センター role).
@@ -88,32 +90,105 @@ struct AnyEncodable: Encodable {
 /// The header naming the city a kiosk message is for: the card's city, or the 本籍地 for 戸籍.
 public let cityHeader = HTTPField.Name("X-Madoguchi-City")!
 public let requestIdHeader = HTTPField.Name("X-Request-Id")!
+/// The city that issued the card (its CA), when it is not the city asked (本籍地): the hub checks the card there.
+public let cardCityHeader = HTTPField.Name("X-Madoguchi-Card-City")!
+
+/// The cities' card authorities, fetched once from `/pki/ca.pem` (a cache, not state: any hub can refetch).
+actor AuthorityCache {
+    private var roots: [String: Certificate] = [:]
+
+    func root(_ city: String, fetch: () async throws -> Certificate) async throws -> Certificate {
+        if let root = roots[city] { return root }
+        let root = try await fetch()
+        roots[city] = root
+        return root
+    }
+}
 
 /// The relay: `/kiosk/v1/...` with `X-Madoguchi-City` goes to that city's server, path for path.
 public struct Hub: Sendable {
     public let configuration: HubConfiguration
     let client: HTTPClient
+    let authorities = AuthorityCache()
 
     public init(configuration: HubConfiguration, client: HTTPClient) {
         self.configuration = configuration
         self.client = client
     }
 
-    /// Sends a request on to a city and returns its answer as it came.
-    func relay(_ request: Request, city code: String, path: String) async throws -> Response {
+    func base(_ code: String) throws -> String {
         guard let base = configuration.cities[code] else {
             throw HubError(
                 status: .notFound,
                 error: MadoguchiError(.hubUnknownCity, ja: "この市区町村はコンビニ交付に参加していません: \(code)",
                                       en: "City \(code) does not take part in store issuance"))
         }
+        return base
+    }
+
+    func get(_ url: String) async throws -> (Int, ByteBuffer) {
+        var request = HTTPClientRequest(url: url)
+        if let token = configuration.hubToken { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await client.execute(request, timeout: .seconds(configuration.upstreamTimeoutSeconds))
+        return (Int(response.status.code), try await response.body.collect(upTo: 1 << 20))
+    }
+
+    /// Before a card reaches a city, the hub checks it with the city that issued it: the chain to that city's
+    /// card authority at the hub's clock, and the certificate's status (revoked, expired, unknown).
+    func checkCard(_ body: ByteBuffer, cardCity: String) async throws {
+        func refuse(_ code: String, _ ja: String, _ en: String, _ status: HTTPResponse.Status = .forbidden) -> HubError {
+            HubError(status: status, error: MadoguchiError(.init(code), ja: ja, en: en))
+        }
+        guard let proof = try? JSONDecoder().decode(KioskWire.CardProof.self, from: Data(buffer: body)),
+            let certificate = try? Certificate(pemEncoded: proof.certificate)
+        else { throw refuse("card.malformed", "カードの証明書を読めません", "The card certificate is unreadable", .badRequest) }
+        let base = try base(cardCity)
+        let unavailable = refuse(
+            "hub.cardStatusUnavailable", "カードの発行元で失効状態を確認できません。しばらくしてからお試しください",
+            "The card's status cannot be checked with its city; please try again later", .badGateway)
+        let root: Certificate
+        do {
+            root = try await authorities.root(cardCity) {
+                let (status, pem) = try await get(base + "/pki/ca.pem")
+                guard status == 200 else { throw unavailable }
+                return try Certificate(pemEncoded: String(buffer: pem))
+            }
+        } catch { throw unavailable }
+        guard await CardAuthority.validates(card: certificate, root: root, at: configuration.clock.now()) else {
+            throw refuse("hub.cardUntrusted", "この電子証明書は確認できません（発行元・有効期限）",
+                         "The card certificate does not check against its city's authority (issuer or validity)")
+        }
+        let serial = String(decoding: certificate.serialNumber.bytes, as: UTF8.self)
+        guard serial.allSatisfy(\.isNumber),
+            let (status, answer) = try? await get(base + "/pki/status/\(serial)"), status == 200,
+            let state = try? JSONDecoder().decode(CardStatusAnswer.self, from: Data(buffer: answer))
+        else { throw unavailable }
+        switch state.status {
+        case "good": return
+        case "revoked":
+            throw refuse("hub.cardRevoked", "この電子証明書は失効しています。お住まいの市区町村の窓口にお問い合わせください",
+                         "This card certificate is revoked; please contact your city's counter")
+        case "expired":
+            throw refuse("hub.cardExpired", "電子証明書の有効期限が切れています", "The card certificate has expired")
+        default:
+            throw refuse("hub.cardUnknown", "発行記録のない電子証明書です", "The card's city has no record of this certificate")
+        }
+    }
+
+    struct CardStatusAnswer: Decodable { let status: String }
+
+    /// Sends a request on to a city and returns its answer as it came.
+    func relay(_ request: Request, city code: String, path: String, body collected: ByteBuffer? = nil) async throws -> Response {
+        let base = try base(code)
         var upstream = HTTPClientRequest(url: base + path + (request.uri.query.map { "?" + $0 } ?? ""))
         upstream.method = .init(rawValue: request.method.rawValue)
         for name in [HTTPField.Name.contentType, requestIdHeader] {
             if let value = request.headers[name] { upstream.headers.add(name: name.canonicalName, value: value) }
         }
         if let token = configuration.hubToken { upstream.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if request.method == .post {
+        if let collected {
+            upstream.body = .bytes(collected)
+        } else if request.method == .post {
             upstream.body = .bytes(try await request.body.collect(upTo: 1 << 20))
         }
         let answer: HTTPClientResponse
@@ -211,6 +286,11 @@ public func buildHubRouter(hub: Hub) -> Router<BasicRequestContext> {
             let closure = hub.configuration.hours.closure(at: hub.configuration.clock.now())
         {
             throw HubError(status: .serviceUnavailable, error: MadoguchiError(.init("kiosk.closed"), ja: closure.japanese, en: closure.english))
+        }
+        if request.method == .post, request.uri.path.hasSuffix("/card") {
+            let body = try await request.body.collect(upTo: 1 << 20)
+            try await hub.checkCard(body, cardCity: request.headers[cardCityHeader] ?? city)
+            return try await hub.relay(request, city: city, path: request.uri.path, body: body)
         }
         return try await hub.relay(request, city: city, path: request.uri.path)
     }

@@ -58,12 +58,14 @@ public struct KioskClient: Sendable {
     }
 
     func call<T: Decodable>(
-        _ method: HTTPMethod, _ path: String, city: String, requestId: String?, body: (some Encodable)?, as: T.Type
+        _ method: HTTPMethod, _ path: String, city: String, requestId: String?, body: (some Encodable)?, cardCity: String? = nil,
+        as: T.Type
     ) async throws -> T {
         var request = HTTPClientRequest(url: hub + path)
         request.method = method
         request.headers.add(name: "X-Madoguchi-City", value: city)
         if let requestId { request.headers.add(name: "X-Request-Id", value: requestId) }
+        if let cardCity { request.headers.add(name: "X-Madoguchi-Card-City", value: cardCity) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
@@ -131,10 +133,12 @@ public struct KioskClient: Sendable {
             requestId)
     }
 
-    public func step(_ step: String, city: String, requestId: String, body: some Encodable) async throws -> KioskSessionView {
+    public func step(
+        _ step: String, city: String, requestId: String, body: some Encodable, cardCity: String? = nil
+    ) async throws -> KioskSessionView {
         try checked(
             try await call(.POST, "/kiosk/v1/sessions/\(requestId)/\(step)", city: city, requestId: requestId, body: body,
-                           as: KioskSessionView.self),
+                           cardCity: cardCity, as: KioskSessionView.self),
             requestId)
     }
 
@@ -191,7 +195,8 @@ public struct KioskTransaction: Sendable {
             }
             let authenticated = try await client.step(
                 "card", city: city, requestId: requestId,
-                body: KioskWire.CardProof(certificate: card.certificatePEM, signature: Base64URL.encode(signature)))
+                body: KioskWire.CardProof(certificate: card.certificatePEM, signature: Base64URL.encode(signature)),
+                cardCity: card.cityCode)
             guard let serial = authenticated.cardSerial, serial == card.serial else {
                 throw KioskFailure(code: "kiosk.crossedAnswer", ja: "カードが一致しません", en: "The city bound another card")
             }

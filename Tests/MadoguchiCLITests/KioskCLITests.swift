@@ -193,14 +193,14 @@ struct KioskCLITests {
                             environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]).status == 0)
         let revoked = try kiosk("adult-b.json")
         #expect(revoked.status == 1)
-        #expect(revoked.err.contains("card.revoked"))
+        #expect(revoked.err.contains("hub.cardRevoked"), "the hub stops a revoked card before its city: \(revoked.err)")
 
         // Renewed at the counter: the old card is superseded, the new one prints.
         let oldSerial = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("adult-a.json")))) as? [String: Any])["serial"] as? String
         let renewed = try CLI.run(["card", "renew", "--db", path("a.sqlite"), "--serial", try #require(oldSerial), "--pin", "5678",
                                    "--out", path("adult-a-new.json")], environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
         #expect(renewed.status == 0, "\(renewed.err)")
-        #expect(try kiosk("adult-a.json").err.contains("card.revoked"))
+        #expect(try kiosk("adult-a.json").err.contains("hub.cardRevoked"))
         #expect(try kiosk("adult-a-new.json", pin: "5678", out: "renewed.pdf").status == 0)
         let status = await HTTP.get(a.url + "/pki/status/\(try #require(oldSerial))")
         #expect(status?.1.contains("superseded") == true)
