@@ -10,6 +10,14 @@ struct CardCommand: ParsableCommand {
         commandName: "card", abstract: "My Number cards (利用者証明用電子証明書) at the counter.",
         subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self])
 
+    /// Writes a card file and returns the day its certificate runs to.
+    static func save(_ card: SoftwareCard, to out: String, database: MadoguchiDatabase) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(card).write(to: URL(fileURLWithPath: out))
+        return try database.writer.read { d in try Cards.card(d, serial: card.serial) }?.notAfter.description ?? "?"
+    }
+
     struct Issue: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a card to a resident: a software card file with its key, certificate and PIN.",
@@ -24,11 +32,8 @@ struct CardCommand: ParsableCommand {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
                 let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: now) }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(card).write(to: URL(fileURLWithPath: out))
-                let record = try database.writer.read { d in try Cards.card(d, serial: card.serial) }
-                print("card \(card.serial) for resident \(resident), valid to \(record?.notAfter.description ?? "?"): \(out)")
+                let until = try CardCommand.save(card, to: out, database: database)
+                print("card \(card.serial) for resident \(resident), valid to \(until): \(out)")
             }
         }
     }
@@ -47,11 +52,8 @@ struct CardCommand: ParsableCommand {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
                 let card = try database.writer.write { d in try Cards.renew(d, serial: serial, pin: pin, now: now) }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(card).write(to: URL(fileURLWithPath: out))
-                let record = try database.writer.read { d in try Cards.card(d, serial: card.serial) }
-                print("renewed \(serial) → card \(card.serial), valid to \(record?.notAfter.description ?? "?"): \(out)")
+                let until = try CardCommand.save(card, to: out, database: database)
+                print("renewed \(serial) → card \(card.serial), valid to \(until): \(out)")
             }
         }
     }

@@ -49,16 +49,7 @@ struct KioskCity {
     }
 }
 
-func code(_ body: () async throws -> Void) async -> String? {
-    do {
-        try await body()
-        return nil
-    } catch let error as MadoguchiError {
-        return error.code.rawValue
-    } catch {
-        return "\(error)"
-    }
-}
+func code(_ body: () async throws -> Void) async -> String? { await CardAuthenticationTests.errorCode(body) }
 
 @Suite("コンビニ交付の取引")
 struct KioskServiceTests {
