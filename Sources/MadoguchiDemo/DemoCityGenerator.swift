@@ -308,6 +308,7 @@ public struct DemoCityGenerator {
         }
 
         // 除票: a grandparent who died here, or a grown child who moved away.
+        var movedAwayChild: (person: Person, id: Int64, destination: String, on: CivilDate)?
         if rng.chance(0.03) && personIndex < options.residents {
             let deceased = rng.chance(0.5)
             var p = people[0]
@@ -336,6 +337,7 @@ public struct DemoCityGenerator {
                     toAddress: destination))
             try w.remove(RemovedRecord(residentId: id, reason: deceased ? .died : .movedOut, removedOn: removedOn, destination: destination))
             report.removed += 1
+            if let destination, !deceased { movedAwayChild = (p, id, destination, removedOn) }
         }
 
         // 転出届 filed, the move still ahead (certificates at a kiosk are refused for these).
@@ -387,6 +389,21 @@ public struct DemoCityGenerator {
                                                      occurredOn: person.birth, detail: "出生"))
                 }
                 try w.insert(FamilyRegisterAnnexEntry(memberId: memberId, address: address.description, since: max(formedOn, person.birth)))
+            }
+            // A child who moved away stays in the parents' 戸籍 (本籍 here): the 附票 follows them to the new address.
+            if let child = movedAwayChild {
+                let memberId = try w.insert(
+                    FamilyRegisterMember(
+                        familyRegisterId: registerId, residentId: child.id,
+                        name: PersonName(family: child.person.familyName.0, given: child.person.given.0,
+                                         familyKana: child.person.familyName.1, givenKana: child.person.given.1),
+                        birthDate: child.person.birth, sex: child.person.sex, relationship: child.person.sex == .male ? "長男" : "長女",
+                        fatherName: father.map { "\($0.familyName.0)　\($0.given.0)" }, motherName: mother.map { $0.given.0 }))
+                try w.insert(FamilyRegisterEvent(familyRegisterId: registerId, memberId: memberId, kind: .birth,
+                                                 occurredOn: child.person.birth, detail: "出生"))
+                try w.insert(FamilyRegisterAnnexEntry(memberId: memberId, address: address.description,
+                                                      since: max(formedOn, child.person.birth)))
+                try w.insert(FamilyRegisterAnnexEntry(memberId: memberId, address: child.destination, since: child.on))
             }
             report.familyRegisters += 1
         }

@@ -16,7 +16,10 @@ public struct KioskPolicy: Sendable, Hashable {
 
     public init(
         hours: StoreHours = StoreHours(),
-        kinds: [CertificateKind] = [.residentRecordCopy, .residentRecordExtract, .sealRegistrationCertificate, .taxCertificate],
+        kinds: [CertificateKind] = [
+            .residentRecordCopy, .residentRecordExtract, .sealRegistrationCertificate, .taxCertificate, .familyRegisterFull,
+            .familyRegisterIndividual, .familyRegisterAnnex,
+        ],
         sessionSeconds: Double = 180, printSeconds: Double = 60
     ) {
         self.hours = hours
@@ -158,6 +161,7 @@ public struct KioskService: Sendable {
         return try await read { db in
             let row = try Self.open(db, requestId, now: now)
             try Self.checkCard(row, cardSerial, state: "authenticated")
+            try Self.checkHonseki(db, cardSerial, order.kind)
             let submission = try service.submission(order, residentId: row["residentId"], today: today)
             let request = CertificateRequest(
                 kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
@@ -186,6 +190,7 @@ public struct KioskService: Sendable {
             }
             _ = try Self.open(db, requestId, now: now)
             try Self.checkCard(row, cardSerial, state: "authenticated")
+            try Self.checkHonseki(db, cardSerial, order.kind)
             let submission = try service.submission(order, residentId: row["residentId"], today: today)
             let outcome = try service.issuance.transaction(
                 db, submission, idempotencyKey: "kiosk:\(requestId)", actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)",
@@ -414,6 +419,15 @@ public struct KioskService: Sendable {
         }
     }
 
+    /// A card from another city, registered here (本籍地利用登録), prints the 戸籍 only: its holder's other
+    /// certificates come from the city where they live.
+    static func checkHonseki(_ db: Database, _ serial: String, _ kind: CertificateKind) throws {
+        guard !kind.isFamilyRegister, try Honseki.isRegisteredCard(db, serial: serial) else { return }
+        throw MadoguchiError(
+            .kioskHonsekiFamilyRegisterOnly, ja: "本籍地では戸籍の証明書のみ交付できます。住民票などはお住まいの市区町村を選んでください",
+            en: "At the 本籍地 only 戸籍 certificates print; choose the city you live in for the others")
+    }
+
     static func view(_ db: Database, _ row: Row, withChallenge: Bool = false) throws -> KioskSessionView {
         let city = try IssuanceService.city(db)
         let documentId: String? = row["documentId"]
@@ -462,4 +476,5 @@ extension MadoguchiError.Code {
     public static let kioskSessionEnded = Self("kiosk.sessionEnded")
     public static let kioskPaymentMismatch = Self("kiosk.paymentMismatch")
     public static let kioskAlreadyCompleted = Self("kiosk.alreadyCompleted")
+    public static let kioskHonsekiFamilyRegisterOnly = Self("kiosk.honsekiFamilyRegisterOnly")
 }

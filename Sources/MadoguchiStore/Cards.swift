@@ -171,10 +171,21 @@ extension Cards {
         }
         let found = try await database.writer.write { db -> Found in
             let ca = try authority(db, at: LedgerRecord.timestamp(now), now: now)
-            let row = try Row.fetchOne(
+            if let row = try Row.fetchOne(
                 db, sql: "SELECT serial, residentId, revocationReason FROM card WHERE certificate = ?", arguments: [Data(der)])
-            return Found(root: ca.certificate, serial: row?["serial"], residentId: row?["residentId"],
-                         revocationReason: row?["revocationReason"])
+            {
+                return Found(root: ca.certificate, serial: row["serial"], residentId: row["residentId"],
+                             revocationReason: row["revocationReason"])
+            }
+            // A card of another city, registered here for its 戸籍 (本籍地利用登録): checked against that city's authority.
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT cardSerial, residentId, authority FROM honsekiRegistration WHERE cardCertificate = ? AND endedAt IS NULL",
+                arguments: [Data(der)]),
+                let root = try? Certificate(derEncoded: [UInt8](row["authority"] as Data))
+            {
+                return Found(root: root, serial: row["cardSerial"], residentId: row["residentId"], revocationReason: nil)
+            }
+            return Found(root: ca.certificate)
         }
         if certificate.notValidAfter < now {
             throw MadoguchiError(.cardExpired, ja: "電子証明書の有効期限が切れています", en: "The card certificate has expired")
@@ -203,4 +214,51 @@ extension MadoguchiError.Code {
     public static let cardUnknown = Self("card.unknown")
     public static let cardRevoked = Self("card.revoked")
     public static let cardBadSignature = Self("card.badSignature")
+}
+
+/// 本籍地利用登録 at the 本籍地's counter: the clerk checks the holder in person and links their card (from the
+/// city where they live) to the record here whose 戸籍 the city keeps. The card's revocation is checked by the hub
+/// with the card's own city at every use; this city checks the chain and the card's signature.
+public enum Honseki {
+    public static func register(
+        _ db: Database, residentId: Int64, cardCertificatePEM: String, authorityPEM: String, cardCityCode: String, at: String
+    ) throws -> String {
+        guard let card = try? Certificate(pemEncoded: cardCertificatePEM), let authority = try? Certificate(pemEncoded: authorityPEM) else {
+            throw MadoguchiError(.cardMalformed, ja: "カードまたは認証局の証明書を読めません", en: "Unreadable card or authority certificate")
+        }
+        guard card.issuer == authority.subject else {
+            throw MadoguchiError(.cardUntrusted, ja: "カードの発行元と認証局が一致しません", en: "The card was not issued by this authority")
+        }
+        let own = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'")
+        guard cardCityCode != own else {
+            throw MadoguchiError(
+                .honsekiOwnCard, ja: "この市のカードは登録不要です（そのまま利用できます）", en: "Cards of this city need no registration")
+        }
+        guard try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM familyRegisterMember WHERE residentId = ?)", arguments: [residentId]) ?? false
+        else {
+            throw MadoguchiError(
+                .honsekiNoRegister, ja: "この方の戸籍はこの市にありません（ID \(residentId)）", en: "This city keeps no 戸籍 for \(residentId)")
+        }
+        let serial = String(decoding: card.serialNumber.bytes, as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO honsekiRegistration (residentId, cardSerial, cardCertificate, cardCityCode, authority, registeredAt)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [residentId, serial, Data(try card.derBytes()), cardCityCode, Data(try authority.derBytes()), at])
+        return serial
+    }
+
+    /// Whether a residentId's session came in on a card registered here (本籍地): only 戸籍 prints then.
+    public static func isRegisteredCard(_ db: Database, serial: String) throws -> Bool {
+        try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL)", arguments: [serial])
+            ?? false
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let honsekiOwnCard = Self("honseki.ownCard")
+    public static let honsekiNoRegister = Self("honseki.noRegister")
 }

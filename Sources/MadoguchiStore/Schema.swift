@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v2-issuance", migrate: createIssuance)
         migrator.registerMigration("v3-cards", migrate: createCards)
         migrator.registerMigration("v4-kiosk", migrate: createKiosk)
+        migrator.registerMigration("v5-honseki", migrate: createHonseki)
         return migrator
     }
 
@@ -345,6 +346,25 @@ enum Schema {
                 );
                 CREATE INDEX kioskSession_open ON kioskSession(expiresAtMs) WHERE state IN ('started', 'authenticated', 'issued');
                 CREATE INDEX kioskSession_completed ON kioskSession(completedAt) WHERE completedAt IS NOT NULL;
+                """)
+    }
+
+    /// 本籍地利用登録: a card issued by another city, linked by a clerk to a record here whose 戸籍 this city keeps,
+    /// so its holder can print that 戸籍 at stores. The card city's authority is kept to check the card's chain.
+    static func createHonseki(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE honsekiRegistration (
+                  id INTEGER PRIMARY KEY,
+                  residentId INTEGER NOT NULL REFERENCES resident(id),
+                  cardSerial TEXT NOT NULL CHECK (length(cardSerial) BETWEEN 8 AND 20),
+                  cardCertificate BLOB NOT NULL UNIQUE,
+                  cardCityCode TEXT NOT NULL CHECK (length(cardCityCode) = 6),
+                  authority BLOB NOT NULL,
+                  registeredAt TEXT NOT NULL,
+                  endedAt TEXT
+                );
+                CREATE INDEX honsekiRegistration_resident ON honsekiRegistration(residentId);
                 """)
     }
 }

@@ -8,7 +8,7 @@ import MadoguchiStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "My Number cards (利用者証明用電子証明書) at the counter.",
-        subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self])
+        subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self, RegisterHonseki.self])
 
     /// Writes a card file and returns the day its certificate runs to.
     static func save(_ card: SoftwareCard, to out: String, database: MadoguchiDatabase) throws -> String {
@@ -112,6 +112,39 @@ struct CardCommand: ParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try encoder.encode(file).write(to: URL(fileURLWithPath: card))
                 print("unlocked \(file.serial)")
+            }
+        }
+    }
+
+    struct RegisterHonseki: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "register-honseki",
+            abstract: "本籍地利用登録: link a card from another city to a record here whose 戸籍 this city keeps.",
+            discussion: """
+                Run at the 本籍地's counter after checking the holder in person. --authority is the card city's
+                card authority (its /pki/ca.pem). The holder can then print that 戸籍 at stores (kiosk --honseki).
+                """)
+        @Option(help: "This city's SQLite database (the 本籍地).") var db: String = defaultDatabasePath
+        @Option(help: "The record here (resident id) whose 戸籍 the card's holder may print.") var resident: Int64
+        @Option(help: "The card file.") var card: String
+        @Option(help: "The card city's card authority certificate (PEM).") var authority: String
+
+        func run() throws {
+            try reporting {
+                guard let data = FileManager.default.contents(atPath: card),
+                    let file = try? JSONDecoder().decode(SoftwareCard.self, from: data),
+                    let authorityPEM = try? String(contentsOfFile: authority, encoding: .utf8)
+                else {
+                    throw MadoguchiError(.fileUnreadable, ja: "カードまたは認証局のファイルを読めません", en: "Cannot read the card or the authority file")
+                }
+                let database = try MadoguchiDatabase.open(path: db)
+                let at = LedgerRecord.timestamp(try environmentClock().now())
+                let serial = try database.writer.write { d in
+                    try Honseki.register(
+                        d, residentId: resident, cardCertificatePEM: file.certificatePEM, authorityPEM: authorityPEM,
+                        cardCityCode: file.cityCode, at: at)
+                }
+                print("本籍地利用登録: card \(serial) (city \(file.cityCode)) → record \(resident)")
             }
         }
     }

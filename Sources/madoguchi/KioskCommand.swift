@@ -23,12 +23,13 @@ struct Kiosk: AsyncParsableCommand {
     @Option(help: "The certificate: \(CertificateKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
     @Option(help: "Copies (1–10).") var copies: Int = 1
     @Option(help: "Where to write the printed PDF.") var out: String
+    @Option(help: "For 戸籍: the 本籍地's 全国地方公共団体コード, after a 本籍地利用登録 there.") var honseki: String?
     @Option(help: "住民票: individual or household (世帯全員).") var scope: String = "individual"
     @Option(help: "The store chain.") var chain: String = "MADOGUCHI-MART"
     @Option(help: "The store.") var store: String = "0001"
 
     func run() async throws {
-        let (order, cardURL): (KioskOrder, URL) = try reporting {
+        let (order, city, cardURL): (KioskOrder, String?, URL) = try reporting {
             let kinds = try parseKinds(kind)
             guard kinds.count == 1, let kind = kinds.first else {
                 throw MadoguchiError(.invalidOption, ja: "--kind は1種類だけ指定してください", en: "--kind takes one kind")
@@ -36,7 +37,8 @@ struct Kiosk: AsyncParsableCommand {
             guard let scope = RecordScope(rawValue: scope) else {
                 throw MadoguchiError(.invalidOption, ja: "--scope は individual か household です", en: "--scope is individual or household")
             }
-            return (KioskOrder(kind: kind, copies: copies, scope: kind.isResidentRecord ? scope : nil), URL(fileURLWithPath: card))
+            return (KioskOrder(kind: kind, copies: copies, scope: kind.isResidentRecord ? scope : nil),
+                    try honseki.map { try LocalGovernmentCode($0).digits }, URL(fileURLWithPath: card))
         }
         var softwareCard: SoftwareCard = try reporting {
             do {
@@ -48,7 +50,7 @@ struct Kiosk: AsyncParsableCommand {
         let client = KioskClient(hub: hub, chain: chain, store: store, client: HTTPClient.shared)
         let transaction = KioskTransaction(client: client)
         let target = URL(fileURLWithPath: out)
-        let outcome = await transaction.run(card: &softwareCard, pin: pin, order: order) { _, pdf in
+        let outcome = await transaction.run(card: &softwareCard, pin: pin, city: city, order: order) { _, pdf in
             try pdf.write(to: target, options: .atomic)
         }
         // The chip remembers wrong PINs whatever happened next.

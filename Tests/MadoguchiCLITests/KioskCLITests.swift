@@ -96,7 +96,7 @@ struct KioskCLITests {
         let cities = ["--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"]
         let hub = try Daemon(["hub"] + cities, port: base + 2, environment: clock)
         var early = clock
-        early["MADOGUCHI_CLOCK"] = "2026-11-24T06:29:00+09:00"
+        early["MADOGUCHI_CLOCK"] = "2026-11-24T06:00:00+09:00"  // runs on: half an hour before opening
         // This hub reads its cities from a file, as an operator would configure one.
         try "# cities of this hub\n149802=http://127.0.0.1:\(base)\n\n149829=http://127.0.0.1:\(base + 1)\n"
             .write(toFile: path("hub.conf"), atomically: true, encoding: .utf8)
@@ -291,5 +291,89 @@ struct StoreSimulatorTests {
         // The wrong PIN was counted on the card and reset by the right one.
         let card = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("cards/adult.json")))) as? [String: Any]
         #expect(card?["pinFailures"] as? Int == 0)
+    }
+}
+
+@Suite("本籍地の戸籍（ハブ経由）", .serialized)
+struct HonsekiCLITests {
+    @Test("after a 本籍地利用登録, a card of one city prints the 戸籍 kept by another; only 戸籍; revocation at the card's city stops it")
+    func honseki() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]
+        #expect(try CLI.run(["seed", "--db", path("a.sqlite"), "--residents", "600"]).status == 0)
+        #expect(try CLI.run(["seed", "--db", path("b.sqlite"), "--residents", "1500", "--seed", "2", "--city", "149829",
+                             "--city-name", "東窓市"]).status == 0)
+        let holder = try KioskCLITests.pick(path("a.sqlite"), "r.birthDate < '1990-01-01'")
+        let other = try KioskCLITests.pick(path("a.sqlite"), "r.birthDate < '1980-01-01' AND r.id <> \(holder)")
+        // In 東窓市: a grown child who moved away, still in the parents' 戸籍 there.
+        let b = try MadoguchiDatabase.open(path: path("b.sqlite"))
+        let (record, name, domicile) = try #require(try await b.writer.read { d in
+            try Row.fetchOne(d, sql: """
+                SELECT r.id, m.givenName, f.permanentDomicile FROM resident r
+                JOIN familyRegisterMember m ON m.residentId = r.id JOIN familyRegister f ON f.id = m.familyRegisterId
+                WHERE r.removalReason = 'movedOut' ORDER BY r.id LIMIT 1
+                """).map { ($0[0] as Int64, $0[1] as String, $0[2] as String) }
+        })
+        for (id, file) in [(holder, "holder.json"), (other, "other.json")] {
+            #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(id), "--pin", "1234", "--out", path(file)],
+                                environment: clock).status == 0)
+        }
+        try CLI.run(["card", "ca", "--db", path("a.sqlite")], environment: clock).out.write(toFile: path("a-ca.pem"), atomically: true, encoding: .utf8)
+        let registered = try CLI.run(["card", "register-honseki", "--db", path("b.sqlite"), "--resident", String(record), "--card", path("holder.json"),
+                                      "--authority", path("a-ca.pem")], environment: clock)
+        #expect(registered.status == 0, "\(registered.err)")
+        // A card needs no registration in its own city; a record without a 戸籍 there cannot be registered.
+        let own = try CLI.run(["card", "register-honseki", "--db", path("a.sqlite"), "--resident", String(holder), "--card", path("other.json"),
+                               "--authority", path("a-ca.pem")], environment: clock)
+        #expect(own.status == 1)
+        #expect(own.err.contains("honseki.ownCard"))
+        let withoutRegister = try #require(try await b.writer.read { d in
+            try Int64.fetchOne(d, sql: "SELECT id FROM resident r WHERE NOT EXISTS (SELECT 1 FROM familyRegisterMember m WHERE m.residentId = r.id) LIMIT 1")
+        })
+        let none = try CLI.run(["card", "register-honseki", "--db", path("b.sqlite"), "--resident", String(withoutRegister), "--card", path("other.json"),
+                                "--authority", path("a-ca.pem")], environment: clock)
+        #expect(none.status == 1)
+        #expect(none.err.contains("honseki.noRegister"))
+        let base = Int.random(in: 20_000...38_000)
+        let cityA = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: clock)
+        let cityB = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: clock)
+        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"],
+                             port: base + 2, environment: clock)
+        defer { [cityA, cityB, hub].forEach { $0.stop() } }
+        for d in [cityA, cityB, hub] { try await d.waitUntilHealthy() }
+        func kiosk(_ card: String, kind: String, out: String = "out.pdf") throws -> CLI.Result {
+            try CLI.run(["kiosk", "--hub", hub.url, "--card", path(card), "--pin", "1234", "--kind", kind, "--honseki", "149829",
+                         "--out", path(out)])
+        }
+
+        let printed = try kiosk("holder.json", kind: "familyRegisterFull", out: "koseki.pdf")
+        #expect(printed.status == 0, "\(printed.err)")
+        let text = Poppler.compact(try Poppler.text(URL(fileURLWithPath: path("koseki.pdf"))))
+        #expect(text.contains(Poppler.compact(domicile)))
+        #expect(text.contains(name))  // the registered person, listed in the 戸籍 they left behind
+        #expect(text.contains("東窓市長"))
+        // The 附票 follows the registered person to their new address.
+        #expect(try kiosk("holder.json", kind: "familyRegisterAnnex", out: "fuhyo.pdf").status == 0)
+
+        let notKoseki = try kiosk("holder.json", kind: "residentRecordCopy")
+        #expect(notKoseki.status == 1)
+        #expect(notKoseki.err.contains("kiosk.honsekiFamilyRegisterOnly"))
+        let unregistered = try kiosk("other.json", kind: "familyRegisterFull")
+        #expect(unregistered.status == 1)
+        #expect(unregistered.err.contains("card.untrusted"))
+
+        // Revoked where it was issued: the hub asks 窓口市 and stops it before 東窓市.
+        let serial = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("holder.json")))) as? [String: Any])["serial"] as? String
+        #expect(try CLI.run(["card", "revoke", "--db", path("a.sqlite"), "--serial", try #require(serial), "--reason", "keyCompromise"],
+                            environment: clock).status == 0)
+        let revoked = try kiosk("holder.json", kind: "familyRegisterFull")
+        #expect(revoked.status == 1)
+        #expect(revoked.err.contains("hub.cardRevoked"))
+
+        // The 本籍地 city's ledger holds the store issuance, settled to 東窓市.
+        let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11"))
+        #expect(settlement.1.contains("2026-11,149829,MADOGUCHI-MART,familyRegisterFull,戸籍全部事項証明書,1,1,350"))
     }
 }

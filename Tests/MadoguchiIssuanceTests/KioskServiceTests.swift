@@ -248,7 +248,7 @@ struct KioskServiceTests {
             requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, items: [.individualNumber]))
         #expect(numbers.refusals.contains(.individualNumberUnattended))
         #expect(await code {
-            _ = try await k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .familyRegisterFull))
+            _ = try await k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .removedRecord))
         } == "refusal.kindNotAtChannel")
         #expect(try k.count("SELECT count(*) FROM ledgerEntry") == before)
         #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-pay-0001' AND state = 'authenticated'") == 1)
