@@ -39,8 +39,11 @@ public enum DemoCity {
 
         public static let standard = Identity(code: try! LocalGovernmentCode(DemoCity.code), name: DemoCity.name)
 
-        /// A fictional mayor for the paper: 〇〇市長　窓口　一郎
-        public var mayor: String { "\(name)長　窓口　一郎" }
+        /// A fictional mayor for the paper, named after the city: 窓口市長　窓口　一郎, 東窓市長　東窓　一郎
+        public var mayor: String {
+            let stem = ["市", "町", "村", "区"].contains(where: name.hasSuffix) && name.count > 1 ? String(name.dropLast()) : name
+            return "\(name)長　\(stem)　一郎"
+        }
     }
 
     static func address(_ city: Identity = .standard, ward: Ward, town: String, block: String, building: String? = nil) -> Address {

@@ -174,7 +174,8 @@ public struct StoreCopier: Sendable {
         let view = try await step {
             try await client.step(
                 "card", city: s.city, requestId: id,
-                body: KioskWire.CardProof(certificate: card.certificatePEM, signature: Base64URL.encode(signature)))
+                body: KioskWire.CardProof(certificate: card.certificatePEM, signature: Base64URL.encode(signature)),
+                cardCity: card.cityCode)
         }
         guard view.cardSerial == card.serial else {
             throw CopierError(KioskFailure(code: "kiosk.crossedAnswer", ja: "カードが一致しません", en: "Card mismatch"))
@@ -274,7 +275,16 @@ public struct StoreCopier: Sendable {
         }
         router.get("/health") { _, _ -> String in "ok" }
         router.get("/api/cards") { _, _ in try StoreCopier.json(try copier.cards()) }
-        router.get("/api/cities") { _, _ in try StoreCopier.json(try await copier.step { try await copier.client.cities() }) }
+        router.get("/api/cities") { _, _ in
+            // The cities on the hub, by name (from each city's menu), for choosing a 本籍地.
+            let codes = try await copier.step { try await copier.client.cities() }
+            var cities: [[String: String]] = []
+            for code in codes {
+                let name = (try? await copier.client.menu(city: code).cityName) ?? code
+                cities.append(["code": code, "name": name])
+            }
+            return try StoreCopier.json(cities)
+        }
         router.post("/api/sessions") { request, _ in
             try StoreCopier.json(try await copier.start(try await Self.decode(StartBody.self, request)), status: .created)
         }

@@ -53,6 +53,7 @@ enum StorePage {
     <h2 data-i18n="service">行政サービス</h2>
     <div class="grid">
       <button id="svc-certificates" class="primary" data-i18n="certificates">証明書交付</button>
+      <button id="svc-honseki" class="primary" data-i18n="honseki">本籍地の証明書（戸籍）</button>
       <button class="home" data-i18n="back">戻る</button>
     </div>
   </section>
@@ -61,6 +62,11 @@ enum StorePage {
     <p class="lead" data-i18n="cardNote">（シミュレーター：置くカードを選んでください）</p>
     <div id="cards" class="grid"></div>
     <div class="row"><button class="home" data-i18n="cancel">やめる</button></div>
+  </section>
+  <section id="screen-city" hidden>
+    <h2 data-i18n="city">本籍地の市区町村を選んでください</h2>
+    <div id="cities" class="grid"></div>
+    <div class="row"><button class="cancel" data-i18n="cancel">やめる</button></div>
   </section>
   <section id="screen-pin" hidden>
     <h2 data-i18n="pin">利用者証明用の暗証番号（数字4桁）を入力してください</h2>
@@ -124,6 +130,7 @@ const T = {
         confirm: "内容を確認してください", pay: "料金を投入してください", amount: "金額", insert: "お金を入れる",
         printing: "印刷しています。しばらくお待ちください", done: "証明書を印刷しました。お取り忘れにご注意ください。",
         takeCard: "マイナンバーカードをお取りください。", view: "印刷した証明書（PDF）", finish: "終了", error: "お取り扱いできません",
+        honseki: "本籍地の証明書（戸籍）", city: "本籍地の市区町村を選んでください",
         kind: "証明書", copiesLabel: "部数", fee: "手数料", yen: "円", cardLabel: "カード", locked: "ロック中", pinFour: "暗証番号は4桁です" },
   en: { title: "Public services (certificates)", top: "Choose a service", admin: "Public services", copy: "Copy", printsvc: "Print",
         service: "Public services", certificates: "Certificates", back: "Back", card: "Place your My Number card on the reader",
@@ -132,6 +139,7 @@ const T = {
         confirm: "Please check", pay: "Please pay", amount: "Amount", insert: "Insert money",
         printing: "Printing, please wait", done: "Your certificate has printed. Please take it with you.",
         takeCard: "Please take your My Number card.", view: "The printed certificate (PDF)", finish: "Finish", error: "We cannot serve this request",
+        honseki: "Family register (where it is kept)", city: "Choose the city that keeps your family register",
         kind: "Certificate", copiesLabel: "Copies", fee: "Fee", yen: " yen", cardLabel: "Card", locked: "locked", pinFour: "A PIN is four digits" },
 };
 let lang = "ja";
@@ -189,13 +197,29 @@ async function chooseCard() {
     const small = document.createElement("small");
     small.textContent = c.file + " (" + c.cityCode + ")" + (c.locked ? " — " + t("locked") : "");
     b.append(small);
-    b.addEventListener("click", () => placeCard(c.file));
+    b.addEventListener("click", () => (state.honseki ? chooseCity(c.file) : placeCard(c.file)));
     box.append(b);
   }
 }
-async function placeCard(file) {
+async function chooseCity(file) {
+  show("screen-city");
   try {
-    const s = await api("/api/sessions", { card: file });
+    const cities = await api("/api/cities");
+    const box = $("cities");
+    box.replaceChildren();
+    for (const c of cities) {
+      const b = document.createElement("button");
+      b.className = "city";
+      b.dataset.code = c.code;
+      b.textContent = c.name;
+      b.addEventListener("click", () => placeCard(file, c.code));
+      box.append(b);
+    }
+  } catch (e) { fail(e); }
+}
+async function placeCard(file, city) {
+  try {
+    const s = await api("/api/sessions", city ? { card: file, city: city } : { card: file });
     state.requestId = s.requestId;
     state.pin = "";
     $("pin-message").textContent = "";
@@ -221,7 +245,7 @@ function renderMenu() {
   $("menu-city").textContent = state.menu.cityName;
   const box = $("menu");
   box.replaceChildren();
-  for (const item of state.menu.items) {
+  for (const item of state.menu.items.filter((i) => !state.honseki || i.kind.startsWith("familyRegister"))) {
     const b = document.createElement("button");
     b.className = "kind";
     b.dataset.kind = item.kind;
@@ -285,7 +309,8 @@ function setup() {
   }
   $("lang").addEventListener("click", () => { lang = lang === "ja" ? "en" : "ja"; translate(); });
   $("svc-admin").addEventListener("click", () => show("screen-service"));
-  $("svc-certificates").addEventListener("click", chooseCard);
+  $("svc-certificates").addEventListener("click", () => { state.honseki = false; chooseCard(); });
+  $("svc-honseki").addEventListener("click", () => { state.honseki = true; chooseCard(); });
   $("pin-clear").addEventListener("click", () => { state.pin = ""; renderPin(); });
   $("pin-ok").addEventListener("click", submitPin);
   $("copies-minus").addEventListener("click", () => { state.copies = Math.max(1, state.copies - 1); $("copies-count").textContent = state.copies; });

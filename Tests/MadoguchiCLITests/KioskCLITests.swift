@@ -357,6 +357,23 @@ struct HonsekiCLITests {
         // The 附票 follows the registered person to their new address.
         #expect(try kiosk("holder.json", kind: "familyRegisterAnnex", out: "fuhyo.pdf").status == 0)
 
+        // The same at the copier's touch page, in headless Chromium: 本籍地の証明書 → the city → 戸籍 only.
+        try FileManager.default.createDirectory(atPath: path("tray"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path("holder.json"), toPath: path("tray/holder.json"))
+        let store = try Daemon(["store", "--hub", hub.url, "--cards", path("tray"), "--prints", path("prints")], port: base + 3)
+        defer { store.stop() }
+        try await store.waitUntilHealthy()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/kiosk_simulator_honseki.py").path
+        let (out, status) = try Poppler.python(script, [store.url + "/", "holder.json", "149829"])
+        #expect(status == 0, "\(out)")
+        let page = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        #expect(page["city"] as? String == "東窓市")
+        #expect((page["cities"] as? [String])?.contains("窓口市") == true, "\(page)")
+        #expect(page["amount"] as? String == "350円")
+        let paper = URL(fileURLWithPath: path("prints")).appendingPathComponent(try #require(try FileManager.default.contentsOfDirectory(atPath: path("prints")).first))
+        #expect(Poppler.compact(try Poppler.text(paper)).contains(Poppler.compact(domicile)))
+
         let notKoseki = try kiosk("holder.json", kind: "residentRecordCopy")
         #expect(notKoseki.status == 1)
         #expect(notKoseki.err.contains("kiosk.honsekiFamilyRegisterOnly"))
@@ -374,6 +391,6 @@ struct HonsekiCLITests {
 
         // The 本籍地 city's ledger holds the store issuance, settled to 東窓市.
         let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11"))
-        #expect(settlement.1.contains("2026-11,149829,MADOGUCHI-MART,familyRegisterFull,戸籍全部事項証明書,1,1,350"))
+        #expect(settlement.1.contains("2026-11,149829,MADOGUCHI-MART,familyRegisterFull,戸籍全部事項証明書,2,2,700"))
     }
 }
