@@ -355,6 +355,9 @@ public struct KioskService: Sendable {
         public var feeYen: Int
     }
 
+    /// This month (JST) on the service's clock, as settlements name it: `2026-11`.
+    public var currentMonth: String { String(LedgerRecord.timestamp(clock.now()).prefix(7)) }
+
     /// The settlement of a month (`2026-11`, JST) from completed sessions.
     public func settlement(month: String) async throws -> [SettlementLine] {
         guard month.count == 7, let y = Int(month.prefix(4)), let m = Int(month.suffix(2)), month.dropFirst(4).first == "-",

@@ -91,6 +91,7 @@ struct KioskServiceTests {
         #expect(settlement.map(\.feeYen) == [400])
         #expect(settlement.map(\.chain) == ["セブン"])
         #expect(try await k.kiosk.settlement(month: "2026-10").isEmpty)
+        #expect(k.kiosk.currentMonth == "2026-11")  // the service's clock, not the machine's
         #expect(await code { _ = try await k.kiosk.settlement(month: "2026/11") } == "kiosk.badRequest")
     }
 

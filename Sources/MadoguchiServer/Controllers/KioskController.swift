@@ -81,7 +81,7 @@ struct KioskController<Context: RequestContext> {
 
     /// `GET /kiosk/v1/settlement?month=2026-11`: completed sessions by store chain and kind, as CSV.
     @Sendable func settlement(_ request: Request, context: Context) async throws -> Response {
-        let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(Date()).prefix(7))
+        let month = request.uri.queryParameters.get("month") ?? service.currentMonth
         let lines = try await service.settlement(month: month)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
