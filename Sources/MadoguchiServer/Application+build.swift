@@ -34,7 +34,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let cityCode = try registry.meta("city.code") ?? ""
     router.get("/api/v1/city") { _, _ -> CityView in CityView(code: cityCode, name: cityName) }
     router.get("/health") { _, _ -> Health in
-        let ok = (try? registry.counts()) != nil
+        let ok = (try? await blocking { try registry.counts() }) != nil
         return Health(status: ok ? "ok" : "degraded", database: ok ? "ok" : "unavailable")
     }
     router.get("/openapi.json") { _, _ -> Response in

@@ -151,7 +151,7 @@ struct CertificatesController<Context: RequestContext> {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> CertificateView {
         let id = try context.parameters.require("id")
-        guard let c = try service.certificate(id) else {
+        guard let c = try await blocking({ try service.certificate(id) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)"))
         }
         return CertificateView(c)
@@ -168,12 +168,14 @@ struct CertificatesController<Context: RequestContext> {
 
     @Sendable func void(_ request: Request, context: Context) async throws -> CertificateView {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
-        return CertificateView(try service.void(try context.parameters.require("id"), reason: body.reason, actor: "staff-api"))
+        let id = try context.parameters.require("id")
+        return CertificateView(try await blocking { try service.void(id, reason: body.reason, actor: "staff-api") })
     }
 
     @Sendable func reprint(_ request: Request, context: Context) async throws -> EditedResponse<CertificateView> {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
-        let copy = try service.reprint(try context.parameters.require("id"), reason: body.reason, actor: "staff-api")
+        let id = try context.parameters.require("id")
+        let copy = try await blocking { try service.reprint(id, reason: body.reason, actor: "staff-api") }
         return EditedResponse(status: .created, headers: [.location: "/api/v1/certificates/\(copy.id)"], response: CertificateView(copy))
     }
 }

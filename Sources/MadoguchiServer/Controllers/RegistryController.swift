@@ -31,7 +31,7 @@ struct RegistryController<Context: RequestContext> {
                     en: "Give a name, reading or birth date in q"))
         }
         let limit = min(200, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 50))
-        let rows = try registry.search(query, limit: limit)
+        let rows = try await blocking { try registry.search(query, limit: limit) }
         return SearchResult(query: q, count: rows.count, residents: rows)
     }
 
@@ -39,7 +39,8 @@ struct RegistryController<Context: RequestContext> {
         guard let id = context.parameters.get("id", as: Int64.self) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません", en: "No such resident"))
         }
-        guard let detail = try registry.detail(id: id, on: clock.today) else {
+        let today = clock.today
+        guard let detail = try await blocking({ try registry.detail(id: id, on: today) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)"))
         }
         return ResidentView(detail)
@@ -51,7 +52,8 @@ struct RegistryController<Context: RequestContext> {
     }
 
     @Sendable func facilities(_ request: Request, context: Context) async throws -> FacilityList {
-        let list = try registry.facilities().map { FacilityView($0, today: clock.today) }
+        let today = clock.today
+        let list = try await blocking { try registry.facilities() }.map { FacilityView($0, today: today) }
         return FacilityList(count: list.count, facilities: list)
     }
 }

@@ -21,7 +21,8 @@ struct VerifyController<Context: RequestContext> {
     }
 
     @Sendable func jwks(_ request: Request, context: Context) async throws -> Response {
-        let data = try JSONEncoder().encode(KeySet(keys: try service.jwks().keys))
+        let keys = try await blocking { try service.jwks().keys }
+        let data = try JSONEncoder().encode(KeySet(keys: keys))
         var headers = HTTPFields()
         headers[.contentType] = "application/jwk-set+json"
         headers[.cacheControl] = "public, max-age=300"
@@ -55,7 +56,7 @@ struct VerifyController<Context: RequestContext> {
 
     @Sendable func verifyAPI(_ request: Request, context: Context) async throws -> VerifyResult {
         let body = try await JSONBody.decode(VerifyBody.self, from: request)
-        return VerifyResult(try service.verify(body.token))
+        return VerifyResult(try await blocking { try service.verify(body.token) })
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
@@ -70,7 +71,7 @@ struct VerifyController<Context: RequestContext> {
             guard parts.count == 2, parts[0] == "token" else { return nil }
             return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
         }.first ?? ""
-        let result = try service.verify(token)
+        let result = try await blocking { try service.verify(token) }
         return HTML.response(HTML.page(title: "証明書の確認", cityName: cityName, body: Self.result(result) + Self.form(token: token) + Self.script))
     }
 

@@ -74,7 +74,7 @@ struct CounterPages<Context: RequestContext> {
         let q = request.uri.queryParameters.get("q") ?? ""
         var results = ""
         if !q.isEmpty {
-            let rows = try registry.search(ResidentQuery(text: q))
+            let rows = try await blocking { try registry.search(ResidentQuery(text: q)) }
             results = rows.isEmpty ? "<p>該当する住民はいません。</p>" : """
                 <table><thead><tr><th>氏名</th><th>フリガナ</th><th>生年月日</th><th>住所</th><th>状態</th></tr></thead><tbody>
                 \(rows.map { r in
@@ -106,11 +106,12 @@ struct CounterPages<Context: RequestContext> {
 
     @Sendable func requestForm(_ request: Request, context: Context) async throws -> Response {
         let id = try residentId(context)
-        guard let d = try registry.detail(id: id, on: clock.today) else {
+        let today = clock.today
+        guard let d = try await blocking({ try registry.detail(id: id, on: today) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)"))
         }
         let r = d.resident
-        let facilities = try registry.facilities().filter { $0.isOperating(on: clock.today) }
+        let facilities = try await blocking { try registry.facilities() }.filter { $0.isOperating(on: today) }
         func checkbox(_ name: String, _ value: String, _ label: String, checked: Bool = false) -> String {
             "<label><input type=\"checkbox\" name=\"\(name)\" value=\"\(value)\"\(checked ? " checked" : "")> \(HTML.escape(label))</label>"
         }
@@ -199,8 +200,9 @@ struct CounterPages<Context: RequestContext> {
         let id = try residentId(context)
         let form = try await FormData.read(request)
         let s = try submission(form, subjectId: id)
-        let decision = try service.preview(s)
-        guard let d = try registry.detail(id: id, on: clock.today) else {
+        let decision = try await blocking { try service.preview(s) }
+        let today = clock.today
+        guard let d = try await blocking({ try registry.detail(id: id, on: today) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません", en: "No such resident"))
         }
         // Carry every field to the confirmation, plus a key fixed now so a double click issues once.
@@ -246,7 +248,8 @@ struct CounterPages<Context: RequestContext> {
         guard let subject = form["subjectId"].flatMap({ Int64($0) }), let key = form["idempotencyKey"] else {
             throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "確認画面から交付してください", en: "Issue from the preview page"))
         }
-        switch try service.issue(try submission(form, subjectId: subject), idempotencyKey: key, actor: "counter") {
+        let request = try submission(form, subjectId: subject)
+        switch try await service.issue(async: request, idempotencyKey: key, actor: "counter") {
         case .issued(let c, _):
             return Self.redirect("/counter/certificates/\(c.id)")
         case .refused(let reasons, _):
@@ -260,7 +263,7 @@ struct CounterPages<Context: RequestContext> {
 
     @Sendable func certificate(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let c = try service.certificate(id) else {
+        guard let c = try await blocking({ try service.certificate(id) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません", en: "No such certificate"))
         }
         let actions = c.status == .issued ? """
@@ -289,14 +292,15 @@ struct CounterPages<Context: RequestContext> {
 
     @Sendable func reprint(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
-        let copy = try service.reprint(try context.parameters.require("id"), reason: form["reason"] ?? "", actor: "counter")
+        let id = try context.parameters.require("id")
+        let copy = try await blocking { try service.reprint(id, reason: form["reason"] ?? "", actor: "counter") }
         return Self.redirect("/counter/certificates/\(copy.id)")
     }
 
     @Sendable func void(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
         let id = try context.parameters.require("id")
-        _ = try service.void(id, reason: form["reason"] ?? "", actor: "counter")
+        _ = try await blocking { try service.void(id, reason: form["reason"] ?? "", actor: "counter") }
         return Self.redirect("/counter/certificates/\(id)")
     }
 }

@@ -51,7 +51,7 @@ struct PublicPages<Context: RequestContext> {
     @Sendable func facilities(_ request: Request, context: Context) async throws -> Response {
         let today = clock.today
         var rows = ""
-        for f in try registry.facilities() {
+        for f in try await blocking({ try registry.facilities() }) {
             let open = f.isOperating(on: today)
             let status = open ? "開設中" : "廃止（\(f.closedOn.map { (try? JapaneseDate($0).description) ?? $0.description } ?? "")）"
             rows += "<tr\(open ? "" : " class=\"closed\"")><td>\(HTML.escape(f.name))</td><td>\(HTML.escape(f.kind.japanese))</td>"
