@@ -214,12 +214,10 @@ public struct Hub: Sendable {
         var lines: [Settlement.Line] = []
         var missing: [String] = []
         for (code, base) in configuration.cities.sorted(by: { $0.key < $1.key }) {
-            var upstream = HTTPClientRequest(url: "\(base)/kiosk/v1/settlement?month=\(month)")
-            if let token = configuration.hubToken { upstream.headers.add(name: "Authorization", value: "Bearer \(token)") }
             do {
-                let answer = try await client.execute(upstream, timeout: .seconds(configuration.upstreamTimeoutSeconds))
-                let text = String(buffer: try await answer.body.collect(upTo: 16 << 20))
-                guard answer.status == .ok else {
+                let (status, body) = try await get("\(base)/kiosk/v1/settlement?month=\(month)")
+                let text = String(buffer: body)
+                guard status == 200 else {
                     throw HubError(status: .badRequest, error: MadoguchiError(
                         .badHubRequest, ja: "精算を作れません（\(code)）: \(text)", en: "No settlement from \(code): \(text)"))
                 }
@@ -267,7 +265,7 @@ public func buildHubRouter(hub: Hub) -> Router<BasicRequestContext> {
     router.get("/kiosk/v1/settlement") { request, _ -> Response in
         if let city = request.headers[cityHeader] { return try await hub.relay(request, city: city, path: "/kiosk/v1/settlement") }
         let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(hub.configuration.clock.now()).prefix(7))
-        guard month.count == 7, month.allSatisfy({ $0.isNumber || $0 == "-" }) else {
+        guard Settlement.isMonth(month) else {
             throw HubError(status: .badRequest, error: MadoguchiError(
                 .badHubRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)"))
         }

@@ -212,12 +212,7 @@ public struct KioskTransaction: Sendable {
             let issued = try await client.step(
                 "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: fee))
             if issued.state == "refused" { return .refused(issued.refusals ?? []) }
-            guard issued.state == "issued", issued.cardSerial == serial, issued.kind == order.kind,
-                let documentId = issued.documentId, let pdfText = issued.pdf, let pdf = Data(base64Encoded: pdfText),
-                let token = issued.token, Self.tokenNames(token, documentId: documentId)
-            else {
-                throw KioskFailure(code: "kiosk.crossedAnswer", ja: "この取引の証明書ではありません", en: "The document is not this session's")
-            }
+            let (documentId, pdf, token) = try Self.document(of: issued, serial: serial, kind: order.kind)
             do {
                 try await print(issued, pdf)
             } catch {
@@ -225,7 +220,7 @@ public struct KioskTransaction: Sendable {
             }
             let done = try await client.step(
                 "printed", city: city, requestId: requestId, body: KioskWire.Printed(cardSerial: serial, documentId: documentId))
-            return .printed(done.with(pdf: pdfText, token: token), pdf: pdf)
+            return .printed(done.with(pdf: issued.pdf ?? "", token: token), pdf: pdf)
         } catch {
             let failure = (error as? KioskFailure) ?? .transport(error)
             guard started, failure.code != "kiosk.sessionExpired" else {
@@ -247,6 +242,18 @@ public struct KioskTransaction: Sendable {
         case .malformedPIN:
             KioskFailure(code: "card.pinMalformed", ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
         }
+    }
+
+    /// The document an issued answer carries, only if it is this session's: issued to this card, of the kind
+    /// ordered, and its QR token naming it. Anything else is never printed.
+    static func document(of view: KioskSessionView, serial: String, kind: CertificateKind) throws -> (String, Data, String) {
+        guard view.state == "issued", view.cardSerial == serial, view.kind == kind, let documentId = view.documentId,
+            let pdf = view.pdf.flatMap({ Data(base64Encoded: $0) }), let token = view.token,
+            tokenNames(token, documentId: documentId)
+        else {
+            throw KioskFailure(code: "kiosk.crossedAnswer", ja: "この取引の証明書ではありません", en: "The document is not this session's")
+        }
+        return (documentId, pdf, token)
     }
 
     /// The QR token names this document (its `jti`): a document for another request never prints.

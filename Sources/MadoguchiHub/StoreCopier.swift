@@ -209,11 +209,13 @@ public struct StoreCopier: Sendable {
                                        paidYen: body.paidYen ?? 0))
         }
         if view.state == "issued" {
-            guard view.cardSerial == s.serial, let documentId = view.documentId, let pdf = view.pdf.flatMap({ Data(base64Encoded: $0) }),
-                let token = view.token, KioskTransaction.tokenNames(token, documentId: documentId)
-            else {
+            let documentId: String
+            let pdf: Data
+            do {
+                (documentId, pdf, _) = try KioskTransaction.document(of: view, serial: s.serial ?? "", kind: body.kind)
+            } catch let failure as KioskFailure {
                 _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "crossedAnswer"))
-                throw CopierError(KioskFailure(code: "kiosk.crossedAnswer", ja: "この取引の証明書ではありません", en: "Not this session's document"))
+                throw CopierError(failure)
             }
             await state.update(id) {
                 $0.documentId = documentId

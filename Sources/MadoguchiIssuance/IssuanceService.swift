@@ -93,14 +93,7 @@ public struct IssuanceService: Sendable {
     public func issue(async submission: Submission, idempotencyKey: String? = nil, actor: String? = nil) async throws
         -> IssuanceOutcome
     {
-        let transaction = try issuing(submission, idempotencyKey: idempotencyKey, actor: actor)
-        do {
-            return try await database.writer.write(transaction)
-        } catch let error as MadoguchiError {
-            throw error
-        } catch {
-            throw StoreError.map(error)
-        }
+        try await asyncWrite(try issuing(submission, idempotencyKey: idempotencyKey, actor: actor))
     }
 
     /// The issuing transaction: request → eligibility → fee → ledger → certificate.
@@ -242,15 +235,7 @@ public struct IssuanceService: Sendable {
     /// The same, suspending while it waits for a reader (for servers: a blocked cooperative thread can
     /// starve the async reads that would free the reader it waits for).
     public func document(async id: String) async throws -> (IssuedCertificate, [UInt8]) {
-        let found: (IssuedCertificate, SealRegistration?)
-        do {
-            found = try await database.writer.read { db in try Self.printable(db, id) }
-        } catch let error as MadoguchiError {
-            throw error
-        } catch {
-            throw StoreError.map(error)
-        }
-        return try render(found)
+        try render(try await asyncRead { db in try Self.printable(db, id) })
     }
 
     static func printable(_ db: Database, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
@@ -335,6 +320,15 @@ public struct IssuanceService: Sendable {
     }
 
     // MARK: - Inside the transaction
+
+    /// Async reads and writes, with storage errors mapped to coded ones as `write` does.
+    func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await database.writer.read(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+    }
+
+    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+    }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {

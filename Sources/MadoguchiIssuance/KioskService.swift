@@ -360,9 +360,7 @@ public struct KioskService: Sendable {
 
     /// The settlement of a month (`2026-11`, JST) from completed sessions.
     public func settlement(month: String) async throws -> [SettlementLine] {
-        guard month.count == 7, let y = Int(month.prefix(4)), let m = Int(month.suffix(2)), month.dropFirst(4).first == "-",
-            (2000...2999).contains(y), (1...12).contains(m)
-        else {
+        guard Settlement.isMonth(month) else {
             throw MadoguchiError(.badKioskRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)")
         }
         return try await read { db in
@@ -461,11 +459,11 @@ public struct KioskService: Sendable {
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await database.writer.read(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+        try await issuance.asyncRead(body)
     }
 
     func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+        try await issuance.asyncWrite(body)
     }
 }
 

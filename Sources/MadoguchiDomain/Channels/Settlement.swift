@@ -24,6 +24,14 @@ public enum Settlement {
 
     public static let header = "month,cityCode,chain,kind,kindJa,sessions,copies,feeYen"
 
+    /// A settlement month as `YYYY-MM` (JST), e.g. `2026-11`.
+    public static func isMonth(_ text: String) -> Bool {
+        guard text.count == 7, text.dropFirst(4).first == "-", let y = Int(text.prefix(4)), let m = Int(text.suffix(2)) else {
+            return false
+        }
+        return (2000...2999).contains(y) && (1...12).contains(m)
+    }
+
     /// RFC 4180 CSV with a header line and a total line.
     public static func csv(month: String, _ lines: [Line]) -> String {
         var out = header + "\r\n"
