@@ -116,6 +116,10 @@ let package = Package(
             dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport"]
         ),
         .testTarget(
+            name: "MadoguchiEvaluationTests",
+            dependencies: ["MadoguchiDomain", "MadoguchiImport", "MadoguchiStore"]
+        ),
+        .testTarget(
             name: "MadoguchiServerTests",
             dependencies: [
                 "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo",
