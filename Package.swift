@@ -117,7 +117,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MadoguchiEvaluationTests",
-            dependencies: ["MadoguchiDomain", "MadoguchiImport", "MadoguchiStore"]
+            dependencies: [
+                "MadoguchiDomain", "MadoguchiImport", "MadoguchiStore", "MadoguchiDocuments", "MadoguchiTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "MadoguchiServerTests",

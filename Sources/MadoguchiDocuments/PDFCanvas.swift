@@ -124,6 +124,14 @@ final class PDFCanvas {
         cairo_stroke(cr)
     }
 
+    /// Fills a rectangle with a grey level (0 black, 1 white) and restores black.
+    func fill(_ x: Double, _ y: Double, _ w: Double, _ h: Double, gray: Double) {
+        cairo_set_source_rgb(cr, gray, gray, gray)
+        cairo_rectangle(cr, x, y, w, h)
+        cairo_fill(cr)
+        cairo_set_source_rgb(cr, 0, 0, 0)
+    }
+
     func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, lineWidth: Double = 0.6) {
         cairo_set_line_width(cr, lineWidth)
         cairo_move_to(cr, x1, y1)
@@ -133,6 +141,11 @@ final class PDFCanvas {
 
     /// Draws an SVG (a registered 印影) scaled into a box.
     func svg(_ bytes: [UInt8], x: Double, y: Double, size: Double) throws {
+        try svg(bytes, x: x, y: y, width: size, height: size)
+    }
+
+    /// Draws an SVG fitted into a box, keeping its aspect ratio.
+    func svg(_ bytes: [UInt8], x: Double, y: Double, width: Double, height: Double) throws {
         var error: UnsafeMutablePointer<GError>?
         guard let handle = bytes.withUnsafeBufferPointer({ rsvg_handle_new_from_data($0.baseAddress, gsize($0.count), &error) })
         else {
@@ -141,7 +154,7 @@ final class PDFCanvas {
             throw DocumentError.rendering("seal image: \(message)")
         }
         defer { g_object_unref(UnsafeMutableRawPointer(handle)) }
-        var viewport = RsvgRectangle(x: x, y: y, width: size, height: size)
+        var viewport = RsvgRectangle(x: x, y: y, width: width, height: height)
         guard rsvg_handle_render_document(handle, cr, &viewport, &error) != 0 else {
             let message = error.map { String(cString: $0.pointee.message) } ?? "cannot render"
             if let error { g_error_free(error) }

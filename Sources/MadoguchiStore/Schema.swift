@@ -11,6 +11,7 @@ enum Schema {
         migrator.registerMigration("v3-cards", migrate: createCards)
         migrator.registerMigration("v4-kiosk", migrate: createKiosk)
         migrator.registerMigration("v5-honseki", migrate: createHonseki)
+        migrator.registerMigration("v6-sheets", migrate: createSheets)
         return migrator
     }
 
@@ -365,6 +366,57 @@ enum Schema {
                   endedAt TEXT
                 );
                 CREATE INDEX honsekiRegistration_resident ON honsekiRegistration(residentId);
+                """)
+    }
+
+    /// Evaluation sheets: the plan tree, each sheet's versions (canonical JSON), and its review steps.
+    static func createSheets(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE planNode (
+                  code TEXT PRIMARY KEY NOT NULL CHECK (code <> '' AND code NOT GLOB '*[^A-Za-z0-9-]*'),
+                  level TEXT NOT NULL CHECK (\(oneOf("level", PlanLevel.self))),
+                  number TEXT,
+                  title TEXT NOT NULL CHECK (title <> ''),
+                  parentCode TEXT REFERENCES planNode(code)
+                );
+                CREATE INDEX planNodeByParent ON planNode(parentCode);
+
+                CREATE TABLE evaluationSheet (
+                  code TEXT PRIMARY KEY NOT NULL REFERENCES planNode(code),
+                  layout TEXT NOT NULL CHECK (\(oneOf("layout", SheetLayout.self))),
+                  stage TEXT NOT NULL CHECK (\(oneOf("stage", ReviewStage.self))),
+                  version INTEGER NOT NULL CHECK (version >= 1),
+                  publishedVersion INTEGER CHECK (publishedVersion BETWEEN 1 AND version),
+                  updatedAt TEXT NOT NULL,
+                  updatedBy TEXT NOT NULL CHECK (updatedBy <> '')
+                );
+
+                CREATE TABLE sheetRevision (
+                  code TEXT NOT NULL REFERENCES evaluationSheet(code) DEFERRABLE INITIALLY DEFERRED,
+                  version INTEGER NOT NULL CHECK (version >= 1),
+                  content TEXT NOT NULL CHECK (json_valid(content)),
+                  source TEXT NOT NULL CHECK (source IN ('import', 'edit')),
+                  author TEXT NOT NULL CHECK (author <> ''),
+                  note TEXT,
+                  at TEXT NOT NULL,
+                  PRIMARY KEY (code, version)
+                );
+
+                CREATE TABLE sheetReview (
+                  id INTEGER PRIMARY KEY,
+                  code TEXT NOT NULL,
+                  version INTEGER NOT NULL,
+                  action TEXT NOT NULL CHECK (\(oneOf("action", ReviewAction.self))),
+                  fromStage TEXT NOT NULL CHECK (\(oneOf("fromStage", ReviewStage.self))),
+                  toStage TEXT NOT NULL CHECK (\(oneOf("toStage", ReviewStage.self))),
+                  role TEXT NOT NULL CHECK (\(oneOf("role", ReviewRole.self))),
+                  author TEXT NOT NULL CHECK (author <> ''),
+                  comment TEXT,
+                  at TEXT NOT NULL,
+                  FOREIGN KEY (code, version) REFERENCES sheetRevision(code, version)
+                );
+                CREATE INDEX sheetReviewByCode ON sheetReview(code, id);
                 """)
     }
 }

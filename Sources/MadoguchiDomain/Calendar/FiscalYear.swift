@@ -117,3 +117,14 @@ extension FiscalYear {
         return FiscalYear(context.firstGregorianYear + number - 1)
     }
 }
+
+extension FiscalYear {
+    /// The era year as a number (1 for 元年).
+    public var eraYear: Int { startYear - era.firstGregorianYear + 1 }
+
+    /// `H26`, `R6`: the short form sheets print in table heads.
+    public var eraShort: String { "\(era.letter)\(eraYear)" }
+
+    /// `2011(H23)年度`: both readings, as 施策進行管理・評価票 prints years.
+    public var gregorianWithEra: String { "\(startYear)(\(eraShort))年度" }
+}

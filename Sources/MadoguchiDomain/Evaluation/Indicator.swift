@@ -128,3 +128,53 @@ public enum LiveIndicatorSource: String, Hashable, Sendable, Codable, CaseIterab
     /// A satisfied share from a citizen survey (%)
     case surveySatisfaction
 }
+
+extension LiveIndicatorSource {
+    public var japanese: String {
+        switch self {
+        case .serviceCornerShare: "証明書発行台帳（行政サービスコーナーでの発行件数 ÷ 全発行件数）"
+        case .regionalStaffActivities: "地域活動記録（まちづくりセンター地域担当職員の活動件数）"
+        case .surveySatisfaction: "市民アンケート（満足と答えた人の割合）"
+        }
+    }
+
+    public var unit: String {
+        switch self {
+        case .serviceCornerShare, .surveySatisfaction: "%"
+        case .regionalStaffActivities: "件"
+        }
+    }
+}
+
+/// One fiscal year of a live indicator, with the counts it was computed from.
+public struct LiveYearValue: Hashable, Sendable, Codable {
+    public var year: FiscalYear
+    public var value: SheetNumber
+    /// The counts behind a share (numerator ÷ denominator), or the count itself.
+    public var numerator: Int
+    public var denominator: Int?
+
+    public init(year: FiscalYear, value: SheetNumber, numerator: Int, denominator: Int? = nil) {
+        self.year = year
+        self.value = value
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+}
+
+/// An indicator's values as computed from operations, with where they came from and when.
+public struct LiveIndicatorReading: Hashable, Sendable, Codable {
+    public var source: LiveIndicatorSource
+    /// What exactly was counted (the survey question, the facility kinds …).
+    public var detail: String
+    /// When it was computed (JST timestamp).
+    public var asOf: String
+    public var values: [LiveYearValue]
+
+    public init(source: LiveIndicatorSource, detail: String, asOf: String, values: [LiveYearValue]) {
+        self.source = source
+        self.detail = detail
+        self.asOf = asOf
+        self.values = values
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// A sheet as stored: its current content, where it is in review, and its version.
+public struct StoredSheet: Sendable, Hashable {
+    public var sheet: EvaluationSheet
+    public var stage: ReviewStage
+    public var version: Int
+    public var publishedVersion: Int?
+    public var updatedAt: String
+    public var updatedBy: String
+}
+
+/// One saved version of a sheet: who saved it, when, and how (imported or edited).
+public struct SheetRevisionRecord: Sendable, Hashable {
+    public var version: Int
+    public var source: String
+    public var author: String
+    public var note: String?
+    public var at: String
+    public var content: EvaluationSheet
+}
+
+/// One review step: who moved the sheet from which stage to which, and what they said.
+public struct SheetReviewRecord: Sendable, Hashable, Codable {
+    public var version: Int
+    public var action: ReviewAction
+    public var fromStage: ReviewStage
+    public var toStage: ReviewStage
+    public var role: ReviewRole
+    public var author: String
+    public var comment: String?
+    public var at: String
+}
+
+/// A line of the sheet list.
+public struct SheetSummary: Sendable, Hashable, Codable {
+    public var code: String
+    public var title: String
+    public var layout: SheetLayout
+    public var stage: ReviewStage
+    public var version: Int
+    public var publishedVersion: Int?
+    public var updatedAt: String
+}
+
+/// Evaluation sheets in the database. Every save is a new version; nothing is overwritten.
+public enum Sheets {
+    /// Saves a sheet (imported or edited) as its next version and puts its plan path in the tree.
+    /// An edit must name the version it was made from (`expectedVersion`), so that two planners'
+    /// edits cannot silently overwrite each other; a sheet in review cannot be edited.
+    @discardableResult
+    public static func save(
+        _ db: Database, _ sheet: EvaluationSheet, source: String, author: String, note: String? = nil,
+        expectedVersion: Int? = nil, now: Date
+    ) throws -> StoredSheet {
+        try sheet.validate()
+        let at = LedgerRecord.timestamp(now)
+        for node in sheet.path { try upsert(db, node) }
+        // The projects under a measure hang in the tree under it, numbered in sheet order.
+        try db.execute(sql: "DELETE FROM planNode WHERE parentCode = ? AND level = 'project'", arguments: [sheet.code])
+        for (i, project) in sheet.subProjects.enumerated() {
+            try upsert(db, PlanNode(code: project.code ?? "\(sheet.code)-\(i < 9 ? "0" : "")\(i + 1)", level: .project,
+                                    title: project.name, parentCode: sheet.code))
+        }
+        let content = String(decoding: CanonicalSheetJSON.encode(sheet), as: UTF8.self)
+        let version: Int
+        if let row = try Row.fetchOne(db, sql: "SELECT stage, version FROM evaluationSheet WHERE code = ?", arguments: [sheet.code]) {
+            let stage = ReviewStage(rawValue: row["stage"])!
+            let current: Int = row["version"]
+            if let expectedVersion, expectedVersion != current {
+                throw MadoguchiError(
+                    .sheetVersionConflict,
+                    ja: "評価票\(sheet.code)は他の方が更新しました（第\(current)版）。最新の内容を開き直してください",
+                    en: "Sheet \(sheet.code) was changed by someone else (now version \(current)); reopen it")
+            }
+            guard ReviewWorkflow.isEditable(stage) else {
+                throw MadoguchiError(
+                    .sheetNotEditable, ja: "評価票\(sheet.code)は「\(stage.japanese)」の段階のため編集できません",
+                    en: "Sheet \(sheet.code) is at \(stage.rawValue) and cannot be edited")
+            }
+            version = current + 1
+            try db.execute(
+                sql: "UPDATE evaluationSheet SET layout = ?, version = ?, updatedAt = ?, updatedBy = ? WHERE code = ?",
+                arguments: [sheet.layout.rawValue, version, at, author, sheet.code])
+        } else {
+            version = 1
+            try db.execute(
+                sql: """
+                    INSERT INTO evaluationSheet (code, layout, stage, version, updatedAt, updatedBy)
+                    VALUES (?, ?, 'draft', 1, ?, ?)
+                    """, arguments: [sheet.code, sheet.layout.rawValue, at, author])
+        }
+        try db.execute(
+            sql: "INSERT INTO sheetRevision (code, version, content, source, author, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [sheet.code, version, content, source, author, note, at])
+        return try stored(db, code: sheet.code)!
+    }
+
+    static func upsert(_ db: Database, _ node: PlanNode) throws {
+        if let level = try String.fetchOne(db, sql: "SELECT level FROM planNode WHERE code = ?", arguments: [node.code]),
+            level != node.level.rawValue
+        {
+            throw MadoguchiError(
+                .sheetInvalid, ja: "計画体系のコード\(node.code)は既に別の階層（\(PlanLevel(rawValue: level)?.japanese ?? level)）で使われています",
+                en: "The plan code \(node.code) is already a \(level)")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO planNode (code, level, number, title, parentCode) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(code) DO UPDATE SET number = excluded.number, title = excluded.title, parentCode = excluded.parentCode
+                """, arguments: [node.code, node.level.rawValue, node.number, node.title, node.parentCode])
+    }
+
+    public static func stored(_ db: Database, code: String) throws -> StoredSheet? {
+        guard let row = try Row.fetchOne(
+            db, sql: """
+                SELECT s.stage, s.version, s.publishedVersion, s.updatedAt, s.updatedBy, r.content
+                FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.version
+                WHERE s.code = ?
+                """, arguments: [code])
+        else { return nil }
+        return StoredSheet(
+            sheet: try CanonicalSheetJSON.decode(Data((row["content"] as String).utf8)), stage: ReviewStage(rawValue: row["stage"])!,
+            version: row["version"], publishedVersion: row["publishedVersion"], updatedAt: row["updatedAt"], updatedBy: row["updatedBy"])
+    }
+
+    /// The sheet or a `sheet.notFound` error.
+    public static func require(_ db: Database, code: String) throws -> StoredSheet {
+        guard let s = try stored(db, code: code) else {
+            throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)はありません", en: "No sheet \(code)")
+        }
+        return s
+    }
+
+    /// The version the public sees: the last one published, even while a revision is being drafted.
+    public static func published(_ db: Database, code: String) throws -> (EvaluationSheet, version: Int, at: String)? {
+        guard let row = try Row.fetchOne(
+            db, sql: """
+                SELECT r.content, r.version,
+                  (SELECT max(v.at) FROM sheetReview v WHERE v.code = s.code AND v.toStage = 'published' AND v.version = r.version) AS at
+                FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.publishedVersion
+                WHERE s.code = ?
+                """, arguments: [code])
+        else { return nil }
+        return (try CanonicalSheetJSON.decode(Data((row["content"] as String).utf8)), row["version"], row["at"] ?? "")
+    }
+
+    public static func list(_ db: Database, publishedOnly: Bool = false) throws -> [SheetSummary] {
+        try Row.fetchAll(
+            db, sql: """
+                SELECT s.code, n.title, s.layout, s.stage, s.version, s.publishedVersion, s.updatedAt
+                FROM evaluationSheet s JOIN planNode n ON n.code = s.code
+                \(publishedOnly ? "WHERE s.publishedVersion IS NOT NULL" : "")
+                ORDER BY s.code
+                """
+        ).map {
+            SheetSummary(
+                code: $0["code"], title: $0["title"], layout: SheetLayout(rawValue: $0["layout"])!,
+                stage: ReviewStage(rawValue: $0["stage"])!, version: $0["version"], publishedVersion: $0["publishedVersion"],
+                updatedAt: $0["updatedAt"])
+        }
+    }
+
+    /// The whole plan tree, parents before children, siblings by code.
+    public static func tree(_ db: Database) throws -> [PlanNode] {
+        let all = try Row.fetchAll(db, sql: "SELECT code, level, number, title, parentCode FROM planNode ORDER BY code").map {
+            PlanNode(code: $0["code"], level: PlanLevel(rawValue: $0["level"])!, number: $0["number"], title: $0["title"],
+                     parentCode: $0["parentCode"])
+        }
+        var children: [String?: [PlanNode]] = [:]
+        for node in all { children[node.parentCode, default: []].append(node) }
+        var out: [PlanNode] = []
+        func walk(_ parent: String?) {
+            for node in children[parent] ?? [] {
+                out.append(node)
+                walk(node.code)
+            }
+        }
+        walk(nil)
+        return out
+    }
+
+    public static func revisions(_ db: Database, code: String) throws -> [SheetRevisionRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT version, source, author, note, at, content FROM sheetRevision WHERE code = ? ORDER BY version",
+            arguments: [code]
+        ).map {
+            SheetRevisionRecord(
+                version: $0["version"], source: $0["source"], author: $0["author"], note: $0["note"], at: $0["at"],
+                content: try CanonicalSheetJSON.decode(Data(($0["content"] as String).utf8)))
+        }
+    }
+
+    public static func reviews(_ db: Database, code: String) throws -> [SheetReviewRecord] {
+        try Row.fetchAll(
+            db, sql: "SELECT version, action, fromStage, toStage, role, author, comment, at FROM sheetReview WHERE code = ? ORDER BY id",
+            arguments: [code]
+        ).map {
+            SheetReviewRecord(
+                version: $0["version"], action: ReviewAction(rawValue: $0["action"])!, fromStage: ReviewStage(rawValue: $0["fromStage"])!,
+                toStage: ReviewStage(rawValue: $0["toStage"])!, role: ReviewRole(rawValue: $0["role"])!, author: $0["author"],
+                comment: $0["comment"], at: $0["at"])
+        }
+    }
+
+    /// Moves a sheet through its review. A send-back must say why. Approving at 外部評価 publishes the
+    /// version reviewed; `expectedVersion` makes sure the reviewer approves what they read.
+    @discardableResult
+    public static func review(
+        _ db: Database, code: String, action: ReviewAction, role: ReviewRole, author: String, comment: String?,
+        expectedVersion: Int? = nil, now: Date
+    ) throws -> StoredSheet {
+        let current = try require(db, code: code)
+        if let expectedVersion, expectedVersion != current.version {
+            throw MadoguchiError(
+                .sheetVersionConflict, ja: "評価票\(code)は更新されています（第\(current.version)版）。開き直してください",
+                en: "Sheet \(code) has changed (now version \(current.version)); reopen it")
+        }
+        let to = try ReviewWorkflow.next(from: current.stage, action: action, by: role)
+        let trimmed = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = trimmed?.isEmpty == false ? trimmed : nil
+        if action == .sendBack && text == nil {
+            throw MadoguchiError(.reviewCommentRequired, ja: "差戻しには理由（コメント）が要ります", en: "A send-back needs a comment")
+        }
+        guard !author.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw MadoguchiError(.reviewCommentRequired, ja: "操作した職員の名前が要ります", en: "The reviewer's name is required")
+        }
+        let at = LedgerRecord.timestamp(now)
+        try db.execute(
+            sql: """
+                INSERT INTO sheetReview (code, version, action, fromStage, toStage, role, author, comment, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [code, current.version, action.rawValue, current.stage.rawValue, to.rawValue, role.rawValue, author, text, at])
+        try db.execute(
+            sql: """
+                UPDATE evaluationSheet SET stage = ?, updatedAt = ?, updatedBy = ?,
+                  publishedVersion = CASE WHEN ? = 'published' THEN version ELSE publishedVersion END
+                WHERE code = ?
+                """, arguments: [to.rawValue, at, author, to.rawValue, code])
+        return try require(db, code: code)
+    }
+}
