@@ -12,6 +12,7 @@ enum Schema {
         migrator.registerMigration("v4-kiosk", migrate: createKiosk)
         migrator.registerMigration("v5-honseki", migrate: createHonseki)
         migrator.registerMigration("v6-sheets", migrate: createSheets)
+        migrator.registerMigration("v7-live-sources", migrate: createLiveSources)
         return migrator
     }
 
@@ -417,6 +418,68 @@ enum Schema {
                   FOREIGN KEY (code, version) REFERENCES sheetRevision(code, version)
                 );
                 CREATE INDEX sheetReviewByCode ON sheetReview(code, id);
+                """)
+    }
+
+    /// What live indicators are computed from besides the ledger: issuance counts from before the ledger,
+    /// the regional-staff activity log, and citizen surveys.
+    static func createLiveSources(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE issuanceCount (
+                  fiscalYear INTEGER NOT NULL CHECK (fiscalYear BETWEEN 1873 AND 2999),
+                  facilityKind TEXT NOT NULL CHECK (\(oneOf("facilityKind", FacilityKind.self)) OR facilityKind = 'store'),
+                  copies INTEGER NOT NULL CHECK (copies >= 0),
+                  source TEXT NOT NULL CHECK (source <> ''),
+                  PRIMARY KEY (fiscalYear, facilityKind)
+                );
+
+                CREATE TABLE regionalActivity (
+                  id INTEGER PRIMARY KEY,
+                  staff TEXT NOT NULL CHECK (trim(staff) <> ''),
+                  center TEXT NOT NULL CHECK (trim(center) <> ''),
+                  date TEXT NOT NULL CHECK (\(isDate("date"))),
+                  kind TEXT NOT NULL CHECK (trim(kind) <> ''),
+                  participants INTEGER NOT NULL CHECK (participants BETWEEN 0 AND 100000),
+                  note TEXT,
+                  recordedAt TEXT NOT NULL,
+                  recordedBy TEXT NOT NULL CHECK (recordedBy <> '')
+                );
+                CREATE INDEX regionalActivityByDate ON regionalActivity(date);
+
+                CREATE TABLE survey (
+                  id TEXT PRIMARY KEY NOT NULL CHECK (id <> '' AND id NOT GLOB '*[^A-Za-z0-9-]*'),
+                  title TEXT NOT NULL CHECK (trim(title) <> ''),
+                  fiscalYear INTEGER NOT NULL CHECK (fiscalYear BETWEEN 1873 AND 2999)
+                );
+                CREATE TABLE surveyQuestion (
+                  surveyId TEXT NOT NULL REFERENCES survey(id),
+                  code TEXT NOT NULL CHECK (code <> ''),
+                  text TEXT NOT NULL,
+                  options TEXT NOT NULL CHECK (json_valid(options) AND json_array_length(options) >= 2),
+                  satisfied TEXT NOT NULL CHECK (json_valid(satisfied) AND json_array_length(satisfied) >= 1),
+                  position INTEGER NOT NULL,
+                  PRIMARY KEY (surveyId, code)
+                );
+                CREATE TABLE surveyResponse (
+                  surveyId TEXT NOT NULL REFERENCES survey(id),
+                  respondent TEXT NOT NULL CHECK (respondent <> ''),
+                  PRIMARY KEY (surveyId, respondent)
+                );
+                CREATE TABLE surveyAnswer (
+                  surveyId TEXT NOT NULL,
+                  respondent TEXT NOT NULL,
+                  question TEXT NOT NULL,
+                  answer TEXT NOT NULL,
+                  PRIMARY KEY (surveyId, respondent, question),
+                  FOREIGN KEY (surveyId, respondent) REFERENCES surveyResponse(surveyId, respondent),
+                  FOREIGN KEY (surveyId, question) REFERENCES surveyQuestion(surveyId, code)
+                );
+                -- An answer is one of its question's options.
+                CREATE TRIGGER surveyAnswer_option BEFORE INSERT ON surveyAnswer
+                WHEN NOT EXISTS (SELECT 1 FROM surveyQuestion q, json_each(q.options) o
+                                 WHERE q.surveyId = NEW.surveyId AND q.code = NEW.question AND o.value = NEW.answer)
+                BEGIN SELECT RAISE(ABORT, 'the answer is not one of the question''s options'); END;
                 """)
     }
 }

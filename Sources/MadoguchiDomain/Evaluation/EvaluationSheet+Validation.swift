@@ -84,6 +84,9 @@ extension EvaluationSheet {
             if hasNumbers && (indicator.unit ?? "").isEmpty {
                 add("\(at).unit", "数値のある指標には単位が要ります", "An indicator with values needs a unit")
             }
+            if let live = indicator.live, live.source == .surveySatisfaction, (live.question ?? "").isEmpty {
+                add("\(at).live.question", "アンケートから集計する指標には設問コードが要ります", "A survey-fed indicator needs its question code")
+            }
             if indicator.unit == "%" {
                 let values = indicator.years.flatMap { [$0.plan?.number, $0.actual?.number] }.compactMap { $0 }
                 for value in values where value.decimal < 0 {

@@ -85,14 +85,14 @@ public struct Indicator: Hashable, Sendable, Codable, Identifiable {
     /// 目標値 and its year
     public var target: YearFigure?
     /// A live definition: where the value comes from when it is fed from operations.
-    public var live: LiveIndicatorSource?
+    public var live: LiveIndicatorDefinition?
 
     public var id: Int { number }
 
     public init(
         number: Int, name: String, explanation: String? = nil, unit: String? = nil,
         direction: IndicatorDirection? = nil, baseline: YearFigure? = nil, years: [IndicatorYear] = [],
-        target: YearFigure? = nil, live: LiveIndicatorSource? = nil
+        target: YearFigure? = nil, live: LiveIndicatorDefinition? = nil
     ) {
         self.number = number
         self.name = name
@@ -143,6 +143,22 @@ extension LiveIndicatorSource {
         case .serviceCornerShare, .surveySatisfaction: "%"
         case .regionalStaffActivities: "件"
         }
+    }
+}
+
+/// How an indicator is fed from operations: the source, and for a survey the question and for the
+/// activity log the kinds of activity that count (all when empty).
+public struct LiveIndicatorDefinition: Hashable, Sendable, Codable {
+    public var source: LiveIndicatorSource
+    /// The survey question's code (`ward-satisfaction`), the same in each year's questionnaire.
+    public var question: String?
+    /// Activity kinds that count; empty counts every kind.
+    public var activityKinds: [String]
+
+    public init(source: LiveIndicatorSource, question: String? = nil, activityKinds: [String] = []) {
+        self.source = source
+        self.question = question
+        self.activityKinds = activityKinds
     }
 }
 

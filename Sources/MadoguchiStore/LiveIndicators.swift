@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// The operations live indicators are computed from, and the computation.
+public enum LiveIndicators {
+    // MARK: - Activity log
+
+    @discardableResult
+    public static func record(_ db: Database, _ activity: RegionalActivity, by author: String, now: Date) throws -> Int64 {
+        let problems = activity.problems()
+        guard problems.isEmpty else {
+            throw MadoguchiError(.activityInvalid, ja: problems.map(\.ja).joined(separator: "、"), en: problems.map(\.en).joined(separator: "; "))
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [activity.staff.trimmingCharacters(in: .whitespaces), activity.center.trimmingCharacters(in: .whitespaces),
+                        activity.date.description, activity.kind.trimmingCharacters(in: .whitespaces), activity.participants,
+                        activity.note, LedgerRecord.timestamp(now), author])
+        return db.lastInsertedRowID
+    }
+
+    /// The latest activities, newest first.
+    public static func activities(_ db: Database, limit: Int = 100) throws -> [RegionalActivity] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, staff, center, date, kind, participants, note FROM regionalActivity ORDER BY date DESC, id DESC LIMIT ?",
+            arguments: [limit]
+        ).map {
+            RegionalActivity(id: $0["id"], staff: $0["staff"], center: $0["center"], date: CivilDate.parseGregorian($0["date"])!,
+                             kind: $0["kind"], participants: $0["participants"], note: $0["note"])
+        }
+    }
+
+    // MARK: - Surveys
+
+    public static func saveSurvey(_ db: Database, _ survey: Survey) throws {
+        let problems = survey.problems()
+        guard problems.isEmpty else {
+            throw MadoguchiError(.surveyInvalid, ja: problems.map(\.ja).joined(separator: "、"), en: problems.map(\.en).joined(separator: "; "))
+        }
+        guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM survey WHERE id = ?)", arguments: [survey.id])! else {
+            throw MadoguchiError(.surveyInvalid, ja: "調査\(survey.id)は既にあります", en: "Survey \(survey.id) exists already")
+        }
+        try db.execute(sql: "INSERT INTO survey (id, title, fiscalYear) VALUES (?, ?, ?)",
+                       arguments: [survey.id, survey.title, survey.fiscalYear.startYear])
+        for (i, q) in survey.questions.enumerated() {
+            try db.execute(
+                sql: "INSERT INTO surveyQuestion (surveyId, code, text, options, satisfied, position) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [survey.id, q.code, q.text, json(q.options), json(q.satisfied), i])
+        }
+    }
+
+    static func json(_ strings: [String]) -> String {
+        String(decoding: try! JSONEncoder().encode(strings), as: UTF8.self)
+    }
+
+    public static func survey(_ db: Database, id: String) throws -> Survey? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, title, fiscalYear FROM survey WHERE id = ?", arguments: [id]) else { return nil }
+        let questions = try Row.fetchAll(
+            db, sql: "SELECT code, text, options, satisfied FROM surveyQuestion WHERE surveyId = ? ORDER BY position", arguments: [id]
+        ).map {
+            SurveyQuestion(
+                code: $0["code"], text: $0["text"], options: try JSONDecoder().decode([String].self, from: Data(($0["options"] as String).utf8)),
+                satisfied: try JSONDecoder().decode([String].self, from: Data(($0["satisfied"] as String).utf8)))
+        }
+        return Survey(id: row["id"], title: row["title"], fiscalYear: FiscalYear(row["fiscalYear"]), questions: questions)
+    }
+
+    public static func surveys(_ db: Database) throws -> [(Survey, responses: Int)] {
+        try String.fetchAll(db, sql: "SELECT id FROM survey ORDER BY fiscalYear DESC, id").compactMap { id in
+            guard let s = try survey(db, id: id) else { return nil }
+            let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM surveyResponse WHERE surveyId = ?", arguments: [id]) ?? 0
+            return (s, n)
+        }
+    }
+
+    /// Records one respondent's answers (question code → answer as written). Blank answers are 無回答.
+    public static func answer(_ db: Database, surveyId: String, respondent: String, answers: [String: String]) throws {
+        guard let survey = try survey(db, id: surveyId) else {
+            throw MadoguchiError(.surveyInvalid, ja: "調査\(surveyId)はありません", en: "No survey \(surveyId)")
+        }
+        guard !respondent.isEmpty else { throw MadoguchiError(.surveyInvalid, ja: "回答者IDがありません", en: "No respondent id") }
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM surveyResponse WHERE surveyId = ? AND respondent = ?)",
+                             arguments: [surveyId, respondent])! {
+            throw MadoguchiError(.surveyInvalid, ja: "回答者\(respondent)の回答は既にあります", en: "Respondent \(respondent) has answered already")
+        }
+        for (code, _) in answers where !survey.questions.contains(where: { $0.code == code }) {
+            throw MadoguchiError(.surveyInvalid, ja: "設問\(code)はこの調査にありません", en: "The survey has no question \(code)")
+        }
+        try db.execute(sql: "INSERT INTO surveyResponse (surveyId, respondent) VALUES (?, ?)", arguments: [surveyId, respondent])
+        for q in survey.questions {
+            guard let written = answers[q.code], let value = try q.answer(written) else { continue }
+            try db.execute(sql: "INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES (?, ?, ?, ?)",
+                           arguments: [surveyId, respondent, q.code, value])
+        }
+    }
+
+    // MARK: - Issuance counts from before the ledger
+
+    public static func setIssuanceCount(_ db: Database, year: FiscalYear, facilityKind: String, copies: Int, source: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO issuanceCount (fiscalYear, facilityKind, copies, source) VALUES (?, ?, ?, ?)
+                ON CONFLICT(fiscalYear, facilityKind) DO UPDATE SET copies = excluded.copies, source = excluded.source
+                """, arguments: [year.startYear, facilityKind, copies, source])
+    }
+
+    // MARK: - Readings
+
+    /// Every live indicator of a sheet, computed now.
+    public static func readings(_ db: Database, sheet: EvaluationSheet, now: Date) throws -> [Int: LiveIndicatorReading] {
+        var out: [Int: LiveIndicatorReading] = [:]
+        for indicator in sheet.indicators {
+            if let definition = indicator.live { out[indicator.number] = try reading(db, definition, now: now) }
+        }
+        return out
+    }
+
+    public static func reading(_ db: Database, _ definition: LiveIndicatorDefinition, now: Date) throws -> LiveIndicatorReading {
+        let asOf = LedgerRecord.timestamp(now)
+        switch definition.source {
+        case .serviceCornerShare:
+            return LiveIndicatorReading(
+                source: .serviceCornerShare, detail: "発行件数（部数）。無効にした証明書を除く", asOf: asOf,
+                values: try serviceCornerShare(db))
+        case .regionalStaffActivities:
+            var sql = """
+                SELECT CAST(substr(date, 1, 4) AS INTEGER) - (CAST(substr(date, 6, 2) AS INTEGER) < 4) AS fy, count(*) AS n
+                FROM regionalActivity
+                """
+            var arguments: [any DatabaseValueConvertible] = []
+            if !definition.activityKinds.isEmpty {
+                sql += " WHERE kind IN (\(definition.activityKinds.map { _ in "?" }.joined(separator: ", ")))"
+                arguments = definition.activityKinds
+            }
+            sql += " GROUP BY fy ORDER BY fy"
+            let values = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map {
+                LiveYearValue(year: FiscalYear($0["fy"]), value: SheetNumber($0["n"] as Int), numerator: $0["n"])
+            }
+            let detail = definition.activityKinds.isEmpty ? "すべての活動" : definition.activityKinds.joined(separator: "・")
+            return LiveIndicatorReading(source: .regionalStaffActivities, detail: detail, asOf: asOf, values: values)
+        case .surveySatisfaction:
+            guard let question = definition.question else {
+                throw MadoguchiError(.sheetInvalid, ja: "アンケートの設問コードが指定されていません", en: "The survey question is not set")
+            }
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT s.fiscalYear AS fy,
+                      sum(CASE WHEN EXISTS (SELECT 1 FROM json_each(q.satisfied) o WHERE o.value = a.answer) THEN 1 ELSE 0 END) AS satisfied,
+                      count(*) AS answered
+                    FROM surveyAnswer a
+                    JOIN surveyQuestion q ON q.surveyId = a.surveyId AND q.code = a.question
+                    JOIN survey s ON s.id = a.surveyId
+                    WHERE a.question = ?
+                    GROUP BY s.fiscalYear ORDER BY s.fiscalYear
+                    """, arguments: [question])
+            let values = rows.compactMap { row -> LiveYearValue? in
+                let part: Int = row["satisfied"], whole: Int = row["answered"]
+                return Share.percent(part, of: whole).map { LiveYearValue(year: FiscalYear(row["fy"]), value: $0, numerator: part, denominator: whole) }
+            }
+            let text = try String.fetchOne(db, sql: "SELECT text FROM surveyQuestion WHERE code = ? ORDER BY surveyId DESC LIMIT 1", arguments: [question])
+            return LiveIndicatorReading(
+                source: .surveySatisfaction, detail: "設問\(question)\(text.map { "「\($0)」" } ?? "")（無回答を除く）", asOf: asOf, values: values)
+        }
+    }
+
+    /// Copies issued at 行政サービスコーナー ÷ all copies issued, per fiscal year: the ledger's issues (not voided),
+    /// plus the counts kept for years before the ledger.
+    static func serviceCornerShare(_ db: Database) throws -> [LiveYearValue] {
+        var corner: [Int: Int] = [:]
+        var total: [Int: Int] = [:]
+        for row in try Row.fetchAll(
+            db, sql: """
+                SELECT CAST(substr(e.at, 1, 4) AS INTEGER) - (CAST(substr(e.at, 6, 2) AS INTEGER) < 4) AS fy,
+                  sum(json_extract(e.payload, '$.copies')) AS total,
+                  sum(CASE WHEN f.kind = 'serviceCorner' THEN json_extract(e.payload, '$.copies') ELSE 0 END) AS corner
+                FROM ledgerEntry e
+                LEFT JOIN facility f ON f.id = json_extract(e.payload, '$.facilityId')
+                WHERE e.action = 'issue'
+                  AND NOT EXISTS (SELECT 1 FROM ledgerEntry v WHERE v.action = 'void' AND v.documentId = e.documentId)
+                GROUP BY fy
+                """)
+        {
+            corner[row["fy"], default: 0] += row["corner"] as Int
+            total[row["fy"], default: 0] += row["total"] as Int
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT fiscalYear, facilityKind, copies FROM issuanceCount") {
+            let fy: Int = row["fiscalYear"]
+            let copies: Int = row["copies"]
+            total[fy, default: 0] += copies
+            if (row["facilityKind"] as String) == FacilityKind.serviceCorner.rawValue { corner[fy, default: 0] += copies }
+        }
+        return total.keys.sorted().compactMap { fy in
+            Share.percent(corner[fy] ?? 0, of: total[fy]!).map {
+                LiveYearValue(year: FiscalYear(fy), value: $0, numerator: corner[fy] ?? 0, denominator: total[fy]!)
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import MadoguchiDocuments
+import MadoguchiDomain
+import MadoguchiImport
+import MadoguchiStore
+import Testing
+
+/// Indicators ①, ③ and the 行政サービスコーナー share fed from seeded operations.
+@Suite("Live indicators from operations")
+struct LiveIndicatorTests {
+    let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
+
+    func database() throws -> MadoguchiDatabase {
+        let database = try MadoguchiDatabase.inMemory()
+        let address = Address(prefecture: "神奈川県", municipality: "窓口市", ward: "中央区", town: "本町", block: "1-1")
+        try database.registry.write { w in
+            try w.upsert(Facility(id: "chuo-ward-office", kind: .wardOffice, name: "中央区役所", ward: "中央区", address: address,
+                                  openedOn: CivilDate(year: 2000, month: 4, day: 1)!))
+            try w.upsert(Facility(id: "station-service-corner", kind: .serviceCorner, name: "駅前行政サービスコーナー", ward: "中央区",
+                                  address: address, openedOn: CivilDate(year: 2000, month: 4, day: 1)!))
+        }
+        return database
+    }
+
+    func issue(_ db: Database, _ n: Int, at: String, facility: String?, channel: Channel = .counter, copies: Int = 1, void: Bool = false) throws {
+        for i in 0..<n {
+            let id = "doc-\(at)-\(facility ?? "store")-\(i)"
+            try Ledger.append(
+                LedgerRecord(action: .issue, at: at, documentId: id, kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
+                             channel: channel, facilityId: facility, copies: copies, feeYen: 300 * copies), in: db)
+            if void {
+                try Ledger.append(
+                    LedgerRecord(action: .void, at: at, documentId: id, kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
+                                 channel: channel, facilityId: facility, reason: "誤交付"), in: db)
+            }
+        }
+    }
+
+    @Test("the 行政サービスコーナー share per fiscal year from the ledger: copies, voids left out, March in the year before")
+    func serviceCornerShare() throws {
+        let database = try database()
+        try database.writer.write { db in
+            // FY2025 (April 2025 – March 2026): 19 of 100 copies at the corner; a voided corner copy does not count.
+            try issue(db, 60, at: "2025-06-01T10:00:00.000+09:00", facility: "chuo-ward-office")
+            try issue(db, 19, at: "2026-03-31T16:00:00.000+09:00", facility: "station-service-corner")
+            try issue(db, 21, at: "2025-12-01T10:00:00.000+09:00", facility: nil, channel: .kiosk)
+            try issue(db, 1, at: "2025-12-02T10:00:00.000+09:00", facility: "station-service-corner", void: true)
+            // FY2026: 2 copies at once at the corner out of 10.
+            try issue(db, 1, at: "2026-04-01T09:00:00.000+09:00", facility: "station-service-corner", copies: 2)
+            try issue(db, 8, at: "2026-05-01T09:00:00.000+09:00", facility: "chuo-ward-office")
+            // FY2013, before the ledger: the counts the old system kept.
+            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), facilityKind: "serviceCorner", copies: 200, source: "旧システム")
+            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), facilityKind: "wardOffice", copies: 800, source: "旧システム")
+        }
+        let reading = try database.writer.read { db in
+            try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .serviceCornerShare), now: now)
+        }
+        #expect(reading.values.map(\.year) == [FiscalYear(2013), FiscalYear(2025), FiscalYear(2026)])
+        #expect(reading.values.map(\.value.text) == ["20.0", "19.0", "20.0"])
+        #expect(reading.values.map(\.numerator) == [200, 19, 2])
+        #expect(reading.values.map(\.denominator) == [1000, 100, 10])
+        #expect(reading.asOf.hasPrefix("2026-11-18T"))
+        #expect(reading.source == .serviceCornerShare)
+    }
+
+    @Test("③ the count of regional-staff activities per fiscal year, optionally by kind")
+    func activities() throws {
+        let database = try database()
+        try database.writer.write { db in
+            func log(_ date: String, _ kind: String) throws {
+                try LiveIndicators.record(
+                    db, RegionalActivity(staff: "地域 太郎", center: "中央まちづくりセンター", date: CivilDate.parseGregorian(date)!,
+                                         kind: kind, participants: 12), by: "test", now: now)
+            }
+            try log("2026-03-31", "地域の会議への出席")
+            try log("2026-04-01", "地域の会議への出席")
+            try log("2026-04-02", "相談対応")
+            try log("2026-10-10", "地域行事の支援")
+            let bad = #expect(throws: MadoguchiError.self) {
+                try LiveIndicators.record(
+                    db, RegionalActivity(staff: " ", center: "中央", date: CivilDate(year: 2026, month: 4, day: 1)!, kind: "相談対応",
+                                         participants: -1), by: "test", now: now)
+            }
+            #expect(bad?.code == .activityInvalid)
+        }
+        let (all, meetings) = try database.writer.read { db in
+            (try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .regionalStaffActivities), now: now),
+             try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .regionalStaffActivities, activityKinds: ["地域の会議への出席"]), now: now))
+        }
+        #expect(all.values.map(\.year) == [FiscalYear(2025), FiscalYear(2026)])
+        #expect(all.values.map(\.value.text) == ["1", "3"])
+        #expect(meetings.values.map(\.value.text) == ["1", "1"])
+    }
+
+    @Test("① the satisfied share from a survey: the options that count, 無回答 left out, answers by number or text, CSV import")
+    func survey() throws {
+        let database = try database()
+        let options = ["満足", "やや満足", "どちらともいえない", "やや不満", "不満"]
+        let survey = Survey(
+            id: "2016-citizen", title: "平成28年度 区民アンケート", fiscalYear: FiscalYear(2016),
+            questions: [SurveyQuestion(code: "ward-satisfaction", text: "区役所で行っている業務や手続きに満足していますか", options: options,
+                                       satisfied: ["満足", "やや満足"])])
+        let csv = """
+            回答者ID,ward-satisfaction
+            r1,満足
+            r2,2
+            r3,やや不満
+            r4,
+            r5,5
+            """
+        try database.writer.write { db in
+            try LiveIndicators.saveSurvey(db, survey)
+            #expect(try SurveyCSVImporter().run(Array(csv.utf8), surveyId: "2016-citizen", into: db) == 5)
+        }
+        let reading = try database.writer.read { db in
+            try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction"), now: now)
+        }
+        #expect(reading.values.count == 1)
+        #expect(reading.values[0].year == FiscalYear(2016))
+        #expect(reading.values[0].value.text == "50.0")  // 2 satisfied of 4 who answered
+        #expect(reading.values[0].numerator == 2 && reading.values[0].denominator == 4)
+        #expect(reading.detail.contains("区役所で行っている業務や手続きに満足していますか"))
+
+        // A bad row: its line is named and nothing of the file is recorded.
+        let bad = "回答者ID,ward-satisfaction\nr6,満足\nr7,とても満足\n"
+        let e = try database.writer.write { db -> MadoguchiError? in
+            do {
+                try db.inSavepoint {
+                    _ = try SurveyCSVImporter().run(Array(bad.utf8), surveyId: "2016-citizen", into: db)
+                    return .commit
+                }
+            } catch let e as MadoguchiError { return e }
+            return nil
+        }
+        #expect(e?.code == .surveyAnswerUnknown)
+        #expect(e?.ja.hasPrefix("3行目") == true)
+        let respondents = try database.writer.read { db in try LiveIndicators.surveys(db).first?.responses }
+        #expect(respondents == 5)
+    }
+
+    @Test("a sheet's live indicators are read together; the HTML shows the live value with its source and as-of time")
+    func sheetReadings() throws {
+        let database = try database()
+        var sheet = try Seeds.measure()
+        sheet.indicators[0].live = LiveIndicatorDefinition(source: .serviceCornerShare)
+        try database.writer.write { db in
+            try issue(db, 3, at: "2026-06-01T10:00:00.000+09:00", facility: "chuo-ward-office")
+            try issue(db, 1, at: "2026-06-01T11:00:00.000+09:00", facility: "station-service-corner")
+            try Sheets.save(db, sheet, source: "import", author: "test", now: now)
+        }
+        let live = try database.writer.read { db in try LiveIndicators.readings(db, sheet: try Sheets.require(db, code: "72302000").sheet, now: now) }
+        #expect(live[1]?.values.map(\.value.text) == ["25.0"])
+        let html = MadoguchiDocuments.SheetHTML.body(sheet, options: .init(live: live))
+        #expect(html.contains("自動集計: R8 25.0%"))
+        #expect(html.contains("2026-11-18T"))
+    }
+}
