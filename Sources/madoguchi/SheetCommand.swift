@@ -10,7 +10,7 @@ import MadoguchiStore
 struct SheetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sheet", abstract: "Evaluation sheets (施策進行管理・評価票): import, render, list.",
-        subcommands: [ImportSheets.self, Render.self, List.self])
+        subcommands: [ImportSheets.self, Render.self, List.self, OpenData.self, Live.self, SurveyCommand.self])
 
     struct ImportSheets: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -76,15 +76,10 @@ struct SheetCommand: ParsableCommand {
                     }
                     return try Sheets.require(db, code: code).sheet
                 }
-                return try kind.render(sheet)
+                let live = try database.writer.read { db in try LiveIndicators.readings(db, sheet: sheet, now: try environmentClock().now()) }
+                return try kind.render(sheet, options: SheetHTML.Options(live: live))
             }
-            if let out {
-                guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-                    throw fail(MadoguchiError(.fileUnreadable, ja: "書き込めません: \(out)", en: "Cannot write \(out)"))
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(bytes))
-            }
+            try write(bytes, to: out)
         }
     }
 
@@ -100,15 +95,158 @@ struct SheetCommand: ParsableCommand {
     }
 }
 
+extension SheetCommand {
+    struct OpenData: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "opendata",
+            abstract: "Every indicator value per fiscal year of the published sheets, as CSV (UTF-8 or CP932) or JSON.")
+
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "csv or json.") var format: String = "csv"
+        @Option(help: "utf-8 or cp932 (CSV only).") var encoding: String = "utf-8"
+        @Option(help: "Write to this file instead of standard output.") var out: String?
+        @Flag(help: "Include the current drafts of unpublished sheets too.") var drafts = false
+
+        func run() throws {
+            let bytes: [UInt8] = try reporting {
+                let database = try MadoguchiDatabase.open(path: db)
+                let now = try environmentClock().now()
+                let (sheets, live) = try database.writer.read { db in
+                    let sheets = try Sheets.list(db).compactMap { summary -> EvaluationSheet? in
+                        if let p = try Sheets.published(db, code: summary.code) { return p.0 }
+                        return drafts ? try Sheets.require(db, code: summary.code).sheet : nil
+                    }
+                    var live: [String: [Int: LiveIndicatorReading]] = [:]
+                    for sheet in sheets { live[sheet.code] = try LiveIndicators.readings(db, sheet: sheet, now: now) }
+                    return (sheets, live)
+                }
+                let rows = IndicatorOpenData.rows(sheets, live: live)
+                switch format {
+                case "csv": return try TextEncoding.encode(IndicatorOpenData.csv(rows), as: try textEncoding(encoding))
+                case "json": return [UInt8](IndicatorOpenData.json(rows, generatedAt: LedgerRecord.timestamp(now)))
+                default:
+                    throw MadoguchiError(.invalidOption, ja: "--format は csv か json です: \(format)", en: "--format must be csv or json: \(format)")
+                }
+            }
+            try write(bytes, to: out)
+        }
+    }
+
+    struct Live: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Feed an indicator live from operations (saved as a new version of the draft).",
+            discussion: "Sources: service-corner-share (the issuance ledger), regional-staff-activities (the activity log, "
+                + "--kinds to count some kinds only), survey-satisfaction (--question, the survey question's code), none.")
+
+        @Argument(help: "The sheet's code.") var code: String
+        @Option(help: "The indicator's number (1 for ①).") var indicator: Int
+        @Option(help: "service-corner-share, regional-staff-activities, survey-satisfaction or none.") var source: String
+        @Option(help: "The survey question's code.") var question: String?
+        @Option(help: "Activity kinds that count, comma-separated.") var kinds: String?
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "Who makes the change.") var author: String = "cli"
+
+        func run() throws {
+            try reporting {
+                let definition: LiveIndicatorDefinition?
+                switch source {
+                case "service-corner-share": definition = LiveIndicatorDefinition(source: .serviceCornerShare)
+                case "regional-staff-activities":
+                    definition = LiveIndicatorDefinition(
+                        source: .regionalStaffActivities,
+                        activityKinds: kinds?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } ?? [])
+                case "survey-satisfaction": definition = LiveIndicatorDefinition(source: .surveySatisfaction, question: question)
+                case "none": definition = nil
+                default:
+                    throw MadoguchiError(.invalidOption, ja: "--source が不明です: \(source)", en: "Unknown --source \(source)")
+                }
+                let database = try MadoguchiDatabase.open(path: db)
+                let now = try environmentClock().now()
+                try database.writer.write { db in
+                    let stored = try Sheets.require(db, code: code)
+                    var sheet = stored.sheet
+                    guard let i = sheet.indicators.firstIndex(where: { $0.number == indicator }) else {
+                        throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)に指標\(Indicator.marker(indicator))はありません",
+                                             en: "Sheet \(code) has no indicator \(indicator)")
+                    }
+                    sheet.indicators[i].live = definition
+                    try Sheets.save(db, sheet, source: "edit", author: author, note: "指標\(Indicator.marker(indicator))の自動集計: \(source)",
+                                    expectedVersion: stored.version, now: now)
+                }
+            }
+        }
+    }
+
+    struct SurveyCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "survey", abstract: "Citizen surveys that feed satisfaction indicators.",
+            subcommands: [Create.self, ImportAnswers.self])
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a survey from a JSON file: {id, title, fiscalYear, questions: [{code, text, options, satisfied}]}.")
+            @Argument(help: "The survey JSON.") var file: String
+            @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+
+            func run() throws {
+                let id: String = try reporting {
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
+                    }
+                    let survey: Survey
+                    do { survey = try JSONDecoder().decode(Survey.self, from: data) } catch {
+                        throw MadoguchiError(.surveyInvalid, ja: "調査のJSONを読めません: \(file)", en: "Cannot read the survey JSON \(file): \(error)")
+                    }
+                    try MadoguchiDatabase.open(path: db).writer.write { db in try LiveIndicators.saveSurvey(db, survey) }
+                    return survey.id
+                }
+                print(id)
+            }
+        }
+
+        struct ImportAnswers: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "import", abstract: "Import a survey's answers from CSV (回答者ID, then one column per question code).")
+            @Argument(help: "The survey's id.") var survey: String
+            @Argument(help: "The CSV file.") var file: String
+            @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+            @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
+
+            func run() throws {
+                let n: Int = try reporting {
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
+                    }
+                    let chosen = try encoding.map { try textEncoding($0) }
+                    return try MadoguchiDatabase.open(path: db).writer.write { db in
+                        try SurveyCSVImporter().run([UInt8](data), surveyId: survey, into: db, encoding: chosen)
+                    }
+                }
+                print("\(n) responses")
+            }
+        }
+    }
+}
+
+func write(_ bytes: [UInt8], to out: String?) throws {
+    if let out {
+        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
+            throw fail(MadoguchiError(.fileUnreadable, ja: "書き込めません: \(out)", en: "Cannot write \(out)"))
+        }
+    } else {
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}
+
 /// The output forms of a sheet.
 enum SheetOutput: String {
     case html, pdf, json
 
-    func render(_ sheet: EvaluationSheet) throws -> [UInt8] {
+    func render(_ sheet: EvaluationSheet, options: SheetHTML.Options = .init()) throws -> [UInt8] {
         switch self {
         case .json: [UInt8](CanonicalSheetJSON.encode(sheet))
-        case .html: Array(SheetHTML.document(sheet).utf8)
-        case .pdf: try SheetPDF.render(sheet)
+        case .html: Array(SheetHTML.document(sheet, options: options).utf8)
+        case .pdf: try SheetPDF.render(sheet, options: options)
         }
     }
 }

@@ -61,4 +61,40 @@ struct SheetCLITests {
         let format = try CLI.run(["sheet", "render", "X-1", "--db", db, "--format", "docx"])
         #expect(format.status == 1 && format.err.contains("--format"))
     }
+
+    @Test("open data: every indicator value per fiscal year, CSV in UTF-8 and CP932 and JSON; only published sheets unless --drafts")
+    func openData() throws {
+        let dir = CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("m.sqlite").path
+        #expect(try CLI.run(["sheet", "import", program, measure, "--db", db]).status == 0)
+        #expect(try CLI.run(["sheet", "opendata", "--db", db]).out == "施策コード,施策名,指標番号,指標名,単位,指標の方向性,年度,和暦年度,区分,値,出典\r\n")
+
+        let csv = try CLI.run(["sheet", "opendata", "--db", db, "--drafts"]).out
+        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        // 72302000: 3 years × plan and actual; P1-1-3: ① and ② baseline + 3 actuals + target, ③ baseline + 3 dashes + target.
+        #expect(lines.count == 1 + 6 + 5 + 5 + 5)
+        #expect(lines.contains("72302000,区役所と支所、出張所等の窓口サービス機能再編の取組,1,全証明書発行件数に占める行政サービスコーナー(市内6カ所)での証明書発行件数の割合,%,大きいほどよい,2013,平成25年度,実績値,20,"))
+        #expect(lines.contains("P1-1-3,区役所・出張所のあり方とまちづくり推進体制の見直し,2,区役所のまちづくり活動を身近に感じる市民の割合,%,,2016,平成28年度,実績値,32.0,"))
+        #expect(lines.contains("P1-1-3,区役所・出張所のあり方とまちづくり推進体制の見直し,3,まちづくりセンター地域担当職員の地域での活動件数,,,2014,平成26年度,実績値,-,"))
+
+        let sjis = dir.appendingPathComponent("od.csv")
+        #expect(try CLI.run(["sheet", "opendata", "--db", db, "--drafts", "--encoding", "cp932", "--out", sjis.path]).status == 0)
+        let bytes = try Data(contentsOf: sjis)
+        #expect(String(data: bytes, encoding: .utf8) == nil)
+        #expect(String(data: bytes, encoding: .shiftJIS) == csv)
+
+        // Fed live from the ledger: the live value appears with its source.
+        #expect(try CLI.run(["sheet", "live", "72302000", "--indicator", "1", "--source", "service-corner-share", "--db", db]).status == 0)
+        let json = try CLI.run(["sheet", "opendata", "--db", db, "--drafts", "--format", "json"])
+        let document = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as! [String: Any]
+        let values = document["values"] as! [[String: Any]]
+        #expect(values.count == 21)
+        #expect(values.contains { $0["sheetCode"] as? String == "P1-1-3" && $0["value"] as? Double == 58.6 && $0["fiscalYear"] as? Int == 2016 })
+        #expect(values.contains { $0["notApplicable"] as? Bool == true })
+        #expect(try CLI.run(["sheet", "list", "--db", db]).out.contains("72302000\tdraft\tv2"))
+        let bad = try CLI.run(["sheet", "live", "72302000", "--indicator", "4", "--source", "service-corner-share", "--db", db])
+        #expect(bad.status == 1 && bad.err.contains("[sheet.notFound]"))
+        let noQuestion = try CLI.run(["sheet", "live", "72302000", "--indicator", "1", "--source", "survey-satisfaction", "--db", db])
+        #expect(noQuestion.status == 1 && noQuestion.err.contains("[sheet.invalid]"))
+    }
 }
