@@ -70,6 +70,9 @@ let package = Package(
             name: "MadoguchiServer",
             dependencies: [
                 "MadoguchiDomain",
+                "MadoguchiDocuments",
+                "MadoguchiImport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 "MadoguchiStore",
                 "MadoguchiIssuance",
                 "MadoguchiPKI",
@@ -126,7 +129,8 @@ let package = Package(
         .testTarget(
             name: "MadoguchiServerTests",
             dependencies: [
-                "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo",
+                "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

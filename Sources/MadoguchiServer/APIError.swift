@@ -34,6 +34,10 @@ public struct APIError: HTTPResponseError {
         case .kioskCardMismatch: .forbidden
         case .kioskOutOfOrder, .kioskSessionEnded, .kioskRequestReused, .kioskAlreadyCompleted: .conflict
         case .kioskSessionExpired: .gone
+        case .sheetNotFound: .notFound
+        case .sheetVersionConflict, .sheetNotEditable, .reviewNotAllowed: .conflict
+        case .reviewWrongRole: .forbidden
+        case .activityInvalid, .surveyInvalid, .surveyAnswerUnknown, .sheetInvalid, .sheetJSONInvalid: .unprocessableContent
         default: .unprocessableContent
         }
     }

@@ -55,6 +55,9 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         registry: registry, service: issuance, clock: configuration.clock, cityName: cityName,
         staffToken: configuration.staffToken
     ).addRoutes(to: router)
+    SheetsController(database: database, clock: configuration.clock).addRoutes(to: api)
+    PlanningPages(database: database, clock: configuration.clock, cityName: cityName, staffToken: configuration.staffToken)
+        .addRoutes(to: router)
     return router
 }
 

@@ -312,6 +312,7 @@ let staffCookieName = "madoguchi_staff"
 /// come from this site (Origin check) besides the SameSite=Strict cookie.
 struct StaffCookieMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
+    var loginPath = "/counter/login"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -322,7 +323,7 @@ struct StaffCookieMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         guard let cookie, StaffTokenMiddleware<Context>.constantTimeEqual(Array(cookie.utf8), Array(token.utf8)) else {
             var headers = HTTPFields()
-            headers[.location] = "/counter/login"
+            headers[.location] = loginPath
             return Response(status: .seeOther, headers: headers)
         }
         if request.method == .post, let origin = request.headers[.origin], let host = request.head.authority,

@@ -1,25 +1,12 @@
 import Hummingbird
+import MadoguchiDocuments
 
 /// Minimal HTML building: every interpolated value goes through ``escape``.
 enum HTML {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
     /// The shared page frame (lang="ja", readable on a phone, no external assets).
-    static func page(title: String, cityName: String, body: String) -> String {
+    static func page(title: String, cityName: String, body: String, style: String = "", wide: Bool = false) -> String {
         """
         <!doctype html>
         <html lang="ja">
@@ -34,6 +21,8 @@ enum HTML {
         main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
         table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
         th{background:#eef3f8}.closed{color:#777}nav a{margin-right:1rem}
+        \(wide ? "main{max-width:76rem}" : "")
+        \(style)
         </style>
         </head>
         <body>

@@ -38,10 +38,11 @@ struct PublicPages<Context: RequestContext> {
             <a href="/facilities">窓口の一覧</a>
             <a href="/calendar">閉庁日カレンダー</a>
             <a href="/verify">証明書の確認</a>
+            <a href="/sheets">施策の進行管理・評価（公表）</a>
             <a href="/health">稼働状況</a>
             </nav>
             <h2>職員の方へ</h2>
-            <p><a href="/counter">窓口業務（証明書の交付）</a></p>
+            <p><a href="/counter">窓口業務（証明書の交付）</a>　<a href="/planning">施策進行管理（企画担当）</a></p>
             <p>職員用API（<code>/api/v1/residents?q=</code>、<code>/api/v1/residents/{id}</code>、<code>/api/v1/facilities</code>）は
             職員用トークン（<code>Authorization: Bearer …</code>）が必要です。</p>
             """
