@@ -230,7 +230,83 @@ enum OpenAPIDocument {
                     "summary": "The city's document-signing public keys (JWKS)",
                     "responses": ["200": ["description": "JWK Set", "content": ["application/jwk-set+json": ["schema": ["type": "object"]]]]],
                 ]],
-            ].merging(kioskPaths) { a, _ in a },
+            ].merging(kioskPaths) { a, _ in a }.merging(sheetPaths) { a, _ in a },
+        ]
+    }
+
+    /// The evaluation sheets' API and the public open data.
+    static var sheetPaths: [String: Any] {
+        let bearer: [[String: [String]]] = [["staffToken": []]]
+        let code: [String: Any] = ["name": "code", "in": "path", "required": true, "schema": ["type": "string"], "example": "72302000"]
+        let canonical: [String: Any] = [
+            "description": "The sheet in its canonical JSON form (format madoguchi-sheet/1); ETag is \"v<version>\"",
+            "content": ["application/json": ["schema": ["type": "object", "required": ["format", "sheet"]]]],
+        ]
+        return [
+            "/api/v1/sheets": ["get": [
+                "summary": "Evaluation sheets: code, title, review stage, version", "security": bearer,
+                "responses": ["200": json("Sheets"), "401": errorResponse("No staff token")],
+            ]],
+            "/api/v1/sheets/{code}": [
+                "get": ["summary": "A sheet's current version", "security": bearer, "parameters": [code],
+                        "responses": ["200": canonical, "404": errorResponse("No such sheet")]],
+                "put": [
+                    "summary": "Replace the draft with a new version", "security": bearer,
+                    "parameters": [
+                        code,
+                        ["name": "If-Match", "in": "header", "required": true, "schema": ["type": "string"], "example": "\"v3\""],
+                        ["name": "X-Madoguchi-Author", "in": "header", "required": true, "schema": ["type": "string"]],
+                    ],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
+                    "responses": [
+                        "200": canonical, "409": errorResponse("Changed since read, or in review (sheet.versionConflict, sheet.notEditable)"),
+                        "422": errorResponse("Not a valid sheet (sheet.json.invalid, sheet.invalid)"), "428": errorResponse("If-Match missing"),
+                    ],
+                ],
+            ],
+            "/api/v1/sheets/{code}/review": ["post": [
+                "summary": "Move a sheet through review: 担当 → 課長 → 部長 → 外部評価 → 公表", "security": bearer, "parameters": [code],
+                "requestBody": ["required": true, "content": ["application/json": ["schema": [
+                    "type": "object", "required": ["action", "role", "author"],
+                    "properties": [
+                        "action": enumSchema(ReviewAction.self, "提出, 承認, 差戻し (comment required), 改訂開始"),
+                        "role": enumSchema(ReviewRole.self, "担当, 課長, 部長, 外部評価委員"),
+                        "author": ["type": "string"], "comment": ["type": "string"], "version": ["type": "integer"],
+                    ],
+                ]]]],
+                "responses": [
+                    "200": json("The new stage"), "403": errorResponse("Not this role's turn"), "409": errorResponse("Not allowed at this stage"),
+                    "422": errorResponse("A send-back without a comment"),
+                ],
+            ]],
+            "/api/v1/sheets/{code}/live": ["get": [
+                "summary": "The sheet's live indicators with their source, counts and as-of time", "security": bearer, "parameters": [code],
+                "responses": ["200": json("Readings by indicator number"), "404": errorResponse("No such sheet")],
+            ]],
+            "/api/v1/activities": [
+                "get": ["summary": "The regional-staff activity log, newest first", "security": bearer,
+                        "parameters": [["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 1000]]],
+                        "responses": ["200": json("Activities")]],
+                "post": [
+                    "summary": "Record an activity (counted in the activities indicator)", "security": bearer,
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": [
+                        "type": "object", "required": ["staff", "center", "date", "kind", "participants"],
+                        "properties": [
+                            "staff": ["type": "string"], "center": ["type": "string"], "date": ["type": "string", "format": "date"],
+                            "kind": ["type": "string"], "participants": ["type": "integer", "minimum": 0], "note": ["type": "string"],
+                        ],
+                    ]]]],
+                    "responses": ["201": json("Recorded: id"), "422": errorResponse("activity.invalid")],
+                ],
+            ],
+            "/sheets/opendata.csv": ["get": [
+                "summary": "Every indicator value per fiscal year of the published sheets (public, CC BY 4.0)",
+                "parameters": [["name": "encoding", "in": "query", "schema": ["type": "string", "enum": ["utf-8", "cp932"]]]],
+                "responses": ["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]],
+            ]],
+            "/sheets/opendata.json": ["get": [
+                "summary": "The same values as JSON (public)", "responses": ["200": json("Values")],
+            ]],
         ]
     }
 

@@ -98,3 +98,36 @@ struct SheetCLITests {
         #expect(noQuestion.status == 1 && noQuestion.err.contains("[sheet.invalid]"))
     }
 }
+
+@Suite("施策進行管理の画面（ヘッドレスChromium）", .serialized)
+struct PlannerBrowserTests {
+    @Test("a planner edits, is told what is wrong, fixes it, takes the sheet through review; the public page shows it")
+    func planner() async throws {
+        let dir = CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("p.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "300"]).status == 0)
+        let measure = SheetCLITests.sheets.appendingPathComponent("measure-72302000.txt").path
+        #expect(try CLI.run(["sheet", "import", measure, "--db", db]).out == "72302000\n")
+        let port = Int.random(in: 20_000...38_000)
+        let server = try Daemon(["serve", "--db", db], port: port,
+                                environment: ["MADOGUCHI_STAFF_TOKEN": "planner-token", "MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/planner.py").path
+        let (out, status) = try Poppler.python(script, [server.url, "planner-token", "72302000"])
+        #expect(status == 0, "\(out)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        #expect((report["alert"] as? String)?.contains("保存できませんでした") == true)
+        #expect((report["version"] as? String)?.contains("第2版") == true, "\(report)")
+        #expect(report["stage"] as? String == "公表")
+        #expect((report["public"] as? String)?.contains("公表版（第2版") == true)
+        #expect(report["hasActual"] as? Bool == true)
+        #expect((report["svgCircles"] as? Int ?? 0) >= 4)
+        #expect((report["liveNote"] as? String)?.contains("自動集計") == true)
+        #expect(report["editLinks"] as? Int == 0)
+        // The review is on record with each stage's author.
+        let reviews = try CLI.run(["sheet", "list", "--db", db]).out
+        #expect(reviews.contains("72302000\tpublished\tv2"))
+    }
+}
