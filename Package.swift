@@ -34,7 +34,9 @@ let package = Package(
             ]
         ),
         // The synthetic demo city (never real people).
-        .target(name: "MadoguchiDemo", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
+        .target(
+            name: "MadoguchiDemo",
+            dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiImport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Import of residents from the core 住民記録 system (CSV, UTF-8 or CP932).
         .target(name: "MadoguchiImport", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
         // System libraries for documents: cairo (PDF), Pango (text shaping with IVS), librsvg (seal images),
@@ -121,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiEvaluationTests",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiImport", "MadoguchiStore", "MadoguchiDocuments", "MadoguchiTestSupport",
+                "MadoguchiDomain", "MadoguchiImport", "MadoguchiStore", "MadoguchiDocuments", "MadoguchiTestSupport", "MadoguchiDemo",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Snapshots"]

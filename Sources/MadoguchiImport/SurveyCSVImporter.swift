@@ -19,6 +19,7 @@ public struct SurveyCSVImporter: Sendable {
         guard let respondentColumn = columns.firstIndex(where: { ["回答者ID", "回答者", "respondent"].contains($0) }) else {
             throw MadoguchiError(.surveyInvalid, ja: "1行目に「回答者ID」の列がありません", en: "Line 1 has no 回答者ID (respondent) column")
         }
+        let survey = try LiveIndicators.requireSurvey(db, id: surveyId)
         var count = 0
         for record in records.dropFirst() {
             guard record.fields.count == columns.count else {
@@ -29,7 +30,7 @@ public struct SurveyCSVImporter: Sendable {
             var answers: [String: String] = [:]
             for (i, code) in columns.enumerated() where i != respondentColumn { answers[code] = record.fields[i] }
             do {
-                try LiveIndicators.answer(db, surveyId: surveyId, respondent: JapaneseText.normalized(record.fields[respondentColumn]),
+                try LiveIndicators.answer(db, survey: survey, respondent: JapaneseText.normalized(record.fields[respondentColumn]),
                                           answers: answers)
             } catch let e as MadoguchiError {
                 throw MadoguchiError(e.code, ja: "\(record.line)行目: \(e.ja)", en: "Line \(record.line): \(e.en)")

@@ -79,22 +79,32 @@ public enum LiveIndicators {
 
     /// Records one respondent's answers (question code → answer as written). Blank answers are 無回答.
     public static func answer(_ db: Database, surveyId: String, respondent: String, answers: [String: String]) throws {
-        guard let survey = try survey(db, id: surveyId) else {
-            throw MadoguchiError(.surveyInvalid, ja: "調査\(surveyId)はありません", en: "No survey \(surveyId)")
+        try answer(db, survey: try requireSurvey(db, id: surveyId), respondent: respondent, answers: answers)
+    }
+
+    public static func requireSurvey(_ db: Database, id: String) throws -> Survey {
+        guard let survey = try survey(db, id: id) else {
+            throw MadoguchiError(.surveyInvalid, ja: "調査\(id)はありません", en: "No survey \(id)")
         }
+        return survey
+    }
+
+    /// Records one respondent's answers to a survey already read (for many respondents in a row).
+    public static func answer(_ db: Database, survey: Survey, respondent: String, answers: [String: String]) throws {
         guard !respondent.isEmpty else { throw MadoguchiError(.surveyInvalid, ja: "回答者IDがありません", en: "No respondent id") }
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM surveyResponse WHERE surveyId = ? AND respondent = ?)",
-                             arguments: [surveyId, respondent])! {
-            throw MadoguchiError(.surveyInvalid, ja: "回答者\(respondent)の回答は既にあります", en: "Respondent \(respondent) has answered already")
-        }
         for (code, _) in answers where !survey.questions.contains(where: { $0.code == code }) {
             throw MadoguchiError(.surveyInvalid, ja: "設問\(code)はこの調査にありません", en: "The survey has no question \(code)")
         }
-        try db.execute(sql: "INSERT INTO surveyResponse (surveyId, respondent) VALUES (?, ?)", arguments: [surveyId, respondent])
-        for q in survey.questions {
-            guard let written = answers[q.code], let value = try q.answer(written) else { continue }
-            try db.execute(sql: "INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES (?, ?, ?, ?)",
-                           arguments: [surveyId, respondent, q.code, value])
+        let values = try survey.questions.map { q in (q.code, try answers[q.code].flatMap { try q.answer($0) }) }
+        do {
+            try db.cachedStatement(sql: "INSERT INTO surveyResponse (surveyId, respondent) VALUES (?, ?)").execute(arguments: [survey.id, respondent])
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            throw MadoguchiError(.surveyInvalid, ja: "回答者\(respondent)の回答は既にあります", en: "Respondent \(respondent) has answered already")
+        }
+        let insert = try db.cachedStatement(sql: "INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES (?, ?, ?, ?)")
+        for (code, value) in values {
+            guard let value else { continue }
+            try insert.execute(arguments: [survey.id, respondent, code, value])
         }
     }
 
@@ -124,7 +134,7 @@ public enum LiveIndicators {
         switch definition.source {
         case .serviceCornerShare:
             return LiveIndicatorReading(
-                source: .serviceCornerShare, detail: "発行件数（部数）。無効にした証明書を除く", asOf: asOf,
+                source: .serviceCornerShare, detail: "交付した部数（無効にした証明書を除く）。台帳より前の年度は旧システムの集計", asOf: asOf,
                 values: try serviceCornerShare(db))
         case .regionalStaffActivities:
             var sql = """

@@ -14,6 +14,8 @@ struct Seed: ParsableCommand {
     @Option(help: "The day the registry is as of (YYYY-MM-DD).") var asOf: String = "2026-10-01"
     @Option(help: "The city's 6-digit 全国地方公共団体コード (default 149802, the fictional 窓口市).") var city: String?
     @Option(help: "The city's name (with --city).") var cityName: String?
+    @Option(help: "Evaluation sheets to import with the demo's planning data (a missing folder is skipped).")
+    var sheets: String = "data/sheets"
 
     func run() throws {
         try reporting {
@@ -30,12 +32,15 @@ struct Seed: ParsableCommand {
             let report = try DemoCityGenerator.generate(
                 into: database, options: .init(residents: residents, seed: seed, asOf: date, city: identity)
             ) { bar.update($0) }
+            let planning = try DemoPlanning.seed(
+                into: database, sheetFiles: DemoPlanning.bundledSheets(in: sheets), now: try environmentClock().now(), seed: seed)
             let seconds = Self.seconds(ContinuousClock.now - start)
             try database.checkpoint()
             print("""
                 \(identity.name)（\(identity.code)）を作成しました: \(db)
                 persons \(report.persons), households \(report.households), 除票 \(report.removed), 転出届 \(report.moveOutNotified)
                 seals \(report.seals), tax assessments \(report.taxAssessments), family registers \(report.familyRegisters)
+                sheets \(planning.sheets.joined(separator: " ")), activities \(planning.activities), surveys \(planning.surveys) (\(planning.responses) responses)
                 support measures \(report.supportMeasures), holder notifications \(report.holderNotifications), variant-character names \(report.variantNames)
                 time \(String(format: "%.2f", seconds)) s (\(Int(Double(report.persons) / max(seconds, 0.001))) persons/s), peak memory \(peakMemoryMiB().map { String(format: "%.0f", $0) } ?? "?") MiB
                 """)

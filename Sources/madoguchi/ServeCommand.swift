@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A store maintenance day (YYYY-MM-DD), repeatable.") var maintenanceDay: [String] = []
     @Option(help: "Seconds a kiosk has to confirm a print before the document is voided.") var kioskPrintSeconds: Double = 60
     @Option(help: "Seconds a kiosk session may wait between steps.") var kioskSessionSeconds: Double = 180
+    @Option(help: "Evaluation sheets the new demo database starts with (a missing folder is skipped).")
+    var sheets: String = "data/sheets"
 
     func run() async throws {
         var logger = Logger(label: "madoguchi")
@@ -45,7 +47,9 @@ struct Serve: AsyncParsableCommand {
                 let report = try DemoCityGenerator.generate(
                     into: database, options: .init(residents: residents, city: identity)
                 ) { bar.update($0) }
-                print("作成しました: \(report.persons) persons in \(report.households) households")
+                let planning = try DemoPlanning.seed(
+                    into: database, sheetFiles: DemoPlanning.bundledSheets(in: sheets), now: clock.now())
+                print("作成しました: \(report.persons) persons in \(report.households) households; sheets \(planning.sheets.joined(separator: " "))")
             } else if city != nil, let stored = try database.registry.meta("city.code"), stored != identity.code.digits {
                 throw MadoguchiError(
                     .cityMismatch, ja: "このデータベースは別の市（\(stored)）のものです", en: "This database belongs to city \(stored)")

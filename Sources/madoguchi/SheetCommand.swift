@@ -23,17 +23,24 @@ struct SheetCommand: ParsableCommand {
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
         @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
         @Option(help: "Who imports (kept in the sheet's history).") var author: String = "import"
+        @Option(help: "The grade scale of program sheets, which print no legend: abc, five-level, done, kawasaki-measure.")
+        var gradeScale: String = "abc"
 
         func run() throws {
             let codes: [String] = try reporting {
                 let chosen = try encoding.map { try textEncoding($0) }
+                guard let scale = GradeScale.builtIn.first(where: { $0.id == gradeScale }) else {
+                    throw MadoguchiError(
+                        .invalidOption, ja: "--grade-scale は \(GradeScale.builtIn.map(\.id).joined(separator: "、")) のどれかです: \(gradeScale)",
+                        en: "--grade-scale must be one of \(GradeScale.builtIn.map(\.id).joined(separator: ", ")): \(gradeScale)")
+                }
                 var sheets: [EvaluationSheet] = []
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else {
                         throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
                     }
                     do {
-                        sheets.append(try SheetImporter().read([UInt8](data), encoding: chosen).0)
+                        sheets.append(try SheetImporter(programScale: scale).read([UInt8](data), encoding: chosen).0)
                     } catch let e as MadoguchiError {
                         throw MadoguchiError(e.code, ja: "\(file): \(e.ja)", en: "\(file): \(e.en)")
                     }

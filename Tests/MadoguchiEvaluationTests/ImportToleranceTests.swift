@@ -72,4 +72,29 @@ struct ImportToleranceTests {
         #expect(refusal(measure.replacingOccurrences(of: "<事業費>", with: "<予算の内訳>"))?.ja.hasPrefix("65行目") == true)
         #expect(refusal(program.replacingOccurrences(of: "【 成果 】", with: "【 その他 】"))?.ja.hasPrefix("29行目") == true)
     }
+
+    @Test("fiscal years in every notation the seeds use", arguments: [
+        ("26年度", 2014), ("２６年度", 2014), ("H24", 2012), ("Ｈ２４", 2012), ("2011(H23)年度", 2011), ("2013年度", 2013),
+        ("令和６年度", 2024), ("Ｒ６", 2024), ("令和元年度", 2019), ("H31", 2019), ("平成32年度", 2020),
+    ])
+    func notations(_ written: String, _ year: Int) throws {
+        #expect(try FiscalYear.parse(written, era: .heisei) == FiscalYear(year))
+    }
+
+    @Test("blank is not 0: a 0 stays a value, a blank stays empty; 千円 with commas reads as the same amount")
+    func blankAndZero() throws {
+        let zero = try read(program.replacingOccurrences(of: "43.4%\t62.6%", with: "0%\t62.6%"))
+        #expect(zero.indicators[0].baseline?.figure == .number(SheetNumber("0")!))
+        #expect(zero.indicators[0].years[3].actual == nil)
+        let thousands = try read(measure.replacingOccurrences(of: "事業費合計 326,331", with: "事業費合計 326,331千円"))
+        #expect(thousands.budget == (try read(measure)).budget)
+    }
+
+    @Test("a program sheet read on another city's five-level scale: 1–5 and Ⅰ–Ⅴ grades")
+    func otherScale() throws {
+        let text = program.replacingOccurrences(of: "H28 評価\tC", with: "H28 評価\t3").replacingOccurrences(of: "H28 評価\tA", with: "H28 評価\tⅠ")
+        let sheet = try SheetImporter(programScale: .fiveLevel).read([UInt8](text.utf8)).0
+        #expect(sheet.items.map { $0.progress[4].grade?.grade } == ["A", "A", "C"])
+        #expect(sheet.gradeScale.id == "five-level")
+    }
 }

@@ -173,12 +173,14 @@ struct ServerTests {
             #expect(links.contains("/facilities"))
             #expect(links.contains("/calendar"))
             #expect(links.contains("/counter"))
+            #expect(links.contains("/sheets"))
+            #expect(links.contains("/planning"))
             for link in links {
                 try await client.execute(uri: link, method: .get) { response in
-                    if link.hasPrefix("/counter") {
+                    if link.hasPrefix("/counter") || link.hasPrefix("/planning") {
                         // Staff pages send a visitor to sign in.
                         #expect(response.status == .seeOther, "\(link)")
-                        #expect(response.headers[.location] == "/counter/login")
+                        #expect(response.headers[.location] == "\(link)/login")
                     } else {
                         #expect(response.status == .ok, "\(link)")
                     }
