@@ -100,8 +100,8 @@ public enum DemoPlanning {
             }
             for (year, counts) in issuance {
                 let corner = counts.total * counts.cornerPermille / 1000
-                try LiveIndicators.setIssuanceCount(db, year: FiscalYear(year), facilityKind: "serviceCorner", copies: corner, source: "旧住基システム集計")
-                try LiveIndicators.setIssuanceCount(db, year: FiscalYear(year), facilityKind: "wardOffice", copies: counts.total - corner, source: "旧住基システム集計")
+                try LiveIndicators.setIssuanceCount(db, year: FiscalYear(year), place: "serviceCorner", copies: corner, source: "旧住基システム集計")
+                try LiveIndicators.setIssuanceCount(db, year: FiscalYear(year), place: "wardOffice", copies: counts.total - corner, source: "旧住基システム集計")
             }
             // The sheets, their live definitions, and 72302000's review to publication.
             for var sheet in sheets {

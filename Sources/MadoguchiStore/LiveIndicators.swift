@@ -110,12 +110,17 @@ public enum LiveIndicators {
 
     // MARK: - Issuance counts from before the ledger
 
-    public static func setIssuanceCount(_ db: Database, year: FiscalYear, facilityKind: String, copies: Int, source: String) throws {
+    /// Sets the copies issued at a place in a year before the ledger (a facility kind such as `serviceCorner`,
+    /// or `channel:kiosk`). The ledger's own counts (source `ledger`) are kept by the ledger and cannot be set.
+    public static func setIssuanceCount(_ db: Database, year: FiscalYear, place: String, copies: Int, source: String) throws {
+        guard source != "ledger", !source.isEmpty else {
+            throw MadoguchiError(.sheetInvalid, ja: "集計の出典を指定してください（ledger は台帳専用です）", en: "Give the counts' source (ledger is the ledger's own)")
+        }
         try db.execute(
             sql: """
-                INSERT INTO issuanceCount (fiscalYear, facilityKind, copies, source) VALUES (?, ?, ?, ?)
-                ON CONFLICT(fiscalYear, facilityKind) DO UPDATE SET copies = excluded.copies, source = excluded.source
-                """, arguments: [year.startYear, facilityKind, copies, source])
+                INSERT INTO issuanceCount (fiscalYear, place, source, copies) VALUES (?, ?, ?, ?)
+                ON CONFLICT(fiscalYear, place, source) DO UPDATE SET copies = excluded.copies
+                """, arguments: [year.startYear, place, source, copies])
     }
 
     // MARK: - Readings
@@ -177,35 +182,18 @@ public enum LiveIndicators {
         }
     }
 
-    /// Copies issued at 行政サービスコーナー ÷ all copies issued, per fiscal year: the ledger's issues (not voided),
-    /// plus the counts kept for years before the ledger.
+    /// Copies issued at 行政サービスコーナー ÷ all copies issued, per fiscal year: the counts the ledger keeps as it
+    /// goes (voided documents taken back out) and the counts kept for years before the ledger.
     static func serviceCornerShare(_ db: Database) throws -> [LiveYearValue] {
-        var corner: [Int: Int] = [:]
-        var total: [Int: Int] = [:]
-        for row in try Row.fetchAll(
+        try Row.fetchAll(
             db, sql: """
-                SELECT CAST(substr(e.at, 1, 4) AS INTEGER) - (CAST(substr(e.at, 6, 2) AS INTEGER) < 4) AS fy,
-                  sum(json_extract(e.payload, '$.copies')) AS total,
-                  sum(CASE WHEN f.kind = 'serviceCorner' THEN json_extract(e.payload, '$.copies') ELSE 0 END) AS corner
-                FROM ledgerEntry e
-                LEFT JOIN facility f ON f.id = json_extract(e.payload, '$.facilityId')
-                WHERE e.action = 'issue'
-                  AND NOT EXISTS (SELECT 1 FROM ledgerEntry v WHERE v.action = 'void' AND v.documentId = e.documentId)
-                GROUP BY fy
-                """)
-        {
-            corner[row["fy"], default: 0] += row["corner"] as Int
-            total[row["fy"], default: 0] += row["total"] as Int
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT fiscalYear, facilityKind, copies FROM issuanceCount") {
-            let fy: Int = row["fiscalYear"]
-            let copies: Int = row["copies"]
-            total[fy, default: 0] += copies
-            if (row["facilityKind"] as String) == FacilityKind.serviceCorner.rawValue { corner[fy, default: 0] += copies }
-        }
-        return total.keys.sorted().compactMap { fy in
-            Share.percent(corner[fy] ?? 0, of: total[fy]!).map {
-                LiveYearValue(year: FiscalYear(fy), value: $0, numerator: corner[fy] ?? 0, denominator: total[fy]!)
+                SELECT fiscalYear, sum(copies) AS total, sum(CASE WHEN place = 'serviceCorner' THEN copies ELSE 0 END) AS corner
+                FROM issuanceCount GROUP BY fiscalYear ORDER BY fiscalYear
+                """
+        ).compactMap { row in
+            let corner: Int = row["corner"], total: Int = row["total"]
+            return Share.percent(corner, of: total).map {
+                LiveYearValue(year: FiscalYear(row["fiscalYear"]), value: $0, numerator: corner, denominator: total)
             }
         }
     }

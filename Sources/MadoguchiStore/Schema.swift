@@ -421,18 +421,55 @@ enum Schema {
                 """)
     }
 
+    /// The fiscal year of a JST timestamp column: 2026-03-31… is 2025.
+    static func fiscalYearSQL(_ at: String) -> String {
+        "CAST(substr(\(at), 1, 4) AS INTEGER) - (CAST(substr(\(at), 6, 2) AS INTEGER) < 4)"
+    }
+
+    /// Where a ledger payload's copies were issued: the facility's kind, or `channel:<channel>`.
+    static func placeSQL(_ payload: String) -> String {
+        "coalesce((SELECT f.kind FROM facility f WHERE f.id = json_extract(\(payload), '$.facilityId')), "
+            + "'channel:' || json_extract(\(payload), '$.channel'))"
+    }
+
     /// What live indicators are computed from besides the ledger: issuance counts from before the ledger,
     /// the regional-staff activity log, and citizen surveys.
     static func createLiveSources(_ db: Database) throws {
         try db.execute(
             sql: """
+                -- Copies issued per fiscal year and place (a facility kind, or channel:<channel> away from a
+                -- facility). The ledger feeds the rows of source 'ledger' in the same transaction as each
+                -- issue and void; other sources are counts from before the ledger.
                 CREATE TABLE issuanceCount (
                   fiscalYear INTEGER NOT NULL CHECK (fiscalYear BETWEEN 1873 AND 2999),
-                  facilityKind TEXT NOT NULL CHECK (\(oneOf("facilityKind", FacilityKind.self)) OR facilityKind = 'store'),
-                  copies INTEGER NOT NULL CHECK (copies >= 0),
+                  place TEXT NOT NULL CHECK (\(oneOf("place", FacilityKind.self)) OR place GLOB 'channel:?*'),
                   source TEXT NOT NULL CHECK (source <> ''),
-                  PRIMARY KEY (fiscalYear, facilityKind)
+                  copies INTEGER NOT NULL CHECK (copies >= 0),
+                  PRIMARY KEY (fiscalYear, place, source)
                 );
+                CREATE TRIGGER ledgerEntry_counts_issue AFTER INSERT ON ledgerEntry WHEN NEW.action = 'issue'
+                BEGIN
+                  INSERT INTO issuanceCount (fiscalYear, place, source, copies)
+                  VALUES (\(fiscalYearSQL("NEW.at")), \(placeSQL("NEW.payload")), 'ledger', json_extract(NEW.payload, '$.copies'))
+                  ON CONFLICT (fiscalYear, place, source) DO UPDATE SET copies = copies + excluded.copies;
+                END;
+                CREATE TRIGGER ledgerEntry_counts_void AFTER INSERT ON ledgerEntry
+                WHEN NEW.action = 'void' AND NOT EXISTS (
+                  SELECT 1 FROM ledgerEntry v WHERE v.action = 'void' AND v.documentId = NEW.documentId AND v.sequence < NEW.sequence)
+                BEGIN
+                  UPDATE issuanceCount
+                  SET copies = copies - (SELECT json_extract(i.payload, '$.copies') FROM ledgerEntry i
+                                         WHERE i.action = 'issue' AND i.documentId = NEW.documentId)
+                  WHERE source = 'ledger' AND (fiscalYear, place) = (
+                    SELECT \(fiscalYearSQL("i.at")), \(placeSQL("i.payload")) FROM ledgerEntry i
+                    WHERE i.action = 'issue' AND i.documentId = NEW.documentId);
+                END;
+                -- What the ledger already holds.
+                INSERT INTO issuanceCount (fiscalYear, place, source, copies)
+                SELECT \(fiscalYearSQL("e.at")) AS fy, \(placeSQL("e.payload")) AS place, 'ledger', sum(json_extract(e.payload, '$.copies'))
+                FROM ledgerEntry e
+                WHERE e.action = 'issue' AND NOT EXISTS (SELECT 1 FROM ledgerEntry v WHERE v.action = 'void' AND v.documentId = e.documentId)
+                GROUP BY fy, place;
 
                 CREATE TABLE regionalActivity (
                   id INTEGER PRIMARY KEY,

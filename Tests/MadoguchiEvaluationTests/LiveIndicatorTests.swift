@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
+import MadoguchiDemo
 import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiImport
-import MadoguchiStore
 import Testing
+
+@testable import MadoguchiStore
 
 /// Indicators ①, ③ and the 行政サービスコーナー share fed from seeded operations.
 @Suite("Live indicators from operations")
@@ -25,7 +27,7 @@ struct LiveIndicatorTests {
 
     func issue(_ db: Database, _ n: Int, at: String, facility: String?, channel: Channel = .counter, copies: Int = 1, void: Bool = false) throws {
         for i in 0..<n {
-            let id = "doc-\(at)-\(facility ?? "store")-\(i)"
+            let id = "doc-\(at)-\(facility ?? "store")-\(i)-\(UUID().uuidString)"
             try Ledger.append(
                 LedgerRecord(action: .issue, at: at, documentId: id, kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
                              channel: channel, facilityId: facility, copies: copies, feeYen: 300 * copies), in: db)
@@ -50,8 +52,8 @@ struct LiveIndicatorTests {
             try issue(db, 1, at: "2026-04-01T09:00:00.000+09:00", facility: "station-service-corner", copies: 2)
             try issue(db, 8, at: "2026-05-01T09:00:00.000+09:00", facility: "chuo-ward-office")
             // FY2013, before the ledger: the counts the old system kept.
-            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), facilityKind: "serviceCorner", copies: 200, source: "旧システム")
-            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), facilityKind: "wardOffice", copies: 800, source: "旧システム")
+            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), place: "serviceCorner", copies: 200, source: "旧システム")
+            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), place: "wardOffice", copies: 800, source: "旧システム")
         }
         let reading = try database.writer.read { db in
             try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .serviceCornerShare), now: now)
@@ -154,5 +156,53 @@ struct LiveIndicatorTests {
         let html = MadoguchiDocuments.SheetHTML.body(sheet, options: .init(live: live))
         #expect(html.contains("自動集計: R8 25.0%"))
         #expect(html.contains("2026-11-18T"))
+    }
+
+    @Test("the counts the ledger keeps always equal a recount of the ledger; a database from before is counted on upgrade")
+    func countsKeptByTheLedger() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-counts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.sqlite").path
+        func recount(_ db: Database) throws -> [String] {
+            try String.fetchAll(db, sql: """
+                SELECT fy || ' ' || place || ' ' || sum(copies) FROM (
+                  SELECT \(Schema.fiscalYearSQL("e.at")) AS fy, \(Schema.placeSQL("e.payload")) AS place, json_extract(e.payload, '$.copies') AS copies
+                  FROM ledgerEntry e
+                  WHERE e.action = 'issue' AND NOT EXISTS (SELECT 1 FROM ledgerEntry v WHERE v.action = 'void' AND v.documentId = e.documentId))
+                GROUP BY fy, place ORDER BY 1
+                """)
+        }
+        func kept(_ db: Database) throws -> [String] {
+            try String.fetchAll(db, sql: "SELECT fiscalYear || ' ' || place || ' ' || copies FROM issuanceCount WHERE source = 'ledger' AND copies > 0 ORDER BY 1")
+        }
+        do {
+            // A database as the previous release left it: a ledger, no counts.
+            let old = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(old, upTo: "v6-sheets")
+            try old.write { db in
+                let address = Address(prefecture: "神奈川県", municipality: "窓口市", ward: "中央区", town: "本町", block: "1-1")
+                try RegistryWriter(db).upsert(Facility(id: "station-service-corner", kind: .serviceCorner, name: "駅前", ward: "中央区",
+                                                       address: address, openedOn: CivilDate(year: 2000, month: 4, day: 1)!))
+                try issue(db, 3, at: "2025-05-01T10:00:00.000+09:00", facility: "station-service-corner")
+                try issue(db, 2, at: "2025-05-01T10:00:00.000+09:00", facility: nil, channel: .kiosk, void: true)
+            }
+        }
+        let database = try MadoguchiDatabase.open(path: path)
+        let (upgraded, recounted) = try database.writer.read { db in (try kept(db), try recount(db)) }
+        #expect(upgraded == ["2025 serviceCorner 3"])
+        #expect(upgraded == recounted)
+        var random = DemoRandom(seed: 11)
+        try database.writer.write { db in
+            for i in 0..<300 {
+                let month = random.int(1...12)
+                try issue(db, 1, at: "202\(random.int(4...6))-\(month < 10 ? "0" : "")\(month)-15T10:00:00.000+09:00",
+                          facility: random.chance(0.5) ? "station-service-corner" : nil, channel: random.chance(0.5) ? .kiosk : .counter,
+                          copies: random.int(1...3), void: i % 7 == 0)
+            }
+        }
+        let (after, again) = try database.writer.read { db in (try kept(db), try recount(db)) }
+        #expect(after == again)
+        #expect(after.count > 4)
     }
 }

@@ -22,17 +22,9 @@ struct SheetsController<Context: RequestContext> {
         group.post("activities", use: record)
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let writer = database.writer
-        return try await blocking { try writer.read(body) }
-    }
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.reading(body) }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let writer = database.writer
-        return try await blocking {
-            do { return try writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
-        }
-    }
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.writing(body) }
 
     func code(_ context: Context) -> String { context.parameters.get("code") ?? "" }
 

@@ -34,39 +34,15 @@ struct CounterPages<Context: RequestContext> {
         HTML.response(HTML.page(title: title, cityName: cityName, body: "<p><a href=\"/counter\">窓口業務</a></p>" + body), status: status)
     }
 
-    static func redirect(_ location: String, cookie: String? = nil) -> Response {
-        var headers = HTTPFields()
-        headers[.location] = location
-        if let cookie { headers[.setCookie] = cookie }
-        return Response(status: .seeOther, headers: headers)
-    }
+    static func redirect(_ location: String, cookie: String? = nil) -> Response { StaffSignIn.redirect(location, cookie: cookie) }
+
+    var signIn: StaffSignIn { StaffSignIn(base: "/counter", title: "窓口業務", cityName: cityName, staffToken: staffToken) }
 
     // MARK: Sign-in
 
-    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response {
-        HTML.response(HTML.page(title: "職員ログイン", cityName: cityName, body: Self.loginForm(error: nil)))
-    }
+    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response { signIn.page() }
 
-    static func loginForm(error: String?) -> String {
-        """
-        <h1>窓口業務 職員ログイン</h1>
-        \(error.map { "<p role=\"alert\" style=\"color:#b00020\">\(HTML.escape($0))</p>" } ?? "")
-        <form method="post" action="/counter/login">
-        <p><label>職員用トークン <input type="password" name="token" autocomplete="off" required></label></p>
-        <p><button type="submit">ログイン</button></p>
-        </form>
-        """
-    }
-
-    @Sendable func login(_ request: Request, context: Context) async throws -> Response {
-        let form = try await FormData.read(request)
-        guard StaffTokenMiddleware<Context>.constantTimeEqual(Array((form["token"] ?? "").utf8), Array(staffToken.utf8)) else {
-            return HTML.response(
-                HTML.page(title: "職員ログイン", cityName: cityName, body: Self.loginForm(error: "トークンが違います / Wrong token")),
-                status: .unauthorized)
-        }
-        return Self.redirect("/counter", cookie: "\(Self.cookie)=\(staffToken); Path=/counter; HttpOnly; SameSite=Strict")
-    }
+    @Sendable func login(_ request: Request, context: Context) async throws -> Response { try await signIn.login(request) }
 
     // MARK: Find the resident
 

@@ -15,8 +15,6 @@ struct PlanningPages<Context: RequestContext> {
     let cityName: String
     let staffToken: String
 
-    static var cookie: String { staffCookieName }
-
     func addRoutes(to router: Router<Context>) {
         router.get("/sheets", use: publicList)
         router.get("/sheets/opendata.csv", use: openDataCSV)
@@ -43,17 +41,9 @@ struct PlanningPages<Context: RequestContext> {
         planning.post("surveys/:id/answers", use: importAnswers)
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let writer = database.writer
-        return try await blocking { try writer.read(body) }
-    }
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.reading(body) }
 
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let writer = database.writer
-        return try await blocking {
-            do { return try writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
-        }
-    }
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.writing(body) }
 
     func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, staff: Bool = true) -> Response {
         let nav = staff
@@ -84,34 +74,15 @@ extension PlanningPages {
         return code
     }
 
-    static func redirect(_ location: String, cookie: String? = nil) -> Response { CounterPages<Context>.redirect(location, cookie: cookie) }
+    static func redirect(_ location: String, cookie: String? = nil) -> Response { StaffSignIn.redirect(location, cookie: cookie) }
+
+    var signIn: StaffSignIn { StaffSignIn(base: "/planning", title: "施策進行管理", cityName: cityName, staffToken: staffToken) }
 
     // MARK: Sign-in
 
-    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response {
-        HTML.response(HTML.page(title: "職員ログイン", cityName: cityName, body: Self.loginForm(error: nil)))
-    }
+    @Sendable func loginPage(_ request: Request, context: Context) async throws -> Response { signIn.page() }
 
-    static func loginForm(error: String?) -> String {
-        """
-        <h1>施策進行管理 職員ログイン</h1>
-        \(error.map { "<p role=\"alert\" class=\"problems\">\(HTML.escape($0))</p>" } ?? "")
-        <form method="post" action="/planning/login">
-        <p><label>職員用トークン <input type="password" name="token" autocomplete="off" required></label></p>
-        <p><button type="submit">ログイン</button></p>
-        </form>
-        """
-    }
-
-    @Sendable func login(_ request: Request, context: Context) async throws -> Response {
-        let form = try await FormData.read(request)
-        guard StaffTokenMiddleware<Context>.constantTimeEqual(Array((form["token"] ?? "").utf8), Array(staffToken.utf8)) else {
-            return HTML.response(
-                HTML.page(title: "職員ログイン", cityName: cityName, body: Self.loginForm(error: "トークンが違います / Wrong token")),
-                status: .unauthorized)
-        }
-        return Self.redirect("/planning", cookie: "\(Self.cookie)=\(staffToken); Path=/planning; HttpOnly; SameSite=Strict")
-    }
+    @Sendable func login(_ request: Request, context: Context) async throws -> Response { try await signIn.login(request) }
 
     // MARK: The plan tree
 
