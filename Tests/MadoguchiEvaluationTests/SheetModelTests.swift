@@ -32,6 +32,12 @@ struct CanonicalJSONTests {
         let e1 = #expect(throws: MadoguchiError.self) { try CanonicalSheetJSON.decode(Data(badNumber.utf8)) }
         #expect(e1?.code == .sheetJSONInvalid)
         #expect(e1?.en.contains("budget.years[0].amounts[0].thousandYen") == true)
+        let line = badNumber.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("32x6331") }! + 1
+        #expect(e1?.ja.hasPrefix("\(line)行目を読めません") == true, "\(e1?.ja ?? "")")
+        let broken = json.replacingOccurrences(of: "\"label\" : \"事業費合計\"", with: "\"label\" : 事業費合計\"")
+        let brokenLine = broken.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("事業費合計") }! + 1
+        let e3 = #expect(throws: MadoguchiError.self) { try CanonicalSheetJSON.decode(Data(broken.utf8)) }
+        #expect(e3?.ja.hasPrefix("\(brokenLine)行目を読めません") == true, "\(e3?.ja ?? "")")
         let badFormat = json.replacingOccurrences(of: "madoguchi-sheet/1", with: "madoguchi-sheet/9")
         #expect(throws: MadoguchiError.self) { try CanonicalSheetJSON.decode(Data(badFormat.utf8)) }
         // Valid JSON that breaks a rule of the model: a grade not on the scale.
