@@ -82,6 +82,30 @@ struct PlanningPagesTests {
         #expect(SheetDiff.changes(from: stored.sheet, to: outcome.sheet) == [])
     }
 
+    @Test("the editor adds an indicator (with its unit and live source) and an action item with its schedule")
+    func addIndicatorAndItem() throws {
+        let (_, db) = try Self.seeded()
+        let stored = try db.writer.read { d in try Sheets.require(d, code: "P1-1-3") }
+        let html = SheetEditorForm(editor: SheetEditor(original: stored.sheet), version: stored.version).render(form: nil, problems: [])
+        #expect(html.contains("指標を追加（④"))
+        var fields = Dictionary(Self.formFields(html), uniquingKeysWith: { a, _ in a })
+        for (k, v) in [
+            ("ind.new.name", "行政サービスコーナーでの証明書発行件数の割合"), ("ind.new.unit", "%"), ("ind.new.direction", "higherIsBetter"),
+            ("ind.new.y.0.year", "R6"), ("ind.new.y.0.plan", "15"), ("ind.new.live", "serviceCornerShare"),
+            ("item.new.title", "窓口の混雑状況の公開"), ("item.new.cell.3", "準備"), ("item.new.cell.4", "実施"),
+        ] { fields[k] = v }
+        let outcome = SheetEditor(original: stored.sheet).apply(fields)
+        #expect(outcome.problems == [])
+        let added = try #require(outcome.sheet.indicators.last)
+        #expect(added.number == 4 && added.unit == "%" && added.direction == .higherIsBetter)
+        #expect(added.years == [IndicatorYear(year: FiscalYear(2024), plan: .number(SheetNumber("15")!))])
+        #expect(added.live == LiveIndicatorDefinition(source: .serviceCornerShare))
+        #expect(outcome.sheet.items.last?.title == "窓口の混雑状況の公開")
+        #expect(outcome.sheet.items.last?.schedule.original.cells == [nil, nil, nil, .phases([.preparation]), .phases([.implementation])])
+        fields["item.new.title"] = "実施方針の策定"
+        #expect(SheetEditor(original: stored.sheet).apply(fields).problems.map(\.field) == ["item.new.title"])
+    }
+
     @Test("the editor refuses what it cannot read, each message at its field; a good edit is a new version with its history")
     func editAndHistory() async throws {
         let (app, db) = try Self.seeded()

@@ -21,6 +21,9 @@ struct SheetEditor {
 
     // MARK: Reading the form
 
+    /// Year rows offered for an indicator being added.
+    static let newIndicatorRows = 5
+
     struct Outcome {
         var sheet: EvaluationSheet
         var problems: [SheetProblem]
@@ -81,10 +84,8 @@ struct SheetEditor {
             }
         }
 
-        // Indicators.
-        for (n, indicator) in original.indicators.enumerated() {
-            let p = "ind.\(n)"
-            guard form["\(p).name"] != nil else { continue }
+        // Indicators, and one added when its name is filled in.
+        func readIndicator(_ p: String, _ indicator: Indicator, rows: Int) -> Indicator {
             var i = indicator
             i.name = text("\(p).name")
             if i.name.isEmpty { problem("\(p).name", "指標名を入力してください", "Enter the indicator's name") }
@@ -96,7 +97,7 @@ struct SheetEditor {
             let ty = year("\(p).target.year"), tv = figure("\(p).target.value", unit: i.unit)
             i.target = ty == nil && tv == nil ? nil : YearFigure(year: ty, figure: tv)
             var years: [IndicatorYear] = []
-            for k in 0...indicator.years.count {
+            for k in 0..<rows {
                 let r = "\(p).y.\(k)"
                 let plan = figure("\(r).plan", unit: i.unit), actual = figure("\(r).actual", unit: i.unit)
                 guard let y = year("\(r).year", required: plan != nil || actual != nil) else { continue }
@@ -121,7 +122,34 @@ struct SheetEditor {
                     problem("\(p).live", "自動集計の種類が不明です", "Unknown live source")
                 }
             }
-            sheet.indicators[n] = i
+            return i
+        }
+        for (n, indicator) in original.indicators.enumerated() where form["ind.\(n).name"] != nil {
+            sheet.indicators[n] = readIndicator("ind.\(n)", indicator, rows: indicator.years.count + 1)
+        }
+        if !text("ind.new.name").isEmpty {
+            let number = (original.indicators.map(\.number).max() ?? 0) + 1
+            sheet.indicators.append(readIndicator("ind.new", Indicator(number: number, name: ""), rows: Self.newIndicatorRows))
+        }
+
+        // An action item added, with its planned schedule.
+        let newTitle = text("item.new.title")
+        if !newTitle.isEmpty {
+            if original.items.contains(where: { $0.title == newTitle }) {
+                problem("item.new.title", "実施項目「\(newTitle)」は既にあります", "The action item exists already")
+            }
+            var cells: [ScheduleMark?] = []
+            for c in original.scheduleYears.indices {
+                let s = text("item.new.cell.\(c)")
+                if s.isEmpty { cells.append(nil); continue }
+                guard let mark = ScheduleMark(s) else {
+                    problem("item.new.cell.\(c)", "「\(s)」はスケジュールの区分（検討・準備・決定・実施・順次実施・継続実施・⇒）ではありません", "\(s) is not a schedule step")
+                    cells.append(nil)
+                    continue
+                }
+                cells.append(mark)
+            }
+            sheet.items.append(ActionItem(title: newTitle, schedule: Schedule(original: ScheduleRow(cells: cells))))
         }
 
         // Grades by year.

@@ -40,9 +40,8 @@ struct SheetEditorForm {
         }
         h += "</fieldset>\n"
 
-        for (n, i) in sheet.indicators.enumerated() {
-            let p = "ind.\(n)"
-            h += "<fieldset><legend>指標\(i.marker)</legend>\n"
+        func indicatorFields(_ p: String, _ i: Indicator, legend: String, rows: Int) -> String {
+            var h = "<fieldset><legend>\(e(legend))</legend>\n"
             h += "<p><label>指標名 \(input("\(p).name", i.name, cls: "wide"))</label></p>\n"
             h += "<p><label>単位 \(input("\(p).unit", i.unit ?? ""))</label> <label>指標の方向性 <select name=\"\(p).direction\">"
             let direction = form?["\(p).direction"] ?? i.direction?.rawValue ?? ""
@@ -52,7 +51,7 @@ struct SheetEditorForm {
             h += "<p>基準値 年度 \(input("\(p).baseline.year", yr(i.baseline?.year), label: "基準値の年度")) 値 \(input("\(p).baseline.value", fig(i.baseline?.figure), label: "基準値"))　"
             h += "目標値 年度 \(input("\(p).target.year", yr(i.target?.year), label: "目標値の年度")) 値 \(input("\(p).target.value", fig(i.target?.figure), label: "目標値"))</p>\n"
             h += "<table><tr><th>年度</th><th>計画値</th><th>実績値</th></tr>\n"
-            for k in 0...i.years.count {
+            for k in 0..<rows {
                 let y = k < i.years.count ? i.years[k] : nil
                 let r = "\(p).y.\(k)"
                 h += "<tr><td>\(input("\(r).year", yr(y?.year), label: "年度"))</td><td>\(input("\(r).plan", fig(y?.plan), label: "計画値"))</td><td>\(input("\(r).actual", fig(y?.actual), label: "実績値"))</td></tr>\n"
@@ -63,8 +62,14 @@ struct SheetEditorForm {
             for s in LiveIndicatorSource.allCases { h += "<option value=\"\(s.rawValue)\"\(live == s.rawValue ? " selected" : "")>\(e(s.japanese))</option>" }
             h += "</select></label>\(messages("\(p).live")) <label>設問コード \(input("\(p).live.question", i.live?.question ?? ""))</label> "
             h += "<label>数える活動の種類（、区切り） \(input("\(p).live.kinds", i.live?.activityKinds.joined(separator: "、") ?? ""))</label></p>\n"
-            h += "</fieldset>\n"
+            return h + "</fieldset>\n"
         }
+        for (n, i) in sheet.indicators.enumerated() {
+            h += indicatorFields("ind.\(n)", i, legend: "指標\(i.marker)", rows: i.years.count + 1)
+        }
+        let next = (sheet.indicators.map(\.number).max() ?? 0) + 1
+        h += indicatorFields("ind.new", Indicator(number: next, name: ""), legend: "指標を追加（\(Indicator.marker(next))、指標名を入れたときだけ追加します）",
+                             rows: SheetEditor.newIndicatorRows)
 
         if sheet.layout == .measure || !sheet.grades.isEmpty {
             h += "<fieldset><legend>評価結果（\(e(sheet.gradeScale.grades.map(\.symbol).joined(separator: "・")))\(sheet.gradeScale.qualifier.map { "、A は \($0.options.map(\.symbol).joined(separator: "・")) を付けて" } ?? "")）</legend><table><tr><th>年度</th><th>評価</th></tr>\n"
@@ -93,6 +98,13 @@ struct SheetEditorForm {
                 h += "</tr></table><p><label>変更理由 \(input("\(p).change.reason", "", cls: "wide"))</label></p>\n"
             }
             h += "</fieldset>\n"
+        }
+
+        if !sheet.scheduleYears.isEmpty {
+            h += "<fieldset><legend>実施項目を追加（名称を入れたときだけ追加します）</legend><p><label>実施項目 \(input("item.new.title", "", cls: "wide"))</label></p><table><tr>"
+            h += sheet.scheduleYears.map { "<th>\($0.eraShort)</th>" }.joined() + "</tr><tr>"
+            h += sheet.scheduleYears.indices.map { "<td>\(input("item.new.cell.\($0)", "", label: "\(sheet.scheduleYears[$0].eraShort)の区分"))</td>" }.joined()
+            h += "</tr></table></fieldset>\n"
         }
 
         if let budget = sheet.budget {
