@@ -62,9 +62,8 @@ struct MeasureSheetReader {
         var fields: [String: String] = [:]
         var period: PlanPeriod?
         var narratives: [Narrative] = []
-        var gradeYears: (line: Int, years: [FiscalYear])?
-        var gradeLine: Line?
         var scale: GradeScale?
+        var grades: [YearGrade] = []
         var indicators: [Indicator] = []
         var budget: BudgetTable?
         var subProjects: [SubProject] = []
@@ -202,12 +201,9 @@ struct MeasureSheetReader {
                 let marks = try MeasureSheetReader.cells(grades.text).map { cell in
                     try SheetText.at(grades.number) { try scale.read(cell) }
                 }
-                gradeYears = (n, ys)
                 self.grades = zip(ys, marks).map { YearGrade(year: $0, grade: $1) }
             }
         }
-
-        var grades: [YearGrade] = []
 
         /// A 施策が順調に推進したもの(新たな課題等 Ⅰ 無 Ⅱ 有) B 施策が一定程度推進したもの C 施策が推進していないもの
         private func readLegend(_ line: Line) throws -> GradeScale {
