@@ -286,11 +286,21 @@ struct PlanningPagesTests {
                                      body: Self.form([("csv", "回答者ID,ward-satisfaction\na,1\nb,不満\nc,やや満足\n")])) { response in
                 #expect(String(buffer: response.body).contains("3件の回答を取り込みました"))
             }
+            // One paper questionnaire entered by hand; the same respondent twice is refused.
+            try await client.execute(uri: "/planning/surveys/2026-ward/responses", method: .post, headers: Self.formHeaders,
+                                     body: Self.form([("respondent", "ｄ"), ("q.ward-satisfaction", "満足")])) { response in
+                #expect(String(buffer: response.body).contains("回答者dの回答を登録しました"))
+            }
+            try await client.execute(uri: "/planning/surveys/2026-ward/responses", method: .post, headers: Self.formHeaders,
+                                     body: Self.form([("respondent", "d"), ("q.ward-satisfaction", "不満")])) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("回答者dの回答は既にあります"))
+            }
         }
         let reading = try await db.writer.read { d in
             try LiveIndicators.reading(d, LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction"), now: Self.now)
         }
-        #expect(reading.values.map(\.value.text) == ["66.7"])
+        #expect(reading.values.map(\.value.text) == ["75.0"])  // 3 satisfied of 4
     }
 
     @Test("the sheet API: canonical JSON with its version; a stale PUT is a conflict; review by JSON")

@@ -73,7 +73,14 @@ extension PlanningPages {
             <tr><td>\(e(s.id))</td><td>\(e(s.title))</td><td>\(e(s.fiscalYear.japaneseDescription))</td>
             <td>\(s.questions.map { "<code>\(e($0.code))</code> \(e($0.text))（満足: \(e($0.satisfied.joined(separator: "・"))))" }.joined(separator: "<br>"))</td>
             <td class="num">\(n)</td></tr>
-            <tr><td colspan="5"><form method="post" action="/planning/surveys/\(e(s.id))/answers">
+            <tr><td colspan="5"><form method="post" action="/planning/surveys/\(e(s.id))/responses" class="response">
+            調査票を1枚ずつ入力: <label>回答者ID <input name="respondent" required></label>
+            \(s.questions.map { q in
+                "<label>\(e(q.code)) <select name=\"q.\(e(q.code))\"><option value=\"\">無回答</option>"
+                    + q.options.map { "<option value=\"\(e($0))\">\(e($0))</option>" }.joined() + "</select></label>"
+            }.joined(separator: " "))
+            <button type="submit">1件登録</button></form>
+            <form method="post" action="/planning/surveys/\(e(s.id))/answers">
             回答のCSV（1行目: 回答者ID,\(e(s.questions.map(\.code).joined(separator: ",")))）<textarea name="csv" rows="3" style="width:100%" required></textarea>
             <button type="submit">回答を取り込む</button></form></td></tr>
             """
@@ -111,6 +118,19 @@ extension PlanningPages {
             return try await surveysPage(message: ("調査\(survey.id)を登録しました。", true), status: .ok)
         } catch let e as MadoguchiError {
             return try await surveysPage(message: (e.ja, false), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func addResponse(_ request: Request, context: Context) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        let form = try await FormData.read(request)
+        let respondent = JapaneseText.normalized(form["respondent"] ?? "")
+        let answers = Dictionary(form.pairs.filter { $0.0.hasPrefix("q.") }.map { (String($0.0.dropFirst(2)), $0.1) }, uniquingKeysWith: { a, _ in a })
+        do {
+            _ = try await write { db in try LiveIndicators.answer(db, surveyId: id, respondent: respondent, answers: answers) }
+            return try await surveysPage(message: ("回答者\(respondent)の回答を登録しました。", true), status: .ok)
+        } catch let e as MadoguchiError {
+            return try await surveysPage(message: ("登録できませんでした: \(e.ja)", false), status: .unprocessableContent)
         }
     }
 

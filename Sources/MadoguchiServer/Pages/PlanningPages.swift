@@ -39,6 +39,7 @@ struct PlanningPages<Context: RequestContext> {
         planning.get("surveys", use: surveys)
         planning.post("surveys", use: createSurvey)
         planning.post("surveys/:id/answers", use: importAnswers)
+        planning.post("surveys/:id/responses", use: addResponse)
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.reading(body) }
