@@ -51,6 +51,7 @@ public enum SheetHTML {
         .sheet td.continues{color:#555}.sheet .status-onTrack{color:#1d6b1d}.sheet .status-slightlyBehind{color:#9a6700}.sheet .status-behind{color:#b01c1c}
         .sheet .legend{font-size:.92em}.sheet .note{font-size:.92em}.sheet .live{font-size:.9em;color:#1a5fb4}
         .sheet .charts{display:flex;flex-wrap:wrap;gap:12px}.sheet .grade{font-weight:bold;text-align:center}
+        .sheet .progress th[rowspan],.sheet .schedule tr.item th{white-space:normal;width:14em}.sheet .progress td:nth-last-child(3){white-space:nowrap}
         @media print{.sheet{max-width:none}.sheet .charts{break-inside:avoid}}
         """
 
