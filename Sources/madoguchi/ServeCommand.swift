@@ -92,6 +92,8 @@ struct Serve: AsyncParsableCommand {
         print("""
             窓口サービスを開始しました / Madoguchi is serving: http://\(host):\(port)/
             例 / try: curl -H \"Authorization: Bearer \(shownToken)\" 'http://\(host):\(port)/api/v1/residents?q=やまだ'
+            窓口業務 / counter: http://\(host):\(port)/counter　施策進行管理 / planning: http://\(host):\(port)/planning（職員用トークンでログイン）
+            公表中の評価票 / published sheets: http://\(host):\(port)/sheets
             """)
         fflush(nil)
         try await app.runService()
