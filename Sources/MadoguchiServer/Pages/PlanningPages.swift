@@ -64,6 +64,7 @@ private let planningStyle = """
         form.editor input[type=text]{width:7em}form.editor input.wide,form.editor textarea{width:100%}
         form.editor textarea{min-height:5em}fieldset{margin:1em 0;border:1px solid #bbb}legend{font-weight:bold}
         .actions form{display:inline-block;margin-right:1em}.changes td{font-size:.9em}
+        @media print{header,nav,.actions{display:none}main{padding:0}}
         """
 
 extension PlanningPages {
