@@ -125,6 +125,18 @@ public enum LiveIndicators {
 
     // MARK: - Readings
 
+    /// The open data rows of the published sheets (and, with `drafts`, the current version of sheets not yet
+    /// published), with each sheet's live readings.
+    public static func openData(_ db: Database, drafts: Bool = false, now: Date) throws -> [IndicatorOpenData.Row] {
+        let sheets = try Sheets.list(db).compactMap { summary -> EvaluationSheet? in
+            if let p = try Sheets.published(db, code: summary.code) { return p.0 }
+            return drafts ? try Sheets.require(db, code: summary.code).sheet : nil
+        }
+        var live: [String: [Int: LiveIndicatorReading]] = [:]
+        for sheet in sheets { live[sheet.code] = try readings(db, sheet: sheet, now: now) }
+        return IndicatorOpenData.rows(sheets, live: live)
+    }
+
     /// Every live indicator of a sheet, computed now.
     public static func readings(_ db: Database, sheet: EvaluationSheet, now: Date) throws -> [Int: LiveIndicatorReading] {
         var out: [Int: LiveIndicatorReading] = [:]

@@ -22,17 +22,8 @@ struct Import: ParsableCommand {
 
         func run() throws {
             let result: ResidentImporter.Result = try reporting {
-                var chosen: TextEncoding?
-                if let encoding {
-                    guard let e = TextEncoding(rawValue: encoding.lowercased().replacingOccurrences(of: "shift_jis", with: "cp932")) else {
-                        throw MadoguchiError(.encodingInvalid, ja: "文字コードは utf-8 か cp932 です: \(encoding)",
-                                             en: "Encoding must be utf-8 or cp932: \(encoding)")
-                    }
-                    chosen = e
-                }
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
-                }
+                let chosen = try encoding.map { try textEncoding($0) }
+                let data = try readFile(file)
                 let database = try MadoguchiDatabase.open(path: db)
                 var bar: ProgressBar?
                 return try ResidentImporter(registry: database.registry).run(
@@ -55,4 +46,20 @@ struct Import: ParsableCommand {
 
 extension MadoguchiError.Code {
     static let fileUnreadable = Self("cli.file")
+}
+
+/// A file's bytes, or `cli.file` naming it.
+func readFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(path)", en: "Cannot read \(path)")
+    }
+    return data
+}
+
+/// `utf-8`, `cp932` (or `shift_jis`) as given to --encoding.
+func textEncoding(_ name: String) throws -> TextEncoding {
+    guard let e = TextEncoding(rawValue: name.lowercased().replacingOccurrences(of: "shift_jis", with: "cp932")) else {
+        throw MadoguchiError(.encodingInvalid, ja: "文字コードは utf-8 か cp932 です: \(name)", en: "Encoding must be utf-8 or cp932: \(name)")
+    }
+    return e
 }

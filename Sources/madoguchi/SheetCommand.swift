@@ -36,9 +36,7 @@ struct SheetCommand: ParsableCommand {
                 }
                 var sheets: [EvaluationSheet] = []
                 for file in files {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
-                    }
+                    let data = try readFile(file)
                     do {
                         sheets.append(try SheetImporter(programScale: scale).read([UInt8](data), encoding: chosen).0)
                     } catch let e as MadoguchiError {
@@ -118,16 +116,7 @@ extension SheetCommand {
             let bytes: [UInt8] = try reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let (sheets, live) = try database.writer.read { db in
-                    let sheets = try Sheets.list(db).compactMap { summary -> EvaluationSheet? in
-                        if let p = try Sheets.published(db, code: summary.code) { return p.0 }
-                        return drafts ? try Sheets.require(db, code: summary.code).sheet : nil
-                    }
-                    var live: [String: [Int: LiveIndicatorReading]] = [:]
-                    for sheet in sheets { live[sheet.code] = try LiveIndicators.readings(db, sheet: sheet, now: now) }
-                    return (sheets, live)
-                }
-                let rows = IndicatorOpenData.rows(sheets, live: live)
+                let rows = try database.writer.read { db in try LiveIndicators.openData(db, drafts: drafts, now: now) }
                 switch format {
                 case "csv": return try TextEncoding.encode(IndicatorOpenData.csv(rows), as: try textEncoding(encoding))
                 case "json": return [UInt8](IndicatorOpenData.json(rows, generatedAt: LedgerRecord.timestamp(now)))
@@ -197,9 +186,7 @@ extension SheetCommand {
 
             func run() throws {
                 let id: String = try reporting {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
-                    }
+                    let data = try readFile(file)
                     let survey: Survey
                     do { survey = try JSONDecoder().decode(Survey.self, from: data) } catch {
                         throw MadoguchiError(.surveyInvalid, ja: "調査のJSONを読めません: \(file)", en: "Cannot read the survey JSON \(file): \(error)")
@@ -221,9 +208,7 @@ extension SheetCommand {
 
             func run() throws {
                 let n: Int = try reporting {
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
-                    }
+                    let data = try readFile(file)
                     let chosen = try encoding.map { try textEncoding($0) }
                     return try MadoguchiDatabase.open(path: db).writer.write { db in
                         try SurveyCSVImporter().run([UInt8](data), surveyId: survey, into: db, encoding: chosen)
@@ -256,11 +241,4 @@ enum SheetOutput: String {
         case .pdf: try SheetPDF.render(sheet, options: options)
         }
     }
-}
-
-func textEncoding(_ name: String) throws -> TextEncoding {
-    guard let e = TextEncoding(rawValue: name.lowercased().replacingOccurrences(of: "shift_jis", with: "cp932")) else {
-        throw MadoguchiError(.encodingInvalid, ja: "文字コードは utf-8 か cp932 です: \(name)", en: "Encoding must be utf-8 or cp932: \(name)")
-    }
-    return e
 }

@@ -127,13 +127,7 @@ public enum SheetHTML {
         return h + "</table></section>\n"
     }
 
-    static func value(_ figure: SheetFigure?, unit: String?) -> String {
-        switch figure {
-        case nil: ""
-        case .notApplicable?: "-"
-        case .number(let n)?: e(n.text + (unit ?? ""))
-        }
-    }
+    static func value(_ figure: SheetFigure?, unit: String?) -> String { e(SheetFormat.value(figure, unit: unit)) }
 
     static func statusCell(_ indicator: Indicator, _ options: Options) -> String {
         guard let s = indicator.status(thresholds: options.thresholds) else { return "<td class=\"mark\">-</td>" }
@@ -144,9 +138,7 @@ public enum SheetHTML {
     static func indicatorTable(_ sheet: EvaluationSheet, options: Options) -> String {
         guard !sheet.indicators.isEmpty else { return "" }
         // The program sheet's 指標の推移: one row per indicator, one column per year.
-        let years = Array(Set(sheet.indicators.flatMap { $0.years.map(\.year) })).sorted()
-        let baselineYear = sheet.indicators.compactMap { $0.baseline?.year }.first
-        let targetYear = sheet.indicators.compactMap { $0.target?.year }.first
+        let (years, baselineYear, targetYear) = SheetFormat.indicatorColumns(sheet)
         var h = "<table class=\"indicators\">\n<tr><th>(指標の推移)</th><th>指標</th><th>基準値\(baselineYear.map { "(\($0.eraShort))" } ?? "")</th>"
         for y in years { h += "<th>\(y.eraShort)</th>" }
         h += "<th>目標値\(targetYear.map { "(\($0.eraShort))" } ?? "")</th><th>状況</th></tr>\n"
@@ -181,9 +173,7 @@ public enum SheetHTML {
     static func charts(_ sheet: EvaluationSheet, options: Options) -> String {
         guard options.charts else { return "" }
         let svgs = sheet.indicators.compactMap { indicator -> String? in
-            let live = Dictionary(
-                (options.live[indicator.number]?.values ?? []).map { ($0.year, $0.value) }, uniquingKeysWith: { a, _ in a })
-            return SheetChart.svg(indicator, live: live).map { "<figure>\($0)<figcaption>\(e(indicator.marker + indicator.name))</figcaption></figure>" }
+            SheetChart.svg(indicator, live: SheetFormat.liveSeries(options.live[indicator.number])).map { "<figure>\($0)<figcaption>\(e(indicator.marker + indicator.name))</figcaption></figure>" }
         }
         guard !svgs.isEmpty else { return "" }
         return "<div class=\"charts\">\n\(svgs.joined(separator: "\n"))\n</div>\n"
@@ -204,15 +194,7 @@ public enum SheetHTML {
     }
 
     static func legend(_ sheet: EvaluationSheet) -> String {
-        var parts: [String] = []
-        for grade in sheet.gradeScale.grades {
-            var text = "\(grade.symbol)：\(grade.meaning)"
-            if let q = sheet.gradeScale.qualifier, q.grades.contains(grade.symbol) {
-                text += "（\(q.name) " + q.options.map { "\($0.symbol) \($0.meaning)" }.joined(separator: " ") + "）"
-            }
-            parts.append(e(text))
-        }
-        return "<p class=\"legend\">評価区分　\(parts.joined(separator: "　"))</p>\n"
+        "<p class=\"legend\">評価区分　\(SheetFormat.legendParts(sheet.gradeScale).map(e).joined(separator: "　"))</p>\n"
     }
 
     // MARK: - 施策進行管理・評価票 layout
@@ -235,7 +217,7 @@ public enum SheetHTML {
         var h = ""
         let planKinds: [NarrativeKind] = [.issues, .overview, .goals]
         if planKinds.contains(where: { sheet.narrative($0) != nil }) {
-            let period = sheet.period.map { "\($0.name)(\($0.from.gregorianWithEra.dropLast(2))〜\($0.to.gregorianWithEra))における" } ?? ""
+            let period = SheetFormat.periodPrefix(sheet.period)
             h += "<section class=\"plan\"><h2>&lt;\(e(period))施策の概要及び施策の目標&gt;</h2>\n<table>\n"
             for kind in planKinds { if let n = sheet.narrative(kind) { h += "<tr><th>\(e(n.heading))</th><td>\(paragraphs(n.paragraphs))</td></tr>\n" } }
             h += "</table></section>\n"
@@ -290,8 +272,7 @@ public enum SheetHTML {
             h += "</tr>\n<tr><th>\(e(budget.label))</th>"
             for y in budget.years {
                 for a in y.amounts {
-                    let text = a.thousandYen.map { f in f.number?.grouped ?? f.description } ?? ""
-                    h += "<td class=\"num\">\(e(text))</td>"
+                    h += "<td class=\"num\">\(e(SheetFormat.amount(a.thousandYen)))</td>"
                 }
             }
             h += "</tr>\n</table></section>\n"

@@ -185,13 +185,7 @@ struct SheetPDFLayout {
         flow.table(rows, widths: [3.2] + Array(repeating: 1, count: span), repeatHead: 1)
     }
 
-    func value(_ f: SheetFigure?, _ unit: String?) -> String {
-        switch f {
-        case nil: ""
-        case .notApplicable?: "-"
-        case .number(let n)?: n.text + (unit ?? "")
-        }
-    }
+    func value(_ f: SheetFigure?, _ unit: String?) -> String { SheetFormat.value(f, unit: unit) }
 
     func status(_ i: Indicator) -> String {
         guard let s = i.status(thresholds: options.thresholds) else { return "-" }
@@ -205,9 +199,9 @@ struct SheetPDFLayout {
 
     func indicatorGrid() {
         guard !sheet.indicators.isEmpty else { return }
-        let years = Array(Set(sheet.indicators.flatMap { $0.years.map(\.year) })).sorted()
-        let b = sheet.indicators.compactMap { $0.baseline?.year }.first.map { "(\($0.eraShort))" } ?? ""
-        let t = sheet.indicators.compactMap { $0.target?.year }.first.map { "(\($0.eraShort))" } ?? ""
+        let (years, baseline, target) = SheetFormat.indicatorColumns(sheet)
+        let b = baseline.map { "(\($0.eraShort))" } ?? ""
+        let t = target.map { "(\($0.eraShort))" } ?? ""
         var rows: [[PDFCell]] = [[.h("指標"), .h("基準値\(b)")] + years.map { .h($0.eraShort) } + [.h("目標値\(t)"), .h("状況")]]
         for i in sheet.indicators {
             var row: [PDFCell] = [.t(i.marker + i.name + liveLine(i)), .n(value(i.baseline?.figure, i.unit))]
@@ -226,8 +220,7 @@ struct SheetPDFLayout {
     func charts() throws {
         guard options.charts else { return }
         for i in sheet.indicators {
-            let live = Dictionary((options.live[i.number]?.values ?? []).map { ($0.year, $0.value) }, uniquingKeysWith: { a, _ in a })
-            if let svg = SheetChart.svg(i, live: live) {
+            if let svg = SheetChart.svg(i, live: SheetFormat.liveSeries(options.live[i.number])) {
                 flow.paragraph(i.marker + i.name, size: 7.5)
                 try flow.svg(svg, width: 336, height: 176)
             }
@@ -248,21 +241,13 @@ struct SheetPDFLayout {
     }
 
     func legend() {
-        var parts: [String] = []
-        for g in sheet.gradeScale.grades {
-            var text = "\(g.symbol)：\(g.meaning)"
-            if let q = sheet.gradeScale.qualifier, q.grades.contains(g.symbol) {
-                text += "（\(q.name) " + q.options.map { "\($0.symbol) \($0.meaning)" }.joined(separator: " ") + "）"
-            }
-            parts.append(text)
-        }
-        flow.paragraph("評価区分　" + parts.joined(separator: "　"), size: 7.5)
+        flow.paragraph("評価区分　" + SheetFormat.legendParts(sheet.gradeScale).joined(separator: "　"), size: 7.5)
     }
 
     func measureSections(indicators: Bool) throws {
         let planKinds: [NarrativeKind] = [.issues, .overview, .goals]
         if planKinds.contains(where: { sheet.narrative($0) != nil }) {
-            let period = sheet.period.map { "\($0.name)(\($0.from.gregorianWithEra.dropLast(2))〜\($0.to.gregorianWithEra))における" } ?? ""
+            let period = SheetFormat.periodPrefix(sheet.period)
             flow.heading("<\(period)施策の概要及び施策の目標>")
             flow.table(planKinds.compactMap { k in sheet.narrative(k).map { [.h($0.heading), .t($0.paragraphs.joined(separator: "\n"))] } },
                        widths: [1.6, 8.4])
@@ -306,7 +291,7 @@ struct SheetPDFLayout {
             let rows: [[PDFCell]] = [
                 [.h("年度")] + budget.years.map { .h($0.year.gregorianWithEra, span: $0.amounts.count) },
                 [.h("")] + budget.years.flatMap { $0.amounts.map { .h($0.kind.japanese) } },
-                [.h(budget.label)] + budget.years.flatMap { $0.amounts.map { .n($0.thousandYen.map { f in f.number?.grouped ?? f.description } ?? "") } },
+                [.h(budget.label)] + budget.years.flatMap { $0.amounts.map { .n(SheetFormat.amount($0.thousandYen)) } },
             ]
             flow.table(rows, widths: [1.6] + Array(repeating: 1, count: count))
         }

@@ -97,6 +97,9 @@ public enum SheetFigure: Hashable, Sendable, Codable, CustomStringConvertible {
         return nil
     }
 
+    /// As amount tables print it: `326,331`, or `-`.
+    public var grouped: String { number?.grouped ?? description }
+
     public var description: String {
         switch self {
         case .number(let n): n.text

@@ -324,12 +324,7 @@ extension PlanningPages {
 
     func openDataRows() async throws -> ([IndicatorOpenData.Row], String) {
         let now = clock.now()
-        return try await read { db in
-            let sheets = try Sheets.list(db, publishedOnly: true).compactMap { try Sheets.published(db, code: $0.code)?.0 }
-            var live: [String: [Int: LiveIndicatorReading]] = [:]
-            for s in sheets { live[s.code] = try LiveIndicators.readings(db, sheet: s, now: now) }
-            return (IndicatorOpenData.rows(sheets, live: live), LedgerRecord.timestamp(now))
-        }
+        return (try await read { db in try LiveIndicators.openData(db, now: now) }, LedgerRecord.timestamp(now))
     }
 
     @Sendable func openDataCSV(_ request: Request, context: Context) async throws -> Response {

@@ -66,6 +66,26 @@ struct SheetEditor {
             (form[key] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
 
+        /// A schedule step typed in a cell (`asStatus`: in a 状況 column); blank is `nil`, anything else a problem.
+        func mark(_ key: String, asStatus: Bool = false) -> ScheduleMark? {
+            let s = text(key)
+            if s.isEmpty { return nil }
+            if let m = ScheduleMark(s) { return m }
+            if asStatus {
+                problem(key, "状況「\(s)」は検討・準備・決定・実施・順次実施・継続実施のどれかです", "\(s) is not a schedule step")
+            } else {
+                problem(key, "「\(s)」はスケジュールの区分（検討・準備・決定・実施・順次実施・継続実施・⇒）ではありません", "\(s) is not a schedule step")
+            }
+            return nil
+        }
+        /// A schedule row typed in `<prefix>.cell.<year index>`.
+        func row(_ prefix: String) -> [ScheduleMark?] { original.scheduleYears.indices.map { mark("\(prefix).cell.\($0)") } }
+        /// A grade on the sheet's scale.
+        func grade(_ key: String) -> GradeMark? {
+            do { return try original.gradeScale.read(text(key)) } catch let e as MadoguchiError { problem(key, e.ja, e.en) } catch {}
+            return nil
+        }
+
         if form["evaluationYear"] != nil { sheet.evaluationYear = year("evaluationYear") }
 
         // Narratives: one paragraph a line.
@@ -138,18 +158,7 @@ struct SheetEditor {
             if original.items.contains(where: { $0.title == newTitle }) {
                 problem("item.new.title", "実施項目「\(newTitle)」は既にあります", "The action item exists already")
             }
-            var cells: [ScheduleMark?] = []
-            for c in original.scheduleYears.indices {
-                let s = text("item.new.cell.\(c)")
-                if s.isEmpty { cells.append(nil); continue }
-                guard let mark = ScheduleMark(s) else {
-                    problem("item.new.cell.\(c)", "「\(s)」はスケジュールの区分（検討・準備・決定・実施・順次実施・継続実施・⇒）ではありません", "\(s) is not a schedule step")
-                    cells.append(nil)
-                    continue
-                }
-                cells.append(mark)
-            }
-            sheet.items.append(ActionItem(title: newTitle, schedule: Schedule(original: ScheduleRow(cells: cells))))
+            sheet.items.append(ActionItem(title: newTitle, schedule: Schedule(original: ScheduleRow(cells: row("item.new")))))
         }
 
         // Grades by year.
@@ -162,9 +171,7 @@ struct SheetEditor {
                     problem("grade.\(k).value", "評価を入力してください", "Enter the grade")
                     continue
                 }
-                do { grades.append(YearGrade(year: y, grade: try original.gradeScale.read(g))) } catch let e as MadoguchiError {
-                    problem("grade.\(k).value", e.ja, e.en)
-                } catch {}
+                if let mark = grade("grade.\(k).value") { grades.append(YearGrade(year: y, grade: mark)) }
             }
             sheet.grades = grades.sorted { $0.year < $1.year }
         }
@@ -176,15 +183,9 @@ struct SheetEditor {
                 var e = entry
                 e.text = text("\(p).p.\(j).text")
                 if e.kind == .evaluation {
-                    do { e.grade = try original.gradeScale.read(text("\(p).p.\(j).status")) } catch let x as MadoguchiError {
-                        problem("\(p).p.\(j).status", x.ja, x.en)
-                    } catch {}
+                    e.grade = grade("\(p).p.\(j).status") ?? e.grade
                 } else {
-                    let s = text("\(p).p.\(j).status")
-                    e.status = s.isEmpty ? nil : ScheduleMark(s)
-                    if !s.isEmpty && e.status == nil {
-                        problem("\(p).p.\(j).status", "状況「\(s)」は検討・準備・決定・実施・順次実施・継続実施のどれかです", "\(s) is not a schedule step")
-                    }
+                    e.status = mark("\(p).p.\(j).status", asStatus: true)
                 }
                 sheet.items[n].progress[j] = e
             }
@@ -193,32 +194,21 @@ struct SheetEditor {
                 let y = year("\(p).new.year", required: true)
                 let kind = ProgressEntryKind(rawValue: text("\(p).new.kind")) ?? .result
                 var entry = ProgressEntry(year: y ?? FiscalYear(0), kind: kind, text: newText)
-                let s = text("\(p).new.status")
                 if kind == .evaluation {
-                    do { entry.grade = try original.gradeScale.read(s) } catch let x as MadoguchiError { problem("\(p).new.status", x.ja, x.en) } catch {}
-                } else if !s.isEmpty {
-                    entry.status = ScheduleMark(s)
-                    if entry.status == nil { problem("\(p).new.status", "状況「\(s)」は検討・準備・決定・実施・順次実施・継続実施のどれかです", "\(s) is not a schedule step") }
+                    entry.grade = grade("\(p).new.status")
+                } else {
+                    entry.status = mark("\(p).new.status", asStatus: true)
                 }
                 if y != nil { sheet.items[n].progress.append(entry) }
             }
             let reason = text("\(p).change.reason")
-            let cells = original.scheduleYears.indices.map { text("\(p).change.cell.\($0)") }
-            if !reason.isEmpty || cells.contains(where: { !$0.isEmpty }) {
+            let typed = original.scheduleYears.indices.contains { !text("\(p).change.cell.\($0)").isEmpty }
+            if !reason.isEmpty || typed {
                 let changedIn = year("\(p).change.year", required: true)
-                var row: [ScheduleMark?] = []
-                for (c, s) in cells.enumerated() {
-                    if s.isEmpty { row.append(nil); continue }
-                    guard let mark = ScheduleMark(s) else {
-                        problem("\(p).change.cell.\(c)", "「\(s)」はスケジュールの区分（検討・準備・決定・実施・順次実施・継続実施・⇒）ではありません", "\(s) is not a schedule step")
-                        row.append(nil)
-                        continue
-                    }
-                    row.append(mark)
-                }
+                let cells = row("\(p).change")
                 if reason.isEmpty { problem("\(p).change.reason", "変更理由を入力してください", "Enter the reason for the change") }
                 if let changedIn, !reason.isEmpty {
-                    sheet.items[n].schedule.revisions.append(ScheduleRevision(changedIn: changedIn, row: ScheduleRow(cells: row), reason: reason))
+                    sheet.items[n].schedule.revisions.append(ScheduleRevision(changedIn: changedIn, row: ScheduleRow(cells: cells), reason: reason))
                 }
             }
         }

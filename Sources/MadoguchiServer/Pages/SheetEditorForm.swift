@@ -113,7 +113,7 @@ struct SheetEditorForm {
                 let y = k < budget.years.count ? budget.years[k] : nil
                 h += "<tr><td>\(input("budget.\(k).year", yr(y?.year), label: "事業費の年度"))</td>"
                 for kind in BudgetAmountKind.allCases {
-                    h += "<td>\(input("budget.\(k).\(kind.rawValue)", y?.amount(kind).map { $0.number?.grouped ?? $0.description } ?? "", label: kind.japanese))</td>"
+                    h += "<td>\(input("budget.\(k).\(kind.rawValue)", y?.amount(kind)?.grouped ?? "", label: kind.japanese))</td>"
                 }
                 h += "</tr>\n"
             }
