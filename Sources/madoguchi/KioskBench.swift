@@ -15,6 +15,12 @@ import MadoguchiStore
 /// restarted mid-run. Then every city's records are checked: each document printed belongs to the card that
 /// asked for it, each aborted session left a voided ledger entry and no valid document. Exits 1 on any
 /// violation.
+///
+/// With `--stepped-clock` the cities and hubs read their clock from a file the bench writes: it stands still
+/// while sessions run and is stepped past the deadlines only when every session in flight is a slow print
+/// waiting for exactly that, and at the end. No deadline then passes because the machine is slow or busy, so
+/// the outcome of every session depends on its fault alone (what the tests run). Without it the clock is the
+/// real one and the figures are the machine's (what the benchmarks report).
 struct KioskBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
@@ -25,6 +31,9 @@ struct KioskBench: AsyncParsableCommand {
     @Option(help: "Persons in each demo city.") var residents: Int = 1500
     @Option(help: "Cards issued in each city.") var cardsPerCity: Int = 60
     @Option(help: "Seconds a kiosk has to confirm a print (the cities' deadline).") var printSeconds: Double = 20
+    @Option(help: "Seconds a session may wait between steps (the cities' deadline).") var sessionSeconds: Double = 180
+    @Flag(help: "The clock stands still while sessions run and the bench steps it past deadlines: outcomes do not depend on the machine's speed.")
+    var steppedClock = false
     @Flag(help: "No injected faults and no city restart: clean throughput.") var noFaults = false
     @Option(help: "Keep the databases and logs here (a temporary folder otherwise).") var dir: String?
     @Option(help: "First of five loopback ports.") var basePort: Int = 0
@@ -71,6 +80,8 @@ struct KioskBench: AsyncParsableCommand {
         var documentsVoided = 0
         var voidEntries = 0
         var cityRestarted = false
+        var steppedClock = false
+        var clockSteps = 0
         var confirmationLost = 0
         var violations: [String] = []
     }
@@ -81,7 +92,16 @@ struct KioskBench: AsyncParsableCommand {
         let start = MadoguchiClock.parse(Self.clockStart)!.now()
         let port = basePort > 0 ? basePort : Int.random(in: 20_000...38_000)
         let hubToken = ServerConfiguration.generateToken()
-        let env = ["MADOGUCHI_CLOCK": Self.clockStart, "MADOGUCHI_HUB_TOKEN": hubToken, "LOG_LEVEL": "warning"]
+        var env = ["MADOGUCHI_HUB_TOKEN": hubToken, "LOG_LEVEL": "warning"]
+        var clockFile: SteppedClock?
+        if steppedClock {
+            let stepped = SteppedClock(path: folder.appendingPathComponent("clock").path, start: start)
+            try stepped.write()
+            env["MADOGUCHI_CLOCK_FILE"] = stepped.path
+            clockFile = stepped
+        } else {
+            env["MADOGUCHI_CLOCK"] = Self.clockStart
+        }
 
         // 1. Three cities and their cards (most for adults who can print; some for children, who are refused).
         log("seeding 3 cities × \(residents) persons and issuing \(cardsPerCity) cards each…")
@@ -122,7 +142,8 @@ struct KioskBench: AsyncParsableCommand {
         func serverArguments(_ i: Int) -> [String] {
             let city = Self.cities[i]
             return ["serve", "--db", folder.appendingPathComponent("city-\(city.code).sqlite").path, "--port", String(port + i),
-                    "--city", city.code, "--city-name", city.name, "--kiosk-print-seconds", String(printSeconds)]
+                    "--city", city.code, "--city-name", city.name, "--kiosk-print-seconds", String(printSeconds),
+                    "--kiosk-session-seconds", String(sessionSeconds)]
         }
         let launched = Date()
         var servers = try (0..<3).map { try Child(binary, serverArguments($0), env, log: folder.appendingPathComponent("city-\($0).log")) }
@@ -138,7 +159,7 @@ struct KioskBench: AsyncParsableCommand {
         do {
             report = try await drive(http: http, servers: &servers, folder: folder, port: port, binary: binary, env: env,
                                      cards: cards, databases: databases, serverArguments: serverArguments,
-                                     start: start, launched: launched)
+                                     start: start, launched: launched, clock: clockFile)
         } catch {
             for s in servers { s.stop() }
             for h in hubs { h.stop() }
@@ -168,7 +189,7 @@ struct KioskBench: AsyncParsableCommand {
 
     func drive(
         http: HTTPClient, servers: inout [Child], folder: URL, port: Int, binary: URL, env: [String: String], cards: [Card],
-        databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date
+        databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?
     ) async throws -> Report {
         for p in port..<(port + 5) { try await waitHealthy(http, "http://127.0.0.1:\(p)") }
 
@@ -185,6 +206,11 @@ struct KioskBench: AsyncParsableCommand {
         let allCards = cards
         let began = ContinuousClock.now
         let killAfter = noFaults ? Int.max : sessions / 4
+        // Slow prints wait at this gate; when every session in flight waits there, the clock steps past the print
+        // deadline and they go on. On the real clock they sleep past it instead.
+        let gate = clock.map { clock in
+            SlowPrintGate { try clock.advance(by: printSeconds + 2) }
+        }
         var results: [Result] = []
         var restarted = false
         var killTask: Task<Child, any Error>?
@@ -194,16 +220,18 @@ struct KioskBench: AsyncParsableCommand {
                 let i = next
                 next += 1
                 let (cardIndex, hubIndex, kind, fault) = plan[i]
+                gate?.launched()
                 group.addTask {
                     await Self.session(
                         http: http, hub: "http://127.0.0.1:\(port + 3 + hubIndex)", store: "S\(i % 50)", card: allCards[cardIndex],
-                        cardIndex: cardIndex, kind: kind, fault: fault, printSeconds: printSeconds)
+                        cardIndex: cardIndex, kind: kind, fault: fault, printSeconds: printSeconds, gate: gate)
                 }
             }
             while next < min(concurrency, sessions) { launch() }
             for try await result in group {
                 results.append(result)
                 if next < sessions { launch() }
+                gate?.finished()
                 // A city dies mid-run and comes back two seconds later.
                 if results.count == killAfter, killTask == nil {
                     let victim = servers[1]
@@ -214,7 +242,9 @@ struct KioskBench: AsyncParsableCommand {
                         try await Task.sleep(for: .seconds(2))
                         // The restarted server's clock goes on from where the others are, not from the start again.
                         var later = env
-                        later["MADOGUCHI_CLOCK"] = Self.instant(start.addingTimeInterval(Date().timeIntervalSince(launched).rounded(.up)))
+                        if later["MADOGUCHI_CLOCK"] != nil {
+                            later["MADOGUCHI_CLOCK"] = Self.instant(start.addingTimeInterval(Date().timeIntervalSince(launched).rounded(.up)))
+                        }
                         return try Child(binary, arguments, later, log: folder.appendingPathComponent("city-1-restarted.log"))
                     }
                 }
@@ -229,10 +259,26 @@ struct KioskBench: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
         // 4. Let the deadlines pass so the cities' sweeps abort what kiosks left behind, then check everything.
-        let settle = noFaults ? 2 : printSeconds + 3
-        log("waiting \(Int(settle)) s for the deadlines and sweeps…")
-        try await Task.sleep(for: .seconds(settle))
+        var unfinished = 0
+        if let clock {
+            try clock.advance(by: max(printSeconds, sessionSeconds) + 1)
+            log("clock stepped past every deadline; waiting for the sweeps…")
+            unfinished = try await waitForSweeps(databases, upTo: .seconds(600))
+        } else {
+            log("waiting for the deadlines and sweeps…")
+            unfinished = try await waitForSweeps(databases, upTo: .seconds(noFaults ? 2 : max(printSeconds, sessionSeconds) + 30))
+        }
         var report = try await check(results, cards: cards, databases: databases)
+        if unfinished > 0 { log("\(unfinished) sessions still open when the wait ended") }
+        report.steppedClock = clock != nil
+        report.clockSteps = clock?.steps ?? 0
+        if clock != nil {
+            // The clock stood still but for the slow prints' steps: any other session that expired is a deadline
+            // computed wrong, not a slow machine.
+            for r in results where r.code == "kiosk.sessionExpired" && r.fault != .slowPrint {
+                report.violations.append("\(Self.cities[r.city].name): \(r.requestId) (\(r.fault.rawValue)) expired while the clock stood still")
+            }
+        }
         report.seconds = seconds
         report.sessionsPerSecond = Double(results.count) / seconds
         report.cityRestarted = restarted || noFaults
@@ -254,10 +300,26 @@ struct KioskBench: AsyncParsableCommand {
         return formatter.string(from: date)
     }
 
+    /// Waits until no city has a session still open (the sweeps have aborted what was left), or the time is up.
+    /// Returns how many are still open.
+    func waitForSweeps(_ databases: [MadoguchiDatabase], upTo limit: Duration) async throws -> Int {
+        let deadline = ContinuousClock.now + limit
+        while true {
+            var open = 0
+            for database in databases {
+                open += try await database.writer.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN ('started', 'authenticated', 'issued')")!
+                }
+            }
+            if open == 0 || ContinuousClock.now >= deadline { return open }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     /// One store session, with its fault.
     static func session(
         http: HTTPClient, hub: String, store: String, card: Card, cardIndex: Int, kind: CertificateKind, fault: Fault,
-        printSeconds: Double
+        printSeconds: Double, gate: SlowPrintGate?
     ) async -> Result {
         let client = KioskClient(hub: hub, chain: ["セブン", "ローソン", "ファミマ"][cardIndex % 3], store: store, client: http, attempts: 6)
         let transaction = KioskTransaction(client: client)
@@ -293,7 +355,8 @@ struct KioskBench: AsyncParsableCommand {
         if fault == .wrongPinOnce { _ = try? softwareCard.sign(challenge: Data("x".utf8), pin: "0000") }
         let outcome = await transaction.run(card: &softwareCard, pin: "1234", order: order) { _, _ in
             switch fault {
-            case .slowPrint: try await Task.sleep(for: .seconds(printSeconds + 2))
+            case .slowPrint:
+                if let gate { try await gate.wait() } else { try await Task.sleep(for: .seconds(printSeconds + 2)) }
             case .printFailure: throw KioskFailure(code: "printer.jam", ja: "紙詰まり", en: "Paper jam")
             default: break
             }
@@ -448,6 +511,81 @@ final class Child: @unchecked Sendable {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
+        }
+    }
+}
+
+/// The clock file of a `--stepped-clock` run: the cities and hubs read it (`MADOGUCHI_CLOCK_FILE`); the bench
+/// steps it.
+final class SteppedClock: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private var instant: Date
+    private(set) var steps = 0
+
+    init(path: String, start: Date) {
+        self.path = path
+        self.instant = start
+    }
+
+    func write() throws {
+        try lock.withLock { try FileClock.write(instant, to: path) }
+    }
+
+    func advance(by seconds: Double) throws {
+        try lock.withLock {
+            instant = instant.addingTimeInterval(seconds.rounded(.up))
+            steps += 1
+            try FileClock.write(instant, to: path)
+        }
+    }
+}
+
+/// Where slow prints wait on a stepped clock. When every session in flight is waiting here, nothing else can be
+/// overtaken by a deadline: the gate steps the clock past the print deadline and lets them all go on.
+final class SlowPrintGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inFlight = 0
+    private var waiting: [CheckedContinuation<Void, any Error>] = []
+    private let step: @Sendable () throws -> Void
+
+    init(step: @escaping @Sendable () throws -> Void) { self.step = step }
+
+    /// A session was launched.
+    func launched() { lock.withLock { inFlight += 1 } }
+
+    /// A session ended (its result was taken).
+    func finished() {
+        let released = lock.withLock { () -> ([CheckedContinuation<Void, any Error>], (any Error)?) in
+            inFlight -= 1
+            return releaseIfAllWait()
+        }
+        resume(released)
+    }
+
+    /// A slow print waits here until the clock has passed its deadline.
+    func wait() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let released = lock.withLock { () -> ([CheckedContinuation<Void, any Error>], (any Error)?) in
+                waiting.append(continuation)
+                return releaseIfAllWait()
+            }
+            resume(released)
+        }
+    }
+
+    /// Under the lock: when all sessions in flight wait, step the clock and hand back the waiters to resume.
+    private func releaseIfAllWait() -> ([CheckedContinuation<Void, any Error>], (any Error)?) {
+        guard !waiting.isEmpty, waiting.count == inFlight else { return ([], nil) }
+        let released = waiting
+        waiting = []
+        do { try step() } catch { return (released, error) }
+        return (released, nil)
+    }
+
+    private func resume(_ released: ([CheckedContinuation<Void, any Error>], (any Error)?)) {
+        for continuation in released.0 {
+            if let error = released.1 { continuation.resume(throwing: error) } else { continuation.resume() }
         }
     }
 }

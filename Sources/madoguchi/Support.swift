@@ -72,13 +72,67 @@ func cityIdentity(code: String?, name: String?) throws -> DemoCity.Identity {
 
 /// The clock of a server or hub: `MADOGUCHI_CLOCK` (an ISO 8601 instant with offset) sets where it starts,
 /// and it runs on from there; the system clock otherwise.
+///
+/// `MADOGUCHI_CLOCK_FILE` names a file holding an ISO 8601 instant instead: the clock reads that instant and
+/// stands still until the file changes. It is a test seam, for runs in which one driver steps the clocks of
+/// several processes past their deadlines (`madoguchi bench kiosk --stepped-clock`), so that no deadline
+/// passes because the machine is slow. It is announced on standard error whenever it is in use.
 func environmentClock() throws -> MadoguchiClock {
+    if let path = ProcessInfo.processInfo.environment["MADOGUCHI_CLOCK_FILE"], !path.isEmpty {
+        let clock = FileClock(path: path)
+        guard clock.read() != nil else {
+            throw MadoguchiError(
+                .invalidDate, ja: "MADOGUCHI_CLOCK_FILE の日時が読めません: \(path)",
+                en: "MADOGUCHI_CLOCK_FILE holds no ISO 8601 time: \(path)")
+        }
+        printError("試験用の時計（\(path)）を使います / test clock read from \(path)")
+        return MadoguchiClock { clock.now() }
+    }
     guard let text = ProcessInfo.processInfo.environment["MADOGUCHI_CLOCK"], !text.isEmpty else { return .system }
     guard let fixed = MadoguchiClock.parse(text) else {
         throw MadoguchiError(
             .invalidDate, ja: "MADOGUCHI_CLOCK が日時として読めません: \(text)", en: "MADOGUCHI_CLOCK is not an ISO 8601 time: \(text)")
     }
     return .starting(at: fixed.now())
+}
+
+/// A clock that stands at the instant written in a file (`2026-11-24T10:00:00+09:00`), re-read on every reading.
+/// A file being rewritten, unreadable or empty for a moment, keeps the last instant read.
+final class FileClock: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private var last: (text: String, date: Date)?
+
+    init(path: String) { self.path = path }
+
+    /// The instant in the file, or nil when it holds none.
+    func read() -> Date? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        lock.lock()
+        defer { lock.unlock() }
+        if let last, last.text == text { return last.date }
+        guard let date = MadoguchiClock.parse(text)?.now() else { return nil }
+        last = (text, date)
+        return date
+    }
+
+    func now() -> Date {
+        if let date = read() { return date }
+        lock.lock()
+        defer { lock.unlock() }
+        return last?.date ?? Date()
+    }
+
+    /// Writes an instant for every process reading the file: a new file renamed over the old, so no reader
+    /// sees half of it.
+    static func write(_ date: Date, to path: String) throws {
+        let temporary = path + ".tmp"
+        try Data((KioskBench.instant(date) + "\n").utf8).write(to: URL(fileURLWithPath: temporary))
+        if rename(temporary, path) != 0 {
+            throw MadoguchiError(.invalidOption, ja: "時計ファイルを書けません: \(path)", en: "Cannot write the clock file \(path)")
+        }
+    }
 }
 
 /// A list of certificate kinds given as `a,b,c` (their API names).

@@ -18,7 +18,8 @@ class Copier:
             options.add_argument(flag)
         options.binary_location = "/usr/bin/chromium"
         self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        self.wait = WebDriverWait(self.driver, 30)
+        # Generous: a wait ends as soon as the screen is there; only a broken page waits it out.
+        self.wait = WebDriverWait(self.driver, 180)
         self.report = {}
         self.failed = False
 

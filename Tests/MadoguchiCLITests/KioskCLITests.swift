@@ -8,6 +8,10 @@ import Testing
 import FoundationNetworking
 #endif
 
+struct DaemonError: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// A server or hub started from the real binary, stopped when the test ends.
 final class Daemon: @unchecked Sendable {
     let process = Process()
@@ -27,12 +31,18 @@ final class Daemon: @unchecked Sendable {
 
     var url: String { "http://127.0.0.1:\(port)" }
 
+    /// Waits for the daemon to answer its health check, for as long as it takes a slow or busy machine to start it;
+    /// fails at once when the process has exited.
     func waitUntilHealthy() async throws {
-        for _ in 0..<300 {
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline {
             if let (status, _) = await HTTP.get(url + "/health"), status == 200 { return }
+            guard process.isRunning else {
+                throw DaemonError(description: "\(process.arguments ?? []) exited with status \(process.terminationStatus)")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw CancellationError()
+        throw DaemonError(description: "\(process.arguments ?? []) did not answer /health in 300 s")
     }
 
     func stop() {
@@ -209,24 +219,37 @@ struct KioskCLITests {
 
 @Suite("コンビニ交付の障害試験", .serialized)
 struct KioskFaultRunTests {
-    @Test("1,000 concurrent sessions through 2 hubs to 3 cities, with slow prints, print failures, vanished kiosks and a city killed and restarted: no document for the wrong person, every abort voided")
+    /// The cities' clock stands still while sessions run and is stepped past the print deadline only for the slow
+    /// prints (`--stepped-clock`): what each session comes to depends on its fault, never on how fast or busy the
+    /// machine is. So the test asserts what must hold of every session, not how many printed.
+    @Test("1,000 concurrent sessions through 2 hubs to 3 cities, with slow prints, print failures, vanished kiosks and a city killed and restarted: no document for the wrong person, every abort voided, nothing left open")
     func thousandSessions() throws {
         let r = try CLI.run([
             "bench", "kiosk", "--sessions", "1000", "--concurrency", "1000", "--residents", "400", "--cards-per-city", "30",
-            "--print-seconds", "10", "--json",
+            "--print-seconds", "10", "--stepped-clock", "--json",
         ])
         #expect(r.status == 0, "\(r.out)\n\(r.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         #expect(report["sessions"] as? Int == 1000)
+        #expect(report["steppedClock"] as? Bool == true)
+        // No document for another person, every abort voided with its ledger entry, no session left open, the
+        // ledger intact, and no session expired but the slow prints whose deadline the clock was stepped past.
         #expect((report["violations"] as? [String])?.isEmpty == true, "\(report["violations"] ?? "")")
         #expect(report["cityRestarted"] as? Bool == true)
-        // Every fault happened and was handled: prints failed, sessions expired, kiosks vanished, and each left a void.
+        // Every session is accounted for, once.
+        let counted = ["printed", "refused", "failed", "vanished"].map { report[$0] as? Int ?? 0 }.reduce(0, +)
+        #expect(counted == 1000)
+        // Every fault happened and was handled: prints failed, slow prints expired, kiosks vanished, children
+        // were refused, and each abort left a void.
         let failures = report["failures"] as? [String: Int] ?? [:]
+        let faults = report["faults"] as? [String: Int] ?? [:]
         #expect((failures["kiosk.printFailure"] ?? 0) > 0)
         #expect((failures["kiosk.sessionExpired"] ?? 0) > 0)
+        #expect((failures["kiosk.sessionExpired"] ?? 0) <= (faults["slowPrint"] ?? 0))
+        #expect((report["clockSteps"] as? Int ?? 0) >= 2)
         #expect((report["vanished"] as? Int ?? 0) > 0)
         #expect((report["refused"] as? Int ?? 0) > 0)
-        #expect((report["printed"] as? Int ?? 0) > 500)
+        #expect((report["printed"] as? Int ?? 0) > 0)
         let voided = report["documentsVoided"] as? Int ?? -1
         #expect(voided > 0)
         #expect(report["voidEntries"] as? Int == voided)
