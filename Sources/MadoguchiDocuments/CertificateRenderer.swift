@@ -133,28 +133,36 @@ public struct CertificateRenderer: Sendable {
                     Row(label: "県民税額", value: t.map { yen($0.prefecturalTax) } ?? ""),
                 ]),
             ]
-        case .familyRegisterFull, .familyRegisterIndividual, .familyRegisterAnnex:
+        case .familyRegisterAnnex:
+            var blocks: [Block] = []
+            if let r = c.register {
+                blocks.append(Block(heading: nil, rows: [
+                    Row(label: "本籍", value: r.permanentDomicile), Row(label: "筆頭者", value: r.headName, names: true),
+                ]))
+            }
+            for a in c.annex ?? [] {
+                var rows = [Row(label: "氏名", value: a.name, names: true)]
+                if let birth = a.birthDateJapanese { rows.append(Row(label: "生年月日・性別", value: "\(birth)生　\(a.sex ?? "")")) }
+                rows += [Row(label: "住所", value: a.address), Row(label: "住所を定めた年月日", value: a.since)]
+                blocks.append(Block(heading: nil, rows: rows))
+            }
+            return blocks
+        case .familyRegisterFull, .familyRegisterIndividual:
             let r = c.register
             var blocks = [Block(heading: nil, rows: [
                 Row(label: "本籍", value: r?.permanentDomicile ?? ""),
                 Row(label: "氏名", value: r?.headName ?? "", names: true),
                 Row(label: "戸籍事項", value: ([("編製　" + (r?.createdOn ?? ""))] + (r?.events ?? [])).joined(separator: "\n")),
             ])]
-            if let annex = c.annex {
-                for a in annex {
-                    blocks.append(Block(heading: nil, rows: [
-                        Row(label: "氏名", value: a.name, names: true), Row(label: "住所", value: a.address),
-                        Row(label: "住所を定めた年月日", value: a.since),
-                    ]))
-                }
-            } else {
-                for p in c.persons {
-                    var rows = [Row(label: "戸籍に記録されている者", value: "【名】\(p.name)\n（\(p.kana)）", names: true),
-                                Row(label: "生年月日", value: p.birthDateJapanese)]
-                    if let rel = p.relationship { rows.append(Row(label: "続柄", value: rel)) }
-                    if let events = p.events, !events.isEmpty { rows.append(Row(label: "身分事項", value: events.joined(separator: "\n"))) }
-                    blocks.append(Block(heading: nil, rows: rows))
-                }
+            for p in c.persons {
+                let mark = p.leftRegisterOn.map { "【除籍】（\($0)）\n" } ?? ""
+                var rows = [Row(label: "戸籍に記録されている者", value: "\(mark)【名】\(p.name)\n（\(p.kana)）", names: true),
+                            Row(label: "生年月日", value: p.birthDateJapanese)]
+                if let father = p.father { rows.append(Row(label: "父", value: father, names: true)) }
+                if let mother = p.mother { rows.append(Row(label: "母", value: mother, names: true)) }
+                if let rel = p.relationship { rows.append(Row(label: "続柄", value: rel)) }
+                if let events = p.events, !events.isEmpty { rows.append(Row(label: "身分事項", value: events.joined(separator: "\n"))) }
+                blocks.append(Block(heading: nil, rows: rows))
             }
             return blocks
         }

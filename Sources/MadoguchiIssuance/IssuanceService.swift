@@ -129,7 +129,7 @@ public struct IssuanceService: Sendable {
         let request = CertificateRequest(
             kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
             channel: submission.channel, options: submission.options, date: today)
-        let facts = try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today)
+        let facts = try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today, request: request)
         let decision = Eligibility.evaluate(request, facts: facts, fees: fees)
         guard decision.isApproved, let fee = decision.fee,
             let source = try RegistryRepository.certificateSource(db, request)
@@ -147,18 +147,19 @@ public struct IssuanceService: Sendable {
         let sequence = try Self.nextSequence(db)
         let city = try Self.city(db)
         let content = CertificateContent.build(
-            request, source: source, city: city, serialNumber: Self.serial(sequence, today))
+            request, source: source, city: city, serialNumber: Self.serial(sequence, today), basicItemsOnly: decision.basicItemsOnly)
         let certificate = try record(
             db, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
             actor: actor, action: .issue, reason: nil, expectedSequence: sequence)
         try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
-        if decision.holderNotification {
+        // 本人通知: one notice for each registered person the certificate shows.
+        for resident in decision.notifiedResidentIds.sorted() {
             try db.execute(
                 sql: """
                     INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt)
                     VALUES (?, ?, ?, ?)
                     """,
-                arguments: [submission.subjectId, certificate.id, submission.requester.requesterClass.rawValue, at])
+                arguments: [resident, certificate.id, submission.requester.requesterClass.rawValue, at])
         }
         return .issued(certificate, holderNotified: decision.holderNotification)
     }
@@ -171,7 +172,8 @@ public struct IssuanceService: Sendable {
                 kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
                 channel: submission.channel, options: submission.options, date: today)
             return Eligibility.evaluate(
-                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today), fees: fees)
+                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today, request: request),
+                fees: fees)
         }
     }
 

@@ -167,7 +167,8 @@ public struct KioskService: Sendable {
                 kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
                 channel: .kiosk, options: submission.options, date: today)
             let decision = Eligibility.evaluate(
-                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today), fees: service.issuance.fees)
+                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today, request: request),
+                fees: service.issuance.fees)
             return (decision, try Self.view(db, row))
         }
     }

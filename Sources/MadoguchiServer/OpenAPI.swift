@@ -48,6 +48,15 @@ enum OpenAPIDocument {
                         "profession": enumSchema(Profession.self, "職務上請求の資格"), "professionalForm": ["type": "boolean"],
                         "agency": ["type": "string"], "officialForm": ["type": "boolean"],
                         "feeWaiver": enumSchema(FeeWaiver.self, "手数料免除 (counter only)"),
+                        "statedNeed": [
+                            "type": "string",
+                            "description": "基礎証明事項以外の記載を必要とする理由 (住基法 §12の3⑦): without it a third party, professional or agency gets 氏名・生年月日・性別・住所 only",
+                        ],
+                        "kinshipDocuments": [
+                            "type": "boolean",
+                            "description": "戸籍法 §10: 戸籍 certificates shown that prove the requester is the spouse or a lineal relative of a recorded person",
+                        ],
+                        "professionalPurpose": enumSchema(ProfessionalPurpose.self, "職務上請求の目的 (紛争処理手続の代理業務 is not notified to the person)"),
                     ],
                 ],
                 "options": [

@@ -3,7 +3,13 @@ import MadoguchiDomain
 
 extension RegistryRepository {
     /// The facts the eligibility rules need about a subject on a date, or `nil` when no such resident.
-    public static func subjectFacts(_ db: Database, id: Int64, on date: CivilDate) throws -> SubjectFacts? {
+    ///
+    /// The 支援措置 and 本人通知 registrations are read for everyone a certificate about the subject could show: the
+    /// subject, the current household (whose address it prints) and everyone recorded in the subject's 戸籍. With a
+    /// request, the requester's own record is read too, and for 戸籍 kinds their tie to the subject's 戸籍.
+    public static func subjectFacts(_ db: Database, id: Int64, on date: CivilDate, request: CertificateRequest? = nil) throws
+        -> SubjectFacts?
+    {
         guard
             let r = try Row.fetchOne(
                 db.cachedStatement(
@@ -15,13 +21,6 @@ extension RegistryRepository {
         let members = try Int64.fetchSet(
             db.cachedStatement(sql: "SELECT id FROM resident WHERE householdId = ? AND removedOn IS NULL"),
             arguments: [householdId])
-        // 支援措置 in force for anyone in the household protect the whole household's records.
-        let measures = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT subjectId, otherPartyResidentId, otherPartyName FROM supportMeasure
-                    WHERE subjectId IN (SELECT id FROM resident WHERE householdId = ?) AND termStart <= ? AND termEnd >= ?
-                    """), arguments: [householdId, day, day])
         let register = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? LIMIT 1"),
             arguments: [id])
@@ -31,8 +30,54 @@ extension RegistryRepository {
                     sql: "SELECT residentId FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId IS NOT NULL"),
                 arguments: [registerId])
         } ?? []
+        let everyone = Array(members.union(registerMembers).union([id]))
+        let marks = everyone.map { _ in "?" }.joined(separator: ",")
+        let protections = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT subjectId, otherPartyResidentId, otherPartyName, otherPartyBirthDate FROM supportMeasure
+                WHERE subjectId IN (\(marks)) AND termStart <= ? AND termEnd >= ? ORDER BY id
+                """, arguments: StatementArguments(everyone) + [day, day]
+        ).map { m in
+            Protection(
+                protectedId: m["subjectId"], otherPartyId: m["otherPartyResidentId"], otherPartyName: m["otherPartyName"],
+                otherPartyBirthDate: (m["otherPartyBirthDate"] as String?).flatMap(CivilDate.parseGregorian))
+        }
+        let notified = try Int64.fetchSet(
+            db,
+            sql: """
+                SELECT residentId FROM holderNotificationRegistration
+                WHERE residentId IN (\(marks)) AND registeredOn <= ? AND endedOn IS NULL
+                """, arguments: StatementArguments(everyone) + [day])
         func exists(_ sql: String, _ arguments: StatementArguments) throws -> Bool {
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (\(sql))"), arguments: arguments) ?? false
+        }
+        var requesterFacts: RequesterFacts?
+        if let request, let requesterId = request.requester.residentId,
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT familyName, givenName, birthDate, removalReason FROM resident WHERE id = ?"),
+                arguments: [requesterId])
+        {
+            var tie: RegisterTie?
+            if request.kind.isFamilyRegister, let register {
+                tie = try RegisterKinship.tie(
+                    of: requesterId, to: register,
+                    rowsOfPerson: { person in
+                        try Row.fetchAll(
+                            db.cachedStatement(sql: "SELECT * FROM familyRegisterMember WHERE residentId = ?"), arguments: [person]
+                        ).map(Rows.registerMember)
+                    },
+                    rowsOfRegister: { registerId in
+                        try Row.fetchAll(
+                            db.cachedStatement(sql: "SELECT * FROM familyRegisterMember WHERE familyRegisterId = ?"),
+                            arguments: [registerId]
+                        ).map(Rows.registerMember)
+                    })
+            }
+            requesterFacts = RequesterFacts(
+                residentId: requesterId, name: (row["familyName"] as String) + "　" + (row["givenName"] as String),
+                birthDate: Rows.date(row["birthDate"]),
+                removal: (row["removalReason"] as String?).flatMap(RemovedRecord.Reason.init(rawValue:)), registerTie: tie)
         }
         return SubjectFacts(
             residentId: id, householdId: householdId, birthDate: Rows.date(r["birthDate"]),
@@ -40,9 +85,7 @@ extension RegistryRepository {
             moveOutFiled: try exists(
                 "SELECT 1 FROM residentMovement WHERE residentId = ? AND kind = 'moveOutNotified' AND occurredOn >= ?",
                 [id, day]),
-            supportMeasureActive: measures.contains { ($0["subjectId"] as Int64) == id },
-            supportMeasureOtherPartyIds: Set(measures.compactMap { $0["otherPartyResidentId"] as Int64? }),
-            supportMeasureOtherPartyNames: Set(measures.map { $0["otherPartyName"] as String }),
+            protections: protections,
             householdMemberIds: members,
             hasActiveSeal: try exists(
                 "SELECT 1 FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL AND registeredOn <= ?", [id, day]),
@@ -51,8 +94,6 @@ extension RegistryRepository {
             ).map(FiscalYear.init)),
             familyRegisterHere: register != nil, familyRegisterMemberIds: registerMembers,
             nameHasPendingGaiji: SubjectFacts.hasPendingGaiji((r["familyName"] as String) + (r["givenName"] as String)),
-            holderNotification: try exists(
-                "SELECT 1 FROM holderNotificationRegistration WHERE residentId = ? AND registeredOn <= ? AND endedOn IS NULL",
-                [id, day]))
+            holderNotificationIds: notified, requester: requesterFacts)
     }
 }

@@ -11,6 +11,11 @@ enum Scenario {
     static let stranger: Int64 = 900
     static let abuser: Int64 = 666
 
+    /// A 支援措置 in force for `person` against the abuser.
+    static func protect(_ person: Int64 = subject, name: String = "加害　太郎") -> Protection {
+        Protection(protectedId: person, otherPartyId: abuser, otherPartyName: name)
+    }
+
     static func facts(_ change: (inout SubjectFacts) -> Void = { _ in }) -> SubjectFacts {
         var f = SubjectFacts(
             residentId: subject, householdId: 10, birthDate: CivilDate(year: 1980, month: 4, day: 2)!,
@@ -65,7 +70,7 @@ struct EligibilityMatrixTests {
     static let expected: [CertificateKind: [RequesterClass: RefusalReason?]] = [
         .residentRecordCopy: [.self: nil, .householdMember: nil, .proxy: nil, .thirdParty: nil, .professional: nil, .government: nil],
         .residentRecordExtract: [.self: nil, .householdMember: nil, .proxy: nil, .thirdParty: nil, .professional: nil, .government: nil],
-        .removedRecord: [.self: .notRemoved, .householdMember: .notRemoved, .proxy: .notRemoved, .thirdParty: .notRemoved,
+        .removedRecord: [.self: .notRemoved, .householdMember: .removedRecordThirdPartyOnly, .proxy: .notRemoved, .thirdParty: .notRemoved,
                          .professional: .notRemoved, .government: .notRemoved],
         .sealRegistrationCertificate: [.self: nil, .householdMember: nil, .proxy: nil, .thirdParty: .requesterNotAllowed,
                                        .professional: .requesterNotAllowed, .government: .requesterNotAllowed],
@@ -100,7 +105,8 @@ struct EligibilityMatrixTests {
         case .residentRecordCopy, .residentRecordExtract, .sealRegistrationCertificate:
             expected = kind == .sealRegistrationCertificate && ![.self, .householdMember, .proxy].contains(cls)
                 ? .requesterNotAllowed : .movedOut
-        case .removedRecord, .familyRegisterFull, .familyRegisterIndividual, .familyRegisterAnnex: expected = nil
+        case .removedRecord: expected = cls == .householdMember ? .removedRecordThirdPartyOnly : nil
+        case .familyRegisterFull, .familyRegisterIndividual, .familyRegisterAnnex: expected = nil
         case .taxCertificate: expected = [.thirdParty, .professional].contains(cls) ? .requesterNotAllowed : nil
         }
         #expect(decision.refusals.first == expected, "\(kind) for \(cls): \(decision.refusals)")
@@ -110,8 +116,10 @@ struct EligibilityMatrixTests {
     func deceased() {
         let facts = Scenario.facts { $0.removal = .died; $0.hasActiveSeal = false }
         #expect(Eligibility.evaluate(Scenario.request(.taxCertificate, .thirdParty), facts: facts).isApproved)
-        #expect(Eligibility.evaluate(Scenario.request(.residentRecordCopy, .self), facts: facts).refusals.first == .deceased)
-        #expect(Eligibility.evaluate(Scenario.request(.sealRegistrationCertificate, .proxy), facts: facts).refusals.first == .deceased)
+        #expect(Eligibility.evaluate(Scenario.request(.residentRecordCopy, .householdMember), facts: facts).refusals.first == .deceased)
+        #expect(Eligibility.evaluate(Scenario.request(.residentRecordCopy, .self), facts: facts).refusals == [.selfNotSubject, .deceased])
+        #expect(Eligibility.evaluate(Scenario.request(.sealRegistrationCertificate, .proxy), facts: facts).refusals
+            == [.mandateEndedByDeath, .deceased])
         #expect(Eligibility.evaluate(Scenario.request(.removedRecord, .thirdParty), facts: facts).isApproved)
     }
 }
@@ -124,11 +132,23 @@ struct RefusalTests {
         switch reason {
         case .supportMeasureOtherParty:
             return (S.request(.residentRecordCopy, .thirdParty) { $0.requester.residentId = S.abuser },
-                    S.facts { $0.supportMeasureOtherPartyIds = [S.abuser] })
+                    S.facts { $0.protections = [S.protect()] })
         case .supportMeasureSubjectUnattended:
-            return (S.request(.residentRecordCopy, .self, channel: .kiosk), S.facts { $0.supportMeasureActive = true })
+            return (S.request(.residentRecordCopy, .self, channel: .kiosk), S.facts { $0.protections = [S.protect()] })
         case .supportMeasureProtected:
-            return (S.request(.residentRecordCopy, .professional), S.facts { $0.supportMeasureActive = true })
+            return (S.request(.residentRecordCopy, .professional), S.facts { $0.protections = [S.protect()] })
+        case .supportMeasureInPersonOnly:
+            return (S.request(.residentRecordCopy, .proxy), S.facts { $0.protections = [S.protect()] })
+        case .removedRecordThirdPartyOnly:
+            return (S.request(.removedRecord, .householdMember), S.facts { $0.removal = .movedOut })
+        case .mandateEndedByDeath:
+            return (S.request(.removedRecord, .proxy), S.facts { $0.removal = .died })
+        case .identifiersOfDeceased:
+            return (S.request(.removedRecord, .government) { $0.options.items = [.residentRecordCode] }, S.facts { $0.removal = .died })
+        case .selfNotSubject:
+            return (S.request(.residentRecordCopy, .self) { $0.requester.residentId = nil }, S.facts())
+        case .statedNeedRequired:
+            return (S.request(.residentRecordCopy, .thirdParty) { $0.options.items = [.relationship] }, S.facts())
         case .subjectNotFound:
             return (S.request(.residentRecordCopy, .self), nil)
         case .underAgeUnattended:
@@ -212,20 +232,20 @@ struct RefusalTests {
           arguments: Channel.allCases, CertificateKind.allCases)
     func otherPartyEverywhere(channel: Channel, kind: CertificateKind) {
         let request = Scenario.request(kind, .self, channel: channel) { $0.requester.residentId = Scenario.abuser }
-        let decision = Eligibility.evaluate(request, facts: Scenario.facts { $0.supportMeasureOtherPartyIds = [Scenario.abuser] })
+        let decision = Eligibility.evaluate(request, facts: Scenario.facts { $0.protections = [Scenario.protect()] })
         #expect(decision.refusals.first == .supportMeasureOtherParty)
     }
 
     @Test("the other party is recognised by name too, whatever variant of the characters is typed")
     func otherPartyByName() {
         let request = Scenario.request(.residentRecordCopy, .proxy) { $0.requester.name = "高橋　一郎" }
-        let facts = Scenario.facts { $0.supportMeasureOtherPartyNames = ["髙橋 一郎"] }
+        let facts = Scenario.facts { $0.protections = [Protection(protectedId: Scenario.subject, otherPartyName: "髙橋 一郎")] }
         #expect(Eligibility.evaluate(request, facts: facts).refusals.first == .supportMeasureOtherParty)
     }
 
     @Test("a protected subject still gets their own certificate at the counter")
     func protectedSubjectAtCounter() {
-        let facts = Scenario.facts { $0.supportMeasureActive = true }
+        let facts = Scenario.facts { $0.protections = [Scenario.protect()] }
         #expect(Eligibility.evaluate(Scenario.request(.residentRecordCopy, .self), facts: facts).isApproved)
         #expect(Eligibility.evaluate(Scenario.request(.residentRecordCopy, .government), facts: facts).isApproved)
     }
@@ -237,7 +257,7 @@ struct RefusalTests {
         let household = Scenario.request(.residentRecordCopy, .self, channel: .kiosk) { $0.options.scope = .household }
         #expect(Eligibility.evaluate(household, facts: Scenario.facts()).isApproved)
         let other = Scenario.request(.residentRecordCopy, .self, channel: .kiosk) { $0.requester.residentId = Scenario.spouse }
-        #expect(Eligibility.evaluate(other, facts: Scenario.facts()).refusals == [.requesterNotAllowed])
+        #expect(Eligibility.evaluate(other, facts: Scenario.facts()).refusals == [.selfNotSubject])
         #expect(Eligibility.evaluate(Scenario.request(.residentRecordCopy, .proxy, channel: .kiosk), facts: Scenario.facts())
             .refusals.contains(.requesterNotAllowed))
     }
@@ -310,7 +330,7 @@ struct FeeTests {
     @Test("本人通知 when a proxy, third party or professional obtains a registered resident's certificate",
           arguments: RequesterClass.allCases)
     func holderNotification(cls: RequesterClass) {
-        let registered = Eligibility.evaluate(Scenario.request(.residentRecordCopy, cls), facts: Scenario.facts { $0.holderNotification = true })
+        let registered = Eligibility.evaluate(Scenario.request(.residentRecordCopy, cls), facts: Scenario.facts { $0.holderNotificationIds = [Scenario.subject] })
         #expect(registered.holderNotification == [.proxy, .thirdParty, .professional].contains(cls))
         let unregistered = Eligibility.evaluate(Scenario.request(.residentRecordCopy, cls), facts: Scenario.facts())
         #expect(!unregistered.holderNotification)

@@ -255,3 +255,28 @@ struct StoreTests {
         #expect(try names("").isEmpty)
     }
 }
+
+@Suite("死亡と電子証明書")
+struct DeathRevokesCardTests {
+    @Test("死亡 (公的個人認証法 §38): recording a death revokes every card of the person in the same transaction, reason kept")
+    func deathRevokesCards() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let (id, other) = try db.registry.write { w -> (Int64, Int64) in
+            let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            return (try w.insert(Make.resident(household: h, n: 1)),
+                    try w.insert(Make.resident(household: h, n: 2, given: "花子", givenKana: "ハナコ", birth: "1982-03-03", relationship: .wife)))
+        }
+        let now = Date(timeIntervalSince1970: 1_795_482_000)
+        let (card, kept) = try db.writer.write { d in
+            (try Cards.issue(d, residentId: id, pin: "1234", now: now), try Cards.issue(d, residentId: other, pin: "1234", now: now))
+        }
+        try db.registry.write { w in try w.remove(RemovedRecord(residentId: id, reason: .died, removedOn: Make.d("2026-11-20"))) }
+        let revoked = try #require(try db.writer.read { d in try Cards.card(d, serial: card.serial) })
+        #expect(revoked.revocationReason == .cessationOfOperation)
+        #expect(revoked.revokedAt?.hasPrefix("2026-11-20") == true)
+        // The household's other card is untouched; a move away revokes nothing here.
+        #expect(try db.writer.read { d in try Cards.card(d, serial: kept.serial) }?.revokedAt == nil)
+        try db.registry.write { w in try w.remove(RemovedRecord(residentId: other, reason: .movedOut, removedOn: Make.d("2026-11-21"), destination: "東京都千代田区1-1")) }
+        #expect(try db.writer.read { d in try Cards.card(d, serial: kept.serial) }?.revokedAt == nil)
+    }
+}

@@ -20,8 +20,14 @@ public struct PrintedPerson: Sendable, Codable, Hashable {
     public var residentRecordCode: String?
     /// 戸籍: events written for this person (出生 …)
     public var events: [String]?
+    /// 戸籍: 父 and 母 as written in the register
+    public var father: String?
+    public var mother: String?
+    /// 戸籍: the day the person left the register (除籍), printed with the 除籍 mark
+    public var leftRegisterOn: String?
     public init(
-        residentId: Int64?, name: String, kana: String, birthDate: CivilDate, birthDateJapanese: String, sex: String, relationship: String? = nil, formerFamilyName: String? = nil, becameResidentOn: String? = nil, addressSetOn: String? = nil, notifiedOn: String? = nil, previousAddress: String? = nil, permanentDomicile: String? = nil, domicileHead: String? = nil, individualNumber: String? = nil, residentRecordCode: String? = nil, events: [String]? = nil
+        residentId: Int64?, name: String, kana: String, birthDate: CivilDate, birthDateJapanese: String, sex: String, relationship: String? = nil, formerFamilyName: String? = nil, becameResidentOn: String? = nil, addressSetOn: String? = nil, notifiedOn: String? = nil, previousAddress: String? = nil, permanentDomicile: String? = nil, domicileHead: String? = nil, individualNumber: String? = nil, residentRecordCode: String? = nil, events: [String]? = nil,
+        father: String? = nil, mother: String? = nil, leftRegisterOn: String? = nil
     ) {
         self.residentId = residentId
         self.name = name
@@ -40,6 +46,9 @@ public struct PrintedPerson: Sendable, Codable, Hashable {
         self.individualNumber = individualNumber
         self.residentRecordCode = residentRecordCode
         self.events = events
+        self.father = father
+        self.mother = mother
+        self.leftRegisterOn = leftRegisterOn
     }
 }
 
@@ -78,6 +87,9 @@ public struct PrintedAnnexEntry: Sendable, Codable, Hashable {
     public var name: String
     public var address: String
     public var since: String
+    /// 生年月日 and 性別, printed on the 附票 since 2022-01-11 (住基法 §17 as amended)
+    public var birthDateJapanese: String?
+    public var sex: String?
 }
 
 /// Everything a certificate prints, in a canonical form: its SHA-256 is the document's content digest,
@@ -207,25 +219,33 @@ extension CertificateContent {
     static func wareki(_ d: CivilDate) -> String { (try? JapaneseDate(d).description) ?? d.description }
 
     /// Builds the content of an approved request. Pure: the same source gives the same content.
+    ///
+    /// What prints is the least the rules allow: the optional items only when asked for (住基法 §12⑤), 世帯主の氏名
+    /// and 続柄 among them; with `basicItemsOnly` the 基礎証明事項 alone (氏名・生年月日・性別・住所, and a 除票's reason
+    /// and date, not the 転出先: 住基法 §12の3⑦, §15の4); a deceased person's 個人番号 and 住民票コード never.
     public static func build(
-        _ request: CertificateRequest, source: CertificateSource, city: CityInfo, serialNumber: String
+        _ request: CertificateRequest, source: CertificateSource, city: CityInfo, serialNumber: String,
+        basicItemsOnly: Bool = false
     ) -> CertificateContent {
         let kind = request.kind
         let items = request.options.items
+        let full = kind.isResidentRecord && !basicItemsOnly
+        let deceasedId = source.removal?.reason == .died ? source.subject.id : nil
         func person(_ r: Resident) -> PrintedPerson {
-            PrintedPerson(
+            let identifiers = r.id != deceasedId
+            return PrintedPerson(
                 residentId: r.id, name: r.name.full, kana: r.name.fullKana, birthDate: r.birthDate,
                 birthDateJapanese: wareki(r.birthDate), sex: r.sex.japanese,
                 relationship: items.contains(.relationship) ? r.relationship.japanese : nil,
                 formerFamilyName: items.contains(.formerFamilyName) ? r.formerFamilyName : nil,
-                becameResidentOn: kind.isResidentRecord ? wareki(r.becameResidentOn) : nil,
-                addressSetOn: kind.isResidentRecord ? wareki(r.addressSetOn) : nil,
-                notifiedOn: kind.isResidentRecord ? wareki(r.notifiedOn) : nil,
+                becameResidentOn: full ? wareki(r.becameResidentOn) : nil,
+                addressSetOn: full ? wareki(r.addressSetOn) : nil,
+                notifiedOn: full ? wareki(r.notifiedOn) : nil,
                 previousAddress: items.contains(.previousAddress) ? r.previousAddress : nil,
                 permanentDomicile: items.contains(.permanentDomicile) ? r.permanentDomicile : nil,
                 domicileHead: items.contains(.permanentDomicile) ? r.domicileHead : nil,
-                individualNumber: items.contains(.individualNumber) ? r.individualNumber : nil,
-                residentRecordCode: items.contains(.residentRecordCode) ? r.residentRecordCode : nil)
+                individualNumber: identifiers && items.contains(.individualNumber) ? r.individualNumber : nil,
+                residentRecordCode: identifiers && items.contains(.residentRecordCode) ? r.residentRecordCode : nil)
         }
         var content = CertificateContent(
             kind: kind, title: kind.japanese, cityCode: city.code, cityName: city.name, mayor: city.mayor,
@@ -238,7 +258,7 @@ extension CertificateContent {
             content.scope = request.options.scope
             content.layout = request.options.layout
             content.address = source.household.address.description
-            content.householder = householder?.name.full
+            content.householder = items.contains(.relationship) ? householder?.name.full : nil
             let chosen: [Resident]
             if kind == .removedRecord || request.options.scope == .individual {
                 let ids = Set(request.options.memberIds.isEmpty ? [source.subject.id!] : request.options.memberIds)
@@ -249,7 +269,7 @@ extension CertificateContent {
             }
             content.persons = chosen.map(person)
             content.removal = source.removal.map {
-                PrintedRemoval(reason: $0.reason.japanese, removedOn: wareki($0.removedOn), destination: $0.destination)
+                PrintedRemoval(reason: $0.reason.japanese, removedOn: wareki($0.removedOn), destination: full ? $0.destination : nil)
             }
         case .sealRegistrationCertificate:
             content.address = source.household.address.description
@@ -269,7 +289,7 @@ extension CertificateContent {
                     grossIncome: $0.grossIncome, totalIncome: $0.totalIncome, taxableIncome: $0.taxableIncome,
                     municipalTax: $0.municipalTax, prefecturalTax: $0.prefecturalTax)
             }
-        case .familyRegisterFull, .familyRegisterIndividual, .familyRegisterAnnex:
+        case .familyRegisterFull, .familyRegisterIndividual:
             let members = kind == .familyRegisterIndividual
                 ? source.registerMembers.filter { $0.residentId == source.subject.id }
                 : source.registerMembers
@@ -280,20 +300,34 @@ extension CertificateContent {
                         "\($0.kind.japanese)　\(wareki($0.occurredOn))　\($0.detail)"
                     })
             }
+            // 戸籍に記録されている者: 名, 生年月日, 父母, 続柄, 身分事項, and the 除籍 mark for those who left.
             content.persons = members.map { m in
                 PrintedPerson(
                     residentId: m.residentId, name: m.name.full, kana: m.name.fullKana, birthDate: m.birthDate,
                     birthDateJapanese: wareki(m.birthDate), sex: m.sex.japanese, relationship: m.relationship,
                     events: source.registerEvents.filter { $0.memberId == m.id }.map {
                         "\($0.kind.japanese)　\(wareki($0.occurredOn))　\($0.detail)"
-                    })
+                    },
+                    father: m.fatherName, mother: m.motherName, leftRegisterOn: m.leftOn.map(wareki))
             }
-            if kind == .familyRegisterAnnex {
-                content.annex = source.annex.map { a in
-                    PrintedAnnexEntry(
-                        name: source.registerMembers.first { $0.id == a.memberId }?.name.full ?? "",
-                        address: a.address, since: wareki(a.since))
+        case .familyRegisterAnnex:
+            // 戸籍の附票: each person's addresses with the day each was set, 生年月日 and 性別; 本籍・筆頭者 only when
+            // asked for (住基法 §17, §20 as amended in 2022).
+            if items.contains(.permanentDomicile) {
+                content.register = source.register.map { r in
+                    PrintedRegister(permanentDomicile: r.permanentDomicile, headName: r.headName, createdOn: wareki(r.createdOn), events: [])
                 }
+            }
+            content.persons = source.registerMembers.map { m in
+                PrintedPerson(
+                    residentId: m.residentId, name: m.name.full, kana: m.name.fullKana, birthDate: m.birthDate,
+                    birthDateJapanese: wareki(m.birthDate), sex: m.sex.japanese)
+            }
+            content.annex = source.annex.compactMap { a in
+                guard let m = source.registerMembers.first(where: { $0.id == a.memberId }) else { return nil }
+                return PrintedAnnexEntry(
+                    name: m.name.full, address: a.address, since: wareki(a.since), birthDateJapanese: wareki(m.birthDate),
+                    sex: m.sex.japanese)
             }
         }
         return content

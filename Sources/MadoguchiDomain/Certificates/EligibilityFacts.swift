@@ -1,3 +1,54 @@
+/// A 支援措置 in force for a person a certificate could show (住民基本台帳事務処理要領 第5-10; DV防止法, ストーカー規制法,
+/// 児童虐待防止法): the person's records are withheld from the other party it names.
+public struct Protection: Sendable, Hashable, Codable {
+    /// The protected resident (支援対象者)
+    public var protectedId: Int64
+    /// The other party's 住民票 here, when the 申出 could be matched to one
+    public var otherPartyId: Int64?
+    /// The other party as the 申出 names them
+    public var otherPartyName: String
+    public var otherPartyBirthDate: CivilDate?
+
+    public init(protectedId: Int64, otherPartyId: Int64? = nil, otherPartyName: String, otherPartyBirthDate: CivilDate? = nil) {
+        self.protectedId = protectedId
+        self.otherPartyId = otherPartyId
+        self.otherPartyName = otherPartyName
+        self.otherPartyBirthDate = otherPartyBirthDate
+    }
+}
+
+/// How a requester stands to a 戸籍, as the city's own registers show it (戸籍法 §10①, 住基法 §20①).
+public enum RegisterTie: String, Sendable, Hashable, Codable {
+    /// Recorded in it, 除籍 included (戸籍に記載されている者)
+    case recorded
+    /// The spouse of a person recorded in it (配偶者)
+    case spouse
+    /// A parent, grandparent … of a person recorded in it (直系尊属)
+    case linealAscendant
+    /// A child, grandchild … of a person recorded in it (直系卑属)
+    case linealDescendant
+}
+
+/// The requester as the registry knows them, when the request names their 住民票 here.
+public struct RequesterFacts: Sendable, Hashable {
+    public var residentId: Int64
+    /// 氏名 as recorded (for the 支援措置 check: an other party is recognised by name too)
+    public var name: String
+    public var birthDate: CivilDate
+    /// Why their own 住民票 became a 除票, if it did (a deceased person asks for nothing)
+    public var removal: RemovedRecord.Reason?
+    /// Their tie to the subject's 戸籍, when the registers show one
+    public var registerTie: RegisterTie?
+
+    public init(residentId: Int64, name: String, birthDate: CivilDate, removal: RemovedRecord.Reason? = nil, registerTie: RegisterTie? = nil) {
+        self.residentId = residentId
+        self.name = name
+        self.birthDate = birthDate
+        self.removal = removal
+        self.registerTie = registerTie
+    }
+}
+
 /// What the registry says about the certificate's subject on the day of the request: the rules need
 /// nothing else, so they stay pure and are tested without a database.
 public struct SubjectFacts: Sendable, Hashable {
@@ -8,48 +59,52 @@ public struct SubjectFacts: Sendable, Hashable {
     public var removal: RemovedRecord.Reason?
     /// A 転出届 filed, the move still ahead
     public var moveOutFiled: Bool
-    /// A 支援措置 in force protects the subject
-    public var supportMeasureActive: Bool
-    /// Residents named as the other party of a 支援措置 in force for anyone in the subject's household
-    public var supportMeasureOtherPartyIds: Set<Int64>
-    /// Names of those other parties as the applications give them (for requesters who are not residents)
-    public var supportMeasureOtherPartyNames: Set<String>
+    /// 支援措置 in force for the subject, for anyone in the subject's household and for anyone recorded in the
+    /// subject's 戸籍: everyone a certificate about the subject could show
+    public var protections: [Protection]
     /// Current members of the subject's household (the subject included)
     public var householdMemberIds: Set<Int64>
     public var hasActiveSeal: Bool
     public var taxYears: Set<FiscalYear>
     /// The city keeps the subject's 戸籍 (the 本籍 is here)
     public var familyRegisterHere: Bool
-    /// Residents recorded in the same 戸籍 (the subject included)
+    /// Residents recorded in the subject's 戸籍, those who left it (除籍) included, the subject too
     public var familyRegisterMemberIds: Set<Int64>
     /// The name holds a 外字 not yet registered (private-use characters)
     public var nameHasPendingGaiji: Bool
-    /// 本人通知制度 registration in force
-    public var holderNotification: Bool
+    /// Residents, among those a certificate about the subject could show, with a 本人通知 registration in force
+    public var holderNotificationIds: Set<Int64>
+    /// The requester's own record, when the request names one
+    public var requester: RequesterFacts?
 
     public init(
         residentId: Int64, householdId: Int64, birthDate: CivilDate, removal: RemovedRecord.Reason? = nil,
-        moveOutFiled: Bool = false, supportMeasureActive: Bool = false, supportMeasureOtherPartyIds: Set<Int64> = [],
-        supportMeasureOtherPartyNames: Set<String> = [], householdMemberIds: Set<Int64> = [],
+        moveOutFiled: Bool = false, protections: [Protection] = [], householdMemberIds: Set<Int64> = [],
         hasActiveSeal: Bool = false, taxYears: Set<FiscalYear> = [], familyRegisterHere: Bool = false,
-        familyRegisterMemberIds: Set<Int64> = [], nameHasPendingGaiji: Bool = false, holderNotification: Bool = false
+        familyRegisterMemberIds: Set<Int64> = [], nameHasPendingGaiji: Bool = false, holderNotificationIds: Set<Int64> = [],
+        requester: RequesterFacts? = nil
     ) {
         self.residentId = residentId
         self.householdId = householdId
         self.birthDate = birthDate
         self.removal = removal
         self.moveOutFiled = moveOutFiled
-        self.supportMeasureActive = supportMeasureActive
-        self.supportMeasureOtherPartyIds = supportMeasureOtherPartyIds
-        self.supportMeasureOtherPartyNames = supportMeasureOtherPartyNames
+        self.protections = protections
         self.householdMemberIds = householdMemberIds.union([residentId])
         self.hasActiveSeal = hasActiveSeal
         self.taxYears = taxYears
         self.familyRegisterHere = familyRegisterHere
         self.familyRegisterMemberIds = familyRegisterMemberIds
         self.nameHasPendingGaiji = nameHasPendingGaiji
-        self.holderNotification = holderNotification
+        self.holderNotificationIds = holderNotificationIds
+        self.requester = requester
     }
+
+    /// A 支援措置 in force protects the subject.
+    public var supportMeasureActive: Bool { protections.contains { $0.protectedId == residentId } }
+
+    /// The subject has a 本人通知 registration in force.
+    public var holderNotification: Bool { holderNotificationIds.contains(residentId) }
 
     /// Private-use code points stand for 外字 awaiting registration in the character set.
     public static func hasPendingGaiji(_ name: String) -> Bool {

@@ -6,8 +6,10 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
     case supportMeasureOtherParty
     /// The subject is protected by a 支援措置: kiosks and machines cannot check who prints.
     case supportMeasureSubjectUnattended
-    /// A third party or professional asks for a protected subject's record.
+    /// A third party or professional asks for a certificate that shows a protected person.
     case supportMeasureProtected
+    /// A proxy or a postal request for a certificate that shows a protected person: the person applies in person.
+    case supportMeasureInPersonOnly
     // The subject's state
     case subjectNotFound
     /// Kiosks serve from the 15th birthday (a card PIN holder's own request).
@@ -20,6 +22,10 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
     case movedOut
     /// A 除票の写し was asked for a current resident.
     case notRemoved
+    /// A 除票の写し to anyone but the person (or their proxy), an agency or a third party with a reason (住基法 §15の4).
+    case removedRecordThirdPartyOnly
+    /// A proxy for a person who has died: the mandate ended with the death (民法 §653).
+    case mandateEndedByDeath
     /// The name holds a 外字 still pending registration: it cannot print unattended.
     case gaijiPending
     // Items
@@ -27,9 +33,15 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
     case residentRecordCodeUnattended
     /// 個人番号 or 住民票コード to anyone but the person or their household.
     case identifiersNotForRequester
+    /// 個人番号 or 住民票コード of a person who has died: never printed.
+    case identifiersOfDeceased
     /// A proxy asked for 個人番号: it is sent by post to the resident's address only.
     case individualNumberProxyPostOnly
     // The requester
+    /// A request as 本人 that does not name the subject's own record, or names another's.
+    case selfNotSubject
+    /// A third party, professional or agency asked for more than the basic items without saying why (住基法 §12の3⑦).
+    case statedNeedRequired
     case identityNotVerified
     case powerOfAttorneyRequired
     case notSameHousehold
@@ -55,20 +67,26 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
 
     public var japanese: String {
         switch self {
-        case .supportMeasureOtherParty: "支援措置の対象となっている方の証明書は、申出のあった相手方には交付できません。"
+        case .supportMeasureOtherParty: "支援措置の対象となっている方が記載される証明書は、申出のあった相手方には交付できません。"
         case .supportMeasureSubjectUnattended: "支援措置を受けている方の証明書は、コンビニ交付・自動交付機では発行できません。窓口でご請求ください。"
-        case .supportMeasureProtected: "支援措置の対象となっている方の証明書は、第三者・職務上請求では交付できません。"
+        case .supportMeasureProtected: "支援措置の対象となっている方が記載される証明書は、第三者・職務上請求では交付できません。"
+        case .supportMeasureInPersonOnly: "支援措置の対象となっている方が記載される証明書は、代理人や郵送では請求できません。ご本人が窓口で請求してください。"
         case .subjectNotFound: "該当する住民記録がありません。"
         case .underAgeUnattended: "15歳未満の方はコンビニ交付・自動交付機をご利用いただけません。"
         case .moveOutFiled: "転出の届出をされた方は、コンビニ交付をご利用いただけません。窓口でご請求ください。"
         case .deceased: "お亡くなりになった方の住民票はありません。除票の写しをご請求ください。"
         case .movedOut: "転出された方の住民票はありません。除票の写しをご請求ください。"
         case .notRemoved: "現在お住まいの方の除票はありません。住民票の写しをご請求ください。"
+        case .removedRecordThirdPartyOnly: "除票の写しは、ご本人（委任を受けた代理人を含む）以外の方は、第三者として請求事由と疎明資料を添えて請求してください。"
+        case .mandateEndedByDeath: "委任はご本人の死亡により終了しているため、代理人としての請求はできません。"
         case .gaijiPending: "氏名に登録手続中の文字があるため、コンビニ交付・自動交付機では発行できません。窓口でご請求ください。"
         case .individualNumberUnattended: "個人番号入りの住民票はコンビニ交付・自動交付機では発行できません。"
         case .residentRecordCodeUnattended: "住民票コード入りの住民票はコンビニ交付・自動交付機では発行できません。"
         case .identifiersNotForRequester: "個人番号・住民票コードの記載は、本人または同一世帯の方の請求に限ります。"
+        case .identifiersOfDeceased: "お亡くなりになった方の個人番号・住民票コードは記載できません。"
         case .individualNumberProxyPostOnly: "代理人による個人番号入りの住民票の請求は、ご本人の住所へ郵送でお送りします。窓口ではお渡しできません。"
+        case .selfNotSubject: "本人としての請求は、証明書に記載されるご本人が、ご自身の住民記録を示して請求する場合に限ります。"
+        case .statedNeedRequired: "氏名・生年月日・性別・住所以外の記載を求めるときは、その記載が必要な理由を記入してください。"
         case .identityNotVerified: "本人確認書類（顔写真付き1点、またはそれ以外2点）が必要です。"
         case .powerOfAttorneyRequired: "代理人による請求には委任状が必要です。"
         case .notSameHousehold: "同一世帯の方ではありません。委任状をお持ちください。"
@@ -92,20 +110,26 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
 
     public var english: String {
         switch self {
-        case .supportMeasureOtherParty: "The subject is protected by a support measure against this requester."
+        case .supportMeasureOtherParty: "The certificate shows a person protected by a support measure against this requester."
         case .supportMeasureSubjectUnattended: "A person under a support measure cannot use store kiosks or machines; ask at a counter."
-        case .supportMeasureProtected: "A person under a support measure: third-party and professional requests are refused."
+        case .supportMeasureProtected: "The certificate shows a person under a support measure: third-party and professional requests are refused."
+        case .supportMeasureInPersonOnly: "The certificate shows a person under a support measure: no proxy or postal requests; the person applies in person."
         case .subjectNotFound: "No such resident record."
         case .underAgeUnattended: "Kiosks and machines serve people aged 15 and over."
         case .moveOutFiled: "A move-out has been filed: store issuance is no longer available; ask at a counter."
         case .deceased: "The person has died: request the removed record instead."
         case .movedOut: "The person has moved away: request the removed record instead."
         case .notRemoved: "The person is a current resident: request the resident record instead."
+        case .removedRecordThirdPartyOnly: "Only the person (or their proxy) asks for a removed record without a reason; others ask as a third party with a reason and documents."
+        case .mandateEndedByDeath: "A mandate ends with the person's death: no proxy request."
         case .gaijiPending: "The name holds a character still being registered: ask at a counter."
         case .individualNumberUnattended: "Records with the individual number are not issued at kiosks or machines."
         case .residentRecordCodeUnattended: "Records with the resident record code are not issued at kiosks or machines."
         case .identifiersNotForRequester: "The individual number and record code are printed only for the person or their household."
+        case .identifiersOfDeceased: "A deceased person's individual number and record code are never printed."
         case .individualNumberProxyPostOnly: "For a proxy, a record with the individual number is posted to the person's address."
+        case .selfNotSubject: "A request as the person must come from the subject, naming their own record."
+        case .statedNeedRequired: "Items beyond name, birth date, sex and address need a stated reason."
         case .identityNotVerified: "Identity not verified: one photo ID or two other documents are needed."
         case .powerOfAttorneyRequired: "A proxy needs a letter of attorney."
         case .notSameHousehold: "The requester is not in the subject's household; a letter of attorney is needed."

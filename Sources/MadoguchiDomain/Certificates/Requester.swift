@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who asks for a certificate (請求者の区分).
 public enum RequesterClass: String, Sendable, Codable, CaseIterable {
     /// 本人
@@ -89,6 +91,21 @@ public enum Profession: String, Sendable, Codable, CaseIterable {
     }
 }
 
+/// What a 職務上請求 is for: the 本人通知 of some cities leaves out requests made for a dispute's proceedings.
+public enum ProfessionalPurpose: String, Sendable, Codable, CaseIterable {
+    /// 受任している事件又は事務の依頼者の権利行使等 (住基法 §12の3②, 戸籍法 §10の2③)
+    case commissionedAffairs
+    /// 紛争処理手続の代理業務 (住基法 §12の3③, 戸籍法 §10の2④: 訴訟・調停・審判 …)
+    case disputeRepresentation
+
+    public var japanese: String {
+        switch self {
+        case .commissionedAffairs: "受任事件・事務（依頼者の権利行使等）"
+        case .disputeRepresentation: "紛争処理手続の代理業務"
+        }
+    }
+}
+
 /// The person or body asking, and what the clerk checked.
 public struct Requester: Sendable, Codable, Hashable {
     public var requesterClass: RequesterClass
@@ -113,12 +130,21 @@ public struct Requester: Sendable, Codable, Hashable {
     public var officialForm: Bool
     /// 手数料免除: 生活保護 etc., with the document (counter only)
     public var feeWaiver: FeeWaiver?
+    /// 基礎証明事項（氏名・生年月日・性別・住所）以外の記載を必要とする理由 (住基法 §12の3⑦, §12の2④): without it a
+    /// third party, a professional or an agency gets the basic items only
+    public var statedNeed: String?
+    /// 戸籍法 §10 / 住基法 §20: the clerk saw 戸籍 certificates showing the requester is the spouse or a lineal relative
+    /// of a person recorded in the 戸籍 (when the city's own registers do not show it)
+    public var kinshipDocuments: Bool
+    /// 職務上請求: what the request is for
+    public var professionalPurpose: ProfessionalPurpose?
 
     public init(
         _ requesterClass: RequesterClass, residentId: Int64? = nil, name: String? = nil,
         identityDocuments: Set<IdentityDocument> = [], powerOfAttorney: Bool = false, sealCardPresented: Bool = false,
         reason: String? = nil, supportingDocuments: Bool = false, profession: Profession? = nil,
-        professionalForm: Bool = false, agency: String? = nil, officialForm: Bool = false, feeWaiver: FeeWaiver? = nil
+        professionalForm: Bool = false, agency: String? = nil, officialForm: Bool = false, feeWaiver: FeeWaiver? = nil,
+        statedNeed: String? = nil, kinshipDocuments: Bool = false, professionalPurpose: ProfessionalPurpose? = nil
     ) {
         self.requesterClass = requesterClass
         self.residentId = residentId
@@ -133,5 +159,60 @@ public struct Requester: Sendable, Codable, Hashable {
         self.agency = agency
         self.officialForm = officialForm
         self.feeWaiver = feeWaiver
+        self.statedNeed = statedNeed
+        self.kinshipDocuments = kinshipDocuments
+        self.professionalPurpose = professionalPurpose
     }
+
+    enum CodingKeys: String, CodingKey {
+        case requesterClass, residentId, name, identityDocuments, powerOfAttorney, sealCardPresented, reason
+        case supportingDocuments, profession, professionalForm, agency, officialForm, feeWaiver, statedNeed
+        case kinshipDocuments, professionalPurpose
+    }
+
+    /// Reads requesters stored before a field existed: a missing flag is false, a missing value nil.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            try c.decode(RequesterClass.self, forKey: .requesterClass),
+            residentId: try c.decodeIfPresent(Int64.self, forKey: .residentId),
+            name: try c.decodeIfPresent(String.self, forKey: .name),
+            identityDocuments: try c.decodeIfPresent(Set<IdentityDocument>.self, forKey: .identityDocuments) ?? [],
+            powerOfAttorney: try c.decodeIfPresent(Bool.self, forKey: .powerOfAttorney) ?? false,
+            sealCardPresented: try c.decodeIfPresent(Bool.self, forKey: .sealCardPresented) ?? false,
+            reason: try c.decodeIfPresent(String.self, forKey: .reason),
+            supportingDocuments: try c.decodeIfPresent(Bool.self, forKey: .supportingDocuments) ?? false,
+            profession: try c.decodeIfPresent(Profession.self, forKey: .profession),
+            professionalForm: try c.decodeIfPresent(Bool.self, forKey: .professionalForm) ?? false,
+            agency: try c.decodeIfPresent(String.self, forKey: .agency),
+            officialForm: try c.decodeIfPresent(Bool.self, forKey: .officialForm) ?? false,
+            feeWaiver: try c.decodeIfPresent(FeeWaiver.self, forKey: .feeWaiver),
+            statedNeed: try c.decodeIfPresent(String.self, forKey: .statedNeed),
+            kinshipDocuments: try c.decodeIfPresent(Bool.self, forKey: .kinshipDocuments) ?? false,
+            professionalPurpose: try c.decodeIfPresent(ProfessionalPurpose.self, forKey: .professionalPurpose))
+    }
+
+    /// Writes only what was given, so a requester stored before these fields existed keeps its digest.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(requesterClass, forKey: .requesterClass)
+        try c.encodeIfPresent(residentId, forKey: .residentId)
+        try c.encodeIfPresent(name, forKey: .name)
+        try c.encode(identityDocuments, forKey: .identityDocuments)
+        try c.encode(powerOfAttorney, forKey: .powerOfAttorney)
+        try c.encode(sealCardPresented, forKey: .sealCardPresented)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encode(supportingDocuments, forKey: .supportingDocuments)
+        try c.encodeIfPresent(profession, forKey: .profession)
+        try c.encode(professionalForm, forKey: .professionalForm)
+        try c.encodeIfPresent(agency, forKey: .agency)
+        try c.encode(officialForm, forKey: .officialForm)
+        try c.encodeIfPresent(feeWaiver, forKey: .feeWaiver)
+        try c.encodeIfPresent(statedNeed, forKey: .statedNeed)
+        if kinshipDocuments { try c.encode(kinshipDocuments, forKey: .kinshipDocuments) }
+        try c.encodeIfPresent(professionalPurpose, forKey: .professionalPurpose)
+    }
+
+    /// 基礎証明事項以外の記載を必要とする理由 was given.
+    public var hasStatedNeed: Bool { !(statedNeed ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
 }

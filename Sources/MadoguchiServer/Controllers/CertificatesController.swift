@@ -33,6 +33,9 @@ struct CertificatesController<Context: RequestContext> {
             var agency: String?
             var officialForm: Bool?
             var feeWaiver: FeeWaiver?
+            var statedNeed: String?
+            var kinshipDocuments: Bool?
+            var professionalPurpose: ProfessionalPurpose?
         }
         struct OptionsBody: Decodable {
             var scope: RecordScope?
@@ -59,7 +62,8 @@ struct CertificatesController<Context: RequestContext> {
                     powerOfAttorney: r.powerOfAttorney ?? false, sealCardPresented: r.sealCardPresented ?? false,
                     reason: r.reason, supportingDocuments: r.supportingDocuments ?? false, profession: r.profession,
                     professionalForm: r.professionalForm ?? false, agency: r.agency, officialForm: r.officialForm ?? false,
-                    feeWaiver: r.feeWaiver),
+                    feeWaiver: r.feeWaiver, statedNeed: r.statedNeed, kinshipDocuments: r.kinshipDocuments ?? false,
+                    professionalPurpose: r.professionalPurpose),
                 channel: channel ?? .counter, facilityId: facilityId,
                 options: CertificateOptions(
                     scope: o?.scope ?? .individual, memberIds: (o?.memberIds ?? []).map(\.value),

@@ -130,7 +130,10 @@ struct CounterPages<Context: RequestContext> {
             <p>\(checkbox("powerOfAttorney", "1", "委任状あり")) \(checkbox("sealCardPresented", "1", "印鑑登録証の提示あり"))
             \(checkbox("supportingDocuments", "1", "疎明資料あり")) \(checkbox("professionalForm", "1", "職務上請求書あり"))
             \(checkbox("officialForm", "1", "公用請求書あり"))</p>
-            <p><label>請求事由 <input name="reason" size="40"></label></p>
+            <p><label>請求事由 <input name="reason" size="40"></label>
+            <label>基本4情報以外の記載が必要な理由（第三者・職務上・公用） <input name="statedNeed" size="30"></label></p>
+            <p>\(checkbox("kinshipDocuments", "1", "戸籍謄本等で配偶者・直系の関係を確認した（戸籍・附票）"))
+            職務上請求の目的 <select name="professionalPurpose"><option value="">—</option>\(ProfessionalPurpose.allCases.map { "<option value=\"\($0.rawValue)\">\($0.japanese)</option>" }.joined())</select></p>
             <p>資格 <select name="profession"><option value="">—</option>\(Profession.allCases.map { "<option value=\"\($0.rawValue)\">\($0.japanese)</option>" }.joined())</select>
             <label>機関名 <input name="agency"></label>
             手数料免除 <select name="feeWaiver"><option value="">なし</option>\(FeeWaiver.allCases.map { "<option value=\"\($0.rawValue)\">\($0.japanese)</option>" }.joined())</select></p>
@@ -161,7 +164,9 @@ struct CounterPages<Context: RequestContext> {
                 reason: (form["reason"] ?? "").isEmpty ? nil : form["reason"], supportingDocuments: form.flag("supportingDocuments"),
                 profession: form["profession"].flatMap(Profession.init(rawValue:)), professionalForm: form.flag("professionalForm"),
                 agency: (form["agency"] ?? "").isEmpty ? nil : form["agency"], officialForm: form.flag("officialForm"),
-                feeWaiver: form["feeWaiver"].flatMap(FeeWaiver.init(rawValue:))),
+                feeWaiver: form["feeWaiver"].flatMap(FeeWaiver.init(rawValue:)),
+                statedNeed: (form["statedNeed"] ?? "").isEmpty ? nil : form["statedNeed"], kinshipDocuments: form.flag("kinshipDocuments"),
+                professionalPurpose: form["professionalPurpose"].flatMap(ProfessionalPurpose.init(rawValue:))),
             channel: .counter, facilityId: form["facilityId"],
             options: CertificateOptions(
                 scope: RecordScope(rawValue: form["scope"] ?? "") ?? .individual,
