@@ -39,10 +39,11 @@ public struct ResidentQuery: Sendable, Hashable {
     public var kanaKey: String?
     public var birthDate: CivilDate?
 
-    /// Reads a clerk's search box: `山田 太郎`, `やまだ`, `ヤマダ タロウ 1980-01-02`, `S55.1.2`, `髙橋`.
+    /// Reads a clerk's search box: `山田 太郎`, `やまだ`, `ヤマダ タロウ 1980-01-02`, `S55.1.2`, `髙橋`. A `+` separates
+    /// words too: an HTML form sends the space of 「山田 太郎」 as `+`, and no name holds one.
     public init(text: String) {
         var names: [String] = []
-        for token in JapaneseText.normalized(text).split(whereSeparator: { $0 == " " || $0 == "　" }) {
+        for token in JapaneseText.normalized(text).split(whereSeparator: { $0 == " " || $0 == "　" || $0 == "+" }) {
             let t = String(token)
             if let d = CivilDate.parseGregorian(t) {
                 birthDate = d

@@ -66,7 +66,7 @@ public struct RegistryWriter {
                 .notFound, ja: "消除できる住民票がありません（ID \(record.residentId)）",
                 en: "No current resident record \(record.residentId) to remove")
         }
-        // Death ends the person's 利用者証明用電子証明書 (公的個人認証法 §38: 住民票が死亡により消除されたとき), in this
+        // Death ends the person's 利用者証明用電子証明書 (公的個人認証法: 住民票が消除されたとき失効する), in this
         // same transaction: from then on no store prints anything on that card. The reason is kept for the CRL.
         if record.reason == .died {
             try db.execute(

@@ -16,6 +16,8 @@ struct Seed: ParsableCommand {
     @Option(help: "The city's name (with --city).") var cityName: String?
     @Option(help: "Evaluation sheets to import with the demo's planning data (a missing folder is skipped).")
     var sheets: String = "data/sheets"
+    @Flag(inversion: .prefixedNo, help: "Add the law's cases (支援措置, 転出, 死亡, 戸籍のつながり) with fixed fictional names.")
+    var cases = true
 
     func run() throws {
         try reporting {
@@ -32,6 +34,7 @@ struct Seed: ParsableCommand {
             let report = try DemoCityGenerator.generate(
                 into: database, options: .init(residents: residents, seed: seed, asOf: date, city: identity)
             ) { bar.update($0) }
+            if cases { try DemoScenarios.add(into: database, asOf: date) }
             let planning = try DemoPlanning.seed(
                 into: database, sheetFiles: DemoPlanning.bundledSheets(in: sheets), now: try environmentClock().now(), seed: seed)
             let seconds = Self.seconds(ContinuousClock.now - start)

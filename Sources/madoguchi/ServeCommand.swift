@@ -47,6 +47,7 @@ struct Serve: AsyncParsableCommand {
                 let report = try DemoCityGenerator.generate(
                     into: database, options: .init(residents: residents, city: identity)
                 ) { bar.update($0) }
+                try DemoScenarios.add(into: database, asOf: clock.today)
                 let planning = try DemoPlanning.seed(
                     into: database, sheetFiles: DemoPlanning.bundledSheets(in: sheets), now: clock.now())
                 print("作成しました: \(report.persons) persons in \(report.households) households; sheets \(planning.sheets.joined(separator: " "))")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiPKI
 import MadoguchiTestSupport
 import Testing
 
@@ -325,5 +326,61 @@ struct WhoSeesWhatPropertyTests {
         }
         #expect(dangerous > 800)
         #expect(issued > 100, "random requests should issue some documents: \(issued)")
+    }
+}
+
+@Suite("誰に何を見せるか（コンビニ交付）", .serialized)
+struct WhoSeesWhatKioskTests {
+    /// The law's cases at a store kiosk: the card holder is the requester.
+    struct Store {
+        let city: LawCity
+        let time = SteppingClock("2026-11-24T10:00:00+09:00")
+        let kiosk: KioskService
+
+        init() throws {
+            city = try LawCity()
+            kiosk = KioskService(issuance: IssuanceService(database: city.db, clock: time.clock))
+        }
+
+        func card(_ resident: Int64) throws -> SoftwareCard {
+            let now = time.clock.now()
+            return try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "1234", now: now) }
+        }
+
+        func quote(_ requestId: String, _ card: inout SoftwareCard, _ kind: CertificateKind) async throws -> EligibilityDecision {
+            let started = try await kiosk.start(requestId: requestId, chain: "セブン", store: "S-001")
+            let text = try #require(started.challenge)
+            let challenge = try #require(Base64URL.decode(text))
+            let signature = try card.sign(challenge: challenge, pin: "1234")
+            _ = try await kiosk.authenticate(requestId: requestId, certificatePEM: card.certificatePEM, signature: signature)
+            return try await kiosk.quote(requestId: requestId, cardSerial: card.serial, order: .init(kind: kind, copies: 1)).0
+        }
+    }
+
+    @Test("支援措置 at a store: the other party's card prints his own 住民票 but not the 附票 of his 戸籍; the protected person's card prints nothing")
+    func supportMeasureAtKiosk() async throws {
+        let store = try Store()
+        let p = store.city.people
+        var his = try store.card(p.otherParty)
+        #expect(try await store.quote("req-dv-000001", &his, .residentRecordCopy).isApproved)
+        #expect(try await store.quote("req-dv-000002", &his, .familyRegisterAnnex).refusals.first == .supportMeasureOtherParty)
+        #expect(try await store.quote("req-dv-000003", &his, .familyRegisterFull).refusals.first == .supportMeasureOtherParty)
+        var hers = try store.card(p.protected)
+        #expect(try await store.quote("req-dv-000004", &hers, .residentRecordCopy).refusals == [.supportMeasureSubjectUnattended])
+    }
+
+    @Test("死亡 at a store: the card of a person who dies is revoked, so the city refuses it at the card step")
+    func deathStopsTheCard() async throws {
+        let store = try Store()
+        let p = store.city.people
+        var card = try store.card(p.mother)
+        #expect(try await store.quote("req-death-0001", &card, .residentRecordCopy).isApproved)
+        try store.city.db.registry.write { w in
+            try w.remove(RemovedRecord(residentId: p.mother, reason: .died, removedOn: LawCity.today))
+        }
+        let code = await CardAuthenticationTests.errorCode {
+            _ = try await store.quote("req-death-0002", &card, .taxCertificate)
+        }
+        #expect(code == "card.revoked")
     }
 }

@@ -244,6 +244,7 @@ struct StoreTests {
         }
         #expect(try names("高橋") == ["高橋花子", "髙橋一郎"])
         #expect(try names("髙橋 一郎") == ["髙橋一郎"])
+        #expect(try names("髙橋+一郎") == ["髙橋一郎"], "a form's query sends the space as +")
         #expect(try names("たかはし") == ["高橋花子", "髙橋一郎"])
         #expect(try names("タカハシ ハナコ") == ["高橋花子"])
         #expect(try names("イチロウ") == ["髙橋一郎", "𠮷田一郎"])
@@ -258,7 +259,7 @@ struct StoreTests {
 
 @Suite("死亡と電子証明書")
 struct DeathRevokesCardTests {
-    @Test("死亡 (公的個人認証法 §38): recording a death revokes every card of the person in the same transaction, reason kept")
+    @Test("死亡 (公的個人認証法: 住民票の消除で失効): recording a death revokes every card of the person in the same transaction, reason kept")
     func deathRevokesCards() throws {
         let db = try MadoguchiDatabase.inMemory()
         let (id, other) = try db.registry.write { w -> (Int64, Int64) in

@@ -34,7 +34,7 @@ public struct EligibilityDecision: Sendable, Hashable {
 ///
 /// Sources: 住民基本台帳法 §12 (本人・同一世帯), §12の2 (国等), §12の3 (第三者・職務上請求), §15の4 (除票), §20 (附票);
 /// 戸籍法 §10, §10の2; 番号法 §19 (個人番号の提供制限); 民法 §653 (委任の終了); 支援措置 (住民基本台帳事務処理要領
-/// 第5-10, 総務省通知 平成16年 総行市第148号); コンビニ交付 service rules (J-LIS).
+/// 第5-10, 平成16年の総務省通知による); コンビニ交付 service rules (J-LIS).
 public enum Eligibility {
     /// What each channel issues.
     public static let kindsByChannel: [Channel: Set<CertificateKind>] = [

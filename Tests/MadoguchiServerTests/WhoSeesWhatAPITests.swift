@@ -1,0 +1,151 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MadoguchiTestSupport
+import Testing
+
+@testable import MadoguchiDemo
+@testable import MadoguchiDomain
+@testable import MadoguchiServer
+@testable import MadoguchiStore
+
+/// The law's cases over the staff API: refusals come back as 422 with their codes; what is issued is read back
+/// from the PDF the API serves.
+@Suite("誰に何を見せるか（API）")
+struct WhoSeesWhatAPITests {
+    static func app() throws -> (some ApplicationProtocol, DemoScenarios.People) {
+        let db = try MadoguchiDatabase.inMemory()
+        _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 200, seed: 3))
+        let people = try DemoScenarios.add(into: db, asOf: CivilDate(year: 2026, month: 11, day: 24)!)
+        let config = ServerConfiguration(
+            host: "127.0.0.1", port: 0, staffToken: ServerTests.token, clock: MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!)
+        return (try buildApplication(configuration: config, database: db), people)
+    }
+
+    static func post(_ client: some TestClientProtocol, _ key: String, _ json: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await client.execute(
+            uri: "/api/v1/certificates", method: .post, headers: CertificatesAPITests.headers(key: key), body: ByteBuffer(string: json)
+        ) { response in (response.status, try ServerTests.json(response.body)) }
+    }
+
+    static func pdfText(_ client: some TestClientProtocol, _ body: [String: Any]) async throws -> String {
+        let url = try #require(body["documentUrl"] as? String)
+        let bytes = try await client.execute(uri: url, method: .get, headers: ServerTests.bearer) { response in
+            [UInt8](Data(buffer: response.body))
+        }
+        let file = try Poppler.write(bytes)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return Poppler.compact(try Poppler.text(file))
+    }
+
+    @Test("支援措置 over the API: the other party's request for the 附票 of his own 戸籍 is 422 refusal.supportMeasureOtherParty")
+    func otherPartyAnnex() async throws {
+        let (app, p) = try Self.app()
+        try await app.test(.router) { client in
+            let (status, body) = try await Self.post(client, "law-dv-000001", """
+                {"kind": "familyRegisterAnnex", "subjectId": \(p.otherParty),
+                 "requester": {"class": "self", "residentId": \(p.otherParty), "identityDocuments": ["driversLicense"]}}
+                """)
+            #expect(status == .unprocessableContent)
+            let error = try #require(body["error"] as? [String: Any])
+            #expect(error["code"] as? String == "refusal.supportMeasureOtherParty")
+            let message = try #require(error["message"] as? [String: String])
+            #expect(message["ja"]?.contains("支援措置") == true)
+            #expect(message["en"]?.isEmpty == false)
+        }
+    }
+
+    @Test("除票 over the API: refused to a household member; a third party's PDF has the basic items without the 転出先; a need stated prints it")
+    func removedRecord() async throws {
+        let (app, p) = try Self.app()
+        try await app.test(.router) { client in
+            let (refused, error) = try await Self.post(client, "law-removed-0001", """
+                {"kind": "removedRecord", "subjectId": \(p.movedOut),
+                 "requester": {"class": "householdMember", "residentId": \(p.movedOutSpouse), "identityDocuments": ["driversLicense"]}}
+                """)
+            #expect(refused == .unprocessableContent)
+            #expect((error["error"] as? [String: Any])?["code"] as? String == "refusal.removedRecordThirdPartyOnly")
+            let thirdParty = """
+                {"class": "thirdParty", "residentId": \(p.movedOutSpouse), "name": "移川 直子", "identityDocuments": ["driversLicense"],
+                 "reason": "離婚調停の申立てのため", "supportingDocuments": true
+                """
+            let (status, body) = try await Self.post(client, "law-removed-0002", """
+                {"kind": "removedRecord", "subjectId": \(p.movedOut), "requester": \(thirdParty)}}
+                """)
+            #expect(status == .created)
+            let text = try await Self.pdfText(client, body)
+            #expect(text.contains("移川") && text.contains("桜町三丁目"))
+            #expect(!text.contains("霞が関"))
+            let (stated, statedBody) = try await Self.post(client, "law-removed-0003", """
+                {"kind": "removedRecord", "subjectId": \(p.movedOut), "requester": \(thirdParty), "statedNeed": "調停の申立書に相手方の住所が必要"}}
+                """)
+            #expect(stated == .created)
+            #expect(try await Self.pdfText(client, statedBody).contains("霞が関一丁目"))
+        }
+    }
+
+    @Test("死亡 over the API: a 除票 with the deceased's 個人番号 is 422 for the widow; the one issued prints no 個人番号")
+    func deceased() async throws {
+        let (app, p) = try Self.app()
+        try await app.test(.router) { client in
+            let requester = """
+                {"class": "thirdParty", "residentId": \(p.widow), "identityDocuments": ["driversLicense"],
+                 "reason": "相続手続のため", "supportingDocuments": true, "statedNeed": "相続手続"}
+                """
+            let (status, body) = try await Self.post(client, "law-dead-000001", """
+                {"kind": "removedRecord", "subjectId": \(p.deceased), "requester": \(requester), "options": {"items": ["individualNumber"]}}
+                """)
+            #expect(status == .unprocessableContent)
+            let codes = ((body["error"] as? [String: Any])?["refusals"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
+            #expect(codes.contains("refusal.identifiersOfDeceased"))
+            let (issued, issuedBody) = try await Self.post(client, "law-dead-000002", """
+                {"kind": "removedRecord", "subjectId": \(p.deceased), "requester": \(requester)}
+                """)
+            #expect(issued == .created)
+            let text = try await Self.pdfText(client, issuedBody)
+            #expect(text.contains("死亡") && !text.contains("個人番号"))
+        }
+    }
+
+    @Test("本人 over the API: a self request without a residentId is 422 refusal.selfNotSubject")
+    func selfWithoutId() async throws {
+        let (app, p) = try Self.app()
+        try await app.test(.router) { client in
+            let (status, body) = try await Self.post(client, "law-self-000001", """
+                {"kind": "residentRecordCopy", "subjectId": \(p.mother),
+                 "requester": {"class": "self", "identityDocuments": ["driversLicense"]}, "options": {"items": ["individualNumber"]}}
+                """)
+            #expect(status == .unprocessableContent)
+            #expect((body["error"] as? [String: Any])?["code"] as? String == "refusal.selfNotSubject")
+        }
+    }
+}
+
+@Suite("誰に何を見せるか（窓口の画面）")
+struct WhoSeesWhatCounterTests {
+    @Test("the counter preview refuses a household member the 除票 and the other party the 附票, with their codes; a stated need passes")
+    func counterPreview() async throws {
+        let (app, p) = try WhoSeesWhatAPITests.app()
+        try await app.test(.router) { client in
+            func preview(_ subject: Int64, _ pairs: [(String, String)]) async throws -> String {
+                try await client.execute(uri: "/counter/residents/\(subject)/preview", method: .post,
+                                         headers: CounterPagesTests.formHeaders, body: CounterPagesTests.form(pairs)) { response in
+                    String(buffer: response.body)
+                }
+            }
+            let household = try await preview(p.movedOut, [("kind", "removedRecord"), ("class", "householdMember"),
+                                                             ("requesterResidentId", String(p.movedOutSpouse)),
+                                                             ("identityDocuments", "driversLicense")])
+            #expect(household.contains("data-code=\"refusal.removedRecordThirdPartyOnly\""))
+            let annex = try await preview(p.otherParty, [("kind", "familyRegisterAnnex"), ("class", "self"),
+                                                         ("identityDocuments", "driversLicense")])
+            #expect(annex.contains("data-code=\"refusal.supportMeasureOtherParty\""))
+            let thirdParty: [(String, String)] = [("kind", "residentRecordCopy"), ("class", "thirdParty"), ("name", "債権　太郎"),
+                                                  ("identityDocuments", "driversLicense"), ("reason", "貸金返還請求のため"),
+                                                  ("supportingDocuments", "1"), ("items", "relationship")]
+            #expect(try await preview(p.mother, thirdParty).contains("data-code=\"refusal.statedNeedRequired\""))
+            #expect(try await preview(p.mother, thirdParty + [("statedNeed", "相続人の確定のため")]).contains("data-approved=\"true\""))
+        }
+    }
+}
