@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Store issuance demo: two cities (窓口市 149802, 東窓市 149829), a hub and a store copier on loopback.
-# Seeds both cities and issues demo cards on first run (PIN 1234: an adult and a child in each city), then
-# serves until Ctrl-C. Open the copier at http://127.0.0.1:8095/ . Prints land in madoguchi-data/stores/prints.
+# Two cities on loopback (窓口市 149802, 東窓市 149829) with a store hub and copier, and the relay between the
+# cities for 広域交付. Seeds both cities and issues demo cards on first run (PIN 1234: an adult and a child in each
+# city), then serves until Ctrl-C. Open the copier at http://127.0.0.1:8095/ . Prints land in
+# madoguchi-data/stores/prints. The law's cases (系譜 幸子 …) live in 東窓市, so 窓口市's counter prints them by 広域交付.
 # The clock starts at MADOGUCHI_CLOCK (default 2026-11-24T10:00:00+09:00, inside store hours) and runs on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,16 @@ B=.build/release/madoguchi
 D=madoguchi-data/stores
 export MADOGUCHI_CLOCK="${MADOGUCHI_CLOCK:-2026-11-24T10:00:00+09:00}"
 export MADOGUCHI_HUB_TOKEN="${MADOGUCHI_HUB_TOKEN:-demo-hub-token}"
+export MADOGUCHI_STAFF_TOKEN="${MADOGUCHI_STAFF_TOKEN:-demo-staff-token}"
 mkdir -p "$D/cards" "$D/prints"
+# Each city's relay secret, made once and readable by its owner only.
+if [ ! -f "$D/relay-secrets" ]; then
+  umask 077
+  printf '149802 %s\n149829 %s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$D/relay-secrets"
+  umask 022
+fi
+secret() { awk -v c="$1" '$1 == c { print $2 }' "$D/relay-secrets"; }
 card() {  # city-db file-name age-condition
   local id
   id=$(sqlite3 "$1" "SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND $3
@@ -22,7 +32,7 @@ card() {  # city-db file-name age-condition
   $B card issue --db "$1" --resident "$id" --pin 1234 --out "$D/cards/$2"
 }
 if [ ! -f "$D/madoguchi.sqlite" ]; then
-  $B seed --db "$D/madoguchi.sqlite" --residents 5000
+  $B seed --db "$D/madoguchi.sqlite" --residents 5000 --no-cases
   card "$D/madoguchi.sqlite" madoguchi-adult.json "r.birthDate < '1990-01-01'"
   card "$D/madoguchi.sqlite" madoguchi-child.json "r.birthDate > '2014-01-01'"
 fi
@@ -32,8 +42,12 @@ if [ ! -f "$D/higashimado.sqlite" ]; then
 fi
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
-$B serve --db "$D/madoguchi.sqlite" --port 8081 > "$D/madoguchi.log" 2>&1 & pids+=($!)
-$B serve --db "$D/higashimado.sqlite" --port 8082 --city 149829 --city-name 東窓市 > "$D/higashimado.log" 2>&1 & pids+=($!)
+MADOGUCHI_RELAY_TOKEN=$(secret 149802) MADOGUCHI_RELAY_URL=http://127.0.0.1:8070 \
+  $B serve --db "$D/madoguchi.sqlite" --port 8081 > "$D/madoguchi.log" 2>&1 & pids+=($!)
+MADOGUCHI_RELAY_TOKEN=$(secret 149829) MADOGUCHI_RELAY_URL=http://127.0.0.1:8070 \
+  $B serve --db "$D/higashimado.sqlite" --port 8082 --city 149829 --city-name 東窓市 > "$D/higashimado.log" 2>&1 & pids+=($!)
+$B relay --port 8070 --city 149802=http://127.0.0.1:8081 --city 149829=http://127.0.0.1:8082 --secrets "$D/relay-secrets" \
+  > "$D/relay.log" 2>&1 & pids+=($!)
 $B hub --port 8090 --city 149802=http://127.0.0.1:8081 --city 149829=http://127.0.0.1:8082 > "$D/hub.log" 2>&1 & pids+=($!)
 $B store --port 8095 --hub http://127.0.0.1:8090 --cards "$D/cards" --prints "$D/prints" > "$D/store.log" 2>&1 & pids+=($!)
 sleep 2
@@ -41,4 +55,5 @@ echo "店舗端末 / store copier: http://127.0.0.1:8095/   (cards in $D/cards, 
 echo "コマンドで / from the command line:"
 echo "  $B kiosk --hub http://127.0.0.1:8090 --card $D/cards/madoguchi-adult.json --pin 1234 --kind residentRecordCopy --out /tmp/juminhyo.pdf"
 echo "精算 / settlement: curl 'http://127.0.0.1:8090/kiosk/v1/settlement?month=${MADOGUCHI_CLOCK:0:7}'"
+echo "広域交付 / wide-area: http://127.0.0.1:8081/counter/wide-area (窓口市, staff token $MADOGUCHI_STAFF_TOKEN) prints 東窓市's records"
 wait

@@ -17,7 +17,7 @@ public enum DemoScenarios {
         public var movedOut: Int64
         /// 移川 直子: his wife, still living at the old address
         public var movedOutSpouse: Int64
-        /// 故山 清: died (除票); his 個人番号 must never print
+        /// 故山 清: died (除票); his 個人番号 must never print. His 戸籍 is a 除籍: he died and his widow left it (復氏)
         public var deceased: Int64
         /// 故山 和子: his widow, in the same household
         public var widow: Int64
@@ -36,9 +36,6 @@ public enum DemoScenarios {
         public var movedOutDestination: String
     }
 
-    static func address(_ ward: String, _ town: String, _ block: String) -> Address {
-        Address(prefecture: "神奈川県", municipality: "窓口市", ward: ward, town: town, block: block)
-    }
 
     /// Adds the cases to a city whose registry already exists (a demo city, or an empty test database), as of `asOf`.
     @discardableResult
@@ -56,6 +53,11 @@ public enum DemoScenarios {
         let taken = try database.registry.existingIdentifiers(individualNumbers: numbers, residentRecordCodes: codes)
         var free = zip(numbers, codes).filter { !taken.contains($0.0) && !taken.contains($0.1) }.makeIterator()
 
+        // Addresses and 本籍 in this city, whichever it is.
+        let cityName = try database.registry.meta("city.name") ?? "窓口市"
+        func address(_ ward: String, _ town: String, _ block: String) -> Address {
+            Address(prefecture: "神奈川県", municipality: cityName, ward: ward, town: town, block: block)
+        }
         let protectedAddress = address("東区", "港町五丁目", "6番7号")
         let destination = "東京都千代田区霞が関一丁目1番1号"
         return try database.registry.write { w in
@@ -88,7 +90,7 @@ public enum DemoScenarios {
 
             // 1. 支援措置: 守田 剛 keeps the 戸籍; 花子 and 陽太 left him for an address he must never learn.
             let morita = ("守田", "モリタ")
-            let moritaDomicile = ("窓口市中央区本町一丁目2番地", "守田　剛")
+            let moritaDomicile = (cityName + "中央区本町一丁目2番地", "守田　剛")
             let husbandHome = try household(address("中央区", "本町一丁目", "2番3号"), since: day(15))
             let newHome = try household(protectedAddress, since: day(0, 200))
             let tsuyoshi = try person(husbandHome, morita, ("剛", "ツヨシ"), born: day(48), .male, .householder, since: day(15), domicile: moritaDomicile)
@@ -101,7 +103,7 @@ public enum DemoScenarios {
             let m3 = try member(moritaRegister, yota, morita, ("陽太", "ヨウタ"), born: day(12), .male, "長男", father: "守田　剛", mother: "花子")
             try w.insert(FamilyRegisterEvent(familyRegisterId: moritaRegister, memberId: m3, kind: .birth, occurredOn: day(12), detail: "出生"))
             for (m, moved) in [(m1, false), (m2, true), (m3, true)] {
-                try w.insert(FamilyRegisterAnnexEntry(memberId: m, address: "神奈川県窓口市中央区本町一丁目2番3号", since: m == m3 ? day(12) : day(15)))
+                try w.insert(FamilyRegisterAnnexEntry(memberId: m, address: address("中央区", "本町一丁目", "2番3号").description, since: m == m3 ? day(12) : day(15)))
                 if moved { try w.insert(FamilyRegisterAnnexEntry(memberId: m, address: protectedAddress.description, since: day(0, 200))) }
             }
             for protectedId in [hanako, yota] {
@@ -123,16 +125,23 @@ public enum DemoScenarios {
             // 3. A death: 故山 清 died; his widow lives on at the same address.
             let koyama = ("故山", "コヤマ")
             let home = try household(address("西区", "緑町二丁目", "8番9号"), since: day(30))
-            let kiyoshi = try person(home, koyama, ("清", "キヨシ"), born: day(85), .male, .householder, since: day(30))
+            let koyamaDomicile = (cityName + "西区緑町二丁目8番地", "故山　清")
+            let kiyoshi = try person(home, koyama, ("清", "キヨシ"), born: day(85), .male, .householder, since: day(30), domicile: koyamaDomicile)
             let kazuko = try person(home, koyama, ("和子", "カズコ"), born: day(82), .female, .wife, since: day(30))
             try w.insert(ResidentMovement(residentId: kiyoshi, kind: .death, occurredOn: day(0, 20), notifiedOn: day(0, 18)))
             try w.remove(RemovedRecord(residentId: kiyoshi, reason: .died, removedOn: day(0, 20)))
+            let koyamaRegister = try w.insert(FamilyRegister(permanentDomicile: koyamaDomicile.0, headName: koyamaDomicile.1, createdOn: day(58)))
+            let k1 = try member(koyamaRegister, kiyoshi, koyama, ("清", "キヨシ"), born: day(85), .male, "筆頭者", left: day(0, 20))
+            let k2 = try member(koyamaRegister, kazuko, koyama, ("和子", "カズコ"), born: day(82), .female, "妻", left: day(0, 5))
+            try w.insert(FamilyRegisterEvent(familyRegisterId: koyamaRegister, memberId: k1, kind: .death, occurredOn: day(0, 20), detail: "死亡"))
+            try w.insert(FamilyRegisterEvent(familyRegisterId: koyamaRegister, memberId: k2, kind: .transfer, occurredOn: day(0, 5),
+                                             detail: "復氏の届出により除籍"))
 
             // 4. A daughter who married out: her parents' 戸籍 and her husband's, with their son.
             let keifu = ("系譜", "ケイフ")
             let enda = ("縁田", "エンダ")
-            let keifuDomicile = ("窓口市南区松原一丁目10番地", "系譜　一男")
-            let endaDomicile = ("窓口市南区松原二丁目20番地", "縁田　拓也")
+            let keifuDomicile = (cityName + "南区松原一丁目10番地", "系譜　一男")
+            let endaDomicile = (cityName + "南区松原二丁目20番地", "縁田　拓也")
             let parents = try household(address("南区", "松原一丁目", "10番1号"), since: day(40))
             let young = try household(address("南区", "松原二丁目", "20番2号"), since: day(8))
             let kazuo = try person(parents, keifu, ("一男", "カズオ"), born: day(66), .male, .householder, since: day(40), domicile: keifuDomicile)

@@ -55,9 +55,18 @@ public struct CertificateRenderer: Sendable {
         if content.layout == .householdSheet && content.kind.isResidentRecord {
             try renderHouseholdSheets(content, canvas, extras: extras)
         } else {
-            try renderBlocks(content, blocks(content), canvas, extras: extras)
+            var blocks = blocks(content)
+            if let note = Self.wideAreaNote(content) { blocks.append(Block(heading: nil, rows: [Row(label: "広域交付", value: note)])) }
+            try renderBlocks(content, blocks, canvas, extras: extras)
         }
         return try canvas.finish()
+    }
+
+    /// 広域交付: whose records the paper was made from, and under which article.
+    static func wideAreaNote(_ c: CertificateContent) -> String? {
+        guard let city = c.keptBy else { return nil }
+        return c.kind.isFamilyRegister
+            ? "本籍地 \(city) の戸籍により作成（戸籍法第120条の2）" : "住所地 \(city) の住民基本台帳により作成（住民基本台帳法第12条の4）"
     }
 
     // MARK: - Content as blocks
@@ -241,7 +250,9 @@ public struct CertificateRenderer: Sendable {
             if n > 0 { canvas.newPage() }
             header(c, canvas, page: n + 1, of: groups.count, background: extras.background)
             var y = Self.bodyTop
-            for row in [Row(label: "住所", value: c.address ?? ""), Row(label: "世帯主", value: c.householder ?? "", names: true)] {
+            var head = [Row(label: "住所", value: c.address ?? ""), Row(label: "世帯主", value: c.householder ?? "", names: true)]
+            if let note = Self.wideAreaNote(c) { head.append(Row(label: "広域交付", value: note)) }
+            for row in head {
                 let h = rowHeight(row, canvas, width: width - labelWidth)
                 canvas.rect(x, y, labelWidth, h)
                 canvas.rect(x + labelWidth, y, width - labelWidth, h)

@@ -24,6 +24,18 @@ public struct IssuedCertificate: Sendable, Hashable {
     public var ledgerSequence: Int64
     /// The compact JWS (ES256) printed as the QR code
     public var token: String
+    /// 広域交付: the city whose records it was printed from (the subject is `0`, not a person here), and its reference
+    public var keepingCity: String? = nil
+    public var keepingSubject: String? = nil
+
+    /// The other city's record, when this city printed from it
+    var keeping: Keeping? { keepingCity.flatMap { city in keepingSubject.map { Keeping(city: city, subject: $0) } } }
+}
+
+/// 広域交付: the keeping city and its reference for the person, on a certificate printed here.
+struct Keeping: Sendable, Hashable {
+    var city: String
+    var subject: String
 }
 
 /// What came of a request.
@@ -196,7 +208,8 @@ public struct IssuanceService: Sendable {
                 action: .void, at: at, documentId: documentId, kind: certificate.kind,
                 subjectId: certificate.subjectId, requesterClass: try Self.requesterClass(db, documentId),
                 channel: certificate.channel, facilityId: certificate.facilityId, copies: certificate.copies,
-                reason: reason, contentDigest: certificate.contentDigest, actor: actor), in: db)
+                reason: reason, contentDigest: certificate.contentDigest, actor: actor, keepingCity: certificate.keepingCity,
+                keepingSubject: certificate.keepingSubject), in: db)
         certificate.status = .voided
         return certificate
     }
@@ -216,7 +229,7 @@ public struct IssuanceService: Sendable {
             let submission = try Self.submission(db, documentId)
             let copy = try record(
                 db, content: content, submission: submission, fee: 0, at: at, idempotencyKey: nil, actor: actor,
-                action: .reprint, reason: reason, expectedSequence: sequence)
+                action: .reprint, reason: reason, expectedSequence: sequence, keeping: original.keeping)
             try db.execute(
                 sql: "UPDATE certificate SET status = 'superseded', supersededBy = ? WHERE id = ?",
                 arguments: [copy.id, documentId])
@@ -344,7 +357,8 @@ public struct IssuanceService: Sendable {
 
     func record(
         _ db: Database, content: CertificateContent, submission: Submission, fee: Int, at: String,
-        idempotencyKey: String?, actor: String?, action: LedgerRecord.Action, reason: String?, expectedSequence: Int64
+        idempotencyKey: String?, actor: String?, action: LedgerRecord.Action, reason: String?, expectedSequence: Int64,
+        keeping: Keeping? = nil
     ) throws -> IssuedCertificate {
         let json = try content.canonicalJSON()
         let digest = Ledger.sha256(json)
@@ -354,7 +368,8 @@ public struct IssuanceService: Sendable {
                 action: action, at: at, documentId: id, kind: submission.kind, subjectId: submission.subjectId,
                 requesterClass: submission.requester.requesterClass, channel: submission.channel,
                 facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, reason: reason,
-                contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor), in: db)
+                contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor, keepingCity: keeping?.city,
+                keepingSubject: keeping?.subject), in: db)
         precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
         let key = try SigningKeys.active(db, at: at)
         let claims = DocumentClaims(
@@ -365,12 +380,13 @@ public struct IssuanceService: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         try db.execute(
             sql: """
-                INSERT INTO certificate (id, kind, subjectId, channel, facilityId, requesterClass, requester, options,
-                  content, contentDigest, copies, feeYen, issuedAt, ledgerSequence, token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO certificate (id, kind, subjectId, keepingCityCode, keepingSubject, channel, facilityId, requesterClass,
+                  requester, options, content, contentDigest, copies, feeYen, issuedAt, ledgerSequence, token)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                id, submission.kind.rawValue, submission.subjectId, submission.channel.rawValue, submission.facilityId,
+                id, submission.kind.rawValue, keeping == nil ? submission.subjectId : nil, keeping?.city, keeping?.subject,
+                submission.channel.rawValue, submission.facilityId,
                 submission.requester.requesterClass.rawValue,
                 String(decoding: try encoder.encode(submission.requester), as: UTF8.self),
                 String(decoding: try encoder.encode(submission.options), as: UTF8.self),
@@ -380,7 +396,7 @@ public struct IssuanceService: Sendable {
             id: id, kind: submission.kind, subjectId: submission.subjectId, channel: submission.channel,
             facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, issuedAt: at,
             status: .issued, supersededBy: nil, content: content, contentDigest: digest, ledgerSequence: entry.sequence,
-            token: token)
+            token: token, keepingCity: keeping?.city, keepingSubject: keeping?.subject)
     }
 
     static func nextSequence(_ db: Database) throws -> Int64 {
@@ -449,12 +465,13 @@ public struct IssuanceService: Sendable {
             throw MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)")
         }
         return IssuedCertificate(
-            id: row["id"], kind: CertificateKind(rawValue: row["kind"])!, subjectId: row["subjectId"],
+            id: row["id"], kind: CertificateKind(rawValue: row["kind"])!, subjectId: (row["subjectId"] as Int64?) ?? 0,
             channel: Channel(rawValue: row["channel"])!, facilityId: row["facilityId"], copies: row["copies"],
             feeYen: row["feeYen"], issuedAt: row["issuedAt"], status: IssuedCertificate.Status(rawValue: row["status"])!,
             supersededBy: row["supersededBy"],
             content: try JSONDecoder().decode(CertificateContent.self, from: Data((row["content"] as String).utf8)),
-            contentDigest: row["contentDigest"], ledgerSequence: row["ledgerSequence"], token: row["token"])
+            contentDigest: row["contentDigest"], ledgerSequence: row["ledgerSequence"], token: row["token"],
+            keepingCity: row["keepingCityCode"], keepingSubject: row["keepingSubject"])
     }
 
     static func requesterClass(_ db: Database, _ id: String) throws -> RequesterClass {
@@ -465,7 +482,7 @@ public struct IssuanceService: Sendable {
         let row = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE id = ?", arguments: [id])!
         let decoder = JSONDecoder()
         return Submission(
-            kind: CertificateKind(rawValue: row["kind"])!, subjectId: row["subjectId"],
+            kind: CertificateKind(rawValue: row["kind"])!, subjectId: (row["subjectId"] as Int64?) ?? 0,
             requester: try decoder.decode(Requester.self, from: Data((row["requester"] as String).utf8)),
             channel: Channel(rawValue: row["channel"])!, facilityId: row["facilityId"],
             options: try decoder.decode(CertificateOptions.self, from: Data((row["options"] as String).utf8)))

@@ -31,6 +31,11 @@ public struct APIError: HTTPResponseError {
         case .constraintViolation, .idempotencyConflict, .certificateNotIssued: .conflict
         case .idempotencyKeyInvalid, .reasonMissing, .badRequest, .badKioskRequest: .badRequest
         case .kioskClosed: .serviceUnavailable
+        case .wideAreaBadRequest: .badRequest
+        case .wideAreaBadAnswer, .wideAreaUnavailable: .badGateway
+        case .relayUnauthorized: .unauthorized
+        case .relayNotConfigured: .serviceUnavailable
+        case .relayUnknownCity: .notFound
         case .kioskCardMismatch: .forbidden
         case .kioskOutOfOrder, .kioskSessionEnded, .kioskRequestReused, .kioskAlreadyCompleted: .conflict
         case .kioskSessionExpired: .gone

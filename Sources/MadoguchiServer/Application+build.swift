@@ -51,10 +51,17 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
-    CounterPages(
+    let counter = CounterPages<BasicRequestContext>(
         registry: registry, service: issuance, clock: configuration.clock, cityName: cityName,
-        staffToken: configuration.staffToken
-    ).addRoutes(to: router)
+        staffToken: configuration.staffToken)
+    counter.addRoutes(to: router)
+    // 広域交付: answering other cities through the relay, and asking them from this counter.
+    let wideArea = WideAreaService(issuance: issuance)
+    let wideAreaController = WideAreaController<BasicRequestContext>(service: wideArea, relay: configuration.wideAreaRelay)
+    wideAreaController.addRelayRoutes(to: router.group("relay/v1").add(middleware: RelayTokenMiddleware(token: configuration.relayToken)))
+    wideAreaController.addRoutes(to: api)
+    WideAreaPages(counter: counter, service: wideArea, relay: configuration.wideAreaRelay)
+        .addRoutes(to: router.group("counter").add(middleware: StaffCookieMiddleware(token: configuration.staffToken)))
     SheetsController(database: database, clock: configuration.clock).addRoutes(to: api)
     PlanningPages(database: database, clock: configuration.clock, cityName: cityName, staffToken: configuration.staffToken)
         .addRoutes(to: router)

@@ -167,12 +167,31 @@ enum OpenAPIDocument {
                 "securitySchemes": [
                     "staffToken": ["type": "http", "scheme": "bearer"],
                     "hubToken": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_HUB_TOKEN, when the city sets one"],
+                    "relaySecret": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_RELAY_TOKEN: the city's secret, presented by the relay"],
                 ],
                 "schemas": [
                     "Error": error,
                     "CertificateKind": enumSchema(CertificateKind.self, "証明書の種類"),
                     "RefusalCode": ["type": "string", "enum": RefusalReason.allCases.map(\.code)],
                     "CreateCertificate": createBody,
+                    "CreateWideAreaCertificate": [
+                        "type": "object", "required": ["keepingCity", "kind", "subject", "requester"],
+                        "description": "広域交付 (住基法 §12の4, 戸籍法 §120の2): residentRecordCopy or familyRegisterFull, 本人 or 本人等 in person with photo identity",
+                        "properties": [
+                            "keepingCity": ["type": "string", "pattern": "^[0-9]{6}$", "description": "The keeping city's 団体コード (住所地 or 本籍地)"],
+                            "kind": ["$ref": "#/components/schemas/CertificateKind"],
+                            "subject": ["type": "object", "required": ["name", "birthDate"],
+                                        "properties": ["name": ["type": "string"], "birthDate": ["type": "string", "format": "date"]]],
+                            "requester": ["type": "object", "required": ["class"],
+                                          "description": "As for /api/v1/certificates, with birthDate to find the requester in the keeping city's records",
+                                          "properties": ["class": enumSchema(RequesterClass.self, "self or householdMember (本人等)"),
+                                                         "name": ["type": "string"], "birthDate": ["type": "string", "format": "date"],
+                                                         "identityDocuments": ["type": "array", "items": enumSchema(IdentityDocument.self, "本人確認書類")],
+                                                         "kinshipDocuments": ["type": "boolean"]]],
+                            "facilityId": ["type": "string"],
+                            "options": ["type": "object"],
+                        ],
+                    ],
                     "KioskSession": session,
                 ],
             ],
@@ -203,6 +222,26 @@ enum OpenAPIDocument {
                         "201": json("Issued: id, documentUrl, serial number, fee"), "400": errorResponse("Malformed request"),
                         "401": errorResponse("No staff token"), "409": errorResponse("Idempotency-Key reused for another request"),
                         "422": errorResponse("Refused: error.code is a RefusalCode; error.refusals lists every reason"),
+                    ],
+                ]],
+                "/api/v1/wide-area/certificates": ["post": [
+                    "summary": "広域交付: print another city's 住民票 or 戸籍 here, asked through the relay", "security": bearer,
+                    "parameters": [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string", "minLength": 8]]],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/CreateWideAreaCertificate"]]]],
+                    "responses": [
+                        "201": json("Issued here, from the keeping city's records"), "400": errorResponse("Malformed request"),
+                        "401": errorResponse("No staff token"), "422": errorResponse("Refused by the keeping city's rules"),
+                        "502": errorResponse("The relay or the keeping city cannot be reached"), "503": errorResponse("No relay configured"),
+                    ],
+                ]],
+                "/relay/v1/wide-area": ["post": [
+                    "summary": "広域交付, keeping side: answer another city's query (from the relay only)",
+                    "security": [["relaySecret": []]],
+                    "parameters": [["name": "X-Madoguchi-From-City", "in": "header", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{6}$"]]],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
+                    "responses": [
+                        "200": json("The content to print, or the refusal codes"), "401": errorResponse("Not the relay"),
+                        "503": errorResponse("This city takes no wide-area requests"),
                     ],
                 ]],
                 "/api/v1/certificates/{id}": ["get": [

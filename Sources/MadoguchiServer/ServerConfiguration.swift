@@ -14,11 +14,19 @@ public struct ServerConfiguration: Sendable {
     public var kiosk: KioskPolicy
     /// This city's fees (手数料条例)
     public var fees: FeeSchedule
+    /// 広域交付: the secret this city shares with the relay (`MADOGUCHI_RELAY_TOKEN`), which the relay presents when
+    /// another city asks; none: this city answers no other city
+    public var relayToken: String?
+    /// 広域交付: the way to other cities' records (a client of the relay); none: this counter prints its own only
+    public var wideAreaRelay: (any WideAreaRelay)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, staffToken: String, clock: MadoguchiClock = .system,
-        hubToken: String? = nil, kiosk: KioskPolicy = KioskPolicy(), fees: FeeSchedule = .demoCity
+        hubToken: String? = nil, kiosk: KioskPolicy = KioskPolicy(), fees: FeeSchedule = .demoCity, relayToken: String? = nil,
+        wideAreaRelay: (any WideAreaRelay)? = nil
     ) {
+        self.relayToken = relayToken
+        self.wideAreaRelay = wideAreaRelay
         self.host = host
         self.port = port
         self.staffToken = staffToken

@@ -22,7 +22,7 @@ extension RegistryRepository {
             db.cachedStatement(sql: "SELECT id FROM resident WHERE householdId = ? AND removedOn IS NULL"),
             arguments: [householdId])
         let register = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? LIMIT 1"),
+            db.cachedStatement(sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1"),
             arguments: [id])
         let registerMembers = try register.map { registerId in
             try Int64.fetchSet(
@@ -94,6 +94,13 @@ extension RegistryRepository {
             ).map(FiscalYear.init)),
             familyRegisterHere: register != nil, familyRegisterMemberIds: registerMembers,
             nameHasPendingGaiji: SubjectFacts.hasPendingGaiji((r["familyName"] as String) + (r["givenName"] as String)),
-            holderNotificationIds: notified, requester: requesterFacts)
+            holderNotificationIds: notified, requester: requesterFacts,
+            familyRegisterClosed: try register.map { registerId in
+                try exists(
+                    """
+                    SELECT 1 FROM familyRegisterMember WHERE familyRegisterId = ?
+                    GROUP BY familyRegisterId HAVING count(*) = count(leftOn)
+                    """, [registerId])
+            } ?? false)
     }
 }

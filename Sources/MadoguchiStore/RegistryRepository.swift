@@ -203,7 +203,7 @@ public struct RegistryRepository: Sendable {
                 db, sql: "SELECT fiscalYear FROM taxAssessment WHERE residentId = ? ORDER BY fiscalYear", arguments: [id]
             ).map(FiscalYear.init)
             let register = try Int64.fetchOne(
-                db, sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? LIMIT 1",
+                db, sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
                 arguments: [id])
             let today = date.description
             let protected = try Bool.fetchOne(

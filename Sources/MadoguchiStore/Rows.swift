@@ -107,7 +107,7 @@ extension RegistryRepository {
         var annex: [FamilyRegisterAnnexEntry] = []
         if request.kind.isFamilyRegister,
             let registerId = try Int64.fetchOne(
-                db, sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? LIMIT 1",
+                db, sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
                 arguments: [subject.id!])
         {
             register = try Row.fetchOne(db, sql: "SELECT * FROM familyRegister WHERE id = ?", arguments: [registerId])

@@ -13,6 +13,7 @@ enum Schema {
         migrator.registerMigration("v5-honseki", migrate: createHonseki)
         migrator.registerMigration("v6-sheets", migrate: createSheets)
         migrator.registerMigration("v7-live-sources", migrate: createLiveSources)
+        migrator.registerMigration("v8-wide-area", migrate: createWideArea)
         return migrator
     }
 

@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 import Logging
 import MadoguchiDemo
+import AsyncHTTPClient
 import MadoguchiDomain
+import MadoguchiHub
 import MadoguchiIssuance
 import MadoguchiServer
 import MadoguchiStore
@@ -15,6 +17,8 @@ struct Serve: AsyncParsableCommand {
             Environment: MADOGUCHI_STAFF_TOKEN sets the staff bearer token (one is generated and printed otherwise);
             MADOGUCHI_CLOCK sets the clock's start (e.g. 2026-11-24T10:00:00+09:00), from which it runs on;
             MADOGUCHI_HUB_TOKEN, when set, is the token hubs must present on the kiosk protocol (/kiosk/v1).
+            広域交付: MADOGUCHI_RELAY_TOKEN is this city's relay secret (without it no other city is answered);
+            MADOGUCHI_RELAY_URL is the relay this counter asks other cities through.
             """)
 
     @Option(help: "The SQLite database file.") var db: String = defaultDatabasePath
@@ -86,8 +90,19 @@ struct Serve: AsyncParsableCommand {
                 }
             }
             let hubToken = environment["MADOGUCHI_HUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            let relayToken = environment["MADOGUCHI_RELAY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            var relay: (any WideAreaRelay)?
+            if let url = environment["MADOGUCHI_RELAY_URL"], !url.isEmpty {
+                guard let relayToken else {
+                    throw MadoguchiError(
+                        .invalidOption, ja: "MADOGUCHI_RELAY_URL には MADOGUCHI_RELAY_TOKEN が必要です",
+                        en: "MADOGUCHI_RELAY_URL needs MADOGUCHI_RELAY_TOKEN")
+                }
+                relay = WideAreaRelayClient(relay: url, token: relayToken, client: HTTPClient.shared)
+            }
             return ServerConfiguration(
-                host: host, port: port, staffToken: token, clock: clock, hubToken: hubToken, kiosk: policy, fees: schedule)
+                host: host, port: port, staffToken: token, clock: clock, hubToken: hubToken, kiosk: policy, fees: schedule,
+                relayToken: relayToken, wideAreaRelay: relay)
         }
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
         print("""

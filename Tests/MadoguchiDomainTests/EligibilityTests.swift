@@ -202,6 +202,15 @@ struct RefusalTests {
             return (S.request(.familyRegisterAnnex, .self), S.facts { $0.familyRegisterHere = false })
         case .memberNotInHousehold:
             return (S.request(.residentRecordCopy, .self) { $0.options.memberIds = [S.subject, S.stranger] }, S.facts())
+        case .wideAreaKindNotAvailable:
+            return (S.request(.familyRegisterAnnex, .self) { $0.wideArea = true }, S.facts())
+        case .wideAreaInPersonOnly:
+            return (S.request(.residentRecordCopy, .proxy) { $0.wideArea = true; $0.requester.identityDocuments = [.driversLicense] }, S.facts())
+        case .wideAreaPhotoIdentityRequired:
+            return (S.request(.residentRecordCopy, .self) { $0.wideArea = true; $0.requester.identityDocuments = [.healthInsuranceCard, .pensionBook] },
+                    S.facts())
+        case .wideAreaItemNotPrintable:
+            return (S.request(.residentRecordCopy, .self) { $0.wideArea = true; $0.options.items = [.permanentDomicile] }, S.facts())
         case .kindNotAtChannel:
             return (S.request(.removedRecord, .self, channel: .kiosk), S.facts { $0.removal = .movedOut })
         case .copiesOutOfRange:
@@ -300,6 +309,15 @@ struct FeeTests {
     ])
     func standing(kind: CertificateKind, channel: Channel, yen: Int) {
         #expect(FeeSchedule.demoCity.rule(for: kind, at: channel, on: Scenario.today)?.yen == yen)
+    }
+
+    @Test("除籍 (戸籍手数料): the 全部事項証明 of a 戸籍 everyone has left costs 750円, at the counter and by 広域交付")
+    func closedRegister() {
+        let closed = Scenario.facts { $0.familyRegisterClosed = true }
+        #expect(Eligibility.evaluate(Scenario.request(.familyRegisterFull, .self), facts: closed).fee?.total == 750)
+        #expect(Eligibility.evaluate(Scenario.request(.familyRegisterFull, .self) { $0.wideArea = true }, facts: closed).fee?.total == 750)
+        #expect(Eligibility.evaluate(Scenario.request(.familyRegisterIndividual, .self), facts: closed).fee?.total == 450)
+        #expect(Eligibility.evaluate(Scenario.request(.familyRegisterFull, .self), facts: Scenario.facts()).fee?.total == 450)
     }
 
     @Test("the store campaign applies at stores, within its dates only")

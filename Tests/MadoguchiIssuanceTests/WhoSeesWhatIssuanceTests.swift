@@ -17,14 +17,18 @@ struct LawCity {
     let people: DemoScenarios.People
     static let today = CivilDate(year: 2026, month: 11, day: 24)!
 
-    init(residents: Int = 0) throws {
+    init(residents: Int = 0, code: String = "149802", name: String = "窓口市") throws {
         db = try MadoguchiDatabase.inMemory()
         if residents > 0 {
             _ = try DemoCityGenerator.generate(into: db, options: .init(residents: residents, seed: 5))
         } else {
             try db.registry.write { w in
-                try w.setMeta("city.name", "窓口市")
-                try w.setMeta("city.code", "149802")
+                try w.setMeta("city.name", name)
+                try w.setMeta("city.code", code)
+                try w.upsert(Facility(
+                    id: "chuo-ward-office", kind: .wardOffice, name: "\(name)中央区役所", ward: "中央区",
+                    address: Address(prefecture: "神奈川県", municipality: name, ward: "中央区", town: "本町一丁目", block: "1番1号"),
+                    openedOn: CivilDate(year: 1972, month: 4, day: 1)!))
             }
         }
         people = try DemoScenarios.add(into: db, asOf: Self.today)

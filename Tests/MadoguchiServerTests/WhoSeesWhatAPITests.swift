@@ -7,6 +7,7 @@ import Testing
 
 @testable import MadoguchiDemo
 @testable import MadoguchiDomain
+@testable import MadoguchiIssuance
 @testable import MadoguchiServer
 @testable import MadoguchiStore
 
@@ -23,9 +24,11 @@ struct WhoSeesWhatAPITests {
         return (try buildApplication(configuration: config, database: db), people)
     }
 
-    static func post(_ client: some TestClientProtocol, _ key: String, _ json: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+    static func post(
+        _ client: some TestClientProtocol, _ key: String, _ json: String, uri: String = "/api/v1/certificates"
+    ) async throws -> (HTTPResponse.Status, [String: Any]) {
         try await client.execute(
-            uri: "/api/v1/certificates", method: .post, headers: CertificatesAPITests.headers(key: key), body: ByteBuffer(string: json)
+            uri: uri, method: .post, headers: CertificatesAPITests.headers(key: key), body: ByteBuffer(string: json)
         ) { response in (response.status, try ServerTests.json(response.body)) }
     }
 
@@ -147,5 +150,84 @@ struct WhoSeesWhatCounterTests {
             #expect(try await preview(p.mother, thirdParty).contains("data-code=\"refusal.statedNeedRequired\""))
             #expect(try await preview(p.mother, thirdParty + [("statedNeed", "相続人の確定のため")]).contains("data-approved=\"true\""))
         }
+    }
+}
+
+@Suite("広域交付（API）")
+struct WideAreaAPITests {
+    @Test("no open doors: without a relay secret a city answers no other city; without a relay its counter asks none")
+    func notConfigured() async throws {
+        let (app, p) = try WhoSeesWhatAPITests.app()
+        try await app.test(.router) { client in
+            var headers = CertificatesAPITests.headers(key: nil)
+            headers[HTTPField.Name("X-Madoguchi-From-City")!] = "149829"
+            try await client.execute(uri: "/relay/v1/wide-area", method: .post, headers: headers, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .serviceUnavailable)
+                let error = try ServerTests.json(response.body)["error"] as? [String: Any]
+                #expect(error?["code"] as? String == "relay.notConfigured")
+            }
+            let (status, body) = try await WhoSeesWhatAPITests.post(client, "wide-none-0001", """
+                {"keepingCity": "149829", "kind": "residentRecordCopy", "subject": {"name": "系譜 幸子", "birthDate": "1962-10-20"},
+                 "requester": {"class": "self", "identityDocuments": ["driversLicense"]}}
+                """, uri: "/api/v1/wide-area/certificates")
+            #expect(status == .serviceUnavailable)
+            #expect((body["error"] as? [String: Any])?["code"] as? String == "wideArea.unavailable")
+            _ = p
+        }
+    }
+}
+
+/// 東窓市's records answered in process, as the relay would.
+struct InProcessRelay: WideAreaRelay {
+    let keeping: WideAreaService
+    func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer {
+        try await keeping.answer(query, from: "149802")
+    }
+}
+
+@Suite("広域交付（窓口の画面）")
+struct WideAreaCounterTests {
+    @Test("the counter's 広域交付 form prints 東窓市's 住民票 for 本人 with photo ID, and shows the code of a refusal")
+    func counterForm() async throws {
+        let b = try MadoguchiDatabase.inMemory()
+        _ = try DemoCityGenerator.generate(
+            into: b, options: .init(residents: 100, seed: 2, city: .init(code: try LocalGovernmentCode("149829"), name: "東窓市")))
+        let people = try DemoScenarios.add(into: b, asOf: CivilDate(year: 2026, month: 11, day: 24)!)
+        let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
+        let keeping = WideAreaService(issuance: IssuanceService(database: b, clock: clock))
+        let mother = try #require(try b.registry.detail(id: people.mother, on: CivilDate(year: 2026, month: 11, day: 24)!)).resident
+        let a = try MadoguchiDatabase.inMemory()
+        _ = try DemoCityGenerator.generate(into: a, options: .init(residents: 100, seed: 3))
+        let config = ServerConfiguration(host: "127.0.0.1", port: 0, staffToken: ServerTests.token, clock: clock,
+                                         wideAreaRelay: InProcessRelay(keeping: keeping))
+        let app = try buildApplication(configuration: config, database: a)
+        try await app.test(.router) { client in
+            var key = ""
+            try await client.execute(uri: "/counter/wide-area", method: .get, headers: CounterPagesTests.cookie) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("広域交付"))
+                key = String(html.components(separatedBy: "name=\"idempotencyKey\" value=\"")[1].prefix { $0 != "\"" })
+            }
+            let fields: [(String, String)] = [
+                ("idempotencyKey", key), ("keepingCity", "149829"), ("kind", "residentRecordCopy"), ("subjectName", mother.name.full),
+                ("subjectBirthDate", mother.birthDate.description), ("class", "self"), ("identityDocuments", "myNumberCard"),
+                ("facilityId", "chuo-ward-office"),
+            ]
+            try await client.execute(uri: "/counter/wide-area", method: .post, headers: CounterPagesTests.formHeaders,
+                                     body: CounterPagesTests.form(fields)) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location]?.hasPrefix("/counter/certificates/") == true)
+            }
+            var refused = fields
+            refused[0] = ("idempotencyKey", key + "-2")
+            refused[6] = ("identityDocuments", "healthInsuranceCard")
+            try await client.execute(uri: "/counter/wide-area", method: .post, headers: CounterPagesTests.formHeaders,
+                                     body: CounterPagesTests.form(refused)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("data-code=\"refusal.wideAreaPhotoIdentityRequired\""))
+            }
+        }
+        let printed = try await a.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM certificate WHERE keepingCityCode = '149829'") }
+        #expect(printed == 1)
     }
 }

@@ -14,7 +14,7 @@ struct StoreTests {
         let path = dir.appendingPathComponent("sub/new.sqlite").path
         let db = try MadoguchiDatabase.open(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area"])
         let (mode, fk) = try db.writer.read { d in
             (try String.fetchOne(d, sql: "PRAGMA journal_mode")!, try Int.fetchOne(d, sql: "PRAGMA foreign_keys")!)
         }
@@ -24,7 +24,7 @@ struct StoreTests {
         try db.registry.write { w in try w.setMeta("k", "v") }
         let again = try MadoguchiDatabase.open(path: path)
         #expect(try again.registry.meta("k") == "v")
-        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources"])
+        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area"])
     }
 
     @Test("a file made by an earlier version is migrated forward with its data")
@@ -41,7 +41,7 @@ struct StoreTests {
             }
         }
         let db = try MadoguchiDatabase.open(path: path)
-        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area"])
         #expect(try db.registry.counts().residents == 1)
         #expect(try db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry") } == 0)
     }
@@ -279,5 +279,66 @@ struct DeathRevokesCardTests {
         #expect(try db.writer.read { d in try Cards.card(d, serial: kept.serial) }?.revokedAt == nil)
         try db.registry.write { w in try w.remove(RemovedRecord(residentId: other, reason: .movedOut, removedOn: Make.d("2026-11-21"), destination: "東京都千代田区1-1")) }
         #expect(try db.writer.read { d in try Cards.card(d, serial: kept.serial) }?.revokedAt == nil)
+    }
+}
+
+
+@Suite("広域交付の移行（v8）")
+struct WideAreaMigrationTests {
+    @Test("v8 rebuilds the certificate table: an upgraded file keeps its certificates and references, and its schema is a fresh file's")
+    func upgradeKeepsCertificates() throws {
+        let dir = Make.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("v7.sqlite").path
+        do {
+            let old = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(old, upTo: "v7-live-sources")
+            try old.write { d in
+                try RegistryWriter(d).insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+                let id = try RegistryWriter(d).insert(Make.resident(household: 1, n: 1))
+                let record = LedgerRecord(action: .issue, at: "2026-11-24T10:00:00.000+09:00", documentId: String(repeating: "a", count: 32),
+                                          kind: .residentRecordCopy, subjectId: id, requesterClass: .self, channel: .counter)
+                let entry = try Ledger.append(record, in: d)
+                try d.execute(sql: """
+                    INSERT INTO certificate (id, kind, subjectId, channel, requesterClass, requester, options, content, contentDigest,
+                      copies, feeYen, issuedAt, ledgerSequence, token)
+                    VALUES (?, 'residentRecordCopy', ?, 'counter', 'self', '{}', '{}', '{}', ?, 1, 300, '2026-11-24', ?, 'x.y.z')
+                    """, arguments: [String(repeating: "a", count: 32), id, String(repeating: "0", count: 64), entry.sequence])
+                try d.execute(sql: "INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt) VALUES (?, ?, 'proxy', 'now')",
+                              arguments: [id, String(repeating: "a", count: 32)])
+            }
+        }
+        let upgraded = try MadoguchiDatabase.open(path: path)
+        let fresh = try MadoguchiDatabase.inMemory()
+        func schema(_ db: MadoguchiDatabase) throws -> [String] {
+            try db.writer.read { d in
+                try String.fetchAll(d, sql: "SELECT sql FROM sqlite_master WHERE tbl_name IN ('certificate', 'wideAreaRequest') AND sql IS NOT NULL ORDER BY name")
+            }
+        }
+        #expect(try schema(upgraded) == schema(fresh))
+        let (kept, violations) = try upgraded.writer.read { d in
+            (try Row.fetchOne(d, sql: "SELECT subjectId, keepingCityCode FROM certificate"), try Row.fetchAll(d, sql: "PRAGMA foreign_key_check"))
+        }
+        #expect(kept?["subjectId"] as Int64? == 1)
+        #expect(kept?["keepingCityCode"] as String? == nil)
+        #expect(violations.isEmpty)
+        // A certificate names a person here or another city's record, never both and never neither.
+        #expect(throws: (any Error).self) {
+            try upgraded.writer.write { d in
+                try d.execute(sql: "UPDATE certificate SET keepingCityCode = '149829', keepingSubject = '149829:5'")
+            }
+        }
+        #expect(throws: (any Error).self) {
+            try upgraded.writer.write { d in try d.execute(sql: "UPDATE certificate SET subjectId = NULL") }
+        }
+        // The record of other cities' queries is append-only.
+        try upgraded.writer.write { d in
+            try d.execute(sql: """
+                INSERT INTO wideAreaRequest (at, fromCity, requestId, kind, requesterClass, outcome, refusals)
+                VALUES ('2026-11-24', '149802', 'request-0001', 'residentRecordCopy', 'self', 'refused', 'refusal.subjectNotFound')
+                """)
+        }
+        #expect(throws: (any Error).self) { try upgraded.writer.write { d in try d.execute(sql: "DELETE FROM wideAreaRequest") } }
+        #expect(throws: (any Error).self) { try upgraded.writer.write { d in try d.execute(sql: "UPDATE wideAreaRequest SET outcome = 'answered'") } }
     }
 }

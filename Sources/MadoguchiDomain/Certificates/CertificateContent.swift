@@ -118,6 +118,8 @@ public struct CertificateContent: Sendable, Codable, Hashable {
     public var tax: PrintedTax?
     public var register: PrintedRegister?
     public var annex: [PrintedAnnexEntry]?
+    /// 広域交付: the city whose records this is (住所地 or 本籍地), when another city prints it
+    public var keptBy: String?
 
     public init(
         kind: CertificateKind, title: String, cityCode: String, cityName: String, mayor: String, issuedOn: CivilDate, issuedOnJapanese: String, serialNumber: String, certification: String, scope: RecordScope? = nil, layout: RecordLayout? = nil, items: [OptionalItem] = [], address: String? = nil, householder: String? = nil, persons: [PrintedPerson] = [], removal: PrintedRemoval? = nil, seal: PrintedSeal? = nil, tax: PrintedTax? = nil, register: PrintedRegister? = nil, annex: [PrintedAnnexEntry]? = nil
@@ -216,7 +218,8 @@ public struct CityInfo: Sendable, Hashable, Codable {
 }
 
 extension CertificateContent {
-    static func wareki(_ d: CivilDate) -> String { (try? JapaneseDate(d).description) ?? d.description }
+    /// A date as certificates print it: 令和8年11月24日.
+    public static func wareki(_ d: CivilDate) -> String { (try? JapaneseDate(d).description) ?? d.description }
 
     /// Builds the content of an approved request. Pure: the same source gives the same content.
     ///

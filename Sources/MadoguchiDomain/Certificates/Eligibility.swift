@@ -167,6 +167,13 @@ public enum Eligibility {
             refuse(.subjectNotFound)
             return EligibilityDecision(refusals: refusals)
         }
+        // 広域交付: what another city's counter may print, for whom, and on what proof (住基法 §12の4, 戸籍法 §120の2).
+        if request.wideArea {
+            if !WideArea.kinds.contains(kind) { refuse(.wideAreaKindNotAvailable) }
+            if !WideArea.requesters.contains(cls) || channel != .counter { refuse(.wideAreaInPersonOnly) }
+            if requester.identityDocuments.isDisjoint(with: WideArea.photoIdentities) { refuse(.wideAreaPhotoIdentityRequired) }
+            if !options.items.isDisjoint(with: WideArea.withheldItems) { refuse(.wideAreaItemNotPrintable) }
+        }
         let printed = printedResidents(request, facts)
         let exposed = exposedResidents(request, facts)
         let protectedExposed = facts.protections.contains { exposed.contains($0.protectedId) }
@@ -254,7 +261,7 @@ public enum Eligibility {
         if basicOnly && !options.items.subtracting(identifiers).isEmpty { refuse(.statedNeedRequired) }
 
         guard refusals.isEmpty else { return EligibilityDecision(refusals: refusals) }
-        let rule = fees.rule(for: kind, at: channel, on: request.date)
+        let rule = fees.rule(for: kind, at: channel, on: request.date, closedRegister: kind == .familyRegisterFull && facts.familyRegisterClosed)
         var waiver: FeeWaiver?
         if channel == .counter || channel == .post {
             waiver = cls == .government ? .official : requester.feeWaiver
@@ -292,8 +299,10 @@ public enum Eligibility {
                 // 戸籍法 §10①, 住基法 §20①: recorded in the 戸籍 (除籍 included), or the spouse or a lineal relative of
                 // someone who is, as the city's registers show or the 戸籍 certificates the requester brought.
                 let recorded = requester.residentId.map { facts.familyRegisterMemberIds.contains($0) } ?? false
-                let tied = requester.residentId != nil && requester.residentId == facts.requester?.residentId
-                    && facts.requester?.registerTie != nil
+                // A tie the facts hold for this requester: by their 住民票, or (another city's counter) by their row
+                // in the 戸籍 when they have no 住民票 here.
+                let tied = facts.requester?.registerTie != nil
+                    && (facts.requester?.residentId == nil ? requester.residentId == nil : requester.residentId == facts.requester?.residentId)
                 if !(recorded || tied || requester.kinshipDocuments) { refuse(.notInFamilyRegister) }
             } else if kind != .sealRegistrationCertificate {
                 guard let id = requester.residentId, facts.householdMemberIds.contains(id) else {

@@ -29,9 +29,11 @@ public enum RegisterTie: String, Sendable, Hashable, Codable {
     case linealDescendant
 }
 
-/// The requester as the registry knows them, when the request names their 住民票 here.
+/// The requester as the registry knows them: their 住民票 here, or (for another city's counter) their row in the
+/// subject's 戸籍.
 public struct RequesterFacts: Sendable, Hashable {
-    public var residentId: Int64
+    /// Their 住民票 here; nil when they are known only from the 戸籍
+    public var residentId: Int64?
     /// 氏名 as recorded (for the 支援措置 check: an other party is recognised by name too)
     public var name: String
     public var birthDate: CivilDate
@@ -40,7 +42,7 @@ public struct RequesterFacts: Sendable, Hashable {
     /// Their tie to the subject's 戸籍, when the registers show one
     public var registerTie: RegisterTie?
 
-    public init(residentId: Int64, name: String, birthDate: CivilDate, removal: RemovedRecord.Reason? = nil, registerTie: RegisterTie? = nil) {
+    public init(residentId: Int64?, name: String, birthDate: CivilDate, removal: RemovedRecord.Reason? = nil, registerTie: RegisterTie? = nil) {
         self.residentId = residentId
         self.name = name
         self.birthDate = birthDate
@@ -68,6 +70,8 @@ public struct SubjectFacts: Sendable, Hashable {
     public var taxYears: Set<FiscalYear>
     /// The city keeps the subject's 戸籍 (the 本籍 is here)
     public var familyRegisterHere: Bool
+    /// Everyone has left the subject's 戸籍: it is a 除籍
+    public var familyRegisterClosed: Bool
     /// Residents recorded in the subject's 戸籍, those who left it (除籍) included, the subject too
     public var familyRegisterMemberIds: Set<Int64>
     /// The name holds a 外字 not yet registered (private-use characters)
@@ -82,8 +86,9 @@ public struct SubjectFacts: Sendable, Hashable {
         moveOutFiled: Bool = false, protections: [Protection] = [], householdMemberIds: Set<Int64> = [],
         hasActiveSeal: Bool = false, taxYears: Set<FiscalYear> = [], familyRegisterHere: Bool = false,
         familyRegisterMemberIds: Set<Int64> = [], nameHasPendingGaiji: Bool = false, holderNotificationIds: Set<Int64> = [],
-        requester: RequesterFacts? = nil
+        requester: RequesterFacts? = nil, familyRegisterClosed: Bool = false
     ) {
+        self.familyRegisterClosed = familyRegisterClosed
         self.residentId = residentId
         self.householdId = householdId
         self.birthDate = birthDate
@@ -121,10 +126,12 @@ public struct CertificateRequest: Sendable, Codable, Hashable {
     public var options: CertificateOptions
     /// The day of the request (JST)
     public var date: CivilDate
+    /// 広域交付: asked at another city's counter, to be printed there (住基法 §12の4, 戸籍法 §120の2)
+    public var wideArea: Bool
 
     public init(
         kind: CertificateKind, subjectId: Int64, requester: Requester, channel: Channel,
-        options: CertificateOptions = CertificateOptions(), date: CivilDate
+        options: CertificateOptions = CertificateOptions(), date: CivilDate, wideArea: Bool = false
     ) {
         self.kind = kind
         self.subjectId = subjectId
@@ -132,5 +139,6 @@ public struct CertificateRequest: Sendable, Codable, Hashable {
         self.channel = channel
         self.options = options
         self.date = date
+        self.wideArea = wideArea
     }
 }

@@ -32,10 +32,12 @@ public struct FeeRule: Sendable, Codable, Hashable {
     public var through: CivilDate?
     public var yen: Int
     public var label: String
+    /// `true`: only for a 除籍 (a 戸籍 everyone has left, 750円 under 戸籍手数料令); `nil` for any register
+    public var closedRegister: Bool?
 
     public init(
         kinds: Set<CertificateKind>?, channels: Set<Channel>?, from: CivilDate, through: CivilDate? = nil, yen: Int,
-        label: String
+        label: String, closedRegister: Bool? = nil
     ) {
         self.kinds = kinds
         self.channels = channels
@@ -43,16 +45,18 @@ public struct FeeRule: Sendable, Codable, Hashable {
         self.through = through
         self.yen = yen
         self.label = label
+        self.closedRegister = closedRegister
     }
 
-    func applies(_ kind: CertificateKind, _ channel: Channel, _ date: CivilDate) -> Bool {
+    func applies(_ kind: CertificateKind, _ channel: Channel, _ date: CivilDate, closedRegister closed: Bool) -> Bool {
         (kinds?.contains(kind) ?? true) && (channels?.contains(channel) ?? true) && from <= date
-            && (through.map { date <= $0 } ?? true)
+            && (through.map { date <= $0 } ?? true) && (closedRegister.map { $0 == closed } ?? true)
     }
 
-    /// More specific rules win: a campaign over a standing rule, a named kind over all kinds.
-    var specificity: (Int, Int, Int, CivilDate) {
-        (through == nil ? 0 : 1, kinds == nil ? 0 : 1, channels == nil ? 0 : 1, from)
+    /// More specific rules win: a campaign over a standing rule, a 除籍 rule over a 戸籍 one, a named kind over all
+    /// kinds.
+    var specificity: (Int, Int, Int, Int, CivilDate) {
+        (through == nil ? 0 : 1, closedRegister == nil ? 0 : 1, kinds == nil ? 0 : 1, channels == nil ? 0 : 1, from)
     }
 }
 
@@ -64,6 +68,13 @@ public struct Fee: Sendable, Codable, Hashable {
     /// The rule applied (e.g. 「コンビニ交付10円キャンペーン」)
     public var label: String
     public var total: Int { waiver == nil ? perCopy * copies : 0 }
+
+    public init(perCopy: Int, copies: Int, waiver: FeeWaiver?, label: String) {
+        self.perCopy = perCopy
+        self.copies = copies
+        self.waiver = waiver
+        self.label = label
+    }
 }
 
 /// Fees per kind × channel × date, effective-dated, with campaigns.
@@ -73,8 +84,8 @@ public struct FeeSchedule: Sendable, Codable, Hashable {
     public init(rules: [FeeRule]) { self.rules = rules }
 
     /// The per-copy fee on a date, or `nil` when no rule covers it.
-    public func rule(for kind: CertificateKind, at channel: Channel, on date: CivilDate) -> FeeRule? {
-        rules.filter { $0.applies(kind, channel, date) }.max { $0.specificity < $1.specificity }
+    public func rule(for kind: CertificateKind, at channel: Channel, on date: CivilDate, closedRegister: Bool = false) -> FeeRule? {
+        rules.filter { $0.applies(kind, channel, date, closedRegister: closedRegister) }.max { $0.specificity < $1.specificity }
     }
 
     /// 窓口市の手数料: 300円 (戸籍 450円) at counters, 100円 less at stores and machines, and a
@@ -86,6 +97,7 @@ public struct FeeSchedule: Sendable, Codable, Hashable {
         return FeeSchedule(rules: [
             FeeRule(kinds: nil, channels: nil, from: since, yen: 300, label: "手数料条例"),
             FeeRule(kinds: register, channels: nil, from: since, yen: 450, label: "手数料条例（戸籍）"),
+            FeeRule(kinds: [.familyRegisterFull], channels: nil, from: since, yen: 750, label: "手数料条例（除籍）", closedRegister: true),
             FeeRule(kinds: nil, channels: unattended, from: since, yen: 200, label: "コンビニ交付・自動交付機"),
             FeeRule(kinds: register, channels: unattended, from: since, yen: 350, label: "コンビニ交付・自動交付機（戸籍）"),
             FeeRule(

@@ -58,6 +58,15 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
     case noTaxAssessment
     case noFamilyRegisterHere
     case memberNotInHousehold
+    // 広域交付
+    /// Another city's counter prints the 住民票の写し and the 戸籍全部事項証明 (除籍 included) only.
+    case wideAreaKindNotAvailable
+    /// Another city's counter serves the person and the 本人等 in person only.
+    case wideAreaInPersonOnly
+    /// Another city's counter needs a photo identity document issued by a public authority.
+    case wideAreaPhotoIdentityRequired
+    /// A 広域交付住民票 does not print 本籍・筆頭者, 個人番号 or 住民票コード.
+    case wideAreaItemNotPrintable
     // The request
     case kindNotAtChannel
     case copiesOutOfRange
@@ -102,6 +111,10 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
         case .noTaxAssessment: "指定された年度の課税記録がありません。"
         case .noFamilyRegisterHere: "本籍がこの市にないため、戸籍の証明書は本籍地の市区町村にご請求ください。"
         case .memberNotInHousehold: "指定された方はこの世帯に属していません。"
+        case .wideAreaKindNotAvailable: "広域交付で請求できるのは、住民票の写しと戸籍（除籍）の全部事項証明書です。"
+        case .wideAreaInPersonOnly: "広域交付は、ご本人または同一世帯・配偶者・直系の方が窓口に来られた場合に限ります（代理人・郵送・第三者は不可）。"
+        case .wideAreaPhotoIdentityRequired: "広域交付には、顔写真付きの本人確認書類（マイナンバーカード・運転免許証等）が必要です。"
+        case .wideAreaItemNotPrintable: "広域交付の住民票には本籍・筆頭者、個人番号、住民票コードを記載できません。住所地の市区町村でご請求ください。"
         case .kindNotAtChannel: "この証明書はこの窓口では取り扱っていません。"
         case .copiesOutOfRange: "通数は1通から10通までです。"
         case .optionNotForKind: "この証明書では指定できない記載事項です。"
@@ -145,6 +158,10 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
         case .noTaxAssessment: "No assessment for that fiscal year."
         case .noFamilyRegisterHere: "The family register is kept by another municipality (where the 本籍 is)."
         case .memberNotInHousehold: "A chosen person is not in this household."
+        case .wideAreaKindNotAvailable: "Another city's counter issues only the resident record copy and the full family register (closed ones included)."
+        case .wideAreaInPersonOnly: "Another city's counter serves the person, the household and the spouse or lineal relatives in person only."
+        case .wideAreaPhotoIdentityRequired: "Another city's counter needs a photo identity document issued by a public authority."
+        case .wideAreaItemNotPrintable: "A resident record issued by another city prints no permanent domicile, individual number or record code; ask the city of residence."
         case .kindNotAtChannel: "This certificate is not issued through this channel."
         case .copiesOutOfRange: "Copies must be 1 to 10."
         case .optionNotForKind: "That item cannot be chosen for this certificate."

@@ -45,13 +45,18 @@ public struct LedgerRecord: Sendable, Codable, Hashable {
     public var idempotencyKey: String?
     /// The staff member or terminal that acted
     public var actor: String?
+    /// 広域交付: the city whose records the certificate was made from (the subject is `0` here), and its reference
+    public var keepingCity: String?
+    public var keepingSubject: String?
 
     public init(
         action: Action, at: String, documentId: String? = nil, kind: CertificateKind, subjectId: Int64,
         requesterClass: RequesterClass, channel: Channel, facilityId: String? = nil, copies: Int = 1, feeYen: Int = 0,
         refusals: [String] = [], reason: String? = nil, contentDigest: String? = nil, idempotencyKey: String? = nil,
-        actor: String? = nil
+        actor: String? = nil, keepingCity: String? = nil, keepingSubject: String? = nil
     ) {
+        self.keepingCity = keepingCity
+        self.keepingSubject = keepingSubject
         self.action = action
         self.at = at
         self.documentId = documentId

@@ -19,32 +19,6 @@ struct CertificatesController<Context: RequestContext> {
 
     /// The request body of `POST /api/v1/certificates`.
     struct CreateBody: Decodable {
-        struct RequesterBody: Decodable {
-            var `class`: RequesterClass
-            var residentId: FlexibleID?
-            var name: String?
-            var identityDocuments: [IdentityDocument]?
-            var powerOfAttorney: Bool?
-            var sealCardPresented: Bool?
-            var reason: String?
-            var supportingDocuments: Bool?
-            var profession: Profession?
-            var professionalForm: Bool?
-            var agency: String?
-            var officialForm: Bool?
-            var feeWaiver: FeeWaiver?
-            var statedNeed: String?
-            var kinshipDocuments: Bool?
-            var professionalPurpose: ProfessionalPurpose?
-        }
-        struct OptionsBody: Decodable {
-            var scope: RecordScope?
-            var memberIds: [FlexibleID]?
-            var layout: RecordLayout?
-            var items: [OptionalItem]?
-            var fiscalYear: FlexibleFiscalYear?
-            var copies: Int?
-        }
         var kind: CertificateKind
         var subjectId: FlexibleID
         var requester: RequesterBody
@@ -53,22 +27,9 @@ struct CertificatesController<Context: RequestContext> {
         var options: OptionsBody?
 
         var submission: IssuanceService.Submission {
-            let r = requester
-            let o = options
-            return IssuanceService.Submission(
-                kind: kind, subjectId: subjectId.value,
-                requester: Requester(
-                    r.class, residentId: r.residentId?.value, name: r.name, identityDocuments: Set(r.identityDocuments ?? []),
-                    powerOfAttorney: r.powerOfAttorney ?? false, sealCardPresented: r.sealCardPresented ?? false,
-                    reason: r.reason, supportingDocuments: r.supportingDocuments ?? false, profession: r.profession,
-                    professionalForm: r.professionalForm ?? false, agency: r.agency, officialForm: r.officialForm ?? false,
-                    feeWaiver: r.feeWaiver, statedNeed: r.statedNeed, kinshipDocuments: r.kinshipDocuments ?? false,
-                    professionalPurpose: r.professionalPurpose),
-                channel: channel ?? .counter, facilityId: facilityId,
-                options: CertificateOptions(
-                    scope: o?.scope ?? .individual, memberIds: (o?.memberIds ?? []).map(\.value),
-                    layout: o?.layout ?? .individualSheet, items: Set(o?.items ?? []), fiscalYear: o?.fiscalYear?.value,
-                    copies: o?.copies ?? 1))
+            IssuanceService.Submission(
+                kind: kind, subjectId: subjectId.value, requester: requester.requester, channel: channel ?? .counter,
+                facilityId: facilityId, options: options.certificateOptions)
         }
     }
 
@@ -84,6 +45,20 @@ struct CertificatesController<Context: RequestContext> {
         let contentDigest: String
         let ledgerSequence: Int64
         let holderNotified: Bool
+
+        init(_ c: IssuedCertificate, holderNotified: Bool = false) {
+            id = c.id
+            url = "/api/v1/certificates/\(c.id)"
+            documentUrl = "/api/v1/certificates/\(c.id)/document.pdf"
+            kind = c.kind
+            serialNumber = c.content.serialNumber
+            feeYen = c.feeYen
+            copies = c.copies
+            status = c.status.rawValue
+            contentDigest = c.contentDigest
+            ledgerSequence = c.ledgerSequence
+            self.holderNotified = holderNotified
+        }
     }
 
     /// `POST /api/v1/certificates`. With `Accept: application/pdf` the answer is the document itself (201, with
@@ -111,11 +86,7 @@ struct CertificatesController<Context: RequestContext> {
         let outcome = try await service.issue(async: body.submission, idempotencyKey: key, actor: "staff-api")
         switch outcome {
         case .issued(let c, let notified):
-            return Created(
-                id: c.id, url: "/api/v1/certificates/\(c.id)", documentUrl: "/api/v1/certificates/\(c.id)/document.pdf",
-                kind: c.kind, serialNumber: c.content.serialNumber, feeYen: c.feeYen, copies: c.copies,
-                status: c.status.rawValue, contentDigest: c.contentDigest, ledgerSequence: c.ledgerSequence,
-                holderNotified: notified)
+            return Created(c, holderNotified: notified)
         case .refused(let reasons, _):
             throw APIError(.unprocessableContent, reasons[0].error, refusals: reasons.map { $0.error })
         }

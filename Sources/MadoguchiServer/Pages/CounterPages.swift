@@ -68,6 +68,7 @@ struct CounterPages<Context: RequestContext> {
             <button type="submit">検索</button></p>
             </form>
             \(results)
+            <p><a href="/counter/wide-area">広域交付（他の市区町村の住民票・戸籍）</a></p>
             """)
     }
 
