@@ -261,3 +261,46 @@ extension RegistryRepository {
         }
     }
 }
+
+extension RegistryRepository {
+    /// Residents (current or removed) by 住民票コード, for the codes given.
+    public func residentIds(codes: [String]) throws -> [String: Int64] {
+        try writer.read { db in
+            var found: [String: Int64] = [:]
+            let unique = Array(Set(codes))
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let part = Array(unique[start..<min(start + 500, unique.count)])
+                let marks = part.map { _ in "?" }.joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT id, residentRecordCode FROM resident WHERE residentRecordCode IN (\(marks))",
+                    arguments: StatementArguments(part))
+                {
+                    found[row["residentRecordCode"]] = row["id"]
+                }
+            }
+            return found
+        }
+    }
+
+    /// The 戸籍 kept at these 本籍, with their members.
+    public func registers(domiciles: [String]) throws -> [(register: FamilyRegister, members: [FamilyRegisterMember])] {
+        try writer.read { db in
+            var out: [(FamilyRegister, [FamilyRegisterMember])] = []
+            let unique = Array(Set(domiciles))
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let part = Array(unique[start..<min(start + 500, unique.count)])
+                let marks = part.map { _ in "?" }.joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT * FROM familyRegister WHERE permanentDomicile IN (\(marks))", arguments: StatementArguments(part))
+                {
+                    let register = Rows.register(row)
+                    let members = try Row.fetchAll(
+                        db, sql: "SELECT * FROM familyRegisterMember WHERE familyRegisterId = ? ORDER BY id", arguments: [register.id!]
+                    ).map(Rows.registerMember)
+                    out.append((register, members))
+                }
+            }
+            return out
+        }
+    }
+}

@@ -165,6 +165,64 @@ public struct RegistryWriter {
             [h.residentId, h.registeredOn.description, h.endedOn?.description])
     }
 
+    /// A current resident, by 住民票コード, with their household's address (for the 異動 feed's changes).
+    public func currentResident(code: String) throws -> (id: Int64, householdId: Int64, address: String)? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT r.id, r.householdId, h.prefecture, h.municipality, h.ward, h.town, h.block, h.building
+                FROM resident r JOIN household h ON h.id = r.householdId WHERE r.residentRecordCode = ? AND r.removedOn IS NULL
+                """), arguments: [code])
+        else { return nil }
+        let address = Address(
+            prefecture: row["prefecture"], municipality: row["municipality"], ward: row["ward"], town: row["town"], block: row["block"],
+            building: row["building"])
+        return (row["id"], row["householdId"], address.description)
+    }
+
+    /// 転居: the resident now lives in `householdId`, with its 続柄 there, the day the address was set and the address before.
+    public func move(_ residentId: Int64, to householdId: Int64, relationship: Relationship, addressSetOn: CivilDate,
+                     notifiedOn: CivilDate, previousAddress: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE resident SET householdId = ?, relationship = ?, addressSetOn = ?, notifiedOn = ?, previousAddress = ?
+                WHERE id = ? AND removedOn IS NULL
+                """,
+            arguments: [householdId, relationship.rawValue, addressSetOn.description, notifiedOn.description, previousAddress, residentId])
+        guard db.changesCount == 1 else {
+            throw MadoguchiError(.notFound, ja: "転居できる住民票がありません（ID \(residentId)）", en: "No current resident \(residentId) to move")
+        }
+    }
+
+    /// 氏名の変更: the name as now registered, and its search keys.
+    public func rename(_ residentId: Int64, to name: PersonName) throws {
+        guard Kana.isKatakanaReading(name.familyKana), Kana.isKatakanaReading(name.givenKana), !name.family.isEmpty, !name.given.isEmpty
+        else {
+            throw MadoguchiError(.invalidResident, ja: "氏名と振り仮名（カタカナ）を入力してください", en: "A name and its katakana reading are required")
+        }
+        try db.execute(
+            sql: """
+                UPDATE resident SET familyName = ?, givenName = ?, familyNameKana = ?, givenNameKana = ?, searchName = ?, searchKana = ?
+                WHERE id = ? AND removedOn IS NULL
+                """,
+            arguments: [name.family, name.given, name.familyKana, name.givenKana, NameFolding.searchKey(name.family + name.given),
+                        NameFolding.kanaKey(name.familyKana + name.givenKana), residentId])
+        guard db.changesCount == 1 else {
+            throw MadoguchiError(.notFound, ja: "氏名を変更できる住民票がありません（ID \(residentId)）", en: "No current resident \(residentId) to rename")
+        }
+    }
+
+    /// An assessment as the tax system sends it: a year already held is replaced (更正).
+    public func upsert(_ t: TaxAssessment) throws {
+        _ = try run(
+            """
+            INSERT INTO taxAssessment (residentId, fiscalYear, grossIncome, totalIncome, taxableIncome, municipalTax, prefecturalTax)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (residentId, fiscalYear) DO UPDATE SET grossIncome = excluded.grossIncome, totalIncome = excluded.totalIncome,
+              taxableIncome = excluded.taxableIncome, municipalTax = excluded.municipalTax, prefecturalTax = excluded.prefecturalTax
+            """,
+            [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax, t.prefecturalTax])
+    }
+
     public func upsert(_ f: Facility) throws {
         _ = try run(
             """

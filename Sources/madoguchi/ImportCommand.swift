@@ -6,7 +6,106 @@ import MadoguchiStore
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Import data from the core systems.", subcommands: [Residents.self])
+        abstract: "Import data from the core systems.",
+        subcommands: [Residents.self, Seals.self, Tax.self, FamilyRegisters.self, FamilyRegisterEvents.self, Annex.self,
+                      SupportMeasures.self, HolderNotifications.self, Changes.self])
+
+    /// What every import takes besides its file.
+    struct Options: ParsableArguments {
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
+        @Flag(help: "Import the good rows and report the bad ones.") var skipBad = false
+        @Flag(help: "Check the file without importing.") var dryRun = false
+    }
+
+    /// Prints what an import did; exits 1 when it imported nothing because of bad rows.
+    static func finish(_ report: ImportReport, what: String) throws {
+        for e in report.errors { printError(e.description) }
+        print("\(report.rows) rows (\(report.encoding.rawValue)): \(report.imported) \(what) imported, \(report.errors.count) bad")
+        if report.imported == 0 && !report.errors.isEmpty {
+            printError("エラーのある行があるため、何も取り込みませんでした。")
+            printError("Nothing was imported because some rows are bad.")
+            throw ExitCode(1)
+        }
+    }
+
+    struct Seals: RegistryImportCommand {
+        static let kind = RegistryImport.seals
+        static let configuration = command(kind, "印鑑登録: seals with their image files (SVG or PNG, named relative to the CSV)")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct Tax: RegistryImportCommand {
+        static let kind = RegistryImport.tax
+        static let configuration = command(kind, "所得・課税: one fiscal year's assessment per row (a year already held is replaced)")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct FamilyRegisters: RegistryImportCommand {
+        static let kind = RegistryImport.familyRegisters
+        static let configuration = command(kind, "戸籍: one row per person recorded; rows with the same 本籍 and 筆頭者 form one 戸籍")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct FamilyRegisterEvents: RegistryImportCommand {
+        static let kind = RegistryImport.familyRegisterEvents
+        static let configuration = command(kind, "身分事項: events of a 戸籍 (氏名 empty) or of a person in it")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct Annex: RegistryImportCommand {
+        static let kind = RegistryImport.annex
+        static let configuration = command(kind, "戸籍の附票: the addresses of persons in the 戸籍 kept here")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct SupportMeasures: RegistryImportCommand {
+        static let kind = RegistryImport.supportMeasures
+        static let configuration = command(kind, "支援措置 in force (decided), as the 住民記録 system holds them")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct HolderNotifications: RegistryImportCommand {
+        static let kind = RegistryImport.holderNotifications
+        static let configuration = command(kind, "本人通知 registrations")
+        @Argument(help: "The CSV file.") var file: String
+        @OptionGroup var options: Options
+    }
+
+    struct Changes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "changes",
+            abstract: "住民異動: a day's births, move-ins, moves, 転出届, move-outs, deaths and name changes, in one transaction.",
+            discussion: "Header (Japanese or English names, any order):\n\(CSVTable.japaneseHeader(ChangeFeed.columns))\n"
+                + "異動事由: \(ChangeFeed.Change.allCases.map(\.japanese).joined(separator: ", ")). One bad row and nothing is applied.")
+
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
+        @Flag(help: "Check the file without applying it.") var dryRun = false
+
+        func run() throws {
+            let report = try reporting {
+                try ChangeFeed.run(
+                    [UInt8](try readFile(file)), into: try MadoguchiDatabase.open(path: db).registry,
+                    encoding: try encoding.map { try textEncoding($0) }, dryRun: dryRun)
+            }
+            try Import.finish(report, what: "changes")
+        }
+    }
+
+    static func command(_ kind: RegistryImport, _ abstract: String) -> CommandConfiguration {
+        CommandConfiguration(
+            commandName: kind.rawValue, abstract: abstract,
+            discussion: "Header (Japanese or English names, any order):\n\(CSVTable.japaneseHeader(kind.columns))\n"
+                + "A file with any bad row imports nothing unless --skip-bad is given.")
+    }
 
     struct Residents: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -62,4 +161,29 @@ func textEncoding(_ name: String) throws -> TextEncoding {
         throw MadoguchiError(.encodingInvalid, ja: "文字コードは utf-8 か cp932 です: \(name)", en: "Encoding must be utf-8 or cp932: \(name)")
     }
     return e
+}
+
+/// An import of one of the core systems' files other than residents.
+protocol RegistryImportCommand: ParsableCommand {
+    static var kind: RegistryImport { get }
+    var file: String { get }
+    var options: Import.Options { get }
+}
+
+extension RegistryImportCommand {
+    func run() throws {
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let report = try reporting {
+            try Self.kind.run(
+                [UInt8](try readFile(file)), into: try MadoguchiDatabase.open(path: options.db).registry,
+                encoding: try options.encoding.map { try textEncoding($0) }, skipBad: options.skipBad, dryRun: options.dryRun,
+                file: { name in
+                    // A file the rows name, inside the CSV's folder only.
+                    let url = folder.appendingPathComponent(name).standardizedFileURL
+                    guard url.path.hasPrefix(folder.standardizedFileURL.path + "/") else { return nil }
+                    return FileManager.default.contents(atPath: url.path).map { [UInt8]($0) }
+                })
+        }
+        try Import.finish(report, what: Self.kind.japanese)
+    }
 }
