@@ -36,7 +36,7 @@ extension RegistryRepository {
             db,
             sql: """
                 SELECT subjectId, otherPartyResidentId, otherPartyName, otherPartyBirthDate FROM supportMeasure
-                WHERE subjectId IN (\(marks)) AND termStart <= ? AND termEnd >= ? ORDER BY id
+                WHERE subjectId IN (\(marks)) AND termStart <= ? AND termEnd >= ? AND state <> 'ended' ORDER BY id
                 """, arguments: StatementArguments(everyone) + [day, day]
         ).map { m in
             Protection(

@@ -208,13 +208,16 @@ public struct RegistryRepository: Sendable {
             let today = date.description
             let protected = try Bool.fetchOne(
                 db,
-                sql: "SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE subjectId = ? AND termStart <= ? AND termEnd >= ?)",
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE subjectId = ? AND termStart <= ? AND termEnd >= ?
+                    AND state <> 'ended')
+                    """,
                 arguments: [id, today, today]) ?? false
             let otherParty = try Bool.fetchOne(
                 db,
                 sql: """
                     SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE otherPartyResidentId = ? AND termStart <= ?
-                    AND termEnd >= ?)
+                    AND termEnd >= ? AND state <> 'ended')
                     """, arguments: [id, today, today]) ?? false
             let notification = try Bool.fetchOne(
                 db,

@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v6-sheets", migrate: createSheets)
         migrator.registerMigration("v7-live-sources", migrate: createLiveSources)
         migrator.registerMigration("v8-wide-area", migrate: createWideArea)
+        migrator.registerMigration("v9-counter-records", migrate: createCounterRecords)
         return migrator
     }
 

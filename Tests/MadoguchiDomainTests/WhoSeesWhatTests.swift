@@ -370,3 +370,33 @@ struct PrintedContentTests {
         #expect(basic.persons.allSatisfy { $0.becameResidentOn == nil && $0.addressSetOn == nil && $0.notifiedOn == nil })
     }
 }
+
+@Suite("支援措置の手続（遷移表）")
+struct SupportMeasureWorkflowTests {
+    @Test("every (state × action) pair: 申出 → 決定 → 延長 → 終了, nothing after 終了", arguments: SupportMeasureState.allCases, SupportMeasureAction.allCases)
+    func table(state: SupportMeasureState, action: SupportMeasureAction) {
+        let expected: SupportMeasureState? =
+            switch (state, action) {
+            case (.applied, .decide), (.decided, .extend): .decided
+            case (.applied, .end), (.decided, .end): .ended
+            default: nil
+            }
+        let got = try? SupportMeasureWorkflow.next(from: state, action: action)
+        #expect(got == expected)
+        if expected == nil {
+            #expect(throws: MadoguchiError.self) { try SupportMeasureWorkflow.next(from: state, action: action) }
+        }
+    }
+
+    @Test("a term is a year less a day; 29 February runs to the last day of February")
+    func term() {
+        #expect(SupportMeasureWorkflow.term(from: CivilDate(year: 2026, month: 11, day: 24)!).upperBound == CivilDate(year: 2027, month: 11, day: 23)!)
+        #expect(SupportMeasureWorkflow.term(from: CivilDate(year: 2028, month: 2, day: 29)!).upperBound == CivilDate(year: 2029, month: 2, day: 28)!)
+        #expect(SupportMeasureWorkflow.term(from: CivilDate(year: 2026, month: 1, day: 1)!).upperBound == CivilDate(year: 2026, month: 12, day: 31)!)
+    }
+
+    @Test("only an ended measure stops protecting")
+    func protects() {
+        #expect(SupportMeasureState.applied.protects && SupportMeasureState.decided.protects && !SupportMeasureState.ended.protects)
+    }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+import MadoguchiStore
+
+/// The procedures a counter does on the registry it keeps itself (DESIGN §3.1): 支援措置 申出 → 決定 → 延長 → 終了,
+/// 印鑑登録 and 廃止, 本人通知 registration. Each is one transaction that changes the record and adds an entry to the
+/// append-only record of procedures, naming who did it and where.
+public struct RegistryProcedures: Sendable {
+    let database: MadoguchiDatabase
+    let clock: MadoguchiClock
+
+    public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Who acts, and at which facility.
+    public struct Actor: Sendable, Hashable {
+        public var name: String
+        public var facilityId: String?
+
+        public init(_ name: String, facilityId: String? = nil) {
+            self.name = name
+            self.facilityId = facilityId
+        }
+    }
+
+    static func invalid(_ ja: String, _ en: String) -> MadoguchiError { MadoguchiError(.procedureInvalid, ja: ja, en: en) }
+
+    func write<T: Sendable>(_ actor: Actor, _ body: @escaping @Sendable (Database, CivilDate, String) throws -> T) async throws -> T {
+        let now = clock.now()
+        let today = JapanTime.date(of: now)
+        let at = LedgerRecord.timestamp(now)
+        guard !actor.name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw Self.invalid("手続をした職員が必要です", "The acting staff member is required")
+        }
+        do {
+            return try await database.writer.write { db in
+                if let facility = actor.facilityId, try !CounterRecords.facilityExists(db, facility) {
+                    throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
+                }
+                return try body(db, today, at)
+            }
+        } catch let error as MadoguchiError {
+            throw error
+        } catch {
+            throw StoreError.map(error)
+        }
+    }
+
+    static func currentResident(_ db: Database, _ id: Int64) throws -> CivilDate {
+        guard let found = try CounterRecords.resident(db, id: id) else {
+            throw MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)")
+        }
+        guard !found.removed else {
+            throw invalid("除票の方の手続はできません（ID \(id)）", "The person's record has been removed (\(id))")
+        }
+        return found.birthDate
+    }
+
+    // MARK: 支援措置
+
+    /// 申出: the measure protects from now, for a provisional year, while the need is confirmed.
+    public func applySupportMeasure(
+        subjectId: Int64, otherPartyName: String, otherPartyBirthDate: CivilDate? = nil, otherPartyResidentId: Int64? = nil, by actor: Actor
+    ) async throws -> SupportMeasureRecord {
+        let name = otherPartyName.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty else { throw Self.invalid("相手方の氏名が必要です", "The other party's name is required") }
+        guard otherPartyResidentId != subjectId else { throw Self.invalid("相手方が申出者本人です", "The other party is the person applying") }
+        return try await write(actor) { db, today, at in
+            _ = try Self.currentResident(db, subjectId)
+            if let other = otherPartyResidentId, try CounterRecords.resident(db, id: other) == nil {
+                throw MadoguchiError(.notFound, ja: "相手方の住民記録がありません（ID \(other)）", en: "No resident \(other)")
+            }
+            let key = NameFolding.searchKey(name)
+            if try CounterRecords.supportMeasures(db, subjectId: subjectId).contains(where: {
+                $0.state.protects && NameFolding.searchKey($0.measure.otherPartyName) == key
+            }) {
+                throw Self.invalid("この相手方への支援措置は既にあります", "A measure against this other party is already in place")
+            }
+            let term = SupportMeasureWorkflow.term(from: today)
+            let measure = SupportMeasure(
+                subjectId: subjectId, otherPartyName: name, otherPartyBirthDate: otherPartyBirthDate, otherPartyResidentId: otherPartyResidentId,
+                termStart: term.lowerBound, termEnd: term.upperBound)
+            let id = try CounterRecords.insert(db, measure, state: .applied)
+            try CounterRecords.log(
+                db, .supportMeasureApplied, residentId: subjectId, actor: actor.name, facilityId: actor.facilityId, at: at,
+                detail: ["measure": String(id), "termEnd": term.upperBound.description])
+            return try CounterRecords.supportMeasure(db, id: id)!
+        }
+    }
+
+    /// 決定, 延長 or 終了 of a measure, by the transition table.
+    public func supportMeasure(_ id: Int64, _ action: SupportMeasureAction, reason: String? = nil, by actor: Actor) async throws
+        -> SupportMeasureRecord
+    {
+        let reason = reason?.trimmingCharacters(in: .whitespaces)
+        if action == .end && (reason ?? "").isEmpty {
+            throw Self.invalid("終了の理由が必要です", "A reason is required to end a measure")
+        }
+        return try await write(actor) { db, today, at in
+            guard let current = try CounterRecords.supportMeasure(db, id: id) else {
+                throw MadoguchiError(.notFound, ja: "支援措置が見つかりません（\(id)）", en: "No support measure \(id)")
+            }
+            let state = try SupportMeasureWorkflow.next(from: current.state, action: action)
+            var term = current.measure.termStart...current.measure.termEnd
+            var endedOn: CivilDate?
+            let kind: RegistryProcedureKind
+            switch action {
+            case .decide:
+                term = SupportMeasureWorkflow.term(from: today)
+                kind = .supportMeasureDecided
+            case .extend:
+                // Asked for in the month before the term ends; after it ended, it is a new 申出.
+                guard today <= current.measure.termEnd else {
+                    throw Self.invalid("支援期間が終了しています。改めて申出をしてください", "The term has ended; apply anew")
+                }
+                guard today >= current.measure.termEnd.adding(days: -31) else {
+                    throw Self.invalid("延長の申出は支援期間終了の1か月前からです", "An extension is asked for in the month before the term ends")
+                }
+                term = current.measure.termStart...SupportMeasureWorkflow.term(from: current.measure.termEnd.adding(days: 1)).upperBound
+                kind = .supportMeasureExtended
+            case .end:
+                endedOn = today
+                kind = .supportMeasureEnded
+            }
+            try CounterRecords.update(db, id: id, state: state, term: term, endedOn: endedOn)
+            var detail = ["measure": String(id), "state": state.rawValue, "termEnd": term.upperBound.description]
+            if let reason, !reason.isEmpty { detail["reason"] = reason }
+            try CounterRecords.log(db, kind, residentId: current.measure.subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
+            return try CounterRecords.supportMeasure(db, id: id)!
+        }
+    }
+
+    // MARK: 印鑑登録
+
+    /// 印鑑登録 (印鑑条例): a person of 15 or more with no seal registered, an image of the seal (SVG or PNG).
+    public func registerSeal(residentId: Int64, image: [UInt8], imageType: String, by actor: Actor) async throws -> SealRegistration {
+        guard ["image/svg+xml", "image/png"].contains(imageType), !image.isEmpty, image.count <= 1 << 20 else {
+            throw Self.invalid("印影は1MB以下の SVG か PNG です", "A seal image is SVG or PNG of 1 MB or less")
+        }
+        return try await write(actor) { db, today, at in
+            let birth = try Self.currentResident(db, residentId)
+            guard CivilDate.age(of: birth, on: today) >= 15 else {
+                throw Self.invalid("15歳未満の方は印鑑登録できません", "A person under 15 cannot register a seal")
+            }
+            if let active = try CounterRecords.activeSeal(db, residentId: residentId) {
+                throw Self.invalid("既に印鑑登録があります（登録番号 \(active.registrationNumber)）。廃止してから登録してください",
+                                   "A seal is already registered (\(active.registrationNumber)); abolish it first")
+            }
+            let seal = SealRegistration(
+                residentId: residentId, registrationNumber: try CounterRecords.nextSealNumber(db, year: today.year), registeredOn: today,
+                sealImage: image, sealImageType: imageType)
+            try CounterRecords.insert(db, seal)
+            try CounterRecords.log(
+                db, .sealRegistered, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+                detail: ["registrationNumber": seal.registrationNumber])
+            return seal
+        }
+    }
+
+    /// 廃止: the seal no longer certifies anything from today.
+    public func abolishSeal(number: String, reason: String, by actor: Actor) async throws -> SealRegistration {
+        let reason = reason.trimmingCharacters(in: .whitespaces)
+        guard !reason.isEmpty else { throw Self.invalid("廃止の理由が必要です", "A reason is required") }
+        return try await write(actor) { db, today, at in
+            guard let seal = try CounterRecords.seal(db, number: number), seal.abolishedOn == nil else {
+                throw MadoguchiError(.notFound, ja: "廃止できる印鑑登録がありません: \(number)", en: "No registered seal \(number)")
+            }
+            try CounterRecords.abolishSeal(db, number: number, on: today)
+            try CounterRecords.log(
+                db, .sealAbolished, residentId: seal.residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+                detail: ["registrationNumber": number, "reason": reason])
+            var abolished = seal
+            abolished.abolishedOn = today
+            return abolished
+        }
+    }
+
+    // MARK: 本人通知
+
+    public func registerHolderNotification(residentId: Int64, by actor: Actor) async throws -> HolderNotificationRegistration {
+        try await write(actor) { db, today, at in
+            _ = try Self.currentResident(db, residentId)
+            guard try CounterRecords.activeHolderNotification(db, residentId: residentId) == nil else {
+                throw Self.invalid("既に本人通知の登録があります", "Already registered for holder notification")
+            }
+            let registration = HolderNotificationRegistration(residentId: residentId, registeredOn: today)
+            try CounterRecords.insert(db, registration)
+            try CounterRecords.log(db, .holderNotificationRegistered, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+                                   detail: [:])
+            return registration
+        }
+    }
+
+    public func endHolderNotification(residentId: Int64, by actor: Actor) async throws {
+        try await write(actor) { db, today, at in
+            guard let active = try CounterRecords.activeHolderNotification(db, residentId: residentId) else {
+                throw MadoguchiError(.notFound, ja: "本人通知の登録がありません", en: "No holder-notification registration")
+            }
+            try CounterRecords.endHolderNotification(db, id: active.id!, on: today)
+            try CounterRecords.log(db, .holderNotificationEnded, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+                                   detail: [:])
+        }
+    }
+
+    // MARK: Reading
+
+    public struct Overview: Sendable, Codable {
+        public var supportMeasures: [SupportMeasureRecord]
+        public var seal: SealRegistration?
+        public var holderNotification: HolderNotificationRegistration?
+        public var history: [ProcedureRecord]
+    }
+
+    /// What the counter keeps for a person, and the record of what was done.
+    public func overview(residentId: Int64) async throws -> Overview {
+        try await database.writer.read { db in
+            Overview(
+                supportMeasures: try CounterRecords.supportMeasures(db, subjectId: residentId),
+                seal: try CounterRecords.activeSeal(db, residentId: residentId),
+                holderNotification: try CounterRecords.activeHolderNotification(db, residentId: residentId),
+                history: try CounterRecords.history(db, residentId: residentId))
+        }
+    }
+}
