@@ -32,6 +32,8 @@ public struct APIError: HTTPResponseError {
         case .idempotencyKeyInvalid, .reasonMissing, .badRequest, .badKioskRequest: .badRequest
         case .kioskClosed: .serviceUnavailable
         case .wideAreaBadRequest: .badRequest
+        case .supportMeasureNotAllowed: .conflict
+        case .procedureInvalid: .unprocessableContent
         case .wideAreaBadAnswer, .wideAreaUnavailable: .badGateway
         case .relayUnauthorized: .unauthorized
         case .relayNotConfigured: .serviceUnavailable

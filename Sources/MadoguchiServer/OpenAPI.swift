@@ -234,6 +234,50 @@ enum OpenAPIDocument {
                         "502": errorResponse("The relay or the keeping city cannot be reached"), "503": errorResponse("No relay configured"),
                     ],
                 ]],
+                "/api/v1/residents/{id}/procedures": ["get": [
+                    "summary": "What the counter keeps for a person (支援措置, 印鑑登録, 本人通知) and the record of every procedure",
+                    "security": bearer, "parameters": [id], "responses": ["200": json("The person's counter records"), "401": errorResponse("No staff token")],
+                ]],
+                "/api/v1/residents/{id}/support-measures": ["post": [
+                    "summary": "支援措置の申出: protects at once while the need is confirmed", "security": bearer, "parameters": [id],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": [
+                        "type": "object", "required": ["otherPartyName"],
+                        "properties": ["otherPartyName": ["type": "string"], "otherPartyBirthDate": ["type": "string", "format": "date"],
+                                       "otherPartyResidentId": ["type": "integer"], "facilityId": ["type": "string"]],
+                    ]]]],
+                    "responses": ["201": json("The measure, applied"), "422": errorResponse("procedure.invalid"), "404": errorResponse("No such resident")],
+                ]],
+                "/api/v1/support-measures/{id}/{action}": ["post": [
+                    "summary": "支援措置: decide (決定), extend (延長, in the month before the term ends) or end (終了, with a reason)",
+                    "security": bearer,
+                    "parameters": [id, ["name": "action", "in": "path", "required": true, "schema": enumSchema(SupportMeasureAction.self, "決定・延長・終了")]],
+                    "requestBody": ["content": ["application/json": ["schema": ["type": "object", "properties": [
+                        "reason": ["type": "string"], "facilityId": ["type": "string"]]]]]],
+                    "responses": ["200": json("The measure"), "409": errorResponse("supportMeasure.notAllowed"), "422": errorResponse("procedure.invalid")],
+                ]],
+                "/api/v1/residents/{id}/seal": ["post": [
+                    "summary": "印鑑登録: 15 or older, one seal a person; the 印影 as base64 SVG or PNG", "security": bearer, "parameters": [id],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": [
+                        "type": "object", "required": ["image", "imageType"],
+                        "properties": ["image": ["type": "string", "format": "byte"], "imageType": ["type": "string", "enum": ["image/svg+xml", "image/png"]],
+                                       "facilityId": ["type": "string"]],
+                    ]]]],
+                    "responses": ["201": json("The registration number"), "422": errorResponse("procedure.invalid")],
+                ]],
+                "/api/v1/seals/{number}/abolish": ["post": [
+                    "summary": "印鑑登録の廃止 (with a reason)", "security": bearer,
+                    "parameters": [["name": "number", "in": "path", "required": true, "schema": ["type": "string"]]],
+                    "requestBody": ["content": ["application/json": ["schema": ["type": "object", "properties": ["reason": ["type": "string"]]]]]],
+                    "responses": ["200": json("Abolished"), "404": errorResponse("No registered seal")],
+                ]],
+                "/api/v1/residents/{id}/holder-notification": ["post": [
+                    "summary": "本人通知の登録", "security": bearer, "parameters": [id],
+                    "responses": ["201": json("Registered"), "422": errorResponse("Already registered")],
+                ]],
+                "/api/v1/residents/{id}/holder-notification/end": ["post": [
+                    "summary": "本人通知の登録廃止", "security": bearer, "parameters": [id],
+                    "responses": ["200": json("Ended"), "404": errorResponse("Not registered")],
+                ]],
                 "/relay/v1/wide-area": ["post": [
                     "summary": "広域交付, keeping side: answer another city's query (from the relay only)",
                     "security": [["relaySecret": []]],

@@ -110,6 +110,11 @@ struct CLITests {
     @Test("every command has --help", arguments: [
         ["--help"], ["serve", "--help"], ["seed", "--help"], ["import", "residents", "--help"],
         ["calendar", "holidays", "--help"], ["calendar", "era", "--help"], ["calendar", "fiscal-year", "--help"],
+        ["import", "seals", "--help"], ["import", "tax", "--help"], ["import", "family-registers", "--help"],
+        ["import", "family-register-events", "--help"], ["import", "annex", "--help"], ["import", "support-measures", "--help"],
+        ["import", "holder-notifications", "--help"], ["import", "changes", "--help"], ["relay", "--help"],
+        ["registry", "support-measure", "--help"], ["registry", "seal", "--help"], ["registry", "notification", "--help"],
+        ["registry", "history", "--help"],
     ])
     func help(arguments: [String]) throws {
         let r = try CLI.run(arguments)

@@ -231,3 +231,62 @@ struct WideAreaCounterTests {
         #expect(printed == 1)
     }
 }
+
+@Suite("窓口の手続（API・画面）")
+struct ProceduresAPITests {
+    @Test("支援措置 over the API: 申出 201, 決定, 終了 without a reason 422, with one 200; the record lists each step")
+    func supportMeasureOverAPI() async throws {
+        let (app, p) = try WhoSeesWhatAPITests.app()
+        try await app.test(.router) { client in
+            func post(_ uri: String, _ json: String) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await client.execute(uri: uri, method: .post, headers: CertificatesAPITests.headers(key: nil), body: ByteBuffer(string: json)) {
+                    ($0.status, (try? ServerTests.json($0.body)) ?? [:])
+                }
+            }
+            let (created, measure) = try await post("/api/v1/residents/\(p.widow)/support-measures",
+                                                    #"{"otherPartyName": "加害 者", "facilityId": "chuo-ward-office"}"#)
+            #expect(created == .created)
+            #expect(measure["state"] as? String == "applied")
+            let id = try #require(measure["id"] as? Int)
+            #expect(try await post("/api/v1/support-measures/\(id)/decide", "{}").0 == .ok)
+            let (noReason, error) = try await post("/api/v1/support-measures/\(id)/end", "{}")
+            #expect(noReason == .unprocessableContent)
+            #expect((error["error"] as? [String: Any])?["code"] as? String == "procedure.invalid")
+            #expect(try await post("/api/v1/support-measures/\(id)/decide", "{}").0 == .conflict)
+            #expect(try await post("/api/v1/support-measures/\(id)/end", #"{"reason": "本人の申出"}"#).0 == .ok)
+            #expect(try await post("/api/v1/support-measures/\(id)/explode", "{}").0 == .notFound)
+            let svg = Data("<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"9\"/></svg>".utf8).base64EncodedString()
+            #expect(try await post("/api/v1/residents/\(p.widow)/seal", #"{"image": "\#(svg)", "imageType": "image/svg+xml"}"#).0 == .created)
+            #expect(try await post("/api/v1/residents/\(p.widow)/seal", #"{"image": "not base64!", "imageType": "image/svg+xml"}"#).0 == .badRequest)
+            try await client.execute(uri: "/api/v1/residents/\(p.widow)/procedures", method: .get, headers: ServerTests.bearer) { response in
+                let body = try ServerTests.json(response.body)
+                let history = (body["history"] as? [[String: Any]])?.compactMap { $0["procedure"] as? String }
+                #expect(history == ["supportMeasureApplied", "supportMeasureDecided", "supportMeasureEnded", "sealRegistered"])
+                #expect((body["seal"] as? [String: Any])?["registrationNumber"] as? String == "2026-000001")
+            }
+            // Without the staff token: nothing.
+            try await client.execute(uri: "/api/v1/residents/\(p.widow)/support-measures", method: .post,
+                                     body: ByteBuffer(string: #"{"otherPartyName": "x"}"#)) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test("the counter page takes a 申出 and shows the record of procedures")
+    func counterPage() async throws {
+        let (app, p) = try WhoSeesWhatAPITests.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/counter/residents/\(p.widow)/procedures/support-measure", method: .post,
+                                     headers: CounterPagesTests.formHeaders,
+                                     body: CounterPagesTests.form([("otherPartyName", "加害　者"), ("facilityId", "chuo-ward-office")])) { response in
+                #expect(response.status == .seeOther)
+            }
+            try await client.execute(uri: "/counter/residents/\(p.widow)/procedures", method: .get, headers: CounterPagesTests.cookie) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-state=\"applied\""))
+                #expect(html.contains("data-procedure=\"supportMeasureApplied\""))
+                #expect(html.contains("支援決定"))
+            }
+            // Without the cookie: sign in first.
+            try await client.execute(uri: "/counter/residents/\(p.widow)/procedures", method: .get) { #expect($0.status == .seeOther) }
+        }
+    }
+}

@@ -105,6 +105,7 @@ struct CounterPages<Context: RequestContext> {
         let body = """
             <h1>証明書の請求（書かない窓口）</h1>
             \(warnings)
+            <p><a href="/counter/residents/\(id)/procedures">窓口の手続（支援措置・印鑑登録・本人通知）</a></p>
             <h2>請求の対象となる方（住民記録から）</h2>
             <table>
             <tr><th>氏名</th><td style="font-family:'IPAmjMincho',serif">\(HTML.escape(r.name.full))（\(HTML.escape(r.name.fullKana))）</td></tr>
