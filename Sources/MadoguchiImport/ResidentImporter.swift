@@ -15,11 +15,7 @@ import MadoguchiStore
 /// 西暦 or 和暦. A file with any bad row imports nothing unless `skipBad` is set; the good rows then go
 /// in one transaction.
 public struct ResidentImporter {
-    public struct RowError: Sendable, Hashable, CustomStringConvertible {
-        public var line: Int
-        public var error: MadoguchiError
-        public var description: String { "\(line)行目: \(error.ja) / line \(line): \(error.en)" }
-    }
+    public typealias RowError = ImportRowError
 
     public struct Result: Sendable {
         public var encoding: TextEncoding
@@ -29,36 +25,22 @@ public struct ResidentImporter {
         public var errors: [RowError]
     }
 
+    typealias C = CSVTable.Column
     /// Column names: the canonical key and the header spellings accepted.
-    static let columns: [(key: String, names: [String], required: Bool)] = [
-        ("householdKey", ["世帯番号", "世帯コード", "householdKey"], true),
-        ("familyName", ["氏", "familyName"], true),
-        ("givenName", ["名", "givenName"], true),
-        ("familyNameKana", ["氏カナ", "氏（カナ）", "familyNameKana"], true),
-        ("givenNameKana", ["名カナ", "名（カナ）", "givenNameKana"], true),
-        ("formerFamilyName", ["旧氏", "formerFamilyName"], false),
-        ("formerFamilyNameKana", ["旧氏カナ", "formerFamilyNameKana"], false),
-        ("birthDate", ["生年月日", "birthDate"], true),
-        ("sex", ["性別", "sex"], true),
-        ("relationship", ["続柄", "relationship"], true),
-        ("permanentDomicile", ["本籍", "permanentDomicile"], false),
-        ("domicileHead", ["筆頭者", "domicileHead"], false),
-        ("becameResidentOn", ["住民となった年月日", "becameResidentOn"], true),
-        ("addressSetOn", ["住所を定めた年月日", "addressSetOn"], true),
-        ("notifiedOn", ["届出日", "notifiedOn"], true),
-        ("previousAddress", ["従前の住所", "previousAddress"], false),
-        ("individualNumber", ["個人番号", "individualNumber"], true),
-        ("residentRecordCode", ["住民票コード", "residentRecordCode"], true),
-        ("prefecture", ["都道府県", "prefecture"], true),
-        ("municipality", ["市区町村", "municipality"], true),
-        ("ward", ["区", "ward"], false),
-        ("town", ["町丁目", "town"], true),
-        ("block", ["番地", "block"], true),
-        ("building", ["方書", "building"], false),
+    static let columns: [CSVTable.Column] = [
+        C("householdKey", ["世帯番号", "世帯コード"]), C("familyName", ["氏"]), C("givenName", ["名"]),
+        C("familyNameKana", ["氏カナ", "氏（カナ）"]), C("givenNameKana", ["名カナ", "名（カナ）"]),
+        C("formerFamilyName", ["旧氏"], required: false), C("formerFamilyNameKana", ["旧氏カナ"], required: false),
+        C("birthDate", ["生年月日"]), C("sex", ["性別"]), C("relationship", ["続柄"]),
+        C("permanentDomicile", ["本籍"], required: false), C("domicileHead", ["筆頭者"], required: false),
+        C("becameResidentOn", ["住民となった年月日"]), C("addressSetOn", ["住所を定めた年月日"]), C("notifiedOn", ["届出日"]),
+        C("previousAddress", ["従前の住所"], required: false), C("individualNumber", ["個人番号"]), C("residentRecordCode", ["住民票コード"]),
+        C("prefecture", ["都道府県"]), C("municipality", ["市区町村"]), C("ward", ["区"], required: false), C("town", ["町丁目"]),
+        C("block", ["番地"]), C("building", ["方書"], required: false),
     ]
 
     /// The header line of a file this importer reads, in Japanese.
-    public static var japaneseHeader: String { columns.map { $0.names[0] }.joined(separator: ",") }
+    public static var japaneseHeader: String { CSVTable.japaneseHeader(columns) }
 
     struct ParsedRow {
         var line: Int
@@ -76,48 +58,26 @@ public struct ResidentImporter {
         _ bytes: [UInt8], encoding: TextEncoding? = nil, skipBad: Bool = false, dryRun: Bool = false,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Result {
-        let (text, used) = try TextEncoding.decode(bytes, as: encoding)
-        let records = try CSVReader.records(text)
-        guard let header = records.first else {
-            throw MadoguchiError(.csvHeader, ja: "ファイルが空です", en: "The file is empty")
-        }
-        var index: [String: Int] = [:]
-        for (i, name) in header.fields.enumerated() {
-            let n = JapaneseText.normalized(name)
-            guard let column = Self.columns.first(where: { $0.names.contains(n) }) else {
-                throw MadoguchiError(
-                    .csvHeader, ja: "1行目: 不明な列名「\(name)」があります", en: "Line 1: unknown column \"\(name)\"")
-            }
-            index[column.key] = i
-        }
-        for column in Self.columns where column.required && index[column.key] == nil {
-            throw MadoguchiError(
-                .csvHeader, ja: "1行目: 必須の列「\(column.names[0])」がありません",
-                en: "Line 1: the required column \(column.key) is missing")
-        }
-
+        let table = try CSVTable(bytes, encoding: encoding, columns: Self.columns)
         var errors: [RowError] = []
         var rows: [ParsedRow] = []
         var numbers: [String: Int] = [:]
         var codes: [String: Int] = [:]
         var householders: [String: Int] = [:]
-        for record in records.dropFirst() {
+        for record in table.rows {
             do {
-                guard record.fields.count == header.fields.count else {
-                    throw rowError("列の数が\(record.fields.count)です（見出しは\(header.fields.count)列）",
-                                   "has \(record.fields.count) fields, the header \(header.fields.count)")
-                }
-                let row = try parse(record, index)
+                try record.checkWidth()
+                let row = try parse(record)
                 if let first = numbers[row.resident.individualNumber] {
-                    throw rowError("個人番号が\(first)行目と重複しています", "individual number repeats line \(first)")
+                    throw record.error("個人番号が\(first)行目と重複しています", "individual number repeats line \(first)")
                 }
                 if let first = codes[row.resident.residentRecordCode] {
-                    throw rowError("住民票コードが\(first)行目と重複しています", "resident record code repeats line \(first)")
+                    throw record.error("住民票コードが\(first)行目と重複しています", "resident record code repeats line \(first)")
                 }
                 if row.resident.relationship == .householder {
                     if let first = householders[row.householdKey] {
-                        throw rowError("世帯番号\(row.householdKey)の世帯主が\(first)行目にもいます",
-                                       "household \(row.householdKey) already has a householder on line \(first)")
+                        throw record.error("世帯番号\(row.householdKey)の世帯主が\(first)行目にもいます",
+                                           "household \(row.householdKey) already has a householder on line \(first)")
                     }
                     householders[row.householdKey] = record.line
                 }
@@ -133,14 +93,15 @@ public struct ResidentImporter {
             individualNumbers: rows.map(\.resident.individualNumber), residentRecordCodes: rows.map(\.resident.residentRecordCode))
         rows.removeAll { row in
             if existing.contains(row.resident.individualNumber) || existing.contains(row.resident.residentRecordCode) {
-                errors.append(RowError(line: row.line, error: rowError("この個人番号または住民票コードは既に登録されています",
-                                                                        "the individual number or resident record code is already registered")))
+                errors.append(RowError(line: row.line, error: MadoguchiError(
+                    .csvRow, ja: "この個人番号または住民票コードは既に登録されています",
+                    en: "the individual number or resident record code is already registered")))
                 return true
             }
             return false
         }
         errors.sort { $0.line < $1.line }
-        var result = Result(encoding: used, rows: records.count - 1, imported: 0, households: 0, errors: errors)
+        var result = Result(encoding: table.encoding, rows: table.rows.count, imported: 0, households: 0, errors: errors)
         if (!errors.isEmpty && !skipBad) || dryRun { return result }
 
         var lineInProgress = 0
@@ -172,64 +133,31 @@ public struct ResidentImporter {
         return result
     }
 
-    func rowError(_ ja: String, _ en: String) -> MadoguchiError { MadoguchiError(.csvRow, ja: ja, en: en) }
-
-    func parse(_ record: CSVRecord, _ index: [String: Int]) throws -> ParsedRow {
-        func value(_ key: String) -> String? {
-            guard let i = index[key] else { return nil }
-            let v = JapaneseText.normalized(record.fields[i])
-            return v.isEmpty ? nil : v
-        }
-        func exact(_ key: String) -> String? {
-            // Names are kept exactly as written (variation selectors included), only trimmed.
-            guard let i = index[key] else { return nil }
-            let v = record.fields[i].trimmingCharacters(in: .whitespaces)
-            return v.isEmpty ? nil : v
-        }
-        func required(_ key: String) throws -> String {
-            guard let v = value(key) else {
-                let label = Self.columns.first { $0.key == key }!.names[0]
-                throw rowError("「\(label)」が空です", "\(key) is empty")
-            }
-            return v
-        }
-        func date(_ key: String) throws -> CivilDate {
-            let text = try required(key)
-            if let d = CivilDate.parseGregorian(text) { return d }
-            if let d = try? JapaneseDate.parse(text) { return d.gregorian }
-            let label = Self.columns.first { $0.key == key }!.names[0]
-            throw rowError("「\(label)」が日付として読めません: \(text)", "\(key) is not a date: \(text)")
-        }
-        let sexText = try required("sex")
-        let sex: Sex
-        switch sexText.lowercased() {
-        case "男", "1", "male", "m": sex = .male
-        case "女", "2", "female", "f": sex = .female
-        default: throw rowError("性別が読めません: \(sexText)", "unknown sex: \(sexText)")
-        }
-        let relationText = try required("relationship")
+    func parse(_ row: CSVTable.Row) throws -> ParsedRow {
+        let relationText = try row.required("relationship")
         guard let relationship = Relationship(japanese: relationText) ?? Relationship(rawValue: relationText) else {
-            throw rowError("続柄が読めません: \(relationText)", "unknown relationship: \(relationText)")
+            throw row.error("続柄が読めません: \(relationText)", "unknown relationship: \(relationText)")
         }
         let address = Address(
-            prefecture: try required("prefecture"), municipality: try required("municipality"), ward: value("ward") ?? "",
-            town: try required("town"), block: try required("block"), building: value("building"))
+            prefecture: try row.required("prefecture"), municipality: try row.required("municipality"), ward: row.value("ward") ?? "",
+            town: try row.required("town"), block: try row.required("block"), building: row.value("building"))
+        // Names are kept exactly as written (variation selectors included), only trimmed.
         let resident = Resident(
             householdId: 0,
             name: PersonName(
-                family: try exact("familyName") ?? required("familyName"), given: try exact("givenName") ?? required("givenName"),
-                familyKana: try required("familyNameKana"), givenKana: try required("givenNameKana")),
-            formerFamilyName: exact("formerFamilyName"), formerFamilyNameKana: value("formerFamilyNameKana"),
-            birthDate: try date("birthDate"), sex: sex, relationship: relationship,
-            permanentDomicile: value("permanentDomicile"), domicileHead: exact("domicileHead"),
-            becameResidentOn: try date("becameResidentOn"), addressSetOn: try date("addressSetOn"),
-            notifiedOn: try date("notifiedOn"), previousAddress: value("previousAddress"),
-            individualNumber: try required("individualNumber").replacingOccurrences(of: "-", with: "")
+                family: try row.requiredExact("familyName"), given: try row.requiredExact("givenName"),
+                familyKana: try row.required("familyNameKana"), givenKana: try row.required("givenNameKana")),
+            formerFamilyName: row.exact("formerFamilyName"), formerFamilyNameKana: row.value("formerFamilyNameKana"),
+            birthDate: try row.requiredDate("birthDate"), sex: try row.sex("sex"), relationship: relationship,
+            permanentDomicile: row.value("permanentDomicile"), domicileHead: row.exact("domicileHead"),
+            becameResidentOn: try row.requiredDate("becameResidentOn"), addressSetOn: try row.requiredDate("addressSetOn"),
+            notifiedOn: try row.requiredDate("notifiedOn"), previousAddress: row.value("previousAddress"),
+            individualNumber: try row.required("individualNumber").replacingOccurrences(of: "-", with: "")
                 .replacingOccurrences(of: " ", with: ""),
-            residentRecordCode: try required("residentRecordCode"))
+            residentRecordCode: try row.required("residentRecordCode"))
         try resident.validate()
         return ParsedRow(
-            line: record.line, householdKey: try required("householdKey"),
+            line: row.line, householdKey: try row.required("householdKey"),
             household: Household(address: address, formedOn: resident.addressSetOn), resident: resident)
     }
 }
