@@ -54,8 +54,9 @@ public struct RelayConfiguration: Sendable {
 /// The header with which the relay names the asking city to the keeping city.
 public let fromCityHeader = HTTPField.Name("X-Madoguchi-From-City")!
 
-/// The relay's HTTP application: `POST /relay/v1/cities/{code}/wide-area` from an authenticated city goes on to that
-/// city's `/relay/v1/wide-area`.
+/// The relay's HTTP application: `POST /relay/v1/cities/{code}/wide-area` (a 広域交付 query) and
+/// `POST /relay/v1/cities/{code}/support-measures` (a 支援措置 forwarded to the 本籍地) from an authenticated city go on
+/// to that city's `/relay/v1/wide-area` and `/relay/v1/support-measures`.
 public func buildRelay(configuration: RelayConfiguration, client: HTTPClient, logger: Logger = Logger(label: "madoguchi-relay"))
     -> some ApplicationProtocol
 {
@@ -68,39 +69,48 @@ public func buildRelay(configuration: RelayConfiguration, client: HTTPClient, lo
 public func buildRelayRouter(configuration: RelayConfiguration, client: HTTPClient) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.get("/health") { _, _ -> String in "ok" }
-    router.post("/relay/v1/cities/:city/wide-area") { request, context -> Response in
-        // Who asks: the city whose secret this is.
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            let asking = configuration.tokens.first(where: { constantTimeEqual(Array(header.dropFirst(7).utf8), Array($0.value.utf8)) })?.key
-        else {
-            throw HubError(status: .unauthorized, error: MadoguchiError(
-                .relayUnauthorized, ja: "市区町村の認証が必要です", en: "A city's relay secret is required"))
+    for path in ["wide-area", "support-measures"] {
+        router.post("/relay/v1/cities/:city/\(path)") { request, context -> Response in
+            try await relayCity(request, context: context, path: path, configuration: configuration, client: client)
         }
-        let target = try context.parameters.require("city")
-        guard let base = configuration.cities[target], let secret = configuration.tokens[target] else {
-            throw HubError(status: .notFound, error: MadoguchiError(
-                .relayUnknownCity, ja: "中継先にない市区町村です: \(target)", en: "City \(target) is not on this relay"))
-        }
-        var upstream = HTTPClientRequest(url: base + "/relay/v1/wide-area")
-        upstream.method = .POST
-        upstream.headers.add(name: "Content-Type", value: "application/json")
-        upstream.headers.add(name: "Authorization", value: "Bearer \(secret)")
-        upstream.headers.add(name: fromCityHeader.canonicalName, value: asking)
-        upstream.body = .bytes(try await request.body.collect(upTo: 1 << 20))
-        let answer: HTTPClientResponse
-        let body: ByteBuffer
-        do {
-            answer = try await client.execute(upstream, timeout: .seconds(configuration.upstreamTimeoutSeconds))
-            body = try await answer.body.collect(upTo: 16 << 20)
-        } catch {
-            throw HubError(status: .badGateway, error: MadoguchiError(
-                .wideAreaUnavailable, ja: "\(target) のシステムに接続できません", en: "City \(target) cannot be reached"))
-        }
-        var headers = HTTPFields()
-        headers[.contentType] = answer.headers.first(name: "Content-Type") ?? "application/json"
-        return Response(status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
     }
     return router
+}
+
+/// Passes one city's message on to another, naming the city whose secret asked.
+func relayCity(
+    _ request: Request, context: BasicRequestContext, path: String, configuration: RelayConfiguration, client: HTTPClient
+) async throws -> Response {
+    // Who asks: the city whose secret this is.
+    guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+        let asking = configuration.tokens.first(where: { constantTimeEqual(Array(header.dropFirst(7).utf8), Array($0.value.utf8)) })?.key
+    else {
+        throw HubError(status: .unauthorized, error: MadoguchiError(
+            .relayUnauthorized, ja: "市区町村の認証が必要です", en: "A city's relay secret is required"))
+    }
+    let target = try context.parameters.require("city")
+    guard let base = configuration.cities[target], let secret = configuration.tokens[target] else {
+        throw HubError(status: .notFound, error: MadoguchiError(
+            .relayUnknownCity, ja: "中継先にない市区町村です: \(target)", en: "City \(target) is not on this relay"))
+    }
+    var upstream = HTTPClientRequest(url: base + "/relay/v1/\(path)")
+    upstream.method = .POST
+    upstream.headers.add(name: "Content-Type", value: "application/json")
+    upstream.headers.add(name: "Authorization", value: "Bearer \(secret)")
+    upstream.headers.add(name: fromCityHeader.canonicalName, value: asking)
+    upstream.body = .bytes(try await request.body.collect(upTo: 1 << 20))
+    let answer: HTTPClientResponse
+    let body: ByteBuffer
+    do {
+        answer = try await client.execute(upstream, timeout: .seconds(configuration.upstreamTimeoutSeconds))
+        body = try await answer.body.collect(upTo: 16 << 20)
+    } catch {
+        throw HubError(status: .badGateway, error: MadoguchiError(
+            .wideAreaUnavailable, ja: "\(target) のシステムに接続できません", en: "City \(target) cannot be reached"))
+    }
+    var headers = HTTPFields()
+    headers[.contentType] = answer.headers.first(name: "Content-Type") ?? "application/json"
+    return Response(status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
 }
 
 func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -125,11 +135,25 @@ public struct WideAreaRelayClient: WideAreaRelay {
     }
 
     public func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer {
-        var request = HTTPClientRequest(url: "\(relay)/relay/v1/cities/\(city)/wide-area")
+        let data = try await post("wide-area", query, city: city)
+        do {
+            return try JSONDecoder().decode(WideAreaAnswer.self, from: data)
+        } catch {
+            throw MadoguchiError(.wideAreaBadAnswer, ja: "応答を読めません", en: "Unreadable answer from the relay: \(error)")
+        }
+    }
+
+    public func forward(_ measure: ForwardedSupportMeasure, city: String) async throws {
+        _ = try await post("support-measures", measure, city: city)
+    }
+
+    /// Posts a message for `city` to the relay; the answer's body when it is 200, else its coded error.
+    func post(_ path: String, _ message: some Encodable, city: String) async throws -> Data {
+        var request = HTTPClientRequest(url: "\(relay)/relay/v1/cities/\(city)/\(path)")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(query)))
+        request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(message)))
         let status: Int
         let data: Data
         do {
@@ -145,10 +169,6 @@ public struct WideAreaRelayClient: WideAreaRelay {
             let failure = KioskClient.failure(data, status: status)
             throw MadoguchiError(.init(failure.code), ja: failure.ja, en: failure.en)
         }
-        do {
-            return try JSONDecoder().decode(WideAreaAnswer.self, from: data)
-        } catch {
-            throw MadoguchiError(.wideAreaBadAnswer, ja: "応答を読めません", en: "Unreadable answer from the relay: \(error)")
-        }
+        return data
     }
 }

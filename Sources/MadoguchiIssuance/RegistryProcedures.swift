@@ -9,10 +9,13 @@ import MadoguchiStore
 public struct RegistryProcedures: Sendable {
     let database: MadoguchiDatabase
     let clock: MadoguchiClock
+    /// The way to other cities: a 支援措置 is forwarded to the city keeping the person's 戸籍
+    let relay: (any WideAreaRelay)?
 
-    public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system) {
+    public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system, relay: (any WideAreaRelay)? = nil) {
         self.database = database
         self.clock = clock
+        self.relay = relay
     }
 
     /// Who acts, and at which facility.
@@ -61,14 +64,20 @@ public struct RegistryProcedures: Sendable {
 
     // MARK: 支援措置
 
-    /// 申出: the measure protects from now, for a provisional year, while the need is confirmed.
+    /// 申出: the measure protects from now, for a provisional year, while the need is confirmed. With `honsekiCity`
+    /// (the city keeping the person's 戸籍, when it is another) the measure is forwarded there, at this step and every
+    /// later one, so the 附票 there is protected too (事務処理要領: 住所地から本籍地へ転送).
     public func applySupportMeasure(
-        subjectId: Int64, otherPartyName: String, otherPartyBirthDate: CivilDate? = nil, otherPartyResidentId: Int64? = nil, by actor: Actor
+        subjectId: Int64, otherPartyName: String, otherPartyBirthDate: CivilDate? = nil, otherPartyResidentId: Int64? = nil,
+        honsekiCity: String? = nil, by actor: Actor
     ) async throws -> SupportMeasureRecord {
+        if let honsekiCity, honsekiCity.count != 6 || !honsekiCity.allSatisfy(\.isNumber) {
+            throw Self.invalid("本籍地の団体コードは6桁の数字です", "The 本籍地's code is six digits")
+        }
         let name = otherPartyName.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw Self.invalid("相手方の氏名が必要です", "The other party's name is required") }
         guard otherPartyResidentId != subjectId else { throw Self.invalid("相手方が申出者本人です", "The other party is the person applying") }
-        return try await write(actor) { db, today, at in
+        let record = try await write(actor) { db, today, at in
             _ = try Self.currentResident(db, subjectId)
             if let other = otherPartyResidentId, try CounterRecords.resident(db, id: other) == nil {
                 throw MadoguchiError(.notFound, ja: "相手方の住民記録がありません（ID \(other)）", en: "No resident \(other)")
@@ -84,10 +93,70 @@ public struct RegistryProcedures: Sendable {
                 subjectId: subjectId, otherPartyName: name, otherPartyBirthDate: otherPartyBirthDate, otherPartyResidentId: otherPartyResidentId,
                 termStart: term.lowerBound, termEnd: term.upperBound)
             let id = try CounterRecords.insert(db, measure, state: .applied)
+            var detail = ["measure": String(id), "termEnd": term.upperBound.description]
+            if let honsekiCity {
+                guard try CounterRecords.registerIdentity(db, residentId: subjectId) != nil else {
+                    throw Self.invalid("本籍・筆頭者が記録されていないため本籍地へ転送できません", "No 本籍 is recorded to forward the measure to")
+                }
+                try CounterRecords.setForwarding(db, id: id, honsekiCity: honsekiCity, pending: true)
+                detail["honsekiCity"] = honsekiCity
+            }
             try CounterRecords.log(
-                db, .supportMeasureApplied, residentId: subjectId, actor: actor.name, facilityId: actor.facilityId, at: at,
-                detail: ["measure": String(id), "termEnd": term.upperBound.description])
+                db, .supportMeasureApplied, residentId: subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
             return try CounterRecords.supportMeasure(db, id: id)!
+        }
+        return try await forwarded(record)
+    }
+
+    /// Sends a measure's latest step to the 本籍地 when it has one; a step that does not get through stays pending
+    /// (`forwardPending`) and goes with the next step, or `forwardPending()`.
+    func forwarded(_ record: SupportMeasureRecord) async throws -> SupportMeasureRecord {
+        guard let city = record.honsekiCity, let id = record.measure.id else { return record }
+        let identity = try await database.writer.read { db in try CounterRecords.registerIdentity(db, residentId: record.measure.subjectId) }
+        var sent = false
+        if let relay, let identity {
+            let message = ForwardedSupportMeasure(
+                reference: String(id), state: record.state, permanentDomicile: identity.domicile, domicileHead: identity.head,
+                name: identity.name, birthDate: identity.birth, otherPartyName: record.measure.otherPartyName,
+                otherPartyBirthDate: record.measure.otherPartyBirthDate, termStart: record.measure.termStart, termEnd: record.measure.termEnd)
+            sent = (try? await relay.forward(message, city: city)) != nil
+        }
+        let pending = !sent
+        try await database.writer.write { db in try CounterRecords.setForwarding(db, id: id, honsekiCity: city, pending: pending) }
+        var result = record
+        result.forwardPending = !sent
+        return result
+    }
+
+    /// Sends again every step that has not reached its 本籍地. Returns how many got through and how many did not.
+    public func forwardPending() async throws -> (sent: Int, pending: Int) {
+        let pending = try await database.writer.read { db in try CounterRecords.pendingForwards(db) }
+        var sent = 0
+        for record in pending where !(try await forwarded(record)).forwardPending { sent += 1 }
+        return (sent, pending.count - sent)
+    }
+
+    /// At the 本籍地: keeps a measure the city of residence forwarded, on the person's row in the 戸籍 kept here.
+    /// Every forwarding is recorded, kept or refused.
+    public func receiveForwarded(_ measure: ForwardedSupportMeasure, from city: String) async throws {
+        guard city.count == 6, city.allSatisfy(\.isNumber), !measure.reference.isEmpty, !measure.otherPartyName.isEmpty,
+            measure.termEnd >= measure.termStart
+        else { throw Self.invalid("転送された支援措置が正しくありません", "The forwarded measure is malformed") }
+        let at = LedgerRecord.timestamp(clock.now())
+        let kept = try await database.writer.write { db -> Bool in
+            guard let member = try CounterRecords.registerMember(
+                db, domicile: measure.permanentDomicile, head: measure.domicileHead, name: measure.name, birth: measure.birthDate)
+            else {
+                try CounterRecords.logForwarded(db, measure, from: city, memberId: nil, outcome: "refused", at: at)
+                return false
+            }
+            try CounterRecords.keepForwarded(db, measure, from: city, memberId: member, at: at)
+            return true
+        }
+        guard kept else {
+            throw MadoguchiError(
+                .notFound, ja: "この市の戸籍にその方の記録がありません（\(measure.permanentDomicile)　\(measure.domicileHead)）",
+                en: "No such person in a 戸籍 kept here")
         }
     }
 
@@ -99,7 +168,7 @@ public struct RegistryProcedures: Sendable {
         if action == .end && (reason ?? "").isEmpty {
             throw Self.invalid("終了の理由が必要です", "A reason is required to end a measure")
         }
-        return try await write(actor) { db, today, at in
+        let record = try await write(actor) { db, today, at in
             guard let current = try CounterRecords.supportMeasure(db, id: id) else {
                 throw MadoguchiError(.notFound, ja: "支援措置が見つかりません（\(id)）", en: "No support measure \(id)")
             }
@@ -131,6 +200,7 @@ public struct RegistryProcedures: Sendable {
             try CounterRecords.log(db, kind, residentId: current.measure.subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
             return try CounterRecords.supportMeasure(db, id: id)!
         }
+        return try await forwarded(record)
     }
 
     // MARK: 印鑑登録

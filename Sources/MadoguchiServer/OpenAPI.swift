@@ -243,7 +243,9 @@ enum OpenAPIDocument {
                     "requestBody": ["required": true, "content": ["application/json": ["schema": [
                         "type": "object", "required": ["otherPartyName"],
                         "properties": ["otherPartyName": ["type": "string"], "otherPartyBirthDate": ["type": "string", "format": "date"],
-                                       "otherPartyResidentId": ["type": "integer"], "facilityId": ["type": "string"]],
+                                       "otherPartyResidentId": ["type": "integer"], "facilityId": ["type": "string"],
+                                       "honsekiCity": ["type": "string", "pattern": "^[0-9]{6}$",
+                                                       "description": "The city keeping the person's 戸籍: each step is forwarded there"]],
                     ]]]],
                     "responses": ["201": json("The measure, applied"), "422": errorResponse("procedure.invalid"), "404": errorResponse("No such resident")],
                 ]],
@@ -277,6 +279,13 @@ enum OpenAPIDocument {
                 "/api/v1/residents/{id}/holder-notification/end": ["post": [
                     "summary": "本人通知の登録廃止", "security": bearer, "parameters": [id],
                     "responses": ["200": json("Ended"), "404": errorResponse("Not registered")],
+                ]],
+                "/relay/v1/support-measures": ["post": [
+                    "summary": "支援措置 forwarded by the city of residence to this city, which keeps the person's 戸籍 (from the relay only)",
+                    "security": [["relaySecret": []]],
+                    "parameters": [["name": "X-Madoguchi-From-City", "in": "header", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{6}$"]]],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
+                    "responses": ["200": json("Kept"), "401": errorResponse("Not the relay"), "404": errorResponse("No such person in a 戸籍 kept here")],
                 ]],
                 "/relay/v1/wide-area": ["post": [
                     "summary": "広域交付, keeping side: answer another city's query (from the relay only)",

@@ -7,6 +7,10 @@ public struct SupportMeasureRecord: Sendable, Hashable, Codable {
     public var measure: SupportMeasure
     public var state: SupportMeasureState
     public var endedOn: CivilDate?
+    /// The city keeping the person's 戸籍 (本籍地), to which the measure is forwarded
+    public var honsekiCity: String?
+    /// The last step has not reached the 本籍地 yet
+    public var forwardPending: Bool = false
 }
 
 /// One procedure done at a counter, as recorded.
@@ -38,7 +42,69 @@ public enum CounterRecords {
                 otherPartyBirthDate: (row["otherPartyBirthDate"] as String?).flatMap(CivilDate.parseGregorian),
                 otherPartyResidentId: row["otherPartyResidentId"], termStart: Rows.date(row["termStart"]), termEnd: Rows.date(row["termEnd"])),
             state: SupportMeasureState(rawValue: row["state"]) ?? .decided,
-            endedOn: (row["endedOn"] as String?).flatMap(CivilDate.parseGregorian))
+            endedOn: (row["endedOn"] as String?).flatMap(CivilDate.parseGregorian), honsekiCity: row["honsekiCity"],
+            forwardPending: (row["forwardPending"] as Int?) == 1)
+    }
+
+    public static func setForwarding(_ db: Database, id: Int64, honsekiCity: String?, pending: Bool) throws {
+        try db.execute(sql: "UPDATE supportMeasure SET honsekiCity = ?, forwardPending = ? WHERE id = ?", arguments: [honsekiCity, pending ? 1 : 0, id])
+    }
+
+    public static func pendingForwards(_ db: Database) throws -> [SupportMeasureRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM supportMeasure WHERE forwardPending = 1 ORDER BY id").map(record)
+    }
+
+    /// The person as their 戸籍 records them: 本籍, 筆頭者, 氏名 and 生年月日, from their 住民票.
+    public static func registerIdentity(_ db: Database, residentId: Int64) throws -> (domicile: String, head: String, name: String, birth: CivilDate)? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT permanentDomicile, domicileHead, familyName, givenName, birthDate FROM resident WHERE id = ?", arguments: [residentId]),
+            let domicile = row["permanentDomicile"] as String?, let head = row["domicileHead"] as String?
+        else { return nil }
+        return (domicile, head, (row["familyName"] as String) + "　" + (row["givenName"] as String), Rows.date(row["birthDate"]))
+    }
+
+    /// The row of a person in a 戸籍 kept here: by 本籍 and 筆頭者 (variants folded), then name and birth date.
+    public static func registerMember(_ db: Database, domicile: String, head: String, name: String, birth: CivilDate) throws -> Int64? {
+        let headKey = NameFolding.searchKey(head)
+        let nameKey = NameFolding.searchKey(name)
+        let registers = try Row.fetchAll(
+            db, sql: "SELECT id, headName FROM familyRegister WHERE permanentDomicile = ?", arguments: [JapaneseText.normalized(domicile)]
+        ).filter { NameFolding.searchKey($0["headName"] as String) == headKey }.map { $0["id"] as Int64 }
+        let found = try registers.flatMap { register in
+            try Row.fetchAll(
+                db, sql: "SELECT id, familyName, givenName FROM familyRegisterMember WHERE familyRegisterId = ? AND birthDate = ?",
+                arguments: [register, birth.description]
+            ).filter { NameFolding.searchKey(($0["familyName"] as String) + ($0["givenName"] as String)) == nameKey }.map { $0["id"] as Int64 }
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
+    /// Keeps what the city of residence forwarded (the measure's latest step), and records it.
+    public static func keepForwarded(
+        _ db: Database, _ m: ForwardedSupportMeasure, from city: String, memberId: Int64, at: String
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO forwardedSupportMeasure (fromCity, reference, registerMemberId, otherPartyName, otherPartyBirthDate, state,
+                  termStart, termEnd, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (fromCity, reference) DO UPDATE SET registerMemberId = excluded.registerMemberId,
+                  otherPartyName = excluded.otherPartyName, otherPartyBirthDate = excluded.otherPartyBirthDate, state = excluded.state,
+                  termStart = excluded.termStart, termEnd = excluded.termEnd, updatedAt = excluded.updatedAt
+                """,
+            arguments: [city, m.reference, memberId, m.otherPartyName, m.otherPartyBirthDate?.description, m.state.rawValue,
+                        m.termStart.description, m.termEnd.description, at])
+        try logForwarded(db, m, from: city, memberId: memberId, outcome: "kept", at: at)
+    }
+
+    public static func logForwarded(_ db: Database, _ m: ForwardedSupportMeasure, from city: String, memberId: Int64?, outcome: String, at: String) throws {
+        let detail = ["state": m.state.rawValue, "termEnd": m.termEnd.description]
+        try db.execute(
+            sql: """
+                INSERT INTO forwardedSupportMeasureLog (at, fromCity, reference, registerMemberId, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [at, city, m.reference, memberId, outcome,
+                        String(decoding: try JSONEncoder().encode(detail), as: UTF8.self)])
     }
 
     public static func insert(_ db: Database, _ measure: SupportMeasure, state: SupportMeasureState) throws -> Int64 {

@@ -79,6 +79,25 @@ extension RegistryRepository {
                 birthDate: Rows.date(row["birthDate"]),
                 removal: (row["removalReason"] as String?).flatMap(RemovedRecord.Reason.init(rawValue:)), registerTie: tie)
         }
+        // 支援措置 forwarded here by the cities where persons of this 戸籍 live.
+        var forwarded: [ForwardedProtection] = []
+        var subjectMembers: Set<Int64> = []
+        if let register {
+            forwarded = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT f.registerMemberId, f.otherPartyName, f.otherPartyBirthDate FROM forwardedSupportMeasure f
+                    JOIN familyRegisterMember m ON m.id = f.registerMemberId
+                    WHERE m.familyRegisterId = ? AND f.state <> 'ended' AND f.termStart <= ? AND f.termEnd >= ? ORDER BY f.id
+                    """), arguments: [register, day, day]
+            ).map {
+                ForwardedProtection(
+                    memberId: $0["registerMemberId"], otherPartyName: $0["otherPartyName"],
+                    otherPartyBirthDate: ($0["otherPartyBirthDate"] as String?).flatMap(CivilDate.parseGregorian))
+            }
+            subjectMembers = try Int64.fetchSet(
+                db.cachedStatement(sql: "SELECT id FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId = ?"),
+                arguments: [register, id])
+        }
         return SubjectFacts(
             residentId: id, householdId: householdId, birthDate: Rows.date(r["birthDate"]),
             removal: (r["removalReason"] as String?).flatMap(RemovedRecord.Reason.init(rawValue:)),
@@ -101,6 +120,6 @@ extension RegistryRepository {
                     SELECT 1 FROM familyRegisterMember WHERE familyRegisterId = ?
                     GROUP BY familyRegisterId HAVING count(*) = count(leftOn)
                     """, [registerId])
-            } ?? false)
+            } ?? false, forwardedProtections: forwarded, subjectMemberIds: subjectMembers)
     }
 }

@@ -15,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v7-live-sources", migrate: createLiveSources)
         migrator.registerMigration("v8-wide-area", migrate: createWideArea)
         migrator.registerMigration("v9-counter-records", migrate: createCounterRecords)
+        migrator.registerMigration("v10-forwarded-measures", migrate: createForwarded)
         return migrator
     }
 

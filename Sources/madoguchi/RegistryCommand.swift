@@ -1,5 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
+import MadoguchiHub
 import MadoguchiDomain
 import MadoguchiIssuance
 import MadoguchiStore
@@ -17,20 +19,28 @@ struct RegistryCommand: AsyncParsableCommand {
         @Option(help: "Who does it (recorded with the procedure).") var actor: String = "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "staff")
         @Option(help: "The facility where it is done.") var facility: String?
 
+        /// With MADOGUCHI_RELAY_URL and MADOGUCHI_RELAY_TOKEN set, measures are forwarded to their 本籍地.
         func procedures() throws -> RegistryProcedures {
-            RegistryProcedures(database: try MadoguchiDatabase.open(path: db), clock: try environmentClock())
+            let environment = ProcessInfo.processInfo.environment
+            var relay: (any WideAreaRelay)?
+            if let url = environment["MADOGUCHI_RELAY_URL"], !url.isEmpty, let token = environment["MADOGUCHI_RELAY_TOKEN"], !token.isEmpty {
+                relay = WideAreaRelayClient(relay: url, token: token, client: HTTPClient.shared)
+            }
+            return RegistryProcedures(database: try MadoguchiDatabase.open(path: db), clock: try environmentClock(), relay: relay)
         }
 
         var by: RegistryProcedures.Actor { .init(actor, facilityId: facility) }
     }
 
     static func show(_ r: SupportMeasureRecord) {
-        print("支援措置 \(r.measure.id ?? 0): \(r.state.japanese) / \(r.state.rawValue), 相手方 \(r.measure.otherPartyName), \(r.measure.termStart)〜\(r.measure.termEnd)")
+        print("支援措置 \(r.measure.id ?? 0): \(r.state.japanese) / \(r.state.rawValue), 相手方 \(r.measure.otherPartyName), \(r.measure.termStart)〜\(r.measure.termEnd)"
+            + (r.honsekiCity.map { ", 本籍地 \($0) \(r.forwardPending ? "未転送 / not forwarded yet" : "転送済み / forwarded")" } ?? ""))
     }
 
     struct SupportMeasureCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "support-measure", abstract: "支援措置: apply (申出), decide (決定), extend (延長), end (終了).")
+            commandName: "support-measure",
+            abstract: "支援措置: apply (申出), decide (決定), extend (延長), end (終了); forward sends pending steps to their 本籍地.")
 
         @Argument(help: "apply, decide, extend or end.") var step: String
         @OptionGroup var who: Who
@@ -38,12 +48,19 @@ struct RegistryCommand: AsyncParsableCommand {
         @Option(help: "apply: the other party's name.") var otherParty: String?
         @Option(help: "apply: the other party's resident id, when they live here.") var otherPartyResident: Int64?
         @Option(help: "apply: the other party's birth date.") var otherPartyBirthDate: String?
+        @Option(help: "apply: the city keeping the person's 戸籍, when it is another (the measure is forwarded there).") var honsekiCity: String?
         @Option(help: "decide, extend, end: the measure.") var id: Int64?
         @Option(help: "end: why.") var reason: String?
 
         func run() async throws {
             try await reportingAsync {
                 let procedures = try who.procedures()
+                if step == "forward" {
+                    let (sent, pending) = try await procedures.forwardPending()
+                    print("本籍地へ転送 / forwarded: \(sent), 未転送 / still pending: \(pending)")
+                    if pending > 0 { throw ExitCode(1) }
+                    return
+                }
                 if step == "apply" {
                     guard let resident, let otherParty else {
                         throw MadoguchiError(.invalidOption, ja: "--resident と --other-party が必要です", en: "apply needs --resident and --other-party")
@@ -55,7 +72,8 @@ struct RegistryCommand: AsyncParsableCommand {
                         return d
                     }
                     RegistryCommand.show(try await procedures.applySupportMeasure(
-                        subjectId: resident, otherPartyName: otherParty, otherPartyBirthDate: birth, otherPartyResidentId: otherPartyResident, by: who.by))
+                        subjectId: resident, otherPartyName: otherParty, otherPartyBirthDate: birth, otherPartyResidentId: otherPartyResident,
+                        honsekiCity: honsekiCity, by: who.by))
                     return
                 }
                 guard let action = SupportMeasureAction(rawValue: step), let id else {

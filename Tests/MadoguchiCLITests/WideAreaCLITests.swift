@@ -125,5 +125,28 @@ struct WideAreaCLITests {
         #expect(last == "149802", "the relay names the city whose secret asked")
         let unknown = await HTTP.post(relay.url + "/relay/v1/cities/131016/wide-area", json: query, headers: ["Authorization": "Bearer \(secretA)"])
         #expect(unknown?.0 == 404)
+
+        // 支援措置 forwarded to the 本籍地: 系譜 幸子 moves to 窓口市 (her 戸籍 stays in 東窓市) and applies there.
+        let header = "異動事由,異動日,届出日,住民票コード,氏,名,氏カナ,名カナ,生年月日,性別,続柄,本籍,筆頭者,個人番号,都道府県,市区町村,区,町丁目,番地"
+        let code = "98765432103"
+        try ([header, "転入,2026-11-20,2026-11-21,\(code),系譜,幸子,ケイフ,サチコ,\(sachiko),女,世帯主,東窓市南区松原一丁目10番地,系譜　一男,"
+              + "555444333229,神奈川県,窓口市,北区,新町二丁目,9番9号"].joined(separator: "\r\n") + "\r\n")
+            .write(toFile: path("moved.csv"), atomically: true, encoding: .utf8)
+        let moved = try CLI.run(["import", "changes", path("moved.csv"), "--db", path("a.sqlite")])
+        #expect(moved.status == 0, "\(moved.err)")
+        let newId = try #require(try await MadoguchiDatabase.open(path: path("a.sqlite")).writer.read { d in
+            try Int64.fetchOne(d, sql: "SELECT id FROM resident WHERE residentRecordCode = ?", arguments: [code])
+        })
+        let applied = try CLI.run(
+            ["registry", "support-measure", "apply", "--db", path("a.sqlite"), "--resident", String(newId), "--other-party", "加害 者",
+             "--honseki-city", "149829", "--actor", "clerk-a"],
+            environment: ["MADOGUCHI_CLOCK": clock, "MADOGUCHI_RELAY_URL": relayURL, "MADOGUCHI_RELAY_TOKEN": secretA])
+        #expect(applied.status == 0, "\(applied.err)")
+        #expect(applied.out.contains("転送済み"), "\(applied.out)")
+        let kept = try await MadoguchiDatabase.open(path: path("b.sqlite")).writer.read { d in
+            try Row.fetchOne(d, sql: "SELECT fromCity, state FROM forwardedSupportMeasure")
+        }
+        #expect(kept?["fromCity"] as String? == "149802")
+        #expect(kept?["state"] as String? == "applied")
     }
 }

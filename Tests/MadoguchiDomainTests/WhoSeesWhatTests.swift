@@ -400,3 +400,33 @@ struct SupportMeasureWorkflowTests {
         #expect(SupportMeasureState.applied.protects && SupportMeasureState.decided.protects && !SupportMeasureState.ended.protects)
     }
 }
+
+@Suite("転送された支援措置（本籍地）")
+struct ForwardedProtectionTests {
+    typealias S = Scenario
+    /// Member row 5 of the subject's 戸籍 is protected by a measure forwarded from the city where she lives.
+    static let facts = S.facts {
+        $0.forwardedProtections = [ForwardedProtection(memberId: 5, otherPartyName: "加害　者")]
+        $0.subjectMemberIds = [1]
+    }
+
+    @Test("the other party, known only by name, gets no 附票 or 全部事項証明 showing her; the subject's own 個人事項 prints")
+    func otherParty() {
+        var other = S.requester(.thirdParty)
+        other.name = "加害 者"
+        for kind in [CertificateKind.familyRegisterAnnex, .familyRegisterFull] {
+            #expect(Eligibility.evaluate(S.request(kind, .thirdParty) { $0.requester = other }, facts: Self.facts).refusals.first
+                == .supportMeasureOtherParty)
+        }
+        #expect(Eligibility.evaluate(S.request(.familyRegisterIndividual, .self), facts: Self.facts).isApproved)
+    }
+
+    @Test("third parties, proxies and kiosks are refused what shows her; 住民票 are not concerned")
+    func others() {
+        #expect(Eligibility.evaluate(S.request(.familyRegisterAnnex, .professional), facts: Self.facts).refusals.contains(.supportMeasureProtected))
+        #expect(Eligibility.evaluate(S.request(.familyRegisterFull, .proxy), facts: Self.facts).refusals.contains(.supportMeasureInPersonOnly))
+        #expect(Eligibility.evaluate(S.request(.familyRegisterFull, .self, channel: .kiosk), facts: Self.facts).refusals
+            == [.supportMeasureSubjectUnattended])
+        #expect(Eligibility.evaluate(S.request(.residentRecordCopy, .proxy), facts: Self.facts).isApproved)
+    }
+}

@@ -12,12 +12,20 @@ import Testing
 struct DirectRelay: WideAreaRelay {
     let from: String
     let cities: [String: WideAreaService]
+    var registries: [String: RegistryProcedures] = [:]
 
     func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer {
         guard let keeping = cities[city] else {
             throw MadoguchiError(.wideAreaUnavailable, ja: "接続先がありません", en: "No such city \(city)")
         }
         return try await keeping.answer(query, from: from)
+    }
+
+    func forward(_ measure: ForwardedSupportMeasure, city: String) async throws {
+        guard let keeping = registries[city] else {
+            throw MadoguchiError(.wideAreaUnavailable, ja: "接続先がありません", en: "No such city \(city)")
+        }
+        try await keeping.receiveForwarded(measure, from: from)
     }
 }
 
@@ -209,5 +217,100 @@ struct WideAreaTests {
             _ = try await cities.wideA.issue(query, keepingCity: "149802", idempotencyKey: "wide-self-0001", relay: cities.relay)
         }
         #expect(try cities.asked().isEmpty)
+    }
+}
+
+@Suite("支援措置の本籍地への転送", .serialized)
+struct ForwardedSupportMeasureTests {
+    static func number(_ body: String) -> String { body + String(IndividualNumber.checkDigit(for: body.map { Int(String($0))! })) }
+    static func code(_ body: String) -> String { body + String(ResidentRecordCode.checkDigit(for: body.map { Int(String($0))! })) }
+
+    /// 系譜 幸子 now lives in 窓口市; her 戸籍 (and its 附票, which records her address) is kept by 東窓市.
+    static func mother(in cities: TwoCities) throws -> Int64 {
+        let there = try cities.b.resident(cities.b.people.mother)
+        return try cities.a.db.registry.write { w in
+            let h = try w.insert(Household(
+                address: Address(prefecture: "神奈川県", municipality: "窓口市", ward: "北区", town: "新町二丁目", block: "9番9号"),
+                formedOn: CivilDate(year: 2026, month: 9, day: 1)!))
+            var moved = there
+            moved.id = nil
+            moved.householdId = h
+            moved.relationship = .householder
+            moved.individualNumber = Self.number("12345678901")
+            moved.residentRecordCode = Self.code("1000000001")
+            return try w.insert(moved)
+        }
+    }
+
+    @Test("支援措置 (住所地→本籍地): the measure is forwarded at each step; at the 本籍地 the other party gets no 附票 or 戸籍 showing her; ended, it stops there too")
+    func forwarded() async throws {
+        let cities = try TwoCities()
+        let sachiko = try Self.mother(in: cities)
+        let keepingProcedures = RegistryProcedures(database: cities.b.db, clock: City.clock)
+        var relay = DirectRelay(from: "149802", cities: [:])
+        relay.registries = ["149829": keepingProcedures]
+        let procedures = RegistryProcedures(database: cities.a.db, clock: City.clock, relay: relay)
+        let clerk = RegistryProcedures.Actor("clerk-a", facilityId: "chuo-ward-office")
+        let applied = try await procedures.applySupportMeasure(subjectId: sachiko, otherPartyName: "加害　者", honsekiCity: "149829", by: clerk)
+        #expect(applied.honsekiCity == "149829")
+        #expect(!applied.forwardPending)
+        // At 東窓市 (本籍地): the other party, by name, asks for the 附票 and the 全部事項証明 of the 戸籍 she is in.
+        let p = cities.b.people
+        var other = person(.householdMember, name: "加害 者")
+        other.kinshipDocuments = true
+        #expect(LawCity.refusals(try cities.b.issue(.familyRegisterAnnex, of: p.father, by: other)).first == .supportMeasureOtherParty)
+        #expect(LawCity.refusals(try cities.b.issue(.familyRegisterFull, of: p.father, by: other)).first == .supportMeasureOtherParty)
+        #expect(LawCity.refusals(try cities.b.issue(.familyRegisterAnnex, of: p.father, by: person(.thirdParty))).contains(.supportMeasureProtected))
+        // Her husband, in person, still gets his own 戸籍.
+        guard case .issued = try cities.b.issue(.familyRegisterFull, of: p.father, by: person(.self, p.father)) else {
+            Issue.record("refused the 筆頭者 his own 戸籍")
+            return
+        }
+        // Ended at 窓口市: the 本籍地 is told, and the protection there ends.
+        _ = try await procedures.supportMeasure(applied.measure.id!, .end, reason: "本人の申出", by: clerk)
+        guard case .issued = try cities.b.issue(.familyRegisterAnnex, of: p.father, by: other) else {
+            Issue.record("still protected after the end")
+            return
+        }
+        let log = try await cities.b.db.writer.read { d in try String.fetchAll(d, sql: "SELECT outcome FROM forwardedSupportMeasureLog ORDER BY id") }
+        #expect(log == ["kept", "kept"])
+    }
+
+    @Test("a step the relay cannot carry stays pending and goes later; a person not in the 本籍地's 戸籍 is refused and recorded")
+    func pendingAndRefused() async throws {
+        let cities = try TwoCities()
+        let sachiko = try Self.mother(in: cities)
+        let keepingProcedures = RegistryProcedures(database: cities.b.db, clock: City.clock)
+        let clerk = RegistryProcedures.Actor("clerk-a")
+        let offline = RegistryProcedures(database: cities.a.db, clock: City.clock, relay: DirectRelay(from: "149802", cities: [:]))
+        let applied = try await offline.applySupportMeasure(subjectId: sachiko, otherPartyName: "加害　者", honsekiCity: "149829", by: clerk)
+        #expect(applied.forwardPending, "not carried: pending")
+        var relay = DirectRelay(from: "149802", cities: [:])
+        relay.registries = ["149829": keepingProcedures]
+        let online = RegistryProcedures(database: cities.a.db, clock: City.clock, relay: relay)
+        let retried = try await online.forwardPending()
+        #expect(retried.sent == 1 && retried.pending == 0)
+        // A person the 本籍地 does not keep: refused, and the refusal recorded there.
+        let stranger = ForwardedSupportMeasure(
+            reference: "77", state: .applied, permanentDomicile: "東窓市どこか1番地", domicileHead: "誰　か", name: "誰　か",
+            birthDate: CivilDate(year: 1990, month: 1, day: 1)!, otherPartyName: "加害　者", otherPartyBirthDate: nil,
+            termStart: CivilDate(year: 2026, month: 11, day: 24)!, termEnd: CivilDate(year: 2027, month: 11, day: 23)!)
+        await #expect(throws: MadoguchiError.self) { try await keepingProcedures.receiveForwarded(stranger, from: "149802") }
+        let outcomes = try await cities.b.db.writer.read { d in try String.fetchAll(d, sql: "SELECT outcome FROM forwardedSupportMeasureLog ORDER BY id") }
+        #expect(outcomes == ["kept", "refused"])
+        // Without a 本籍 on record the measure cannot name a 本籍地.
+        let widow = try cities.a.resident(cities.a.people.widow)
+        let noDomicile = try cities.a.db.registry.write { w -> Int64 in
+            var r = widow
+            r.id = nil
+            r.permanentDomicile = nil
+            r.domicileHead = nil
+            r.individualNumber = Self.number("23456789012")
+            r.residentRecordCode = Self.code("2000000001")
+            return try w.insert(r)
+        }
+        #expect(await CardAuthenticationTests.errorCode {
+            _ = try await online.applySupportMeasure(subjectId: noDomicile, otherPartyName: "誰か", honsekiCity: "149829", by: clerk)
+        } == "procedure.invalid")
     }
 }

@@ -183,6 +183,10 @@ struct InProcessRelay: WideAreaRelay {
     func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer {
         try await keeping.answer(query, from: "149802")
     }
+
+    func forward(_ measure: ForwardedSupportMeasure, city: String) async throws {
+        throw MadoguchiError(.wideAreaUnavailable, ja: "転送先がありません", en: "No forwarding in this test")
+    }
 }
 
 @Suite("広域交付（窓口の画面）")

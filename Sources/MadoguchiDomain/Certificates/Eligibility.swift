@@ -137,12 +137,23 @@ public enum Eligibility {
     /// 申出 names, by the requester's own record's name, or by the name written on the request, whatever variant of
     /// the characters (髙/高) either uses.
     static func isOtherParty(_ requester: Requester, of people: Set<Int64>, _ facts: SubjectFacts) -> Bool {
-        let names = [requester.name, facts.requester?.name].compactMap { $0 }.map(NameFolding.searchKey).filter { !$0.isEmpty }
+        let names = requesterNames(requester, facts)
         return facts.protections.contains { p in
             guard people.contains(p.protectedId) else { return false }
             if let id = requester.residentId, p.otherPartyId == id { return true }
             return names.contains(NameFolding.searchKey(p.otherPartyName))
         }
+    }
+
+    static func requesterNames(_ requester: Requester, _ facts: SubjectFacts) -> [String] {
+        [requester.name, facts.requester?.name].compactMap { $0 }.map(NameFolding.searchKey).filter { !$0.isEmpty }
+    }
+
+    /// 支援措置 forwarded by the city of residence (事務処理要領: 住所地 → 本籍地) that a 戸籍 certificate here would show:
+    /// every person of the 戸籍 for the 全部事項証明 and the 附票, the subject's own rows for the 個人事項証明.
+    public static func forwardedExposed(_ request: CertificateRequest, _ facts: SubjectFacts) -> [ForwardedProtection] {
+        guard request.kind.isFamilyRegister else { return [] }
+        return facts.forwardedProtections.filter { request.kind != .familyRegisterIndividual || facts.subjectMemberIds.contains($0.memberId) }
     }
 
     /// Decides a request against the subject's facts. `facts` is `nil` when no such resident exists.
@@ -176,12 +187,20 @@ public enum Eligibility {
         }
         let printed = printedResidents(request, facts)
         let exposed = exposedResidents(request, facts)
-        let protectedExposed = facts.protections.contains { exposed.contains($0.protectedId) }
+        let forwarded = forwardedExposed(request, facts)
+        let protectedExposed = facts.protections.contains { exposed.contains($0.protectedId) } || !forwarded.isEmpty
         let deceased = facts.removal == .died
 
         // 支援措置 first: the other party never sees a protected person's data, on any kind or channel, whoever the
         // certificate is about (every printed person, and everyone at a printed address).
-        if isOtherParty(requester, of: exposed, facts) { refusals.insert(.supportMeasureOtherParty, at: 0) }
+        // A measure forwarded from the city of residence protects the person's rows in the 戸籍 kept here; the other
+        // party is recognised by name (the measure names no 住民票 here).
+        let names = requesterNames(requester, facts)
+        if isOtherParty(requester, of: exposed, facts)
+            || forwarded.contains(where: { names.contains(NameFolding.searchKey($0.otherPartyName)) })
+        {
+            refusals.insert(.supportMeasureOtherParty, at: 0)
+        }
         // Nobody but the protected person, their household and an agency obtains it; the person applies in person.
         if protectedExposed {
             if cls == .thirdParty || cls == .professional { refuse(.supportMeasureProtected) }
@@ -232,7 +251,9 @@ public enum Eligibility {
 
         // Unattended channels: the machine cannot see who stands at it.
         if channel.isUnattended {
-            if facts.protections.contains(where: { printed.contains($0.protectedId) }) { refuse(.supportMeasureSubjectUnattended) }
+            if facts.protections.contains(where: { printed.contains($0.protectedId) }) || !forwarded.isEmpty {
+                refuse(.supportMeasureSubjectUnattended)
+            }
             if CivilDate.age(of: facts.birthDate, on: request.date) < 15 { refuse(.underAgeUnattended) }
             // A filed 転出 ends the 住民票 and the 印鑑登録 here on the day of the move: stores stop issuing them.
             if facts.moveOutFiled && (kind.isResidentRecord || kind == .sealRegistrationCertificate) { refuse(.moveOutFiled) }

@@ -17,6 +17,21 @@ public struct Protection: Sendable, Hashable, Codable {
     }
 }
 
+/// A 支援措置 that the city where the person lives forwarded to this city, which keeps their 戸籍 (本籍地): it protects
+/// the person's row in the 戸籍 and their 附票 here, though they have no 住民票 here.
+public struct ForwardedProtection: Sendable, Hashable, Codable {
+    /// The protected person's row in the 戸籍
+    public var memberId: Int64
+    public var otherPartyName: String
+    public var otherPartyBirthDate: CivilDate?
+
+    public init(memberId: Int64, otherPartyName: String, otherPartyBirthDate: CivilDate? = nil) {
+        self.memberId = memberId
+        self.otherPartyName = otherPartyName
+        self.otherPartyBirthDate = otherPartyBirthDate
+    }
+}
+
 /// How a requester stands to a 戸籍, as the city's own registers show it (戸籍法 §10①, 住基法 §20①).
 public enum RegisterTie: String, Sendable, Hashable, Codable {
     /// Recorded in it, 除籍 included (戸籍に記載されている者)
@@ -80,15 +95,22 @@ public struct SubjectFacts: Sendable, Hashable {
     public var holderNotificationIds: Set<Int64>
     /// The requester's own record, when the request names one
     public var requester: RequesterFacts?
+    /// 支援措置 forwarded here for persons in the subject's 戸籍 (by their row in it)
+    public var forwardedProtections: [ForwardedProtection]
+    /// The subject's own rows in that 戸籍
+    public var subjectMemberIds: Set<Int64>
 
     public init(
         residentId: Int64, householdId: Int64, birthDate: CivilDate, removal: RemovedRecord.Reason? = nil,
         moveOutFiled: Bool = false, protections: [Protection] = [], householdMemberIds: Set<Int64> = [],
         hasActiveSeal: Bool = false, taxYears: Set<FiscalYear> = [], familyRegisterHere: Bool = false,
         familyRegisterMemberIds: Set<Int64> = [], nameHasPendingGaiji: Bool = false, holderNotificationIds: Set<Int64> = [],
-        requester: RequesterFacts? = nil, familyRegisterClosed: Bool = false
+        requester: RequesterFacts? = nil, familyRegisterClosed: Bool = false, forwardedProtections: [ForwardedProtection] = [],
+        subjectMemberIds: Set<Int64> = []
     ) {
         self.familyRegisterClosed = familyRegisterClosed
+        self.forwardedProtections = forwardedProtections
+        self.subjectMemberIds = subjectMemberIds
         self.residentId = residentId
         self.householdId = householdId
         self.birthDate = birthDate

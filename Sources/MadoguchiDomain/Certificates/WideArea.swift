@@ -88,6 +88,8 @@ public struct WideAreaAnswer: Sendable, Codable, Hashable {
 public protocol WideAreaRelay: Sendable {
     /// Asks the keeping city `city` and returns its answer; throws a coded error when it cannot be reached.
     func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer
+    /// Sends a 支援措置 to the city keeping the person's 戸籍; throws a coded error when it is not kept there.
+    func forward(_ measure: ForwardedSupportMeasure, city: String) async throws
 }
 
 extension MadoguchiError.Code {

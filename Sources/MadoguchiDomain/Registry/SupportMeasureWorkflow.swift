@@ -90,3 +90,36 @@ extension MadoguchiError.Code {
     public static let supportMeasureNotAllowed = Self("supportMeasure.notAllowed")
     public static let procedureInvalid = Self("procedure.invalid")
 }
+
+/// A 支援措置 as the city of residence forwards it to the city keeping the person's 戸籍 (本籍地), over the relay:
+/// the person as the 戸籍 records them, the other party, and where the measure stands. Sent again at each step.
+public struct ForwardedSupportMeasure: Sendable, Codable, Hashable {
+    /// The sending city's reference for the measure (the same at every step)
+    public var reference: String
+    public var state: SupportMeasureState
+    /// 本籍 and 筆頭者 of the 戸籍, and the person's 氏名 and 生年月日 in it
+    public var permanentDomicile: String
+    public var domicileHead: String
+    public var name: String
+    public var birthDate: CivilDate
+    public var otherPartyName: String
+    public var otherPartyBirthDate: CivilDate?
+    public var termStart: CivilDate
+    public var termEnd: CivilDate
+
+    public init(
+        reference: String, state: SupportMeasureState, permanentDomicile: String, domicileHead: String, name: String, birthDate: CivilDate,
+        otherPartyName: String, otherPartyBirthDate: CivilDate?, termStart: CivilDate, termEnd: CivilDate
+    ) {
+        self.reference = reference
+        self.state = state
+        self.permanentDomicile = permanentDomicile
+        self.domicileHead = domicileHead
+        self.name = name
+        self.birthDate = birthDate
+        self.otherPartyName = otherPartyName
+        self.otherPartyBirthDate = otherPartyBirthDate
+        self.termStart = termStart
+        self.termEnd = termEnd
+    }
+}

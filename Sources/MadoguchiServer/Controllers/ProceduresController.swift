@@ -20,6 +20,25 @@ struct ProceduresController<Context: RequestContext> {
         group.post("residents/:id/holder-notification/end", use: endNotification)
     }
 
+    /// `POST /relay/v1/support-measures`: a 支援措置 forwarded by the city where the person lives, behind the relay's
+    /// secret; the sending city is the one the relay names.
+    func addRelayRoutes(to group: RouterGroup<Context>) {
+        group.post("support-measures", use: receiveForwarded)
+    }
+
+    struct Kept: ResponseEncodable {
+        let kept: Bool
+    }
+
+    @Sendable func receiveForwarded(_ request: Request, context: Context) async throws -> Kept {
+        guard let from = request.headers[WideAreaController<Context>.fromCity] else {
+            throw APIError(.badRequest, MadoguchiError(
+                .wideAreaBadRequest, ja: "依頼元の市区町村がありません", en: "The X-Madoguchi-From-City header is required"))
+        }
+        try await procedures.receiveForwarded(try await JSONBody.decode(ForwardedSupportMeasure.self, from: request), from: from)
+        return Kept(kept: true)
+    }
+
     func id(_ context: Context) throws -> Int64 {
         guard let id = context.parameters.get("id", as: Int64.self) else {
             throw APIError(MadoguchiError(.notFound, ja: "見つかりません", en: "Not found"))
@@ -52,8 +71,12 @@ struct ProceduresController<Context: RequestContext> {
         let termStart: CivilDate
         let termEnd: CivilDate
         let endedOn: CivilDate?
+        let honsekiCity: String?
+        let forwardPending: Bool
 
         init(_ r: SupportMeasureRecord) {
+            honsekiCity = r.honsekiCity
+            forwardPending = r.forwardPending
             id = r.measure.id ?? 0
             subjectId = r.measure.subjectId
             state = r.state
@@ -83,6 +106,8 @@ struct ProceduresController<Context: RequestContext> {
         var otherPartyName: String
         var otherPartyBirthDate: CivilDate?
         var otherPartyResidentId: Int64?
+        /// The city keeping the person's 戸籍, when it is another: the measure is forwarded there
+        var honsekiCity: String?
         var facilityId: String?
     }
 
@@ -90,7 +115,7 @@ struct ProceduresController<Context: RequestContext> {
         let body = try await JSONBody.decode(MeasureBody.self, from: request)
         let record = try await procedures.applySupportMeasure(
             subjectId: try id(context), otherPartyName: body.otherPartyName, otherPartyBirthDate: body.otherPartyBirthDate,
-            otherPartyResidentId: body.otherPartyResidentId, by: by(body.facilityId))
+            otherPartyResidentId: body.otherPartyResidentId, honsekiCity: body.honsekiCity, by: by(body.facilityId))
         return EditedResponse(status: .created, response: MeasureView(record))
     }
 

@@ -51,7 +51,7 @@ struct ProcedurePages<Context: RequestContext> {
                 }.joined(separator: " ")
             return """
                 <tr data-state="\(r.state.rawValue)"><td>\(HTML.escape(r.measure.otherPartyName))</td><td>\(r.state.japanese)</td>
-                <td>\(Self.wareki(r.measure.termStart))〜\(Self.wareki(r.measure.termEnd))</td><td>\(actions)</td></tr>
+                <td>\(Self.wareki(r.measure.termStart))〜\(Self.wareki(r.measure.termEnd))\(r.honsekiCity.map { "<br>本籍地 \(HTML.escape($0)) へ\(r.forwardPending ? "<strong>未転送</strong>" : "転送済み")" } ?? "")</td><td>\(actions)</td></tr>
                 """
         }.joined()
         let seal = o.seal.map { s -> String in
@@ -76,7 +76,9 @@ struct ProcedurePages<Context: RequestContext> {
             <table><thead><tr><th>相手方</th><th>状態</th><th>支援期間</th><th>手続</th></tr></thead><tbody>\(measures)</tbody></table>
             <form method="post" action="\(base)/support-measure"><p>申出: <label>相手方の氏名 <input name="otherPartyName" required></label>
             <label>相手方の生年月日 <input name="otherPartyBirthDate" placeholder="1980-01-02"></label>
-            <label>相手方の住民ID <input name="otherPartyResidentId" inputmode="numeric"></label> \(facility) <button type="submit">申出を受け付ける</button></p></form>
+            <label>相手方の住民ID <input name="otherPartyResidentId" inputmode="numeric"></label>
+            <label>本籍地の団体コード（他市に本籍がある方: 附票の支援のため転送） <input name="honsekiCity" inputmode="numeric" pattern="[0-9]{6}"></label>
+            \(facility) <button type="submit">申出を受け付ける</button></p></form>
             <h2>印鑑登録</h2>\(seal)
             <h2>本人通知</h2>\(notification)
             <h2>手続の記録</h2>
@@ -90,7 +92,8 @@ struct ProcedurePages<Context: RequestContext> {
         _ = try await procedures.applySupportMeasure(
             subjectId: id, otherPartyName: form["otherPartyName"] ?? "",
             otherPartyBirthDate: WideAreaPages<Context>.date(form["otherPartyBirthDate"]),
-            otherPartyResidentId: (form["otherPartyResidentId"] ?? "").isEmpty ? nil : Int64(form["otherPartyResidentId"]!), by: by(form))
+            otherPartyResidentId: (form["otherPartyResidentId"] ?? "").isEmpty ? nil : Int64(form["otherPartyResidentId"]!),
+            honsekiCity: (form["honsekiCity"] ?? "").isEmpty ? nil : form["honsekiCity"], by: by(form))
         return back(id)
     }
 
