@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v8-wide-area", migrate: createWideArea)
         migrator.registerMigration("v9-counter-records", migrate: createCounterRecords)
         migrator.registerMigration("v10-forwarded-measures", migrate: createForwarded)
+        migrator.registerMigration("v11-staff", migrate: createStaff)
         return migrator
     }
 
