@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiServerTests",
             dependencies: [
-                "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport", "MadoguchiTestSupport", "MadoguchiIssuance",
+                "MadoguchiServer", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport", "MadoguchiTestSupport", "MadoguchiIssuance", "MadoguchiPKI",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

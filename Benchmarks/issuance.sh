@@ -17,6 +17,8 @@ cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; 
 trap cleanup EXIT
 
 "$bin" seed --db "$work/city.sqlite" --residents 20000 >/dev/null
+# A counter terminal's credential at 中央区役所 (the server bootstraps its admin on start; this needs no password).
+token=$("$bin" staff token --db "$work/city.sqlite" --label bench --roles clerk --facility chuo-ward-office | awk '{print $NF}')
 # Current residents without 支援措置: each request is one the rules approve.
 ids=$(sqlite3 "$work/city.sqlite" "SELECT id FROM resident r WHERE removedOn IS NULL AND NOT EXISTS
   (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY id LIMIT 5000" | paste -sd, -)
@@ -34,7 +36,7 @@ function request()
   local id = ids[(n * 7 + thread_id * 131) % #ids + 1]
   local body = string.format('{"kind":"residentRecordCopy","subjectId":%d,"facilityId":"chuo-ward-office",' ..
     '"requester":{"class":"self","residentId":%d,"identityDocuments":["myNumberCard"]}}', id, id)
-  local headers = {["Authorization"] = "Bearer bench-token", ["Content-Type"] = "application/json",
+  local headers = {["Authorization"] = "Bearer $token", ["Content-Type"] = "application/json",
     ["Accept"] = "application/pdf", ["Idempotency-Key"] = string.format("bench-%d-%09d", thread_id, n)}
   return wrk.format("POST", "/api/v1/certificates", headers, body)
 end
@@ -44,7 +46,7 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000))
 end
 LUA
-MADOGUCHI_STAFF_TOKEN=bench-token LOG_LEVEL=error MADOGUCHI_CLOCK=2026-11-24T10:00:00+09:00 \
+MADOGUCHI_ADMIN_PASSWORD=bench-admin-password LOG_LEVEL=error MADOGUCHI_CLOCK=2026-11-24T10:00:00+09:00 \
   "$bin" serve --db "$work/city.sqlite" --port $port >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done

@@ -14,7 +14,6 @@ B=.build/release/madoguchi
 D=madoguchi-data/stores
 export MADOGUCHI_CLOCK="${MADOGUCHI_CLOCK:-2026-11-24T10:00:00+09:00}"
 export MADOGUCHI_HUB_TOKEN="${MADOGUCHI_HUB_TOKEN:-demo-hub-token}"
-export MADOGUCHI_STAFF_TOKEN="${MADOGUCHI_STAFF_TOKEN:-demo-staff-token}"
 mkdir -p "$D/cards" "$D/prints"
 # Each city's relay secret, made once and readable by its owner only.
 if [ ! -f "$D/relay-secrets" ]; then
@@ -24,6 +23,12 @@ if [ ! -f "$D/relay-secrets" ]; then
   umask 022
 fi
 secret() { awk -v c="$1" '$1 == c { print $2 }' "$D/relay-secrets"; }
+# The counter clerk's password at 窓口市 中央区役所, made once and readable by its owner only.
+if [ ! -f "$D/staff-password" ]; then
+  umask 077
+  head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$D/staff-password"
+  umask 022
+fi
 card() {  # city-db file-name age-condition
   local id
   id=$(sqlite3 "$1" "SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND $3
@@ -33,6 +38,8 @@ card() {  # city-db file-name age-condition
 }
 if [ ! -f "$D/madoguchi.sqlite" ]; then
   $B seed --db "$D/madoguchi.sqlite" --residents 5000 --no-cases
+  MADOGUCHI_STAFF_PASSWORD=$(cat "$D/staff-password") $B staff add clerk --db "$D/madoguchi.sqlite" --name "窓口 花子" \
+    --roles clerk,supervisor --facility chuo-ward-office
   card "$D/madoguchi.sqlite" madoguchi-adult.json "r.birthDate < '1990-01-01'"
   card "$D/madoguchi.sqlite" madoguchi-child.json "r.birthDate > '2014-01-01'"
 fi
@@ -55,5 +62,5 @@ echo "店舗端末 / store copier: http://127.0.0.1:8095/   (cards in $D/cards, 
 echo "コマンドで / from the command line:"
 echo "  $B kiosk --hub http://127.0.0.1:8090 --card $D/cards/madoguchi-adult.json --pin 1234 --kind residentRecordCopy --out /tmp/juminhyo.pdf"
 echo "精算 / settlement: curl 'http://127.0.0.1:8090/kiosk/v1/settlement?month=${MADOGUCHI_CLOCK:0:7}'"
-echo "広域交付 / wide-area: http://127.0.0.1:8081/counter/wide-area (窓口市, staff token $MADOGUCHI_STAFF_TOKEN) prints 東窓市's records"
+echo "広域交付 / wide-area: http://127.0.0.1:8081/counter/wide-area (窓口市: login clerk, password in $D/staff-password) prints 東窓市's records"
 wait

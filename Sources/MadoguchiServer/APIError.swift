@@ -43,7 +43,9 @@ public struct APIError: HTTPResponseError {
         case .kioskSessionExpired: .gone
         case .sheetNotFound: .notFound
         case .sheetVersionConflict, .sheetNotEditable, .reviewNotAllowed: .conflict
-        case .reviewWrongRole: .forbidden
+        case .reviewWrongRole, .reviewSamePerson, .staffForbidden, .staffCSRF: .forbidden
+        case .staffSignInFailed: .unauthorized
+        case .staffLocked: .tooManyRequests
         case .activityInvalid, .surveyInvalid, .surveyAnswerUnknown, .sheetInvalid, .sheetJSONInvalid: .unprocessableContent
         default: .unprocessableContent
         }

@@ -22,15 +22,20 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The routes: public pages and health, and the staff API behind the bearer token.
+/// The routes: public pages and health, the staff API and pages behind staff accounts, the kiosk protocol behind the
+/// hub's token, the relay's routes behind the city's relay secret. `AccessPolicy` says which roles reach which route.
 public func buildRouter(configuration: ServerConfiguration, database: MadoguchiDatabase) throws
-    -> Router<BasicRequestContext>
+    -> Router<AppRequestContext>
 {
+    typealias Context = AppRequestContext
     let registry = database.registry
     let cityName = try registry.meta("city.name") ?? "窓口市"
-    let router = Router(context: BasicRequestContext.self)
+    let staff = StaffService(database: database, clock: configuration.clock)
+    let router = Router(context: Context.self)
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: DomainErrorMiddleware())
+    router.add(middleware: StaffAuthenticationMiddleware(staff: staff))
+    router.add(middleware: AccessPolicyMiddleware())
     let cityCode = try registry.meta("city.code") ?? ""
     router.get("/api/v1/city") { _, _ -> CityView in CityView(code: cityCode, name: cityName) }
     router.get("/health") { _, _ -> Health in
@@ -42,8 +47,9 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.data)))
     }
+    router.post("/logout", use: StaffSignIn.logout(staff, secure: configuration.secureCookies) as @Sendable (Request, Context) async throws -> Response)
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
-    let api = router.group("api/v1").add(middleware: StaffTokenMiddleware(token: configuration.staffToken))
+    let api = router.group("api/v1")
     RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)
     let issuance = IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees)
     CertificatesController(service: issuance).addRoutes(to: api)
@@ -51,27 +57,28 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
-    let counter = CounterPages<BasicRequestContext>(
-        registry: registry, service: issuance, clock: configuration.clock, cityName: cityName,
-        staffToken: configuration.staffToken)
+    let counter = CounterPages<Context>(
+        registry: registry, service: issuance, clock: configuration.clock, cityName: cityName, staff: staff,
+        secureCookie: configuration.secureCookies)
     counter.addRoutes(to: router)
     // 広域交付: answering other cities through the relay, and asking them from this counter.
     let wideArea = WideAreaService(issuance: issuance)
-    let wideAreaController = WideAreaController<BasicRequestContext>(service: wideArea, relay: configuration.wideAreaRelay)
-    let relayGroup = router.group("relay/v1").add(middleware: RelayTokenMiddleware<BasicRequestContext>(token: configuration.relayToken))
+    let wideAreaController = WideAreaController<Context>(service: wideArea, relay: configuration.wideAreaRelay)
+    let relayGroup = router.group("relay/v1").add(middleware: RelayTokenMiddleware<Context>(token: configuration.relayToken))
     wideAreaController.addRelayRoutes(to: relayGroup)
     wideAreaController.addRoutes(to: api)
-    let counterGroup = router.group("counter").add(middleware: StaffCookieMiddleware<BasicRequestContext>(token: configuration.staffToken))
+    let counterGroup = router.group("counter")
     WideAreaPages(counter: counter, service: wideArea, relay: configuration.wideAreaRelay).addRoutes(to: counterGroup)
     // The registry the counter keeps itself: 支援措置, 印鑑登録, 本人通知.
     let procedures = RegistryProcedures(database: database, clock: configuration.clock, relay: configuration.wideAreaRelay)
-    let proceduresController = ProceduresController<BasicRequestContext>(procedures: procedures)
+    let proceduresController = ProceduresController<Context>(procedures: procedures)
     proceduresController.addRoutes(to: api)
     proceduresController.addRelayRoutes(to: relayGroup)
     ProcedurePages(counter: counter, procedures: procedures).addRoutes(to: counterGroup)
     SheetsController(database: database, clock: configuration.clock).addRoutes(to: api)
-    PlanningPages(database: database, clock: configuration.clock, cityName: cityName, staffToken: configuration.staffToken)
+    PlanningPages<Context>(database: database, clock: configuration.clock, cityName: cityName, staff: staff, secureCookie: configuration.secureCookies)
         .addRoutes(to: router)
+    AdminPages<Context>(staff: staff, registry: registry, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)
     return router
 }
 

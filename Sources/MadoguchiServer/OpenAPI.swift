@@ -28,7 +28,7 @@ enum OpenAPIDocument {
     }
 
     static var document: [String: Any] {
-        let bearer: [[String: [String]]] = [["staffToken": []]]
+        let bearer: [[String: [String]]] = [["staffCredential": []]]
         let id: [String: Any] = ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]
         let createBody: [String: Any] = [
             "type": "object", "required": ["kind", "subjectId", "requester"],
@@ -165,7 +165,10 @@ enum OpenAPIDocument {
             ],
             "components": [
                 "securitySchemes": [
-                    "staffToken": ["type": "http", "scheme": "bearer"],
+                    "staffCredential": [
+                        "type": "http", "scheme": "bearer",
+                        "description": "A staff API credential (madoguchi staff token, or /admin): a person's, acting in their roles, or a device's",
+                    ],
                     "hubToken": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_HUB_TOKEN, when the city sets one"],
                     "relaySecret": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_RELAY_TOKEN: the city's secret, presented by the relay"],
                 ],
@@ -204,15 +207,15 @@ enum OpenAPIDocument {
                         ["name": "q", "in": "query", "required": true, "schema": ["type": "string"]],
                         ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
                     ],
-                    "responses": ["200": json("Matches"), "400": errorResponse("No query"), "401": errorResponse("No staff token")],
+                    "responses": ["200": json("Matches"), "400": errorResponse("No query"), "401": errorResponse("No staff credential")],
                 ]],
                 "/api/v1/residents/{id}": ["get": [
                     "summary": "One resident for the clerk (no 個人番号)", "security": bearer, "parameters": [id],
-                    "responses": ["200": json("The resident"), "401": errorResponse("No staff token"), "404": errorResponse("Not found")],
+                    "responses": ["200": json("The resident"), "401": errorResponse("No staff credential"), "404": errorResponse("Not found")],
                 ]],
                 "/api/v1/facilities": ["get": [
                     "summary": "Facilities", "security": bearer,
-                    "responses": ["200": json("Facilities"), "401": errorResponse("No staff token")],
+                    "responses": ["200": json("Facilities"), "401": errorResponse("No staff credential")],
                 ]],
                 "/api/v1/certificates": ["post": [
                     "summary": "Request and issue a certificate", "security": bearer,
@@ -220,7 +223,7 @@ enum OpenAPIDocument {
                     "requestBody": ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/CreateCertificate"]]]],
                     "responses": [
                         "201": json("Issued: id, documentUrl, serial number, fee"), "400": errorResponse("Malformed request"),
-                        "401": errorResponse("No staff token"), "409": errorResponse("Idempotency-Key reused for another request"),
+                        "401": errorResponse("No staff credential"), "409": errorResponse("Idempotency-Key reused for another request"),
                         "422": errorResponse("Refused: error.code is a RefusalCode; error.refusals lists every reason"),
                     ],
                 ]],
@@ -230,13 +233,13 @@ enum OpenAPIDocument {
                     "requestBody": ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/CreateWideAreaCertificate"]]]],
                     "responses": [
                         "201": json("Issued here, from the keeping city's records"), "400": errorResponse("Malformed request"),
-                        "401": errorResponse("No staff token"), "422": errorResponse("Refused by the keeping city's rules"),
+                        "401": errorResponse("No staff credential"), "422": errorResponse("Refused by the keeping city's rules"),
                         "502": errorResponse("The relay or the keeping city cannot be reached"), "503": errorResponse("No relay configured"),
                     ],
                 ]],
                 "/api/v1/residents/{id}/procedures": ["get": [
                     "summary": "What the counter keeps for a person (支援措置, 印鑑登録, 本人通知) and the record of every procedure",
-                    "security": bearer, "parameters": [id], "responses": ["200": json("The person's counter records"), "401": errorResponse("No staff token")],
+                    "security": bearer, "parameters": [id], "responses": ["200": json("The person's counter records"), "401": errorResponse("No staff credential")],
                 ]],
                 "/api/v1/residents/{id}/support-measures": ["post": [
                     "summary": "支援措置の申出: protects at once while the need is confirmed", "security": bearer, "parameters": [id],
@@ -337,7 +340,7 @@ enum OpenAPIDocument {
 
     /// The evaluation sheets' API and the public open data.
     static var sheetPaths: [String: Any] {
-        let bearer: [[String: [String]]] = [["staffToken": []]]
+        let bearer: [[String: [String]]] = [["staffCredential": []]]
         let code: [String: Any] = ["name": "code", "in": "path", "required": true, "schema": ["type": "string"], "example": "72302000"]
         let canonical: [String: Any] = [
             "description": "The sheet in its canonical JSON form (format madoguchi-sheet/1); ETag is \"v<version>\"",
@@ -346,7 +349,7 @@ enum OpenAPIDocument {
         return [
             "/api/v1/sheets": ["get": [
                 "summary": "Evaluation sheets: code, title, review stage, version", "security": bearer,
-                "responses": ["200": json("Sheets"), "401": errorResponse("No staff token")],
+                "responses": ["200": json("Sheets"), "401": errorResponse("No staff credential")],
             ]],
             "/api/v1/sheets/{code}": [
                 "get": ["summary": "A sheet's current version", "security": bearer, "parameters": [code],
@@ -356,7 +359,6 @@ enum OpenAPIDocument {
                     "parameters": [
                         code,
                         ["name": "If-Match", "in": "header", "required": true, "schema": ["type": "string"], "example": "\"v3\""],
-                        ["name": "X-Madoguchi-Author", "in": "header", "required": true, "schema": ["type": "string"]],
                     ],
                     "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
                     "responses": [
@@ -368,15 +370,15 @@ enum OpenAPIDocument {
             "/api/v1/sheets/{code}/review": ["post": [
                 "summary": "Move a sheet through review: 担当 → 課長 → 部長 → 外部評価 → 公表", "security": bearer, "parameters": [code],
                 "requestBody": ["required": true, "content": ["application/json": ["schema": [
-                    "type": "object", "required": ["action", "role", "author"],
+                    "type": "object", "required": ["action"],
+                    "description": "The acting role is the stage's (担当, 課長, 部長, 外部評価委員) and must be the credential's; one person takes one step of a round",
                     "properties": [
                         "action": enumSchema(ReviewAction.self, "提出, 承認, 差戻し (comment required), 改訂開始"),
-                        "role": enumSchema(ReviewRole.self, "担当, 課長, 部長, 外部評価委員"),
-                        "author": ["type": "string"], "comment": ["type": "string"], "version": ["type": "integer"],
+                        "comment": ["type": "string"], "version": ["type": "integer"],
                     ],
                 ]]]],
                 "responses": [
-                    "200": json("The new stage"), "403": errorResponse("Not this role's turn"), "409": errorResponse("Not allowed at this stage"),
+                    "200": json("The new stage"), "403": errorResponse("Not this role's turn, or the same person twice in a round (sheet.review.samePerson)"), "409": errorResponse("Not allowed at this stage"),
                     "422": errorResponse("A send-back without a comment"),
                 ],
             ]],

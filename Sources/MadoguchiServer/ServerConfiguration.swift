@@ -5,8 +5,8 @@ import MadoguchiIssuance
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// The bearer token staff clients present (`MADOGUCHI_STAFF_TOKEN`)
-    public var staffToken: String
+    /// Session cookies carry `Secure`: the server is reached over TLS (`MADOGUCHI_SECURE_COOKIES=1`)
+    public var secureCookies: Bool
     public var clock: MadoguchiClock
     /// The token hubs present on the kiosk protocol (`MADOGUCHI_HUB_TOKEN`); none: open (a demo on loopback)
     public var hubToken: String?
@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable {
     public var wideAreaRelay: (any WideAreaRelay)?
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, staffToken: String, clock: MadoguchiClock = .system,
+        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, clock: MadoguchiClock = .system,
         hubToken: String? = nil, kiosk: KioskPolicy = KioskPolicy(), fees: FeeSchedule = .demoCity, relayToken: String? = nil,
         wideAreaRelay: (any WideAreaRelay)? = nil
     ) {
@@ -29,14 +29,14 @@ public struct ServerConfiguration: Sendable {
         self.wideAreaRelay = wideAreaRelay
         self.host = host
         self.port = port
-        self.staffToken = staffToken
+        self.secureCookies = secureCookies
         self.clock = clock
         self.hubToken = hubToken
         self.kiosk = kiosk
         self.fees = fees
     }
 
-    /// A random token for a demo started without `MADOGUCHI_STAFF_TOKEN`.
+    /// A random token (a benchmark's hub token).
     public static func generateToken() -> String {
         var rng = SystemRandomNumberGenerator()
         return (0..<32).map { _ in String(UInt8.random(in: 0...255, using: &rng), radix: 16).leftPadded2 }.joined()

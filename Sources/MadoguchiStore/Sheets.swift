@@ -219,6 +219,11 @@ public enum Sheets {
                 en: "Sheet \(code) has changed (now version \(current.version)); reopen it")
         }
         let to = try ReviewWorkflow.next(from: current.stage, action: action, by: role)
+        // This round of review: the accounts that acted since the 担当's last submission.
+        let round = try reviews(db, code: code).reversed().prefix { $0.action != .submit || $0.toStage != .sectionChief }
+        let submitted = try reviews(db, code: code).last { $0.action == .submit }
+        let earlier = current.stage == .draft ? [] : round.map(\.author) + (submitted.map { [$0.author] } ?? [])
+        try ReviewWorkflow.checkSeparation(account: author, action: action, earlier: earlier)
         let trimmed = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
         let text = trimmed?.isEmpty == false ? trimmed : nil
         if action == .sendBack && text == nil {

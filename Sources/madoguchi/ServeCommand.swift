@@ -14,7 +14,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the web pages and the staff API. Creates the demo city when the database does not exist.",
         discussion: """
-            Environment: MADOGUCHI_STAFF_TOKEN sets the staff bearer token (one is generated and printed otherwise);
+            Staff sign in with their own accounts (`madoguchi staff`, /admin). A new demo database gets one account per
+            role (passwords from MADOGUCHI_DEMO_PASSWORD, or generated and printed once); a database with no account gets
+            an administrator (password from MADOGUCHI_ADMIN_PASSWORD, or generated and printed once).
+            MADOGUCHI_SECURE_COOKIES=1 marks the session cookie Secure (set it when the server is reached over TLS);
             MADOGUCHI_CLOCK sets the clock's start (e.g. 2026-11-24T10:00:00+09:00), from which it runs on;
             MADOGUCHI_HUB_TOKEN, when set, is the token hubs must present on the kiosk protocol (/kiosk/v1).
             広域交付: MADOGUCHI_RELAY_TOKEN is this city's relay secret (without it no other city is answered);
@@ -40,7 +43,7 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "madoguchi")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let environment = ProcessInfo.processInfo.environment
-        let (database, clock): (MadoguchiDatabase, MadoguchiClock) = try reporting {
+        let (database, clock, isNew): (MadoguchiDatabase, MadoguchiClock, Bool) = try reporting {
             let clock = try environmentClock()
             let identity = try cityIdentity(code: city, name: cityName)
             let isNew = !FileManager.default.fileExists(atPath: db)
@@ -59,19 +62,10 @@ struct Serve: AsyncParsableCommand {
                 throw MadoguchiError(
                     .cityMismatch, ja: "このデータベースは別の市（\(stored)）のものです", en: "This database belongs to city \(stored)")
             }
-            return (database, clock)
+            return (database, clock, isNew)
         }
-        let token: String
-        let shownToken: String
-        if let t = environment["MADOGUCHI_STAFF_TOKEN"], !t.isEmpty {
-            token = t
-            shownToken = "$MADOGUCHI_STAFF_TOKEN"
-            print("職員用トークン: MADOGUCHI_STAFF_TOKEN の値を使います / staff token: from MADOGUCHI_STAFF_TOKEN")
-        } else {
-            token = ServerConfiguration.generateToken()
-            shownToken = token
-            print("職員用トークン / staff token: \(token)")
-        }
+        if isNew { try await reporting { try await DemoStaff.create(into: database, clock: clock) } }
+        try await reporting { try await DemoStaff.bootstrap(database, clock: clock) }
         let configuration = try reporting { () throws -> ServerConfiguration in
             var policy = KioskPolicy(sessionSeconds: kioskSessionSeconds, printSeconds: kioskPrintSeconds)
             if let kioskKinds { policy.kinds = try parseKinds(kioskKinds) }
@@ -101,14 +95,16 @@ struct Serve: AsyncParsableCommand {
                 relay = WideAreaRelayClient(relay: url, token: relayToken, client: HTTPClient.shared)
             }
             return ServerConfiguration(
-                host: host, port: port, staffToken: token, clock: clock, hubToken: hubToken, kiosk: policy, fees: schedule,
-                relayToken: relayToken, wideAreaRelay: relay)
+                host: host, port: port,
+                secureCookies: ["1", "true", "yes"].contains(environment["MADOGUCHI_SECURE_COOKIES"]?.lowercased() ?? ""),
+                clock: clock, hubToken: hubToken, kiosk: policy, fees: schedule, relayToken: relayToken, wideAreaRelay: relay)
         }
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
         print("""
             窓口サービスを開始しました / Madoguchi is serving: http://\(host):\(port)/
-            例 / try: curl -H \"Authorization: Bearer \(shownToken)\" 'http://\(host):\(port)/api/v1/residents?q=やまだ'
-            窓口業務 / counter: http://\(host):\(port)/counter　施策進行管理 / planning: http://\(host):\(port)/planning（職員用トークンでログイン）
+            窓口業務 / counter: http://\(host):\(port)/counter　施策進行管理 / planning: http://\(host):\(port)/planning
+            職員管理 / staff accounts: http://\(host):\(port)/admin（各自のアカウントでログイン / sign in with your own account）
+            API: madoguchi staff token --label <用途> --login <職員> → curl -H "Authorization: Bearer <token>" 'http://\(host):\(port)/api/v1/residents?q=やまだ'
             公表中の評価票 / published sheets: http://\(host):\(port)/sheets
             """)
         fflush(nil)

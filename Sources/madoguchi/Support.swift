@@ -21,6 +21,11 @@ func reporting<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as ExitCode { throw e } catch { throw fail(error) }
 }
 
+/// `reporting` for async work.
+func reporting<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let e as ExitCode { throw e } catch { throw fail(error) }
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

@@ -1,7 +1,9 @@
 """A planner in headless Chromium: signs in, edits a sheet (a wrong value first, then a right one), takes it
 through review to publication, and reads the public page. Prints a JSON report; exit 1 when a page misbehaves.
 
-usage: planner.py BASE_URL TOKEN CODE"""
+Each review step is taken by its own account (one person, one step of a round), signing out and in between.
+
+usage: planner.py BASE_URL PASSWORD CODE   (accounts planner, chief, director, reviewer share PASSWORD)"""
 import json
 import sys
 
@@ -12,15 +14,20 @@ from copier import Copier
 
 
 def main():
-    base, token, code = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
+    base, password, code = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3]
     b = Copier()
     d = b.driver
+
+    def sign_in(login):
+        d.find_element(By.NAME, "login").send_keys(login)
+        d.find_element(By.NAME, "password").send_keys(password)
+        d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        b.wait.until(lambda d: d.current_url.rstrip("/").endswith("/planning"))
+
     try:
         d.get(base + "/planning")
         b.check("/planning/login" in d.current_url, "the planner pages ask to sign in")
-        d.find_element(By.NAME, "token").send_keys(token)
-        d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-        b.wait.until(lambda d: d.current_url.rstrip("/").endswith("/planning"))
+        sign_in("planner")
         b.tap(f'a[href="/planning/sheets/{code}"]')
         b.tap(f'a[href="/planning/sheets/{code}/edit"]')
 
@@ -36,8 +43,7 @@ def main():
         fill("ind.0.y.4.year", "令和８年度")
         fill("ind.0.y.4.plan", "21")
         fill("ind.0.y.4.actual", "二十一")
-        fill("author", "区調整課 窓口一郎")
-        field("author").submit()
+        field("ind.0.y.4.actual").submit()
         b.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".problem"))
         problems = [e.text for e in b.all(".problem")]
         b.report["problems"] = problems
@@ -52,9 +58,13 @@ def main():
         b.wait.until(lambda d: d.current_url.endswith(f"/planning/sheets/{code}"))
         b.report["version"] = b.text("main > p")
 
-        for role_label in ["担当", "課長", "部長", "外部評価委員"]:
+        for login, role_label in [("planner", "担当"), ("chief", "課長"), ("director", "部長"), ("reviewer", "外部評価委員")]:
+            if login != "planner":
+                b.tap("form.logout button")
+                b.wait.until(lambda d: "/planning/login" in d.current_url)
+                sign_in(login)
+                d.get(f"{base}/planning/sheets/{code}")
             form = b.all(".actions form")[0]
-            form.find_element(By.NAME, "author").send_keys(f"{role_label} テスト")
             form.find_element(By.NAME, "comment").send_keys(f"{role_label}の確認")
             form.find_element(By.CSS_SELECTOR, "button").click()
             b.wait.until(lambda d: d.current_url.endswith(f"/planning/sheets/{code}"))

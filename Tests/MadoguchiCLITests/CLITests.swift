@@ -26,6 +26,14 @@ struct CLI {
         var err: String
     }
 
+    /// A counter terminal's API credential (clerk and supervisor at `facility`), made at the console.
+    static func staffToken(db: String, roles: String = "clerk,supervisor", facility: String? = "chuo-ward-office") throws -> String {
+        let made = try run(["staff", "token", "--db", db, "--label", "test terminal", "--roles", roles] + (facility.map { ["--facility", $0] } ?? []))
+        guard made.status == 0, let secret = made.out.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines), !secret.isEmpty
+        else { throw CLIError.failed("staff token: \(made.err)") }
+        return secret
+    }
+
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
@@ -148,7 +156,7 @@ struct CLITests {
         #expect(skipped.out.contains("1 imported"))
     }
 
-    @Test("serve seeds a new database, answers with the token, and stops cleanly on SIGTERM")
+    @Test("serve seeds a new database with its demo staff, who sign in with their passwords and API credentials, and stops cleanly on SIGTERM")
     func serve() async throws {
         let dir = CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -158,7 +166,7 @@ struct CLITests {
         process.executableURL = CLI.binary
         process.arguments = ["serve", "--db", db, "--port", String(port), "--residents", "200"]
         var env = ProcessInfo.processInfo.environment
-        env["MADOGUCHI_STAFF_TOKEN"] = "cli-token"
+        env["MADOGUCHI_DEMO_PASSWORD"] = "demo-password-cli"
         process.environment = env
         let out = Pipe()
         process.standardOutput = out
@@ -182,9 +190,21 @@ struct CLITests {
         #expect(health?.0 == 200)
         #expect(FileManager.default.fileExists(atPath: db))
         #expect(try await get("/api/v1/facilities", token: nil)?.0 == 401)
-        let facilities = try await get("/api/v1/facilities", token: "cli-token")
+        // A credential made at the console while the server runs.
+        let issued = try CLI.run(["staff", "token", "--db", db, "--login", "clerk", "--label", "cli-test"])
+        #expect(issued.status == 0)
+        let token = String(issued.out.split(separator: " ").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let facilities = try await get("/api/v1/facilities", token: token)
         #expect(facilities?.0 == 200)
         #expect(facilities?.1.contains("行政サービスコーナー") == true)
+        // The demo clerk signs in at the counter with the demo password (the redirect is followed with the cookie).
+        var signIn = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/counter/login")!)
+        signIn.httpMethod = "POST"
+        signIn.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        signIn.httpBody = Data("login=clerk&password=demo-password-cli".utf8)
+        let (page, response) = try await URLSession.shared.data(for: signIn)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: page, as: UTF8.self).contains("住民の検索"))
 
         kill(process.processIdentifier, SIGTERM)
         let stopped = ContinuousClock.now + .seconds(60)
@@ -194,7 +214,8 @@ struct CLITests {
         #expect(process.terminationStatus == 0)
         let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(printed.contains("http://127.0.0.1:\(port)/"))
-        #expect(!printed.contains("cli-token"), "a token from the environment is not echoed")
+        #expect(printed.contains("clerk"), "the demo accounts are listed")
+        #expect(!printed.contains("demo-password-cli"), "a password from the environment is not echoed")
     }
 }
 
@@ -282,4 +303,8 @@ struct CardCLITests {
         #expect(try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "keyCompromise"]).status == 1)
         #expect(try CLI.run(["card", "issue", "--db", db, "--resident", "1", "--pin", "12", "--out", cardFile.path]).status == 1)
     }
+}
+
+enum CLIError: Error {
+    case failed(String)
 }

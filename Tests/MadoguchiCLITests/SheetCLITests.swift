@@ -109,14 +109,18 @@ struct PlannerBrowserTests {
         #expect(try CLI.run(["seed", "--db", db, "--residents", "300", "--sheets", dir.appendingPathComponent("none").path]).status == 0)
         let measure = SheetCLITests.sheets.appendingPathComponent("measure-72302000.txt").path
         #expect(try CLI.run(["sheet", "import", measure, "--db", db]).out == "72302000\n")
+        // Four people for the four steps of review: the same person may not take two.
+        for (login, role) in [("planner", "planner"), ("chief", "sectionChief"), ("director", "director"), ("reviewer", "externalReviewer")] {
+            #expect(try CLI.run(["staff", "add", login, "--name", "試験 \(login)", "--roles", role, "--db", db],
+                                environment: ["MADOGUCHI_STAFF_PASSWORD": "planner-password"]).status == 0)
+        }
         let port = Int.random(in: 20_000...38_000)
-        let server = try Daemon(["serve", "--db", db], port: port,
-                                environment: ["MADOGUCHI_STAFF_TOKEN": "planner-token", "MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
+        let server = try Daemon(["serve", "--db", db], port: port, environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
         defer { server.stop() }
         try await server.waitUntilHealthy()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/planner.py").path
-        let (out, status) = try Poppler.python(script, [server.url, "planner-token", "72302000"])
+        let (out, status) = try Poppler.python(script, [server.url, "planner-password", "72302000"])
         #expect(status == 0, "\(out)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
         #expect((report["alert"] as? String)?.contains("保存できませんでした") == true)

@@ -41,6 +41,7 @@ struct WideAreaCLITests {
              try String.fetchOne(d, sql: "SELECT birthDate FROM resident WHERE familyName = '縁田' AND givenName = '蓮'")!,
              try String.fetchOne(d, sql: "SELECT birthDate FROM resident WHERE familyName = '系譜' AND givenName = '一男'")!)
         }
+        let staffA = try CLI.staffToken(db: path("a.sqlite"))
         let secretA = String(repeating: "a1", count: 20)
         let secretB = String(repeating: "b2", count: 20)
         try "# 広域交付の秘密\n149802 \(secretA)\n149829 \(secretB)\n".write(toFile: path("secrets"), atomically: true, encoding: .utf8)
@@ -48,10 +49,10 @@ struct WideAreaCLITests {
         let clock = "2026-11-24T10:00:00+09:00"
         let relayURL = "http://127.0.0.1:\(base + 2)"
         let a = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: [
-            "MADOGUCHI_CLOCK": clock, "MADOGUCHI_STAFF_TOKEN": "staff-a", "MADOGUCHI_RELAY_TOKEN": secretA, "MADOGUCHI_RELAY_URL": relayURL,
+            "MADOGUCHI_CLOCK": clock, "MADOGUCHI_RELAY_TOKEN": secretA, "MADOGUCHI_RELAY_URL": relayURL,
         ])
         let b = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: [
-            "MADOGUCHI_CLOCK": clock, "MADOGUCHI_STAFF_TOKEN": "staff-b", "MADOGUCHI_RELAY_TOKEN": secretB,
+            "MADOGUCHI_CLOCK": clock, "MADOGUCHI_RELAY_TOKEN": secretB,
         ])
         let relay = try Daemon(["relay", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)",
                                 "--secrets", path("secrets")], port: base + 2)
@@ -60,7 +61,7 @@ struct WideAreaCLITests {
 
         func ask(_ key: String, _ json: String) async throws -> (Int, [String: Any]) {
             let answer = try #require(await HTTP.post(a.url + "/api/v1/wide-area/certificates", json: json,
-                                                      headers: ["Authorization": "Bearer staff-a", "Idempotency-Key": key]))
+                                                      headers: ["Authorization": "Bearer \(staffA)", "Idempotency-Key": key]))
             return (answer.0, (try JSONSerialization.jsonObject(with: answer.1) as? [String: Any]) ?? [:])
         }
         // 本人, with a driving licence, at 窓口市 中央区役所: 東窓市's 住民票 printed by 窓口市.
@@ -71,7 +72,7 @@ struct WideAreaCLITests {
             """)
         #expect(status == 201, "\(created)")
         let documentUrl = try #require(created["documentUrl"] as? String)
-        let pdf = try #require(await HTTP.bytes(a.url + documentUrl, headers: ["Authorization": "Bearer staff-a"]))
+        let pdf = try #require(await HTTP.bytes(a.url + documentUrl, headers: ["Authorization": "Bearer \(staffA)"]))
         let file = try Poppler.write([UInt8](pdf))
         let text = Poppler.compact(try Poppler.text(file))
         #expect(text.contains("幸子") && text.contains("窓口市長") && text.contains("住所地東窓市"))

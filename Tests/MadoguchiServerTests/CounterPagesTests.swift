@@ -1,23 +1,29 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
 
 @testable import MadoguchiDomain
+@testable import MadoguchiIssuance
 @testable import MadoguchiServer
 @testable import MadoguchiStore
 
 @Suite("窓口の画面")
 struct CounterPagesTests {
-    static let cookie: HTTPFields = [.cookie: "madoguchi_staff=\(ServerTests.token)"]
+    static let cookie: HTTPFields = TestStaff.cookie("tester")
 
-    static func form(_ pairs: [(String, String)]) -> ByteBuffer {
-        ByteBuffer(string: pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&"))
+    /// A form as the signed-in `login`'s browser posts it: with the session's CSRF token.
+    static func form(_ pairs: [(String, String)], as login: String? = "tester") -> ByteBuffer {
+        let all = pairs + (login.map { [("csrf", TestStaff.csrf($0))] } ?? [])
+        return ByteBuffer(string: all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&"))
     }
 
-    static var formHeaders: HTTPFields {
-        var h = cookie
+    static var formHeaders: HTTPFields { formHeaders(as: "tester") }
+
+    static func formHeaders(as login: String) -> HTTPFields {
+        var h = TestStaff.cookie(login)
         h[.contentType] = "application/x-www-form-urlencoded"
         return h
     }
@@ -34,26 +40,98 @@ struct CounterPagesTests {
         }
     }
 
-    @Test("signing in: without the cookie the pages send you to sign in; a wrong token is refused")
+    @Test("signing in: without a session the pages send you to sign in; a wrong password is refused, five lock the account; the session works at the account's counter until signing out")
     func signIn() async throws {
-        let (app, _) = try ServerTests.app()
+        let (app, db) = try ServerTests.app()
+        let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
+        _ = try await StaffService(database: db, clock: clock).create(
+            StaffAccount(login: "minato", displayName: "港 花子", roles: [.clerk], facilityId: "minato-branch-office"),
+            password: "correct horse battery", by: "test")
+        let plain: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
         try await app.test(.router) { client in
             try await client.execute(uri: "/counter", method: .get) { response in
                 #expect(response.status == .seeOther)
                 #expect(response.headers[.location] == "/counter/login")
             }
-            try await client.execute(uri: "/counter/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                     body: Self.form([("token", "wrong")])) { response in
-                #expect(response.status == .unauthorized)
+            try await client.execute(uri: "/counter", method: .get, headers: [.cookie: "madoguchi_session=forged"]) { response in
+                #expect(response.headers[.location] == "/counter/login")
             }
-            try await client.execute(uri: "/counter/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                     body: Self.form([("token", ServerTests.token)])) { response in
+            try await client.execute(uri: "/counter/login", method: .post, headers: plain,
+                                     body: Self.form([("login", "minato"), ("password", "wrong password!")], as: nil)) { response in
+                #expect(response.status == .unauthorized)
+                #expect(response.headers[.setCookie] == nil)
+            }
+            var session = ""
+            try await client.execute(uri: "/counter/login", method: .post, headers: plain,
+                                     body: Self.form([("login", "minato"), ("password", "correct horse battery")], as: nil)) { response in
                 #expect(response.status == .seeOther)
                 let cookie = response.headers[.setCookie] ?? ""
                 #expect(cookie.contains("HttpOnly"))
                 #expect(cookie.contains("SameSite=Strict"))
+                #expect(!cookie.contains("Secure"), "plain HTTP in tests; MADOGUCHI_SECURE_COOKIES adds it")
+                session = String(cookie.split(separator: ";")[0])
+            }
+            var csrf = ""
+            try await client.execute(uri: "/counter/residents/1", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .ok)
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-facility=\"minato-branch-office\""), "the counter is the account's, not a choice")
+                #expect(!html.contains("name=\"facilityId\""))
+                csrf = String(html.components(separatedBy: "name=\"csrf\" value=\"")[1].prefix { $0 != "\"" })
+            }
+            #expect(csrf.count >= 20)
+            // The clerk may not reach planning or administration.
+            try await client.execute(uri: "/planning", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/admin", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .forbidden)
+            }
+            // Signing out ends the session: the same cookie no longer opens the counter.
+            try await client.execute(uri: "/logout", method: .post, headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: "csrf=\(csrf)")) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+            try await client.execute(uri: "/counter", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.headers[.location] == "/counter/login")
+            }
+            // Five wrong passwords in a row lock the account, the right one included.
+            for _ in 0..<SignInPolicy.maximumFailures {
+                try await client.execute(uri: "/counter/login", method: .post, headers: plain,
+                                         body: Self.form([("login", "minato"), ("password", "not the password")], as: nil)) { _ in }
+            }
+            try await client.execute(uri: "/counter/login", method: .post, headers: plain,
+                                     body: Self.form([("login", "minato"), ("password", "correct horse battery")], as: nil)) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.setCookie] == nil)
             }
         }
+    }
+
+    @Test("CSRF: a staff form without the session's token, with another session's token, or from another site is refused (403) and changes nothing")
+    func csrf() async throws {
+        let (app, db) = try ServerTests.app()
+        let subject = try CertificatesAPITests.subject(db)
+        let fields: [(String, String)] = [("kind", "residentRecordCopy"), ("class", "self"), ("identityDocuments", "myNumberCard"),
+                                          ("subjectId", "\(subject)"), ("idempotencyKey", "csrf-test"), ("copies", "1")]
+        let before = try await db.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate") ?? 0 }
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/counter/issue", method: .post, headers: Self.formHeaders, body: Self.form(fields, as: nil)) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("staff.csrf"))
+            }
+            try await client.execute(uri: "/counter/issue", method: .post, headers: Self.formHeaders, body: Self.form(fields, as: "clerk")) { response in
+                #expect(response.status == .forbidden)
+            }
+            var crossSite = Self.formHeaders
+            crossSite[.origin] = "https://evil.example"
+            try await client.execute(uri: "/counter/issue", method: .post, headers: crossSite, body: Self.form(fields)) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+        let after = try await db.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM certificate") ?? 0 }
+        #expect(after == before)
     }
 
     @Test("find → pre-filled form → preview → issue (once, even if sent twice) → print")

@@ -18,7 +18,8 @@ struct ServerTests {
         let db = try MadoguchiDatabase.inMemory()
         _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 800, seed: 3))
         let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, staffToken: token, clock: clock)
+        try TestStaff.install(db, clock: clock)
+        let config = ServerConfiguration(host: "127.0.0.1", port: 0, clock: clock)
         return (try buildApplication(configuration: config, database: db), db)
     }
 
@@ -70,7 +71,7 @@ struct ServerTests {
         }
     }
 
-    @Test("the staff API refuses requests without the token, or with a wrong one, as 401 with a coded error",
+    @Test("the staff API refuses requests without a credential, or with an unknown one, as 401 with a coded error",
           arguments: ["/api/v1/residents?q=%E3%82%84", "/api/v1/residents/1", "/api/v1/facilities"])
     func unauthorized(path: String) async throws {
         let (app, _) = try Self.app()
@@ -82,8 +83,8 @@ struct ServerTests {
                     let error = try Self.json(response.body)["error"] as! [String: Any]
                     #expect(error["code"] as? String == "auth.unauthorized")
                     let message = error["message"] as! [String: String]
-                    #expect(message["ja"]?.contains("トークン") == true)
-                    #expect(message["en"]?.contains("token") == true)
+                    #expect(message["ja"]?.contains("資格情報") == true)
+                    #expect(message["en"]?.contains("credential") == true)
                 }
             }
         }

@@ -19,8 +19,9 @@ struct WhoSeesWhatAPITests {
         let db = try MadoguchiDatabase.inMemory()
         _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 200, seed: 3))
         let people = try DemoScenarios.add(into: db, asOf: CivilDate(year: 2026, month: 11, day: 24)!)
-        let config = ServerConfiguration(
-            host: "127.0.0.1", port: 0, staffToken: ServerTests.token, clock: MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!)
+        let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
+        try TestStaff.install(db, clock: clock)
+        let config = ServerConfiguration(host: "127.0.0.1", port: 0, clock: clock)
         return (try buildApplication(configuration: config, database: db), people)
     }
 
@@ -202,7 +203,8 @@ struct WideAreaCounterTests {
         let mother = try #require(try b.registry.detail(id: people.mother, on: CivilDate(year: 2026, month: 11, day: 24)!)).resident
         let a = try MadoguchiDatabase.inMemory()
         _ = try DemoCityGenerator.generate(into: a, options: .init(residents: 100, seed: 3))
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, staffToken: ServerTests.token, clock: clock,
+        try TestStaff.install(a, clock: clock)
+        let config = ServerConfiguration(host: "127.0.0.1", port: 0, clock: clock,
                                          wideAreaRelay: InProcessRelay(keeping: keeping))
         let app = try buildApplication(configuration: config, database: a)
         try await app.test(.router) { client in

@@ -104,12 +104,34 @@ public enum ReviewWorkflow {
 
     /// Whether a sheet at this stage may be edited: only while the 担当 has it.
     public static func isEditable(_ stage: ReviewStage) -> Bool { stage == .draft }
+
+    /// Separation of duties: within one round of review (from the 担当's submission on), 担当, 課長, 部長 and 外部評価 are
+    /// four different people. `earlier` are the accounts that acted in this round so far.
+    public static func checkSeparation(account: String, action: ReviewAction, earlier: [String]) throws {
+        guard action == .approve, earlier.contains(account) else { return }
+        throw MadoguchiError(
+            .reviewSamePerson, ja: "同じ職員が進行管理の二つの段階を担うことはできません（\(account)）",
+            en: "One person cannot act at two stages of one review (\(account))")
+    }
+}
+
+extension ReviewRole {
+    /// The staff role that acts as this review role.
+    public var staffRole: StaffRole {
+        switch self {
+        case .staff: .planner
+        case .sectionChief: .sectionChief
+        case .director: .director
+        case .externalReviewer: .externalReviewer
+        }
+    }
 }
 
 extension MadoguchiError.Code {
     public static let reviewNotAllowed = Self("sheet.review.notAllowed")
     public static let reviewWrongRole = Self("sheet.review.wrongRole")
     public static let reviewCommentRequired = Self("sheet.review.commentRequired")
+    public static let reviewSamePerson = Self("sheet.review.samePerson")
     public static let sheetNotEditable = Self("sheet.notEditable")
     public static let sheetVersionConflict = Self("sheet.versionConflict")
 }

@@ -6,7 +6,7 @@ import MadoguchiIssuance
 import MadoguchiStore
 
 /// The counter API: request a certificate, read it back, void or reprint it.
-struct CertificatesController<Context: RequestContext> {
+struct CertificatesController<Context: StaffContext> {
     let service: IssuanceService
 
     func addRoutes(to group: RouterGroup<Context>) {
@@ -26,10 +26,17 @@ struct CertificatesController<Context: RequestContext> {
         var channel: Channel?
         var options: OptionsBody?
 
-        var submission: IssuanceService.Submission {
-            IssuanceService.Submission(
+        /// The submission as the acting member of staff makes it: at their facility (a body naming another is
+        /// refused), and never as a store kiosk, whose requests come only through the hub with the card's signature.
+        func submission(by context: some StaffContext) throws -> IssuanceService.Submission {
+            if channel == .kiosk {
+                throw APIError(.forbidden, MadoguchiError(
+                    .staffForbidden, ja: "コンビニ交付は店舗端末からのみ請求できます",
+                    en: "Kiosk issuance comes only through a hub with the card's signature"))
+            }
+            return IssuanceService.Submission(
                 kind: kind, subjectId: subjectId.value, requester: requester.requester, channel: channel ?? .counter,
-                facilityId: facilityId, options: options.certificateOptions)
+                facilityId: try context.actingFacility(requested: facilityId), options: options.certificateOptions)
         }
     }
 
@@ -83,7 +90,8 @@ struct CertificatesController<Context: RequestContext> {
                 en: "An Idempotency-Key header is required (so a retry never issues twice)"))
         }
         let body = try await JSONBody.decode(CreateBody.self, from: request)
-        let outcome = try await service.issue(async: body.submission, idempotencyKey: key, actor: "staff-api")
+        let outcome = try await service.issue(
+            async: try body.submission(by: context), idempotencyKey: key, actor: try context.actingStaff().login)
         switch outcome {
         case .issued(let c, let notified):
             return Created(c, holderNotified: notified)
@@ -144,13 +152,15 @@ struct CertificatesController<Context: RequestContext> {
     @Sendable func void(_ request: Request, context: Context) async throws -> CertificateView {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
         let id = try context.parameters.require("id")
-        return CertificateView(try await blocking { try service.void(id, reason: body.reason, actor: "staff-api") })
+        let actor = try context.actingStaff().login
+        return CertificateView(try await blocking { try service.void(id, reason: body.reason, actor: actor) })
     }
 
     @Sendable func reprint(_ request: Request, context: Context) async throws -> EditedResponse<CertificateView> {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
         let id = try context.parameters.require("id")
-        let copy = try await blocking { try service.reprint(id, reason: body.reason, actor: "staff-api") }
+        let actor = try context.actingStaff().login
+        let copy = try await blocking { try service.reprint(id, reason: body.reason, actor: actor) }
         return EditedResponse(status: .created, headers: [.location: "/api/v1/certificates/\(copy.id)"], response: CertificateView(copy))
     }
 }

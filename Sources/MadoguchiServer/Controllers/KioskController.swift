@@ -117,7 +117,7 @@ struct HubTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         if let token {
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                StaffTokenMiddleware<Context>.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
+                Secrets.equal(Array(header.dropFirst(7).utf8), Array(token.utf8))
             else {
                 throw APIError(
                     .unauthorized,

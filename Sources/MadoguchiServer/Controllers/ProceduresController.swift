@@ -5,10 +5,8 @@ import MadoguchiIssuance
 import MadoguchiStore
 
 /// The counter's own registry procedures over the staff API: 支援措置, 印鑑登録, 本人通知, and the record of them.
-struct ProceduresController<Context: RequestContext> {
+struct ProceduresController<Context: StaffContext> {
     let procedures: RegistryProcedures
-    /// Who acts, until staff accounts name the person (issue 11)
-    var actor = "staff-api"
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("residents/:id/procedures", use: overview)
@@ -46,7 +44,10 @@ struct ProceduresController<Context: RequestContext> {
         return id
     }
 
-    func by(_ facility: String?) -> RegistryProcedures.Actor { .init(actor, facilityId: facility) }
+    /// The acting member of staff, at their own facility.
+    func by(_ context: Context, _ facility: String?) throws -> RegistryProcedures.Actor {
+        .init(try context.actingStaff().login, facilityId: try context.actingFacility(requested: facility))
+    }
 
     struct SealView: Codable, ResponseEncodable {
         let registrationNumber: String
@@ -115,7 +116,7 @@ struct ProceduresController<Context: RequestContext> {
         let body = try await JSONBody.decode(MeasureBody.self, from: request)
         let record = try await procedures.applySupportMeasure(
             subjectId: try id(context), otherPartyName: body.otherPartyName, otherPartyBirthDate: body.otherPartyBirthDate,
-            otherPartyResidentId: body.otherPartyResidentId, honsekiCity: body.honsekiCity, by: by(body.facilityId))
+            otherPartyResidentId: body.otherPartyResidentId, honsekiCity: body.honsekiCity, by: try by(context, body.facilityId))
         return EditedResponse(status: .created, response: MeasureView(record))
     }
 
@@ -129,7 +130,7 @@ struct ProceduresController<Context: RequestContext> {
             throw APIError(MadoguchiError(.notFound, ja: "手続が見つかりません", en: "No such action: decide, extend or end"))
         }
         let body = try await JSONBody.decode(ActionBody.self, from: request)
-        return MeasureView(try await procedures.supportMeasure(try id(context), action, reason: body.reason, by: by(body.facilityId)))
+        return MeasureView(try await procedures.supportMeasure(try id(context), action, reason: body.reason, by: try by(context, body.facilityId)))
     }
 
     struct SealBody: Decodable {
@@ -145,14 +146,14 @@ struct ProceduresController<Context: RequestContext> {
             throw APIError(.badRequest, MadoguchiError(.procedureInvalid, ja: "印影を base64 で送ってください", en: "Send the seal image as base64"))
         }
         let seal = try await procedures.registerSeal(residentId: try id(context), image: [UInt8](image), imageType: body.imageType,
-                                                     by: by(body.facilityId))
+                                                     by: try by(context, body.facilityId))
         return EditedResponse(status: .created, response: SealView(seal))
     }
 
     @Sendable func abolishSeal(_ request: Request, context: Context) async throws -> SealView {
         let body = try await JSONBody.decode(ActionBody.self, from: request)
         return SealView(try await procedures.abolishSeal(
-            number: try context.parameters.require("number"), reason: body.reason ?? "", by: by(body.facilityId)))
+            number: try context.parameters.require("number"), reason: body.reason ?? "", by: try by(context, body.facilityId)))
     }
 
     struct Done: ResponseEncodable {
@@ -163,14 +164,14 @@ struct ProceduresController<Context: RequestContext> {
     @Sendable func registerNotification(_ request: Request, context: Context) async throws -> EditedResponse<Done> {
         let body = try await JSONBody.decode(ActionBody.self, from: request)
         let id = try id(context)
-        _ = try await procedures.registerHolderNotification(residentId: id, by: by(body.facilityId))
+        _ = try await procedures.registerHolderNotification(residentId: id, by: try by(context, body.facilityId))
         return EditedResponse(status: .created, response: Done(residentId: id, holderNotification: true))
     }
 
     @Sendable func endNotification(_ request: Request, context: Context) async throws -> Done {
         let body = try await JSONBody.decode(ActionBody.self, from: request)
         let id = try id(context)
-        try await procedures.endHolderNotification(residentId: id, by: by(body.facilityId))
+        try await procedures.endHolderNotification(residentId: id, by: try by(context, body.facilityId))
         return Done(residentId: id, holderNotification: false)
     }
 }

@@ -8,7 +8,7 @@ import MadoguchiStore
 /// Staff API over the evaluation sheets and the activity log: read and replace a sheet in its canonical
 /// JSON (with the version it was read at, so edits cannot overwrite each other), move it through review,
 /// read its live indicators, record activities.
-struct SheetsController<Context: RequestContext> {
+struct SheetsController<Context: StaffContext> {
     let database: MadoguchiDatabase
     let clock: MadoguchiClock
 
@@ -58,10 +58,7 @@ struct SheetsController<Context: RequestContext> {
             throw APIError(.preconditionRequired, MadoguchiError(
                 .sheetVersionConflict, ja: "If-Match に読み込んだ版（\"v3\" など）を指定してください", en: "If-Match with the version read (\"v3\") is required"))
         }
-        let author = request.headers[HTTPField.Name("X-Madoguchi-Author")!]?.removingPercentEncoding ?? ""
-        guard !author.isEmpty else {
-            throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "X-Madoguchi-Author に編集者名を指定してください", en: "X-Madoguchi-Author is required"))
-        }
+        let author = try context.actingStaff().login
         let body = try await request.body.collect(upTo: 4 * 1024 * 1024)
         let sheet = try CanonicalSheetJSON.decode(Data(buffer: body))
         guard sheet.code == code else {
@@ -71,10 +68,9 @@ struct SheetsController<Context: RequestContext> {
         return json(try await write { db in try Sheets.save(db, sheet, source: "edit", author: author, expectedVersion: version, now: now) })
     }
 
+    /// A review step: the role and the account come from the credential, not the body.
     struct ReviewInput: Decodable {
         let action: ReviewAction
-        let role: ReviewRole
-        let author: String
         let comment: String?
         let version: Int?
     }
@@ -90,12 +86,12 @@ struct SheetsController<Context: RequestContext> {
         let code = code(context)
         let input: ReviewInput
         do { input = try await request.decode(as: ReviewInput.self, context: context) } catch {
-            throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "action, role, author を指定してください", en: "Give action, role and author"))
+            throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "action を指定してください", en: "Give the action"))
         }
+        let me = try context.actingStaff()
         let now = clock.now()
         let s = try await write { db in
-            try Sheets.review(db, code: code, action: input.action, role: input.role, author: input.author, comment: input.comment,
-                              expectedVersion: input.version, now: now)
+            try SheetReview.perform(db, code: code, action: input.action, by: me, comment: input.comment, expectedVersion: input.version, now: now)
         }
         return ReviewResult(code: code, stage: s.stage, version: s.version, publishedVersion: s.publishedVersion)
     }
@@ -147,7 +143,8 @@ struct SheetsController<Context: RequestContext> {
         }
         let activity = RegionalActivity(staff: input.staff, center: input.center, date: date, kind: input.kind, participants: input.participants, note: input.note)
         let now = clock.now()
-        let id = try await write { db in try LiveIndicators.record(db, activity, by: "api", now: now) }
+        let by = try context.actingStaff().login
+        let id = try await write { db in try LiveIndicators.record(db, activity, by: by, now: now) }
         return EditedResponse(status: .created, response: Recorded(id: id))
     }
 }

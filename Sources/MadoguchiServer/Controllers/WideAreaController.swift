@@ -6,7 +6,7 @@ import MadoguchiIssuance
 
 /// 広域交付 at a city's edge: the keeping side answers the relay (`/relay/v1/wide-area`), the requesting side lets a
 /// clerk ask another city (`/api/v1/wide-area/certificates`).
-struct WideAreaController<Context: RequestContext> {
+struct WideAreaController<Context: StaffContext> {
     let service: WideAreaService
     let relay: (any WideAreaRelay)?
 
@@ -55,7 +55,7 @@ struct WideAreaController<Context: RequestContext> {
                 en: "An Idempotency-Key header is required (so a retry never issues twice)"))
         }
         let body = try await JSONBody.decode(CreateBody.self, from: request)
-        let outcome = try await Self.issue(service, relay: relay, body.query(actor: "staff-api"), keepingCity: body.keepingCity, key: key)
+        let outcome = try await Self.issue(service, relay: relay, try body.query(by: context), keepingCity: body.keepingCity, key: key)
         switch outcome {
         case .issued(let c, _):
             return EditedResponse(status: .created, headers: [.location: "/api/v1/certificates/\(c.id)"], response: .init(c))
@@ -79,11 +79,12 @@ struct WideAreaController<Context: RequestContext> {
 
 extension WideAreaController.CreateBody {
     /// The query as the keeping city reads it; the requesting city adds itself and the request id.
-    func query(actor: String) -> WideAreaQuery {
+    func query(by context: some StaffContext) throws -> WideAreaQuery {
         WideAreaQuery(
             kind: kind, subjectName: subject.name, subjectBirthDate: subject.birthDate, requester: requester.requester,
             requesterBirthDate: requester.birthDate, options: options.certificateOptions,
-            city: CityInfo(code: "", name: "", mayor: ""), facilityId: facilityId, actor: actor, requestId: "")
+            city: CityInfo(code: "", name: "", mayor: ""), facilityId: try context.actingFacility(requested: facilityId),
+            actor: try context.actingStaff().login, requestId: "")
     }
 }
 
@@ -97,7 +98,7 @@ struct RelayTokenMiddleware<Context: RequestContext>: RouterMiddleware {
                 .relayNotConfigured, ja: "この市は広域交付の中継に参加していません", en: "This city takes no wide-area requests"))
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            StaffTokenMiddleware<Context>.constantTimeEqual(Array(header.dropFirst(7).utf8), Array(token.utf8))
+            Secrets.equal(Array(header.dropFirst(7).utf8), Array(token.utf8))
         else {
             throw APIError(.unauthorized, MadoguchiError(.relayUnauthorized, ja: "中継の認証が必要です", en: "The relay's secret is required"))
         }

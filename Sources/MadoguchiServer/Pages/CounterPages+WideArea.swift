@@ -5,7 +5,7 @@ import MadoguchiIssuance
 
 /// 広域交付 at the counter: a resident of another city (or a 戸籍 kept by another city) asks here, in person with
 /// photo identity; this city asks the keeping city through the relay and prints the answer as its own paper.
-struct WideAreaPages<Context: RequestContext> {
+struct WideAreaPages<Context: StaffContext> {
     let counter: CounterPages<Context>
     let service: WideAreaService
     let relay: (any WideAreaRelay)?
@@ -21,7 +21,7 @@ struct WideAreaPages<Context: RequestContext> {
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {
         let today = counter.clock.today
-        let facilities = try await blocking { try counter.registry.facilities() }.filter { $0.isOperating(on: today) }
+        let here = try await counter.facilityLine(context)
         let configured = relay == nil
             ? "<p role=\"alert\" style=\"color:#b00020\">広域交付の中継が設定されていません（MADOGUCHI_RELAY_URL）。</p>" : ""
         let body = """
@@ -46,7 +46,7 @@ struct WideAreaPages<Context: RequestContext> {
             <p>\(OptionalItem.allCases.filter { !WideArea.withheldItems.contains($0) }.map { Self.option("items", $0.rawValue, $0.japanese, type: "checkbox") }.joined(separator: " "))</p>
             </fieldset>
             <p>通数 <input type="number" name="copies" value="1" min="1" max="\(CertificateOptions.maximumCopies)"></p>
-            <p>窓口 <select name="facilityId">\(facilities.map { "<option value=\"\($0.id)\">\(HTML.escape($0.name))</option>" }.joined())</select></p>
+            \(here)
             <p><button type="submit">請求する</button></p>
             </form>
             """
@@ -78,7 +78,8 @@ struct WideAreaPages<Context: RequestContext> {
             options: CertificateOptions(
                 scope: RecordScope(rawValue: form["scope"] ?? "") ?? .individual,
                 items: Set(form.all("items").compactMap(OptionalItem.init(rawValue:))), copies: Int(form["copies"] ?? "1") ?? 0),
-            city: CityInfo(code: "", name: "", mayor: ""), facilityId: form["facilityId"], actor: "counter", requestId: "")
+            city: CityInfo(code: "", name: "", mayor: ""), facilityId: try context.actingFacility(requested: form["facilityId"]), actor: try context.actingStaff().login,
+            requestId: "")
         switch try await WideAreaController<Context>.issue(service, relay: relay, query, keepingCity: keeping, key: key) {
         case .issued(let c, _):
             return CounterPages<Context>.redirect("/counter/certificates/\(c.id)")

@@ -7,19 +7,19 @@ import MadoguchiStore
 /// The clerk's web flow at the window: find the resident → choose the certificate → the requester and the
 /// documents checked → preview → issue → print. 書かない窓口: the request form is filled from the registry;
 /// the resident only checks it and signs.
-struct CounterPages<Context: RequestContext> {
+struct CounterPages<Context: StaffContext> {
     let registry: RegistryRepository
     let service: IssuanceService
     let clock: MadoguchiClock
     let cityName: String
-    let staffToken: String
+    let staff: StaffService
+    var secureCookie = false
 
-    static var cookie: String { staffCookieName }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/counter/login", use: loginPage)
         router.post("/counter/login", use: login)
-        let counter = router.group("counter").add(middleware: StaffCookieMiddleware(token: staffToken))
+        let counter = router.group("counter")
         counter.get("", use: search)
         counter.get("residents/:id", use: requestForm)
         counter.post("residents/:id/preview", use: preview)
@@ -31,12 +31,12 @@ struct CounterPages<Context: RequestContext> {
     }
 
     func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        HTML.response(HTML.page(title: title, cityName: cityName, body: "<p><a href=\"/counter\">窓口業務</a></p>" + body), status: status)
+        HTML.response(HTML.page(title: title, cityName: cityName, body: "<p>\(StaffSignIn.logoutForm(base: "/counter"))<a href=\"/counter\">窓口業務</a></p>" + body), status: status)
     }
 
     static func redirect(_ location: String, cookie: String? = nil) -> Response { StaffSignIn.redirect(location, cookie: cookie) }
 
-    var signIn: StaffSignIn { StaffSignIn(base: "/counter", title: "窓口業務", cityName: cityName, staffToken: staffToken) }
+    var signIn: StaffSignIn { StaffSignIn(base: "/counter", title: "窓口業務", cityName: cityName, staff: staff, secureCookie: secureCookie) }
 
     // MARK: Sign-in
 
@@ -88,7 +88,7 @@ struct CounterPages<Context: RequestContext> {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)"))
         }
         let r = d.resident
-        let facilities = try await blocking { try registry.facilities() }.filter { $0.isOperating(on: today) }
+        let here = try await facilityLine(context)
         func checkbox(_ name: String, _ value: String, _ label: String, checked: Bool = false) -> String {
             "<label><input type=\"checkbox\" name=\"\(name)\" value=\"\(value)\"\(checked ? " checked" : "")> \(HTML.escape(label))</label>"
         }
@@ -140,7 +140,7 @@ struct CounterPages<Context: RequestContext> {
             <label>機関名 <input name="agency"></label>
             手数料免除 <select name="feeWaiver"><option value="">なし</option>\(FeeWaiver.allCases.map { "<option value=\"\($0.rawValue)\">\($0.japanese)</option>" }.joined())</select></p>
             <h2>窓口</h2>
-            <p><select name="facilityId">\(facilities.map { "<option value=\"\($0.id)\">\(HTML.escape($0.name))</option>" }.joined())</select></p>
+            \(here)
             <p><button type="submit">確認（プレビュー）</button></p>
             </form>
             """
@@ -148,7 +148,7 @@ struct CounterPages<Context: RequestContext> {
     }
 
     /// The submission a form describes (the preview form, or the hidden copy on the confirmation page).
-    func submission(_ form: FormData, subjectId: Int64) throws -> IssuanceService.Submission {
+    func submission(_ form: FormData, subjectId: Int64, context: Context) throws -> IssuanceService.Submission {
         func invalid(_ field: String) -> APIError {
             APIError(.badRequest, MadoguchiError(.badRequest, ja: "入力を確認してください（\(field)）", en: "Check the field \(field)"))
         }
@@ -169,7 +169,7 @@ struct CounterPages<Context: RequestContext> {
                 feeWaiver: form["feeWaiver"].flatMap(FeeWaiver.init(rawValue:)),
                 statedNeed: (form["statedNeed"] ?? "").isEmpty ? nil : form["statedNeed"], kinshipDocuments: form.flag("kinshipDocuments"),
                 professionalPurpose: form["professionalPurpose"].flatMap(ProfessionalPurpose.init(rawValue:))),
-            channel: .counter, facilityId: form["facilityId"],
+            channel: .counter, facilityId: try context.actingFacility(requested: form["facilityId"]),
             options: CertificateOptions(
                 scope: RecordScope(rawValue: form["scope"] ?? "") ?? .individual,
                 memberIds: form.all("memberIds").compactMap { Int64($0) },
@@ -177,12 +177,19 @@ struct CounterPages<Context: RequestContext> {
                 items: Set(form.all("items").compactMap(OptionalItem.init(rawValue:))), fiscalYear: fiscalYear, copies: copies))
     }
 
+    /// The counter the signed-in member of staff works at: what they issue is recorded there (no choosing another).
+    func facilityLine(_ context: Context) async throws -> String {
+        guard let own = try context.actingStaff().facilityId else { return "<p data-facility=\"\">窓口: （所属なし）</p>" }
+        let name = try await blocking { try registry.facilities() }.first { $0.id == own }?.name ?? own
+        return "<p data-facility=\"\(HTML.escape(own))\">窓口: \(HTML.escape(name))</p>"
+    }
+
     // MARK: Preview
 
     @Sendable func preview(_ request: Request, context: Context) async throws -> Response {
         let id = try residentId(context)
         let form = try await FormData.read(request)
-        let s = try submission(form, subjectId: id)
+        let s = try submission(form, subjectId: id, context: context)
         let decision = try await blocking { try service.preview(s) }
         let today = clock.today
         guard let d = try await blocking({ try registry.detail(id: id, on: today) }) else {
@@ -231,8 +238,8 @@ struct CounterPages<Context: RequestContext> {
         guard let subject = form["subjectId"].flatMap({ Int64($0) }), let key = form["idempotencyKey"] else {
             throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "確認画面から交付してください", en: "Issue from the preview page"))
         }
-        let request = try submission(form, subjectId: subject)
-        switch try await service.issue(async: request, idempotencyKey: key, actor: "counter") {
+        let request = try submission(form, subjectId: subject, context: context)
+        switch try await service.issue(async: request, idempotencyKey: key, actor: try context.actingStaff().login) {
         case .issued(let c, _):
             return Self.redirect("/counter/certificates/\(c.id)")
         case .refused(let reasons, _):
@@ -276,44 +283,15 @@ struct CounterPages<Context: RequestContext> {
     @Sendable func reprint(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
         let id = try context.parameters.require("id")
-        let copy = try await blocking { try service.reprint(id, reason: form["reason"] ?? "", actor: "counter") }
+        let copy = try await blocking { try service.reprint(id, reason: form["reason"] ?? "", actor: try context.actingStaff().login) }
         return Self.redirect("/counter/certificates/\(copy.id)")
     }
 
     @Sendable func void(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
         let id = try context.parameters.require("id")
-        _ = try await blocking { try service.void(id, reason: form["reason"] ?? "", actor: "counter") }
+        _ = try await blocking { try service.void(id, reason: form["reason"] ?? "", actor: try context.actingStaff().login) }
         return Self.redirect("/counter/certificates/\(id)")
     }
 }
 
-/// The cookie that carries a signed-in clerk's token on the counter pages.
-let staffCookieName = "madoguchi_staff"
-
-/// The counter pages: the staff cookie set at sign-in; unsigned visitors are sent to sign in. POSTs must
-/// come from this site (Origin check) besides the SameSite=Strict cookie.
-struct StaffCookieMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
-    var loginPath = "/counter/login"
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        let cookie = request.headers[.cookie].flatMap { header in
-            header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                .first { $0.hasPrefix(staffCookieName + "=") }.map { String($0.dropFirst(staffCookieName.count + 1)) }
-        }
-        guard let cookie, StaffTokenMiddleware<Context>.constantTimeEqual(Array(cookie.utf8), Array(token.utf8)) else {
-            var headers = HTTPFields()
-            headers[.location] = loginPath
-            return Response(status: .seeOther, headers: headers)
-        }
-        if request.method == .post, let origin = request.headers[.origin], let host = request.head.authority,
-            !origin.hasSuffix("//" + host)
-        {
-            throw APIError(.forbidden, MadoguchiError(.badRequest, ja: "別のサイトからの送信は受け付けません", en: "Cross-site request refused"))
-        }
-        return try await next(request, context)
-    }
-}

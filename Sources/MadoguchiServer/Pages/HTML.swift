@@ -38,7 +38,27 @@ enum HTML {
     static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: withCSRF(html))))
+    }
+
+    /// The signed-in session's CSRF token while a page is made (set by `AccessPolicyMiddleware`).
+    @TaskLocal static var csrfToken: String?
+
+    /// Every form that posts (`<form … method="post" …>`) gets the session's CSRF token as its first field.
+    static func withCSRF(_ html: String) -> String {
+        guard let token = csrfToken, html.contains("<form") else { return html }
+        var out = ""
+        var rest = Substring(html)
+        while let start = rest.range(of: "<form"), let end = rest[start.lowerBound...].firstIndex(of: ">") {
+            let tag = rest[start.lowerBound...end]
+            out += rest[..<start.lowerBound]
+            out += tag
+            if tag.lowercased().contains("method=\"post\"") {
+                out += "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(token))\">"
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
     }
 }
 

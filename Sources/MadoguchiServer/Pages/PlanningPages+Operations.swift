@@ -57,7 +57,8 @@ extension PlanningPages {
         problems += activity.problems().filter { p in !problems.contains { $0.field == p.field } }
         guard problems.isEmpty else { return try await activitiesPage(form: form, problems: problems, status: .unprocessableContent) }
         let now = clock.now()
-        _ = try await write { db in try LiveIndicators.record(db, activity, by: "planning", now: now) }
+        let by = try context.actingStaff().login
+        _ = try await write { db in try LiveIndicators.record(db, activity, by: by, now: now) }
         return try await activitiesPage(form: [:], problems: [], status: .ok, saved: true)
     }
 

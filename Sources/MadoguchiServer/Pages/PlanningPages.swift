@@ -4,16 +4,18 @@ import Hummingbird
 import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiImport
+import MadoguchiIssuance
 import MadoguchiStore
 
 /// The planners' pages (施策進行管理): the plan tree, each sheet with its review, the editor, the change
 /// history, the activity log and the surveys; and the public's read-only view of published sheets with
 /// their open data.
-struct PlanningPages<Context: RequestContext> {
+struct PlanningPages<Context: StaffContext> {
     let database: MadoguchiDatabase
     let clock: MadoguchiClock
     let cityName: String
-    let staffToken: String
+    let staff: StaffService
+    var secureCookie = false
 
     func addRoutes(to router: Router<Context>) {
         router.get("/sheets", use: publicList)
@@ -23,7 +25,7 @@ struct PlanningPages<Context: RequestContext> {
         router.get("/sheets/:code/sheet.pdf", use: publicPDF)
         router.get("/planning/login", use: loginPage)
         router.post("/planning/login", use: login)
-        let planning = router.group("planning").add(middleware: StaffCookieMiddleware(token: staffToken, loginPath: "/planning/login"))
+        let planning = router.group("planning")
         planning.get("", use: tree)
         planning.post("import", use: importSheet)
         planning.get("sheets/:code", use: sheetPage)
@@ -48,7 +50,7 @@ struct PlanningPages<Context: RequestContext> {
 
     func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, staff: Bool = true) -> Response {
         let nav = staff
-            ? "<nav><a href=\"/planning\">計画体系・評価票</a><a href=\"/planning/activities\">地域活動の記録</a><a href=\"/planning/surveys\">市民アンケート</a><a href=\"/sheets\">公表ページ</a></nav>"
+            ? "<nav>\(StaffSignIn.logoutForm(base: "/planning"))<a href=\"/planning\">計画体系・評価票</a><a href=\"/planning/activities\">地域活動の記録</a><a href=\"/planning/surveys\">市民アンケート</a><a href=\"/sheets\">公表ページ</a></nav>"
             : "<nav><a href=\"/sheets\">施策の進行管理・評価</a><a href=\"/sheets/opendata.csv\">オープンデータ（CSV）</a><a href=\"/sheets/opendata.json\">（JSON）</a></nav>"
         return HTML.response(
             HTML.page(title: title, cityName: cityName, body: nav + body, style: SheetHTML.style + Self.style, wide: true), status: status)
@@ -78,7 +80,7 @@ extension PlanningPages {
 
     static func redirect(_ location: String, cookie: String? = nil) -> Response { StaffSignIn.redirect(location, cookie: cookie) }
 
-    var signIn: StaffSignIn { StaffSignIn(base: "/planning", title: "施策進行管理", cityName: cityName, staffToken: staffToken) }
+    var signIn: StaffSignIn { StaffSignIn(base: "/planning", title: "施策進行管理", cityName: cityName, staff: staff, secureCookie: secureCookie) }
 
     // MARK: Sign-in
 
@@ -112,7 +114,7 @@ extension PlanningPages {
             <p>プログラム進行管理票のTSV、施策進行管理・評価票のテキスト、正規JSONのいずれかを貼り付けてください。同じコードの評価票は新しい版になります。</p>
             <form method="post" action="/planning/import">
             <p><textarea name="content" rows="6" style="width:100%" required></textarea></p>
-            <p><label>取り込む職員 <input name="author" required></label> <button type="submit">取り込む</button></p>
+            <p><button type="submit">取り込む</button></p>
             </form>
             """
         return page("計画体系", body)
@@ -122,9 +124,8 @@ extension PlanningPages {
 
     @Sendable func importSheet(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
-        let author = (form["author"] ?? "").trimmingCharacters(in: .whitespaces)
+        let author = try context.actingStaff().login
         do {
-            guard !author.isEmpty else { throw MadoguchiError(.sheetInvalid, ja: "取り込む職員の名前を入力してください", en: "Enter your name") }
             let (sheet, _) = try SheetImporter().read(Array((form["content"] ?? "").utf8))
             let now = clock.now()
             _ = try await write { db in try Sheets.save(db, sheet, source: "import", author: author, now: now) }
@@ -145,18 +146,19 @@ extension PlanningPages {
             return (stored, try Sheets.reviews(db, code: code), try LiveIndicators.readings(db, sheet: stored.sheet, now: now))
         }
         let e = HTML.escape
+        let me = try context.actingStaff()
+        // The actions of this stage, for whoever holds the stage's role.
+        let mayAct = me.has(stored.stage.actor.staffRole)
         let actions = ReviewAction.allCases.filter { (try? ReviewWorkflow.next(from: stored.stage, action: $0, by: stored.stage.actor)) != nil }
-        let forms = actions.map { action in
+        let forms = mayAct ? actions.map { action -> String in
             """
             <form method="post" action="/planning/sheets/\(e(code))/review">
             <input type="hidden" name="action" value="\(action.rawValue)"><input type="hidden" name="version" value="\(stored.version)">
-            <input type="hidden" name="role" value="\(stored.stage.actor.rawValue)">
-            <label>\(stored.stage.actor.japanese)の氏名 <input name="author" required></label>
             <label>コメント <input name="comment" class="wide"\(action == .sendBack ? " required" : "")></label>
-            <button type="submit">\(action.japanese)</button>
+            <button type="submit">\(action.japanese)</button>（\(e(me.displayName))・\(stored.stage.actor.japanese)として）
             </form>
             """
-        }.joined(separator: "\n")
+        }.joined(separator: "\n") : "<p>この段階の操作は\(stored.stage.actor.japanese)が行います。</p>"
         let last = reviews.last.map { "最終操作: \(e($0.role.japanese)) \(e($0.author))（\(e($0.action.japanese))、\(e($0.at))）\($0.comment.map { "「\(e($0))」" } ?? "")" } ?? ""
         let body = """
             <h1>\(e(stored.sheet.code)) \(e(stored.sheet.title))</h1>
@@ -172,17 +174,16 @@ extension PlanningPages {
     @Sendable func review(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
         let form = try await FormData.read(request)
-        guard let action = ReviewAction(rawValue: form["action"] ?? ""), let role = ReviewRole(rawValue: form["role"] ?? "") else {
+        guard let action = ReviewAction(rawValue: form["action"] ?? "") else {
             throw MadoguchiError(.badRequest, ja: "操作が正しくありません", en: "Bad review action")
         }
-        let author = form["author"] ?? "", comment = form["comment"], version = Int(form["version"] ?? "")
+        let me = try context.actingStaff()
+        let comment = form["comment"], version = Int(form["version"] ?? "")
         let now = clock.now()
         do {
-            _ = try await write { db in
-                try Sheets.review(db, code: code, action: action, role: role, author: author, comment: comment, expectedVersion: version, now: now)
-            }
+            _ = try await write { db in try SheetReview.perform(db, code: code, action: action, by: me, comment: comment, expectedVersion: version, now: now) }
         } catch let e as MadoguchiError {
-            return page("操作できません", "<h1>操作できませんでした</h1><p class=\"problems\" role=\"alert\">\(HTML.escape(e.ja))<br>\(HTML.escape(e.en))</p><p><a href=\"/planning/sheets/\(HTML.escape(code))\">評価票に戻る</a></p>",
+            return page("操作できません", "<h1>操作できませんでした</h1><p class=\"problems\" role=\"alert\" data-code=\"\(e.code.rawValue)\">\(HTML.escape(e.ja))<br>\(HTML.escape(e.en))</p><p><a href=\"/planning/sheets/\(HTML.escape(code))\">評価票に戻る</a></p>",
                         status: APIError.status(for: e.code))
         }
         return Self.redirect("/planning/sheets/\(code)")
@@ -223,8 +224,7 @@ extension PlanningPages {
         let editor = SheetEditor(original: stored.sheet)
         let version = Int(fields["version"] ?? "") ?? stored.version
         var outcome = editor.apply(fields)
-        let author = (fields["author"] ?? "").trimmingCharacters(in: .whitespaces)
-        if author.isEmpty { outcome.problems.insert(SheetProblem(field: "author", ja: "編集した職員の名前を入力してください", en: "Enter your name"), at: 0) }
+        let author = try context.actingStaff().login
         if outcome.problems.isEmpty {
             let sheet = outcome.sheet, note = fields["note"].flatMap { $0.isEmpty ? nil : $0 }, now = clock.now()
             do {
@@ -342,5 +342,21 @@ extension PlanningPages {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: IndicatorOpenData.json(rows, generatedAt: at))))
+    }
+}
+
+/// A review step by a signed-in account: it acts in the role the sheet's stage needs, which it must hold, and under its
+/// own login, so that the four steps of a round need four people (`ReviewWorkflow.checkSeparation`).
+enum SheetReview {
+    static func perform(
+        _ db: Database, code: String, action: ReviewAction, by staff: StaffIdentity, comment: String?, expectedVersion: Int?, now: Date
+    ) throws -> StoredSheet {
+        let role = try Sheets.require(db, code: code).stage.actor
+        guard staff.has(role.staffRole) else {
+            throw MadoguchiError(
+                .reviewWrongRole, ja: "この段階で操作できるのは\(role.japanese)です", en: "At this stage only the \(role.rawValue) acts")
+        }
+        return try Sheets.review(db, code: code, action: action, role: role, author: staff.login, comment: comment,
+                                 expectedVersion: expectedVersion, now: now)
     }
 }

@@ -121,7 +121,7 @@ struct SheetEditorForm {
         }
 
         h += "<fieldset><legend>保存</legend><p><label>変更メモ \(input("note", "", cls: "wide"))</label></p>"
-        h += "<p><label>編集した職員 \(input("author", ""))</label> <button type=\"submit\">保存する</button> <a href=\"/planning/sheets/\(e(sheet.code))\">やめる</a></p></fieldset>\n</form>\n"
+        h += "<p><button type=\"submit\">保存する</button> <a href=\"/planning/sheets/\(e(sheet.code))\">やめる</a></p></fieldset>\n</form>\n"
         return h
     }
 }

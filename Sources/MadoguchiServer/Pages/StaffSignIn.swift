@@ -1,24 +1,28 @@
 import GRDB
 import Hummingbird
 import MadoguchiDomain
+import MadoguchiIssuance
 import MadoguchiStore
 
-/// Signing staff in to a group of pages (`/counter`, `/planning`): the token form, the check, and a
-/// cookie scoped to that group's path.
+/// Signing staff in to a group of pages (`/counter`, `/planning`, `/admin`) with their login and password: the form,
+/// the check (with the account's lockout), and the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).
 struct StaffSignIn {
     /// The pages' base path: `/counter`.
     let base: String
     /// 窓口業務, 施策進行管理
     let title: String
     let cityName: String
-    let staffToken: String
+    let staff: StaffService
+    /// Add `Secure` to the cookie (the server is reached over TLS)
+    var secureCookie = false
 
     func form(error: String?) -> String {
         """
         <h1>\(HTML.escape(title)) 職員ログイン</h1>
         \(error.map { "<p role=\"alert\" style=\"color:#b00020\">\(HTML.escape($0))</p>" } ?? "")
         <form method="post" action="\(base)/login">
-        <p><label>職員用トークン <input type="password" name="token" autocomplete="off" required></label></p>
+        <p><label>ログイン名 <input name="login" autocomplete="username" required></label></p>
+        <p><label>パスワード <input type="password" name="password" autocomplete="current-password" required></label></p>
         <p><button type="submit">ログイン</button></p>
         </form>
         """
@@ -30,12 +34,33 @@ struct StaffSignIn {
 
     func login(_ request: Request) async throws -> Response {
         let form = try await FormData.read(request)
-        guard StaffTokenMiddleware<BasicRequestContext>.constantTimeEqual(Array((form["token"] ?? "").utf8), Array(staffToken.utf8)) else {
+        do {
+            let (secret, _) = try await staff.signIn(login: form["login"] ?? "", password: form["password"] ?? "")
+            return Self.redirect(base, cookie: Self.cookie(secret, maxAge: Int(SignInPolicy.maximumSeconds), secure: secureCookie))
+        } catch let error as MadoguchiError where [.staffSignInFailed, .staffLocked].contains(error.code) {
             return HTML.response(
-                HTML.page(title: "職員ログイン", cityName: cityName, body: self.form(error: "トークンが違います / Wrong token")),
-                status: .unauthorized)
+                HTML.page(title: "職員ログイン", cityName: cityName, body: self.form(error: "\(error.ja) / \(error.en)")),
+                status: error.code == .staffLocked ? .tooManyRequests : .unauthorized)
         }
-        return Self.redirect(base, cookie: "\(staffCookieName)=\(staffToken); Path=\(base); HttpOnly; SameSite=Strict")
+    }
+
+    static func cookie(_ value: String, maxAge: Int, secure: Bool) -> String {
+        "\(sessionCookieName)=\(value); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)\(secure ? "; Secure" : "")"
+    }
+
+    /// The sign-out button every signed-in page shows; it comes back to this group's sign-in.
+    static func logoutForm(base: String) -> String {
+        "<form method=\"post\" action=\"/logout\" class=\"logout\" style=\"display:inline;float:right\"><input type=\"hidden\" name=\"to\" value=\"\(base)/login\"><button type=\"submit\">ログアウト</button></form>"
+    }
+
+    /// `POST /logout`: the session ends and the cookie goes; back to the sign-in the form names (one of ours only).
+    static func logout<Context: StaffContext>(_ staff: StaffService, secure: Bool) -> @Sendable (Request, Context) async throws -> Response {
+        { request, context in
+            if let secret = context.sessionSecret { try await staff.signOut(secret) }
+            let to = try await FormData.read(request)["to"]
+            let back = ["/counter/login", "/planning/login", "/admin/login"].first { $0 == to } ?? "/counter/login"
+            return redirect(back, cookie: cookie("", maxAge: 0, secure: secure))
+        }
     }
 
     static func redirect(_ location: String, cookie: String? = nil) -> Response {

@@ -2,28 +2,9 @@ import Foundation
 import Hummingbird
 import MadoguchiDomain
 
-/// Requires `Authorization: Bearer <staff token>` on the staff API.
-struct StaffTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: [UInt8]
-
-    init(token: String) { self.token = Array(token.utf8) }
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
-        -> Response
-    {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-            Self.constantTimeEqual(Array(header.dropFirst(7).utf8), token)
-        else {
-            throw APIError(
-                .unauthorized,
-                MadoguchiError(
-                    .unauthorized, ja: "職員用トークンが必要です（Authorization: Bearer …）",
-                    en: "A staff bearer token is required (Authorization: Bearer …)"))
-        }
-        return try await next(request, context)
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+/// Compares a presented secret with the expected one in time independent of where they differ.
+enum Secrets {
+    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var diff: UInt8 = 0
         for i in 0..<a.count { diff |= a[i] ^ b[i] }
