@@ -36,7 +36,7 @@ function request()
   local id = ids[(n * 7 + thread_id * 131) % #ids + 1]
   local body = string.format('{"kind":"residentRecordCopy","subjectId":%d,"facilityId":"chuo-ward-office",' ..
     '"requester":{"class":"self","residentId":%d,"identityDocuments":["myNumberCard"]}}', id, id)
-  local headers = {["Authorization"] = "Bearer $token", ["Content-Type"] = "application/json",
+  local headers = {["Authorization"] = "Bearer $token", ["X-Madoguchi-Purpose"] = "certificate", ["Content-Type"] = "application/json",
     ["Accept"] = "application/pdf", ["Idempotency-Key"] = string.format("bench-%d-%09d", thread_id, n)}
   return wrk.format("POST", "/api/v1/certificates", headers, body)
 end

@@ -20,6 +20,22 @@ public struct StaffIdentity: Sendable, Hashable {
     public var credentialId: Int64?
     /// The session's CSRF token (pages only)
     public var csrfToken: String?
+    /// The purpose chosen on the counter page for this session's reads (pages only)
+    public var purpose: AccessPurpose?
+
+    public init(
+        accountId: Int64?, login: String, displayName: String, roles: Set<StaffRole>, facilityId: String? = nil, credentialId: Int64? = nil,
+        csrfToken: String? = nil, purpose: AccessPurpose? = nil
+    ) {
+        self.accountId = accountId
+        self.login = login
+        self.displayName = displayName
+        self.roles = roles
+        self.facilityId = facilityId
+        self.credentialId = credentialId
+        self.csrfToken = csrfToken
+        self.purpose = purpose
+    }
 
     public func has(_ role: StaffRole) -> Bool { roles.contains(role) }
     public func hasAny(_ wanted: Set<StaffRole>) -> Bool { !roles.isDisjoint(with: wanted) }
@@ -181,7 +197,15 @@ public struct StaffService: Sendable {
         if session.lastSeenAt < touchBefore {
             try await write { db in try StaffStore.touchSession(db, tokenHash: tokenHash, at: at) }
         }
-        return Self.identity(account.account, csrf: session.csrfToken)
+        var identity = Self.identity(account.account, csrf: session.csrfToken)
+        identity.purpose = session.purpose
+        return identity
+    }
+
+    /// Sets the purpose of the session's reads, chosen on the counter page.
+    public func choosePurpose(_ purpose: AccessPurpose?, session secret: String) async throws {
+        let tokenHash = StaffPasswords.fingerprint(secret)
+        try await write { db in try AccessLog.setPurpose(db, sessionHash: tokenHash, purpose) }
     }
 
     public func signOut(_ secret: String) async throws {

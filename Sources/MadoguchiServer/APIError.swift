@@ -44,6 +44,7 @@ public struct APIError: HTTPResponseError {
         case .sheetNotFound: .notFound
         case .sheetVersionConflict, .sheetNotEditable, .reviewNotAllowed: .conflict
         case .reviewWrongRole, .reviewSamePerson, .staffForbidden, .staffCSRF: .forbidden
+        case .auditPurposeRequired: .badRequest
         case .staffSignInFailed: .unauthorized
         case .staffLocked: .tooManyRequests
         case .activityInvalid, .surveyInvalid, .surveyAnswerUnknown, .sheetInvalid, .sheetJSONInvalid: .unprocessableContent

@@ -37,6 +37,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     router.add(middleware: StaffAuthenticationMiddleware(staff: staff))
     router.add(middleware: AccessPolicyMiddleware())
     let cityCode = try registry.meta("city.code") ?? ""
+    let trail = AuditTrail(audit: AccessAudit(database: database, clock: configuration.clock))
     router.get("/api/v1/city") { _, _ -> CityView in CityView(code: cityCode, name: cityName) }
     router.get("/health") { _, _ -> Health in
         let ok = (try? await blocking { try registry.counts() }) != nil
@@ -50,16 +51,16 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     router.post("/logout", use: StaffSignIn.logout(staff, secure: configuration.secureCookies) as @Sendable (Request, Context) async throws -> Response)
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     let api = router.group("api/v1")
-    RegistryController(registry: registry, clock: configuration.clock).addRoutes(to: api)
+    RegistryController<Context>(registry: registry, clock: configuration.clock, trail: trail).addRoutes(to: api)
     let issuance = IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees)
-    CertificatesController(service: issuance).addRoutes(to: api)
+    CertificatesController<Context>(service: issuance, trail: trail).addRoutes(to: api)
     KioskController(service: KioskService(issuance: issuance, policy: configuration.kiosk))
         .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
     let counter = CounterPages<Context>(
         registry: registry, service: issuance, clock: configuration.clock, cityName: cityName, staff: staff,
-        secureCookie: configuration.secureCookies)
+        trail: trail, secureCookie: configuration.secureCookies)
     counter.addRoutes(to: router)
     // 広域交付: answering other cities through the relay, and asking them from this counter.
     let wideArea = WideAreaService(issuance: issuance)
@@ -71,13 +72,14 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     WideAreaPages(counter: counter, service: wideArea, relay: configuration.wideAreaRelay).addRoutes(to: counterGroup)
     // The registry the counter keeps itself: 支援措置, 印鑑登録, 本人通知.
     let procedures = RegistryProcedures(database: database, clock: configuration.clock, relay: configuration.wideAreaRelay)
-    let proceduresController = ProceduresController<Context>(procedures: procedures)
+    let proceduresController = ProceduresController<Context>(procedures: procedures, trail: trail)
     proceduresController.addRoutes(to: api)
     proceduresController.addRelayRoutes(to: relayGroup)
     ProcedurePages(counter: counter, procedures: procedures).addRoutes(to: counterGroup)
     SheetsController(database: database, clock: configuration.clock).addRoutes(to: api)
     PlanningPages<Context>(database: database, clock: configuration.clock, cityName: cityName, staff: staff, secureCookie: configuration.secureCookies)
         .addRoutes(to: router)
+    AuditPages<Context>(audit: trail.audit, staff: staff, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)
     AdminPages<Context>(staff: staff, registry: registry, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)
     return router
 }

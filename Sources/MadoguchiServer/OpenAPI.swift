@@ -30,6 +30,10 @@ enum OpenAPIDocument {
     static var document: [String: Any] {
         let bearer: [[String: [String]]] = [["staffCredential": []]]
         let id: [String: Any] = ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]
+        let purpose: [String: Any] = [
+            "name": "X-Madoguchi-Purpose", "in": "header", "required": true, "schema": enumSchema(AccessPurpose.self, "Why people's data is read"),
+            "description": "Recorded with every read in the access log; without it nothing is shown (400 audit.purposeRequired)",
+        ]
         let createBody: [String: Any] = [
             "type": "object", "required": ["kind", "subjectId", "requester"],
             "properties": [
@@ -205,12 +209,12 @@ enum OpenAPIDocument {
                     "summary": "Search residents by name (kanji or kana) and/or birth date (西暦 or 和暦)", "security": bearer,
                     "parameters": [
                         ["name": "q", "in": "query", "required": true, "schema": ["type": "string"]],
-                        ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]],
+                        ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200]], purpose,
                     ],
                     "responses": ["200": json("Matches"), "400": errorResponse("No query"), "401": errorResponse("No staff credential")],
                 ]],
                 "/api/v1/residents/{id}": ["get": [
-                    "summary": "One resident for the clerk (no 個人番号)", "security": bearer, "parameters": [id],
+                    "summary": "One resident for the clerk (no 個人番号)", "security": bearer, "parameters": [id, purpose],
                     "responses": ["200": json("The resident"), "401": errorResponse("No staff credential"), "404": errorResponse("Not found")],
                 ]],
                 "/api/v1/facilities": ["get": [
@@ -219,7 +223,7 @@ enum OpenAPIDocument {
                 ]],
                 "/api/v1/certificates": ["post": [
                     "summary": "Request and issue a certificate", "security": bearer,
-                    "parameters": [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string", "minLength": 8]]],
+                    "parameters": [["name": "Idempotency-Key", "in": "header", "required": true, "schema": ["type": "string", "minLength": 8]], purpose],
                     "requestBody": ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/CreateCertificate"]]]],
                     "responses": [
                         "201": json("Issued: id, documentUrl, serial number, fee"), "400": errorResponse("Malformed request"),
@@ -239,7 +243,7 @@ enum OpenAPIDocument {
                 ]],
                 "/api/v1/residents/{id}/procedures": ["get": [
                     "summary": "What the counter keeps for a person (支援措置, 印鑑登録, 本人通知) and the record of every procedure",
-                    "security": bearer, "parameters": [id], "responses": ["200": json("The person's counter records"), "401": errorResponse("No staff credential")],
+                    "security": bearer, "parameters": [id, purpose], "responses": ["200": json("The person's counter records"), "401": errorResponse("No staff credential")],
                 ]],
                 "/api/v1/residents/{id}/support-measures": ["post": [
                     "summary": "支援措置の申出: protects at once while the need is confirmed", "security": bearer, "parameters": [id],
@@ -301,11 +305,11 @@ enum OpenAPIDocument {
                     ],
                 ]],
                 "/api/v1/certificates/{id}": ["get": [
-                    "summary": "An issued certificate with its content", "security": bearer, "parameters": [id],
+                    "summary": "An issued certificate with its content", "security": bearer, "parameters": [id, purpose],
                     "responses": ["200": json("The certificate"), "404": errorResponse("Not found")],
                 ]],
                 "/api/v1/certificates/{id}/document.pdf": ["get": [
-                    "summary": "The certificate as a PDF", "security": bearer, "parameters": [id],
+                    "summary": "The certificate as a PDF", "security": bearer, "parameters": [id, purpose],
                     "responses": [
                         "200": ["description": "PDF", "content": ["application/pdf": ["schema": ["type": "string", "format": "binary"]]]],
                         "404": errorResponse("Not found"), "410": errorResponse("Voided or superseded"),
@@ -319,7 +323,7 @@ enum OpenAPIDocument {
                 ]],
                 "/api/v1/certificates/{id}/reprint": ["post": [
                     "summary": "Reprint after a printer fault: a new document supersedes the old", "security": bearer,
-                    "parameters": [id],
+                    "parameters": [id, purpose],
                     "requestBody": ["content": ["application/json": ["schema": ["type": "object", "required": ["reason"],
                                                                                  "properties": ["reason": ["type": "string"]]]]]],
                     "responses": ["201": json("The new document"), "409": errorResponse("Not issued")],

@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v9-counter-records", migrate: createCounterRecords)
         migrator.registerMigration("v10-forwarded-measures", migrate: createForwarded)
         migrator.registerMigration("v11-staff", migrate: createStaff)
+        migrator.registerMigration("v12-access-log", migrate: createAccess)
         return migrator
     }
 

@@ -18,6 +18,8 @@ public struct StoredStaffSession: Sendable, Hashable {
     public var lastSeenAt: String
     public var expiresAt: String
     public var endedAt: String?
+    /// The purpose chosen on the counter page for the reads that follow (v12)
+    public var purpose: AccessPurpose?
 }
 
 /// An API credential as stored (its secret is not).
@@ -128,7 +130,7 @@ public enum StaffStore {
         try Row.fetchOne(db, sql: "SELECT * FROM staffSession WHERE tokenHash = ?", arguments: [tokenHash]).map {
             StoredStaffSession(
                 accountId: $0["accountId"], csrfToken: $0["csrfToken"], createdAt: $0["createdAt"], lastSeenAt: $0["lastSeenAt"],
-                expiresAt: $0["expiresAt"], endedAt: $0["endedAt"])
+                expiresAt: $0["expiresAt"], endedAt: $0["endedAt"], purpose: ($0["purpose"] as String?).flatMap(AccessPurpose.init(rawValue:)))
         }
     }
 

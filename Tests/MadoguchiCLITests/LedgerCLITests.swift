@@ -103,4 +103,33 @@ struct VerifyCLITests {
         #expect(revoked.out.hasPrefix("revoked"))
         #expect(try CLI.run(["verify", pdf.path]).status == 1, "keys are required")
     }
+
+    @Test("audit verify passes an intact access log and names the first entry of a tampered one; audit export writes its CSV")
+    func audit() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("audit.sqlite").path
+        #expect(try CLI.run(["seed", "--db", path, "--residents", "100", "--no-cases"]).status == 0)
+        let db = try MadoguchiDatabase.open(path: path)
+        try db.writer.write { d in
+            for (n, ids) in [[Int64(1), 2], [3]].enumerated() {
+                try AccessLog.append(AccessRecord(
+                    at: "2026-11-24T10:00:0\(n).000+09:00", actor: "clerk", facilityId: "chuo-ward-office", action: .search, purpose: .certificate,
+                    subjects: ids, route: "GET /api/v1/residents", query: "やまだ"), in: d)
+            }
+        }
+        let ok = try CLI.run(["audit", "verify", "--db", path])
+        #expect(ok.status == 0)
+        #expect(ok.out.contains("access log ok: 2 entries"))
+        let csv = try CLI.run(["audit", "export", "--db", path]).out.split(separator: "\n")
+        #expect(csv.count == 3)
+        #expect(csv[1].hasPrefix("1,2026-11-24T10:00:00.000+09:00,clerk,chuo-ward-office,検索,証明書の交付,1 2,"))
+        try db.writer.write { d in
+            try d.execute(sql: "DROP TRIGGER accessEntry_no_update")
+            try d.execute(sql: "UPDATE accessEntry SET payload = replace(payload, '\"clerk\"', '\"other\"') WHERE sequence = 2")
+        }
+        let broken = try CLI.run(["audit", "verify", "--db", path])
+        #expect(broken.status == 1)
+        #expect(broken.err.contains("access log broken at entry #2"))
+    }
 }

@@ -72,7 +72,7 @@ struct WideAreaCLITests {
             """)
         #expect(status == 201, "\(created)")
         let documentUrl = try #require(created["documentUrl"] as? String)
-        let pdf = try #require(await HTTP.bytes(a.url + documentUrl, headers: ["Authorization": "Bearer \(staffA)"]))
+        let pdf = try #require(await HTTP.bytes(a.url + documentUrl, headers: ["Authorization": "Bearer \(staffA)", "X-Madoguchi-Purpose": "certificate"]))
         let file = try Poppler.write([UInt8](pdf))
         let text = Poppler.compact(try Poppler.text(file))
         #expect(text.contains("幸子") && text.contains("窓口市長") && text.contains("住所地東窓市"))

@@ -71,7 +71,21 @@ struct CounterPagesTests {
                 #expect(!cookie.contains("Secure"), "plain HTTP in tests; MADOGUCHI_SECURE_COOKIES adds it")
                 session = String(cookie.split(separator: ";")[0])
             }
+            // No one is shown before the purpose is chosen; the counter page asks for it.
+            try await client.execute(uri: "/counter/residents/1", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/counter?purpose=required")
+            }
             var csrf = ""
+            try await client.execute(uri: "/counter?purpose=required", method: .get, headers: [.cookie: session]) { response in
+                let html = String(buffer: response.body)
+                #expect(html.contains("住民の情報を見る前に用件を選んでください"))
+                csrf = String(html.components(separatedBy: "name=\"csrf\" value=\"")[1].prefix { $0 != "\"" })
+            }
+            try await client.execute(uri: "/counter/purpose", method: .post, headers: [.cookie: session, .contentType: "application/x-www-form-urlencoded"],
+                                     body: ByteBuffer(string: "csrf=\(csrf)&purpose=consultation")) { response in
+                #expect(response.status == .seeOther)
+            }
             try await client.execute(uri: "/counter/residents/1", method: .get, headers: [.cookie: session]) { response in
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)

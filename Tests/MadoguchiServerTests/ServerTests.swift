@@ -11,7 +11,7 @@ import Testing
 @Suite("サーバ")
 struct ServerTests {
     static let token = "test-staff-token"
-    static let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
+    static var bearer: HTTPFields { TestStaff.bearer("tester") }
 
     /// A demo city of 800 persons in memory, with the clock fixed on a weekday.
     static func app() throws -> (some ApplicationProtocol, MadoguchiDatabase) {

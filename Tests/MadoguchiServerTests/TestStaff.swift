@@ -9,7 +9,7 @@ import MadoguchiPKI
 
 /// The staff a test server knows: one account per role (and `tester`, who holds every role), each with a session
 /// cookie and an API credential whose secrets are fixed here. Accounts have no usable password (sign-in is tested on
-/// its own account); counter staff work at 中央区役所.
+/// its own account); counter staff work at 中央区役所. Sessions have chosen the purpose 証明書の交付.
 enum TestStaff {
     static let facility = "chuo-ward-office"
     static let people: [(login: String, roles: Set<StaffRole>)] = [
@@ -21,7 +21,10 @@ enum TestStaff {
     static func token(_ login: String) -> String { login == "tester" ? ServerTests.token : "token-\(login)" }
     static func session(_ login: String) -> String { "session-\(login)" }
     static func csrf(_ login: String) -> String { "csrf-\(login)-" + String(repeating: "0", count: 32) }
-    static func bearer(_ login: String) -> HTTPFields { [.authorization: "Bearer \(token(login))"] }
+    /// An API request by `login`, for the purpose of issuing certificates (every read of a person names its purpose).
+    static func bearer(_ login: String) -> HTTPFields {
+        [.authorization: "Bearer \(token(login))", HTTPField.Name("X-Madoguchi-Purpose")!: "certificate"]
+    }
     static func cookie(_ login: String) -> HTTPFields { [.cookie: "madoguchi_session=\(session(login))"] }
 
     static func install(_ database: MadoguchiDatabase, clock: MadoguchiClock) throws {
@@ -37,6 +40,7 @@ enum TestStaff {
                 try StaffStore.insertSession(
                     db, tokenHash: StaffPasswords.fingerprint(session(person.login)), accountId: id, csrf: csrf(person.login), at: at,
                     expiresAt: expires)
+                try AccessLog.setPurpose(db, sessionHash: StaffPasswords.fingerprint(session(person.login)), .certificate)
                 _ = try StaffStore.insertCredential(
                     db, tokenHash: StaffPasswords.fingerprint(token(person.login)), label: "test", accountId: id, roles: person.roles,
                     facilityId: account.facilityId, at: at)

@@ -8,6 +8,7 @@ import MadoguchiStore
 /// The counter API: request a certificate, read it back, void or reprint it.
 struct CertificatesController<Context: StaffContext> {
     let service: IssuanceService
+    let trail: AuditTrail
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("certificates", use: createRoute)
@@ -76,7 +77,8 @@ struct CertificatesController<Context: StaffContext> {
             return try EditedResponse(status: .created, headers: [.location: created.url], response: created)
                 .response(from: request, context: context)
         }
-        let (_, pdf) = try await service.document(async: created.id)
+        let (certificate, pdf) = try await service.document(async: created.id)
+        try await trail.record(request, context, .document, subjects: certificate.peopleShown, documentId: certificate.id)
         var headers = HTTPFields()
         headers[.location] = created.url
         headers[HTTPField.Name("X-Certificate-Id")!] = created.id
@@ -90,10 +92,12 @@ struct CertificatesController<Context: StaffContext> {
                 en: "An Idempotency-Key header is required (so a retry never issues twice)"))
         }
         let body = try await JSONBody.decode(CreateBody.self, from: request)
+        _ = try context.accessPurpose(request)  // no purpose, no issuance
         let outcome = try await service.issue(
             async: try body.submission(by: context), idempotencyKey: key, actor: try context.actingStaff().login)
         switch outcome {
         case .issued(let c, let notified):
+            try await trail.record(request, context, .issue, subjects: c.peopleShown, documentId: c.id)
             return Created(c, holderNotified: notified)
         case .refused(let reasons, _):
             throw APIError(.unprocessableContent, reasons[0].error, refusals: reasons.map { $0.error })
@@ -137,11 +141,13 @@ struct CertificatesController<Context: StaffContext> {
         guard let c = try await blocking({ try service.certificate(id) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)"))
         }
+        try await trail.record(request, context, .certificate, subjects: c.peopleShown, documentId: c.id)
         return CertificateView(c)
     }
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
         let (certificate, pdf) = try await service.document(async: try context.parameters.require("id"))
+        try await trail.record(request, context, .document, subjects: certificate.peopleShown, documentId: certificate.id)
         return PDFResponse.make(id: certificate.id, bytes: pdf)
     }
 
@@ -160,7 +166,9 @@ struct CertificatesController<Context: StaffContext> {
         let body = try await JSONBody.decode(ReasonBody.self, from: request)
         let id = try context.parameters.require("id")
         let actor = try context.actingStaff().login
+        _ = try context.accessPurpose(request)
         let copy = try await blocking { try service.reprint(id, reason: body.reason, actor: actor) }
+        try await trail.record(request, context, .reprint, subjects: copy.peopleShown, documentId: copy.id)
         return EditedResponse(status: .created, headers: [.location: "/api/v1/certificates/\(copy.id)"], response: CertificateView(copy))
     }
 }

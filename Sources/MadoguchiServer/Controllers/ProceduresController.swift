@@ -7,6 +7,7 @@ import MadoguchiStore
 /// The counter's own registry procedures over the staff API: 支援措置, 印鑑登録, 本人通知, and the record of them.
 struct ProceduresController<Context: StaffContext> {
     let procedures: RegistryProcedures
+    let trail: AuditTrail
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("residents/:id/procedures", use: overview)
@@ -97,7 +98,9 @@ struct ProceduresController<Context: StaffContext> {
     }
 
     @Sendable func overview(_ request: Request, context: Context) async throws -> OverviewView {
-        let o = try await procedures.overview(residentId: try id(context))
+        let subject = try id(context)
+        let o = try await procedures.overview(residentId: subject)
+        try await trail.record(request, context, .procedures, subjects: [subject] + o.supportMeasures.compactMap(\.measure.otherPartyResidentId))
         return OverviewView(
             supportMeasures: o.supportMeasures.map(MeasureView.init), seal: o.seal.map(SealView.init),
             holderNotificationSince: o.holderNotification?.registeredOn, history: o.history)

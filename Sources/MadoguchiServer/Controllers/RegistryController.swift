@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import MadoguchiDomain
+import MadoguchiIssuance
 import MadoguchiStore
 
-/// Staff API over the registry: search, one resident, facilities.
-struct RegistryController<Context: RequestContext> {
+/// Staff API over the registry: search, one resident, facilities. Every search and detail is in the access log.
+struct RegistryController<Context: StaffContext> {
     let registry: RegistryRepository
     let clock: MadoguchiClock
+    let trail: AuditTrail
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("residents", use: search)
@@ -32,6 +34,7 @@ struct RegistryController<Context: RequestContext> {
         }
         let limit = min(200, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 50))
         let rows = try await blocking { try registry.search(query, limit: limit) }
+        try await trail.record(request, context, .search, subjects: rows.map(\.id), query: q)
         return SearchResult(query: q, count: rows.count, residents: rows)
     }
 
@@ -43,6 +46,7 @@ struct RegistryController<Context: RequestContext> {
         guard let detail = try await blocking({ try registry.detail(id: id, on: today) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)"))
         }
+        try await trail.record(request, context, .detail, subjects: [id] + detail.householdMembers.map(\.id))
         return ResidentView(detail)
     }
 

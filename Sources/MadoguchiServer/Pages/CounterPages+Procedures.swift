@@ -38,6 +38,7 @@ struct ProcedurePages<Context: StaffContext> {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません", en: "No such resident"))
         }
         let o = try await procedures.overview(residentId: id)
+        try await counter.trail.record(request, context, .procedures, subjects: [id] + o.supportMeasures.compactMap(\.measure.otherPartyResidentId))
         let here = try await counter.facilityLine(context)
         let base = "/counter/residents/\(id)/procedures"
         let measures = o.supportMeasures.map { r -> String in

@@ -13,14 +13,15 @@ struct CounterPages<Context: StaffContext> {
     let clock: MadoguchiClock
     let cityName: String
     let staff: StaffService
+    let trail: AuditTrail
     var secureCookie = false
-
 
     func addRoutes(to router: Router<Context>) {
         router.get("/counter/login", use: loginPage)
         router.post("/counter/login", use: login)
         let counter = router.group("counter")
         counter.get("", use: search)
+        counter.post("purpose", use: choosePurpose)
         counter.get("residents/:id", use: requestForm)
         counter.post("residents/:id/preview", use: preview)
         counter.post("issue", use: issue)
@@ -51,6 +52,7 @@ struct CounterPages<Context: StaffContext> {
         var results = ""
         if !q.isEmpty {
             let rows = try await blocking { try registry.search(ResidentQuery(text: q)) }
+            try await trail.record(request, context, .search, subjects: rows.map(\.id), query: q)
             results = rows.isEmpty ? "<p>該当する住民はいません。</p>" : """
                 <table><thead><tr><th>氏名</th><th>フリガナ</th><th>生年月日</th><th>住所</th><th>状態</th></tr></thead><tbody>
                 \(rows.map { r in
@@ -61,8 +63,19 @@ struct CounterPages<Context: StaffContext> {
                 </tbody></table>
                 """
         }
+        let chosen = try context.actingStaff().purpose
+        let asked = request.uri.queryParameters.get("purpose") == "required" && chosen == nil
+        let purposeForm = """
+            <form method="post" action="/counter/purpose" id="purpose"><p\(asked ? " role=\"alert\" style=\"color:#b00020\"" : "")>
+            <label>用件（個人の情報を見る目的） <select name="purpose" required><option value="">選んでください</option>
+            \(AccessPurpose.allCases.filter { $0 != .audit }.map { "<option value=\"\($0.rawValue)\"\($0 == chosen ? " selected" : "")>\(HTML.escape($0.japanese))</option>" }.joined())
+            </select></label> <button type="submit">決める</button>
+            \(asked ? "住民の情報を見る前に用件を選んでください。" : chosen.map { "現在の用件: <strong data-purpose=\"\($0.rawValue)\">\(HTML.escape($0.japanese))</strong>（閲覧はすべて記録され、住民本人も確認できます）" } ?? "")</p>
+            </form>
+            """
         return page("住民の検索", """
             <h1>住民の検索</h1>
+            \(purposeForm)
             <form method="get" action="/counter">
             <p><label>氏名・フリガナ・生年月日 <input name="q" value="\(HTML.escape(q))" autofocus></label>
             <button type="submit">検索</button></p>
@@ -70,6 +83,16 @@ struct CounterPages<Context: StaffContext> {
             \(results)
             <p><a href="/counter/wide-area">広域交付（他の市区町村の住民票・戸籍）</a></p>
             """)
+    }
+
+    /// `POST /counter/purpose`: the purpose of the reads that follow in this session.
+    @Sendable func choosePurpose(_ request: Request, context: Context) async throws -> Response {
+        let form = try await FormData.read(request)
+        guard let purpose = form["purpose"].flatMap(AccessPurpose.init(rawValue:)), purpose != .audit, let secret = context.sessionSecret else {
+            return Self.redirect("/counter?purpose=required")
+        }
+        try await staff.choosePurpose(purpose, session: secret)
+        return Self.redirect("/counter")
     }
 
     // MARK: The request form, pre-filled
@@ -87,6 +110,7 @@ struct CounterPages<Context: StaffContext> {
         guard let d = try await blocking({ try registry.detail(id: id, on: today) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)"))
         }
+        try await trail.record(request, context, .detail, subjects: [id] + d.householdMembers.map(\.id))
         let r = d.resident
         let here = try await facilityLine(context)
         func checkbox(_ name: String, _ value: String, _ label: String, checked: Bool = false) -> String {
@@ -195,6 +219,7 @@ struct CounterPages<Context: StaffContext> {
         guard let d = try await blocking({ try registry.detail(id: id, on: today) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "住民が見つかりません", en: "No such resident"))
         }
+        try await trail.record(request, context, .preview, subjects: [id] + (s.requester.residentId.map { [$0] } ?? []))
         // Carry every field to the confirmation, plus a key fixed now so a double click issues once.
         let hidden = form.pairs.map { "<input type=\"hidden\" name=\"\(HTML.escape($0.0))\" value=\"\(HTML.escape($0.1))\">" }.joined()
             + "<input type=\"hidden\" name=\"subjectId\" value=\"\(id)\">"
@@ -238,9 +263,11 @@ struct CounterPages<Context: StaffContext> {
         guard let subject = form["subjectId"].flatMap({ Int64($0) }), let key = form["idempotencyKey"] else {
             throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "確認画面から交付してください", en: "Issue from the preview page"))
         }
-        let request = try submission(form, subjectId: subject, context: context)
-        switch try await service.issue(async: request, idempotencyKey: key, actor: try context.actingStaff().login) {
+        let submitted = try submission(form, subjectId: subject, context: context)
+        _ = try context.accessPurpose(request)  // no purpose, no issuance
+        switch try await service.issue(async: submitted, idempotencyKey: key, actor: try context.actingStaff().login) {
         case .issued(let c, _):
+            try await trail.record(request, context, .issue, subjects: c.peopleShown, documentId: c.id)
             return Self.redirect("/counter/certificates/\(c.id)")
         case .refused(let reasons, _):
             return page("交付できません", """
@@ -256,6 +283,7 @@ struct CounterPages<Context: StaffContext> {
         guard let c = try await blocking({ try service.certificate(id) }) else {
             throw APIError(MadoguchiError(.notFound, ja: "証明書が見つかりません", en: "No such certificate"))
         }
+        try await trail.record(request, context, .certificate, subjects: c.peopleShown, documentId: c.id)
         let actions = c.status == .issued ? """
             <p><a id="print" href="/counter/certificates/\(c.id)/document.pdf" target="_blank">印刷する（PDF）</a></p>
             <form method="post" action="/counter/certificates/\(c.id)/reprint"><p>
@@ -277,20 +305,25 @@ struct CounterPages<Context: StaffContext> {
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
         let (certificate, pdf) = try await service.document(async: try context.parameters.require("id"))
+        try await trail.record(request, context, .document, subjects: certificate.peopleShown, documentId: certificate.id)
         return PDFResponse.make(id: certificate.id, bytes: pdf)
     }
 
     @Sendable func reprint(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
         let id = try context.parameters.require("id")
-        let copy = try await blocking { try service.reprint(id, reason: form["reason"] ?? "", actor: try context.actingStaff().login) }
+        _ = try context.accessPurpose(request)
+        let actor = try context.actingStaff().login
+        let copy = try await blocking { try service.reprint(id, reason: form["reason"] ?? "", actor: actor) }
+        try await trail.record(request, context, .reprint, subjects: copy.peopleShown, documentId: copy.id)
         return Self.redirect("/counter/certificates/\(copy.id)")
     }
 
     @Sendable func void(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
         let id = try context.parameters.require("id")
-        _ = try await blocking { try service.void(id, reason: form["reason"] ?? "", actor: try context.actingStaff().login) }
+        let actor = try context.actingStaff().login
+        _ = try await blocking { try service.void(id, reason: form["reason"] ?? "", actor: actor) }
         return Self.redirect("/counter/certificates/\(id)")
     }
 }

@@ -58,7 +58,7 @@ struct StaffSignIn {
         { request, context in
             if let secret = context.sessionSecret { try await staff.signOut(secret) }
             let to = try await FormData.read(request)["to"]
-            let back = ["/counter/login", "/planning/login", "/admin/login"].first { $0 == to } ?? "/counter/login"
+            let back = ["/counter/login", "/planning/login", "/admin/login", "/audit/login"].first { $0 == to } ?? "/counter/login"
             return redirect(back, cookie: cookie("", maxAge: 0, secure: secure))
         }
     }

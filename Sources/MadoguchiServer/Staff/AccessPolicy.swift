@@ -50,7 +50,7 @@ enum AccessPolicy {
         "POST /api/v1/residents/{id}/seal": .staff(counter), "POST /api/v1/seals/{number}/abolish": .staff(counter),
         "POST /api/v1/residents/{id}/holder-notification": .staff(counter),
         "POST /api/v1/residents/{id}/holder-notification/end": .staff(counter),
-        "GET /counter": .staff(counter), "GET /counter/residents/{id}": .staff(counter), "POST /counter/residents/{id}/preview": .staff(counter),
+        "GET /counter": .staff(counter), "POST /counter/purpose": .staff(counter), "GET /counter/residents/{id}": .staff(counter), "POST /counter/residents/{id}/preview": .staff(counter),
         "POST /counter/issue": .staff(counter), "GET /counter/certificates/{id}": .staff(counter),
         "GET /counter/certificates/{id}/document.pdf": .staff(counter), "POST /counter/certificates/{id}/reprint": .staff(counter),
         "POST /counter/certificates/{id}/void": .staff([.supervisor]),
@@ -73,6 +73,8 @@ enum AccessPolicy {
         "GET /planning/activities": .staff([.planner, .regionalStaff]), "POST /planning/activities": .staff([.planner, .regionalStaff]),
         "GET /planning/surveys": .staff([.planner]), "POST /planning/surveys": .staff([.planner]),
         "POST /planning/surveys/{id}/answers": .staff([.planner]), "POST /planning/surveys/{id}/responses": .staff([.planner]),
+        // The auditor: the access log
+        "GET /audit/login": .anyone, "POST /audit/login": .anyone, "GET /audit": .staff([.auditor]), "GET /audit/access.csv": .staff([.auditor]),
         // Administration
         "GET /admin": .staff([.admin]), "POST /admin/accounts": .staff([.admin]), "POST /admin/accounts/{login}/{action}": .staff([.admin]),
         "POST /admin/credentials": .staff([.admin]), "POST /admin/credentials/{id}/revoke": .staff([.admin]),
@@ -88,6 +90,7 @@ enum AccessPolicy {
     static func signInPath(for path: String) -> String {
         if path.hasPrefix("/planning") { return "/planning/login" }
         if path.hasPrefix("/admin") { return "/admin/login" }
+        if path.hasPrefix("/audit") { return "/audit/login" }
         return "/counter/login"
     }
 

@@ -1,0 +1,65 @@
+import HTTPTypes
+import Hummingbird
+import MadoguchiDomain
+import MadoguchiIssuance
+import MadoguchiStore
+
+/// The purpose of an API request's reads: `X-Madoguchi-Purpose: certificate` (one of `AccessPurpose`).
+let purposeHeader = HTTPField.Name("X-Madoguchi-Purpose")!
+
+/// A page that reads people's data before a purpose was chosen goes back to the counter page, which asks for one.
+struct PurposeNeeded: HTTPResponseError {
+    var status: HTTPResponse.Status { .seeOther }
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        StaffSignIn.redirect("/counter?purpose=required")
+    }
+}
+
+extension StaffContext {
+    /// Why this request reads people's data: the API request names it in `X-Madoguchi-Purpose`; a page's session
+    /// carries the purpose chosen on the counter page. Without one nothing is read (400 on the API; the pages ask).
+    func accessPurpose(_ request: Request) throws -> AccessPurpose {
+        if let header = request.headers[purposeHeader] {
+            guard let purpose = AccessPurpose(rawValue: header) else { throw Self.purposeRequired(given: header) }
+            return purpose
+        }
+        if sessionSecret != nil {
+            guard let purpose = staff?.purpose else { throw PurposeNeeded() }
+            return purpose
+        }
+        throw Self.purposeRequired(given: nil)
+    }
+
+    static func purposeRequired(given: String?) -> APIError {
+        let values = AccessPurpose.allCases.map(\.rawValue).joined(separator: ", ")
+        return APIError(.badRequest, MadoguchiError(
+            .auditPurposeRequired,
+            ja: "個人の情報を見る目的を X-Madoguchi-Purpose で指定してください（\(values)）",
+            en: given.map { "Unknown purpose \($0); one of \(values)" } ?? "Name the purpose of reading people's data in X-Madoguchi-Purpose: one of \(values)"))
+    }
+}
+
+extension MadoguchiError.Code {
+    static let auditPurposeRequired = Self("audit.purposeRequired")
+}
+
+/// Records a read in the access log before the handler shows anything (`AccessAudit`).
+struct AuditTrail: Sendable {
+    let audit: AccessAudit
+
+    func record(
+        _ request: Request, _ context: some StaffContext, _ action: AccessRecord.Action, subjects: [Int64], query: String? = nil,
+        documentId: String? = nil
+    ) async throws {
+        let staff = try context.actingStaff()
+        let purpose = try context.accessPurpose(request)
+        let route = "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)"
+        try await audit.record(
+            .init(action, subjects: subjects, route: route, query: query, documentId: documentId), by: staff, purpose: purpose)
+    }
+}
+
+extension IssuedCertificate {
+    /// Everyone a certificate shows: its subject and each person printed on it (a household's 住民票).
+    var peopleShown: [Int64] { [subjectId] + content.persons.compactMap(\.residentId) }
+}

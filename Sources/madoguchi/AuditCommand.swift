@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import MadoguchiDomain
+import MadoguchiStore
+
+/// `madoguchi audit`: the access log at the console (the auditor's page is /audit).
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The access log: every read of a person's data by staff.",
+        subcommands: [Verify.self, Export.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the hash chain of the access log; name the first bad entry and exit 1 if any.")
+
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+
+        func run() throws {
+            let result = try reporting { try MadoguchiDatabase.open(path: db).writer.read { d in try AccessLog.verify(d) } }
+            if let bad = result.firstBad {
+                printError("閲覧記録が改ざんされています: 第\(bad)項（\(result.problem ?? "")）")
+                printError("access log broken at entry #\(bad): \(result.problem ?? "")")
+                throw ExitCode(1)
+            }
+            print("access log ok: \(result.entries) entries, head \(result.head ?? "(empty)")")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the access log as CSV (UTF-8), oldest first.")
+
+        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "From this day (YYYY-MM-DD).") var from: String?
+        @Option(help: "Reads of this resident only.") var resident: Int64?
+        @Flag(help: "要確認 (支援措置) reads only.") var flagged = false
+
+        func run() throws {
+            let entries = try reporting {
+                try MadoguchiDatabase.open(path: db).writer.read { d in
+                    try AccessLog.entries(d, AccessFilter(from: from, residentId: resident, flaggedOnly: flagged, limit: 100_000))
+                }
+            }
+            print(AccessRecord.csvHeader)
+            for e in entries.reversed() { print(e.record.csvLine(sequence: e.sequence)) }
+        }
+    }
+}
