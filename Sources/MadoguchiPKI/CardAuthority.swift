@@ -167,3 +167,25 @@ extension CardAuthority {
         return false
     }
 }
+
+/// What a card gives a resident's page after its PIN (利用者証明: the certificate and its signature over the
+/// server's challenge), carried as one line a resident can paste: base64url of its JSON.
+public struct CardAnswer: Codable, Sendable, Hashable {
+    public var certificate: String
+    public var signature: String
+
+    public init(certificate: String, signature: Data) {
+        self.certificate = certificate
+        self.signature = Base64URL.encode(signature)
+    }
+
+    public var token: String { Base64URL.encode((try? JSONEncoder().encode(self)) ?? Data()) }
+
+    /// The answer in a pasted line, or nil when it is not one.
+    public static func read(_ token: String) -> (certificatePEM: String, signature: Data)? {
+        guard let json = Base64URL.decode(token.trimmingCharacters(in: .whitespacesAndNewlines)),
+            let answer = try? JSONDecoder().decode(Self.self, from: json), let signature = Base64URL.decode(answer.signature)
+        else { return nil }
+        return (answer.certificate, signature)
+    }
+}

@@ -79,6 +79,8 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     SheetsController(database: database, clock: configuration.clock).addRoutes(to: api)
     PlanningPages<Context>(database: database, clock: configuration.clock, cityName: cityName, staff: staff, secureCookie: configuration.secureCookies)
         .addRoutes(to: router)
+    ResidentPages<Context>(portal: ResidentPortal(database: database, clock: configuration.clock), cityName: cityName,
+                           secureCookie: configuration.secureCookies).addRoutes(to: router)
     AuditPages<Context>(audit: trail.audit, staff: staff, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)
     AdminPages<Context>(staff: staff, registry: registry, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)
     return router

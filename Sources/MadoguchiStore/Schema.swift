@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v10-forwarded-measures", migrate: createForwarded)
         migrator.registerMigration("v11-staff", migrate: createStaff)
         migrator.registerMigration("v12-access-log", migrate: createAccess)
+        migrator.registerMigration("v13-resident-view", migrate: createResidentView)
         return migrator
     }
 

@@ -8,7 +8,7 @@ import MadoguchiStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "My Number cards (利用者証明用電子証明書) at the counter.",
-        subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self, RegisterHonseki.self])
+        subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self, RegisterHonseki.self, Answer.self])
 
     /// Writes a card file and returns the day its certificate runs to.
     static func save(_ card: SoftwareCard, to out: String, database: MadoguchiDatabase) throws -> String {
@@ -145,6 +145,40 @@ struct CardCommand: ParsableCommand {
                         cardCityCode: file.cityCode, at: at)
                 }
                 print("本籍地利用登録: card \(serial) (city \(file.cityCode)) → record \(resident)")
+            }
+        }
+    }
+
+    /// The card reader of a resident's own device (as the マイナポータル app): signs the page's challenge after the
+    /// PIN and prints the answer to paste back. The card file keeps its PIN error count, as the chip does.
+    struct Answer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a sign-in challenge with a card (利用者証明) and print the answer to paste into the page.")
+
+        @Option(help: "The card file.") var card: String
+        @Option(help: "The card's 4-digit PIN.") var pin: String
+        @Option(help: "The challenge the page shows.") var challenge: String
+
+        func run() throws {
+            let url = URL(fileURLWithPath: card)
+            var softwareCard = try reporting {
+                do { return try JSONDecoder().decode(SoftwareCard.self, from: Data(contentsOf: url)) } catch {
+                    throw MadoguchiError(.invalidOption, ja: "カードファイルを読めません: \(card)", en: "Unreadable card file \(card)")
+                }
+            }
+            guard let bytes = Base64URL.decode(challenge.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+                throw fail(MadoguchiError(.invalidOption, ja: "確認コードが読めません", en: "Not a challenge"))
+            }
+            let signed = Result { try softwareCard.sign(challenge: bytes, pin: pin) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try? encoder.encode(softwareCard).write(to: url, options: .atomic)
+            switch signed {
+            case .success(let signature):
+                print(CardAnswer(certificate: softwareCard.certificatePEM, signature: signature).token)
+            case .failure(let error):
+                printError("カードが応答しません / the card refused: \(error)")
+                throw ExitCode(1)
             }
         }
     }

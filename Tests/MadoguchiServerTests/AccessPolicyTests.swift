@@ -75,6 +75,13 @@ struct AccessPolicyTests {
                             #expect(response.status != .unauthorized && response.status != .forbidden, "\(route) is public")
                         }
                     }
+                case .resident:
+                    // Neither no one nor a member of staff reads a resident's record here: only the resident's card session.
+                    for headers: HTTPFields in [[:], TestStaff.bearer("tester"), TestStaff.cookie("tester")] {
+                        try await client.execute(uri: uri, method: route.method, headers: headers) { response in
+                            #expect(response.status == .unauthorized, "\(route) without the resident's card session")
+                        }
+                    }
                 case .hub, .relay:
                     // A member of staff's credential does not open the hub's or the relay's door.
                     for headers: HTTPFields in [[:], TestStaff.bearer("tester")] {

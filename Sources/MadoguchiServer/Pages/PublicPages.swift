@@ -38,6 +38,7 @@ struct PublicPages<Context: RequestContext> {
             <a href="/facilities">窓口の一覧</a>
             <a href="/calendar">閉庁日カレンダー</a>
             <a href="/verify">証明書の確認</a>
+            <a href="/my">わたしの情報の利用記録（マイナンバーカードでログイン）</a>
             <a href="/sheets">施策の進行管理・評価（公表）</a>
             <a href="/health">稼働状況</a>
             </nav>

@@ -12,6 +12,8 @@ enum Access: Sendable, Hashable {
     case hub
     /// The relay only (behind the city's relay secret)
     case relay
+    /// A resident signed in with their card, for their own data only (`ResidentPages` checks the session)
+    case resident
     /// A signed-in member of staff holding one of these roles (empty: any member of staff)
     case staff(Set<StaffRole>)
 }
@@ -73,6 +75,8 @@ enum AccessPolicy {
         "GET /planning/activities": .staff([.planner, .regionalStaff]), "POST /planning/activities": .staff([.planner, .regionalStaff]),
         "GET /planning/surveys": .staff([.planner]), "POST /planning/surveys": .staff([.planner]),
         "POST /planning/surveys/{id}/answers": .staff([.planner]), "POST /planning/surveys/{id}/responses": .staff([.planner]),
+        // Residents: their own access record, behind their card (the session names the person; no route takes an id)
+        "GET /my": .anyone, "POST /my/login": .anyone, "POST /my/logout": .anyone, "GET /my/access.json": .resident,
         // The auditor: the access log
         "GET /audit/login": .anyone, "POST /audit/login": .anyone, "GET /audit": .staff([.auditor]), "GET /audit/access.csv": .staff([.auditor]),
         // Administration

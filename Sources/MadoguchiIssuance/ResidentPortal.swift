@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+import MadoguchiPKI
+import MadoguchiStore
+
+/// 住民向けアクセス記録: a resident signs in with the card (利用者証明用電子証明書: the card signs a one-time
+/// challenge after its PIN, as at a store kiosk) and sees who used their data: every read by staff and every
+/// certificate about them, with when, where and why, but not which member of staff (`ResidentAccess` says what is
+/// left out and why).
+public struct ResidentPortal: Sendable {
+    let database: MadoguchiDatabase
+    let clock: MadoguchiClock
+
+    /// A challenge is answered within two minutes, once.
+    public static let challengeSeconds: TimeInterval = 120
+    /// A resident's session lasts fifteen minutes.
+    public static let sessionSeconds: TimeInterval = 15 * 60
+
+    public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system) {
+        self.database = database
+        self.clock = clock
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+    }
+
+    /// A fresh challenge for the card to sign.
+    public func challenge() async throws -> (id: String, challenge: Data) {
+        let id = StaffPasswords.secret(bytes: 18)
+        let challenge = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        let expires = LedgerRecord.timestamp(clock.now().addingTimeInterval(Self.challengeSeconds))
+        let stale = LedgerRecord.timestamp(clock.now().addingTimeInterval(-3600))
+        try await write { db in
+            try db.execute(sql: "DELETE FROM residentChallenge WHERE expiresAt < ?", arguments: [stale])
+            try db.execute(sql: "INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", arguments: [id, challenge, expires])
+        }
+        return (id, challenge)
+    }
+
+    /// Checks the card's answer: the challenge must be this server's, unused and unexpired (it is spent whatever the
+    /// outcome), and the certificate this city's (or registered here for its 戸籍), valid and not revoked.
+    public func signIn(challengeId: String, certificatePEM: String, signature: Data) async throws -> (secret: String, residentId: Int64) {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        let challenge = try await write { db -> Data? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT challenge, expiresAt, usedAt FROM residentChallenge WHERE id = ?", arguments: [challengeId])
+            else { return nil }
+            try db.execute(sql: "UPDATE residentChallenge SET usedAt = ? WHERE id = ? AND usedAt IS NULL", arguments: [at, challengeId])
+            guard (row["usedAt"] as String?) == nil, (row["expiresAt"] as String) > at else { return nil }
+            return row["challenge"] as Data
+        }
+        guard let challenge else {
+            throw MadoguchiError(
+                .residentChallengeInvalid, ja: "確認の有効期限が切れたか、既に使われています。もう一度お試しください",
+                en: "The challenge is unknown, expired or already used; start again")
+        }
+        let (serial, residentId) = try await Cards.authenticate(
+            database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
+        let secret = StaffPasswords.secret()
+        let expires = LedgerRecord.timestamp(now.addingTimeInterval(Self.sessionSeconds))
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO residentSession (tokenHash, residentId, cardSerial, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [StaffPasswords.fingerprint(secret), residentId, serial, at, expires])
+        }
+        return (secret, residentId)
+    }
+
+    /// Whose session this is, while it lasts.
+    public func resident(session secret: String) async throws -> Int64? {
+        let at = LedgerRecord.timestamp(clock.now())
+        let hash = StaffPasswords.fingerprint(secret)
+        return try await database.writer.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT residentId FROM residentSession WHERE tokenHash = ? AND endedAt IS NULL AND expiresAt > ?", arguments: [hash, at])
+        }
+    }
+
+    public func signOut(_ secret: String) async throws {
+        let at = LedgerRecord.timestamp(clock.now())
+        let hash = StaffPasswords.fingerprint(secret)
+        try await write { db in
+            try db.execute(sql: "UPDATE residentSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", arguments: [at, hash])
+        }
+    }
+
+    /// What the resident sees, newest first.
+    public func lines(residentId: Int64) async throws -> [ResidentAccessLine] {
+        let today = clock.today
+        return try await database.writer.read { db in try ResidentAccess.lines(db, residentId: residentId, on: today) }
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let residentChallengeInvalid = Self("resident.challengeInvalid")
+}
