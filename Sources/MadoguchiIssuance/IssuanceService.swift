@@ -280,11 +280,19 @@ public struct IssuanceService: Sendable {
     }
 
     /// The published keys (JWKS), creating the first key if none exists yet.
+    /// The published keys, read only: the public JWKS and verification never wait on the database's write lock.
+    /// `prepareSigning()` at start-up makes sure there is one.
     public func jwks() throws -> JWKSet {
-        let at = LedgerRecord.timestamp(clock.now())
-        return try database.writer.write { db in
+        try database.writer.read { db in try SigningKeys.jwks(db) }
+    }
+
+    /// At start-up: the signing key and the card authority exist, so that the public routes only read.
+    public func prepareSigning() throws {
+        let now = clock.now()
+        let at = LedgerRecord.timestamp(now)
+        try database.writer.write { db in
             _ = try SigningKeys.active(db, at: at)
-            return try SigningKeys.jwks(db)
+            _ = try Cards.authority(db, at: at, now: now)
         }
     }
 

@@ -14,8 +14,12 @@ public func buildApplication(
     let kiosk = KioskService(
         issuance: IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees),
         policy: configuration.kiosk)
+    let edge = configuration.edge
     return Application(
         router: router,
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [RequestDeadlineHandler(deadline: .milliseconds(Int64(edge.requestSeconds * 1000)))],
+            idleTimeout: .milliseconds(Int64(edge.idleSeconds * 1000)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Madoguchi"),
         services: [KioskSweeper(service: kiosk, logger: logger)],
@@ -32,8 +36,12 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let cityName = try registry.meta("city.name") ?? "窓口市"
     let staff = StaffService(database: database, clock: configuration.clock)
     let router = Router(context: Context.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: AccessLogMiddleware())
-    router.add(middleware: DomainErrorMiddleware())
+    router.add(middleware: DomainErrorMiddleware(cityName: cityName))
+    router.add(middleware: RateLimitMiddleware(
+        signIn: RateLimiter(perMinute: configuration.edge.signInsPerMinute, clock: configuration.clock),
+        verify: RateLimiter(perMinute: configuration.edge.verificationsPerMinute, clock: configuration.clock)))
     router.add(middleware: StaffAuthenticationMiddleware(staff: staff))
     router.add(middleware: AccessPolicyMiddleware())
     let cityCode = try registry.meta("city.code") ?? ""
@@ -53,6 +61,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let api = router.group("api/v1")
     RegistryController<Context>(registry: registry, clock: configuration.clock, trail: trail).addRoutes(to: api)
     let issuance = IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees)
+    try issuance.prepareSigning()
     CertificatesController<Context>(service: issuance, trail: trail).addRoutes(to: api)
     KioskController(service: KioskService(issuance: issuance, policy: configuration.kiosk))
         .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))

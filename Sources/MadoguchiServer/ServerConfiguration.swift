@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable {
     public var relayToken: String?
     /// 広域交付: the way to other cities' records (a client of the relay); none: this counter prints its own only
     public var wideAreaRelay: (any WideAreaRelay)?
+    /// The HTTP edge: how long a request may take to arrive, how long a connection may sit idle, and the rate limits
+    public var edge = EdgeLimits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, clock: MadoguchiClock = .system,
@@ -34,6 +36,20 @@ public struct ServerConfiguration: Sendable {
         self.hubToken = hubToken
         self.kiosk = kiosk
         self.fees = fees
+    }
+
+    /// The limits at the HTTP edge.
+    public struct EdgeLimits: Sendable {
+        /// Seconds a request's head and body have to arrive, from the connection's start or the last answer
+        public var requestSeconds: Double = 30
+        /// Seconds a connection may sit idle before it is closed
+        public var idleSeconds: Double = 75
+        /// Sign-in attempts (staff pages and residents' card) a client address may make in a minute
+        public var signInsPerMinute = 20
+        /// Public verifications a client address may ask for in a minute
+        public var verificationsPerMinute = 120
+
+        public init() {}
     }
 
     /// A random token (a benchmark's hub token).

@@ -19,11 +19,14 @@ public struct CardRecord: Sendable, Hashable {
 /// Issuing and revoking cards at the counter.
 public enum Cards {
     /// The city's card authority, created on first use (named after the city).
+    /// The city's card authority, when it exists (read only).
+    public static func storedAuthority(_ db: Database) throws -> CardAuthority? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") else { return nil }
+        return try CardAuthority(certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](row["privateKey"] as Data))
+    }
+
     public static func authority(_ db: Database, at: String, now: Date) throws -> CardAuthority {
-        if let row = try Row.fetchOne(db, sql: "SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") {
-            return try CardAuthority(
-                certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](row["privateKey"] as Data))
-        }
+        if let stored = try storedAuthority(db) { return stored }
         let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市"
         let ca = try CardAuthority.create(organization: city, now: now)
         try db.execute(
@@ -109,7 +112,11 @@ extension Cards {
 
     /// The CRL (DER) of every revoked card, signed now by the card authority, valid one day.
     public static func crl(_ db: Database, now: Date) throws -> [UInt8] {
-        let ca = try authority(db, at: LedgerRecord.timestamp(now), now: now)
+        try crl(db, authority: try authority(db, at: LedgerRecord.timestamp(now), now: now), now: now)
+    }
+
+    /// The CRL signed by a given authority: reads only.
+    public static func crl(_ db: Database, authority ca: CardAuthority, now: Date) throws -> [UInt8] {
         let entries = try Row.fetchAll(
             db, sql: "SELECT certificate, revokedAt, revocationReason FROM card WHERE revokedAt IS NOT NULL ORDER BY revokedAt"
         ).map { row in

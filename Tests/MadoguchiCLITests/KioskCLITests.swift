@@ -17,15 +17,23 @@ final class Daemon: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(_ arguments: [String], port: Int, environment: [String: String] = [:]) throws {
+    /// `log`: a file that takes the daemon's standard output and error (otherwise they are dropped).
+    init(_ arguments: [String], port: Int, environment: [String: String] = [:], log: URL? = nil) throws {
         self.port = port
         process.executableURL = CLI.binary
         process.arguments = arguments + ["--port", String(port)]
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
     }
 

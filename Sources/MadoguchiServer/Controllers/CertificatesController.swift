@@ -180,11 +180,21 @@ enum JSONBody {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
+            // Say what did not fit in the API's words, never the decoder's (no Swift type names).
+            func json(_ type: Any.Type) -> String {
+                switch type {
+                case is String.Type: "a string"
+                case is Bool.Type: "true or false"
+                case is Int.Type, is Int64.Type, is Double.Type: "a number"
+                case is [Any].Type: "an array"
+                default: "another kind of value"
+                }
+            }
             let (path, what): ([CodingKey], String) = switch error {
             case .keyNotFound(let key, let c): (c.codingPath + [key], "missing")
-            case .typeMismatch(_, let c): (c.codingPath, c.debugDescription)
+            case .typeMismatch(let type, let c): (c.codingPath, "expected \(json(type))")
             case .valueNotFound(_, let c): (c.codingPath, "missing")
-            case .dataCorrupted(let c): (c.codingPath, c.debugDescription)
+            case .dataCorrupted(let c): (c.codingPath, c.codingPath.isEmpty ? "not valid JSON" : "not an accepted value")
             @unknown default: ([], "unreadable")
             }
             let field = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")

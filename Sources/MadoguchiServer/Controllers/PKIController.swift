@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiStore
+import MadoguchiPKI
+import GRDB
 
 /// Public PKI endpoints: the card authority's certificate, its CRL, and an OCSP-style status.
 struct PKIController<Context: RequestContext> {
@@ -14,11 +16,17 @@ struct PKIController<Context: RequestContext> {
         router.get("/pki/status/:serial", use: status)
     }
 
-    func authority() async throws -> String {
-        let now = clock.now()
-        return try await database.writer.write { db in
-            try Cards.authority(db, at: LedgerRecord.timestamp(now), now: now).certificatePEM
+    /// Read only: the authority is made at start-up (`IssuanceService.prepareSigning`), so these public routes never
+    /// take the database's write lock.
+    func stored(_ db: Database) throws -> CardAuthority {
+        guard let ca = try Cards.storedAuthority(db) else {
+            throw APIError(.serviceUnavailable, MadoguchiError(.storeBusy, ja: "認証局の準備ができていません", en: "The card authority is not set up"))
         }
+        return ca
+    }
+
+    func authority() async throws -> String {
+        try await database.writer.read { db in try stored(db).certificatePEM }
     }
 
     @Sendable func ca(_ request: Request, context: Context) async throws -> Response {
@@ -29,7 +37,7 @@ struct PKIController<Context: RequestContext> {
 
     @Sendable func crl(_ request: Request, context: Context) async throws -> Response {
         let now = clock.now()
-        let der = try await database.writer.write { db in try Cards.crl(db, now: now) }
+        let der = try await database.writer.read { db in try Cards.crl(db, authority: try stored(db), now: now) }
         var headers = HTTPFields()
         headers[.contentType] = "application/pkix-crl"
         headers[.cacheControl] = "max-age=300"

@@ -43,15 +43,88 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// Turns domain errors thrown by handlers into ``APIError`` responses with their mapped status.
+
+/// The one place errors leave the server:
+/// - a domain error becomes its coded answer (`APIError`);
+/// - a database failure says so without the database's words (no table, column or constraint names), and anything
+///   unexpected is a 500 with a code, its detail in the server's log (its type only: no personal data);
+/// - a page route answers with an HTML page and the real status, not JSON (a PDF, CSV or JSON route keeps JSON).
 struct DomainErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    var cityName = "窓口市"
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         do {
             return try await next(request, context)
         } catch let error as MadoguchiError {
-            throw APIError(error)
+            throw present(APIError(Self.sanitized(error)), request)
+        } catch let error as APIError {
+            throw present(APIError(error.status, Self.sanitized(error.error), refusals: error.refusals), request)
+        } catch let error as HTTPResponseError {
+            guard error.status.code >= 400, Self.isPage(request) else { throw error }
+            throw present(APIError(error.status, MadoguchiError(
+                error.status == .notFound ? .notFound : .badRequest, ja: Self.japanese(error.status), en: error.status.reasonPhrase)), request)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
+            throw present(APIError(.internalServerError, MadoguchiError(
+                .serverInternal, ja: "処理中に問題が発生しました。しばらくしてからもう一度お試しください", en: "Something went wrong; try again shortly")),
+                request)
         }
     }
+
+    /// What a database error may say to a client: its kind, not the schema's words.
+    static func sanitized(_ error: MadoguchiError) -> MadoguchiError {
+        switch error.code {
+        case .constraintViolation:
+            MadoguchiError(.constraintViolation, ja: "データの整合性に反するため保存できません", en: "Refused by a data constraint")
+        case .storeFailure:
+            MadoguchiError(.storeFailure, ja: "データベースの処理に失敗しました", en: "Database failure")
+        default: error
+        }
+    }
+
+    static func isPage(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return AccessPolicy.isPage(path) && !path.hasSuffix(".pdf") && !path.hasSuffix(".csv") && !path.hasSuffix(".json")
+            && !path.hasPrefix("/pki/") && !path.hasPrefix("/.well-known/") && path != "/health" && !(request.method == .post && path == "/verify" && request.headers[.contentType]?.contains("json") == true)
+    }
+
+    static func japanese(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "ページが見つかりません"
+        case 405: "この操作はできません"
+        case 413: "送信された内容が大きすぎます"
+        default: "リクエストを処理できません"
+        }
+    }
+
+    func present(_ error: APIError, _ request: Request) -> any HTTPResponseError {
+        Self.isPage(request) ? ErrorPage(error: error, cityName: cityName) : error
+    }
+}
+
+/// An error on a page route: an HTML page with the real status, the message in Japanese and English, and its code.
+struct ErrorPage: HTTPResponseError {
+    let error: APIError
+    let cityName: String
+    var status: HTTPResponse.Status { error.status }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let e = error.error
+        let items = error.refusals.isEmpty ? "" : "<ul>" + error.refusals.map {
+            "<li data-code=\"\(HTML.escape($0.code.rawValue))\">\(HTML.escape($0.ja))<br><small>\(HTML.escape($0.en))</small></li>"
+        }.joined() + "</ul>"
+        let body = """
+            <h1>\(HTML.escape(e.ja))</h1>
+            <p role="alert" data-code="\(HTML.escape(e.code.rawValue))">\(HTML.escape(e.en))（\(status.code) \(HTML.escape(e.code.rawValue))）</p>
+            \(items)
+            <p><a href="/">トップページへ</a></p>
+            """
+        return HTML.response(HTML.page(title: e.ja, cityName: cityName, body: body), status: status)
+    }
+}
+
+extension MadoguchiError.Code {
+    static let serverInternal = Self("server.internal")
 }

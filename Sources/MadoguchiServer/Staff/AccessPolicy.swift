@@ -109,6 +109,10 @@ struct StaffAuthenticationMiddleware<Context: StaffContext>: RouterMiddleware {
     let staff: StaffService
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Only staff routes (and signing out) look anyone up: public routes never touch the staff tables.
+        if request.uri.path != "/logout" {
+            guard case .staff = AccessPolicy.rule(method: request.method, endpoint: context.endpointPath) else { return try await next(request, context) }
+        }
         var context = context
         if let header = request.headers[.authorization], header.hasPrefix("Bearer "), !request.uri.path.hasPrefix("/kiosk/"),
             !request.uri.path.hasPrefix("/relay/")

@@ -9,6 +9,8 @@ public protocol StaffContext: RequestContext {
     var staff: StaffIdentity? { get set }
     /// The session's secret, when the request came with the sign-in cookie (forms must then carry the CSRF token)
     var sessionSecret: String? { get set }
+    /// Who is calling, by network address: what rate limits count by
+    var clientAddress: String? { get }
 }
 
 /// The server's request context.
@@ -16,11 +18,14 @@ public struct AppRequestContext: StaffContext {
     public var coreContext: CoreRequestContextStorage
     public var staff: StaffIdentity?
     public var sessionSecret: String?
+    /// The client's address, for rate limits (behind a reverse proxy: the proxy's)
+    public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         staff = nil
         sessionSecret = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 }
 

@@ -1,0 +1,197 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@testable import MadoguchiDemo
+@testable import MadoguchiDomain
+@testable import MadoguchiIssuance
+@testable import MadoguchiServer
+@testable import MadoguchiStore
+
+/// The HTTP edge (issue 11, item 6): headers, error pages, rate limits, slow requests, and public routes that never
+/// wait on the database's write lock.
+@Suite("HTTPの境界")
+struct EdgeTests {
+    static let clock = AccessAuditTests.clock
+
+    static func app(_ edit: (inout ServerConfiguration) -> Void = { _ in }) throws -> (some ApplicationProtocol, MadoguchiDatabase) {
+        let db = try MadoguchiDatabase.inMemory()
+        _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 100, seed: 3))
+        try TestStaff.install(db, clock: clock)
+        var config = ServerConfiguration(host: "127.0.0.1", port: 0, clock: clock)
+        edit(&config)
+        return (try buildApplication(configuration: config, database: db), db)
+    }
+
+    @Test("every answer carries the security headers: pages, the API, errors and redirects", arguments: [
+        ("/", false), ("/api/v1/city", false), ("/no-such-page", false), ("/counter", false), ("/api/v1/residents/1", true),
+    ])
+    func headers(path: String, staff: Bool) async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: path, method: .get, headers: staff ? [.authorization: "Bearer wrong"] : [:]) { response in
+                #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(path)")
+                #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
+                #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
+                let csp = response.headers[.contentSecurityPolicy] ?? ""
+                #expect(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"))
+            }
+        }
+    }
+
+    @Test("a page's error is an HTML page with its real status and code; the API's stays JSON")
+    func errorPages() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/counter/residents/999999", method: .get, headers: TestStaff.cookie("tester")) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                let html = String(buffer: response.body)
+                #expect(html.contains("data-code=\"registry.notFound\""))
+                #expect(html.contains("住民が見つかりません"))
+            }
+            try await client.execute(uri: "/no-such-page", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(String(buffer: response.body).contains("ページが見つかりません"))
+            }
+            try await client.execute(uri: "/api/v1/residents/999999", method: .get, headers: TestStaff.bearer("tester")) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
+        }
+    }
+
+    @Test("error bodies name the field in the API's words, never the decoder's or the database's", arguments: [
+        #"{"kind": 7, "subjectId": 1, "requester": {"class": "self"}}"#, #"{"kind": "passport", "subjectId": 1, "requester": {"class": "self"}}"#,
+        "not json", #"{"kind": "residentRecordCopy", "subjectId": true, "requester": {"class": "self"}}"#,
+    ])
+    func noInternals(json: String) async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            var headers = TestStaff.bearer("clerk")
+            headers[.contentType] = "application/json"
+            headers[HTTPField.Name("Idempotency-Key")!] = "internals-0001"
+            try await client.execute(uri: "/api/v1/certificates", method: .post, headers: headers, body: ByteBuffer(string: json)) { response in
+                #expect(response.status == .badRequest)
+                let text = String(buffer: response.body)
+                for leak in ["Swift", "Expected to decode", "CertificateKind", "Cannot initialize", "DecodingError", "codingPath"] {
+                    #expect(!text.contains(leak), "\(leak) in \(text)")
+                }
+            }
+        }
+        let sanitized = DomainErrorMiddleware<AppRequestContext>.sanitized(MadoguchiError(
+            .constraintViolation, ja: "x（CHECK constraint failed: passwordHash GLOB 'scrypt$*'）", en: "CHECK constraint failed: passwordHash"))
+        #expect(!sanitized.ja.contains("CHECK") && !sanitized.en.contains("passwordHash"))
+    }
+
+    @Test("rate limits: too many sign-ins or verifications from one address in a minute are 429 with Retry-After")
+    func rateLimits() async throws {
+        let (app, _) = try Self.app { config in
+            config.edge.signInsPerMinute = 3
+            config.edge.verificationsPerMinute = 4
+        }
+        try await app.test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<4 {
+                try await client.execute(uri: "/counter/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "login=nobody&password=wrong-password")) { statuses.append($0.status) }
+            }
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests])
+            var verifies: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                try await client.execute(uri: "/api/v1/verify", method: .post, headers: [.contentType: "application/json"],
+                                         body: ByteBuffer(string: #"{"token": "not.a.token"}"#)) { response in
+                    verifies.append(response.status)
+                    if response.status == .tooManyRequests {
+                        #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 >= 1)
+                        #expect(String(buffer: response.body).contains("http.rateLimited"))
+                    }
+                }
+            }
+            #expect(verifies.prefix(4).allSatisfy { $0 == .ok } && verifies.last == .tooManyRequests, "\(verifies)")
+        }
+    }
+
+    @Test("a request that arrives a byte at a time is cut off; a whole one on the same server is answered")
+    func slowRequest() async throws {
+        let (app, _) = try Self.app { config in config.edge.requestSeconds = 1 }
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            // Half a request head, then nothing: the server must close the connection (recv returns 0), well before
+            // this client's own 30-second patience runs out.
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            var patience = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
+            let partial = Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
+            #expect(send(fd, partial, partial.count, 0) == partial.count)
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let received = recv(fd, &buffer, buffer.count, 0)
+            #expect(received == 0, "the server closed the half-sent request (recv \(received), errno \(errno))")
+            // A whole request on a new connection is answered (the test client's own connection sat idle past the
+            // deadline too, and was closed with it).
+            let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        }
+    }
+
+    @Test("the public keys, CRL, CA and verification answer while a writer holds the database's write lock")
+    func publicRoutesOnlyRead() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-edge-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = try MadoguchiDatabase.open(path: folder.appendingPathComponent("city.sqlite").path)
+        _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 100, seed: 3))
+        let app = try buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0, clock: Self.clock), database: db)
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        let heldToTheEnd = Locked(false)
+        try await app.test(.router) { client in
+            DispatchQueue.global().async {
+                try? db.writer.write { _ in
+                    holding.signal()
+                    heldToTheEnd.set(release.wait(timeout: .now() + 120) == .timedOut)
+                }
+                finished.signal()
+            }
+            await withCheckedContinuation { c in DispatchQueue.global().async { holding.wait(); c.resume() } }
+            for (uri, method) in [("/.well-known/jwks.json", HTTPRequest.Method.get), ("/pki/crl.der", .get), ("/pki/ca.pem", .get)] {
+                try await client.execute(uri: uri, method: method) { #expect($0.status == .ok, "\(uri)") }
+            }
+            try await client.execute(uri: "/api/v1/verify", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"token": "not.a.token"}"#)) { #expect($0.status == .ok) }
+            release.signal()
+        }
+        await withCheckedContinuation { c in DispatchQueue.global().async { finished.wait(); c.resume() } }
+        #expect(heldToTheEnd.get() == false, "the public routes answered while the write lock was held")
+    }
+}
+
+/// A value shared with a thread.
+final class Locked<T: Sendable>: @unchecked Sendable {
+    private var value: T
+    private let lock = NSLock()
+    init(_ value: T) { self.value = value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+}
