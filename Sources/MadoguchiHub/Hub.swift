@@ -64,6 +64,7 @@ extension MadoguchiError.Code {
     public static let hubUnknownCity = Self("hub.unknownCity")
     public static let hubCityUnavailable = Self("hub.cityUnavailable")
     public static let hubCityRequired = Self("hub.cityRequired")
+    public static let hubUnknownStep = Self("hub.unknownStep")
 }
 
 /// An error the hub answers itself, in the same JSON shape as the cities' errors.
@@ -177,10 +178,13 @@ public struct Hub: Sendable {
 
     struct CardStatusAnswer: Decodable { let status: String }
 
-    /// Sends a request on to a city and returns its answer as it came.
-    func relay(_ request: Request, city code: String, path: String, body collected: ByteBuffer? = nil) async throws -> Response {
+    /// Sends a request on to a city and returns its answer as it came. `path` and `query` are the hub's own
+    /// spelling of the step, never the path the store sent.
+    func relay(_ request: Request, city code: String, path: String, query: String? = nil, body collected: ByteBuffer? = nil) async throws
+        -> Response
+    {
         let base = try base(code)
-        var upstream = HTTPClientRequest(url: base + path + (request.uri.query.map { "?" + $0 } ?? ""))
+        var upstream = HTTPClientRequest(url: base + path + (query.map { "?" + $0 } ?? ""))
         upstream.method = .init(rawValue: request.method.rawValue)
         for name in [HTTPField.Name.contentType, requestIdHeader] {
             if let value = request.headers[name] { upstream.headers.add(name: name.canonicalName, value: value) }
@@ -263,37 +267,69 @@ public func buildHubRouter(hub: Hub) -> Router<BasicRequestContext> {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
     router.get("/kiosk/v1/settlement") { request, _ -> Response in
-        if let city = request.headers[cityHeader] { return try await hub.relay(request, city: city, path: "/kiosk/v1/settlement") }
         let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(hub.configuration.clock.now()).prefix(7))
         guard Settlement.isMonth(month) else {
             throw HubError(status: .badRequest, error: MadoguchiError(
                 .badHubRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)"))
+        }
+        if let city = request.headers[cityHeader] {
+            return try await hub.relay(request, city: city, path: "/kiosk/v1/settlement", query: "month=\(month)")
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"settlement-\(month).csv\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await hub.settlement(month: month))))
     }
-    let relay: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+    @Sendable func city(_ request: Request) throws -> String {
         guard let city = request.headers[cityHeader] else {
             throw HubError(status: .badRequest, error: MadoguchiError(
                 .hubCityRequired, ja: "宛先の市区町村（X-Madoguchi-City）がありません", en: "The X-Madoguchi-City header is required"))
         }
+        return city
+    }
+    router.get("/kiosk/v1/menu") { request, _ in try await hub.relay(request, city: try city(request), path: "/kiosk/v1/menu") }
+    router.post("/kiosk/v1/sessions") { request, _ in
+        let city = try city(request)
         // The hub turns stores away out of hours itself, before any city is asked.
-        if request.method == .post, request.uri.path == "/kiosk/v1/sessions",
-            let closure = hub.configuration.hours.closure(at: hub.configuration.clock.now())
-        {
+        if let closure = hub.configuration.hours.closure(at: hub.configuration.clock.now()) {
             throw HubError(status: .serviceUnavailable, error: MadoguchiError(.init("kiosk.closed"), ja: closure.japanese, en: closure.english))
         }
-        if request.method == .post, request.uri.path.hasSuffix("/card") {
+        return try await hub.relay(request, city: city, path: "/kiosk/v1/sessions")
+    }
+    router.post("/kiosk/v1/sessions/:requestId/:step") { request, context in
+        let city = try city(request)
+        let (requestId, step) = try HubStep.parse(
+            requestId: context.parameters.get("requestId") ?? "", step: context.parameters.get("step") ?? "")
+        // The path the city gets is spelled here, from a known step: a card step under any other spelling
+        // (`card/`, `%63ard`, `./card`) is either this step, checked, or no step at all.
+        let path = "/kiosk/v1/sessions/\(requestId)/\(step.rawValue)"
+        if step == .card {
             let body = try await request.body.collect(upTo: 1 << 20)
             try await hub.checkCard(body, cardCity: request.headers[cardCityHeader] ?? city)
-            return try await hub.relay(request, city: city, path: request.uri.path, body: body)
+            return try await hub.relay(request, city: city, path: path, body: body)
         }
-        return try await hub.relay(request, city: city, path: request.uri.path)
+        return try await hub.relay(request, city: city, path: path)
     }
-    router.get("/kiosk/v1/menu", use: relay)
-    router.post("/kiosk/v1/sessions", use: relay)
-    router.post("/kiosk/v1/sessions/:requestId/:step", use: relay)
     return router
+}
+
+/// The steps of a store session the hub relays, and nothing else.
+enum HubStep: String, CaseIterable {
+    case card, quote, order, printed, abort
+
+    /// A request id as the cities accept it (8–100 ASCII letters, digits or `-_.:`), and a known step spelled
+    /// exactly; anything else is refused before any city is asked.
+    static func parse(requestId: String, step: String) throws -> (String, HubStep) {
+        guard let known = HubStep(rawValue: step) else {
+            throw HubError(status: .notFound, error: MadoguchiError(
+                .hubUnknownStep, ja: "この手順は中継しません", en: "No such step of a store session"))
+        }
+        guard (8...100).contains(requestId.utf8.count),
+            requestId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) })
+        else {
+            throw HubError(status: .badRequest, error: MadoguchiError(
+                .badHubRequest, ja: "リクエストIDが正しくありません", en: "The request id is not one the cities accept"))
+        }
+        return (requestId, known)
+    }
 }

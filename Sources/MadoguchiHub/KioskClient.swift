@@ -142,6 +142,20 @@ public struct KioskClient: Sendable {
             requestId)
     }
 
+    /// The challenge of a start's answer, read before the card signs it: it must be for the kiosk protocol, the city
+    /// asked and this request. Anything else (another city's or session's challenge, or a resident page's passed
+    /// off as a kiosk's) is never put to the card.
+    public static func challenge(of view: KioskSessionView, city: String, requestId: String) throws -> Data {
+        guard let encoded = view.challenge, let challenge = CardChallenge(encoded: encoded),
+            challenge.names(.kiosk, city: city, session: requestId)
+        else {
+            throw KioskFailure(
+                code: "kiosk.crossedChallenge", ja: "この取引のための確認ではないため、カードに署名させません",
+                en: "The challenge is not for this city and request; the card will not sign it")
+        }
+        return challenge.bytes
+    }
+
     /// Every answer must be for this request: anything else is never shown or printed.
     func checked(_ view: KioskSessionView, _ requestId: String) throws -> KioskSessionView {
         guard view.requestId == requestId else {
@@ -181,12 +195,11 @@ public struct KioskTransaction: Sendable {
     ) async -> KioskOutcome {
         let city = city ?? card.cityCode
         var started = false
+        var secret: String?
         do {
             let session = try await client.start(city: city, requestId: requestId)
             started = true
-            guard let challenge = session.challenge.flatMap({ Base64URL.decode($0) }) else {
-                throw KioskFailure(code: "kiosk.badAnswer", ja: "チャレンジがありません", en: "No challenge in the answer")
-            }
+            let challenge = try KioskClient.challenge(of: session, city: city, requestId: requestId)
             let signature: Data
             do {
                 signature = try card.sign(challenge: challenge, pin: pin)
@@ -200,17 +213,18 @@ public struct KioskTransaction: Sendable {
             guard let serial = authenticated.cardSerial, serial == card.serial else {
                 throw KioskFailure(code: "kiosk.crossedAnswer", ja: "カードが一致しません", en: "The city bound another card")
             }
+            secret = authenticated.sessionSecret
             let quote = try await client.step(
-                "quote", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order))
+                "quote", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, sessionSecret: secret, order: order))
             if let refusals = quote.refusals, !refusals.isEmpty {
                 // Ordering what the rules refuse records the refusal in the city's ledger and ends the session.
                 let refused = try? await client.step(
-                    "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: 0))
+                    "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, sessionSecret: secret, order: order, paidYen: 0))
                 return .refused(refused?.refusals ?? refusals)
             }
             let fee = quote.quoteYen ?? 0
             let issued = try await client.step(
-                "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: fee))
+                "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, sessionSecret: secret, order: order, paidYen: fee))
             if issued.state == "refused" { return .refused(issued.refusals ?? []) }
             let (documentId, pdf, token) = try Self.document(of: issued, serial: serial, kind: order.kind)
             do {
@@ -219,7 +233,7 @@ public struct KioskTransaction: Sendable {
                 throw KioskFailure(code: "kiosk.printFailure", ja: "印刷できませんでした", en: "The print failed: \(error)")
             }
             let done = try await client.step(
-                "printed", city: city, requestId: requestId, body: KioskWire.Printed(cardSerial: serial, documentId: documentId))
+                "printed", city: city, requestId: requestId, body: KioskWire.Printed(cardSerial: serial, sessionSecret: secret, documentId: documentId))
             return .printed(done.with(pdf: issued.pdf ?? "", token: token), pdf: pdf)
         } catch {
             let failure = (error as? KioskFailure) ?? .transport(error)
@@ -227,7 +241,7 @@ public struct KioskTransaction: Sendable {
                 return .failed(failure, abortedAtCity: failure.code == "kiosk.sessionExpired")
             }
             let reason = failure.code == "kiosk.printFailure" ? "printFailure" : failure.code
-            let aborted = try? await client.step("abort", city: city, requestId: requestId, body: KioskWire.Abort(reason: reason))
+            let aborted = try? await client.step("abort", city: city, requestId: requestId, body: KioskWire.Abort(reason: reason, sessionSecret: secret))
             return .failed(failure, abortedAtCity: aborted?.state == "aborted" || aborted?.state == "refused")
         }
     }

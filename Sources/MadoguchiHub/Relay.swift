@@ -54,9 +54,10 @@ public struct RelayConfiguration: Sendable {
 /// The header with which the relay names the asking city to the keeping city.
 public let fromCityHeader = HTTPField.Name("X-Madoguchi-From-City")!
 
-/// The relay's HTTP application: `POST /relay/v1/cities/{code}/wide-area` (a 広域交付 query) and
-/// `POST /relay/v1/cities/{code}/support-measures` (a 支援措置 forwarded to the 本籍地) from an authenticated city go on
-/// to that city's `/relay/v1/wide-area` and `/relay/v1/support-measures`.
+/// The relay's HTTP application: `POST /relay/v1/cities/{code}/wide-area` (a 広域交付 query),
+/// `POST /relay/v1/cities/{code}/support-measures` (a 支援措置 forwarded to the 本籍地) and
+/// `POST /relay/v1/cities/{code}/card-status` (a 本籍地 asking a card's own city about it) from an authenticated city
+/// go on to that city's `/relay/v1/wide-area`, `/relay/v1/support-measures` and `/relay/v1/card-status`.
 public func buildRelay(configuration: RelayConfiguration, client: HTTPClient, logger: Logger = Logger(label: "madoguchi-relay"))
     -> some ApplicationProtocol
 {
@@ -69,7 +70,7 @@ public func buildRelay(configuration: RelayConfiguration, client: HTTPClient, lo
 public func buildRelayRouter(configuration: RelayConfiguration, client: HTTPClient) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.get("/health") { _, _ -> String in "ok" }
-    for path in ["wide-area", "support-measures"] {
+    for path in ["wide-area", "support-measures", "card-status"] {
         router.post("/relay/v1/cities/:city/\(path)") { request, context -> Response in
             try await relayCity(request, context: context, path: path, configuration: configuration, client: client)
         }
@@ -145,6 +146,14 @@ public struct WideAreaRelayClient: WideAreaRelay {
 
     public func forward(_ measure: ForwardedSupportMeasure, city: String) async throws {
         _ = try await post("support-measures", measure, city: city)
+    }
+
+    public func cardStatus(serial: String, city: String) async throws -> RelayedCardStatus {
+        let data = try await post("card-status", ["serial": serial], city: city)
+        guard let status = try? JSONDecoder().decode(RelayedCardStatus.self, from: data), status.serial == serial else {
+            throw MadoguchiError(.wideAreaBadAnswer, ja: "応答を読めません", en: "Unreadable card status from the relay")
+        }
+        return status
     }
 
     /// Posts a message for `city` to the relay; the answer's body when it is 200, else its coded error.

@@ -39,6 +39,8 @@ actor CopierState {
         var city: String
         var challenge: Data
         var serial: String?
+        /// The card step's session secret: every later step presents it
+        var secret: String?
         var documentId: String?
         var pdf: Data?
         var printedFile: String?
@@ -144,8 +146,9 @@ public struct StoreCopier: Sendable {
         let city = body.city ?? card.cityCode
         let requestId = KioskClient.newRequestId()
         let view = try await step { try await client.start(city: city, requestId: requestId) }
-        guard let challenge = view.challenge.flatMap({ Base64URL.decode($0) }) else {
-            throw CopierError(KioskFailure(code: "kiosk.badAnswer", ja: "応答が読めません", en: "No challenge"))
+        let challenge: Data
+        do { challenge = try KioskClient.challenge(of: view, city: city, requestId: requestId) } catch let failure as KioskFailure {
+            throw CopierError(failure)
         }
         await state.put(requestId, .init(cardFile: body.card, city: city, challenge: challenge))
         return ["requestId": requestId, "city": city]
@@ -168,7 +171,9 @@ public struct StoreCopier: Sendable {
             try save(card, s.cardFile)
         } catch let error as SoftwareCard.CardError {
             try save(card, s.cardFile)
-            if case .locked = error { _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "cardLocked")) }
+            if case .locked = error {
+                _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "cardLocked", sessionSecret: nil))
+            }
             throw CopierError(KioskTransaction.cardFailure(error))
         }
         let view = try await step {
@@ -180,7 +185,10 @@ public struct StoreCopier: Sendable {
         guard view.cardSerial == card.serial else {
             throw CopierError(KioskFailure(code: "kiosk.crossedAnswer", ja: "カードが一致しません", en: "Card mismatch"))
         }
-        await state.update(id) { $0.serial = card.serial }
+        await state.update(id) {
+            $0.serial = card.serial
+            $0.secret = view.sessionSecret
+        }
         return try await step { try await client.menu(city: s.city) }
     }
 
@@ -195,7 +203,8 @@ public struct StoreCopier: Sendable {
         return try await step {
             try await client.step(
                 "quote", city: s.city, requestId: id,
-                body: KioskWire.Choice(cardSerial: s.serial ?? "", order: KioskOrder(kind: body.kind, copies: body.copies)))
+                body: KioskWire.Choice(
+                    cardSerial: s.serial ?? "", sessionSecret: s.secret, order: KioskOrder(kind: body.kind, copies: body.copies)))
         }
     }
 
@@ -205,8 +214,9 @@ public struct StoreCopier: Sendable {
         var view = try await step {
             try await client.step(
                 "order", city: s.city, requestId: id,
-                body: KioskWire.Choice(cardSerial: s.serial ?? "", order: KioskOrder(kind: body.kind, copies: body.copies),
-                                       paidYen: body.paidYen ?? 0))
+                body: KioskWire.Choice(
+                    cardSerial: s.serial ?? "", sessionSecret: s.secret, order: KioskOrder(kind: body.kind, copies: body.copies),
+                    paidYen: body.paidYen ?? 0))
         }
         if view.state == "issued" {
             let documentId: String
@@ -214,7 +224,7 @@ public struct StoreCopier: Sendable {
             do {
                 (documentId, pdf, _) = try KioskTransaction.document(of: view, serial: s.serial ?? "", kind: body.kind)
             } catch let failure as KioskFailure {
-                _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "crossedAnswer"))
+                _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "crossedAnswer", sessionSecret: s.secret))
                 throw CopierError(failure)
             }
             await state.update(id) {
@@ -242,11 +252,11 @@ public struct StoreCopier: Sendable {
         do {
             try pdf.write(to: file, options: .atomic)
         } catch {
-            _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "printFailure"))
+            _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "printFailure", sessionSecret: s.secret))
             throw CopierError(KioskFailure(code: "kiosk.printFailure", ja: "印刷できませんでした。証明書は無効になりました", en: "The print failed; the certificate is void"))
         }
         do {
-            _ = try await client.step("printed", city: s.city, requestId: id, body: KioskWire.Printed(cardSerial: serial, documentId: documentId))
+            _ = try await client.step("printed", city: s.city, requestId: id, body: KioskWire.Printed(cardSerial: serial, sessionSecret: s.secret, documentId: documentId))
         } catch let failure as KioskFailure {
             try? FileManager.default.removeItem(at: file)
             throw CopierError(failure)
@@ -257,7 +267,7 @@ public struct StoreCopier: Sendable {
 
     func cancel(_ id: String) async throws -> [String: String] {
         let s = try await session(id)
-        let view = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "cancelled"))
+        let view = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "cancelled", sessionSecret: s.secret))
         return ["requestId": id, "state": view?.state ?? "aborted"]
     }
 

@@ -33,17 +33,25 @@ public struct KioskPolicy: Sendable, Hashable {
 /// → print confirmation, or abort. Every step names the request id; the card serial and the document are bound
 /// to it in one row, so a document can only ever reach the session (and the card) that asked for it. A session
 /// that times out or fails to print is aborted and its document voided, in the same transaction.
+///
+/// Binding (issue 12): the card signs a `CardChallenge` naming this city and the request id, so its signature is
+/// good for this session only. The card step answers with a session secret (kept here only as its SHA-256);
+/// quote, order, print confirmation and abort after the card need it. Knowing the request id and the card's
+/// serial, which the hub and the store see, is not enough to order, receive a document or abort.
 public struct KioskService: Sendable {
     public let issuance: IssuanceService
     public let policy: KioskPolicy
     let database: MadoguchiDatabase
     let clock: MadoguchiClock
+    let foreignCards: ForeignCards
 
-    public init(issuance: IssuanceService, policy: KioskPolicy = KioskPolicy()) {
+    /// `relay`: how a card registered here by another city (本籍地利用登録) is checked with that city at the card step.
+    public init(issuance: IssuanceService, policy: KioskPolicy = KioskPolicy(), relay: (any WideAreaRelay)? = nil) {
         self.issuance = issuance
         self.policy = policy
         self.database = issuance.database
         self.clock = issuance.clock
+        self.foreignCards = ForeignCards(database: issuance.database, relay: relay)
     }
 
     // MARK: Menu and hours
@@ -90,10 +98,7 @@ public struct KioskService: Sendable {
         try checkOpen(now)
         let at = LedgerRecord.timestamp(now)
         let expires = Self.ms(now) + Int64(policy.sessionSeconds * 1000)
-        var challenge = [UInt8](repeating: 0, count: 32)
-        var rng = SystemRandomNumberGenerator()
-        for i in challenge.indices { challenge[i] = UInt8.random(in: 0...255, using: &rng) }
-        let secret = challenge
+        let secret = CardChallenge.freshNonce()
         return try await asyncWrite { db in
             if let existing = try Self.row(db, requestId) {
                 guard existing["chain"] == chain as String, existing["store"] == store as String,
@@ -112,29 +117,43 @@ public struct KioskService: Sendable {
     }
 
     /// The card's certificate and its signature over the session's challenge (made on the card after the PIN).
+    /// The signed bytes are rebuilt here from this city's code, the request id and the stored nonce, so a
+    /// signature made for another session or city does not verify. The answer carries the session secret; a
+    /// retry of the same card gets a new one and the old one stops working (only the latest answer was received).
     public func authenticate(requestId: String, certificatePEM: String, signature: Data) async throws -> KioskSessionView {
         let now = clock.now()
-        let challenge = try await read { db -> Data in try Self.open(db, requestId, now: now)["challenge"] }
+        let challenge = try await read { db -> Data in
+            let nonce: Data = try Self.open(db, requestId, now: now)["challenge"]
+            return CardChallenge(purpose: .kiosk, cityCode: try IssuanceService.city(db).code, sessionId: requestId, nonce: nonce).bytes
+        }
         let (serial, residentId) = try await Cards.authenticate(
             database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
+        try await foreignCards.check(serial: serial)
         let at = LedgerRecord.timestamp(now)
         let expires = Self.ms(now) + Int64(policy.sessionSeconds * 1000)
+        let secret = StaffPasswords.secret()
+        let secretHash = StaffPasswords.fingerprint(secret)
         return try await asyncWrite { db in
             let row = try Self.open(db, requestId, now: now)
             switch row["state"] as String {
             case "started":
                 try db.execute(
                     sql: """
-                        UPDATE kioskSession SET state = 'authenticated', cardSerial = ?, residentId = ?, updatedAt = ?,
-                          expiresAtMs = ? WHERE requestId = ? AND state = 'started'
+                        UPDATE kioskSession SET state = 'authenticated', cardSerial = ?, residentId = ?, secretHash = ?,
+                          updatedAt = ?, expiresAtMs = ? WHERE requestId = ? AND state = 'started'
                         """,
-                    arguments: [serial, residentId, at, expires, requestId])
+                    arguments: [serial, residentId, secretHash, at, expires, requestId])
             case "authenticated" where row["cardSerial"] == serial as String:
-                break  // a retry of the same card
+                // A retry of the same card: a new secret replaces the one whose answer was lost.
+                try db.execute(
+                    sql: "UPDATE kioskSession SET secretHash = ?, updatedAt = ? WHERE requestId = ? AND state = 'authenticated'",
+                    arguments: [secretHash, at, requestId])
             default:
                 throw Self.cardMismatch()
             }
-            return try Self.view(db, try Self.row(db, requestId)!)
+            var view = try Self.view(db, try Self.row(db, requestId)!)
+            view.sessionSecret = secret
+            return view
         }
     }
 
@@ -154,12 +173,15 @@ public struct KioskService: Sendable {
     }
 
     /// The fee for a choice, or the refusal, before the resident pays. Records nothing.
-    public func quote(requestId: String, cardSerial: String, order: Order) async throws -> (EligibilityDecision, KioskSessionView) {
+    public func quote(requestId: String, cardSerial: String, sessionSecret: String?, order: Order) async throws
+        -> (EligibilityDecision, KioskSessionView)
+    {
         let now = clock.now()
         let today = JapanTime.date(of: now)
         let service = self
         return try await read { db in
             let row = try Self.open(db, requestId, now: now)
+            try Self.checkSecret(row, sessionSecret)
             try Self.checkCard(row, cardSerial, state: "authenticated")
             try Self.checkHonseki(db, cardSerial, order.kind)
             let submission = try service.submission(order, residentId: row["residentId"], today: today)
@@ -176,7 +198,9 @@ public struct KioskService: Sendable {
     /// Issues the chosen certificate to the card's holder once the fee is paid: the ledger entry, the
     /// certificate and the session's document binding in one transaction. A retry returns the same
     /// document; a refusal is recorded in the ledger and ends the session.
-    public func order(requestId: String, cardSerial: String, order: Order, paidYen: Int) async throws -> KioskSessionView {
+    public func order(requestId: String, cardSerial: String, sessionSecret: String?, order: Order, paidYen: Int) async throws
+        -> KioskSessionView
+    {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let today = JapanTime.date(of: now)
@@ -184,6 +208,7 @@ public struct KioskService: Sendable {
         let service = self
         let view = try await asyncWrite { db -> KioskSessionView in
             let row = try Self.existing(db, requestId)
+            try Self.checkSecret(row, sessionSecret)
             if row["state"] == "issued" as String || row["state"] == "refused" as String {
                 try Self.checkCard(row, cardSerial, state: row["state"])
                 guard row["kind"] == order.kind.rawValue, row["copies"] == order.copies else { throw Self.reused(requestId) }
@@ -233,10 +258,11 @@ public struct KioskService: Sendable {
 
     /// The document of an issued session as a PDF, only to the session's own card, and only before the
     /// print deadline.
-    public func document(requestId: String, cardSerial: String) async throws -> (IssuedCertificate, [UInt8]) {
+    public func document(requestId: String, cardSerial: String, sessionSecret: String?) async throws -> (IssuedCertificate, [UInt8]) {
         let now = clock.now()
         let documentId = try await read { db -> String in
             let row = try Self.open(db, requestId, now: now)
+            try Self.checkSecret(row, sessionSecret)
             try Self.checkCard(row, cardSerial, state: "issued")
             return row["documentId"]
         }
@@ -259,11 +285,14 @@ public struct KioskService: Sendable {
 
     /// The kiosk printed the document: the session completes and counts for settlement. Too late (after the
     /// print deadline) and the document has been, or is now, voided.
-    public func printed(requestId: String, cardSerial: String, documentId: String) async throws -> KioskSessionView {
+    public func printed(requestId: String, cardSerial: String, sessionSecret: String?, documentId: String) async throws
+        -> KioskSessionView
+    {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let view = try await asyncWrite { db -> KioskSessionView in
             let row = try Self.existing(db, requestId)
+            try Self.checkSecret(row, sessionSecret)
             if row["state"] == "completed" as String, row["documentId"] == documentId as String,
                 row["cardSerial"] == cardSerial as String
             {
@@ -293,13 +322,15 @@ public struct KioskService: Sendable {
     }
 
     /// Aborts a session (timeout, print failure, cancel at the kiosk): its document, if any, is voided with the
-    /// reason. Aborting twice is harmless; a completed session cannot be aborted.
-    public func abort(requestId: String, reason: String) async throws -> KioskSessionView {
+    /// reason. Aborting twice is harmless; a completed session cannot be aborted. After the card step only the
+    /// holder of the session secret may abort (a stranger knowing the request id cannot void a resident's print).
+    public func abort(requestId: String, sessionSecret: String?, reason: String) async throws -> KioskSessionView {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let reason = String(reason.prefix(200))
         return try await asyncWrite { db in
             let row = try Self.existing(db, requestId)
+            try Self.checkSecret(row, sessionSecret)
             switch row["state"] as String {
             case "completed":
                 throw MadoguchiError(
@@ -412,6 +443,18 @@ public struct KioskService: Sendable {
         return row
     }
 
+    /// The step comes from the holder of the session secret issued at the card step. Before the card there is no
+    /// secret (nothing personal is in the session yet); a session with a card and no secret (started before v14)
+    /// accepts no further step.
+    static func checkSecret(_ row: Row, _ secret: String?) throws {
+        let stored: String? = row["secretHash"]
+        if stored == nil, (row["cardSerial"] as String?) == nil { return }
+        guard let stored, let secret, StaffPasswords.fingerprint(secret) == stored else {
+            throw MadoguchiError(
+                .kioskNotThisSession, ja: "この取引の端末からの操作ではありません", en: "The session secret of this transaction is required")
+        }
+    }
+
     static func checkCard(_ row: Row, _ serial: String, state: String) throws {
         guard row["cardSerial"] == serial as String else { throw cardMismatch() }
         guard row["state"] == state as String else {
@@ -434,9 +477,11 @@ public struct KioskService: Sendable {
         let city = try IssuanceService.city(db)
         let documentId: String? = row["documentId"]
         let state: String = row["state"]
+        let requestId: String = row["requestId"]
         return KioskSessionView(
-            requestId: row["requestId"], state: state, cityCode: city.code,
-            challenge: withChallenge ? Base64URL.encode(row["challenge"] as Data) : nil,
+            requestId: requestId, state: state, cityCode: city.code,
+            challenge: withChallenge
+                ? CardChallenge(purpose: .kiosk, cityCode: city.code, sessionId: requestId, nonce: row["challenge"]).encoded : nil,
             expiresAt: LedgerRecord.timestamp(Date(timeIntervalSince1970: Double(row["expiresAtMs"] as Int64) / 1000)),
             cardSerial: row["cardSerial"], kind: (row["kind"] as String?).flatMap(CertificateKind.init(rawValue:)),
             copies: row["copies"], feeYen: row["feeYen"], documentId: state == "aborted" ? nil : documentId,
@@ -479,4 +524,5 @@ extension MadoguchiError.Code {
     public static let kioskPaymentMismatch = Self("kiosk.paymentMismatch")
     public static let kioskAlreadyCompleted = Self("kiosk.alreadyCompleted")
     public static let kioskHonsekiFamilyRegisterOnly = Self("kiosk.honsekiFamilyRegisterOnly")
+    public static let kioskNotThisSession = Self("kiosk.notThisSession")
 }

@@ -11,32 +11,37 @@ import MadoguchiStore
 public struct ResidentPortal: Sendable {
     let database: MadoguchiDatabase
     let clock: MadoguchiClock
+    let foreignCards: ForeignCards
 
     /// A challenge is answered within two minutes, once.
     public static let challengeSeconds: TimeInterval = 120
     /// A resident's session lasts fifteen minutes.
     public static let sessionSeconds: TimeInterval = 15 * 60
 
-    public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system) {
+    /// `relay`: how a card registered here by another city (本籍地利用登録) is checked with that city.
+    public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system, relay: (any WideAreaRelay)? = nil) {
         self.database = database
         self.clock = clock
+        self.foreignCards = ForeignCards(database: database, relay: relay)
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 
-    /// A fresh challenge for the card to sign.
-    public func challenge() async throws -> (id: String, challenge: Data) {
+    /// A fresh challenge for the card to sign: a `CardChallenge` for this page (purpose `resident`), this city and
+    /// this challenge id, so a kiosk's challenge can never be passed off as this page's, nor this one's at a kiosk.
+    public func challenge() async throws -> (id: String, challenge: CardChallenge) {
         let id = StaffPasswords.secret(bytes: 18)
-        let challenge = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+        let nonce = CardChallenge.freshNonce()
         let expires = LedgerRecord.timestamp(clock.now().addingTimeInterval(Self.challengeSeconds))
         let stale = LedgerRecord.timestamp(clock.now().addingTimeInterval(-3600))
-        try await write { db in
+        let city = try await write { db in
             try db.execute(sql: "DELETE FROM residentChallenge WHERE expiresAt < ?", arguments: [stale])
-            try db.execute(sql: "INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", arguments: [id, challenge, expires])
+            try db.execute(sql: "INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", arguments: [id, nonce, expires])
+            return try IssuanceService.city(db).code
         }
-        return (id, challenge)
+        return (id, CardChallenge(purpose: .resident, cityCode: city, sessionId: id, nonce: nonce))
     }
 
     /// Checks the card's answer: the challenge must be this server's, unused and unexpired (it is spent whatever the
@@ -49,7 +54,9 @@ public struct ResidentPortal: Sendable {
             else { return nil }
             try db.execute(sql: "UPDATE residentChallenge SET usedAt = ? WHERE id = ? AND usedAt IS NULL", arguments: [at, challengeId])
             guard (row["usedAt"] as String?) == nil, (row["expiresAt"] as String) > at else { return nil }
-            return row["challenge"] as Data
+            return CardChallenge(
+                purpose: .resident, cityCode: try IssuanceService.city(db).code, sessionId: challengeId, nonce: row["challenge"]
+            ).bytes
         }
         guard let challenge else {
             throw MadoguchiError(
@@ -58,6 +65,7 @@ public struct ResidentPortal: Sendable {
         }
         let (serial, residentId) = try await Cards.authenticate(
             database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
+        try await foreignCards.check(serial: serial)
         let secret = StaffPasswords.secret()
         let expires = LedgerRecord.timestamp(now.addingTimeInterval(Self.sessionSeconds))
         try await write { db in

@@ -38,7 +38,8 @@ public struct APIError: HTTPResponseError {
         case .relayUnauthorized: .unauthorized
         case .relayNotConfigured: .serviceUnavailable
         case .relayUnknownCity: .notFound
-        case .kioskCardMismatch: .forbidden
+        case .kioskCardMismatch, .kioskNotThisSession: .forbidden
+        case .cardStatusUnavailable: .badGateway
         case .kioskOutOfOrder, .kioskSessionEnded, .kioskRequestReused, .kioskAlreadyCompleted: .conflict
         case .kioskSessionExpired: .gone
         case .sheetNotFound: .notFound

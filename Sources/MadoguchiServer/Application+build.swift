@@ -63,7 +63,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let issuance = IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees)
     try issuance.prepareSigning()
     CertificatesController<Context>(service: issuance, trail: trail).addRoutes(to: api)
-    KioskController(service: KioskService(issuance: issuance, policy: configuration.kiosk))
+    KioskController(service: KioskService(issuance: issuance, policy: configuration.kiosk, relay: configuration.wideAreaRelay))
         .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
@@ -88,7 +88,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     SheetsController(database: database, clock: configuration.clock).addRoutes(to: api)
     PlanningPages<Context>(database: database, clock: configuration.clock, cityName: cityName, staff: staff, secureCookie: configuration.secureCookies)
         .addRoutes(to: router)
-    ResidentPages<Context>(portal: ResidentPortal(database: database, clock: configuration.clock), cityName: cityName,
+    ResidentPages<Context>(portal: ResidentPortal(database: database, clock: configuration.clock, relay: configuration.wideAreaRelay), cityName: cityName,
                            secureCookie: configuration.secureCookies).addRoutes(to: router)
     AuditPages<Context>(audit: trail.audit, staff: staff, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)
     AdminPages<Context>(staff: staff, registry: registry, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)

@@ -87,7 +87,8 @@ enum OpenAPIDocument {
             "properties": [
                 "requestId": ["type": "string"],
                 "state": ["type": "string", "enum": ["started", "authenticated", "issued", "completed", "refused", "aborted"]],
-                "cityCode": ["type": "string"], "challenge": ["type": "string", "description": "base64url, at start"],
+                "cityCode": ["type": "string"], "challenge": ["type": "string", "description": "base64url of the CardChallenge (city, request id, nonce), at start"],
+                "sessionSecret": ["type": "string", "description": "In the card step's answer only"],
                 "expiresAt": ["type": "string"], "cardSerial": ["type": "string"],
                 "kind": ["$ref": "#/components/schemas/CertificateKind"], "copies": ["type": "integer"], "feeYen": ["type": "integer"],
                 "quoteYen": ["type": "integer"], "documentId": ["type": "string"], "voidedDocumentId": ["type": "string"],
@@ -98,9 +99,10 @@ enum OpenAPIDocument {
             ],
         ]
         let choice: [String: Any] = [
-            "type": "object", "required": ["cardSerial", "order"],
+            "type": "object", "required": ["cardSerial", "sessionSecret", "order"],
             "properties": [
                 "cardSerial": ["type": "string"],
+                "sessionSecret": ["type": "string", "description": "The secret of the card step's answer"],
                 "order": ["type": "object", "required": ["kind", "copies"], "properties": [
                     "kind": ["$ref": "#/components/schemas/CertificateKind"],
                     "copies": ["type": "integer", "minimum": 1, "maximum": CertificateOptions.maximumCopies],
@@ -119,7 +121,7 @@ enum OpenAPIDocument {
             ]]
         }
         let sessionErrors: [String: Any] = [
-            "403": errorResponse("Another card (kiosk.cardMismatch)"), "404": errorResponse("No such session"),
+            "403": errorResponse("Another card (kiosk.cardMismatch), or not the session secret (kiosk.notThisSession)"), "404": errorResponse("No such session"),
             "409": errorResponse("Out of order, ended, or request id reused"), "410": errorResponse("Timed out (kiosk.sessionExpired)"),
         ]
         let kioskPaths: [String: Any] = [
@@ -140,7 +142,7 @@ enum OpenAPIDocument {
                 ],
             ]],
             "/kiosk/v1/sessions/{requestId}/card": kioskStep(
-                "The card's certificate (PEM) and its signature over the challenge (base64url, made after the PIN)",
+                "The card's certificate (PEM) and its signature over the challenge (base64url, made after the PIN); the answer carries the session secret",
                 ["type": "object", "required": ["certificate", "signature"],
                  "properties": ["certificate": ["type": "string"], "signature": ["type": "string"]]],
                 sessionErrors.merging(["422": errorResponse("card.revoked, card.expired, card.untrusted, card.badSignature …")]) { a, _ in a }),
@@ -150,11 +152,14 @@ enum OpenAPIDocument {
                 sessionErrors.merging(["422": errorResponse("kiosk.paymentMismatch, refusal.kindNotAtChannel")]) { a, _ in a }),
             "/kiosk/v1/sessions/{requestId}/printed": kioskStep(
                 "The kiosk printed the document: the session completes",
-                ["type": "object", "required": ["cardSerial", "documentId"],
-                 "properties": ["cardSerial": ["type": "string"], "documentId": ["type": "string"]]], sessionErrors),
+                ["type": "object", "required": ["cardSerial", "sessionSecret", "documentId"],
+                 "properties": ["cardSerial": ["type": "string"], "sessionSecret": ["type": "string"], "documentId": ["type": "string"]]],
+                sessionErrors),
             "/kiosk/v1/sessions/{requestId}/abort": kioskStep(
                 "Timeout, print failure or cancel: the session ends and its document is voided",
-                ["type": "object", "required": ["reason"], "properties": ["reason": ["type": "string"]]], sessionErrors),
+                ["type": "object", "required": ["reason"],
+                 "properties": ["reason": ["type": "string"], "sessionSecret": ["type": "string", "description": "Required after the card step"]]],
+                sessionErrors),
             "/kiosk/v1/settlement": ["get": [
                 "summary": "The month's completed store sessions by chain and kind (CSV)", "security": hub,
                 "parameters": [["name": "month", "in": "query", "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]]],
@@ -293,6 +298,14 @@ enum OpenAPIDocument {
                     "parameters": [["name": "X-Madoguchi-From-City", "in": "header", "required": true, "schema": ["type": "string", "pattern": "^[0-9]{6}$"]]],
                     "requestBody": ["required": true, "content": ["application/json": ["schema": ["type": "object"]]]],
                     "responses": ["200": json("Kept"), "401": errorResponse("Not the relay"), "404": errorResponse("No such person in a 戸籍 kept here")],
+                ]],
+                "/relay/v1/card-status": ["post": [
+                    "summary": "A card this city issued, as a 本籍地 asks about it: good, revoked, expired or unknown (from the relay only)",
+                    "security": [["relaySecret": []]],
+                    "requestBody": ["required": true, "content": ["application/json": ["schema": [
+                        "type": "object", "required": ["serial"], "properties": ["serial": ["type": "string", "pattern": "^[0-9]{1,40}$"]],
+                    ]]]],
+                    "responses": ["200": json("The status"), "400": errorResponse("Not a card serial"), "401": errorResponse("Not the relay")],
                 ]],
                 "/relay/v1/wide-area": ["post": [
                     "summary": "広域交付, keeping side: answer another city's query (from the relay only)",

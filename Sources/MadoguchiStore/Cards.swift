@@ -263,6 +263,12 @@ public enum Honseki {
             db, sql: "SELECT EXISTS (SELECT 1 FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL)", arguments: [serial])
             ?? false
     }
+
+    /// The city that issued a card registered here (本籍地利用登録), or nil for this city's own cards.
+    public static func cardCity(_ db: Database, serial: String) throws -> String? {
+        try String.fetchOne(
+            db, sql: "SELECT cardCityCode FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL", arguments: [serial])
+    }
 }
 
 extension MadoguchiError.Code {

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v11-staff", migrate: createStaff)
         migrator.registerMigration("v12-access-log", migrate: createAccess)
         migrator.registerMigration("v13-resident-view", migrate: createResidentView)
+        migrator.registerMigration("v14-kiosk-channel", migrate: createKioskChannel)
         return migrator
     }
 

@@ -166,10 +166,18 @@ struct CardCommand: ParsableCommand {
                     throw MadoguchiError(.invalidOption, ja: "カードファイルを読めません: \(card)", en: "Unreadable card file \(card)")
                 }
             }
-            guard let bytes = Base64URL.decode(challenge.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            // Only a sign-in page's challenge is signed: a store kiosk's, shown on a look-alike page, would let whoever
+            // started that kiosk session print this resident's certificates.
+            guard let parsed = CardChallenge(encoded: challenge) else {
                 throw fail(MadoguchiError(.invalidOption, ja: "確認コードが読めません", en: "Not a challenge"))
             }
-            let signed = Result { try softwareCard.sign(challenge: bytes, pin: pin) }
+            guard parsed.purpose == .resident else {
+                throw fail(MadoguchiError(
+                    .invalidOption, ja: "住民向けアクセス記録のサインイン用ではない確認コードです。署名しません",
+                    en: "This challenge is not for signing in to the resident access record; the card will not sign it"))
+            }
+            printError("署名します: 住民向けアクセス記録へのサインイン（団体コード \(parsed.cityCode)）/ signing in to the access record of city \(parsed.cityCode)")
+            let signed = Result { try softwareCard.sign(challenge: parsed.bytes, pin: pin) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try? encoder.encode(softwareCard).write(to: url, options: .atomic)

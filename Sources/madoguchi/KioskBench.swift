@@ -337,16 +337,19 @@ struct KioskBench: AsyncParsableCommand {
             do {
                 let city = softwareCard.cityCode
                 let started = try await client.start(city: city, requestId: transaction.requestId)
-                let signature = try softwareCard.sign(challenge: Base64URL.decode(started.challenge ?? "") ?? Data(), pin: "1234")
+                let challenge = try KioskClient.challenge(of: started, city: city, requestId: transaction.requestId)
+                let signature = try softwareCard.sign(challenge: challenge, pin: "1234")
                 let authenticated = try await client.step(
                     "card", city: city, requestId: transaction.requestId,
                     body: KioskWire.CardProof(certificate: softwareCard.certificatePEM, signature: Base64URL.encode(signature)))
                 let serial = authenticated.cardSerial ?? ""
+                let secret = authenticated.sessionSecret
                 let quote = try await client.step(
-                    "quote", city: city, requestId: transaction.requestId, body: KioskWire.Choice(cardSerial: serial, order: order))
+                    "quote", city: city, requestId: transaction.requestId,
+                    body: KioskWire.Choice(cardSerial: serial, sessionSecret: secret, order: order))
                 let issued = try await client.step(
                     "order", city: city, requestId: transaction.requestId,
-                    body: KioskWire.Choice(cardSerial: serial, order: order, paidYen: quote.quoteYen ?? 0))
+                    body: KioskWire.Choice(cardSerial: serial, sessionSecret: secret, order: order, paidYen: quote.quoteYen ?? 0))
                 return result("vanished", document: issued.documentId)
             } catch {
                 return result("vanished", (error as? KioskFailure)?.code)

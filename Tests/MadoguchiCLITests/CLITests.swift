@@ -303,6 +303,69 @@ struct CardCLITests {
         #expect(try CLI.run(["card", "revoke", "--db", db, "--serial", serial, "--reason", "keyCompromise"]).status == 1)
         #expect(try CLI.run(["card", "issue", "--db", db, "--resident", "1", "--pin", "12", "--out", cardFile.path]).status == 1)
     }
+
+    static func base64url(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func unbase64url(_ text: String) -> Data? {
+        var b = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b.count % 4 != 0 { b += "=" }
+        return Data(base64Encoded: b)
+    }
+
+    /// Issue 12, item 1: a resident's device signs only a sign-in page's challenge. A store kiosk's challenge passed
+    /// off as one (a look-alike page) would let whoever started that kiosk session print the resident's certificates.
+    /// The challenge is written here from the wire format, and openssl checks the signature over its exact bytes.
+    @Test("hostile: card answer signs a resident page's challenge and refuses a kiosk's, a bare nonce and garbage")
+    func cardAnswerSignsOnlySignInChallenges() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("city.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "200"]).status == 0)
+        let cardFile = dir.appendingPathComponent("card.json")
+        #expect(try CLI.run(["card", "issue", "--db", db, "--resident", "1", "--pin", "1234", "--out", cardFile.path]).status == 0)
+        let nonce = Self.base64url(Data((0..<32).map { _ in UInt8.random(in: 0...255) }))
+        func challenge(_ purpose: String, _ session: String) -> Data {
+            Data("madoguchi-card-challenge/1\n\(purpose)\n149802\n\(session)\n\(nonce)".utf8)
+        }
+        func answer(_ challenge: String) throws -> CLI.Result {
+            try CLI.run(["card", "answer", "--card", cardFile.path, "--pin", "1234", "--challenge", challenge])
+        }
+        for refused in [
+            Self.base64url(challenge("kiosk", "K0123456789abcdef")), nonce, "not-a-challenge",
+            Self.base64url(challenge("resident", "short")),
+        ] {
+            let result = try answer(refused)
+            #expect(result.status != 0, "\(refused)")
+            #expect(result.out.isEmpty)
+        }
+        let kiosk = try answer(Self.base64url(challenge("kiosk", "K0123456789abcdef")))
+        #expect(kiosk.err.contains("住民向けアクセス記録のサインイン用ではない"))
+        // Refusing does not spend a PIN try.
+        let card = try JSONSerialization.jsonObject(with: Data(contentsOf: cardFile)) as! [String: Any]
+        #expect(card["pinFailures"] as? Int == 0)
+
+        let signIn = challenge("resident", "abcdefghijklmnopqrstuvwx")
+        let signed = try answer(Self.base64url(signIn))
+        #expect(signed.status == 0, "\(signed.err)")
+        #expect(signed.err.contains("149802"))
+        let json = try #require(Self.unbase64url(signed.out.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: String])
+        try #require(object["certificate"]).write(to: dir.appendingPathComponent("card.pem"), atomically: true, encoding: .utf8)
+        let signatureText = try #require(object["signature"])
+        try #require(Self.unbase64url(signatureText)).write(to: dir.appendingPathComponent("sig.bin"))
+        try signIn.write(to: dir.appendingPathComponent("challenge.bin"))
+        let (extracted, _) = try Self.openssl(["x509", "-in", dir.appendingPathComponent("card.pem").path, "-pubkey", "-noout",
+                                               "-out", dir.appendingPathComponent("pub.pem").path])
+        #expect(extracted == 0)
+        let (verified, output) = try Self.openssl(["dgst", "-sha256", "-verify", dir.appendingPathComponent("pub.pem").path,
+                                                   "-signature", dir.appendingPathComponent("sig.bin").path,
+                                                   dir.appendingPathComponent("challenge.bin").path])
+        #expect(verified == 0, "\(output)")
+        #expect(output.contains("Verified OK"))
+    }
 }
 
 enum CLIError: Error {

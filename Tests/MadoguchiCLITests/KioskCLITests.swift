@@ -68,6 +68,17 @@ enum HTTP {
         guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
         return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
     }
+
+    /// A POST with the path sent exactly as written (no normalisation by a URL type): a raw request over a socket.
+    static func rawPost(port: Int, path: String, headers: [String: String], body: Data) throws -> (Int, String) {
+        var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        let answer = try RawSocket.exchange(port: port, Data((head + "\r\n").utf8) + body)
+        let text = String(decoding: answer, as: UTF8.self)
+        let status = Int(text.split(separator: " ").dropFirst().first ?? "") ?? 0
+        let bodyText = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        return (status, bodyText)
+    }
 }
 
 @Suite("コンビニ交付（ハブ経由）", .serialized)
@@ -212,6 +223,26 @@ struct KioskCLITests {
         let revoked = try kiosk("adult-b.json")
         #expect(revoked.status == 1)
         #expect(revoked.err.contains("hub.cardRevoked"), "the hub stops a revoked card before its city: \(revoked.err)")
+
+        // Issue 12, item 2: the card step under another spelling is checked too, or not relayed at all. A city's own
+        // refusal (`card.…`) in the answer would mean the hub let the card through unchecked.
+        let cardFile = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("adult-b.json")))) as? [String: Any]
+        let proof = try JSONSerialization.data(withJSONObject: ["certificate": try #require(cardFile?["certificatePEM"] as? String), "signature": "AAAA"])
+        for (index, spelling) in ["card/", "%63ard", "card%2F", "CARD", "card/..", "./card", "card;x=1"].enumerated() {
+            let requestId = "K-spelling-\(index)-0000"
+            let started = try HTTP.rawPost(
+                port: hub.port, path: "/kiosk/v1/sessions", headers: ["X-Madoguchi-City": "149829"],
+                body: try JSONSerialization.data(withJSONObject: ["requestId": requestId, "chain": "セブン", "store": "S-14"]))
+            #expect(started.0 == 201, "\(started)")
+            let (status, body) = try HTTP.rawPost(
+                port: hub.port, path: "/kiosk/v1/sessions/\(requestId)/\(spelling)", headers: ["X-Madoguchi-City": "149829"], body: proof)
+            #expect(status != 200 && !body.contains("\"card."), "\(spelling): \(status) \(body)")
+            #expect(body.contains("hub.cardRevoked") || status == 404 || status == 400, "\(spelling): \(status) \(body)")
+        }
+        let stillStarted = try await MadoguchiDatabase.open(path: path("b.sqlite")).writer.read { d in
+            try Int.fetchOne(d, sql: "SELECT count(*) FROM kioskSession WHERE requestId LIKE 'K-spelling-%' AND state = 'started'")
+        }
+        #expect(stillStarted == 7)
 
         // Renewed at the counter: the old card is superseded, the new one prints.
         let oldSerial = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("adult-a.json")))) as? [String: Any])["serial"] as? String
@@ -368,12 +399,22 @@ struct HonsekiCLITests {
         #expect(none.status == 1)
         #expect(none.err.contains("honseki.noRegister"))
         let base = Int.random(in: 20_000...38_000)
-        let cityA = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: clock)
-        let cityB = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: clock)
+        // The 本籍地 asks the card's city about the card over the relay, as it does for 広域交付.
+        let (secretA, secretB) = (String(repeating: "a1", count: 20), String(repeating: "b2", count: 20))
+        try "149802 \(secretA)\n149829 \(secretB)\n".write(toFile: path("secrets"), atomically: true, encoding: .utf8)
+        var envA = clock
+        envA["MADOGUCHI_RELAY_TOKEN"] = secretA
+        var envB = clock
+        envB["MADOGUCHI_RELAY_TOKEN"] = secretB
+        envB["MADOGUCHI_RELAY_URL"] = "http://127.0.0.1:\(base + 4)"
+        let cityA = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: envA)
+        let cityB = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: envB)
         let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"],
                              port: base + 2, environment: clock)
-        defer { [cityA, cityB, hub].forEach { $0.stop() } }
-        for d in [cityA, cityB, hub] { try await d.waitUntilHealthy() }
+        let relay = try Daemon(["relay", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)",
+                                "--secrets", path("secrets")], port: base + 4)
+        defer { [cityA, cityB, hub, relay].forEach { $0.stop() } }
+        for d in [cityA, cityB, hub, relay] { try await d.waitUntilHealthy() }
         func kiosk(_ card: String, kind: String, out: String = "out.pdf") throws -> CLI.Result {
             try CLI.run(["kiosk", "--hub", hub.url, "--card", path(card), "--pin", "1234", "--kind", kind, "--honseki", "149829",
                          "--out", path(out)])

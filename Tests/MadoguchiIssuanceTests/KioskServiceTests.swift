@@ -19,11 +19,23 @@ final class SteppingClock: @unchecked Sendable {
     func set(_ text: String) { lock.withLock { instant = MadoguchiClock.parse(text)!.now() } }
 }
 
+/// The session secrets the kiosk received, by request id (as the copier keeps them).
+final class SecretBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var secrets: [String: String] = [:]
+    func put(_ id: String, _ secret: String?) { lock.withLock { secrets[id] = secret } }
+    func get(_ id: String) -> String? { lock.withLock { secrets[id] } }
+}
+
 /// A city with a kiosk service on a clock the test controls.
 struct KioskCity {
     let city: City
     let time = SteppingClock("2026-11-24T10:00:00+09:00")
     let kiosk: KioskService
+    let secrets = SecretBox()
+
+    /// The secret the card step gave this request's kiosk.
+    func secret(_ requestId: String) -> String? { secrets.get(requestId) }
 
     init(policy: KioskPolicy = KioskPolicy(printSeconds: 30)) throws {
         city = try City()
@@ -38,10 +50,13 @@ struct KioskCity {
     /// Start and authenticate: the kiosk's first two messages.
     func session(_ requestId: String, card: inout SoftwareCard, pin: String = "1234") async throws -> KioskSessionView {
         let started = try await kiosk.start(requestId: requestId, chain: "セブン", store: "S-001")
-        let text = try #require(started.challenge)
-        let challenge = try #require(Base64URL.decode(text))
-        let signature = try card.sign(challenge: challenge, pin: pin)
-        return try await kiosk.authenticate(requestId: requestId, certificatePEM: card.certificatePEM, signature: signature)
+        let encoded = try #require(started.challenge)
+        let challenge = try #require(CardChallenge(encoded: encoded))
+        #expect(challenge.names(.kiosk, city: started.cityCode, session: requestId))
+        let signature = try card.sign(challenge: challenge.bytes, pin: pin)
+        let view = try await kiosk.authenticate(requestId: requestId, certificatePEM: card.certificatePEM, signature: signature)
+        secrets.put(requestId, view.sessionSecret)
+        return view
     }
 
     func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
@@ -66,15 +81,15 @@ struct KioskServiceTests {
         #expect(menu.open)
         #expect(menu.items.map(\.kind).contains(.residentRecordCopy))
         let (quote, _) = try await k.kiosk.quote(
-            requestId: "req-0000001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, copies: 2))
+            requestId: "req-0000001", cardSerial: card.serial, sessionSecret: k.secret("req-0000001"), order: .init(kind: .residentRecordCopy, copies: 2))
         #expect(quote.isApproved)
         #expect(quote.fee?.total == 400)  // 200円 × 2 at stores before the campaign
 
         let ordered = try await k.kiosk.order(
-            requestId: "req-0000001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, copies: 2), paidYen: 400)
+            requestId: "req-0000001", cardSerial: card.serial, sessionSecret: k.secret("req-0000001"), order: .init(kind: .residentRecordCopy, copies: 2), paidYen: 400)
         #expect(ordered.state == "issued")
         let documentId = try #require(ordered.documentId)
-        let (certificate, pdf) = try await k.kiosk.document(requestId: "req-0000001", cardSerial: card.serial)
+        let (certificate, pdf) = try await k.kiosk.document(requestId: "req-0000001", cardSerial: card.serial, sessionSecret: k.secret("req-0000001"))
         #expect(certificate.id == documentId)
         #expect(certificate.subjectId == resident)
         #expect(certificate.channel == .kiosk)
@@ -84,7 +99,7 @@ struct KioskServiceTests {
         let holder = try await k.city.db.writer.read { db in try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [resident]) }
         #expect(claims.births == [holder])
 
-        let done = try await k.kiosk.printed(requestId: "req-0000001", cardSerial: card.serial, documentId: documentId)
+        let done = try await k.kiosk.printed(requestId: "req-0000001", cardSerial: card.serial, sessionSecret: k.secret("req-0000001"), documentId: documentId)
         #expect(done.state == "completed")
         let settlement = try await k.kiosk.settlement(month: "2026-11")
         #expect(settlement.map(\.copies) == [2])
@@ -104,11 +119,17 @@ struct KioskServiceTests {
         #expect(first.challenge == again.challenge)
         let challenge = try #require(Base64URL.decode(first.challenge!))
         let signature = try card.sign(challenge: challenge, pin: "1234")
-        _ = try await k.kiosk.authenticate(requestId: "req-retry-1", certificatePEM: card.certificatePEM, signature: signature)
-        _ = try await k.kiosk.authenticate(requestId: "req-retry-1", certificatePEM: card.certificatePEM, signature: signature)
+        let lost = try await k.kiosk.authenticate(requestId: "req-retry-1", certificatePEM: card.certificatePEM, signature: signature)
+        let retried = try await k.kiosk.authenticate(requestId: "req-retry-1", certificatePEM: card.certificatePEM, signature: signature)
+        // The retry's secret replaces the lost answer's.
+        #expect(lost.sessionSecret != nil && retried.sessionSecret != nil && lost.sessionSecret != retried.sessionSecret)
+        #expect(await code {
+            _ = try await k.kiosk.quote(requestId: "req-retry-1", cardSerial: card.serial, sessionSecret: lost.sessionSecret, order: .init(kind: .sealRegistrationCertificate))
+        } == "kiosk.notThisSession")
+        k.secrets.put("req-retry-1", retried.sessionSecret)
         let order = KioskService.Order(kind: .sealRegistrationCertificate)
-        let a = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: order, paidYen: 200)
-        let b = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: order, paidYen: 200)
+        let a = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, sessionSecret: k.secret("req-retry-1"), order: order, paidYen: 200)
+        let b = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, sessionSecret: k.secret("req-retry-1"), order: order, paidYen: 200)
         #expect(a.documentId == b.documentId)
         #expect(try k.count("SELECT count(*) FROM certificate") == 1)
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'issue'") == 1)
@@ -116,7 +137,7 @@ struct KioskServiceTests {
         #expect(await code { _ = try await k.kiosk.start(requestId: "req-retry-1", chain: "ローソン", store: "L-9") } == "kiosk.requestIdReused")
         // Nor can the same id order something else.
         #expect(await code {
-            _ = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+            _ = try await k.kiosk.order(requestId: "req-retry-1", cardSerial: card.serial, sessionSecret: k.secret("req-retry-1"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         } == "kiosk.requestIdReused")
     }
 
@@ -137,19 +158,110 @@ struct KioskServiceTests {
         _ = try await k.session("req-bob-001", card: &bob)
         // Bob's card cannot act in Alice's session, nor sign into it after her.
         #expect(await code {
-            _ = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: bob.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+            _ = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: bob.serial, sessionSecret: k.secret("req-alice-1"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         } == "kiosk.cardMismatch")
-        let a = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: alice.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
-        let b = try await k.kiosk.order(requestId: "req-bob-001", cardSerial: bob.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let a = try await k.kiosk.order(requestId: "req-alice-1", cardSerial: alice.serial, sessionSecret: k.secret("req-alice-1"), order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let b = try await k.kiosk.order(requestId: "req-bob-001", cardSerial: bob.serial, sessionSecret: k.secret("req-bob-001"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         #expect(a.documentId != b.documentId)
-        #expect(await code { _ = try await k.kiosk.document(requestId: "req-alice-1", cardSerial: bob.serial) } == "kiosk.cardMismatch")
+        #expect(await code { _ = try await k.kiosk.document(requestId: "req-alice-1", cardSerial: bob.serial, sessionSecret: k.secret("req-alice-1")) } == "kiosk.cardMismatch")
         #expect(await code {
-            _ = try await k.kiosk.printed(requestId: "req-alice-1", cardSerial: alice.serial, documentId: b.documentId!)
+            _ = try await k.kiosk.printed(requestId: "req-alice-1", cardSerial: alice.serial, sessionSecret: k.secret("req-alice-1"), documentId: b.documentId!)
         } == "kiosk.cardMismatch")
-        let (docA, _) = try await k.kiosk.document(requestId: "req-alice-1", cardSerial: alice.serial)
-        let (docB, _) = try await k.kiosk.document(requestId: "req-bob-001", cardSerial: bob.serial)
+        let (docA, _) = try await k.kiosk.document(requestId: "req-alice-1", cardSerial: alice.serial, sessionSecret: k.secret("req-alice-1"))
+        let (docB, _) = try await k.kiosk.document(requestId: "req-bob-001", cardSerial: bob.serial, sessionSecret: k.secret("req-bob-001"))
         #expect(docA.subjectId == residents[0])
         #expect(docB.subjectId == residents[1])
+    }
+
+    /// Issue 12, item 1: knowing the request id and the card's serial (the hub and the store see both) is not
+    /// enough. Without the card step's secret, nothing can be ordered, received, confirmed or aborted.
+    @Test("hostile: a stranger with the request id and the card serial but not the session secret can do nothing")
+    func strangerWithoutSecret() async throws {
+        let k = try KioskCity()
+        var card = try k.card(for: try k.city.fullSubject())
+        let mine = try await k.session("req-bound-01", card: &card)
+        let secret = try #require(mine.sessionSecret)
+        #expect(secret.count >= 43)
+        #expect(try k.count("SELECT count(*) FROM kioskSession WHERE secretHash = ?", [StaffPasswords.fingerprint(secret)]) == 1)
+        #expect(try k.count("SELECT count(*) FROM kioskSession WHERE secretHash = ?", [secret]) == 0)  // never stored as is
+        let ledgerBefore = try k.count("SELECT count(*) FROM ledgerEntry")
+        for stolen in [nil, "", "not-the-secret", String(secret.dropLast()) + (secret.last == "A" ? "B" : "A")] as [String?] {
+            #expect(await code {
+                _ = try await k.kiosk.quote(requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: stolen, order: .init(kind: .taxCertificate))
+            } == "kiosk.notThisSession")
+            #expect(await code {
+                _ = try await k.kiosk.order(
+                    requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: stolen, order: .init(kind: .taxCertificate), paidYen: 200)
+            } == "kiosk.notThisSession")
+            #expect(await code { _ = try await k.kiosk.abort(requestId: "req-bound-01", sessionSecret: stolen, reason: "cancelled") } == "kiosk.notThisSession")
+        }
+        #expect(try k.count("SELECT count(*) FROM ledgerEntry") == ledgerBefore)
+        #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-bound-01' AND state = 'authenticated'") == 1)
+
+        // The kiosk orders with its secret; the stranger can neither fetch the document nor confirm or void the print.
+        let issued = try await k.kiosk.order(
+            requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: secret, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let documentId = try #require(issued.documentId)
+        #expect(await code { _ = try await k.kiosk.document(requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: nil) } == "kiosk.notThisSession")
+        #expect(await code {
+            _ = try await k.kiosk.order(
+                requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: "guess", order: .init(kind: .residentRecordCopy), paidYen: 200)
+        } == "kiosk.notThisSession")
+        #expect(await code {
+            _ = try await k.kiosk.printed(requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: nil, documentId: documentId)
+        } == "kiosk.notThisSession")
+        #expect(await code { _ = try await k.kiosk.abort(requestId: "req-bound-01", sessionSecret: nil, reason: "x") } == "kiosk.notThisSession")
+        #expect(try k.city.service.certificate(documentId)?.status == .issued)
+        let done = try await k.kiosk.printed(requestId: "req-bound-01", cardSerial: card.serial, sessionSecret: secret, documentId: documentId)
+        #expect(done.state == "completed")
+
+        // Before the card there is nothing personal in a session, and no secret: the kiosk may abort it.
+        _ = try await k.kiosk.start(requestId: "req-unbound", chain: "セブン", store: "S-001")
+        #expect(try await k.kiosk.abort(requestId: "req-unbound", sessionSecret: nil, reason: "cancelled").state == "aborted")
+        // A session with a card and no secret (started before v14) accepts no further step.
+        _ = try await k.session("req-legacy-1", card: &card)
+        try await k.city.db.writer.write { db in try db.execute(sql: "UPDATE kioskSession SET secretHash = NULL WHERE requestId = 'req-legacy-1'") }
+        #expect(await code {
+            _ = try await k.kiosk.quote(requestId: "req-legacy-1", cardSerial: card.serial, sessionSecret: nil, order: .init(kind: .residentRecordCopy))
+        } == "kiosk.notThisSession")
+    }
+
+    /// Issue 12, item 1: the card signs a challenge naming the protocol, the city and the request id, and the city
+    /// rebuilds it from its own; a signature made for anything else does not verify.
+    @Test("hostile: a card signature replayed in another session, for another city, or from the resident page does not verify")
+    func signatureReplay() async throws {
+        let k = try KioskCity()
+        var card = try k.card(for: try k.city.fullSubject())
+        let first = try await k.kiosk.start(requestId: "req-replay-A", chain: "セブン", store: "S-001")
+        let a = try #require(CardChallenge(encoded: first.challenge ?? ""))
+        let signatureA = try card.sign(challenge: a.bytes, pin: "1234")
+        _ = try await k.kiosk.authenticate(requestId: "req-replay-A", certificatePEM: card.certificatePEM, signature: signatureA)
+
+        // The same signature in another session of the same city.
+        let second = try await k.kiosk.start(requestId: "req-replay-B", chain: "セブン", store: "S-001")
+        #expect(await code {
+            _ = try await k.kiosk.authenticate(requestId: "req-replay-B", certificatePEM: card.certificatePEM, signature: signatureA)
+        } == "card.badSignature")
+        // Signatures over this session's nonce, but naming another city, another session, the resident page, or the
+        // bare nonce (the protocol before issue 12): none is this session's.
+        let b = try #require(CardChallenge(encoded: second.challenge ?? ""))
+        #expect(b.names(.kiosk, city: first.cityCode, session: "req-replay-B"))
+        #expect(a.nonce != b.nonce)
+        let forged = [
+            CardChallenge(purpose: .kiosk, cityCode: "131016", sessionId: "req-replay-B", nonce: b.nonce).bytes,
+            CardChallenge(purpose: .kiosk, cityCode: b.cityCode, sessionId: "req-replay-A", nonce: b.nonce).bytes,
+            CardChallenge(purpose: .resident, cityCode: b.cityCode, sessionId: "req-replay-B", nonce: b.nonce).bytes,
+            b.nonce,
+        ]
+        for bytes in forged {
+            let signature = try card.sign(challenge: bytes, pin: "1234")
+            #expect(await code {
+                _ = try await k.kiosk.authenticate(requestId: "req-replay-B", certificatePEM: card.certificatePEM, signature: signature)
+            } == "card.badSignature")
+        }
+        #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-replay-B' AND state = 'started'") == 1)
+        let good = try card.sign(challenge: b.bytes, pin: "1234")
+        #expect(try await k.kiosk.authenticate(requestId: "req-replay-B", certificatePEM: card.certificatePEM, signature: good).state == "authenticated")
     }
 
     @Test("a print that is not confirmed in time, a print failure and an idle session are aborted and their documents voided")
@@ -158,33 +270,33 @@ struct KioskServiceTests {
         var card = try k.card(for: try k.city.fullSubject())
         // 1. The kiosk goes silent after the document: the sweep voids it.
         _ = try await k.session("req-silent-1", card: &card)
-        let silent = try await k.kiosk.order(requestId: "req-silent-1", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let silent = try await k.kiosk.order(requestId: "req-silent-1", cardSerial: card.serial, sessionSecret: k.secret("req-silent-1"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         k.time.advance(31)
         #expect(try await k.kiosk.sweep() == 1)
         #expect(try k.city.service.certificate(silent.documentId!)?.status == .voided)
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'void' AND documentId = ?", [silent.documentId!]) == 1)
-        #expect(await code { _ = try await k.kiosk.document(requestId: "req-silent-1", cardSerial: card.serial) } == "kiosk.sessionEnded")
+        #expect(await code { _ = try await k.kiosk.document(requestId: "req-silent-1", cardSerial: card.serial, sessionSecret: k.secret("req-silent-1")) } == "kiosk.sessionEnded")
         #expect(await code {
-            _ = try await k.kiosk.printed(requestId: "req-silent-1", cardSerial: card.serial, documentId: silent.documentId!)
+            _ = try await k.kiosk.printed(requestId: "req-silent-1", cardSerial: card.serial, sessionSecret: k.secret("req-silent-1"), documentId: silent.documentId!)
         } == "kiosk.sessionExpired")
 
         // 2. A slow print confirmed after the deadline, before any sweep: voided then and there.
         _ = try await k.session("req-slow-001", card: &card)
-        let slow = try await k.kiosk.order(requestId: "req-slow-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let slow = try await k.kiosk.order(requestId: "req-slow-001", cardSerial: card.serial, sessionSecret: k.secret("req-slow-001"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         k.time.advance(45)
         #expect(await code {
-            _ = try await k.kiosk.printed(requestId: "req-slow-001", cardSerial: card.serial, documentId: slow.documentId!)
+            _ = try await k.kiosk.printed(requestId: "req-slow-001", cardSerial: card.serial, sessionSecret: k.secret("req-slow-001"), documentId: slow.documentId!)
         } == "kiosk.sessionExpired")
         #expect(try k.city.service.certificate(slow.documentId!)?.status == .voided)
 
         // 3. The printer fails: the kiosk aborts.
         _ = try await k.session("req-jam-0001", card: &card)
-        let jam = try await k.kiosk.order(requestId: "req-jam-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
-        let aborted = try await k.kiosk.abort(requestId: "req-jam-0001", reason: "printFailure")
+        let jam = try await k.kiosk.order(requestId: "req-jam-0001", cardSerial: card.serial, sessionSecret: k.secret("req-jam-0001"), order: .init(kind: .residentRecordCopy), paidYen: 200)
+        let aborted = try await k.kiosk.abort(requestId: "req-jam-0001", sessionSecret: k.secret("req-jam-0001"), reason: "printFailure")
         #expect(aborted.state == "aborted")
         #expect(aborted.voidedDocumentId == jam.documentId)
         #expect(try k.city.service.certificate(jam.documentId!)?.status == .voided)
-        _ = try await k.kiosk.abort(requestId: "req-jam-0001", reason: "printFailure")  // harmless twice
+        _ = try await k.kiosk.abort(requestId: "req-jam-0001", sessionSecret: k.secret("req-jam-0001"), reason: "printFailure")  // harmless twice
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'void' AND documentId = ?", [jam.documentId!]) == 1)
 
         // 4. A session left after the card: aborted with nothing to void.
@@ -192,14 +304,14 @@ struct KioskServiceTests {
         k.time.advance(181)
         #expect(try await k.kiosk.sweep() == 1)
         #expect(await code {
-            _ = try await k.kiosk.order(requestId: "req-idle-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+            _ = try await k.kiosk.order(requestId: "req-idle-001", cardSerial: card.serial, sessionSecret: k.secret("req-idle-001"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         } == "kiosk.sessionEnded")
         // Nothing aborted counts for settlement, and a completed session cannot be aborted afterwards.
         #expect(try await k.kiosk.settlement(month: "2026-11").isEmpty)
         _ = try await k.session("req-good-001", card: &card)
-        let good = try await k.kiosk.order(requestId: "req-good-001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
-        _ = try await k.kiosk.printed(requestId: "req-good-001", cardSerial: card.serial, documentId: good.documentId!)
-        #expect(await code { _ = try await k.kiosk.abort(requestId: "req-good-001", reason: "late") } == "kiosk.alreadyCompleted")
+        let good = try await k.kiosk.order(requestId: "req-good-001", cardSerial: card.serial, sessionSecret: k.secret("req-good-001"), order: .init(kind: .residentRecordCopy), paidYen: 200)
+        _ = try await k.kiosk.printed(requestId: "req-good-001", cardSerial: card.serial, sessionSecret: k.secret("req-good-001"), documentId: good.documentId!)
+        #expect(await code { _ = try await k.kiosk.abort(requestId: "req-good-001", sessionSecret: k.secret("req-good-001"), reason: "late") } == "kiosk.alreadyCompleted")
         #expect(try k.city.service.verifyLedger().isIntact)
     }
 
@@ -229,10 +341,10 @@ struct KioskServiceTests {
             """)
         var childCard = try k.card(for: child)
         _ = try await k.session("req-child-01", card: &childCard)
-        let (quote, _) = try await k.kiosk.quote(requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy))
+        let (quote, _) = try await k.kiosk.quote(requestId: "req-child-01", cardSerial: childCard.serial, sessionSecret: k.secret("req-child-01"), order: .init(kind: .residentRecordCopy))
         #expect(quote.refusals.contains(.underAgeUnattended))
         let refused = try await k.kiosk.order(
-            requestId: "req-child-01", cardSerial: childCard.serial, order: .init(kind: .residentRecordCopy), paidYen: 200)
+            requestId: "req-child-01", cardSerial: childCard.serial, sessionSecret: k.secret("req-child-01"), order: .init(kind: .residentRecordCopy), paidYen: 200)
         #expect(refused.state == "refused")
         #expect(try await k.kiosk.refusals(of: refused).contains(.underAgeUnattended))
         #expect(try k.count("SELECT count(*) FROM ledgerEntry WHERE action = 'refuse' AND payload LIKE '%kiosk%'") == 1)
@@ -242,14 +354,14 @@ struct KioskServiceTests {
         _ = try await k.session("req-pay-0001", card: &card)
         let before = try k.count("SELECT count(*) FROM ledgerEntry")
         #expect(await code {
-            _ = try await k.kiosk.order(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy), paidYen: 100)
+            _ = try await k.kiosk.order(requestId: "req-pay-0001", cardSerial: card.serial, sessionSecret: k.secret("req-pay-0001"), order: .init(kind: .residentRecordCopy), paidYen: 100)
         } == "kiosk.paymentMismatch")
         // 個人番号 cannot print at a store; a kind off this city's menu is refused before anything is recorded.
         let (numbers, _) = try await k.kiosk.quote(
-            requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .residentRecordCopy, items: [.individualNumber]))
+            requestId: "req-pay-0001", cardSerial: card.serial, sessionSecret: k.secret("req-pay-0001"), order: .init(kind: .residentRecordCopy, items: [.individualNumber]))
         #expect(numbers.refusals.contains(.individualNumberUnattended))
         #expect(await code {
-            _ = try await k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, order: .init(kind: .removedRecord))
+            _ = try await k.kiosk.quote(requestId: "req-pay-0001", cardSerial: card.serial, sessionSecret: k.secret("req-pay-0001"), order: .init(kind: .removedRecord))
         } == "refusal.kindNotAtChannel")
         #expect(try k.count("SELECT count(*) FROM ledgerEntry") == before)
         #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-pay-0001' AND state = 'authenticated'") == 1)

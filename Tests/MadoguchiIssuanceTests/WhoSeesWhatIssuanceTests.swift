@@ -356,8 +356,9 @@ struct WhoSeesWhatKioskTests {
             let text = try #require(started.challenge)
             let challenge = try #require(Base64URL.decode(text))
             let signature = try card.sign(challenge: challenge, pin: "1234")
-            _ = try await kiosk.authenticate(requestId: requestId, certificatePEM: card.certificatePEM, signature: signature)
-            return try await kiosk.quote(requestId: requestId, cardSerial: card.serial, order: .init(kind: kind, copies: 1)).0
+            let view = try await kiosk.authenticate(requestId: requestId, certificatePEM: card.certificatePEM, signature: signature)
+            return try await kiosk.quote(
+                requestId: requestId, cardSerial: card.serial, sessionSecret: view.sessionSecret, order: .init(kind: kind, copies: 1)).0
         }
     }
 

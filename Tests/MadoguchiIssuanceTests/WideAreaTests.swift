@@ -6,6 +6,7 @@ import Testing
 @testable import MadoguchiDemo
 @testable import MadoguchiDomain
 @testable import MadoguchiIssuance
+import MadoguchiPKI
 @testable import MadoguchiStore
 
 /// Cities wired to each other directly, as the relay does, with the requesting city's code vouched for.
@@ -26,6 +27,13 @@ struct DirectRelay: WideAreaRelay {
             throw MadoguchiError(.wideAreaUnavailable, ja: "接続先がありません", en: "No such city \(city)")
         }
         try await keeping.receiveForwarded(measure, from: from)
+    }
+
+    func cardStatus(serial: String, city: String) async throws -> RelayedCardStatus {
+        guard let keeping = cities[city] else {
+            throw MadoguchiError(.wideAreaUnavailable, ja: "接続先がありません", en: "No such city \(city)")
+        }
+        return try await keeping.cardStatus(serial: serial)
     }
 }
 
@@ -312,5 +320,75 @@ struct ForwardedSupportMeasureTests {
         #expect(await CardAuthenticationTests.errorCode {
             _ = try await online.applySupportMeasure(subjectId: noDomicile, otherPartyName: "誰か", honsekiCity: "149829", by: clerk)
         } == "procedure.invalid")
+    }
+}
+
+/// Issue 12, item 2: a 本籍地 does not take the hub's word for a card it did not issue. At every card step (store
+/// kiosk and `/my`), it asks the card's own city over the relay, and refuses when that city says no or cannot be asked.
+@Suite("本籍地のカード確認（発行元に問い合わせる）")
+struct ForeignCardTests {
+    struct Failing: WideAreaRelay {
+        func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer { throw Self.down }
+        func forward(_ measure: ForwardedSupportMeasure, city: String) async throws { throw Self.down }
+        func cardStatus(serial: String, city: String) async throws -> RelayedCardStatus { throw Self.down }
+        static let down = MadoguchiError(.wideAreaUnavailable, ja: "中継に接続できません", en: "Relay down")
+    }
+
+    @Test("hostile: a card revoked by its own city is refused at the 本籍地's kiosk and resident page, even with no hub in between; no relay, no card")
+    func honsekiChecksTheCardCity() async throws {
+        let cities = try TwoCities()
+        let now = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!.now()
+        let at = LedgerRecord.timestamp(now)
+        // 窓口市 (A) issues the card; 東窓市 (B) keeps the holder's 戸籍 and registers the card for it.
+        let holderA = cities.a.people.mother
+        var card = try await cities.a.db.writer.write { db in try Cards.issue(db, residentId: holderA, pin: "1234", now: now) }
+        let authority = try await cities.a.db.writer.write { db in try Cards.authority(db, at: at, now: now).certificatePEM }
+        let recordB = try #require(try await cities.b.db.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT residentId FROM familyRegisterMember WHERE residentId IS NOT NULL ORDER BY residentId LIMIT 1")
+        })
+        let cardPEM = card.certificatePEM
+        _ = try await cities.b.db.writer.write { db in
+            try Honseki.register(db, residentId: recordB, cardCertificatePEM: cardPEM, authorityPEM: authority, cardCityCode: "149802", at: at)
+        }
+        let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
+        let relay = DirectRelay(from: "149829", cities: ["149802": cities.wideA])
+        func kiosk(_ relay: (any WideAreaRelay)?) -> KioskService {
+            KioskService(issuance: IssuanceService(database: cities.b.db, clock: clock), relay: relay)
+        }
+        func cardStep(_ service: KioskService, _ requestId: String) async throws -> KioskSessionView {
+            let started = try await service.start(requestId: requestId, chain: "セブン", store: "S-001")
+            let challenge = try #require(CardChallenge(encoded: started.challenge ?? ""))
+            let signature = try card.sign(challenge: challenge.bytes, pin: "1234")
+            return try await service.authenticate(requestId: requestId, certificatePEM: cardPEM, signature: signature)
+        }
+        func signIn(_ relay: (any WideAreaRelay)?) async throws {
+            let portal = ResidentPortal(database: cities.b.db, clock: clock, relay: relay)
+            let (id, challenge) = try await portal.challenge()
+            let signature = try card.sign(challenge: challenge.bytes, pin: "1234")
+            _ = try await portal.signIn(challengeId: id, certificatePEM: cardPEM, signature: signature)
+        }
+
+        // Good at its own city: the 本籍地 lets it in.
+        #expect(try await cardStep(kiosk(relay), "req-honseki-1").state == "authenticated")
+        try await signIn(relay)
+        // The card's city cannot be asked: refused, not let through.
+        for unreachable in [nil, Failing()] as [(any WideAreaRelay)?] {
+            #expect(await code { _ = try await cardStep(kiosk(unreachable), "req-honseki-\(UUID().uuidString.prefix(8))") } == "card.statusUnavailable")
+            #expect(await code { try await signIn(unreachable) } == "card.statusUnavailable")
+        }
+        // This city's own cards need no relay.
+        var own = try await cities.b.db.writer.write { db in try Cards.issue(db, residentId: recordB, pin: "1234", now: now) }
+        let ownStarted = try await kiosk(nil).start(requestId: "req-own-card-1", chain: "セブン", store: "S-001")
+        let ownSignature = try own.sign(challenge: try #require(CardChallenge(encoded: ownStarted.challenge ?? "")).bytes, pin: "1234")
+        #expect(try await kiosk(nil).authenticate(requestId: "req-own-card-1", certificatePEM: own.certificatePEM, signature: ownSignature).state == "authenticated")
+
+        // Revoked where it was issued: the 本籍地 itself refuses it, at the kiosk and at /my.
+        let serial = card.serial
+        try await cities.a.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: at) }
+        #expect(await code { _ = try await cardStep(kiosk(relay), "req-honseki-2") } == "card.revoked")
+        #expect(await code { try await signIn(relay) } == "card.revoked")
+        #expect(try await cities.b.db.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE requestId = 'req-honseki-2' AND state = 'started'")
+        } == 1)
     }
 }

@@ -6,6 +6,7 @@ import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MadoguchiTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -129,24 +130,10 @@ struct EdgeTests {
             let port = try #require(client.port)
             // Half a request head, then nothing: the server must close the connection (recv returns 0), well before
             // this client's own 30-second patience runs out.
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            #expect(fd >= 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
-            var patience = timeval(tv_sec: 30, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
-            let partial = Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
-            #expect(send(fd, partial, partial.count, 0) == partial.count)
-            var buffer = [UInt8](repeating: 0, count: 512)
-            let received = recv(fd, &buffer, buffer.count, 0)
-            #expect(received == 0, "the server closed the half-sent request (recv \(received), errno \(errno))")
+            let socket = try RawSocket(port: port, patience: 30)
+            try socket.send(Data("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8))
+            let received = socket.receive(upTo: 512)
+            #expect(received == Data(), "the server closed the half-sent request (recv \(received.map { "\($0.count) bytes" } ?? "error"), errno \(errno))")
             // A whole request on a new connection is answered (the test client's own connection sat idle past the
             // deadline too, and was closed with it).
             let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/health")!)

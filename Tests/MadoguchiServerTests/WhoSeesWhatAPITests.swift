@@ -188,6 +188,10 @@ struct InProcessRelay: WideAreaRelay {
     func forward(_ measure: ForwardedSupportMeasure, city: String) async throws {
         throw MadoguchiError(.wideAreaUnavailable, ja: "転送先がありません", en: "No forwarding in this test")
     }
+
+    func cardStatus(serial: String, city: String) async throws -> RelayedCardStatus {
+        try await keeping.cardStatus(serial: serial)
+    }
 }
 
 @Suite("広域交付（窓口の画面）")

@@ -90,6 +90,19 @@ public protocol WideAreaRelay: Sendable {
     func ask(_ query: WideAreaQuery, city: String) async throws -> WideAreaAnswer
     /// Sends a 支援措置 to the city keeping the person's 戸籍; throws a coded error when it is not kept there.
     func forward(_ measure: ForwardedSupportMeasure, city: String) async throws
+    /// Asks the city that issued a card for its status (a 本籍地 checking a card it did not issue).
+    func cardStatus(serial: String, city: String) async throws -> RelayedCardStatus
+}
+
+/// A card's status as the city that issued it states it: `good`, `revoked`, `expired` or `unknown`.
+public struct RelayedCardStatus: Codable, Sendable, Hashable {
+    public var serial: String
+    public var status: String
+
+    public init(serial: String, status: String) {
+        self.serial = serial
+        self.status = status
+    }
 }
 
 extension MadoguchiError.Code {

@@ -45,8 +45,10 @@ public struct KioskSessionView: Sendable, Codable, Hashable {
     public var requestId: String
     public var state: String
     public var cityCode: String
-    /// The challenge the card must sign (base64url), at start
+    /// The challenge the card must sign (base64url of a `CardChallenge` naming the city and the request), at start
     public var challenge: String?
+    /// The session secret, in the card step's answer only: every later step must present it
+    public var sessionSecret: String?
     public var expiresAt: String
     public var cardSerial: String?
     public var kind: CertificateKind?
@@ -62,11 +64,12 @@ public struct KioskSessionView: Sendable, Codable, Hashable {
     public var pdf: String?
     public var token: String?
 
-    public init(requestId: String, state: String, cityCode: String, challenge: String? = nil, expiresAt: String, cardSerial: String? = nil, kind: CertificateKind? = nil, copies: Int? = nil, feeYen: Int? = nil, documentId: String? = nil, voidedDocumentId: String? = nil, refusals: [KioskMessage]? = nil, quoteYen: Int? = nil, pdf: String? = nil, token: String? = nil) {
+    public init(requestId: String, state: String, cityCode: String, challenge: String? = nil, sessionSecret: String? = nil, expiresAt: String, cardSerial: String? = nil, kind: CertificateKind? = nil, copies: Int? = nil, feeYen: Int? = nil, documentId: String? = nil, voidedDocumentId: String? = nil, refusals: [KioskMessage]? = nil, quoteYen: Int? = nil, pdf: String? = nil, token: String? = nil) {
         self.requestId = requestId
         self.state = state
         self.cityCode = cityCode
         self.challenge = challenge
+        self.sessionSecret = sessionSecret
         self.expiresAt = expiresAt
         self.cardSerial = cardSerial
         self.kind = kind
@@ -120,11 +123,14 @@ public enum KioskWire {
 
     public struct Choice: Sendable, Codable, Hashable {
         public var cardSerial: String
+        /// The secret of the card step's answer
+        public var sessionSecret: String?
         public var order: KioskOrder
         /// What the resident paid into the copier (order only)
         public var paidYen: Int?
-        public init(cardSerial: String, order: KioskOrder, paidYen: Int? = nil) {
+        public init(cardSerial: String, sessionSecret: String?, order: KioskOrder, paidYen: Int? = nil) {
             self.cardSerial = cardSerial
+            self.sessionSecret = sessionSecret
             self.order = order
             self.paidYen = paidYen
         }
@@ -132,16 +138,23 @@ public enum KioskWire {
 
     public struct Printed: Sendable, Codable, Hashable {
         public var cardSerial: String
+        public var sessionSecret: String?
         public var documentId: String
-        public init(cardSerial: String, documentId: String) {
+        public init(cardSerial: String, sessionSecret: String?, documentId: String) {
             self.cardSerial = cardSerial
+            self.sessionSecret = sessionSecret
             self.documentId = documentId
         }
     }
 
     public struct Abort: Sendable, Codable, Hashable {
         public var reason: String
-        public init(reason: String) { self.reason = reason }
+        /// Required once the card step has answered
+        public var sessionSecret: String?
+        public init(reason: String, sessionSecret: String?) {
+            self.reason = reason
+            self.sessionSecret = sessionSecret
+        }
     }
 }
 

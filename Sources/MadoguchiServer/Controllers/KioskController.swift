@@ -44,7 +44,8 @@ struct KioskController<Context: RequestContext> {
     @Sendable func quote(_ request: Request, context: Context) async throws -> Response {
         let requestId = try context.parameters.require("requestId")
         let body = try await JSONBody.decode(KioskWire.Choice.self, from: request)
-        var (decision, view) = try await service.quote(requestId: requestId, cardSerial: body.cardSerial, order: body.order)
+        var (decision, view) = try await service.quote(
+            requestId: requestId, cardSerial: body.cardSerial, sessionSecret: body.sessionSecret, order: body.order)
         view.quoteYen = decision.fee?.total
         view.refusals = decision.refusals.isEmpty ? nil : decision.refusals.map(KioskJSON.message)
         return try KioskJSON.response(view)
@@ -54,11 +55,13 @@ struct KioskController<Context: RequestContext> {
         let requestId = try context.parameters.require("requestId")
         let body = try await JSONBody.decode(KioskWire.Choice.self, from: request)
         var view = try await service.order(
-            requestId: requestId, cardSerial: body.cardSerial, order: body.order, paidYen: body.paidYen ?? -1)
+            requestId: requestId, cardSerial: body.cardSerial, sessionSecret: body.sessionSecret, order: body.order,
+            paidYen: body.paidYen ?? -1)
         if view.state == "refused" {
             view.refusals = try await service.refusals(of: view).map(KioskJSON.message)
         } else {
-            let (certificate, pdf) = try await service.document(requestId: requestId, cardSerial: body.cardSerial)
+            let (certificate, pdf) = try await service.document(
+                requestId: requestId, cardSerial: body.cardSerial, sessionSecret: body.sessionSecret)
             view.pdf = Data(pdf).base64EncodedString()
             view.token = certificate.token
             try await service.delivered(requestId: requestId, documentId: certificate.id)
@@ -70,13 +73,15 @@ struct KioskController<Context: RequestContext> {
         let requestId = try context.parameters.require("requestId")
         let body = try await JSONBody.decode(KioskWire.Printed.self, from: request)
         return try KioskJSON.response(
-            try await service.printed(requestId: requestId, cardSerial: body.cardSerial, documentId: body.documentId))
+            try await service.printed(
+                requestId: requestId, cardSerial: body.cardSerial, sessionSecret: body.sessionSecret, documentId: body.documentId))
     }
 
     @Sendable func abort(_ request: Request, context: Context) async throws -> Response {
         let requestId = try context.parameters.require("requestId")
         let body = try await JSONBody.decode(KioskWire.Abort.self, from: request)
-        return try KioskJSON.response(try await service.abort(requestId: requestId, reason: body.reason))
+        return try KioskJSON.response(
+            try await service.abort(requestId: requestId, sessionSecret: body.sessionSecret, reason: body.reason))
     }
 
     /// `GET /kiosk/v1/settlement?month=2026-11`: completed sessions by store chain and kind, as CSV.

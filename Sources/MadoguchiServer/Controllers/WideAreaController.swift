@@ -13,6 +13,22 @@ struct WideAreaController<Context: StaffContext> {
     /// `POST /relay/v1/wide-area`, behind the relay's secret; the asking city is the one the relay names.
     func addRelayRoutes(to group: RouterGroup<Context>) {
         group.post("wide-area", use: answer)
+        group.post("card-status", use: cardStatus)
+    }
+
+    struct CardStatusQuery: Decodable { var serial: String }
+
+    /// `POST /relay/v1/card-status`, behind the relay's secret: this city's word on a card it issued, for a 本籍地
+    /// whose store kiosk or resident page was shown that card. Only the status, never whose card it is.
+    @Sendable func cardStatus(_ request: Request, context: Context) async throws -> Response {
+        let query = try await JSONBody.decode(CardStatusQuery.self, from: request)
+        guard (1...40).contains(query.serial.count), query.serial.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw APIError(.badRequest, MadoguchiError(.wideAreaBadRequest, ja: "カードの番号が正しくありません", en: "Not a card serial"))
+        }
+        let status = try await service.cardStatus(serial: query.serial)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(status))))
     }
 
     func addRoutes(to group: RouterGroup<Context>) {

@@ -41,7 +41,7 @@ struct ResidentPages<Context: StaffContext>: Sendable {
 
     func signInPage(error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let (id, challenge) = try await portal.challenge()
-        let code = Base64URL.encode(challenge)
+        let code = challenge.encoded
         let body = """
             <h1>わたしの情報の利用記録</h1>
             <p>市の職員があなたの住民記録を見たとき、あなたの証明書が交付されたときの記録を、マイナンバーカードでログインして確認できます。</p>
