@@ -13,8 +13,16 @@ swift build -c release --product madoguchi
 B=.build/release/madoguchi
 D=madoguchi-data/stores
 export MADOGUCHI_CLOCK="${MADOGUCHI_CLOCK:-2026-11-24T10:00:00+09:00}"
-export MADOGUCHI_HUB_TOKEN="${MADOGUCHI_HUB_TOKEN:-demo-hub-token}"
 mkdir -p "$D/cards" "$D/prints"
+# The hub's signing key (its public half goes to the cities' hub-keys file) and the store chain's secret at the hub,
+# made once and readable by their owner only (ADR 0009 §3).
+if [ ! -f "$D/hub.key" ]; then
+  $B hub keygen --id demo-hub-1 --out "$D/hub.key" > "$D/hub-keys"
+  umask 077
+  printf 'MADOGUCHI-MART %s\n' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$D/chains"
+  umask 022
+fi
+export MADOGUCHI_STORE_TOKEN=$(awk '$1 == "MADOGUCHI-MART" { print $2 }' "$D/chains")
 # Each city's relay secret, made once and readable by its owner only.
 if [ ! -f "$D/relay-secrets" ]; then
   umask 077
@@ -50,17 +58,20 @@ fi
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 MADOGUCHI_RELAY_TOKEN=$(secret 149802) MADOGUCHI_RELAY_URL=http://127.0.0.1:8070 \
-  $B serve --db "$D/madoguchi.sqlite" --port 8081 > "$D/madoguchi.log" 2>&1 & pids+=($!)
+  $B serve --db "$D/madoguchi.sqlite" --port 8081 --hub-keys "$D/hub-keys" > "$D/madoguchi.log" 2>&1 & pids+=($!)
 MADOGUCHI_RELAY_TOKEN=$(secret 149829) MADOGUCHI_RELAY_URL=http://127.0.0.1:8070 \
-  $B serve --db "$D/higashimado.sqlite" --port 8082 --city 149829 --city-name 東窓市 > "$D/higashimado.log" 2>&1 & pids+=($!)
+  $B serve --db "$D/higashimado.sqlite" --port 8082 --city 149829 --city-name 東窓市 --hub-keys "$D/hub-keys" \
+  > "$D/higashimado.log" 2>&1 & pids+=($!)
 $B relay --port 8070 --city 149802=http://127.0.0.1:8081 --city 149829=http://127.0.0.1:8082 --secrets "$D/relay-secrets" \
   > "$D/relay.log" 2>&1 & pids+=($!)
-$B hub --port 8090 --city 149802=http://127.0.0.1:8081 --city 149829=http://127.0.0.1:8082 > "$D/hub.log" 2>&1 & pids+=($!)
+$B hub --port 8090 --city 149802=http://127.0.0.1:8081 --city 149829=http://127.0.0.1:8082 --key "$D/hub.key" --chains "$D/chains" \
+  > "$D/hub.log" 2>&1 & pids+=($!)
 $B store --port 8095 --hub http://127.0.0.1:8090 --cards "$D/cards" --prints "$D/prints" > "$D/store.log" 2>&1 & pids+=($!)
 sleep 2
 echo "店舗端末 / store copier: http://127.0.0.1:8095/   (cards in $D/cards, PIN 1234)"
 echo "コマンドで / from the command line:"
+echo "  export MADOGUCHI_STORE_TOKEN=\$(awk '{ print \$2 }' $D/chains)   # the store chain's secret at the hub"
 echo "  $B kiosk --hub http://127.0.0.1:8090 --card $D/cards/madoguchi-adult.json --pin 1234 --kind residentRecordCopy --out /tmp/juminhyo.pdf"
-echo "精算 / settlement: curl 'http://127.0.0.1:8090/kiosk/v1/settlement?month=${MADOGUCHI_CLOCK:0:7}'"
+echo "精算 / settlement: curl -H \"Authorization: Bearer \$MADOGUCHI_STORE_TOKEN\" 'http://127.0.0.1:8090/kiosk/v1/settlement?month=${MADOGUCHI_CLOCK:0:7}'"
 echo "広域交付 / wide-area: http://127.0.0.1:8081/counter/wide-area (窓口市: login clerk, password in $D/staff-password) prints 東窓市's records"
 wait

@@ -8,28 +8,31 @@ import MadoguchiPKI
 import NIOCore
 import X509
 
-/// What a hub knows: the cities it relays to. Nothing else; it keeps no state between requests, so any
-/// number of hubs can run side by side (the J-LIS 証明書交付センター role).
+/// What a hub knows: the cities it relays to, its own signing key, and the store chains it serves. Nothing else;
+/// it keeps no state between requests, so any number of hubs can run side by side (the J-LIS 証明書交付センター role).
 public struct HubConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// 全国地方公共団体コード (6 digits) → the city's Madoguchi server
     public var cities: [String: String]
-    /// Presented to the cities (`MADOGUCHI_HUB_TOKEN`)
-    public var hubToken: String?
+    /// Signs every request to a city (ADR 0009 §3); the cities hold its public key
+    public var signingKey: HubSignature.SigningKey
+    /// Store chain → its secret: a store presents its chain's secret, and acts for that chain only
+    public var chains: [String: String]
     public var clock: MadoguchiClock
     public var hours: StoreHours
     /// How long the hub waits for a city before answering 504
     public var upstreamTimeoutSeconds: Int64
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8090, cities: [String: String], hubToken: String? = nil,
-        clock: MadoguchiClock = .system, hours: StoreHours = StoreHours(), upstreamTimeoutSeconds: Int64 = 20
+        host: String = "127.0.0.1", port: Int = 8090, cities: [String: String], signingKey: HubSignature.SigningKey,
+        chains: [String: String], clock: MadoguchiClock = .system, hours: StoreHours = StoreHours(), upstreamTimeoutSeconds: Int64 = 20
     ) {
         self.host = host
         self.port = port
         self.cities = cities
-        self.hubToken = hubToken
+        self.signingKey = signingKey
+        self.chains = chains
         self.clock = clock
         self.hours = hours
         self.upstreamTimeoutSeconds = upstreamTimeoutSeconds
@@ -57,6 +60,25 @@ public struct HubConfiguration: Sendable {
         }
         return cities
     }
+
+    /// Reads a chains file: one `CHAIN SECRET` per line (`#` comments), a secret of 32 characters or more each.
+    public static func parseChains(_ text: String) throws -> [String: String] {
+        var chains: [String: String] = [:]
+        for (number, parts) in settingLines(text) {
+            guard parts.count == 2, (1...100).contains(parts[0].count), parts[1].count >= 32, chains[parts[0]] == nil,
+                !chains.values.contains(parts[1])
+            else {
+                throw MadoguchiError(
+                    .hubBadConfiguration, ja: "\(number + 1)行目: チェーン名 と 32文字以上の秘密 を空白で区切って書いてください（重複不可）",
+                    en: "Line \(number + 1): write CHAIN and a secret of 32 characters or more, separated by a space (no repeats)")
+            }
+            chains[parts[0]] = parts[1]
+        }
+        guard !chains.isEmpty else {
+            throw MadoguchiError(.hubBadConfiguration, ja: "店舗チェーンがありません", en: "No store chains in the chains file")
+        }
+        return chains
+    }
 }
 
 extension MadoguchiError.Code {
@@ -64,6 +86,8 @@ extension MadoguchiError.Code {
     public static let hubUnknownCity = Self("hub.unknownCity")
     public static let hubCityUnavailable = Self("hub.cityUnavailable")
     public static let hubCityRequired = Self("hub.cityRequired")
+    public static let hubStoreUnauthorized = Self("hub.storeUnauthorized")
+    public static let hubChainMismatch = Self("hub.chainMismatch")
     public static let hubUnknownStep = Self("hub.unknownStep")
 }
 
@@ -127,9 +151,16 @@ public struct Hub: Sendable {
         return base
     }
 
-    func get(_ url: String) async throws -> (Int, ByteBuffer) {
-        var request = HTTPClientRequest(url: url)
-        if let token = configuration.hubToken { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+    /// A GET to a city; signed when `city` is given (the kiosk protocol), plain for its public PKI.
+    func get(_ base: String, _ target: String, city: String? = nil) async throws -> (Int, ByteBuffer) {
+        var request = HTTPClientRequest(url: base + target)
+        if let city {
+            for (name, value) in try configuration.signingKey.headers(
+                method: "GET", target: target, city: city, body: Data(), now: configuration.clock.now())
+            {
+                request.headers.add(name: name, value: value)
+            }
+        }
         let response = try await client.execute(request, timeout: .seconds(configuration.upstreamTimeoutSeconds))
         return (Int(response.status.code), try await response.body.collect(upTo: 1 << 20))
     }
@@ -150,7 +181,7 @@ public struct Hub: Sendable {
         let root: Certificate
         do {
             root = try await authorities.root(cardCity) {
-                let (status, pem) = try await get(base + "/pki/ca.pem")
+                let (status, pem) = try await get(base, "/pki/ca.pem")
                 guard status == 200 else { throw unavailable }
                 return try Certificate(pemEncoded: String(buffer: pem))
             }
@@ -161,7 +192,7 @@ public struct Hub: Sendable {
         }
         let serial = String(decoding: certificate.serialNumber.bytes, as: UTF8.self)
         guard serial.allSatisfy(\.isNumber),
-            let (status, answer) = try? await get(base + "/pki/status/\(serial)"), status == 200,
+            let (status, answer) = try? await get(base, "/pki/status/\(serial)"), status == 200,
             let state = try? JSONDecoder().decode(CardStatusAnswer.self, from: Data(buffer: answer))
         else { throw unavailable }
         switch state.status {
@@ -184,16 +215,19 @@ public struct Hub: Sendable {
         -> Response
     {
         let base = try base(code)
-        var upstream = HTTPClientRequest(url: base + path + (query.map { "?" + $0 } ?? ""))
+        let target = path + (query.map { "?" + $0 } ?? "")
+        var upstream = HTTPClientRequest(url: base + target)
         upstream.method = .init(rawValue: request.method.rawValue)
         for name in [HTTPField.Name.contentType, requestIdHeader] {
             if let value = request.headers[name] { upstream.headers.add(name: name.canonicalName, value: value) }
         }
-        if let token = configuration.hubToken { upstream.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let collected {
-            upstream.body = .bytes(collected)
-        } else if request.method == .post {
-            upstream.body = .bytes(try await request.body.collect(upTo: 1 << 20))
+        var sent = collected ?? ByteBuffer()
+        if collected == nil, request.method == .post { sent = try await request.body.collect(upTo: 1 << 20) }
+        if request.method == .post { upstream.body = .bytes(sent) }
+        for (name, value) in try configuration.signingKey.headers(
+            method: request.method.rawValue, target: target, city: code, body: Data(buffer: sent), now: configuration.clock.now())
+        {
+            upstream.headers.add(name: name, value: value)
         }
         let answer: HTTPClientResponse
         let body: ByteBuffer
@@ -213,19 +247,35 @@ public struct Hub: Sendable {
         return Response(status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// The month's settlement across every city, merged into one CSV.
-    func settlement(month: String) async throws -> String {
+    /// The store chain whose secret the request presents (`Authorization: Bearer`); every kiosk route needs one.
+    func chain(of request: Request) throws -> String {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw Self.storeUnauthorized }
+        let presented = Array(header.dropFirst(7).utf8)
+        var found: String?
+        for (chain, secret) in configuration.chains where constantTimeEqual(presented, Array(secret.utf8)) { found = chain }
+        guard let found else { throw Self.storeUnauthorized }
+        return found
+    }
+
+    static let storeUnauthorized = HubError(
+        status: .unauthorized,
+        error: MadoguchiError(.hubStoreUnauthorized, ja: "店舗チェーンの認証が必要です", en: "A store chain's credential is required"))
+
+    /// The month's settlement of one chain, across every city (or the one asked), merged into one CSV. A chain sees
+    /// its own lines only.
+    func settlement(month: String, chain: String, city only: String? = nil) async throws -> String {
         var lines: [Settlement.Line] = []
         var missing: [String] = []
-        for (code, base) in configuration.cities.sorted(by: { $0.key < $1.key }) {
+        if let only { _ = try base(only) }
+        for (code, base) in configuration.cities.sorted(by: { $0.key < $1.key }) where only == nil || only == code {
             do {
-                let (status, body) = try await get("\(base)/kiosk/v1/settlement?month=\(month)")
+                let (status, body) = try await get(base, "/kiosk/v1/settlement?month=\(month)", city: code)
                 let text = String(buffer: body)
                 guard status == 200 else {
                     throw HubError(status: .badRequest, error: MadoguchiError(
                         .badHubRequest, ja: "精算を作れません（\(code)）: \(text)", en: "No settlement from \(code): \(text)"))
                 }
-                lines += Settlement.parse(text)
+                lines += Settlement.parse(text).filter { $0.chain == chain }
             } catch let error as HubError {
                 throw error
             } catch {
@@ -260,25 +310,24 @@ public func buildHub(configuration: HubConfiguration, client: HTTPClient, logger
 public func buildHubRouter(hub: Hub) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.get("/health") { _, _ -> String in "ok" }
-    router.get("/kiosk/v1/cities") { _, _ -> Response in
+    router.get("/kiosk/v1/cities") { request, _ -> Response in
+        _ = try hub.chain(of: request)
         let data = try JSONEncoder().encode(hub.configuration.cities.keys.sorted())
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
     router.get("/kiosk/v1/settlement") { request, _ -> Response in
+        let chain = try hub.chain(of: request)
         let month = request.uri.queryParameters.get("month") ?? String(LedgerRecord.timestamp(hub.configuration.clock.now()).prefix(7))
         guard Settlement.isMonth(month) else {
             throw HubError(status: .badRequest, error: MadoguchiError(
                 .badHubRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)"))
         }
-        if let city = request.headers[cityHeader] {
-            return try await hub.relay(request, city: city, path: "/kiosk/v1/settlement", query: "month=\(month)")
-        }
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"settlement-\(month).csv\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await hub.settlement(month: month))))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await hub.settlement(month: month, chain: chain, city: request.headers[cityHeader]))))
     }
     @Sendable func city(_ request: Request) throws -> String {
         guard let city = request.headers[cityHeader] else {
@@ -287,16 +336,30 @@ public func buildHubRouter(hub: Hub) -> Router<BasicRequestContext> {
         }
         return city
     }
-    router.get("/kiosk/v1/menu") { request, _ in try await hub.relay(request, city: try city(request), path: "/kiosk/v1/menu") }
+    router.get("/kiosk/v1/menu") { request, _ in
+        _ = try hub.chain(of: request)
+        return try await hub.relay(request, city: try city(request), path: "/kiosk/v1/menu")
+    }
     router.post("/kiosk/v1/sessions") { request, _ in
+        let chain = try hub.chain(of: request)
         let city = try city(request)
         // The hub turns stores away out of hours itself, before any city is asked.
         if let closure = hub.configuration.hours.closure(at: hub.configuration.clock.now()) {
             throw HubError(status: .serviceUnavailable, error: MadoguchiError(.init("kiosk.closed"), ja: closure.japanese, en: closure.english))
         }
-        return try await hub.relay(request, city: city, path: "/kiosk/v1/sessions")
+        // A store starts sessions for its own chain only: the chain is what the cities settle fees with.
+        let body = try await request.body.collect(upTo: 1 << 20)
+        guard let start = try? JSONDecoder().decode(KioskWire.Start.self, from: Data(buffer: body)) else {
+            throw HubError(status: .badRequest, error: MadoguchiError(.badHubRequest, ja: "取引の開始要求が読めません", en: "Unreadable session start"))
+        }
+        guard start.chain == chain else {
+            throw HubError(status: .forbidden, error: MadoguchiError(
+                .hubChainMismatch, ja: "この店舗チェーンの取引として開始できません", en: "A store may start sessions for its own chain only"))
+        }
+        return try await hub.relay(request, city: city, path: "/kiosk/v1/sessions", body: body)
     }
     router.post("/kiosk/v1/sessions/:requestId/:step") { request, context in
+        _ = try hub.chain(of: request)
         let city = try city(request)
         let (requestId, step) = try HubStep.parse(
             requestId: context.parameters.get("requestId") ?? "", step: context.parameters.get("step") ?? "")

@@ -39,14 +39,19 @@ public struct KioskClient: Sendable {
     public let hub: String
     public let chain: String
     public let store: String
+    /// The chain's secret at the hub
+    let credential: String
     public var attempts: Int
     public var stepTimeoutSeconds: Int64
     let client: HTTPClient
 
-    public init(hub: String, chain: String, store: String, client: HTTPClient, attempts: Int = 4, stepTimeoutSeconds: Int64 = 20) {
+    public init(
+        hub: String, chain: String, store: String, credential: String, client: HTTPClient, attempts: Int = 4, stepTimeoutSeconds: Int64 = 20
+    ) {
         self.hub = hub.hasSuffix("/") ? String(hub.dropLast()) : hub
         self.chain = chain
         self.store = store
+        self.credential = credential
         self.client = client
         self.attempts = attempts
         self.stepTimeoutSeconds = stepTimeoutSeconds
@@ -63,6 +68,7 @@ public struct KioskClient: Sendable {
     ) async throws -> T {
         var request = HTTPClientRequest(url: hub + path)
         request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(credential)")
         request.headers.add(name: "X-Madoguchi-City", value: city)
         if let requestId { request.headers.add(name: "X-Request-Id", value: requestId) }
         if let cardCity { request.headers.add(name: "X-Madoguchi-Card-City", value: cardCity) }

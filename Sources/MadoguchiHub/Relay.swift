@@ -32,11 +32,7 @@ public struct RelayConfiguration: Sendable {
     /// or more.
     public static func parseTokens(_ text: String, cities: [String: String]) throws -> [String: String] {
         var tokens: [String: String] = [:]
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
-                .trimmingCharacters(in: .whitespaces) ?? ""
-            guard !line.isEmpty else { continue }
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        for (number, parts) in settingLines(text) {
             guard parts.count == 2, let code = try? LocalGovernmentCode(parts[0]).digits, parts[1].count >= 32 else {
                 throw MadoguchiError(
                     .hubBadConfiguration, ja: "\(number + 1)行目: 団体コード と 32文字以上の秘密 を空白で区切って書いてください",
@@ -179,5 +175,14 @@ public struct WideAreaRelayClient: WideAreaRelay {
             throw MadoguchiError(.init(failure.code), ja: failure.ja, en: failure.en)
         }
         return data
+    }
+}
+
+/// The lines of a settings file that say something: `#` starts a comment; each line's words, split on spaces or
+/// tabs, with its number (0-based).
+func settingLines(_ text: String) -> [(Int, [String])] {
+    text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { number, raw in
+        let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?.trimmingCharacters(in: .whitespaces) ?? ""
+        return line.isEmpty ? nil : (number, line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
     }
 }

@@ -19,9 +19,12 @@ public struct StoreConfiguration: Sendable {
     public var printFolder: String
     public var chain: String
     public var store: String
+    /// The chain's secret at the hub
+    public var credential: String
 
     public init(host: String = "127.0.0.1", port: Int = 8095, hub: String, cardsFolder: String, printFolder: String,
-                chain: String = "MADOGUCHI-MART", store: String = "0001") {
+                chain: String = "MADOGUCHI-MART", store: String = "0001", credential: String) {
+        self.credential = credential
         self.host = host
         self.port = port
         self.hub = hub
@@ -87,7 +90,8 @@ public struct StoreCopier: Sendable {
 
     public init(configuration: StoreConfiguration, http: HTTPClient) {
         self.configuration = configuration
-        self.client = KioskClient(hub: configuration.hub, chain: configuration.chain, store: configuration.store, client: http)
+        self.client = KioskClient(
+            hub: configuration.hub, chain: configuration.chain, store: configuration.store, credential: configuration.credential, client: http)
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

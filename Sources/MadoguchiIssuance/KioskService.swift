@@ -525,4 +525,8 @@ extension MadoguchiError.Code {
     public static let kioskAlreadyCompleted = Self("kiosk.alreadyCompleted")
     public static let kioskHonsekiFamilyRegisterOnly = Self("kiosk.honsekiFamilyRegisterOnly")
     public static let kioskNotThisSession = Self("kiosk.notThisSession")
+    /// The city has no hub keys: its kiosk protocol is off
+    public static let kioskNotConfigured = Self("kiosk.notConfigured")
+    /// The request is not signed by a hub this city was given
+    public static let kioskHubUnauthorized = Self("kiosk.hubUnauthorized")
 }

@@ -30,7 +30,8 @@ public struct APIError: HTTPResponseError {
         case .certificateNotPrintable: .gone
         case .constraintViolation, .idempotencyConflict, .certificateNotIssued: .conflict
         case .idempotencyKeyInvalid, .reasonMissing, .badRequest, .badKioskRequest: .badRequest
-        case .kioskClosed: .serviceUnavailable
+        case .kioskClosed, .kioskNotConfigured: .serviceUnavailable
+        case .kioskHubUnauthorized: .unauthorized
         case .wideAreaBadRequest: .badRequest
         case .supportMeasureNotAllowed: .conflict
         case .procedureInvalid: .unprocessableContent

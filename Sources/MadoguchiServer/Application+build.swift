@@ -64,7 +64,8 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     try issuance.prepareSigning()
     CertificatesController<Context>(service: issuance, trail: trail).addRoutes(to: api)
     KioskController(service: KioskService(issuance: issuance, policy: configuration.kiosk, relay: configuration.wideAreaRelay))
-        .addRoutes(to: router.group("kiosk/v1").add(middleware: HubTokenMiddleware(token: configuration.hubToken)))
+        .addRoutes(to: router.group("kiosk/v1").add(middleware: HubSignatureMiddleware(
+            keys: configuration.hubKeys, cityCode: cityCode, clock: configuration.clock, nonces: NonceCache(clock: configuration.clock))))
     VerifyController(service: issuance, cityName: cityName).addRoutes(to: router)
     PKIController(database: database, clock: configuration.clock).addRoutes(to: router)
     let counter = CounterPages<Context>(

@@ -76,7 +76,7 @@ enum OpenAPIDocument {
                 ],
             ],
         ]
-        let hub: [[String: [String]]] = [["hubToken": []]]
+        let hub: [[String: [String]]] = [["hubSignature": []]]
         let requestId: [String: Any] = [
             "name": "requestId", "in": "path", "required": true,
             "schema": ["type": "string", "pattern": "^[A-Za-z0-9._:-]{8,100}$"],
@@ -178,7 +178,10 @@ enum OpenAPIDocument {
                         "type": "http", "scheme": "bearer",
                         "description": "A staff API credential (madoguchi staff token, or /admin): a person's, acting in their roles, or a device's",
                     ],
-                    "hubToken": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_HUB_TOKEN, when the city sets one"],
+                    "hubSignature": [
+                        "type": "apiKey", "in": "header", "name": "X-Madoguchi-Signature",
+                        "description": "Ed25519 over method, path and query, this city's code, X-Madoguchi-Date, X-Madoguchi-Nonce, X-Madoguchi-Content-SHA256 and X-Madoguchi-Hub, by a hub in the city's --hub-keys (ADR 0009)",
+                    ],
                     "relaySecret": ["type": "http", "scheme": "bearer", "description": "MADOGUCHI_RELAY_TOKEN: the city's secret, presented by the relay"],
                 ],
                 "schemas": [

@@ -1,5 +1,6 @@
 import MadoguchiDomain
 import MadoguchiIssuance
+import MadoguchiPKI
 
 /// Everything the server reads from its environment, read once at start-up.
 public struct ServerConfiguration: Sendable {
@@ -8,8 +9,9 @@ public struct ServerConfiguration: Sendable {
     /// Session cookies carry `Secure`: the server is reached over TLS (`MADOGUCHI_SECURE_COOKIES=1`)
     public var secureCookies: Bool
     public var clock: MadoguchiClock
-    /// The token hubs present on the kiosk protocol (`MADOGUCHI_HUB_TOKEN`); none: open (a demo on loopback)
-    public var hubToken: String?
+    /// The hubs whose signed requests the kiosk protocol answers (`--hub-keys`, `MADOGUCHI_HUB_KEYS`); none: the
+    /// protocol is off
+    public var hubKeys: HubKeys?
     /// This city's store menu, hours and deadlines
     public var kiosk: KioskPolicy
     /// This city's fees (手数料条例)
@@ -24,7 +26,7 @@ public struct ServerConfiguration: Sendable {
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, clock: MadoguchiClock = .system,
-        hubToken: String? = nil, kiosk: KioskPolicy = KioskPolicy(), fees: FeeSchedule = .demoCity, relayToken: String? = nil,
+        hubKeys: HubKeys? = nil, kiosk: KioskPolicy = KioskPolicy(), fees: FeeSchedule = .demoCity, relayToken: String? = nil,
         wideAreaRelay: (any WideAreaRelay)? = nil
     ) {
         self.relayToken = relayToken
@@ -33,7 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.secureCookies = secureCookies
         self.clock = clock
-        self.hubToken = hubToken
+        self.hubKeys = hubKeys
         self.kiosk = kiosk
         self.fees = fees
     }

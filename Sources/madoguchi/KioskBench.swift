@@ -86,13 +86,24 @@ struct KioskBench: AsyncParsableCommand {
         var violations: [String] = []
     }
 
+    static let chains = ["セブン", "ローソン", "ファミマ"]
+
     func run() async throws {
         let folder = URL(fileURLWithPath: dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-bench-\(UUID().uuidString)").path)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let start = MadoguchiClock.parse(Self.clockStart)!.now()
         let port = basePort > 0 ? basePort : Int.random(in: 20_000...38_000)
-        let hubToken = ServerConfiguration.generateToken()
-        var env = ["MADOGUCHI_HUB_TOKEN": hubToken, "LOG_LEVEL": "warning"]
+        // Each hub its own signing key, which the cities accept; each store chain its own secret at the hubs.
+        let hubKeys = (0..<2).map { HubSignature.SigningKey.generate(id: "bench-hub-\($0)") }
+        for (i, key) in hubKeys.enumerated() {
+            let path = folder.appendingPathComponent("hub-\(i).key").path
+            try? FileManager.default.removeItem(atPath: path)
+            FileManager.default.createFile(atPath: path, contents: Data(key.fileText.utf8), attributes: [.posixPermissions: 0o600])
+        }
+        try hubKeys.map { "\($0.id) \($0.publicKey)\n" }.joined().write(to: folder.appendingPathComponent("hub-keys"), atomically: true, encoding: .utf8)
+        let chains = Dictionary(uniqueKeysWithValues: Self.chains.map { ($0, ServerConfiguration.generateToken()) })
+        try chains.map { "\($0.key) \($0.value)\n" }.joined().write(to: folder.appendingPathComponent("chains"), atomically: true, encoding: .utf8)
+        var env = ["LOG_LEVEL": "warning"]
         var clockFile: SteppedClock?
         if steppedClock {
             let stepped = SteppedClock(path: folder.appendingPathComponent("clock").path, start: start)
@@ -143,13 +154,15 @@ struct KioskBench: AsyncParsableCommand {
             let city = Self.cities[i]
             return ["serve", "--db", folder.appendingPathComponent("city-\(city.code).sqlite").path, "--port", String(port + i),
                     "--city", city.code, "--city-name", city.name, "--kiosk-print-seconds", String(printSeconds),
-                    "--kiosk-session-seconds", String(sessionSeconds)]
+                    "--kiosk-session-seconds", String(sessionSeconds), "--hub-keys", folder.appendingPathComponent("hub-keys").path]
         }
         let launched = Date()
         var servers = try (0..<3).map { try Child(binary, serverArguments($0), env, log: folder.appendingPathComponent("city-\($0).log")) }
         let cityPairs = (0..<3).flatMap { ["--city", "\(Self.cities[$0].code)=http://127.0.0.1:\(port + $0)"] }
         let hubs = try (0..<2).map {
-            try Child(binary, ["hub", "--port", String(port + 3 + $0)] + cityPairs, env, log: folder.appendingPathComponent("hub-\($0).log"))
+            try Child(binary, ["hub", "--port", String(port + 3 + $0), "--key", folder.appendingPathComponent("hub-\($0).key").path,
+                               "--chains", folder.appendingPathComponent("chains").path] + cityPairs,
+                      env, log: folder.appendingPathComponent("hub-\($0).log"))
         }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
@@ -158,7 +171,7 @@ struct KioskBench: AsyncParsableCommand {
         var report: Report
         do {
             report = try await drive(http: http, servers: &servers, folder: folder, port: port, binary: binary, env: env,
-                                     cards: cards, databases: databases, serverArguments: serverArguments,
+                                     cards: cards, chains: chains, databases: databases, serverArguments: serverArguments,
                                      start: start, launched: launched, clock: clockFile)
         } catch {
             for s in servers { s.stop() }
@@ -189,7 +202,7 @@ struct KioskBench: AsyncParsableCommand {
 
     func drive(
         http: HTTPClient, servers: inout [Child], folder: URL, port: Int, binary: URL, env: [String: String], cards: [Card],
-        databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?
+        chains: [String: String], databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?
     ) async throws -> Report {
         for p in port..<(port + 5) { try await waitHealthy(http, "http://127.0.0.1:\(p)") }
 
@@ -224,7 +237,7 @@ struct KioskBench: AsyncParsableCommand {
                 group.addTask {
                     await Self.session(
                         http: http, hub: "http://127.0.0.1:\(port + 3 + hubIndex)", store: "S\(i % 50)", card: allCards[cardIndex],
-                        cardIndex: cardIndex, kind: kind, fault: fault, printSeconds: printSeconds, gate: gate)
+                        cardIndex: cardIndex, chains: chains, kind: kind, fault: fault, printSeconds: printSeconds, gate: gate)
                 }
             }
             while next < min(concurrency, sessions) { launch() }
@@ -318,10 +331,11 @@ struct KioskBench: AsyncParsableCommand {
 
     /// One store session, with its fault.
     static func session(
-        http: HTTPClient, hub: String, store: String, card: Card, cardIndex: Int, kind: CertificateKind, fault: Fault,
-        printSeconds: Double, gate: SlowPrintGate?
+        http: HTTPClient, hub: String, store: String, card: Card, cardIndex: Int, chains: [String: String], kind: CertificateKind,
+        fault: Fault, printSeconds: Double, gate: SlowPrintGate?
     ) async -> Result {
-        let client = KioskClient(hub: hub, chain: ["セブン", "ローソン", "ファミマ"][cardIndex % 3], store: store, client: http, attempts: 6)
+        let chain = Self.chains[cardIndex % Self.chains.count]
+        let client = KioskClient(hub: hub, chain: chain, store: store, credential: chains[chain] ?? "", client: http, attempts: 6)
         let transaction = KioskTransaction(client: client)
         var softwareCard = card.card
         let order = KioskOrder(kind: kind, copies: 1 + cardIndex % 2)

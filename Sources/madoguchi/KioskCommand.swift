@@ -14,7 +14,8 @@ struct Kiosk: AsyncParsableCommand {
         discussion: """
             Exits 0 when the certificate printed to --out; otherwise 1, with the refusal or error code
             (e.g. refusal.underAgeUnattended, card.pinWrong, card.revoked, kiosk.closed) on standard error.
-            The card file keeps its PIN error count, as the chip does.
+            The card file keeps its PIN error count, as the chip does. MADOGUCHI_STORE_TOKEN is the store chain's
+            secret at the hub (the chains file of `madoguchi hub`).
             """)
 
     @Option(help: "The hub's URL.") var hub: String
@@ -47,7 +48,8 @@ struct Kiosk: AsyncParsableCommand {
                 throw MadoguchiError(.invalidOption, ja: "カードファイルを読めません: \(card)", en: "Unreadable card file \(card)")
             }
         }
-        let client = KioskClient(hub: hub, chain: chain, store: store, client: HTTPClient.shared)
+        let credential = try reporting { try storeCredential() }
+        let client = KioskClient(hub: hub, chain: chain, store: store, credential: credential, client: HTTPClient.shared)
         let transaction = KioskTransaction(client: client)
         let target = URL(fileURLWithPath: out)
         let outcome = await transaction.run(card: &softwareCard, pin: pin, city: city, order: order) { _, pdf in
@@ -79,9 +81,41 @@ struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hub",
         abstract: "Relay store kiosks to the cities' Madoguchi servers (stateless; run as many as you like).",
+        subcommands: [HubServe.self, HubKeygen.self], defaultSubcommand: HubServe.self)
+}
+
+/// The file a secret or key comes from: the option, else the environment variable.
+func secretFile(_ option: String?, _ variable: String, what: (ja: String, en: String)) throws -> String {
+    guard let file = option ?? ProcessInfo.processInfo.environment[variable].flatMap({ $0.isEmpty ? nil : $0 }),
+        let text = try? String(contentsOfFile: file, encoding: .utf8)
+    else {
+        throw MadoguchiError(
+            .hubBadConfiguration, ja: "\(what.ja)のファイルがありません（オプションまたは \(variable)）",
+            en: "No readable \(what.en) file (the option or \(variable))")
+    }
+    return text
+}
+
+/// A store's chain secret at the hub, from `MADOGUCHI_STORE_TOKEN`.
+func storeCredential() throws -> String {
+    guard let token = ProcessInfo.processInfo.environment["MADOGUCHI_STORE_TOKEN"], !token.isEmpty else {
+        throw MadoguchiError(
+            .invalidOption, ja: "店舗チェーンの秘密（MADOGUCHI_STORE_TOKEN）がありません",
+            en: "MADOGUCHI_STORE_TOKEN (the store chain's secret at the hub) is not set")
+    }
+    return token
+}
+
+struct HubServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the hub (the default).",
         discussion: """
-            Environment: MADOGUCHI_HUB_TOKEN is presented to the cities; MADOGUCHI_CLOCK sets the clock's start.
-            The month's settlement for every city: GET /kiosk/v1/settlement?month=YYYY-MM (CSV).
+            The hub signs every request to a city with its key (--key, MADOGUCHI_HUB_KEY: a file from `madoguchi hub
+            keygen`), and serves the store chains of --chains (MADOGUCHI_HUB_CHAINS: `CHAIN SECRET` lines): a store
+            presents its chain's secret as a bearer token and acts for that chain only. It refuses to start without
+            either. MADOGUCHI_CLOCK sets the clock's start.
+            A chain's settlement for every city: GET /kiosk/v1/settlement?month=YYYY-MM (CSV), with its secret.
             """)
 
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
@@ -89,6 +123,8 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "A city as CODE=URL (全国地方公共団体コード=its Madoguchi server), repeatable.") var city: [String] = []
     @Option(help: "A file with one CODE=URL per line (# comments), instead of or besides --city.") var config: String?
     @Option(help: "A store maintenance day (YYYY-MM-DD), repeatable.") var maintenanceDay: [String] = []
+    @Option(help: "The hub's signing key file (default MADOGUCHI_HUB_KEY).") var key: String?
+    @Option(help: "The store chains' secrets, `CHAIN SECRET` lines (default MADOGUCHI_HUB_CHAINS).") var chains: String?
 
     func run() async throws {
         var logger = Logger(label: "madoguchi-hub")
@@ -109,9 +145,15 @@ struct HubCommand: AsyncParsableCommand {
                 }
                 hours.maintenanceDays.insert(date)
             }
+            let cities = try HubConfiguration.parseCities(pairs)
+            guard let signingKey = HubSignature.SigningKey(fileText: try secretFile(key, "MADOGUCHI_HUB_KEY", what: ("ハブの署名鍵", "hub signing key")))
+            else {
+                throw MadoguchiError(.hubBadConfiguration, ja: "ハブの署名鍵を読めません（hub keygen で作成）", en: "Unreadable hub signing key (make one with hub keygen)")
+            }
+            let chainSecrets = try HubConfiguration.parseChains(
+                try secretFile(chains, "MADOGUCHI_HUB_CHAINS", what: ("店舗チェーンの秘密", "store chains")))
             return HubConfiguration(
-                host: host, port: port, cities: try HubConfiguration.parseCities(pairs),
-                hubToken: ProcessInfo.processInfo.environment["MADOGUCHI_HUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                host: host, port: port, cities: cities, signingKey: signingKey, chains: chainSecrets,
                 clock: try environmentClock(), hours: hours)
         }
         var clientConfiguration = HTTPClient.Configuration()
@@ -119,7 +161,7 @@ struct HubCommand: AsyncParsableCommand {
         clientConfiguration.timeout = .init(connect: .seconds(3), read: .seconds(30))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let app = buildHub(configuration: configuration, client: client, logger: logger)
-        print("ハブを開始しました / hub serving: http://\(host):\(port)/ → \(configuration.cities.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
+        print("ハブを開始しました / hub \(configuration.signingKey.id) serving: http://\(host):\(port)/ → \(configuration.cities.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
         fflush(nil)
         do {
             try await app.runService()
@@ -131,12 +173,43 @@ struct HubCommand: AsyncParsableCommand {
     }
 }
 
+/// `madoguchi hub keygen`: a hub's Ed25519 signing key, written to a file only its owner can read; the line a city
+/// adds to its hub-keys file is printed.
+struct HubKeygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen",
+        abstract: "Make a hub's signing key; print the `ID PUBLIC-KEY` line for the cities' hub-keys files.")
+
+    @Option(help: "The hub's key id (letters, digits, -_.).") var id: String
+    @Option(help: "Where to write the private key (created readable by its owner only; never overwritten).") var out: String
+
+    func run() throws {
+        try reporting {
+            let key = HubSignature.SigningKey.generate(id: id)
+            guard HubSignature.SigningKey(fileText: key.fileText) != nil else {
+                throw MadoguchiError(.invalidOption, ja: "鍵IDは英数字と -_. で64文字まで", en: "A key id is up to 64 letters, digits or -_.")
+            }
+            guard !FileManager.default.fileExists(atPath: out) else {
+                throw MadoguchiError(.invalidOption, ja: "鍵ファイルが既にあります（上書きしません）: \(out)", en: "\(out) exists; a key is never overwritten")
+            }
+            guard FileManager.default.createFile(atPath: out, contents: Data(key.fileText.utf8), attributes: [.posixPermissions: 0o600])
+            else {
+                throw MadoguchiError(.invalidOption, ja: "鍵を書けません: \(out)", en: "Cannot write the key to \(out)")
+            }
+            print("\(key.id) \(key.publicKey)")
+        }
+    }
+}
+
 /// `madoguchi store`: a simulated store copier whose touch screen is a web page.
 struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Run a simulated store copier (touch-screen page) that prints certificates through a hub.",
-        discussion: "Open http://HOST:PORT/ in a browser. Cards are the card files in --cards; prints land in --prints.")
+        discussion: """
+            Open http://HOST:PORT/ in a browser. Cards are the card files in --cards; prints land in --prints.
+            MADOGUCHI_STORE_TOKEN is the chain's secret at the hub.
+            """)
 
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8095
@@ -154,8 +227,11 @@ struct StoreCommand: AsyncParsableCommand {
             }
             try FileManager.default.createDirectory(atPath: prints, withIntermediateDirectories: true)
         }
+        let credential = try reporting { try storeCredential() }
         let app = buildStore(
-            configuration: StoreConfiguration(host: host, port: port, hub: hub, cardsFolder: cards, printFolder: prints, chain: chain, store: store),
+            configuration: StoreConfiguration(
+                host: host, port: port, hub: hub, cardsFolder: cards, printFolder: prints, chain: chain, store: store,
+                credential: credential),
             http: HTTPClient.shared)
         print("店舗端末を開始しました / store copier: http://\(host):\(port)/ (hub \(hub))")
         fflush(nil)

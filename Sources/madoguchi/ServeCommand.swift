@@ -7,6 +7,7 @@ import AsyncHTTPClient
 import MadoguchiDomain
 import MadoguchiHub
 import MadoguchiIssuance
+import MadoguchiPKI
 import MadoguchiServer
 import MadoguchiStore
 
@@ -19,7 +20,9 @@ struct Serve: AsyncParsableCommand {
             an administrator (password from MADOGUCHI_ADMIN_PASSWORD, or generated and printed once).
             MADOGUCHI_SECURE_COOKIES=1 marks the session cookie Secure (set it when the server is reached over TLS);
             MADOGUCHI_CLOCK sets the clock's start (e.g. 2026-11-24T10:00:00+09:00), from which it runs on;
-            MADOGUCHI_HUB_TOKEN, when set, is the token hubs must present on the kiosk protocol (/kiosk/v1).
+            コンビニ交付: --hub-keys (or MADOGUCHI_HUB_KEYS) names the file of hubs whose signed requests the kiosk
+            protocol (/kiosk/v1) answers, one `ID PUBLIC-KEY` line each (`madoguchi hub keygen` prints it); without it
+            the kiosk protocol is off.
             広域交付: MADOGUCHI_RELAY_TOKEN is this city's relay secret (without it no other city is answered);
             MADOGUCHI_RELAY_URL is the relay this counter asks other cities through.
             """)
@@ -36,6 +39,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A store maintenance day (YYYY-MM-DD), repeatable.") var maintenanceDay: [String] = []
     @Option(help: "Seconds a kiosk has to confirm a print before the document is voided.") var kioskPrintSeconds: Double = 60
     @Option(help: "Seconds a kiosk session may wait between steps.") var kioskSessionSeconds: Double = 180
+    @Option(help: "The hubs' public keys for the kiosk protocol (`ID PUBLIC-KEY` lines); default MADOGUCHI_HUB_KEYS.")
+    var hubKeys: String?
     @Option(help: "Evaluation sheets the new demo database starts with (a missing folder is skipped).")
     var sheets: String = "data/sheets"
 
@@ -83,7 +88,10 @@ struct Serve: AsyncParsableCommand {
                     throw MadoguchiError(.invalidOption, ja: "手数料表を読めません: \(fees)", en: "Unreadable fee schedule \(fees): \(error)")
                 }
             }
-            let hubToken = environment["MADOGUCHI_HUB_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            var keys: HubKeys?
+            if let file = hubKeys ?? environment["MADOGUCHI_HUB_KEYS"].flatMap({ $0.isEmpty ? nil : $0 }) {
+                keys = try readHubKeys(file)
+            }
             let relayToken = environment["MADOGUCHI_RELAY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             var relay: (any WideAreaRelay)?
             if let url = environment["MADOGUCHI_RELAY_URL"], !url.isEmpty {
@@ -97,9 +105,14 @@ struct Serve: AsyncParsableCommand {
             return ServerConfiguration(
                 host: host, port: port,
                 secureCookies: ["1", "true", "yes"].contains(environment["MADOGUCHI_SECURE_COOKIES"]?.lowercased() ?? ""),
-                clock: clock, hubToken: hubToken, kiosk: policy, fees: schedule, relayToken: relayToken, wideAreaRelay: relay)
+                clock: clock, hubKeys: keys, kiosk: policy, fees: schedule, relayToken: relayToken, wideAreaRelay: relay)
         }
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
+        if let keys = configuration.hubKeys {
+            logger.info("kiosk protocol on", metadata: ["hubs": .string(keys.ids.joined(separator: ","))])
+        } else {
+            logger.notice("kiosk protocol off: no hub keys (--hub-keys / MADOGUCHI_HUB_KEYS)")
+        }
         print("""
             窓口サービスを開始しました / Madoguchi is serving: http://\(host):\(port)/
             窓口業務 / counter: http://\(host):\(port)/counter　施策進行管理 / planning: http://\(host):\(port)/planning
@@ -110,5 +123,21 @@ struct Serve: AsyncParsableCommand {
         fflush(nil)
         try await app.runService()
         logger.info("stopped")
+    }
+}
+
+/// The file of hubs a city accepts: `ID PUBLIC-KEY` lines.
+func readHubKeys(_ file: String) throws -> HubKeys {
+    guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        throw MadoguchiError(.invalidOption, ja: "ハブの鍵ファイルを読めません: \(file)", en: "Unreadable hub keys file \(file)")
+    }
+    do {
+        let keys = try HubKeys.parse(text)
+        guard !keys.ids.isEmpty else { throw HubKeysError(line: 0) }
+        return keys
+    } catch let error as HubKeysError {
+        throw MadoguchiError(
+            .invalidOption, ja: "ハブの鍵ファイル \(file) の\(error.line)行目を読めません（ID 公開鍵）",
+            en: "Hub keys file \(file), line \(error.line): expected `ID PUBLIC-KEY`")
     }
 }

@@ -61,6 +61,37 @@ final class Daemon: @unchecked Sendable {
     deinit { if process.isRunning { process.terminate() } }
 }
 
+/// A hub's signing key, the cities' hub-keys file and the store chains' secrets, made as an operator would: the key
+/// with `madoguchi hub keygen`, whose printed line goes into the cities' file.
+struct HubSetup {
+    let keyFile: String
+    let hubKeysFile: String
+    let chainsFile: String
+    /// Store chain → its secret at the hub
+    let secrets: [String: String]
+
+    init(_ dir: URL, chains: [String] = ["セブン", "ローソン", "MADOGUCHI-MART"]) throws {
+        keyFile = dir.appendingPathComponent("hub.key").path
+        hubKeysFile = dir.appendingPathComponent("hub-keys").path
+        chainsFile = dir.appendingPathComponent("chains").path
+        let made = try CLI.run(["hub", "keygen", "--id", "hub-test-1", "--out", keyFile])
+        guard made.status == 0 else { throw DaemonError(description: "hub keygen: \(made.err)") }
+        try ("# 登録ハブ\n" + made.out).write(toFile: hubKeysFile, atomically: true, encoding: .utf8)
+        var secrets: [String: String] = [:]
+        for chain in chains { secrets[chain] = UUID().uuidString + UUID().uuidString }
+        self.secrets = secrets
+        try secrets.map { "\($0.key) \($0.value)\n" }.joined().write(toFile: chainsFile, atomically: true, encoding: .utf8)
+    }
+
+    /// What `madoguchi hub` needs besides its cities.
+    var hub: [String] { ["--key", keyFile, "--chains", chainsFile] }
+    /// What `madoguchi serve` needs to turn its kiosk protocol on.
+    var city: [String] { ["--hub-keys", hubKeysFile] }
+    /// A store of `chain`: its secret, as `madoguchi kiosk` and `madoguchi store` read it.
+    func store(_ chain: String) -> [String: String] { ["MADOGUCHI_STORE_TOKEN": secrets[chain] ?? ""] }
+    func bearer(_ chain: String) -> [String: String] { ["Authorization": "Bearer \(secrets[chain] ?? "")"] }
+}
+
 enum HTTP {
     static func get(_ url: String, headers: [String: String] = [:]) async -> (Int, String)? {
         var request = URLRequest(url: URL(string: url)!)
@@ -119,17 +150,18 @@ struct KioskCLITests {
         }
 
         let base = Int.random(in: 20_000...38_000)
-        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00", "MADOGUCHI_HUB_TOKEN": "hub-secret"]
-        let a = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: clock)
-        let b = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: clock)
-        let cities = ["--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"]
+        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]
+        let setup = try HubSetup(dir)
+        let a = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: clock)
+        let b = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"] + setup.city, port: base + 1, environment: clock)
+        let cities = ["--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"] + setup.hub
         let hub = try Daemon(["hub"] + cities, port: base + 2, environment: clock)
         var early = clock
         early["MADOGUCHI_CLOCK"] = "2026-11-24T06:00:00+09:00"  // runs on: half an hour before opening
         // This hub reads its cities from a file, as an operator would configure one.
         try "# cities of this hub\n149802=http://127.0.0.1:\(base)\n\n149829=http://127.0.0.1:\(base + 1)\n"
             .write(toFile: path("hub.conf"), atomically: true, encoding: .utf8)
-        let earlyHub = try Daemon(["hub", "--config", path("hub.conf")], port: base + 3, environment: early)
+        let earlyHub = try Daemon(["hub", "--config", path("hub.conf")] + setup.hub, port: base + 3, environment: early)
         var yearEnd = clock
         yearEnd["MADOGUCHI_CLOCK"] = "2026-12-31T12:00:00+09:00"
         let yearEndHub = try Daemon(["hub"] + cities, port: base + 4, environment: yearEnd)
@@ -137,9 +169,9 @@ struct KioskCLITests {
         for d in [a, b, hub, earlyHub, yearEndHub] { try await d.waitUntilHealthy() }
 
         func kiosk(_ card: String, pin: String = "1234", kind: String = "residentRecordCopy", copies: Int = 1, hub: Daemon = hub,
-                   out: String = "out.pdf") throws -> CLI.Result {
+                   out: String = "out.pdf", chain: String = "セブン", environment: [String: String]? = nil) throws -> CLI.Result {
             try CLI.run(["kiosk", "--hub", hub.url, "--card", path(card), "--pin", pin, "--kind", kind, "--copies", String(copies),
-                         "--out", path(out), "--chain", "セブン", "--store", "S-14"])
+                         "--out", path(out), "--chain", chain, "--store", "S-14"], environment: environment ?? setup.store(chain))
         }
 
         // A resident of 窓口市 prints two copies; the paper names them and its QR code verifies.
@@ -192,8 +224,8 @@ struct KioskCLITests {
 
         // The cities answer only hubs; an unknown city is refused by the hub.
         #expect(await HTTP.get(a.url + "/kiosk/v1/menu")?.0 == 401)
-        #expect(await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "131016"])?.0 == 404)
-        let menu = await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "149829"])
+        #expect(await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "131016"].merging(setup.bearer("セブン")) { a, _ in a })?.0 == 404)
+        let menu = await HTTP.get(hub.url + "/kiosk/v1/menu", headers: ["X-Madoguchi-City": "149829"].merging(setup.bearer("セブン")) { a, _ in a })
         #expect(menu?.1.contains("東窓市") == true)
 
         // A hub refuses a city code with a bad check digit, a city given twice, and no cities at all.
@@ -201,13 +233,13 @@ struct KioskCLITests {
             (["--city", "149803=http://127.0.0.1:1"], "city.code.invalid"), (["--city", "149802=http://a", "--city", "149802=http://b"], "hub.badConfiguration"),
             (["--city", "149802=ftp://a"], "hub.badConfiguration"), ([String](), "hub.badConfiguration"),
         ] {
-            let refused = try CLI.run(["hub", "--port", "1"] + arguments)
+            let refused = try CLI.run(["hub", "--port", "1"] + arguments + setup.hub)
             #expect(refused.status == 1, "\(arguments)")
             #expect(refused.err.contains(code), "\(arguments): \(refused.err)")
         }
 
         // The month's settlement: copies and fees per city, chain and kind.
-        let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11"))
+        let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("セブン")))
         #expect(settlement.0 == 200)
         let lines = settlement.1.split(separator: "\r\n").map(String.init)
         #expect(lines.first == "month,cityCode,chain,kind,kindJa,sessions,copies,feeYen")
@@ -215,6 +247,32 @@ struct KioskCLITests {
         #expect(lines.contains("2026-11,149802,セブン,taxCertificate,所得・課税証明書,1,1,200"))
         #expect(lines.contains("2026-11,149829,セブン,sealRegistrationCertificate,印鑑登録証明書,1,1,200"))
         #expect(lines.last == "2026-11,合計,,,,3,4,800")
+
+        // Issue 12, item 3: no open doors. A store needs its chain's secret, acts for its own chain only, and sees its
+        // own chain's settlement only; a hub needs a key and chains to start at all.
+        let lawson = try kiosk("adult-b.json", kind: "sealRegistrationCertificate", out: "lawson.pdf", chain: "ローソン")
+        #expect(lawson.status == 0, "\(lawson.err)")
+        let noSecret = try kiosk("adult-a.json", environment: ["MADOGUCHI_STORE_TOKEN": ""])
+        #expect(noSecret.status == 1 && noSecret.err.contains("MADOGUCHI_STORE_TOKEN"), "\(noSecret.err)")
+        let wrongSecret = try kiosk("adult-a.json", environment: ["MADOGUCHI_STORE_TOKEN": String(repeating: "x", count: 40)])
+        #expect(wrongSecret.err.contains("hub.storeUnauthorized"), "\(wrongSecret.err)")
+        let otherChain = try kiosk("adult-a.json", chain: "ローソン", environment: setup.store("セブン"))
+        #expect(otherChain.err.contains("hub.chainMismatch"), "a セブン store cannot start sessions settled to ローソン: \(otherChain.err)")
+        #expect(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11")?.0 == 401)
+        #expect(await HTTP.get(hub.url + "/kiosk/v1/cities")?.0 == 401)
+        let sevenAgain = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("セブン")))
+        #expect(!sevenAgain.1.contains("ローソン"), "one chain does not see another's settlement")
+        let lawsonSettlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("ローソン")))
+        #expect(lawsonSettlement.1.contains("2026-11,149829,ローソン,sealRegistrationCertificate,印鑑登録証明書,1,1,200"))
+        #expect(!lawsonSettlement.1.contains("セブン"))
+        for missing in [["--chains", setup.chainsFile], ["--key", setup.keyFile]] {
+            let refused = try CLI.run(["hub", "--port", "1", "--city", "149802=http://127.0.0.1:1"] + missing,
+                                      environment: ["MADOGUCHI_HUB_KEY": "", "MADOGUCHI_HUB_CHAINS": ""])
+            #expect(refused.status == 1 && refused.err.contains("hub.badConfiguration"), "\(missing): \(refused.err)")
+        }
+        let keyMode = try FileManager.default.attributesOfItem(atPath: setup.keyFile)[.posixPermissions] as? Int
+        #expect(keyMode == 0o600, "the hub's key is readable by its owner only")
+        #expect(try CLI.run(["hub", "keygen", "--id", "hub-test-1", "--out", setup.keyFile]).status == 1, "a key is never overwritten")
 
         // A card revoked at the counter is refused at the store.
         let serial = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("adult-b.json")))) as? [String: Any])["serial"] as? String
@@ -231,11 +289,12 @@ struct KioskCLITests {
         for (index, spelling) in ["card/", "%63ard", "card%2F", "CARD", "card/..", "./card", "card;x=1"].enumerated() {
             let requestId = "K-spelling-\(index)-0000"
             let started = try HTTP.rawPost(
-                port: hub.port, path: "/kiosk/v1/sessions", headers: ["X-Madoguchi-City": "149829"],
+                port: hub.port, path: "/kiosk/v1/sessions", headers: ["X-Madoguchi-City": "149829"].merging(setup.bearer("セブン")) { a, _ in a },
                 body: try JSONSerialization.data(withJSONObject: ["requestId": requestId, "chain": "セブン", "store": "S-14"]))
             #expect(started.0 == 201, "\(started)")
             let (status, body) = try HTTP.rawPost(
-                port: hub.port, path: "/kiosk/v1/sessions/\(requestId)/\(spelling)", headers: ["X-Madoguchi-City": "149829"], body: proof)
+                port: hub.port, path: "/kiosk/v1/sessions/\(requestId)/\(spelling)",
+                headers: ["X-Madoguchi-City": "149829"].merging(setup.bearer("セブン")) { a, _ in a }, body: proof)
             #expect(status != 200 && !body.contains("\"card."), "\(spelling): \(status) \(body)")
             #expect(body.contains("hub.cardRevoked") || status == 404 || status == 400, "\(spelling): \(status) \(body)")
         }
@@ -312,10 +371,11 @@ struct StoreSimulatorTests {
                                 environment: clock).status == 0)
         }
         let base = Int.random(in: 20_000...38_000)
-        let city = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: clock)
-        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"], port: base + 1, environment: clock)
+        let setup = try HubSetup(dir)
+        let city = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: clock)
+        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"] + setup.hub, port: base + 1, environment: clock)
         let store = try Daemon(["store", "--hub", hub.url, "--cards", path("cards"), "--prints", path("prints"), "--chain", "ローソン"],
-                               port: base + 2)
+                               port: base + 2, environment: setup.store("ローソン"))
         defer { [city, hub, store].forEach { $0.stop() } }
         for d in [city, hub, store] { try await d.waitUntilHealthy() }
 
@@ -407,9 +467,10 @@ struct HonsekiCLITests {
         var envB = clock
         envB["MADOGUCHI_RELAY_TOKEN"] = secretB
         envB["MADOGUCHI_RELAY_URL"] = "http://127.0.0.1:\(base + 4)"
-        let cityA = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: envA)
-        let cityB = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"], port: base + 1, environment: envB)
-        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"],
+        let setup = try HubSetup(dir)
+        let cityA = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: envA)
+        let cityB = try Daemon(["serve", "--db", path("b.sqlite"), "--city", "149829", "--city-name", "東窓市"] + setup.city, port: base + 1, environment: envB)
+        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)"] + setup.hub,
                              port: base + 2, environment: clock)
         let relay = try Daemon(["relay", "--city", "149802=http://127.0.0.1:\(base)", "--city", "149829=http://127.0.0.1:\(base + 1)",
                                 "--secrets", path("secrets")], port: base + 4)
@@ -417,7 +478,7 @@ struct HonsekiCLITests {
         for d in [cityA, cityB, hub, relay] { try await d.waitUntilHealthy() }
         func kiosk(_ card: String, kind: String, out: String = "out.pdf") throws -> CLI.Result {
             try CLI.run(["kiosk", "--hub", hub.url, "--card", path(card), "--pin", "1234", "--kind", kind, "--honseki", "149829",
-                         "--out", path(out)])
+                         "--out", path(out)], environment: setup.store("MADOGUCHI-MART"))
         }
 
         let printed = try kiosk("holder.json", kind: "familyRegisterFull", out: "koseki.pdf")
@@ -432,7 +493,8 @@ struct HonsekiCLITests {
         // The same at the copier's touch page, in headless Chromium: 本籍地の証明書 → the city → 戸籍 only.
         try FileManager.default.createDirectory(atPath: path("tray"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: path("holder.json"), toPath: path("tray/holder.json"))
-        let store = try Daemon(["store", "--hub", hub.url, "--cards", path("tray"), "--prints", path("prints")], port: base + 3)
+        let store = try Daemon(["store", "--hub", hub.url, "--cards", path("tray"), "--prints", path("prints")], port: base + 3,
+                               environment: setup.store("MADOGUCHI-MART"))
         defer { store.stop() }
         try await store.waitUntilHealthy()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -462,7 +524,7 @@ struct HonsekiCLITests {
         #expect(revoked.err.contains("hub.cardRevoked"))
 
         // The 本籍地 city's ledger holds the store issuance, settled to 東窓市.
-        let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11"))
+        let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("MADOGUCHI-MART")))
         #expect(settlement.1.contains("2026-11,149829,MADOGUCHI-MART,familyRegisterFull,戸籍全部事項証明書,2,2,700"))
     }
 }

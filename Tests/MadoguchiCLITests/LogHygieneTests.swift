@@ -33,8 +33,9 @@ struct LogHygieneTests {
 
         let base = Int.random(in: 20_000...38_000)
         let env = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00", "LOG_LEVEL": "trace", "MADOGUCHI_ADMIN_PASSWORD": "admin-password-9K4"]
-        let city = try Daemon(["serve", "--db", db], port: base, environment: env, log: dir.appendingPathComponent("city.log"))
-        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"], port: base + 1, environment: env,
+        let setup = try HubSetup(dir)
+        let city = try Daemon(["serve", "--db", db] + setup.city, port: base, environment: env, log: dir.appendingPathComponent("city.log"))
+        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"] + setup.hub, port: base + 1, environment: env,
                              log: dir.appendingPathComponent("hub.log"))
         defer { [city, hub].forEach { $0.stop() } }
         for d in [city, hub] { try await d.waitUntilHealthy() }
@@ -62,7 +63,7 @@ struct LogHygieneTests {
         }
         // A store print with the card and its PIN.
         let printed = try CLI.run(["kiosk", "--hub", hub.url, "--card", path("card.json"), "--pin", "8351", "--kind", "residentRecordCopy",
-                                   "--out", path("store.pdf")], environment: ["LOG_LEVEL": "trace"])
+                                   "--out", path("store.pdf")], environment: setup.store("MADOGUCHI-MART").merging(["LOG_LEVEL": "trace"]) { a, _ in a })
         #expect(printed.status == 0, "\(printed.err)")
         city.stop()
         hub.stop()
@@ -74,7 +75,8 @@ struct LogHygieneTests {
         for (name, text) in zip(["city.log", "hub.log", "kiosk stdout", "kiosk stderr", "audit export"], logs) {
             let leaked = numbers.filter { text.contains($0) }
             #expect(leaked.isEmpty, "\(name) holds \(leaked.count) 個人番号")
-            for secret in [password, token, "admin-password-9K4"] {
+            let hubKey = try String(contentsOfFile: setup.keyFile, encoding: .utf8).split(separator: " ").last.map(String.init) ?? "?"
+            for secret in [password, token, "admin-password-9K4", hubKey.trimmingCharacters(in: .whitespacesAndNewlines)] + setup.secrets.values {
                 #expect(!text.contains(secret), "\(name) holds a secret")
             }
             #expect(!text.contains("pin=8351") && !text.contains("\"8351\""), "\(name) holds the PIN")

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import MadoguchiPKI
 
 @testable import MadoguchiDemo
 @testable import MadoguchiImport
@@ -21,7 +22,9 @@ struct AccessPolicyTests {
         let db = try MadoguchiDatabase.inMemory()
         _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 200, seed: 3))
         try TestStaff.install(db, clock: clock)
-        let config = ServerConfiguration(host: "127.0.0.1", port: 0, clock: clock, hubToken: "hub-secret", relayToken: "relay-secret")
+        let hub = HubSignature.SigningKey.generate(id: "test-hub")
+        let config = ServerConfiguration(
+            host: "127.0.0.1", port: 0, clock: clock, hubKeys: try HubKeys.parse("\(hub.id) \(hub.publicKey)"), relayToken: "relay-secret")
         return (try buildApplication(configuration: config, database: db), db, try buildRouter(configuration: config, database: db))
     }
 

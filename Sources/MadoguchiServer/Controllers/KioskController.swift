@@ -113,22 +113,64 @@ enum KioskJSON {
     }
 }
 
-/// Requires the hubs' shared token (`MADOGUCHI_HUB_TOKEN`) on the kiosk protocol, when one is configured.
-struct HubTokenMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String?
+/// The kiosk protocol answers signed requests from the hubs this city was given, and nothing else (ADR 0009 §3):
+/// the signature covers the method, the path and query, this city's code, the time, a nonce and the body's digest.
+/// Without hub keys the protocol is off (503 `kiosk.notConfigured`): no open doors.
+struct HubSignatureMiddleware<Context: RequestContext>: RouterMiddleware {
+    let keys: HubKeys?
+    let cityCode: String
+    let clock: MadoguchiClock
+    let nonces: NonceCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if let token {
-            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-                Secrets.equal(Array(header.dropFirst(7).utf8), Array(token.utf8))
-            else {
-                throw APIError(
-                    .unauthorized,
-                    MadoguchiError(.unauthorized, ja: "ハブの認証が必要です", en: "The hub's bearer token is required"))
-            }
+        guard let keys else {
+            throw APIError(
+                .serviceUnavailable,
+                MadoguchiError(.kioskNotConfigured, ja: "この市区町村のシステムはコンビニ交付のハブを登録していません",
+                               en: "This city has no hub keys configured; its kiosk protocol is off"))
         }
-        return try await next(request, context)
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 20)
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let verdict = keys.verify(
+            method: request.method.rawValue, target: target, city: cityCode, body: Data(buffer: body), now: clock.now()
+        ) { name in request.headers[HTTPField.Name(name)!] }
+        switch verdict {
+        case .failure(let refusal):
+            throw Self.refused(refusal)
+        case .success(let signed):
+            guard await nonces.claim(signed.nonce, until: signed.date + HubSignature.windowSeconds) else { throw Self.refused(.replayed) }
+            return try await next(request, context)
+        }
+    }
+
+    static func refused(_ refusal: HubSignature.Refusal) -> APIError {
+        APIError(
+            .unauthorized,
+            MadoguchiError(.kioskHubUnauthorized, ja: "登録されたハブの署名が必要です（\(refusal.rawValue)）",
+                           en: "A registered hub's signature is required (\(refusal.rawValue))"))
+    }
+}
+
+/// The nonces of signed requests seen while their signatures stay fresh: a second request with one is a replay.
+actor NonceCache {
+    private var seen: [String: Int64] = [:]
+    private var claims = 0
+    let clock: MadoguchiClock
+
+    init(clock: MadoguchiClock) { self.clock = clock }
+
+    /// True the first time a nonce is claimed; it is kept until `until` (unix seconds).
+    func claim(_ nonce: String, until: Int64) -> Bool {
+        claims += 1
+        if claims % 1024 == 0 {
+            let now = Int64(clock.now().timeIntervalSince1970)
+            seen = seen.filter { $0.value >= now }
+        }
+        guard seen[nonce] == nil else { return false }
+        seen[nonce] = until
+        return true
     }
 }
