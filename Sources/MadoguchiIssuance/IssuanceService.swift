@@ -290,16 +290,18 @@ public struct IssuanceService: Sendable {
     public func prepareSigning() throws {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
+        let keys = database.keys
         try database.writer.write { db in
-            _ = try SigningKeys.active(db, at: at)
-            _ = try Cards.authority(db, at: at, now: now)
+            _ = try SigningKeys.active(db, at: at, keys: keys)
+            _ = try Cards.authority(db, at: at, now: now, keys: keys)
         }
     }
 
     /// Retires the active signing key and starts a new one; papers signed before still verify.
     public func rotateSigningKey() throws -> String {
         let at = LedgerRecord.timestamp(clock.now())
-        return try database.writer.write { db in try SigningKeys.rotate(db, at: at).kid }
+        let keys = database.keys
+        return try database.writer.write { db in try SigningKeys.rotate(db, at: at, keys: keys).kid }
     }
 
     /// Online verification: the signature, then the city's records (issued, voided, superseded, and the
@@ -379,7 +381,7 @@ public struct IssuanceService: Sendable {
                 contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor, keepingCity: keeping?.city,
                 keepingSubject: keeping?.subject), in: db)
         precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
-        let key = try SigningKeys.active(db, at: at)
+        let key = try SigningKeys.active(db, at: at, keys: database.keys)
         let claims = DocumentClaims(
             jti: id, iss: content.cityCode, iat: Int64(clock.now().timeIntervalSince1970), kind: content.kind.rawValue,
             names: content.persons.map(\.name), births: content.persons.map(\.birthDate.description), digest: digest)

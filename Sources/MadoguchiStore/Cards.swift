@@ -18,26 +18,33 @@ public struct CardRecord: Sendable, Hashable {
 
 /// Issuing and revoking cards at the counter.
 public enum Cards {
-    /// The city's card authority, created on first use (named after the city).
-    /// The city's card authority, when it exists (read only).
-    public static func storedAuthority(_ db: Database) throws -> CardAuthority? {
+    /// The city's card authority, when it exists (read only); its private key is opened with `keys`.
+    public static func storedAuthority(_ db: Database, keys: any KeyProtector) throws -> CardAuthority? {
         guard let row = try Row.fetchOne(db, sql: "SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") else { return nil }
-        return try CardAuthority(certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](row["privateKey"] as Data))
+        let key = try keys.open(row["privateKey"], label: "cardAuthority")
+        return try CardAuthority(certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](key))
     }
 
-    public static func authority(_ db: Database, at: String, now: Date) throws -> CardAuthority {
-        if let stored = try storedAuthority(db) { return stored }
+    /// The card authority's certificate (public), when it exists: no private key is opened.
+    public static func authorityCertificate(_ db: Database) throws -> Certificate? {
+        guard let der = try Data.fetchOne(db, sql: "SELECT certificate FROM cardAuthority WHERE id = 1") else { return nil }
+        return try Certificate(derEncoded: [UInt8](der))
+    }
+
+    /// The city's card authority, created on first use (named after the city), its private key sealed with `keys`.
+    public static func authority(_ db: Database, at: String, now: Date, keys: any KeyProtector) throws -> CardAuthority {
+        if let stored = try storedAuthority(db, keys: keys) { return stored }
         let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市"
         let ca = try CardAuthority.create(organization: city, now: now)
         try db.execute(
             sql: "INSERT INTO cardAuthority (id, certificate, privateKey, createdAt) VALUES (1, ?, ?, ?)",
-            arguments: [Data(ca.certificateDER), Data(ca.privateKeyDER), at])
+            arguments: [Data(ca.certificateDER), try keys.seal(Data(ca.privateKeyDER), label: "cardAuthority"), at])
         return ca
     }
 
     /// Issues a card to a current resident: a new key pair, a certificate valid to the fifth birthday
     /// after issue, and the software card guarded by `pin`.
-    public static func issue(_ db: Database, residentId: Int64, pin: String, now: Date) throws -> SoftwareCard {
+    public static func issue(_ db: Database, residentId: Int64, pin: String, now: Date, keys: any KeyProtector) throws -> SoftwareCard {
         guard PINState.isWellFormed(pin) else {
             throw MadoguchiError(.cardPINMalformed, ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
         }
@@ -51,7 +58,7 @@ public enum Cards {
         }
         let at = LedgerRecord.timestamp(now)
         let cityCode = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? "000000"
-        let ca = try authority(db, at: at, now: now)
+        let ca = try authority(db, at: at, now: now, keys: keys)
         let today = JapanTime.date(of: now)
         let expiry = CardValidity.expiry(birth: CivilDate.parseGregorian(row["birthDate"])!, issuedOn: today)
         // The certificate ends at the end of the expiry day, JST.
@@ -80,12 +87,12 @@ public enum Cards {
 
     /// Renews a card at the counter (更新): a new key and certificate to the fifth birthday from today; the old
     /// certificate is revoked as superseded in the same transaction.
-    public static func renew(_ db: Database, serial: String, pin: String, now: Date) throws -> SoftwareCard {
+    public static func renew(_ db: Database, serial: String, pin: String, now: Date, keys: any KeyProtector) throws -> SoftwareCard {
         guard let old = try card(db, serial: serial), old.revokedAt == nil else {
             throw MadoguchiError(.notFound, ja: "更新できるカードがありません: \(serial)", en: "No unrevoked card \(serial) to renew")
         }
         try revoke(db, serial: serial, reason: .superseded, at: LedgerRecord.timestamp(now))
-        return try issue(db, residentId: old.residentId, pin: pin, now: now)
+        return try issue(db, residentId: old.residentId, pin: pin, now: now, keys: keys)
     }
 
     public static func card(_ db: Database, serial: String) throws -> CardRecord? {
@@ -111,8 +118,8 @@ extension Cards {
     }
 
     /// The CRL (DER) of every revoked card, signed now by the card authority, valid one day.
-    public static func crl(_ db: Database, now: Date) throws -> [UInt8] {
-        try crl(db, authority: try authority(db, at: LedgerRecord.timestamp(now), now: now), now: now)
+    public static func crl(_ db: Database, now: Date, keys: any KeyProtector) throws -> [UInt8] {
+        try crl(db, authority: try authority(db, at: LedgerRecord.timestamp(now), now: now, keys: keys), now: now)
     }
 
     /// The CRL signed by a given authority: reads only.
@@ -171,17 +178,18 @@ extension Cards {
             throw MadoguchiError(.cardMalformed, ja: "カードの証明書を読めません", en: "The card certificate is unreadable")
         }
         struct Found: Sendable {
-            var root: Certificate
+            var root: Certificate?
             var serial: String?
             var residentId: Int64?
             var revocationReason: String?
         }
-        let found = try await database.writer.write { db -> Found in
-            let ca = try authority(db, at: LedgerRecord.timestamp(now), now: now)
+        // Reads only, and opens no private key: the authority's certificate is public.
+        let found = try await database.writer.read { db -> Found in
+            let root = try authorityCertificate(db)
             if let row = try Row.fetchOne(
                 db, sql: "SELECT serial, residentId, revocationReason FROM card WHERE certificate = ?", arguments: [Data(der)])
             {
-                return Found(root: ca.certificate, serial: row["serial"], residentId: row["residentId"],
+                return Found(root: root, serial: row["serial"], residentId: row["residentId"],
                              revocationReason: row["revocationReason"])
             }
             // A card of another city, registered here for its 戸籍 (本籍地利用登録): checked against that city's authority.
@@ -192,12 +200,12 @@ extension Cards {
             {
                 return Found(root: root, serial: row["cardSerial"], residentId: row["residentId"], revocationReason: nil)
             }
-            return Found(root: ca.certificate)
+            return Found(root: root)
         }
         if certificate.notValidAfter < now {
             throw MadoguchiError(.cardExpired, ja: "電子証明書の有効期限が切れています", en: "The card certificate has expired")
         }
-        guard await CardAuthority.validates(card: certificate, root: found.root, at: now) else {
+        guard let root = found.root, await CardAuthority.validates(card: certificate, root: root, at: now) else {
             throw MadoguchiError(.cardUntrusted, ja: "この市が発行した電子証明書ではありません", en: "Not a certificate this city issued")
         }
         guard let serial = found.serial, let residentId = found.residentId else {

@@ -7,11 +7,15 @@ import MadoguchiDomain
 public final class MadoguchiDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let path: String?
+    /// Seals and opens the private keys kept in the database; the key-encryption key is never in it
+    public let keys: any KeyProtector
 
-    init(writer: any DatabaseWriter, path: String?) throws {
+    init(writer: any DatabaseWriter, path: String?, keys: any KeyProtector) throws {
         self.writer = writer
         self.path = path
+        self.keys = keys
         try Schema.migrator.migrate(writer)
+        _ = try KeySealing.sealPlaintext(writer, keys: keys)
     }
 
     static func configuration() -> Configuration {
@@ -24,20 +28,28 @@ public final class MadoguchiDatabase: Sendable {
         return config
     }
 
-    /// Opens (creating if needed) a SQLite file in WAL mode and brings its schema up to date.
-    public static func open(path: String) throws -> MadoguchiDatabase {
+    /// Opens (creating if needed) a SQLite file in WAL mode and brings its schema up to date. A new file is created
+    /// readable and writable by its owner only (SQLite gives its WAL and shared-memory files the same mode), and an
+    /// existing one is narrowed to that. `keys`: the key-encryption key, else `MasterKey.resolve(forDatabase:)`.
+    public static func open(path: String, keys: (any KeyProtector)? = nil) throws -> MadoguchiDatabase {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        } else {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
+        let protector = try keys ?? MasterKey.resolve(forDatabase: path)
         do {
-            return try MadoguchiDatabase(writer: DatabasePool(path: path, configuration: configuration()), path: path)
+            return try MadoguchiDatabase(writer: DatabasePool(path: path, configuration: configuration()), path: path, keys: protector)
         } catch let error as DatabaseError {
             throw StoreError.map(error)
         }
     }
 
-    /// A private in-memory database, fresh for each test.
+    /// A private in-memory database, fresh for each test, with a key-encryption key of its own.
     public static func inMemory() throws -> MadoguchiDatabase {
-        try MadoguchiDatabase(writer: DatabaseQueue(configuration: configuration()), path: nil)
+        try MadoguchiDatabase(writer: DatabaseQueue(configuration: configuration()), path: nil, keys: MasterKey.generate())
     }
 
     /// The migrations applied to this database, in order.

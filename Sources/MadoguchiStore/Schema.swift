@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v12-access-log", migrate: createAccess)
         migrator.registerMigration("v13-resident-view", migrate: createResidentView)
         migrator.registerMigration("v14-kiosk-channel", migrate: createKioskChannel)
+        migrator.registerMigration("v15-keys-at-rest", migrate: createKeysAtRest)
         return migrator
     }
 

@@ -3,35 +3,35 @@ import Foundation
 import GRDB
 import MadoguchiPKI
 
-/// The city's document-signing keys, kept in the database.
-///
-/// A demo keeps the private key in the SQLite file; a city in production keeps it in an HSM or KMS
-/// (see docs/adr/0002). One key is active; retired keys stay in the JWKS so papers they signed still verify.
+/// The city's document-signing keys, kept in the database sealed by a `KeyProtector` whose key is not in it
+/// (ADR 0009 §5; an HSM or KMS fits behind that seam). One key is active; retired keys stay in the JWKS so papers
+/// they signed still verify.
 public enum SigningKeys {
     /// The active key, created on first use, inside the caller's transaction.
-    public static func active(_ db: Database, at: String) throws -> SigningKey {
+    public static func active(_ db: Database, at: String, keys: any KeyProtector) throws -> SigningKey {
         if let row = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT kid, privateKey FROM signingKey WHERE retiredAt IS NULL"))
         {
-            return SigningKey(
-                kid: row["kid"], privateKey: try P256.Signing.PrivateKey(rawRepresentation: row["privateKey"] as Data))
+            let kid: String = row["kid"]
+            let raw = try keys.open(row["privateKey"], label: "signingKey:\(kid)")
+            return SigningKey(kid: kid, privateKey: try P256.Signing.PrivateKey(rawRepresentation: raw))
         }
-        return try create(db, at: at)
+        return try create(db, at: at, keys: keys)
     }
 
     /// Retires the active key and makes a new one active.
     @discardableResult
-    public static func rotate(_ db: Database, at: String) throws -> SigningKey {
+    public static func rotate(_ db: Database, at: String, keys: any KeyProtector) throws -> SigningKey {
         try db.execute(sql: "UPDATE signingKey SET retiredAt = ? WHERE retiredAt IS NULL", arguments: [at])
-        return try create(db, at: at)
+        return try create(db, at: at, keys: keys)
     }
 
-    static func create(_ db: Database, at: String) throws -> SigningKey {
+    static func create(_ db: Database, at: String, keys: any KeyProtector) throws -> SigningKey {
         let key = SigningKey.generate()
         let jwk = String(decoding: try JSONEncoder().encode(key.publicJWK), as: UTF8.self)
         try db.execute(
             sql: "INSERT INTO signingKey (kid, privateKey, publicJWK, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [key.kid, key.privateKey.rawRepresentation, jwk, at])
+            arguments: [key.kid, try keys.seal(key.privateKey.rawRepresentation, label: "signingKey:\(key.kid)"), jwk, at])
         return key
     }
 

@@ -31,7 +31,7 @@ struct CardCommand: ParsableCommand {
             try reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: now) }
+                let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: now, keys: database.keys) }
                 let until = try CardCommand.save(card, to: out, database: database)
                 print("card \(card.serial) for resident \(resident), valid to \(until): \(out)")
             }
@@ -51,7 +51,7 @@ struct CardCommand: ParsableCommand {
             try reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let card = try database.writer.write { d in try Cards.renew(d, serial: serial, pin: pin, now: now) }
+                let card = try database.writer.write { d in try Cards.renew(d, serial: serial, pin: pin, now: now, keys: database.keys) }
                 let until = try CardCommand.save(card, to: out, database: database)
                 print("renewed \(serial) → card \(card.serial), valid to \(until): \(out)")
             }
@@ -90,7 +90,7 @@ struct CardCommand: ParsableCommand {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
                 let ca = try database.writer.write { d in
-                    try Cards.authority(d, at: LedgerRecord.timestamp(now), now: now)
+                    try Cards.authority(d, at: LedgerRecord.timestamp(now), now: now, keys: database.keys)
                 }
                 print(ca.certificatePEM)
             }

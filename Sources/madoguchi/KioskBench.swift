@@ -142,7 +142,7 @@ struct KioskBench: AsyncParsableCommand {
                 return adults + minors
             }
             for id in ids {
-                let card = try await database.writer.write { db in try Cards.issue(db, residentId: id, pin: "1234", now: start) }
+                let card = try await database.writer.write { db in try Cards.issue(db, residentId: id, pin: "1234", now: start, keys: database.keys) }
                 cards.append(Card(card: card, city: i, residentId: id))
             }
             databases.append(database)

@@ -280,7 +280,7 @@ struct CardCLITests {
         // The CRL: openssl accepts the card before revocation and refuses it after.
         func crlCheck() throws -> (Int32, String) {
             let database = try MadoguchiDatabase.open(path: db)
-            let der = try database.writer.write { d in try Cards.crl(d, now: Date()) }
+            let der = try database.writer.write { d in try Cards.crl(d, now: Date(), keys: database.keys) }
             let derFile = dir.appendingPathComponent("crl.der")
             try Data(der).write(to: derFile)
             let pem = dir.appendingPathComponent("crl.pem").path

@@ -14,7 +14,7 @@ struct CardAuthenticationTests {
 
     static func issued(_ city: City) throws -> (SoftwareCard, Int64) {
         let resident = try city.fullSubject()
-        let card = try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "1234", now: Self.now) }
+        let card = try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "1234", now: Self.now, keys: city.db.keys) }
         return (card, resident)
     }
 
@@ -89,8 +89,8 @@ struct CardAuthenticationTests {
     func issueRefusals() throws {
         let city = try City()
         let removed = try city.id("SELECT id FROM resident WHERE removedOn IS NOT NULL LIMIT 1")
-        #expect(throws: MadoguchiError.self) { try city.db.writer.write { db in try Cards.issue(db, residentId: removed, pin: "1234", now: Self.now) } }
+        #expect(throws: MadoguchiError.self) { try city.db.writer.write { db in try Cards.issue(db, residentId: removed, pin: "1234", now: Self.now, keys: city.db.keys) } }
         let current = try city.fullSubject()
-        #expect(throws: MadoguchiError.self) { try city.db.writer.write { db in try Cards.issue(db, residentId: current, pin: "12345", now: Self.now) } }
+        #expect(throws: MadoguchiError.self) { try city.db.writer.write { db in try Cards.issue(db, residentId: current, pin: "12345", now: Self.now, keys: city.db.keys) } }
     }
 }

@@ -44,7 +44,7 @@ struct KioskCity {
 
     func card(for resident: Int64, pin: String = "1234") throws -> SoftwareCard {
         let now = time.clock.now()
-        return try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: pin, now: now) }
+        return try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: pin, now: now, keys: city.db.keys) }
     }
 
     /// Start and authenticate: the kiosk's first two messages.

@@ -348,7 +348,7 @@ struct WhoSeesWhatKioskTests {
 
         func card(_ resident: Int64) throws -> SoftwareCard {
             let now = time.clock.now()
-            return try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "1234", now: now) }
+            return try city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "1234", now: now, keys: city.db.keys) }
         }
 
         func quote(_ requestId: String, _ card: inout SoftwareCard, _ kind: CertificateKind) async throws -> EligibilityDecision {

@@ -341,8 +341,8 @@ struct ForeignCardTests {
         let at = LedgerRecord.timestamp(now)
         // 窓口市 (A) issues the card; 東窓市 (B) keeps the holder's 戸籍 and registers the card for it.
         let holderA = cities.a.people.mother
-        var card = try await cities.a.db.writer.write { db in try Cards.issue(db, residentId: holderA, pin: "1234", now: now) }
-        let authority = try await cities.a.db.writer.write { db in try Cards.authority(db, at: at, now: now).certificatePEM }
+        var card = try await cities.a.db.writer.write { db in try Cards.issue(db, residentId: holderA, pin: "1234", now: now, keys: cities.a.db.keys) }
+        let authority = try await cities.a.db.writer.write { db in try Cards.authority(db, at: at, now: now, keys: cities.a.db.keys).certificatePEM }
         let recordB = try #require(try await cities.b.db.writer.read { db in
             try Int64.fetchOne(db, sql: "SELECT residentId FROM familyRegisterMember WHERE residentId IS NOT NULL ORDER BY residentId LIMIT 1")
         })
@@ -377,7 +377,7 @@ struct ForeignCardTests {
             #expect(await code { try await signIn(unreachable) } == "card.statusUnavailable")
         }
         // This city's own cards need no relay.
-        var own = try await cities.b.db.writer.write { db in try Cards.issue(db, residentId: recordB, pin: "1234", now: now) }
+        var own = try await cities.b.db.writer.write { db in try Cards.issue(db, residentId: recordB, pin: "1234", now: now, keys: cities.b.db.keys) }
         let ownStarted = try await kiosk(nil).start(requestId: "req-own-card-1", chain: "セブン", store: "S-001")
         let ownSignature = try own.sign(challenge: try #require(CardChallenge(encoded: ownStarted.challenge ?? "")).bytes, pin: "1234")
         #expect(try await kiosk(nil).authenticate(requestId: "req-own-card-1", certificatePEM: own.certificatePEM, signature: ownSignature).state == "authenticated")

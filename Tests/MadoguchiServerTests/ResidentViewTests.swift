@@ -51,7 +51,7 @@ struct ResidentViewTests {
     func ownRecord() async throws {
         let (app, db, _) = try AccessAuditTests.app()
         let subject = try CertificatesAPITests.subject(db)
-        let card = try await db.writer.write { d in try Cards.issue(d, residentId: subject, pin: "1234", now: Self.clock.now()) }
+        let card = try await db.writer.write { d in try Cards.issue(d, residentId: subject, pin: "1234", now: Self.clock.now(), keys: db.keys) }
         try await app.test(.router) { client in
             try await client.execute(uri: "/api/v1/residents/\(subject)", method: .get, headers: TestStaff.bearer("clerk")) { #expect($0.status == .ok) }
             var inquiry = TestStaff.bearer("clerk")
@@ -97,8 +97,8 @@ struct ResidentViewTests {
     @Test("hostile: a replayed answer, an answer to another challenge, a forged signature, a revoked card and a staff session are all refused")
     func hostile() async throws {
         let (app, db, people) = try AccessAuditTests.app()
-        let card = try await db.writer.write { d in try Cards.issue(d, residentId: people.widow, pin: "1234", now: Self.clock.now()) }
-        let other = try await db.writer.write { d in try Cards.issue(d, residentId: people.movedOutSpouse, pin: "5678", now: Self.clock.now()) }
+        let card = try await db.writer.write { d in try Cards.issue(d, residentId: people.widow, pin: "1234", now: Self.clock.now(), keys: db.keys) }
+        let other = try await db.writer.write { d in try Cards.issue(d, residentId: people.movedOutSpouse, pin: "5678", now: Self.clock.now(), keys: db.keys) }
         try await app.test(.router) { client in
             let (status, _, answer) = try await Self.signIn(client, card: card)
             #expect(status == .seeOther)
@@ -137,8 +137,8 @@ struct ResidentViewTests {
     @Test("支援措置: the other party never sees the reads that also showed the person he is kept from; she sees hers")
     func supportMeasure() async throws {
         let (app, db, people) = try AccessAuditTests.app()
-        let him = try await db.writer.write { d in try Cards.issue(d, residentId: people.otherParty, pin: "1234", now: Self.clock.now()) }
-        let her = try await db.writer.write { d in try Cards.issue(d, residentId: people.protected, pin: "4321", now: Self.clock.now()) }
+        let him = try await db.writer.write { d in try Cards.issue(d, residentId: people.otherParty, pin: "1234", now: Self.clock.now(), keys: db.keys) }
+        let her = try await db.writer.write { d in try Cards.issue(d, residentId: people.protected, pin: "4321", now: Self.clock.now(), keys: db.keys) }
         try await app.test(.router) { client in
             // The supervisor opens her procedures, which name him as the other party: one read showing both.
             try await client.execute(uri: "/counter/residents/\(people.protected)/procedures", method: .get, headers: TestStaff.cookie("supervisor")) {

@@ -167,7 +167,7 @@ struct ChangeFeedTests {
     @Test("a day's feed: a move-in with a new household, a birth into it, a move, a 転出届, a move-out, a death (its card revoked) and a rename, in one transaction")
     func wholeDay() throws {
         let db = try City.make()
-        let card = try db.writer.write { d in try Cards.issue(d, residentId: 3, pin: "1234", now: Date(timeIntervalSince1970: 1_795_482_000)) }
+        let card = try db.writer.write { d in try Cards.issue(d, residentId: 3, pin: "1234", now: Date(timeIntervalSince1970: 1_795_482_000), keys: db.keys) }
         let feed = [
             Self.header,
             Self.row(["change": "転入", "occurredOn": "2026-11-20", "notifiedOn": "2026-11-21", "residentRecordCode": City.code(4),

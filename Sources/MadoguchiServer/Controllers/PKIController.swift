@@ -4,6 +4,7 @@ import MadoguchiDomain
 import MadoguchiStore
 import MadoguchiPKI
 import GRDB
+import X509
 
 /// Public PKI endpoints: the card authority's certificate, its CRL, and an OCSP-style status.
 struct PKIController<Context: RequestContext> {
@@ -19,14 +20,19 @@ struct PKIController<Context: RequestContext> {
     /// Read only: the authority is made at start-up (`IssuanceService.prepareSigning`), so these public routes never
     /// take the database's write lock.
     func stored(_ db: Database) throws -> CardAuthority {
-        guard let ca = try Cards.storedAuthority(db) else {
-            throw APIError(.serviceUnavailable, MadoguchiError(.storeBusy, ja: "認証局の準備ができていません", en: "The card authority is not set up"))
-        }
+        guard let ca = try Cards.storedAuthority(db, keys: database.keys) else { throw Self.notSetUp }
         return ca
     }
 
+    static var notSetUp: APIError { APIError(
+        .serviceUnavailable, MadoguchiError(.storeBusy, ja: "認証局の準備ができていません", en: "The card authority is not set up")) }
+
+    /// The authority's certificate only: no private key is opened to serve it.
     func authority() async throws -> String {
-        try await database.writer.read { db in try stored(db).certificatePEM }
+        try await database.writer.read { db in
+            guard let certificate = try Cards.authorityCertificate(db) else { throw Self.notSetUp }
+            return try certificate.serializeAsPEM().pemString
+        }
     }
 
     @Sendable func ca(_ request: Request, context: Context) async throws -> Response {
