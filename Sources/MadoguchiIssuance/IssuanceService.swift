@@ -297,6 +297,14 @@ public struct IssuanceService: Sendable {
         }
     }
 
+    /// The chains' heads now, signed with the active document-signing key: what `/ledger/checkpoint` publishes. Reads
+    /// only (the key exists from `prepareSigning()`).
+    public func checkpoint() async throws -> PublishedCheckpoint {
+        let at = LedgerRecord.timestamp(clock.now())
+        let keys = database.keys
+        return try await asyncRead { db in try Checkpoints.publish(db, at: at, keys: keys) }
+    }
+
     /// Retires the active signing key and starts a new one; papers signed before still verify.
     public func rotateSigningKey() throws -> String {
         let at = LedgerRecord.timestamp(clock.now())

@@ -350,6 +350,13 @@ enum OpenAPIDocument {
                                                                                  "properties": ["token": ["type": "string"]]]]]],
                     "responses": ["200": json("status: valid, invalid, revoked or superseded, with the claims")],
                 ]],
+                "/ledger/checkpoint": ["get": [
+                    "summary": "A signed checkpoint of the ledger's and the access log's heads, to keep; check the city later with madoguchi ledger verify --checkpoint",
+                    "responses": [
+                        "200": json("token (compact JWS, ES256, the JWKS's keys) and the checkpoint it signs: city, at, ledger and access heads"),
+                        "429": errorResponse("Too many requests (http.rateLimited)"),
+                    ],
+                ]],
                 "/.well-known/jwks.json": ["get": [
                     "summary": "The city's document-signing public keys (JWKS)",
                     "responses": ["200": ["description": "JWK Set", "content": ["application/jwk-set+json": ["schema": ["type": "object"]]]]],

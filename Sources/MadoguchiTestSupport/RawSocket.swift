@@ -75,3 +75,28 @@ public final class RawSocket {
 private func sendBytes(_ fd: Int32, _ pointer: UnsafePointer<UInt8>?, _ count: Int) -> Int {
     send(fd, pointer, count, 0)
 }
+
+/// Ports for daemons a test starts: `count` in a row, each free when asked, below the kernel's ephemeral range
+/// (32768 and up on Linux), where outgoing connections would otherwise take them.
+public enum FreePorts {
+    public static func base(_ count: Int) -> Int {
+        for _ in 0..<200 {
+            let base = Int.random(in: 20_000...(32_000 - count))
+            if (base..<(base + count)).allSatisfy(isFree) { return base }
+        }
+        return Int.random(in: 20_000...(32_000 - count))
+    }
+
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}

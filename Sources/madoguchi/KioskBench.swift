@@ -92,7 +92,7 @@ struct KioskBench: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: dir ?? FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-bench-\(UUID().uuidString)").path)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let start = MadoguchiClock.parse(Self.clockStart)!.now()
-        let port = basePort > 0 ? basePort : Int.random(in: 20_000...38_000)
+        let port = basePort > 0 ? basePort : Int.random(in: 20_000...32_000)  // below the ephemeral range
         // Each hub its own signing key, which the cities accept; each store chain its own secret at the hubs.
         let hubKeys = (0..<2).map { HubSignature.SigningKey.generate(id: "bench-hub-\($0)") }
         for (i, key) in hubKeys.enumerated() {

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MadoguchiDemo
 import MadoguchiDomain
 
@@ -151,4 +154,18 @@ func parseKinds(_ text: String) throws -> [CertificateKind] {
         }
         return kind
     }
+}
+
+/// The bytes of a file, or of an http(s) URL answering 200; a coded failure (exit 1) otherwise. `what` names it in
+/// Japanese for the message.
+func fetchFileOrURL(_ source: String, what: String) async throws -> Data {
+    if source.hasPrefix("http://") || source.hasPrefix("https://"), let url = URL(string: source) {
+        guard let (body, response) = try? await URLSession.shared.data(from: url), (response as? HTTPURLResponse)?.statusCode == 200
+        else { throw fail(MadoguchiError(.fileUnreadable, ja: "\(what)を取得できません: \(source)", en: "Cannot fetch \(source)")) }
+        return body
+    }
+    guard let body = FileManager.default.contents(atPath: source) else {
+        throw fail(MadoguchiError(.fileUnreadable, ja: "\(what)を読めません: \(source)", en: "Cannot read \(source)"))
+    }
+    return body
 }

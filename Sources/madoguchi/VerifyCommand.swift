@@ -105,18 +105,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     static func loadKeys(_ source: String) async throws -> JWKSet {
-        let data: Data
-        if source.hasPrefix("http://") || source.hasPrefix("https://"), let url = URL(string: source) {
-            guard let (body, response) = try? await URLSession.shared.data(from: url),
-                (response as? HTTPURLResponse)?.statusCode == 200
-            else { throw fail(MadoguchiError(.fileUnreadable, ja: "公開鍵を取得できません: \(source)", en: "Cannot fetch \(source)")) }
-            data = body
-        } else {
-            guard let body = FileManager.default.contents(atPath: source) else {
-                throw fail(MadoguchiError(.fileUnreadable, ja: "公開鍵を読めません: \(source)", en: "Cannot read \(source)"))
-            }
-            data = body
-        }
+        let data = try await fetchFileOrURL(source, what: "公開鍵")
         guard let keys = try? JSONDecoder().decode(JWKSet.self, from: data) else {
             throw fail(MadoguchiError(.fileUnreadable, ja: "JWKSとして読めません: \(source)", en: "Not a JWKS: \(source)"))
         }

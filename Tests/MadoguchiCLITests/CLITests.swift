@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MadoguchiStore
+import MadoguchiTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -161,7 +162,7 @@ struct CLITests {
         let dir = CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("served.sqlite").path
-        let port = Int.random(in: 20_000...40_000)
+        let port = FreePorts.base(1)
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["serve", "--db", db, "--port", String(port), "--residents", "200"]

@@ -149,7 +149,7 @@ struct KioskCLITests {
                                 environment: ["MADOGUCHI_CLOCK": "2026-11-24T09:00:00+09:00"]).status == 0)
         }
 
-        let base = Int.random(in: 20_000...38_000)
+        let base = FreePorts.base(6)
         let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]
         let setup = try HubSetup(dir)
         let a = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: clock)
@@ -370,7 +370,7 @@ struct StoreSimulatorTests {
             #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(id), "--pin", "1234", "--out", path(file)],
                                 environment: clock).status == 0)
         }
-        let base = Int.random(in: 20_000...38_000)
+        let base = FreePorts.base(6)
         let setup = try HubSetup(dir)
         let city = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: clock)
         let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"] + setup.hub, port: base + 1, environment: clock)
@@ -458,7 +458,7 @@ struct HonsekiCLITests {
                                 "--authority", path("a-ca.pem")], environment: clock)
         #expect(none.status == 1)
         #expect(none.err.contains("honseki.noRegister"))
-        let base = Int.random(in: 20_000...38_000)
+        let base = FreePorts.base(6)
         // The 本籍地 asks the card's city about the card over the relay, as it does for 広域交付.
         let (secretA, secretB) = (String(repeating: "a1", count: 20), String(repeating: "b2", count: 20))
         try "149802 \(secretA)\n149829 \(secretB)\n".write(toFile: path("secrets"), atomically: true, encoding: .utf8)

@@ -4,6 +4,7 @@ import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiIssuance
 import MadoguchiStore
+import MadoguchiTestSupport
 import Testing
 
 @Suite("台帳コマンド", .serialized)
@@ -41,6 +42,127 @@ struct LedgerCLITests {
         #expect(broken.status == 1)
         #expect(broken.err.contains("#2"))
         #expect(broken.err.contains("第2項"))
+    }
+}
+
+extension LedgerCLITests {
+    /// Issue 12, item 6: whoever can write the file can rewrite the ledger and recompute every hash, and the chain alone
+    /// still checks. A checkpoint kept from the city's public URL catches it.
+    @Test("hostile: a ledger rewritten after a checkpoint, every hash recomputed, passes the chain check but not the checkpoint")
+    func checkpoint() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("city.sqlite").path
+        #expect(try CLI.run(["seed", "--db", path, "--residents", "300"]).status == 0)
+        let db = try MadoguchiDatabase.open(path: path)
+        let service = IssuanceService(database: db, clock: MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!)
+        let subject = try #require(try await db.writer.read { d in
+            try Int64.fetchOne(d, sql: "SELECT id FROM resident WHERE removedOn IS NULL AND relationship = 'householder' LIMIT 1")
+        })
+        func issue(_ copies: Int) throws {
+            _ = try service.issue(.init(
+                kind: .residentRecordCopy, subjectId: subject,
+                requester: Requester(.self, residentId: subject, identityDocuments: [.myNumberCard]), options: .init(copies: copies)))
+        }
+        for copies in 1...3 { try issue(copies) }
+        try await db.writer.write { d in
+            for (n, ids) in [[Int64(1), 2], [3]].enumerated() {
+                _ = try AccessLog.append(AccessRecord(
+                    at: "2026-11-24T10:00:0\(n).000+09:00", actor: "clerk", facilityId: "chuo-ward-office", action: .search, purpose: .certificate,
+                    subjects: ids, route: "GET /api/v1/residents", query: "やまだ"), in: d)
+            }
+        }
+
+        // Anyone keeps the checkpoint the city publishes.
+        let port = FreePorts.base(1)
+        let server = try Daemon(["serve", "--db", path], port: port, environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:05:00+09:00"])
+        try await server.waitUntilHealthy()
+        let published = try #require(await HTTP.get(server.url + "/ledger/checkpoint"))
+        #expect(published.0 == 200)
+        let kept = dir.appendingPathComponent("checkpoint.json").path
+        try published.1.write(toFile: kept, atomically: true, encoding: .utf8)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(published.1.utf8)) as? [String: Any])
+        let head = try #require((body["checkpoint"] as? [String: Any])?["ledger"] as? [String: Any])
+        #expect(head["sequence"] as? Int == 3)
+        // The token is a compact JWS that the city's published keys (JWKS) check.
+        #expect((body["token"] as? String)?.split(separator: ".").count == 3)
+        let jwks = try #require(await HTTP.get(server.url + "/.well-known/jwks.json")).1
+        try jwks.write(toFile: dir.appendingPathComponent("jwks.json").path, atomically: true, encoding: .utf8)
+        // An independent JOSE library (joserfc) checks the token against the published keys.
+        try Data((body["token"] as? String ?? "").utf8).write(to: dir.appendingPathComponent("token"))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/verify_jws.py").path
+        let (jose, joseStatus) = try Poppler.python(script, [dir.appendingPathComponent("jwks.json").path, dir.appendingPathComponent("token").path])
+        #expect(joseStatus == 0, "\(jose)")
+        #expect(jose.contains("\"type\": \"madoguchi-checkpoint/1\"") && jose.contains("\"city\": \"149802\""), "\(jose)")
+        let fromURL = try CLI.run(["ledger", "verify", "--db", path, "--checkpoint", server.url + "/ledger/checkpoint"])
+        #expect(fromURL.status == 0, "\(fromURL.err)")
+        server.stop()
+
+        // The ledger goes on; the checkpoint still holds.
+        for copies in 4...5 { try issue(copies) }
+        let holds = try CLI.run(["ledger", "verify", "--db", path, "--checkpoint", kept, "--jwks", dir.appendingPathComponent("jwks.json").path])
+        #expect(holds.status == 0, "\(holds.err)")
+        #expect(holds.out.contains("ledger #3"))
+        let offline = try CLI.run(["ledger", "checkpoint", "--db", path])
+        #expect(offline.status == 0 && offline.out.contains("\"sequence\" : 5"), "\(offline.out)")
+
+        // An insider rewrites entry #2 (2 copies → 9) and recomputes every hash after it.
+        try await db.writer.writeWithoutTransaction { d in
+            for trigger in ["ledgerEntry_no_update", "ledgerEntry_no_delete", "ledgerEntry_chain"] { try d.execute(sql: "DROP TRIGGER IF EXISTS \(trigger)") }
+            try d.execute(sql: "UPDATE ledgerEntry SET payload = replace(payload, '\"copies\":2', '\"copies\":9') WHERE sequence = 2")
+            var previous = try String.fetchOne(d, sql: "SELECT hash FROM ledgerEntry WHERE sequence = 1")!
+            for row in try Row.fetchAll(d, sql: "SELECT sequence, payload FROM ledgerEntry WHERE sequence >= 2 ORDER BY sequence") {
+                let hash = Ledger.hash(previous: previous, payload: Data((row["payload"] as String).utf8))
+                try d.execute(sql: "UPDATE ledgerEntry SET previousHash = ?, hash = ? WHERE sequence = ?", arguments: [previous, hash, row["sequence"] as Int64])
+                previous = hash
+            }
+        }
+        let chainAlone = try CLI.run(["ledger", "verify", "--db", path])
+        #expect(chainAlone.status == 0, "the recomputed chain checks on its own: \(chainAlone.err)")
+        let caught = try CLI.run(["ledger", "verify", "--db", path, "--checkpoint", kept])
+        #expect(caught.status == 1)
+        #expect(caught.err.contains("#3") && caught.err.contains("rewritten since"), "\(caught.err)")
+
+        // The same for the access log: a read hidden by rewriting its entry and every hash after it.
+        try await db.writer.writeWithoutTransaction { d in
+            for trigger in ["accessEntry_no_update", "accessEntry_chain"] { try d.execute(sql: "DROP TRIGGER IF EXISTS \(trigger)") }
+            try d.execute(sql: "UPDATE accessEntry SET payload = replace(payload, '\"clerk\"', '\"nobody\"'), actor = 'nobody' WHERE sequence = 1")
+            var previous = Ledger.genesis
+            for row in try Row.fetchAll(d, sql: "SELECT sequence, payload FROM accessEntry ORDER BY sequence") {
+                let hash = Ledger.hash(previous: previous, payload: Data((row["payload"] as String).utf8))
+                try d.execute(sql: "UPDATE accessEntry SET previousHash = ?, hash = ? WHERE sequence = ?", arguments: [previous, hash, row["sequence"] as Int64])
+                previous = hash
+            }
+        }
+        #expect(try CLI.run(["audit", "verify", "--db", path]).status == 0, "the recomputed access log checks on its own")
+        let hidden = try CLI.run(["ledger", "verify", "--db", path, "--checkpoint", kept])
+        #expect(hidden.status == 1 && hidden.err.contains("access log: entry #2"), "\(hidden.err)")
+
+        // A ledger cut back below the checkpoint is caught too.
+        try await db.writer.writeWithoutTransaction { d in
+            try d.execute(sql: "PRAGMA foreign_keys = OFF")
+            try d.execute(sql: "DELETE FROM ledgerEntry WHERE sequence >= 3")
+            try d.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let cut = try CLI.run(["ledger", "verify", "--db", path, "--checkpoint", kept])
+        #expect(cut.status == 1 && cut.err.contains("gone"), "\(cut.err)")
+
+        // A checkpoint whose signature was altered, or one from another city, is refused as such.
+        var forged = try #require(try JSONSerialization.jsonObject(with: Data(published.1.utf8)) as? [String: Any])
+        let token = try #require(forged["token"] as? String)
+        let parts = token.split(separator: ".")
+        var claims = try #require(CardCLITests.unbase64url(String(parts[1])))
+        claims = Data(String(decoding: claims, as: UTF8.self).replacingOccurrences(of: "\"sequence\":3", with: "\"sequence\":1").utf8)
+        forged["token"] = "\(parts[0]).\(CardCLITests.base64url(claims)).\(parts[2])"
+        let forgedFile = dir.appendingPathComponent("forged.json").path
+        try JSONSerialization.data(withJSONObject: forged).write(to: URL(fileURLWithPath: forgedFile))
+        let refused = try CLI.run(["ledger", "verify", "--db", path, "--checkpoint", forgedFile])
+        #expect(refused.status == 1 && refused.err.contains("ledger.checkpointInvalid"), "\(refused.err)")
+        let other = dir.appendingPathComponent("other.sqlite").path
+        #expect(try CLI.run(["seed", "--db", other, "--residents", "100", "--seed", "2", "--city", "149829", "--city-name", "東窓市"]).status == 0)
+        let elsewhere = try CLI.run(["ledger", "verify", "--db", other, "--checkpoint", kept])
+        #expect(elsewhere.status == 1 && elsewhere.err.contains("ledger.checkpointInvalid"), "\(elsewhere.err)")
     }
 }
 

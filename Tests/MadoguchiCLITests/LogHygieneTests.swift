@@ -31,7 +31,7 @@ struct LogHygieneTests {
         #expect(try CLI.run(["card", "issue", "--db", db, "--resident", String(adult), "--pin", "8351", "--out", path("card.json")],
                             environment: ["MADOGUCHI_CLOCK": "2026-11-24T09:00:00+09:00"]).status == 0)
 
-        let base = Int.random(in: 20_000...38_000)
+        let base = FreePorts.base(6)
         let env = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00", "LOG_LEVEL": "trace", "MADOGUCHI_ADMIN_PASSWORD": "admin-password-9K4"]
         let setup = try HubSetup(dir)
         let city = try Daemon(["serve", "--db", db] + setup.city, port: base, environment: env, log: dir.appendingPathComponent("city.log"))

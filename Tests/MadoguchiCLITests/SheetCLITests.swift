@@ -114,7 +114,7 @@ struct PlannerBrowserTests {
             #expect(try CLI.run(["staff", "add", login, "--name", "試験 \(login)", "--roles", role, "--db", db],
                                 environment: ["MADOGUCHI_STAFF_PASSWORD": "planner-password"]).status == 0)
         }
-        let port = Int.random(in: 20_000...38_000)
+        let port = FreePorts.base(1)
         let server = try Daemon(["serve", "--db", db], port: port, environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
         defer { server.stop() }
         try await server.waitUntilHealthy()

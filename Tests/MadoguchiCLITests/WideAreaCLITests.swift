@@ -45,7 +45,7 @@ struct WideAreaCLITests {
         let secretA = String(repeating: "a1", count: 20)
         let secretB = String(repeating: "b2", count: 20)
         try "# 広域交付の秘密\n149802 \(secretA)\n149829 \(secretB)\n".write(toFile: path("secrets"), atomically: true, encoding: .utf8)
-        let base = Int.random(in: 20_000...38_000)
+        let base = FreePorts.base(6)
         let clock = "2026-11-24T10:00:00+09:00"
         let relayURL = "http://127.0.0.1:\(base + 2)"
         let a = try Daemon(["serve", "--db", path("a.sqlite")], port: base, environment: [

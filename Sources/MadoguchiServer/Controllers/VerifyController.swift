@@ -11,6 +11,7 @@ struct VerifyController<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/.well-known/jwks.json", use: jwks)
+        router.get("/ledger/checkpoint", use: checkpoint)
         router.post("/api/v1/verify", use: verifyAPI)
         router.get("/verify", use: page)
         router.post("/verify", use: pageForm)
@@ -18,6 +19,19 @@ struct VerifyController<Context: RequestContext> {
 
     struct KeySet: ResponseEncodable {
         let keys: [PublicJWK]
+    }
+
+    /// `GET /ledger/checkpoint`: the heads of the ledger and the access log, signed now; anyone may keep it and later
+    /// check the city's ledger against it (`madoguchi ledger verify --checkpoint`).
+    @Sendable func checkpoint(_ request: Request, context: Context) async throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data = try encoder.encode(try await service.checkpoint())
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        headers[.accessControlAllowOrigin] = "*"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
     @Sendable func jwks(_ request: Request, context: Context) async throws -> Response {

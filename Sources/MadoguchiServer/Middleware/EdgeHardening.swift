@@ -128,7 +128,7 @@ struct RateLimitMiddleware<Context: StaffContext>: RouterMiddleware {
         let limiter: RateLimiter?
         if request.method == .post && path.hasSuffix("/login") {
             limiter = signIn
-        } else if path == "/verify" || path == "/api/v1/verify" || (request.method == .get && path == "/my") {
+        } else if path == "/verify" || path == "/api/v1/verify" || path == "/ledger/checkpoint" || (request.method == .get && path == "/my") {
             limiter = verify
         } else {
             limiter = nil

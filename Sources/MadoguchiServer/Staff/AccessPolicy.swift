@@ -39,7 +39,7 @@ enum AccessPolicy {
         "POST /kiosk/v1/sessions/{requestId}/card": .hub, "POST /kiosk/v1/sessions/{requestId}/quote": .hub,
         "POST /kiosk/v1/sessions/{requestId}/order": .hub, "POST /kiosk/v1/sessions/{requestId}/printed": .hub,
         "POST /kiosk/v1/sessions/{requestId}/abort": .hub,
-        "POST /relay/v1/wide-area": .relay, "POST /relay/v1/support-measures": .relay, "POST /relay/v1/card-status": .relay,
+        "POST /relay/v1/wide-area": .relay, "POST /relay/v1/support-measures": .relay, "POST /relay/v1/card-status": .relay, "GET /ledger/checkpoint": .anyone,
         // The counter: finding people, issuing, the counter's own records
         "GET /api/v1/facilities": .staff([]),
         "GET /api/v1/residents": .staff(counter), "GET /api/v1/residents/{id}": .staff(counter),
