@@ -255,3 +255,41 @@ struct VerifyCLITests {
         #expect(broken.err.contains("access log broken at entry #2"))
     }
 }
+
+@Suite("強制終了の試験（kill -9）", .serialized)
+struct CrashRunTests {
+    /// Issue 12, item 7, the short version of `madoguchi bench crash`: the city is killed with SIGKILL mid-run, three
+    /// times, while sixteen clients issue; each client retries its key until answered. Invariants only, never speed.
+    @Test("kill -9 of a city three times during 240 issuances: chains intact, every document given is in the ledger, no key issued twice")
+    func killNine() throws {
+        let r = try CLI.run(["bench", "crash", "--runs", "3", "--issuances", "240", "--residents", "300", "--json"])
+        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect((report["violations"] as? [String])?.isEmpty == true, "\(report["violations"] ?? "")")
+        #expect(report["kills"] as? Int == 3)
+        #expect((report["answered"] as? Int ?? 0) + (report["refused"] as? Int ?? 0) == 240)
+        #expect(report["certificates"] as? Int == report["answered"] as? Int, "one certificate per answered key, none more")
+        #expect((report["ledgerEntries"] as? Int ?? 0) >= (report["certificates"] as? Int ?? 1))
+    }
+}
+
+@Suite("取込の乱数試験（fuzz）", .serialized)
+struct FuzzRunTests {
+    /// Issue 12, item 7, the short version of `madoguchi bench fuzz`: mutated sheets and CSV files through every
+    /// importer; the run itself would crash on a trap, so exit 0 means none did.
+    @Test("mutated sheets, resident, tax and change-feed CSV files: no crash, every refusal names its line, field or the file")
+    func importers() throws {
+        let r = try CLI.run(["bench", "fuzz", "--inputs", "600", "--seed", "11", "--json"])
+        #expect(r.status == 0, "\(r.out)\n\(r.err.suffix(2000))")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        #expect((report["violations"] as? [String])?.isEmpty == true, "\(report["violations"] ?? "")")
+        let targets = try #require(report["targets"] as? [String: [String: Any]])
+        #expect(Set(targets.keys) == ["sheet", "residentCSV", "taxCSV", "changeFeed"])
+        for (name, t) in targets {
+            #expect(t["inputs"] as? Int == 600, "\(name)")
+            #expect((t["accepted"] as? Int ?? 0) > 0, "\(name): the seeds and some mutations are accepted")
+            #expect((t["refusedWithLine"] as? Int ?? 0) > 0, "\(name): mutations are refused with their line")
+            #expect(t["unnamed"] as? Int == 0, "\(name)")
+        }
+    }
+}

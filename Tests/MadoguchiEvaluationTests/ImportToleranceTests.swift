@@ -97,4 +97,20 @@ struct ImportToleranceTests {
         #expect(sheet.items.map { $0.progress[4].grade?.grade } == ["A", "A", "C"])
         #expect(sheet.gradeScale.id == "five-level")
     }
+
+    /// Found by `madoguchi bench fuzz` (issue 12, item 7): each crashed the importer before; each is now a refusal that
+    /// names its line.
+    @Test("fuzz findings: indicator names without their table, a 30-digit-plus figure, a bad direction, a bad 施策課題")
+    func fuzzFindings() throws {
+        let lines = measure.components(separatedBy: "\n")
+        let withoutTable = lines.filter { !$0.hasPrefix("年度 計画値") }.joined(separator: "\n")
+        #expect(refusal(withoutTable)?.ja.contains("行目") == true)
+        #expect(SheetNumber(String(repeating: "9", count: 4096)) == nil)
+        #expect(SheetNumber(String(repeating: "9", count: 30)) != nil)
+        let huge = program.replacingOccurrences(of: "43.4%\t62.6%", with: "\(String(repeating: "9", count: 200))%\t62.6%")
+        #expect(throws: MadoguchiError.self) { try read(huge) }
+        let badDirection = refusal(measure.replacingOccurrences(of: "大きいほどよい", with: "どちらでもない"))
+        #expect(badDirection?.ja.contains("行目") == true, "\(String(describing: badDirection))")
+        #expect(refusal(measure.replacingOccurrences(of: "72302000 区役所と支所", with: "72302000区役所と支所"))?.ja.hasPrefix("8行目") == true)
+    }
 }

@@ -34,6 +34,8 @@ public struct SheetNumber: Hashable, Sendable, Codable, Comparable, CustomString
         var canonical = whole
         if parts.count == 2 { canonical += "." + parts[1] }
         if negative && canonical.contains(where: { $0 != "0" && $0 != "." }) { canonical = "-" + canonical }
+        // No sheet holds a figure of more than 30 digits; beyond that Decimal would not hold it either.
+        guard canonical.count <= 32, Decimal(string: canonical, locale: Locale(identifier: "en_US_POSIX")) != nil else { return nil }
         text = canonical
     }
 

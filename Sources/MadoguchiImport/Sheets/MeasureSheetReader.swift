@@ -60,6 +60,8 @@ struct MeasureSheetReader {
 
     private struct Builder {
         var fields: [String: String] = [:]
+        /// The line each basic label stands on, for refusals of its value
+        var fieldLines: [String: Int] = [:]
         var period: PlanPeriod?
         var narratives: [Narrative] = []
         var scale: GradeScale?
@@ -91,6 +93,7 @@ struct MeasureSheetReader {
                 if Builder.basicLabels.contains(t) {
                     guard fields[t] == nil else { throw SheetText.lineError(n, "「\(t)」が2度あります", "\(t) appears twice") }
                     fields[t] = ""
+                    fieldLines[t] = n
                     current = t
                 } else if !t.isEmpty {
                     guard let label = current else {
@@ -257,6 +260,9 @@ struct MeasureSheetReader {
             var units: [String?] = []
             var expecting: String?
             var inTable = false
+            // Where the names, the directions and the table stand, for refusals found once every row is read
+            var headerLines: [String: Int] = [:]
+            var tableLine = lines.first?.number ?? 1
             for line in lines {
                 let cells = MeasureSheetReader.cells(line.text)
                 if cells.allSatisfy(\.isEmpty) && !inTable { continue }
@@ -278,6 +284,7 @@ struct MeasureSheetReader {
                     rows = Array(repeating: [], count: slots)
                     units = Array(repeating: nil, count: slots)
                     inTable = true
+                    tableLine = line.number
                     continue
                 }
                 if let header = expecting {
@@ -285,6 +292,7 @@ struct MeasureSheetReader {
                         throw SheetText.lineError(line.number, "\(header)の欄が\(slots)より多くあります（欄の中に空白がありますか）", "more than \(slots) cells")
                     }
                     let padded = cells + Array(repeating: "", count: slots - cells.count)
+                    headerLines[header] = line.number
                     switch header {
                     case "参考指標名": names = padded
                     case "指標の説明": explanations = padded
@@ -325,20 +333,22 @@ struct MeasureSheetReader {
                 let hasValues = values.contains { $0.plan != nil || $0.actual != nil }
                 if name.isEmpty {
                     guard !hasValues else {
-                        throw MadoguchiError(.sheetUnreadable, ja: "参考指標\(Indicator.marker(slot + 1))に名前がありません", en: "Indicator \(slot + 1) has values but no name")
+                        throw SheetText.lineError(
+                            headerLines["参考指標名"] ?? tableLine, "参考指標\(Indicator.marker(slot + 1))に名前がありません", "indicator \(slot + 1) has values but no name")
                     }
                     continue
                 }
                 var direction: IndicatorDirection?
                 if slot < directions.count, !directions[slot].isEmpty {
                     guard let d = IndicatorDirection(japanese: directions[slot]) else {
-                        throw MadoguchiError(.sheetUnreadable, ja: "指標の方向性を読めません: \(directions[slot])", en: "Cannot read the direction \(directions[slot])")
+                        throw SheetText.lineError(
+                            headerLines["指標の方向性"] ?? tableLine, "指標の方向性を読めません: \(directions[slot])", "cannot read the direction \(directions[slot])")
                     }
                     direction = d
                 }
                 let explanation = slot < explanations.count && !explanations[slot].isEmpty ? explanations[slot] : nil
                 indicators.append(
-                    Indicator(number: slot + 1, name: name, explanation: explanation, unit: units[slot], direction: direction, years: values))
+                    Indicator(number: slot + 1, name: name, explanation: explanation, unit: slot < units.count ? units[slot] : nil, direction: direction, years: values))
             }
         }
 
@@ -459,7 +469,7 @@ struct MeasureSheetReader {
             let parts = measure.split(separator: " ", maxSplits: 1).map(String.init)
             let code = JapaneseText.normalized(parts[0])
             guard parts.count == 2, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw MadoguchiError(.sheetUnreadable, ja: "施策課題はコードと名称です: \(measure)", en: "施策課題 is a code and a title: \(measure)")
+                throw SheetText.lineError(fieldLines["施策課題"] ?? 1, "施策課題はコードと名称です: \(measure)", "施策課題 is a code and a title: \(measure)")
             }
             // Kawasaki's codes nest: 基本政策 7, 政策の基本方向 72, 基本施策 723, 施策課題 72302000.
             let nested = code.count == 8
