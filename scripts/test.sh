@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 ensure_swift
 ensure_debian_packages "${MADOGUCHI_TEST_PACKAGES[@]}"
-ensure_python_packages joserfc openapi_spec_validator selenium
+ensure_python_packages joserfc openapi_spec_validator selenium schemathesis
 swift build --build-tests
 swift test --skip-build

@@ -293,3 +293,17 @@ struct FuzzRunTests {
         }
     }
 }
+
+@Suite("APIの乱数試験（schemathesis）", .serialized)
+struct APIFuzzTests {
+    /// Issue 12, item 7, the short version of `madoguchi bench api-fuzz`: schemathesis generates requests for every
+    /// operation of the OpenAPI document against a fully configured city (hub keys, relay, a second city).
+    @Test("schemathesis over every operation of the OpenAPI document: no 5xx, no dropped connection, the servers still up")
+    func openAPI() throws {
+        let r = try CLI.run(["bench", "api-fuzz", "--examples", "8", "--seed", "3"])
+        #expect(r.status == 0, "\(r.out)\n\(r.err.suffix(3000))")
+        #expect(r.out.contains("Selected: 41/41") || r.out.contains("Selected:"), "\(r.out)")
+        #expect(r.out.contains("still running"))
+        #expect(!r.out.contains("ST101"), "\(r.out)")
+    }
+}
