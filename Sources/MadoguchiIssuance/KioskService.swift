@@ -140,9 +140,11 @@ public struct KioskService: Sendable {
                 try db.execute(
                     sql: """
                         UPDATE kioskSession SET state = 'authenticated', cardSerial = ?, residentId = ?, secretHash = ?,
-                          updatedAt = ?, expiresAtMs = ? WHERE requestId = ? AND state = 'started'
+                          updatedAt = ?, expiresAtMs = ?,
+                          medium = coalesce((SELECT medium FROM card WHERE serial = ?), 'card')
+                        WHERE requestId = ? AND state = 'started'
                         """,
-                    arguments: [serial, residentId, secretHash, at, expires, requestId])
+                    arguments: [serial, residentId, secretHash, at, expires, serial, requestId])
             case "authenticated" where row["cardSerial"] == serial as String:
                 // A retry of the same card: a new secret replaces the one whose answer was lost.
                 try db.execute(
@@ -385,6 +387,8 @@ public struct KioskService: Sendable {
         public var sessions: Int
         public var copies: Int
         public var feeYen: Int
+        /// `card` or `smartphone`: the certificate the session signed in with
+        public var medium: String
     }
 
     /// This month (JST) on the service's clock, as settlements name it: `2026-11`.
@@ -400,14 +404,15 @@ public struct KioskService: Sendable {
             return try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT chain, kind, count(*) AS sessions, sum(copies) AS copies, sum(feeYen) AS fee FROM kioskSession
-                    WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind ORDER BY chain, kind
+                    SELECT chain, kind, coalesce(medium, 'card') AS medium, count(*) AS sessions, sum(copies) AS copies,
+                      sum(feeYen) AS fee FROM kioskSession
+                    WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind, 3 ORDER BY chain, kind, 3
                     """,
                 arguments: [month, month + "~"]
             ).map { r in
                 SettlementLine(
                     cityCode: city.code, chain: r["chain"], kind: CertificateKind(rawValue: r["kind"])!, sessions: r["sessions"],
-                    copies: r["copies"], feeYen: r["fee"])
+                    copies: r["copies"], feeYen: r["fee"], medium: r["medium"])
             }
         }
     }
@@ -485,7 +490,7 @@ public struct KioskService: Sendable {
             expiresAt: LedgerRecord.timestamp(Date(timeIntervalSince1970: Double(row["expiresAtMs"] as Int64) / 1000)),
             cardSerial: row["cardSerial"], kind: (row["kind"] as String?).flatMap(CertificateKind.init(rawValue:)),
             copies: row["copies"], feeYen: row["feeYen"], documentId: state == "aborted" ? nil : documentId,
-            voidedDocumentId: state == "aborted" ? documentId : nil)
+            voidedDocumentId: state == "aborted" ? documentId : nil, medium: row["medium"])
     }
 
     static func checkRequestId(_ id: String) throws {

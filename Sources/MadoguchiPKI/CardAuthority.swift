@@ -87,6 +87,24 @@ public struct SoftwareCard: Codable, Sendable {
     var pinSalt: String
     var pinHash: String
     public var pinFailures: Int
+    /// `card` (the My Number card) or `smartphone` (スマホ用電子証明書); files from before issue 12 are cards
+    public var medium: String
+
+    enum CodingKeys: String, CodingKey {
+        case serial, cityCode, certificatePEM, privateKeyPEM, pinSalt, pinHash, pinFailures, medium
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        serial = try c.decode(String.self, forKey: .serial)
+        cityCode = try c.decode(String.self, forKey: .cityCode)
+        certificatePEM = try c.decode(String.self, forKey: .certificatePEM)
+        privateKeyPEM = try c.decode(String.self, forKey: .privateKeyPEM)
+        pinSalt = try c.decode(String.self, forKey: .pinSalt)
+        pinHash = try c.decode(String.self, forKey: .pinHash)
+        pinFailures = try c.decode(Int.self, forKey: .pinFailures)
+        medium = try c.decodeIfPresent(String.self, forKey: .medium) ?? "card"
+    }
 
     public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
         case wrongPIN(triesLeft: Int)
@@ -104,10 +122,13 @@ public struct SoftwareCard: Codable, Sendable {
 
     public static let maximumTries = 3
 
-    public init(serial: String, cityCode: String, certificate: Certificate, key: _RSA.Signing.PrivateKey, pin: String) throws {
+    public init(
+        serial: String, cityCode: String, certificate: Certificate, key: _RSA.Signing.PrivateKey, pin: String, medium: String = "card"
+    ) throws {
         guard pin.count == 4, pin.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw CardError.malformedPIN }
         self.serial = serial
         self.cityCode = cityCode
+        self.medium = medium
         certificatePEM = try certificate.serializeAsPEM().pemString
         privateKeyPEM = key.pemRepresentation
         pinSalt = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))

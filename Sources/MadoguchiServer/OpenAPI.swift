@@ -161,7 +161,7 @@ enum OpenAPIDocument {
                  "properties": ["reason": ["type": "string"], "sessionSecret": ["type": "string", "description": "Required after the card step"]]],
                 sessionErrors),
             "/kiosk/v1/settlement": ["get": [
-                "summary": "The month's completed store sessions by chain and kind (CSV)", "security": hub,
+                "summary": "The month's completed store sessions by chain, kind and medium (card or smartphone), as CSV", "security": hub,
                 "parameters": [["name": "month", "in": "query", "schema": ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"]]],
                 "responses": ["200": ["description": "CSV", "content": ["text/csv": ["schema": ["type": "string"]]]]],
             ]],

@@ -43,8 +43,12 @@ public enum Cards {
     }
 
     /// Issues a card to a current resident: a new key pair, a certificate valid to the fifth birthday
-    /// after issue, and the software card guarded by `pin`.
-    public static func issue(_ db: Database, residentId: Int64, pin: String, now: Date, keys: any KeyProtector) throws -> SoftwareCard {
+    /// after issue, and the software card guarded by `pin`. A smartphone's certificate (スマホ用電子証明書) is its own
+    /// key and serial, for a resident whose card certificate is valid, and ends with it; it is guarded by the phone's
+    /// own PIN.
+    public static func issue(
+        _ db: Database, residentId: Int64, pin: String, now: Date, keys: any KeyProtector, medium: CertificateMedium = .card
+    ) throws -> SoftwareCard {
         guard PINState.isWellFormed(pin) else {
             throw MadoguchiError(.cardPINMalformed, ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
         }
@@ -60,17 +64,29 @@ public enum Cards {
         let cityCode = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? "000000"
         let ca = try authority(db, at: at, now: now, keys: keys)
         let today = JapanTime.date(of: now)
-        let expiry = CardValidity.expiry(birth: CivilDate.parseGregorian(row["birthDate"])!, issuedOn: today)
+        var expiry = CardValidity.expiry(birth: CivilDate.parseGregorian(row["birthDate"])!, issuedOn: today)
+        if medium == .smartphone {
+            guard let cardEnds = try String.fetchOne(
+                db, sql: """
+                    SELECT max(notAfter) FROM card WHERE residentId = ? AND medium = 'card' AND revokedAt IS NULL AND notAfter >= ?
+                    """, arguments: [residentId, today.description]).flatMap(CivilDate.parseGregorian)
+            else {
+                throw MadoguchiError(
+                    .cardSmartphoneNeedsCard, ja: "スマホ用電子証明書は、有効なマイナンバーカードの電子証明書をお持ちの方に発行します",
+                    en: "A smartphone certificate is issued only to a holder of a valid card certificate")
+            }
+            expiry = min(expiry, cardEnds)
+        }
         // The certificate ends at the end of the expiry day, JST.
         let notAfter = Date(timeIntervalSince1970: TimeInterval((expiry.dayNumber + 1) * 86_400 - JapanTime.offsetSeconds - 1))
         let serial = String(UInt64.random(in: 1_000_000_000_000...9_999_999_999_999_999))
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let certificate = try ca.issueCardCertificate(
             cardKey: key.publicKey, serial: serial, notBefore: now.addingTimeInterval(-60), notAfter: notAfter)
-        let card = try SoftwareCard(serial: serial, cityCode: cityCode, certificate: certificate, key: key, pin: pin)
+        let card = try SoftwareCard(serial: serial, cityCode: cityCode, certificate: certificate, key: key, pin: pin, medium: medium.rawValue)
         try db.execute(
-            sql: "INSERT INTO card (serial, residentId, certificate, issuedAt, notAfter) VALUES (?, ?, ?, ?, ?)",
-            arguments: [serial, residentId, Data(try certificate.derBytes()), at, expiry.description])
+            sql: "INSERT INTO card (serial, residentId, certificate, issuedAt, notAfter, medium) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [serial, residentId, Data(try certificate.derBytes()), at, expiry.description, medium.rawValue])
         return card
     }
 
@@ -91,8 +107,10 @@ public enum Cards {
         guard let old = try card(db, serial: serial), old.revokedAt == nil else {
             throw MadoguchiError(.notFound, ja: "更新できるカードがありません: \(serial)", en: "No unrevoked card \(serial) to renew")
         }
+        let medium = try String.fetchOne(db, sql: "SELECT medium FROM card WHERE serial = ?", arguments: [serial])
+            .flatMap(CertificateMedium.init(rawValue:)) ?? .card
         try revoke(db, serial: serial, reason: .superseded, at: LedgerRecord.timestamp(now))
-        return try issue(db, residentId: old.residentId, pin: pin, now: now, keys: keys)
+        return try issue(db, residentId: old.residentId, pin: pin, now: now, keys: keys, medium: medium)
     }
 
     public static func card(_ db: Database, serial: String) throws -> CardRecord? {
@@ -108,6 +126,7 @@ public enum Cards {
 extension MadoguchiError.Code {
     public static let cardPINMalformed = Self("card.pinMalformed")
     public static let cardNotForRemoved = Self("card.removedRecord")
+    public static let cardSmartphoneNeedsCard = Self("card.smartphoneNeedsCard")
 }
 
 extension Cards {

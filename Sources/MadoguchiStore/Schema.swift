@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v13-resident-view", migrate: createResidentView)
         migrator.registerMigration("v14-kiosk-channel", migrate: createKioskChannel)
         migrator.registerMigration("v15-keys-at-rest", migrate: createKeysAtRest)
+        migrator.registerMigration("v16-smartphone", migrate: createSmartphone)
         return migrator
     }
 

@@ -26,12 +26,19 @@ struct CardCommand: ParsableCommand {
         @Option(help: "The resident's id.") var resident: Int64
         @Option(help: "The 4-digit PIN (利用者証明用).") var pin: String
         @Option(help: "Where to write the card file.") var out: String
+        @Option(help: "card (the My Number card) or smartphone (スマホ用電子証明書, for a holder of a valid card certificate).")
+        var medium: String = "card"
 
         func run() throws {
             try reporting {
+                guard let medium = CertificateMedium(rawValue: medium) else {
+                    throw MadoguchiError(.invalidOption, ja: "--medium は card か smartphone です", en: "--medium is card or smartphone")
+                }
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let card = try database.writer.write { d in try Cards.issue(d, residentId: resident, pin: pin, now: now, keys: database.keys) }
+                let card = try database.writer.write { d in
+                    try Cards.issue(d, residentId: resident, pin: pin, now: now, keys: database.keys, medium: medium)
+                }
                 let until = try CardCommand.save(card, to: out, database: database)
                 print("card \(card.serial) for resident \(resident), valid to \(until): \(out)")
             }

@@ -242,11 +242,11 @@ struct KioskCLITests {
         let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("セブン")))
         #expect(settlement.0 == 200)
         let lines = settlement.1.split(separator: "\r\n").map(String.init)
-        #expect(lines.first == "month,cityCode,chain,kind,kindJa,sessions,copies,feeYen")
-        #expect(lines.contains("2026-11,149802,セブン,residentRecordCopy,住民票の写し,1,2,400"))
-        #expect(lines.contains("2026-11,149802,セブン,taxCertificate,所得・課税証明書,1,1,200"))
-        #expect(lines.contains("2026-11,149829,セブン,sealRegistrationCertificate,印鑑登録証明書,1,1,200"))
-        #expect(lines.last == "2026-11,合計,,,,3,4,800")
+        #expect(lines.first == "month,cityCode,chain,kind,kindJa,sessions,copies,feeYen,medium")
+        #expect(lines.contains("2026-11,149802,セブン,residentRecordCopy,住民票の写し,1,2,400,card"))
+        #expect(lines.contains("2026-11,149802,セブン,taxCertificate,所得・課税証明書,1,1,200,card"))
+        #expect(lines.contains("2026-11,149829,セブン,sealRegistrationCertificate,印鑑登録証明書,1,1,200,card"))
+        #expect(lines.last == "2026-11,合計,,,,3,4,800,")
 
         // Issue 12, item 3: no open doors. A store needs its chain's secret, acts for its own chain only, and sees its
         // own chain's settlement only; a hub needs a key and chains to start at all.
@@ -263,7 +263,7 @@ struct KioskCLITests {
         let sevenAgain = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("セブン")))
         #expect(!sevenAgain.1.contains("ローソン"), "one chain does not see another's settlement")
         let lawsonSettlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("ローソン")))
-        #expect(lawsonSettlement.1.contains("2026-11,149829,ローソン,sealRegistrationCertificate,印鑑登録証明書,1,1,200"))
+        #expect(lawsonSettlement.1.contains("2026-11,149829,ローソン,sealRegistrationCertificate,印鑑登録証明書,1,1,200,card"))
         #expect(!lawsonSettlement.1.contains("セブン"))
         for missing in [["--chains", setup.chainsFile], ["--key", setup.keyFile]] {
             let refused = try CLI.run(["hub", "--port", "1", "--city", "149802=http://127.0.0.1:1"] + missing,
@@ -525,6 +525,6 @@ struct HonsekiCLITests {
 
         // The 本籍地 city's ledger holds the store issuance, settled to 東窓市.
         let settlement = try #require(await HTTP.get(hub.url + "/kiosk/v1/settlement?month=2026-11", headers: setup.bearer("MADOGUCHI-MART")))
-        #expect(settlement.1.contains("2026-11,149829,MADOGUCHI-MART,familyRegisterFull,戸籍全部事項証明書,2,2,700"))
+        #expect(settlement.1.contains("2026-11,149829,MADOGUCHI-MART,familyRegisterFull,戸籍全部事項証明書,2,2,700,card"))
     }
 }

@@ -124,9 +124,9 @@ struct SettlementTests {
         let csv = Settlement.csv(month: "2026-11", lines)
         let rows = csv.split(separator: "\r\n").map(String.init)
         #expect(rows.first == Settlement.header)
-        #expect(rows[1] == "2026-11,149802,\"Mart, \"\"East\"\"\",taxCertificate,所得・課税証明書,1,1,200")
-        #expect(rows[2] == "2026-11,149829,セブン,residentRecordCopy,住民票の写し,2,3,600")
-        #expect(rows.last == "2026-11,合計,,,,3,4,800")
+        #expect(rows[1] == "2026-11,149802,\"Mart, \"\"East\"\"\",taxCertificate,所得・課税証明書,1,1,200,card")
+        #expect(rows[2] == "2026-11,149829,セブン,residentRecordCopy,住民票の写し,2,3,600,card")
+        #expect(rows.last == "2026-11,合計,,,,3,4,800,")
         #expect(Settlement.parse(csv).sorted { $0.cityCode < $1.cityCode } == lines.sorted { $0.cityCode < $1.cityCode })
         #expect(Settlement.parse(Settlement.csv(month: "2026-12", [])).isEmpty)
     }

@@ -264,6 +264,56 @@ struct KioskServiceTests {
         #expect(try await k.kiosk.authenticate(requestId: "req-replay-B", certificatePEM: card.certificatePEM, signature: good).state == "authenticated")
     }
 
+    /// Issue 12, item 4 (first part): a smartphone's certificate is its own, with its own serial and key, issued only
+    /// to a holder of a valid card certificate and ending with it, and revoked alone.
+    @Test("スマホ用電子証明書: issued only with a valid card; each signs in on its own and is revoked alone; the session knows which")
+    func smartphoneCertificate() async throws {
+        let k = try KioskCity()
+        let resident = try k.city.fullSubject()
+        let now = k.time.clock.now()
+        let keys = k.city.db.keys
+        #expect(await code {
+            _ = try await k.city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "1234", now: now, keys: keys, medium: .smartphone) }
+        } == "card.smartphoneNeedsCard")
+        var card = try k.card(for: resident)
+        var phone = try await k.city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "5678", now: now, keys: keys, medium: .smartphone) }
+        #expect(phone.medium == "smartphone" && card.medium == "card")
+        #expect(phone.serial != card.serial && phone.certificatePEM != card.certificatePEM)
+        let ends = try await k.city.db.writer.read { db in try Row.fetchAll(db, sql: "SELECT medium, notAfter FROM card WHERE residentId = ?", arguments: [resident]) }
+        #expect(Set(ends.map { $0["medium"] as String }) == ["card", "smartphone"])
+        #expect(Set(ends.map { $0["notAfter"] as String }).count == 1, "the phone's certificate ends with the card's")
+
+        #expect(try await k.session("req-medium-card", card: &card).medium == "card")
+        #expect(try await k.session("req-medium-phone", card: &phone, pin: "5678").medium == "smartphone")
+        // Both print; the settlement counts them apart.
+        for (id, serial) in [("req-medium-card", card.serial), ("req-medium-phone", phone.serial)] {
+            let issued = try await k.kiosk.order(
+                requestId: id, cardSerial: serial, sessionSecret: k.secret(id), order: .init(kind: .residentRecordCopy), paidYen: 200)
+            _ = try await k.kiosk.printed(requestId: id, cardSerial: serial, sessionSecret: k.secret(id), documentId: try #require(issued.documentId))
+        }
+        let settled = try await k.kiosk.settlement(month: "2026-11")
+        #expect(settled.map(\.medium).sorted() == ["card", "smartphone"])
+        #expect(settled.allSatisfy { $0.sessions == 1 && $0.feeYen == 200 })
+        let csv = Settlement.csv(month: "2026-11", settled.map {
+            Settlement.Line(month: "2026-11", cityCode: $0.cityCode, chain: $0.chain, kind: $0.kind.rawValue, sessions: $0.sessions,
+                            copies: $0.copies, feeYen: $0.feeYen, medium: $0.medium)
+        })
+        #expect(Settlement.parse(csv).map(\.medium).sorted() == ["card", "smartphone"], "the hub reads the medium back")
+        #expect(Settlement.parse("h\r\n2026-11,149802,セブン,residentRecordCopy,住民票の写し,1,1,200\r\n").first?.medium == "card",
+                "a city from before reads as cards")
+        // The phone is lost: its certificate alone is revoked; the card still signs in.
+        let serial = phone.serial
+        try await k.city.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: "2026-11-24T10:00:00.000+09:00") }
+        #expect(await code { _ = try await k.session("req-lost-phone", card: &phone, pin: "5678") } == "card.revoked")
+        #expect(try await k.session("req-card-still", card: &card).state == "authenticated")
+        // A new phone certificate is again a phone's; renewing it leaves the card alone.
+        let renewed = try await k.city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "2468", now: now, keys: keys, medium: .smartphone) }
+        let renewedSerial = renewed.serial
+        let again = try await k.city.db.writer.write { db in try Cards.renew(db, serial: renewedSerial, pin: "1357", now: now, keys: keys) }
+        #expect(again.medium == "smartphone")
+        #expect(try k.count("SELECT count(*) FROM card WHERE residentId = ? AND medium = 'card' AND revokedAt IS NULL", [resident]) == 1)
+    }
+
     @Test("a print that is not confirmed in time, a print failure and an idle session are aborted and their documents voided")
     func timeoutsVoid() async throws {
         let k = try KioskCity()

@@ -12,6 +12,20 @@ public enum CardValidity {
     }
 }
 
+/// Where a 利用者証明用電子証明書 lives: on the My Number card, or on a smartphone (スマホ用電子証明書, Android since
+/// 2023, iPhone since 2025). Each is its own certificate with its own serial and key, revoked alone; a phone's is issued
+/// only to a resident whose card certificate is valid, and it ends with that card's term.
+public enum CertificateMedium: String, Sendable, Codable, CaseIterable {
+    case card, smartphone
+
+    public var japanese: String {
+        switch self {
+        case .card: "マイナンバーカード"
+        case .smartphone: "スマホ用電子証明書"
+        }
+    }
+}
+
 /// X.509 CRL reason codes (RFC 5280 §5.3.1) for a revoked card certificate.
 public enum RevocationReason: String, Sendable, Codable, CaseIterable {
     case unspecified, keyCompromise, caCompromise, affiliationChanged, superseded, cessationOfOperation

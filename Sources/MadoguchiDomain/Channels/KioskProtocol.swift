@@ -63,8 +63,11 @@ public struct KioskSessionView: Sendable, Codable, Hashable {
     /// The document: the PDF (base64) and the JWS printed as its QR code (order)
     public var pdf: String?
     public var token: String?
+    /// Where the certificate that signed in lives: `card` or `smartphone`, from the card step on
+    public var medium: String?
 
-    public init(requestId: String, state: String, cityCode: String, challenge: String? = nil, sessionSecret: String? = nil, expiresAt: String, cardSerial: String? = nil, kind: CertificateKind? = nil, copies: Int? = nil, feeYen: Int? = nil, documentId: String? = nil, voidedDocumentId: String? = nil, refusals: [KioskMessage]? = nil, quoteYen: Int? = nil, pdf: String? = nil, token: String? = nil) {
+    public init(requestId: String, state: String, cityCode: String, challenge: String? = nil, sessionSecret: String? = nil, expiresAt: String, cardSerial: String? = nil, kind: CertificateKind? = nil, copies: Int? = nil, feeYen: Int? = nil, documentId: String? = nil, voidedDocumentId: String? = nil, refusals: [KioskMessage]? = nil, quoteYen: Int? = nil, pdf: String? = nil, token: String? = nil, medium: String? = nil) {
+        self.medium = medium
         self.requestId = requestId
         self.state = state
         self.cityCode = cityCode

@@ -93,7 +93,7 @@ struct KioskController<Context: RequestContext> {
         return Response(
             status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Settlement.csv(month: month, lines.map {
                 Settlement.Line(month: month, cityCode: $0.cityCode, chain: $0.chain, kind: $0.kind.rawValue,
-                                sessions: $0.sessions, copies: $0.copies, feeYen: $0.feeYen)
+                                sessions: $0.sessions, copies: $0.copies, feeYen: $0.feeYen, medium: $0.medium)
             }))))
     }
 }
