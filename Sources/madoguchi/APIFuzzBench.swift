@@ -60,8 +60,10 @@ struct APIFuzzBench: AsyncParsableCommand {
         let started = ContinuousClock.now
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // Through python3 rather than the `schemathesis` script, which a user's pip may put off the PATH.
         process.arguments = [
-            "schemathesis", "run", "http://127.0.0.1:\(port)/openapi.json", "--checks", "not_a_server_error",
+            "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",
+            "run", "http://127.0.0.1:\(port)/openapi.json", "--checks", "not_a_server_error",
             "--max-examples", String(examples), "--workers", String(workers), "--seed", String(seed),
             "--header", "Authorization: Bearer \(token)", "--header", "X-Madoguchi-Purpose: certificate", "--no-color",
         ]
