@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiStore
 
@@ -18,7 +17,7 @@ public struct ForeignCards: Sendable {
 
     /// Returns when the card is this city's own, or its own city says it is good; throws the coded refusal otherwise.
     public func check(serial: String) async throws {
-        let city = try await database.writer.read { db in try Honseki.cardCity(db, serial: serial) }
+        let city = try await Honseki.cardCity(database, serial: serial)
         guard let city else { return }
         let unavailable = MadoguchiError(
             .cardStatusUnavailable, ja: "カードの発行元で失効状態を確認できません。しばらくしてからお試しください",

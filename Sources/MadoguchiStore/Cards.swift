@@ -291,6 +291,11 @@ public enum Honseki {
             ?? false
     }
 
+    /// The city that issued a card registered here (本籍地利用登録), or nil for this city's own cards (reads only).
+    public static func cardCity(_ database: MadoguchiDatabase, serial: String) async throws -> String? {
+        try await database.writer.read { db in try cardCity(db, serial: serial) }
+    }
+
     /// The city that issued a card registered here (本籍地利用登録), or nil for this city's own cards.
     public static func cardCity(_ db: Database, serial: String) throws -> String? {
         try String.fetchOne(

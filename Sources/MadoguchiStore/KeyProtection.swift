@@ -107,6 +107,15 @@ enum KeySealing {
     /// Seals every private key still in the clear, with SQLite's secure delete on so the old bytes are overwritten,
     /// then folds the WAL into the file. Returns how many were sealed.
     static func sealPlaintext(_ writer: any DatabaseWriter, keys: any KeyProtector) throws -> Int {
+        // Every open comes here: a read finds whether anything is in the clear, so that a database already sealed
+        // (all of them after their first open) takes no write lock and rewrites nothing.
+        let clear = try writer.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM signingKey WHERE substr(privateKey, 1, 3) <> CAST('MK1' AS BLOB))
+                  OR EXISTS (SELECT 1 FROM cardAuthority WHERE substr(privateKey, 1, 3) <> CAST('MK1' AS BLOB))
+                """) ?? false
+        }
+        guard clear else { return 0 }
         let sealed = try writer.writeWithoutTransaction { db -> Int in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }

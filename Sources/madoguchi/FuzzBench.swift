@@ -126,9 +126,7 @@ struct FuzzBench: AsyncParsableCommand {
         report.inputsPerSecond = Double(inputs * targets.count) / max(report.seconds, 0.001)
         if dir == nil { try? FileManager.default.removeItem(at: folder) }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             for (name, t) in report.targets.sorted(by: { $0.key < $1.key }) {
                 print("\(name): \(t.inputs) inputs, accepted \(t.accepted), refused naming a line \(t.refusedWithLine), a field \(t.refusedNamingField), the whole file \(t.refusedWholeFile), unnamed \(t.unnamed)")

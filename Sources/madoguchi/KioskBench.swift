@@ -183,9 +183,7 @@ struct KioskBench: AsyncParsableCommand {
         for h in hubs { h.stop() }
         try? await http.shutdown()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print("""
                 sessions \(report.sessions) in \(String(format: "%.1f", report.seconds)) s: \(String(format: "%.1f", report.sessionsPerSecond)) sessions/s
@@ -204,7 +202,7 @@ struct KioskBench: AsyncParsableCommand {
         http: HTTPClient, servers: inout [Child], folder: URL, port: Int, binary: URL, env: [String: String], cards: [Card],
         chains: [String: String], databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?
     ) async throws -> Report {
-        for p in port..<(port + 5) { try await waitHealthy(http, "http://127.0.0.1:\(p)") }
+        for p in port..<(port + 5) { try await waitUntilHealthy(http, "http://127.0.0.1:\(p)") }
 
         // 3. The sessions, with faults drawn from a seeded sequence.
         var random = DemoRandom(seed: 2026)
@@ -265,7 +263,7 @@ struct KioskBench: AsyncParsableCommand {
         }
         if let killTask {
             servers[1] = try await killTask.value
-            try await waitHealthy(http, "http://127.0.0.1:\(port + 1)")
+            try await waitUntilHealthy(http, "http://127.0.0.1:\(port + 1)")
             restarted = true
         }
         let elapsed = ContinuousClock.now - began
@@ -483,18 +481,6 @@ struct KioskBench: AsyncParsableCommand {
             }
         }
         return report
-    }
-
-    func waitHealthy(_ http: HTTPClient, _ url: String) async throws {
-        for _ in 0..<600 {
-            if let response = try? await http.execute(HTTPClientRequest(url: url + "/health"), timeout: .seconds(2)),
-                response.status == .ok
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw MadoguchiError(.invalidOption, ja: "起動しませんでした: \(url)", en: "Did not start: \(url)")
     }
 
     func log(_ text: String) {

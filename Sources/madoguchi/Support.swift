@@ -169,3 +169,10 @@ func fetchFileOrURL(_ source: String, what: String) async throws -> Data {
     }
     return body
 }
+
+/// A bench's report as JSON on standard output (`--json`): pretty, keys sorted, so runs diff cleanly.
+func printJSON(_ report: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(report), as: UTF8.self))
+}
