@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two cities on loopback (窓口市 149802, 東窓市 149829) with a store hub and copier, and the relay between the
 # cities for 広域交付. Seeds both cities and issues demo cards on first run (PIN 1234: an adult and a child in each
-# city), then serves until Ctrl-C. Open the copier at http://127.0.0.1:8095/ . Prints land in
+# city, and the 窓口市 adult's smartphone certificate), then serves until Ctrl-C. Open the copier at http://127.0.0.1:8095/ . Prints land in
 # madoguchi-data/stores/prints. The law's cases (系譜 幸子 …) live in 東窓市, so 窓口市's counter prints them by 広域交付.
 # The clock starts at MADOGUCHI_CLOCK (default 2026-11-24T10:00:00+09:00, inside store hours) and runs on.
 set -euo pipefail
@@ -37,12 +37,12 @@ if [ ! -f "$D/staff-password" ]; then
   head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$D/staff-password"
   umask 022
 fi
-card() {  # city-db file-name age-condition
+card() {  # city-db file-name age-condition [issue options…]
   local id
   id=$(sqlite3 "$1" "SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND $3
     AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
     AND EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id OR r.birthDate > '2014-01-01') ORDER BY r.id LIMIT 1")
-  $B card issue --db "$1" --resident "$id" --pin 1234 --out "$D/cards/$2"
+  $B card issue --db "$1" --resident "$id" --pin 1234 --out "$D/cards/$2" "${@:4}"
 }
 if [ ! -f "$D/madoguchi.sqlite" ]; then
   $B seed --db "$D/madoguchi.sqlite" --residents 5000 --no-cases
@@ -50,6 +50,8 @@ if [ ! -f "$D/madoguchi.sqlite" ]; then
     --roles clerk,supervisor --facility chuo-ward-office
   card "$D/madoguchi.sqlite" madoguchi-adult.json "r.birthDate < '1990-01-01'"
   card "$D/madoguchi.sqlite" madoguchi-child.json "r.birthDate > '2014-01-01'"
+  # The adult's スマホ用電子証明書 too: held to the reader, unlocked on the phone by PIN 1234 or biometrics.
+  card "$D/madoguchi.sqlite" madoguchi-adult-phone.json "r.birthDate < '1990-01-01'" --medium smartphone --biometric
 fi
 if [ ! -f "$D/higashimado.sqlite" ]; then
   $B seed --db "$D/higashimado.sqlite" --residents 5000 --seed 2 --city 149829 --city-name 東窓市

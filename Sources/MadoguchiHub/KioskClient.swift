@@ -199,6 +199,15 @@ public struct KioskTransaction: Sendable {
         card: inout SoftwareCard, pin: String, city: String? = nil, order: KioskOrder,
         print: @Sendable (KioskSessionView, Data) async throws -> Void
     ) async -> KioskOutcome {
+        await run(card: &card, unlock: .pin(pin), city: city, order: order, print: print)
+    }
+
+    /// The same, the key unlocked as the holder chooses: a card's PIN on the copier's keypad, or a phone held to the
+    /// reader and unlocked on the phone (its PIN or its biometrics). The copier never sees a phone's unlock.
+    public func run(
+        card: inout SoftwareCard, unlock: SoftwareCard.Unlock, city: String? = nil, order: KioskOrder,
+        print: @Sendable (KioskSessionView, Data) async throws -> Void
+    ) async -> KioskOutcome {
         let city = city ?? card.cityCode
         var started = false
         var secret: String?
@@ -208,9 +217,9 @@ public struct KioskTransaction: Sendable {
             let challenge = try KioskClient.challenge(of: session, city: city, requestId: requestId)
             let signature: Data
             do {
-                signature = try card.sign(challenge: challenge, pin: pin)
+                signature = try card.sign(challenge: challenge, unlock: unlock)
             } catch let error as SoftwareCard.CardError {
-                throw Self.cardFailure(error)
+                throw Self.cardFailure(error, medium: card.medium)
             }
             let authenticated = try await client.step(
                 "card", city: city, requestId: requestId,
@@ -252,15 +261,30 @@ public struct KioskTransaction: Sendable {
         }
     }
 
-    static func cardFailure(_ error: SoftwareCard.CardError) -> KioskFailure {
+    static func cardFailure(_ error: SoftwareCard.CardError, medium: String = "card") -> KioskFailure {
+        let phone = medium == "smartphone"
         switch error {
         case .wrongPIN(let left):
-            KioskFailure(code: "card.pinWrong", ja: "暗証番号が違います（あと\(left)回でロックされます）", en: "Wrong PIN (\(left) tries before the card locks)")
+            return KioskFailure(
+                code: "card.pinWrong", ja: "暗証番号が違います（あと\(left)回でロックされます）",
+                en: "Wrong PIN (\(left) tries before the \(phone ? "certificate" : "card") locks)")
+        case .locked where phone:
+            return KioskFailure(
+                code: "card.locked", ja: "スマホ用電子証明書がロックされました。マイナンバーカードを使ってスマートフォンで再設定するか、市区町村の窓口で解除してください",
+                en: "The phone's certificate is locked; reset it on the phone with your card, or at a counter of your city")
         case .locked:
-            KioskFailure(code: "card.locked", ja: "カードがロックされました。お住まいの市区町村の窓口で解除してください",
-                         en: "The card is locked; a counter at your city can unlock it")
+            return KioskFailure(code: "card.locked", ja: "カードがロックされました。お住まいの市区町村の窓口で解除してください",
+                                en: "The card is locked; a counter at your city can unlock it")
         case .malformedPIN:
-            KioskFailure(code: "card.pinMalformed", ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
+            return KioskFailure(code: "card.pinMalformed", ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
+        case .biometricMismatch:
+            return KioskFailure(
+                code: "card.biometricMismatch", ja: "生体認証で確認できませんでした。もう一度お試しいただくか、暗証番号を入力してください",
+                en: "The phone did not recognise you; try again or enter the PIN")
+        case .biometricUnavailable:
+            return KioskFailure(
+                code: "card.biometricUnavailable", ja: "この電子証明書は生体認証で利用できません。暗証番号を入力してください",
+                en: "This certificate cannot be unlocked by biometrics; enter the PIN")
         }
     }
 

@@ -108,6 +108,10 @@ public struct StoreCopier: Sendable {
         let serialTail: String
         let cityCode: String
         let locked: Bool
+        /// `card` (placed in the card reader) or `smartphone` (held to the reader, unlocked on the phone)
+        let medium: String
+        /// A phone with biometrics enrolled for its certificate
+        let biometric: Bool
     }
 
     func cardURL(_ file: String) throws -> URL {
@@ -128,7 +132,9 @@ public struct StoreCopier: Sendable {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: configuration.cardsFolder)) ?? []
         return files.filter { $0.hasSuffix(".json") }.sorted().compactMap { file in
             guard let card = try? loadCard(file) else { return nil }
-            return CardEntry(file: file, serialTail: String(card.serial.suffix(4)), cityCode: card.cityCode, locked: card.isLocked)
+            return CardEntry(
+                file: file, serialTail: String(card.serial.suffix(4)), cityCode: card.cityCode, locked: card.isLocked,
+                medium: card.medium, biometric: card.medium == "smartphone" && card.biometric)
         }
     }
 
@@ -138,6 +144,13 @@ public struct StoreCopier: Sendable {
         let city: String?
     }
     struct PinBody: Decodable { let pin: String }
+    /// What the phone reports after its holder unlocked it: `pin` with the phone's PIN, or `biometric` with
+    /// whether the phone's sensor matched. (The simulator plays the phone, as it plays the card's chip.)
+    struct PhoneBody: Decodable {
+        let unlock: String
+        let pin: String?
+        let matched: Bool?
+    }
     struct ChoiceBody: Decodable {
         let kind: CertificateKind
         let copies: Int
@@ -146,7 +159,7 @@ public struct StoreCopier: Sendable {
 
     func start(_ body: StartBody) async throws -> [String: String] {
         let card = try loadCard(body.card)
-        if card.isLocked { throw CopierError(KioskTransaction.cardFailure(.locked)) }
+        if card.isLocked { throw CopierError(KioskTransaction.cardFailure(.locked, medium: card.medium)) }
         let city = body.city ?? card.cityCode
         let requestId = KioskClient.newRequestId()
         let view = try await step { try await client.start(city: city, requestId: requestId) }
@@ -165,20 +178,49 @@ public struct StoreCopier: Sendable {
         return s
     }
 
-    /// The PIN goes to the card, never to the hub; the card's signature goes to the city.
+    /// The PIN typed on the copier's keypad goes to the card in the reader, never to the hub; the card's signature
+    /// goes to the city. A phone is not unlocked here: its PIN or biometrics stay on the phone.
     func pin(_ id: String, _ body: PinBody) async throws -> KioskMenu {
         let s = try await session(id)
+        guard try loadCard(s.cardFile).medium == "card" else {
+            throw CopierError(KioskFailure(
+                code: "store.unlockOnPhone", ja: "スマートフォンの暗証番号はスマートフォンで入力してください",
+                en: "A phone is unlocked on the phone, not on the copier's keypad"), status: .conflict)
+        }
+        return try await authenticate(id, s, unlock: .pin(body.pin))
+    }
+
+    /// A phone held to the reader (スマホ用電子証明書): its holder unlocked it on the phone with the phone's PIN or
+    /// biometrics, and the phone signs the challenge as a card would. No card slot, no keypad.
+    func phone(_ id: String, _ body: PhoneBody) async throws -> KioskMenu {
+        let s = try await session(id)
+        guard try loadCard(s.cardFile).medium == "smartphone" else {
+            throw CopierError(KioskFailure(
+                code: "store.notAPhone", ja: "カードは読み取り部に置いて、暗証番号をこの画面で入力してください",
+                en: "A card goes on the reader, with its PIN on this screen"), status: .conflict)
+        }
+        let unlock: SoftwareCard.Unlock
+        switch (body.unlock, body.pin, body.matched) {
+        case ("pin", let pin?, _): unlock = .pin(pin)
+        case ("biometric", _, let matched?): unlock = .biometric(matched: matched)
+        default:
+            throw CopierError(KioskFailure(code: "store.badRequest", ja: "入力が読めません", en: "Unreadable request"), status: .badRequest)
+        }
+        return try await authenticate(id, s, unlock: unlock)
+    }
+
+    func authenticate(_ id: String, _ s: CopierState.Session, unlock: SoftwareCard.Unlock) async throws -> KioskMenu {
         var card = try loadCard(s.cardFile)
         let signature: Data
         do {
-            signature = try card.sign(challenge: s.challenge, pin: body.pin)
+            signature = try card.sign(challenge: s.challenge, unlock: unlock)
             try save(card, s.cardFile)
         } catch let error as SoftwareCard.CardError {
             try save(card, s.cardFile)
             if case .locked = error {
                 _ = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "cardLocked", sessionSecret: nil))
             }
-            throw CopierError(KioskTransaction.cardFailure(error))
+            throw CopierError(KioskTransaction.cardFailure(error, medium: card.medium))
         }
         let view = try await step {
             try await client.step(
@@ -306,6 +348,9 @@ public struct StoreCopier: Sendable {
         }
         router.post("/api/sessions/:id/pin") { request, context in
             try StoreCopier.json(try await copier.pin(try context.parameters.require("id"), try await Self.decode(PinBody.self, request)))
+        }
+        router.post("/api/sessions/:id/phone") { request, context in
+            try StoreCopier.json(try await copier.phone(try context.parameters.require("id"), try await Self.decode(PhoneBody.self, request)))
         }
         router.post("/api/sessions/:id/quote") { request, context in
             try StoreCopier.json(try await copier.quote(try context.parameters.require("id"), try await Self.decode(ChoiceBody.self, request)))

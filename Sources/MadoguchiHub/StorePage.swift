@@ -1,5 +1,7 @@
 /// The copier's touch screen: 行政サービス → 証明書交付 → card → PIN → choose → copies → confirm → pay → print.
-/// Japanese first, English on a toggle; every target at least 64 px high.
+/// With a スマホ用電子証明書 the phone is held to the reader instead (no card slot) and unlocked on the phone, by the
+/// phone's PIN or its biometrics; the copier's keypad is never used. Japanese first, English on a toggle; every
+/// target at least 64 px high.
 enum StorePage {
     static let html = #"""
 <!doctype html>
@@ -36,6 +38,11 @@ enum StorePage {
   .code { font-family: monospace; font-size: 16px; color: #555; }
   [hidden] { display: none !important; }
   body.busy main { cursor: progress; opacity: .85; }
+  .phone { width: 320px; border: 10px solid #222; border-radius: 36px; padding: 20px 16px; background: #fafafa; margin-top: 16px; }
+  .phone h3 { font-size: 20px; margin: 0 0 12px; }
+  .phone .keypad { grid-template-columns: repeat(3, 84px); }
+  .phone .keypad button { font-size: 28px; min-height: 64px; }
+  #phone-dots { font-size: 36px; letter-spacing: 12px; min-height: 48px; }
 </style>
 </head>
 <body>
@@ -61,7 +68,27 @@ enum StorePage {
     <h2 data-i18n="card">マイナンバーカードを読み取り部に置いてください</h2>
     <p class="lead" data-i18n="cardNote">（シミュレーター：置くカードを選んでください）</p>
     <div id="cards" class="grid"></div>
+    <div class="row"><button id="use-phone" data-i18n="usePhone">スマートフォン（スマホ用電子証明書）で利用する</button>
+      <button class="home" data-i18n="cancel">やめる</button></div>
+  </section>
+  <section id="screen-phone" hidden>
+    <h2 data-i18n="phone">スマートフォンを読み取り部にかざしてください</h2>
+    <p class="lead" data-i18n="phoneNote">（シミュレーター：かざすスマートフォンを選んでください）</p>
+    <div id="phones" class="grid"></div>
     <div class="row"><button class="home" data-i18n="cancel">やめる</button></div>
+  </section>
+  <section id="screen-phone-unlock" hidden>
+    <h2 data-i18n="phoneUnlock">スマートフォンの画面で、暗証番号の入力または生体認証を行ってください</h2>
+    <div class="message" id="phone-message" role="alert"></div>
+    <div class="phone" aria-label="スマートフォン（シミュレーター）">
+      <h3 data-i18n="phoneScreen">利用者証明用電子証明書（スマートフォン）</h3>
+      <button id="phone-bio" class="primary" data-i18n="bio">生体認証（指紋・顔）</button>
+      <button id="phone-bio-fail" data-i18n="bioFail">認証できない指・顔（シミュレーター）</button>
+      <div id="phone-dots" aria-live="polite"></div>
+      <div class="keypad" id="phone-keypad"></div>
+      <div class="row"><button id="phone-clear" data-i18n="clear">訂正</button><button id="phone-pin-ok" class="primary" data-i18n="ok">確定</button></div>
+    </div>
+    <div class="row"><button class="cancel" data-i18n="cancel">やめる</button></div>
   </section>
   <section id="screen-city" hidden>
     <h2 data-i18n="city">本籍地の市区町村を選んでください</h2>
@@ -109,7 +136,7 @@ enum StorePage {
   </section>
   <section id="screen-done" hidden>
     <h2 id="done-message" data-i18n="done">証明書を印刷しました。お取り忘れにご注意ください。</h2>
-    <p class="lead" data-i18n="takeCard">マイナンバーカードをお取りください。</p>
+    <p class="lead" id="take-card" data-i18n="takeCard">マイナンバーカードをお取りください。</p>
     <p><a id="done-document" href="#" target="_blank" data-i18n="view">印刷した証明書（PDF）</a> <span class="code" id="done-id"></span></p>
     <div class="row"><button class="home primary" data-i18n="finish">終了</button></div>
   </section>
@@ -131,7 +158,11 @@ const T = {
         printing: "印刷しています。しばらくお待ちください", done: "証明書を印刷しました。お取り忘れにご注意ください。",
         takeCard: "マイナンバーカードをお取りください。", view: "印刷した証明書（PDF）", finish: "終了", error: "お取り扱いできません",
         honseki: "本籍地の証明書（戸籍）", city: "本籍地の市区町村を選んでください",
-        kind: "証明書", copiesLabel: "部数", fee: "手数料", yen: "円", cardLabel: "カード", locked: "ロック中", pinFour: "暗証番号は4桁です" },
+        kind: "証明書", copiesLabel: "部数", fee: "手数料", yen: "円", cardLabel: "カード", locked: "ロック中", pinFour: "暗証番号は4桁です",
+        usePhone: "スマートフォン（スマホ用電子証明書）で利用する", phone: "スマートフォンを読み取り部にかざしてください",
+        phoneNote: "（シミュレーター：かざすスマートフォンを選んでください）", phoneLabel: "スマートフォン",
+        phoneUnlock: "スマートフォンの画面で、暗証番号の入力または生体認証を行ってください", phoneScreen: "利用者証明用電子証明書（スマートフォン）",
+        bio: "生体認証（指紋・顔）", bioFail: "認証できない指・顔（シミュレーター）", takePhone: "スマートフォンをお忘れなく。" },
   en: { title: "Public services (certificates)", top: "Choose a service", admin: "Public services", copy: "Copy", printsvc: "Print",
         service: "Public services", certificates: "Certificates", back: "Back", card: "Place your My Number card on the reader",
         cardNote: "(Simulator: choose the card to place)", cancel: "Cancel", pin: "Enter the 4-digit PIN of your card (user authentication)",
@@ -140,7 +171,11 @@ const T = {
         printing: "Printing, please wait", done: "Your certificate has printed. Please take it with you.",
         takeCard: "Please take your My Number card.", view: "The printed certificate (PDF)", finish: "Finish", error: "We cannot serve this request",
         honseki: "Family register (where it is kept)", city: "Choose the city that keeps your family register",
-        kind: "Certificate", copiesLabel: "Copies", fee: "Fee", yen: " yen", cardLabel: "Card", locked: "locked", pinFour: "A PIN is four digits" },
+        kind: "Certificate", copiesLabel: "Copies", fee: "Fee", yen: " yen", cardLabel: "Card", locked: "locked", pinFour: "A PIN is four digits",
+        usePhone: "Use a smartphone (its My Number certificate)", phone: "Hold your smartphone to the reader",
+        phoneNote: "(Simulator: choose the phone to hold)", phoneLabel: "Smartphone",
+        phoneUnlock: "On your phone, enter its PIN or use its fingerprint or face", phoneScreen: "User certificate (smartphone)",
+        bio: "Fingerprint / face", bioFail: "An unrecognised finger or face (simulator)", takePhone: "Do not forget your smartphone." },
 };
 let lang = "ja";
 let state = {};
@@ -184,8 +219,9 @@ async function home() {
   show("screen-top");
 }
 async function chooseCard() {
+  state.phone = undefined;
   show("screen-card");
-  const cards = await api("/api/cards");
+  const cards = (await api("/api/cards")).filter((c) => c.medium !== "smartphone");
   const box = $("cards");
   box.replaceChildren();
   for (const c of cards) {
@@ -200,6 +236,25 @@ async function chooseCard() {
     b.addEventListener("click", () => (state.honseki ? chooseCity(c.file) : placeCard(c.file)));
     box.append(b);
   }
+}
+async function choosePhone() {
+  show("screen-phone");
+  try {
+    const phones = (await api("/api/cards")).filter((c) => c.medium === "smartphone");
+    const box = $("phones");
+    box.replaceChildren();
+    for (const c of phones) {
+      const b = document.createElement("button");
+      b.className = "phone-choice";
+      b.dataset.file = c.file;
+      b.append(t("phoneLabel") + " …" + c.serialTail);
+      const small = document.createElement("small");
+      small.textContent = c.file + " (" + c.cityCode + ")" + (c.locked ? " — " + t("locked") : "");
+      b.append(small);
+      b.addEventListener("click", () => { state.phone = c; state.honseki ? chooseCity(c.file) : placeCard(c.file); });
+      box.append(b);
+    }
+  } catch (e) { fail(e); }
 }
 async function chooseCity(file) {
   show("screen-city");
@@ -223,11 +278,39 @@ async function placeCard(file, city) {
     state.requestId = s.requestId;
     state.pin = "";
     $("pin-message").textContent = "";
+    $("phone-message").textContent = "";
     renderPin();
-    show("screen-pin");
+    if (state.phone) {
+      $("phone-bio").hidden = !state.phone.biometric;
+      $("phone-bio-fail").hidden = !state.phone.biometric;
+      show("screen-phone-unlock");
+    } else show("screen-pin");
   } catch (e) { fail(e); }
 }
-function renderPin() { $("pin-dots").textContent = "●".repeat(state.pin.length) + "○".repeat(4 - state.pin.length); }
+async function unlockPhone(body) {
+  // The phone unlocks its own certificate and signs; the copier only passes the signature on to the city.
+  try {
+    state.menu = await api("/api/sessions/" + state.requestId + "/phone", body);
+    renderMenu();
+    show("screen-menu");
+  } catch (e) {
+    state.pin = "";
+    renderPin();
+    if (e.code === "card.pinWrong" || e.code === "card.biometricMismatch") {
+      $("phone-message").textContent = (lang === "ja" ? e.ja : e.en);
+      $("phone-message").dataset.code = e.code;
+    } else fail(e);
+  }
+}
+function submitPhonePin() {
+  if (state.pin.length !== 4) { $("phone-message").textContent = t("pinFour"); return; }
+  unlockPhone({ unlock: "pin", pin: state.pin });
+}
+function renderPin() {
+  const dots = "●".repeat(state.pin.length) + "○".repeat(4 - state.pin.length);
+  $("pin-dots").textContent = dots;
+  $("phone-dots").textContent = dots;
+}
 async function submitPin() {
   if (state.pin.length !== 4) { $("pin-message").textContent = t("pinFour"); return; }
   try {
@@ -294,19 +377,27 @@ async function pay() {
     state.printed = true;
     $("done-document").href = printed.document;
     $("done-id").textContent = printed.documentId;
+    $("take-card").dataset.i18n = state.phone ? "takePhone" : "takeCard";
+    $("take-card").textContent = t($("take-card").dataset.i18n);
     show("screen-done");
   } catch (e) { state.printed = true; fail(e); }
 }
 function setup() {
-  const keypad = $("keypad");
-  for (const d of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]) {
-    const b = document.createElement("button");
-    b.className = "key";
-    b.dataset.digit = d;
-    b.textContent = d;
-    b.addEventListener("click", () => { if (state.pin.length < 4) { state.pin += d; renderPin(); } });
-    keypad.append(b);
+  for (const [pad, cls] of [["keypad", "key"], ["phone-keypad", "phone-key"]]) {
+    for (const d of ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]) {
+      const b = document.createElement("button");
+      b.className = cls;
+      b.dataset.digit = d;
+      b.textContent = d;
+      b.addEventListener("click", () => { if (state.pin.length < 4) { state.pin += d; renderPin(); } });
+      $(pad).append(b);
+    }
   }
+  $("use-phone").addEventListener("click", choosePhone);
+  $("phone-bio").addEventListener("click", () => unlockPhone({ unlock: "biometric", matched: true }));
+  $("phone-bio-fail").addEventListener("click", () => unlockPhone({ unlock: "biometric", matched: false }));
+  $("phone-clear").addEventListener("click", () => { state.pin = ""; renderPin(); });
+  $("phone-pin-ok").addEventListener("click", submitPhonePin);
   $("lang").addEventListener("click", () => { lang = lang === "ja" ? "en" : "ja"; translate(); });
   $("svc-admin").addEventListener("click", () => show("screen-service"));
   $("svc-certificates").addEventListener("click", () => { state.honseki = false; chooseCard(); });

@@ -70,11 +70,14 @@ public struct IssuanceService: Sendable {
         public var channel: Channel
         public var facilityId: String?
         public var options: CertificateOptions
+        /// At a store: the medium of the certificate that opened the session (left out of the digest when absent)
+        public var medium: CertificateMedium?
 
         public init(
             kind: CertificateKind, subjectId: Int64, requester: Requester, channel: Channel = .counter,
-            facilityId: String? = nil, options: CertificateOptions = CertificateOptions()
+            facilityId: String? = nil, options: CertificateOptions = CertificateOptions(), medium: CertificateMedium? = nil
         ) {
+            self.medium = medium
             self.kind = kind
             self.subjectId = subjectId
             self.requester = requester
@@ -152,7 +155,7 @@ public struct IssuanceService: Sendable {
                     action: .refuse, at: at, kind: submission.kind, subjectId: submission.subjectId,
                     requesterClass: submission.requester.requesterClass, channel: submission.channel,
                     facilityId: submission.facilityId, copies: submission.options.copies,
-                    refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor), in: db)
+                    refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor, medium: submission.medium), in: db)
             try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
             return .refused(refusals, ledgerSequence: entry.sequence)
         }
@@ -387,7 +390,7 @@ public struct IssuanceService: Sendable {
                 requesterClass: submission.requester.requesterClass, channel: submission.channel,
                 facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, reason: reason,
                 contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor, keepingCity: keeping?.city,
-                keepingSubject: keeping?.subject), in: db)
+                keepingSubject: keeping?.subject, medium: submission.medium), in: db)
         precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
         let key = try SigningKeys.active(db, at: at, keys: database.keys)
         let claims = DocumentClaims(

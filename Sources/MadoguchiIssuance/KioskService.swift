@@ -161,7 +161,7 @@ public struct KioskService: Sendable {
 
     public typealias Order = KioskOrder
 
-    func submission(_ order: Order, residentId: Int64, today: CivilDate) throws -> IssuanceService.Submission {
+    func submission(_ order: Order, residentId: Int64, today: CivilDate, medium: CertificateMedium? = nil) throws -> IssuanceService.Submission {
         guard policy.kinds.contains(order.kind) else {
             throw RefusalReason.kindNotAtChannel.error
         }
@@ -171,7 +171,7 @@ public struct KioskService: Sendable {
         return IssuanceService.Submission(
             kind: order.kind, subjectId: residentId,
             requester: Requester(.self, residentId: residentId, identityDocuments: [.myNumberCard]),
-            channel: .kiosk, options: options)
+            channel: .kiosk, options: options, medium: medium)
     }
 
     /// The fee for a choice, or the refusal, before the resident pays. Records nothing.
@@ -219,7 +219,8 @@ public struct KioskService: Sendable {
             _ = try Self.open(db, requestId, now: now)
             try Self.checkCard(row, cardSerial, state: "authenticated")
             try Self.checkHonseki(db, cardSerial, order.kind)
-            let submission = try service.submission(order, residentId: row["residentId"], today: today)
+            let submission = try service.submission(
+                order, residentId: row["residentId"], today: today, medium: (row["medium"] as String?).flatMap(CertificateMedium.init(rawValue:)) ?? .card)
             let outcome = try service.issuance.transaction(
                 db, submission, idempotencyKey: "kiosk:\(requestId)", actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)",
                 at: at, today: today, requestDigest: try submission.digest(), fees: service.issuance.fees)

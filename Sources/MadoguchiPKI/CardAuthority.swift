@@ -89,9 +89,12 @@ public struct SoftwareCard: Codable, Sendable {
     public var pinFailures: Int
     /// `card` (the My Number card) or `smartphone` (スマホ用電子証明書); files from before issue 12 are cards
     public var medium: String
+    /// A smartphone's certificate may also be unlocked by the phone's own biometrics (指紋・顔認証), enrolled on the
+    /// phone; a card has no such unlock.
+    public var biometric: Bool
 
     enum CodingKeys: String, CodingKey {
-        case serial, cityCode, certificatePEM, privateKeyPEM, pinSalt, pinHash, pinFailures, medium
+        case serial, cityCode, certificatePEM, privateKeyPEM, pinSalt, pinHash, pinFailures, medium, biometric
     }
 
     public init(from decoder: any Decoder) throws {
@@ -104,20 +107,34 @@ public struct SoftwareCard: Codable, Sendable {
         pinHash = try c.decode(String.self, forKey: .pinHash)
         pinFailures = try c.decode(Int.self, forKey: .pinFailures)
         medium = try c.decodeIfPresent(String.self, forKey: .medium) ?? "card"
+        biometric = try c.decodeIfPresent(Bool.self, forKey: .biometric) ?? false
     }
 
     public enum CardError: Error, Sendable, Hashable, CustomStringConvertible {
         case wrongPIN(triesLeft: Int)
         case locked
         case malformedPIN
+        /// The phone did not recognise the finger or face; the PIN is still there
+        case biometricMismatch
+        /// Biometric unlock on a card, or on a phone where none is enrolled
+        case biometricUnavailable
 
         public var description: String {
             switch self {
             case .wrongPIN(let left): "wrong PIN (\(left) tries left)"
             case .locked: "the card is locked: a counter must unlock it"
             case .malformedPIN: "a PIN is four digits"
+            case .biometricMismatch: "the phone did not recognise the holder"
+            case .biometricUnavailable: "no biometric unlock for this certificate"
             }
         }
+    }
+
+    /// How the holder unlocks the private key: the PIN (card or phone), or the phone's biometrics.
+    public enum Unlock: Sendable, Hashable {
+        case pin(String)
+        /// The phone's own check of a finger or face; `matched` is what the phone's sensor decided
+        case biometric(matched: Bool)
     }
 
     public static let maximumTries = 3
@@ -129,6 +146,7 @@ public struct SoftwareCard: Codable, Sendable {
         self.serial = serial
         self.cityCode = cityCode
         self.medium = medium
+        self.biometric = false
         certificatePEM = try certificate.serializeAsPEM().pemString
         privateKeyPEM = key.pemRepresentation
         pinSalt = Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
@@ -147,13 +165,26 @@ public struct SoftwareCard: Codable, Sendable {
     /// Signs a challenge (SHA256withRSA) after checking the PIN. A wrong PIN counts; the right one resets
     /// the count; a locked card refuses without comparing.
     public mutating func sign(challenge: Data, pin: String) throws -> Data {
+        try sign(challenge: challenge, unlock: .pin(pin))
+    }
+
+    /// Signs a challenge after the holder unlocks the key. A phone's biometrics unlock its certificate as the PIN
+    /// does; a mismatch does not count against the PIN (the phone's OS limits its own retries), and a locked
+    /// certificate stays locked to both.
+    public mutating func sign(challenge: Data, unlock: Unlock) throws -> Data {
         guard !isLocked else { throw CardError.locked }
-        guard Self.hash(pin, salt: pinSalt) == pinHash else {
-            pinFailures += 1
-            if isLocked { throw CardError.locked }
-            throw CardError.wrongPIN(triesLeft: Self.maximumTries - pinFailures)
+        switch unlock {
+        case .pin(let pin):
+            guard Self.hash(pin, salt: pinSalt) == pinHash else {
+                pinFailures += 1
+                if isLocked { throw CardError.locked }
+                throw CardError.wrongPIN(triesLeft: Self.maximumTries - pinFailures)
+            }
+            pinFailures = 0
+        case .biometric(let matched):
+            guard medium == "smartphone", biometric else { throw CardError.biometricUnavailable }
+            guard matched else { throw CardError.biometricMismatch }
         }
-        pinFailures = 0
         let key = try _RSA.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
         return try key.signature(for: challenge, padding: .insecurePKCS1v1_5).rawRepresentation
     }

@@ -153,6 +153,10 @@ public enum LiveIndicators {
             return LiveIndicatorReading(
                 source: .serviceCornerShare, detail: "交付した部数（無効にした証明書を除く）。台帳より前の年度は旧システムの集計", asOf: asOf,
                 values: try serviceCornerShare(db))
+        case .storeSmartphoneShare:
+            return LiveIndicatorReading(
+                source: .storeSmartphoneShare, detail: "コンビニ交付の部数のうちスマホ用電子証明書で交付した部数（無効にした証明書を除く）",
+                asOf: asOf, values: try storeSmartphoneShare(db))
         case .regionalStaffActivities:
             var sql = """
                 SELECT CAST(substr(date, 1, 4) AS INTEGER) - (CAST(substr(date, 6, 2) AS INTEGER) < 4) AS fy, count(*) AS n
@@ -206,6 +210,23 @@ public enum LiveIndicators {
             let corner: Int = row["corner"], total: Int = row["total"]
             return Share.percent(corner, of: total).map {
                 LiveYearValue(year: FiscalYear(row["fiscalYear"]), value: $0, numerator: corner, denominator: total)
+            }
+        }
+    }
+
+    /// Copies a store issued with a smartphone's certificate ÷ all copies a store issued, per fiscal year (the
+    /// ledger's counts: `channel:kiosk:smartphone` against `channel:kiosk` and it).
+    static func storeSmartphoneShare(_ db: Database) throws -> [LiveYearValue] {
+        try Row.fetchAll(
+            db, sql: """
+                SELECT fiscalYear, sum(copies) AS total, sum(CASE WHEN place = 'channel:kiosk:smartphone' THEN copies ELSE 0 END) AS phone
+                FROM issuanceCount WHERE place IN ('channel:kiosk', 'channel:kiosk:smartphone')
+                GROUP BY fiscalYear ORDER BY fiscalYear
+                """
+        ).compactMap { row in
+            let phone: Int = row["phone"], total: Int = row["total"]
+            return Share.percent(phone, of: total).map {
+                LiveYearValue(year: FiscalYear(row["fiscalYear"]), value: $0, numerator: phone, denominator: total)
             }
         }
     }

@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v14-kiosk-channel", migrate: createKioskChannel)
         migrator.registerMigration("v15-keys-at-rest", migrate: createKeysAtRest)
         migrator.registerMigration("v16-smartphone", migrate: createSmartphone)
+        migrator.registerMigration("v17-medium-counts", migrate: createMediumCounts)
         return migrator
     }
 

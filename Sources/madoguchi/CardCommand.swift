@@ -28,17 +28,24 @@ struct CardCommand: ParsableCommand {
         @Option(help: "Where to write the card file.") var out: String
         @Option(help: "card (the My Number card) or smartphone (スマホ用電子証明書, for a holder of a valid card certificate).")
         var medium: String = "card"
+        @Flag(help: "A smartphone whose holder enrolled biometrics (指紋・顔) to unlock its certificate besides the PIN.")
+        var biometric = false
 
         func run() throws {
             try reporting {
                 guard let medium = CertificateMedium(rawValue: medium) else {
                     throw MadoguchiError(.invalidOption, ja: "--medium は card か smartphone です", en: "--medium is card or smartphone")
                 }
+                guard !biometric || medium == .smartphone else {
+                    throw MadoguchiError(.invalidOption, ja: "生体認証はスマホ用電子証明書だけです（--medium smartphone）",
+                                         en: "Biometrics unlock a smartphone's certificate only (--medium smartphone)")
+                }
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let card = try database.writer.write { d in
+                var card = try database.writer.write { d in
                     try Cards.issue(d, residentId: resident, pin: pin, now: now, keys: database.keys, medium: medium)
                 }
+                card.biometric = biometric
                 let until = try CardCommand.save(card, to: out, database: database)
                 print("card \(card.serial) for resident \(resident), valid to \(until): \(out)")
             }

@@ -19,8 +19,9 @@ struct Kiosk: AsyncParsableCommand {
             """)
 
     @Option(help: "The hub's URL.") var hub: String
-    @Option(help: "The card file (from `madoguchi card issue`).") var card: String
-    @Option(help: "The card's 4-digit PIN (利用者証明用).") var pin: String
+    @Option(help: "The card file, or a smartphone's (from `madoguchi card issue [--medium smartphone]`).") var card: String
+    @Option(help: "The 4-digit PIN (利用者証明用) of the card, or of the phone's certificate, typed on the phone.") var pin: String?
+    @Flag(help: "A phone held to the reader and unlocked by its biometrics (指紋・顔) instead of its PIN.") var biometric = false
     @Option(help: "The certificate: \(CertificateKind.allCases.map(\.rawValue).joined(separator: ", ")).") var kind: String
     @Option(help: "Copies (1–10).") var copies: Int = 1
     @Option(help: "Where to write the printed PDF.") var out: String
@@ -38,6 +39,10 @@ struct Kiosk: AsyncParsableCommand {
             guard let scope = RecordScope(rawValue: scope) else {
                 throw MadoguchiError(.invalidOption, ja: "--scope は individual か household です", en: "--scope is individual or household")
             }
+            guard (pin == nil) == biometric else {
+                throw MadoguchiError(.invalidOption, ja: "--pin か --biometric のどちらか一方を指定してください",
+                                     en: "Give either --pin or --biometric")
+            }
             return (KioskOrder(kind: kind, copies: copies, scope: kind.isResidentRecord ? scope : nil),
                     try honseki.map { try LocalGovernmentCode($0).digits }, URL(fileURLWithPath: card))
         }
@@ -52,7 +57,8 @@ struct Kiosk: AsyncParsableCommand {
         let client = KioskClient(hub: hub, chain: chain, store: store, credential: credential, client: HTTPClient.shared)
         let transaction = KioskTransaction(client: client)
         let target = URL(fileURLWithPath: out)
-        let outcome = await transaction.run(card: &softwareCard, pin: pin, city: city, order: order) { _, pdf in
+        let unlock: SoftwareCard.Unlock = pin.map { .pin($0) } ?? .biometric(matched: true)
+        let outcome = await transaction.run(card: &softwareCard, unlock: unlock, city: city, order: order) { _, pdf in
             try pdf.write(to: target, options: .atomic)
         }
         // The chip remembers wrong PINs whatever happened next.

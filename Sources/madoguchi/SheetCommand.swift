@@ -131,12 +131,12 @@ extension SheetCommand {
     struct Live: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Feed an indicator live from operations (saved as a new version of the draft).",
-            discussion: "Sources: service-corner-share (the issuance ledger), regional-staff-activities (the activity log, "
+            discussion: "Sources: service-corner-share and store-smartphone-share (the issuance ledger), regional-staff-activities (the activity log, "
                 + "--kinds to count some kinds only), survey-satisfaction (--question, the survey question's code), none.")
 
         @Argument(help: "The sheet's code.") var code: String
         @Option(help: "The indicator's number (1 for ①).") var indicator: Int
-        @Option(help: "service-corner-share, regional-staff-activities, survey-satisfaction or none.") var source: String
+        @Option(help: "service-corner-share, store-smartphone-share, regional-staff-activities, survey-satisfaction or none.") var source: String
         @Option(help: "The survey question's code.") var question: String?
         @Option(help: "Activity kinds that count, comma-separated.") var kinds: String?
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
@@ -147,6 +147,7 @@ extension SheetCommand {
                 let definition: LiveIndicatorDefinition?
                 switch source {
                 case "service-corner-share": definition = LiveIndicatorDefinition(source: .serviceCornerShare)
+                case "store-smartphone-share": definition = LiveIndicatorDefinition(source: .storeSmartphoneShare)
                 case "regional-staff-activities":
                     definition = LiveIndicatorDefinition(
                         source: .regionalStaffActivities,

@@ -47,6 +47,30 @@ class Copier:
             self.tap(f'.key[data-digit="{digit}"]')
         self.tap("#pin-ok")
 
+    def open_service(self, url, service="#svc-certificates"):
+        """From the top screen to the card screen: 行政サービス, then the service."""
+        self.driver.get(url)
+        self.screen("screen-top")
+        self.tap("#svc-admin")
+        self.screen("screen-service")
+        self.tap(service)
+        self.screen("screen-card")
+
+    def buy(self, kind):
+        """From the menu: one copy of `kind`, confirmed and paid, to the done screen. Returns the amount paid
+        as shown and the printed document's id."""
+        self.tap(f'.kind[data-kind="{kind}"]')
+        self.screen("screen-copies")
+        self.tap("#copies-ok")
+        self.screen("screen-confirm")
+        self.wait_for_fee()
+        self.tap("#confirm-ok")
+        self.screen("screen-pay")
+        amount = self.text("#pay-amount")
+        self.tap("#pay-insert")
+        self.screen("screen-done")
+        return amount, self.text("#done-id")
+
     def wait_for_fee(self):
         self.wait.until(lambda d: "円" in d.find_element(By.ID, "confirm-summary").text
                         and "…" not in d.find_element(By.ID, "confirm-summary").text)

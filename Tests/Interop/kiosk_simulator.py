@@ -16,12 +16,7 @@ report = c.report
 
 
 def begin(card):
-    c.driver.get(url)
-    c.screen("screen-top")
-    c.tap("#svc-admin")
-    c.screen("screen-service")
-    c.tap("#svc-certificates")
-    c.screen("screen-card")
+    c.open_service(url)
     c.tap(f'.card[data-file="{card}"]')
     c.screen("screen-pin")
 

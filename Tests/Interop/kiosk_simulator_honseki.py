@@ -13,12 +13,7 @@ url, card, city = sys.argv[1], sys.argv[2], sys.argv[3]
 c = Copier()
 report = c.report
 try:
-    c.driver.get(url)
-    c.screen("screen-top")
-    c.tap("#svc-admin")
-    c.screen("screen-service")
-    c.tap("#svc-honseki")
-    c.screen("screen-card")
+    c.open_service(url, "#svc-honseki")
     c.tap(f'.card[data-file="{card}"]')
     c.screen("screen-city")
     c.wait.until(lambda d: len(c.all(".city")) > 0)
@@ -30,16 +25,6 @@ try:
     report["city"] = c.text("#menu-city")
     report["kinds"] = [b.get_attribute("data-kind") for b in c.all(".kind")]
     c.check(report["kinds"] and all(k.startswith("familyRegister") for k in report["kinds"]), "only 戸籍 kinds at the 本籍地")
-    c.tap('.kind[data-kind="familyRegisterFull"]')
-    c.screen("screen-copies")
-    c.tap("#copies-ok")
-    c.screen("screen-confirm")
-    c.wait_for_fee()
-    c.tap("#confirm-ok")
-    c.screen("screen-pay")
-    report["amount"] = c.text("#pay-amount")
-    c.tap("#pay-insert")
-    c.screen("screen-done")
-    report["documentId"] = c.text("#done-id")
+    report["amount"], report["documentId"] = c.buy("familyRegisterFull")
 finally:
     c.finish()

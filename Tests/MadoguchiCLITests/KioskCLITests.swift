@@ -354,6 +354,33 @@ struct KioskFaultRunTests {
     }
 }
 
+/// One city (`a.sqlite` in `dir`), its hub and a store copier of `chain` over the card files in `cards/`, printing
+/// to `prints/`; healthy when made.
+struct StoreRig {
+    let setup: HubSetup
+    let city: Daemon
+    let hub: Daemon
+    let store: Daemon
+
+    init(_ dir: URL, chain: String, environment: [String: String]) async throws {
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let base = FreePorts.base(6)
+        setup = try HubSetup(dir, chains: [chain])
+        city = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: environment)
+        hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"] + setup.hub, port: base + 1, environment: environment)
+        store = try Daemon(["store", "--hub", hub.url, "--cards", path("cards"), "--prints", path("prints"), "--chain", chain],
+                           port: base + 2, environment: setup.store(chain))
+        do {
+            for d in [city, hub, store] { try await d.waitUntilHealthy() }
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    func stop() { [city, hub, store].forEach { $0.stop() } }
+}
+
 @Suite("店舗端末シミュレーター（ヘッドレスChromium）", .serialized)
 struct StoreSimulatorTests {
     @Test("a resident prints at the simulated copier in headless Chromium; a child is refused on screen; English toggles")
@@ -370,14 +397,9 @@ struct StoreSimulatorTests {
             #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(id), "--pin", "1234", "--out", path(file)],
                                 environment: clock).status == 0)
         }
-        let base = FreePorts.base(6)
-        let setup = try HubSetup(dir)
-        let city = try Daemon(["serve", "--db", path("a.sqlite")] + setup.city, port: base, environment: clock)
-        let hub = try Daemon(["hub", "--city", "149802=http://127.0.0.1:\(base)"] + setup.hub, port: base + 1, environment: clock)
-        let store = try Daemon(["store", "--hub", hub.url, "--cards", path("cards"), "--prints", path("prints"), "--chain", "ローソン"],
-                               port: base + 2, environment: setup.store("ローソン"))
-        defer { [city, hub, store].forEach { $0.stop() } }
-        for d in [city, hub, store] { try await d.waitUntilHealthy() }
+        let rig = try await StoreRig(dir, chain: "ローソン", environment: clock)
+        defer { rig.stop() }
+        let store = rig.store
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/kiosk_simulator.py").path
@@ -413,6 +435,94 @@ struct StoreSimulatorTests {
         // The wrong PIN was counted on the card and reset by the right one.
         let card = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("cards/adult.json")))) as? [String: Any]
         #expect(card?["pinFailures"] as? Int == 0)
+    }
+
+    /// Issue 12, item 4: スマホ用電子証明書 at the store. The phone is held to the reader and unlocked on the phone (its PIN
+    /// or biometrics); the copier's keypad never takes a phone's PIN, and a card never takes the phone's path.
+    @Test("a phone held to the copier, unlocked by biometrics or its own PIN, prints; the ledger and the indicators count it apart")
+    func phoneFlow() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]
+        #expect(try CLI.run(["seed", "--db", path("a.sqlite"), "--residents", "600"]).status == 0)
+        try FileManager.default.createDirectory(atPath: path("cards"), withIntermediateDirectories: true)
+        let first = try KioskCLITests.pick(path("a.sqlite"), "r.birthDate < '1990-01-01'")
+        let second = try KioskCLITests.pick(path("a.sqlite"), "r.birthDate < '1985-01-01' AND r.id <> \(first)")
+        for (id, name) in [(first, "a"), (second, "b")] {
+            #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(id), "--pin", "1234", "--out", path("cards/card-\(name).json")],
+                                environment: clock).status == 0)
+        }
+        #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(first), "--pin", "2468", "--medium", "smartphone",
+                             "--biometric", "--out", path("cards/phone-bio.json")], environment: clock).status == 0)
+        #expect(try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(second), "--pin", "5678", "--medium", "smartphone",
+                             "--out", path("cards/phone-pin.json")], environment: clock).status == 0)
+        let cardBiometric = try CLI.run(["card", "issue", "--db", path("a.sqlite"), "--resident", String(second), "--pin", "5678", "--biometric",
+                                         "--out", path("nowhere.json")], environment: clock)
+        #expect(cardBiometric.status != 0 && cardBiometric.err.contains("生体認証"), "a card has no biometric unlock")
+
+        let rig = try await StoreRig(dir, chain: "ファミリーマート", environment: clock)
+        defer { rig.stop() }
+        let (setup, hub, store) = (rig.setup, rig.hub, rig.store)
+
+        // Hostile: a phone's PIN typed on the copier's keypad, and a card put through the phone's path, are refused.
+        func errorCode(_ data: Data) -> String? {
+            ((try? JSONSerialization.jsonObject(with: data)) as? [String: [String: String]])?["error"]?["code"]
+        }
+        func started(_ file: String) async throws -> String {
+            let (status, data) = try #require(await HTTP.post(store.url + "/api/sessions", json: #"{"card":"\#(file)"}"#))
+            #expect(status == 201)
+            return try #require(((try JSONSerialization.jsonObject(with: data)) as? [String: String])?["requestId"])
+        }
+        let phoneSession = try await started("phone-bio.json")
+        let keypad = try #require(await HTTP.post(store.url + "/api/sessions/\(phoneSession)/pin", json: #"{"pin":"2468"}"#))
+        #expect(keypad.0 == 409 && errorCode(keypad.1) == "store.unlockOnPhone")
+        let cardSession = try await started("card-b.json")
+        let asPhone = try #require(await HTTP.post(store.url + "/api/sessions/\(cardSession)/phone", json: #"{"unlock":"biometric","matched":true}"#))
+        #expect(asPhone.0 == 409 && errorCode(asPhone.1) == "store.notAPhone")
+        let malformed = try #require(await HTTP.post(store.url + "/api/sessions/\(phoneSession)/phone", json: #"{"unlock":"pin"}"#))
+        #expect(malformed.0 == 400 && errorCode(malformed.1) == "store.badRequest")
+        for id in [phoneSession, cardSession] { _ = await HTTP.post(store.url + "/api/sessions/\(id)/cancel", json: "{}") }
+
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/kiosk_simulator_phone.py").path
+        let (out, status) = try Poppler.python(script, [store.url + "/", "phone-bio.json", "phone-pin.json", "5678"])
+        #expect(status == 0, "\(out)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        #expect(report["mismatchCode"] as? String == "card.biometricMismatch")
+        #expect((report["mismatch"] as? String)?.contains("生体認証") == true)
+        #expect((report["wrongPin"] as? String)?.contains("あと2回") == true)
+        #expect((report["takeAway"] as? String)?.contains("スマートフォン") == true)
+        #expect((report["english"] as? String)?.contains("Choose a certificate") == true)
+        let documentId = try #require(report["documentId"] as? String)
+
+        // The command-line copier: the phone unlocked by biometrics prints; biometrics on a card, or both unlocks, do not.
+        let phoneOut = try CLI.run(["kiosk", "--hub", hub.url, "--card", path("cards/phone-bio.json"), "--biometric", "--kind", "residentRecordCopy",
+                                    "--out", path("cli.pdf"), "--chain", "ファミリーマート"], environment: setup.store("ファミリーマート"))
+        #expect(phoneOut.status == 0, "\(phoneOut.err)")
+        let cardOut = try CLI.run(["kiosk", "--hub", hub.url, "--card", path("cards/card-a.json"), "--biometric", "--kind", "residentRecordCopy",
+                                   "--out", path("no.pdf"), "--chain", "ファミリーマート"], environment: setup.store("ファミリーマート"))
+        #expect(cardOut.status == 1 && cardOut.err.contains("card.biometricUnavailable"))
+        let both = try CLI.run(["kiosk", "--hub", hub.url, "--card", path("cards/phone-bio.json"), "--biometric", "--pin", "2468",
+                                "--kind", "residentRecordCopy", "--out", path("no.pdf")], environment: setup.store("ファミリーマート"))
+        #expect(both.status != 0)
+
+        // The city recorded the page's session and the command's as the phone's; the card's path counted nothing.
+        let database = try MadoguchiDatabase.open(path: path("a.sqlite"))
+        let (state, medium, ledgerMedium) = try #require(try await database.writer.read { d in
+            try Row.fetchOne(d, sql: """
+                SELECT s.state, s.medium, json_extract(e.payload, '$.medium') FROM kioskSession s
+                JOIN ledgerEntry e ON e.documentId = s.documentId AND e.action = 'issue' WHERE s.documentId = ?
+                """, arguments: [documentId]).map { ($0[0] as String, $0[1] as String, $0[2] as String) }
+        })
+        #expect(state == "completed" && medium == "smartphone" && ledgerMedium == "smartphone")
+        let counts = try await database.writer.read { d in
+            try Row.fetchAll(d, sql: "SELECT place, copies FROM issuanceCount WHERE source = 'ledger' AND place GLOB 'channel:kiosk*'")
+                .map { "\($0["place"] as String)=\($0["copies"] as Int)" }
+        }
+        #expect(counts == ["channel:kiosk:smartphone=2"])
+        let phone = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path("cards/phone-pin.json")))) as? [String: Any]
+        #expect(phone?["pinFailures"] as? Int == 0, "the phone's wrong PIN was counted on the phone and reset by the right one")
     }
 }
 

@@ -286,11 +286,32 @@ struct KioskServiceTests {
         #expect(try await k.session("req-medium-card", card: &card).medium == "card")
         #expect(try await k.session("req-medium-phone", card: &phone, pin: "5678").medium == "smartphone")
         // Both print; the settlement counts them apart.
+        var documents: [String] = []
         for (id, serial) in [("req-medium-card", card.serial), ("req-medium-phone", phone.serial)] {
             let issued = try await k.kiosk.order(
                 requestId: id, cardSerial: serial, sessionSecret: k.secret(id), order: .init(kind: .residentRecordCopy), paidYen: 200)
+            documents.append(try #require(issued.documentId))
             _ = try await k.kiosk.printed(requestId: id, cardSerial: serial, sessionSecret: k.secret(id), documentId: try #require(issued.documentId))
         }
+        // The ledger says which certificate opened each session, and the indicators count the copies apart.
+        let issuedDocuments = documents
+        let mediums = try await k.city.db.writer.read { db in
+            try issuedDocuments.map { try String.fetchOne(db, sql: "SELECT json_extract(payload, '$.medium') FROM ledgerEntry WHERE action = 'issue' AND documentId = ?", arguments: [$0]) }
+        }
+        #expect(mediums == ["card", "smartphone"])
+        func places() throws -> [String: Int] {
+            try k.city.db.writer.read { db in
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT place, copies FROM issuanceCount WHERE source = 'ledger' AND place GLOB 'channel:kiosk*'")
+                    .map { ($0["place"] as String, $0["copies"] as Int) })
+            }
+        }
+        #expect(try places() == ["channel:kiosk": 1, "channel:kiosk:smartphone": 1])
+        let share = try await k.city.db.writer.read { db in try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .storeSmartphoneShare), now: now) }
+        #expect(share.values.map(\.value) == [SheetNumber("50.0")])
+        #expect(share.values.first?.numerator == 1 && share.values.first?.denominator == 2)
+        // A phone's document withdrawn comes off the phone's count, not the card's.
+        _ = try k.city.service.void(documents[1], reason: "誤交付（テスト）")
+        #expect(try places() == ["channel:kiosk": 1, "channel:kiosk:smartphone": 0])
         let settled = try await k.kiosk.settlement(month: "2026-11")
         #expect(settled.map(\.medium).sorted() == ["card", "smartphone"])
         #expect(settled.allSatisfy { $0.sessions == 1 && $0.feeYen == 200 })

@@ -46,6 +46,32 @@ struct SoftwareCardTests {
         #expect(try !reloaded.sign(challenge: challenge, pin: "1234").isEmpty)
     }
 
+    @Test("a phone's biometrics unlock its own certificate only: never a card's, never one without enrolment, never a locked one")
+    func biometricUnlock() throws {
+        var (card, _) = try Self.card()
+        let challenge = Data("c".utf8)
+        // A card has no biometric unlock, whatever its file says.
+        card.biometric = true
+        #expect(throws: SoftwareCard.CardError.biometricUnavailable) { try card.sign(challenge: challenge, unlock: .biometric(matched: true)) }
+        var phone = card
+        phone.medium = "smartphone"
+        phone.biometric = false
+        #expect(throws: SoftwareCard.CardError.biometricUnavailable) { try phone.sign(challenge: challenge, unlock: .biometric(matched: true)) }
+        phone.biometric = true
+        let signature = try phone.sign(challenge: challenge, unlock: .biometric(matched: true))
+        #expect(SoftwareCard.verify(signature: signature, challenge: challenge, certificate: try phone.certificate))
+        // A finger or face the phone does not recognise is refused and does not count against the PIN.
+        for _ in 0..<5 {
+            #expect(throws: SoftwareCard.CardError.biometricMismatch) { try phone.sign(challenge: challenge, unlock: .biometric(matched: false)) }
+        }
+        #expect(phone.pinFailures == 0)
+        // Three wrong PINs lock the phone's certificate to the biometrics too; the enrolment survives the file.
+        for _ in 0..<3 { _ = try? phone.sign(challenge: challenge, unlock: .pin("0000")) }
+        #expect(throws: SoftwareCard.CardError.locked) { try phone.sign(challenge: challenge, unlock: .biometric(matched: true)) }
+        let reloaded = try JSONDecoder().decode(SoftwareCard.self, from: try JSONEncoder().encode(phone))
+        #expect(reloaded.biometric && reloaded.medium == "smartphone" && reloaded.isLocked)
+    }
+
     @Test("the count resets only on success")
     func reset() throws {
         var (card, _) = try Self.card()

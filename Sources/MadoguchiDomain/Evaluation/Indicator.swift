@@ -127,6 +127,9 @@ public enum LiveIndicatorSource: String, Hashable, Sendable, Codable, CaseIterab
     case regionalStaffActivities
     /// A satisfied share from a citizen survey (%)
     case surveySatisfaction
+    /// コンビニ交付の部数に占めるスマホ用電子証明書による部数の割合, from the issuance ledger (%): the phone and the
+    /// card counted apart (issue 12, item 4)
+    case storeSmartphoneShare
 }
 
 extension LiveIndicatorSource {
@@ -135,12 +138,13 @@ extension LiveIndicatorSource {
         case .serviceCornerShare: "証明書発行台帳（行政サービスコーナーでの発行件数 ÷ 全発行件数）"
         case .regionalStaffActivities: "地域活動記録（まちづくりセンター地域担当職員の活動件数）"
         case .surveySatisfaction: "市民アンケート（満足と答えた人の割合）"
+        case .storeSmartphoneShare: "証明書発行台帳（コンビニ交付のうちスマホ用電子証明書による部数 ÷ コンビニ交付の部数）"
         }
     }
 
     public var unit: String {
         switch self {
-        case .serviceCornerShare, .surveySatisfaction: "%"
+        case .serviceCornerShare, .surveySatisfaction, .storeSmartphoneShare: "%"
         case .regionalStaffActivities: "件"
         }
     }

@@ -48,13 +48,17 @@ public struct LedgerRecord: Sendable, Codable, Hashable {
     /// 広域交付: the city whose records the certificate was made from (the subject is `0` here), and its reference
     public var keepingCity: String?
     public var keepingSubject: String?
+    /// A store issuance: whose certificate opened the session, the card's or a smartphone's (スマホ用電子証明書), so the
+    /// indicators count them apart. Absent elsewhere and in entries from before issue 12 (which were all cards).
+    public var medium: CertificateMedium?
 
     public init(
         action: Action, at: String, documentId: String? = nil, kind: CertificateKind, subjectId: Int64,
         requesterClass: RequesterClass, channel: Channel, facilityId: String? = nil, copies: Int = 1, feeYen: Int = 0,
         refusals: [String] = [], reason: String? = nil, contentDigest: String? = nil, idempotencyKey: String? = nil,
-        actor: String? = nil, keepingCity: String? = nil, keepingSubject: String? = nil
+        actor: String? = nil, keepingCity: String? = nil, keepingSubject: String? = nil, medium: CertificateMedium? = nil
     ) {
+        self.medium = medium
         self.keepingCity = keepingCity
         self.keepingSubject = keepingSubject
         self.action = action
