@@ -7,7 +7,7 @@ extension Schema {
     /// A session remembers the purpose chosen on the counter page.
     ///
     /// Frozen text: this migration never changes once shipped, and its vocabulary checks name the values of its day.
-    static let accessSQL = """
+    static let accessSQL = #"""
         CREATE TABLE accessEntry (
           sequence INTEGER PRIMARY KEY CHECK (sequence >= 1),
           previousHash TEXT NOT NULL CHECK (length(previousHash) = 64),
@@ -30,7 +30,7 @@ extension Schema {
         BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
         CREATE TRIGGER accessEntry_chain BEFORE INSERT ON accessEntry
         WHEN NEW.sequence <> coalesce((SELECT max(sequence) FROM accessEntry), 0) + 1
-          OR NEW.previousHash <> coalesce((SELECT hash FROM accessEntry ORDER BY sequence DESC LIMIT 1), '\(String(repeating: "0", count: 64))')
+          OR NEW.previousHash <> coalesce((SELECT hash FROM accessEntry ORDER BY sequence DESC LIMIT 1), '0000000000000000000000000000000000000000000000000000000000000000')
         BEGIN SELECT RAISE(ABORT, 'access entries must extend the chain'); END;
 
         CREATE TABLE accessSubject (
@@ -49,9 +49,5 @@ extension Schema {
 
         ALTER TABLE staffSession ADD COLUMN purpose TEXT
           CHECK (purpose IS NULL OR purpose IN ('certificate', 'notification', 'consultation', 'supportMeasure', 'inquiry', 'audit'));
-        """
-
-    static func createAccess(_ db: Database) throws {
-        try db.execute(sql: accessSQL)
-    }
+        """#
 }

@@ -27,8 +27,4 @@ extension Schema {
         CREATE TRIGGER registryProcedure_no_delete BEFORE DELETE ON registryProcedure
         BEGIN SELECT RAISE(ABORT, 'the record of counter procedures is append-only'); END;
         """
-
-    static func createCounterRecords(_ db: Database) throws {
-        try db.execute(sql: counterRecordsSQL)
-    }
 }

@@ -40,8 +40,4 @@ extension Schema {
         CREATE TRIGGER forwardedSupportMeasureLog_no_delete BEFORE DELETE ON forwardedSupportMeasureLog
         BEGIN SELECT RAISE(ABORT, 'the record of forwarded measures is append-only'); END;
         """
-
-    static func createForwarded(_ db: Database) throws {
-        try db.execute(sql: forwardedSQL)
-    }
 }

@@ -20,8 +20,4 @@ extension Schema {
         ALTER TABLE signingKey_v15 RENAME TO signingKey;
         CREATE UNIQUE INDEX signingKey_one_active ON signingKey((retiredAt IS NULL)) WHERE retiredAt IS NULL;
         """
-
-    static func createKeysAtRest(_ db: Database) throws {
-        try db.execute(sql: keysAtRestSQL)
-    }
 }

@@ -9,8 +9,4 @@ extension Schema {
     static let kioskChannelSQL = """
         ALTER TABLE kioskSession ADD COLUMN secretHash TEXT CHECK (secretHash IS NULL OR length(secretHash) = 64);
         """
-
-    static func createKioskChannel(_ db: Database) throws {
-        try db.execute(sql: kioskChannelSQL)
-    }
 }

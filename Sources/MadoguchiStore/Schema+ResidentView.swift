@@ -21,8 +21,4 @@ extension Schema {
           endedAt TEXT
         );
         """
-
-    static func createResidentView(_ db: Database) throws {
-        try db.execute(sql: residentViewSQL)
-    }
 }

@@ -10,10 +10,6 @@ extension Schema {
         ALTER TABLE card ADD COLUMN medium TEXT NOT NULL DEFAULT 'card' CHECK (medium IN ('card', 'smartphone'));
         ALTER TABLE kioskSession ADD COLUMN medium TEXT CHECK (medium IS NULL OR medium IN ('card', 'smartphone'));
         """
-
-    static func createSmartphone(_ db: Database) throws {
-        try db.execute(sql: smartphoneSQL)
-    }
 }
 
 extension Schema {
@@ -53,8 +49,4 @@ extension Schema {
             WHERE i.action = 'issue' AND i.documentId = NEW.documentId);
         END;
         """
-
-    static func createMediumCounts(_ db: Database) throws {
-        try db.execute(sql: mediumCountsSQL)
-    }
 }

@@ -57,8 +57,4 @@ extension Schema {
         CREATE TRIGGER staffEvent_no_delete BEFORE DELETE ON staffEvent
         BEGIN SELECT RAISE(ABORT, 'the record of staff events is append-only'); END;
         """
-
-    static func createStaff(_ db: Database) throws {
-        try db.execute(sql: staffSQL)
-    }
 }

@@ -66,8 +66,4 @@ extension Schema {
         CREATE TRIGGER wideAreaRequest_no_delete BEFORE DELETE ON wideAreaRequest
         BEGIN SELECT RAISE(ABORT, 'the record of wide-area requests is append-only'); END;
         """
-
-    static func createWideArea(_ db: Database) throws {
-        try db.execute(sql: wideAreaSQL)
-    }
 }

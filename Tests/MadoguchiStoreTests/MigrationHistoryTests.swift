@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import GRDB
+import Testing
+
+@testable import MadoguchiDomain
+@testable import MadoguchiStore
+
+/// Migrations are history (issue 13, item 2): a shipped migration's SQL never changes, a database upgraded from any
+/// earlier release has the schema a fresh one gets, and every value today's vocabularies name is one the schema
+/// accepts (a new certificate kind, facility kind or medium needs a new migration, never an edit of an old one).
+@Suite("移行の履歴（凍結したSQL）")
+struct MigrationHistoryTests {
+    /// Each shipped migration's SHA-256 (hex) over its SQL text, in order. A new migration adds its line here when it
+    /// ships; no line is ever edited.
+    static let shipped: [(String, String)] = [
+        ("v1-registry", "ab49f88b057a26816f496bc7cc450f1934d6b77dc53c0da3e8e12fb91c5b3eae"),
+        ("v2-issuance", "16b946047ea7f90e4352317706c061f6f5d64bd13909a9382ecaedaeb16d368a"),
+        ("v3-cards", "e01d1c9a4bbb69d89abc711056fa6f5c8fe2d65c8cedb37b8ef2fbd8aa4b8c19"),
+        ("v4-kiosk", "5d316f63e66053a5e123d66101e8355f90e9ffe1cca72b054b777a895111ff02"),
+        ("v5-honseki", "c1c76df8ebcc22b442b01b7a383ce6ff7f6e81c5861dccd7a4ad9a3b8eadd0b9"),
+        ("v6-sheets", "148c801fd8fbecfd8baeeb9ab19f4966df3bedb93af02901c124a901f8855987"),
+        ("v7-live-sources", "cd4454e21bdbf27de199625f11a6dbfbcd05617acc7f2fc5af6a6ece8b9a71bb"),
+        ("v8-wide-area", "fbf85913380f5de04977b802da31cff6e4fa55dee0daccfed9382d3574c87002"),
+        ("v9-counter-records", "91edfbbae6ea26412a97ce9a80b8d0c2e5d2aae14779ea2106b3f9e9afbbc032"),
+        ("v10-forwarded-measures", "86701feca4ebac84b97f7fb3923feb93a3e5290afd36bb53fceff650affa93dd"),
+        ("v11-staff", "6a674a63bc92aaea89ad318cef61cc81c9c941a9f1f803b50820b6617c7dd67d"),
+        ("v12-access-log", "bf1108deface5e9d66a91be63e76a73118a781db82f99f04ba92284b6ba31934"),
+        ("v13-resident-view", "cc58fd253750e8efaf1e8b0e983a46bb0791354dc9b31c0d247faca9b06310fe"),
+        ("v14-kiosk-channel", "f34345cc19ee8d9bdc95a97715fbdf065ff5c78067fdba69aea1b9d0d89eb9e6"),
+        ("v15-keys-at-rest", "d6d808a8a69637d16fe65df4a25f650bdc6922915540b1fdde0902a4784bafb3"),
+        ("v16-smartphone", "2f51003b8e770247903f4b6c19642d90eb7d04e307ca1f6687a050817164c89a"),
+        ("v17-medium-counts", "1d305828b21a807b4f68b5506be07bd133a52d7e3d9c42945676de814c252855"),
+    ]
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Test("every shipped migration's SQL is exactly what shipped; new ones only come after")
+    func frozen() {
+        let today = Schema.migrations.map { ($0.id, Self.sha256($0.sql)) }
+        #expect(today.count >= Self.shipped.count, "a shipped migration was removed")
+        for (i, (id, hash)) in Self.shipped.enumerated() where i < today.count {
+            #expect(today[i].0 == id, "migration \(i + 1) was \(id), now \(today[i].0): migrations are never renamed or reordered")
+            #expect(today[i].1 == hash, "\(id) changed after it shipped (sha256 \(today[i].1)): write a new migration instead")
+        }
+        for (id, hash) in today.dropFirst(Self.shipped.count) {
+            Issue.record("\(id) is not recorded as shipped: add (\"\(id)\", \"\(hash)\") to MigrationHistoryTests.shipped")
+        }
+    }
+
+    /// The schema as SQLite keeps it: every table, index, trigger and view with its SQL, by name.
+    static func schema(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master
+            WHERE name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY type, name
+            """)
+    }
+
+    @Test("a database made by any earlier release and upgraded has exactly the schema of a fresh one")
+    func upgradedEqualsFresh() throws {
+        let fresh = try DatabaseQueue()
+        try Schema.migrator.migrate(fresh)
+        let expected = try fresh.read(Self.schema)
+        #expect(expected.count > 40)
+        for migration in Schema.migrations.dropLast() {
+            let old = try DatabaseQueue()
+            try Schema.migrator.migrate(old, upTo: migration.id)
+            try Schema.migrator.migrate(old)
+            let upgraded = try old.read(Self.schema)
+            #expect(upgraded == expected, "upgraded from \(migration.id): \(Set(upgraded).symmetricDifference(expected).sorted())")
+        }
+    }
+
+    /// What each vocabulary column accepts, read back from the schema SQLite keeps: `column IN ('a', 'b', …)`.
+    static func accepted(_ db: Database) throws -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        let list = try NSRegularExpression(pattern: #"\b(\w+) IN \(('[^)]*')\)"#)
+        let value = try NSRegularExpression(pattern: #"'([^']*)'"#)
+        for row in try Row.fetchAll(db, sql: "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL") {
+            let table: String = row["tbl_name"], sql: String = row["sql"]
+            let ns = sql as NSString
+            for m in list.matches(in: sql, range: NSRange(location: 0, length: ns.length)) {
+                let column = ns.substring(with: m.range(at: 1)), values = ns.substring(with: m.range(at: 2))
+                let found = value.matches(in: values, range: NSRange(location: 0, length: (values as NSString).length))
+                    .map { (values as NSString).substring(with: $0.range(at: 1)) }
+                out["\(table).\(column)", default: []].formUnion(found)
+            }
+        }
+        return out
+    }
+
+    static func cases<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> Set<String> where T.RawValue == String {
+        Set(T.allCases.map(\.rawValue))
+    }
+
+    @Test("every value of today's vocabularies is accepted by the schema: a new value needs a new migration")
+    func vocabularies() throws {
+        let database = try DatabaseQueue()
+        try Schema.migrator.migrate(database)
+        let accepted = try database.read(Self.accepted)
+        let vocabularies: [(String, Set<String>)] = [
+            ("ledgerEntry.action", Self.cases(LedgerRecord.Action.self)),
+            ("certificate.kind", Self.cases(CertificateKind.self)),
+            ("certificate.channel", Self.cases(Channel.self)),
+            ("certificate.requesterClass", Self.cases(RequesterClass.self)),
+            ("facility.kind", Self.cases(FacilityKind.self)),
+            ("issuanceCount.place", Self.cases(FacilityKind.self)),
+            ("card.revocationReason", Self.cases(RevocationReason.self)),
+            ("card.medium", Self.cases(CertificateMedium.self)),
+            ("kioskSession.medium", Self.cases(CertificateMedium.self)),
+            ("resident.sex", Self.cases(Sex.self)),
+            ("resident.relationship", Self.cases(Relationship.self)),
+            ("resident.removalReason", Self.cases(RemovedRecord.Reason.self)),
+            ("residentMovement.kind", Self.cases(ResidentMovement.Kind.self)),
+            ("familyRegisterMember.sex", Self.cases(Sex.self)),
+            ("familyRegisterEvent.kind", Self.cases(FamilyRegisterEvent.Kind.self)),
+            ("planNode.level", Self.cases(PlanLevel.self)),
+            ("evaluationSheet.layout", Self.cases(SheetLayout.self)),
+            ("evaluationSheet.stage", Self.cases(ReviewStage.self)),
+            ("sheetReview.action", Self.cases(ReviewAction.self)),
+            ("sheetReview.fromStage", Self.cases(ReviewStage.self)),
+            ("sheetReview.toStage", Self.cases(ReviewStage.self)),
+            ("sheetReview.role", Self.cases(ReviewRole.self)),
+            ("accessEntry.purpose", Self.cases(AccessPurpose.self)),
+        ]
+        for (column, values) in vocabularies {
+            let allowed = try #require(accepted[column], "no vocabulary check found on \(column)")
+            #expect(values.isSubset(of: allowed), "\(column) refuses \(values.subtracting(allowed).sorted()): add a migration that accepts them")
+        }
+    }
+}
