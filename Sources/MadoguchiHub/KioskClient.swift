@@ -240,7 +240,7 @@ public struct KioskTransaction: Sendable {
             let fee = quote.quoteYen ?? 0
             let issued = try await client.step(
                 "order", city: city, requestId: requestId, body: KioskWire.Choice(cardSerial: serial, sessionSecret: secret, order: order, paidYen: fee))
-            if issued.state == "refused" { return .refused(issued.refusals ?? []) }
+            if issued.state == .refused { return .refused(issued.refusals ?? []) }
             let (documentId, pdf, token) = try Self.document(of: issued, serial: serial, kind: order.kind)
             do {
                 try await print(issued, pdf)
@@ -257,7 +257,7 @@ public struct KioskTransaction: Sendable {
             }
             let reason = failure.code == "kiosk.printFailure" ? "printFailure" : failure.code
             let aborted = try? await client.step("abort", city: city, requestId: requestId, body: KioskWire.Abort(reason: reason, sessionSecret: secret))
-            return .failed(failure, abortedAtCity: aborted?.state == "aborted" || aborted?.state == "refused")
+            return .failed(failure, abortedAtCity: aborted?.state == .aborted || aborted?.state == .refused)
         }
     }
 
@@ -291,7 +291,7 @@ public struct KioskTransaction: Sendable {
     /// The document an issued answer carries, only if it is this session's: issued to this card, of the kind
     /// ordered, and its QR token naming it. Anything else is never printed.
     static func document(of view: KioskSessionView, serial: String, kind: CertificateKind) throws -> (String, Data, String) {
-        guard view.state == "issued", view.cardSerial == serial, view.kind == kind, let documentId = view.documentId,
+        guard view.state == .issued, view.cardSerial == serial, view.kind == kind, let documentId = view.documentId,
             let pdf = view.pdf.flatMap({ Data(base64Encoded: $0) }), let token = view.token,
             tokenNames(token, documentId: documentId)
         else {

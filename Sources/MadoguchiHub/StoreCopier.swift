@@ -264,7 +264,7 @@ public struct StoreCopier: Sendable {
                     cardSerial: s.serial ?? "", sessionSecret: s.secret, order: KioskOrder(kind: body.kind, copies: body.copies),
                     paidYen: body.paidYen ?? 0))
         }
-        if view.state == "issued" {
+        if view.state == .issued {
             let documentId: String
             let pdf: Data
             do {
@@ -314,7 +314,7 @@ public struct StoreCopier: Sendable {
     func cancel(_ id: String) async throws -> [String: String] {
         let s = try await session(id)
         let view = try? await client.step("abort", city: s.city, requestId: id, body: KioskWire.Abort(reason: "cancelled", sessionSecret: s.secret))
-        return ["requestId": id, "state": view?.state ?? "aborted"]
+        return ["requestId": id, "state": (view?.state ?? .aborted).rawValue]
     }
 
     func step<T>(_ body: () async throws -> T) async throws -> T {

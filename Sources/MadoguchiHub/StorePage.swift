@@ -1,8 +1,13 @@
+import MadoguchiDomain
+
 /// The copier's touch screen: 行政サービス → 証明書交付 → card → PIN → choose → copies → confirm → pay → print.
 /// With a スマホ用電子証明書 the phone is held to the reader instead (no card slot) and unlocked on the phone, by the
 /// phone's PIN or its biometrics; the copier's keypad is never used. Japanese first, English on a toggle; every
 /// target at least 64 px high.
 enum StorePage {
+    /// The session states the page compares with, from the one closed set (never spelled again in JavaScript).
+    static let states = "{" + KioskSessionState.allCases.map { "\"\($0)\": \"\($0.rawValue)\"" }.joined(separator: ", ") + "}"
+
     static let html = #"""
 <!doctype html>
 <html lang="ja">
@@ -149,6 +154,7 @@ enum StorePage {
 </main>
 <script>
 "use strict";
+const STATE = \#(states);
 const T = {
   ja: { title: "行政サービス（証明書交付）", top: "ご利用になるサービスを選んでください", admin: "行政サービス", copy: "コピー", printsvc: "プリント",
         service: "行政サービス", certificates: "証明書交付", back: "戻る", card: "マイナンバーカードを読み取り部に置いてください",
@@ -372,7 +378,7 @@ async function pay() {
   show("screen-printing");
   try {
     const issued = await api("/api/sessions/" + state.requestId + "/pay", { kind: state.kind.kind, copies: state.copies, paidYen: state.fee });
-    if (issued.state === "refused") { state.printed = true; fail(issued.refusals[0]); return; }
+    if (issued.state === STATE.refused) { state.printed = true; fail(issued.refusals[0]); return; }
     const printed = await api("/api/sessions/" + state.requestId + "/print", {});
     state.printed = true;
     $("done-document").href = printed.document;

@@ -102,16 +102,16 @@ public struct KioskService: Sendable {
         return try await asyncWrite { db in
             if let existing = try Self.row(db, requestId) {
                 guard existing["chain"] == chain as String, existing["store"] == store as String,
-                    existing["state"] == "started" as String
+                    try Self.state(existing) == .started
                 else { throw Self.reused(requestId) }
                 return try Self.view(db, existing, withChallenge: true)
             }
             try db.execute(
                 sql: """
                     INSERT INTO kioskSession (requestId, chain, store, challenge, state, createdAt, updatedAt, expiresAtMs)
-                    VALUES (?, ?, ?, ?, 'started', ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [requestId, chain, store, Data(secret), at, at, expires])
+                arguments: [requestId, chain, store, Data(secret), KioskSessionState.started.rawValue, at, at, expires])
             return try Self.view(db, try Self.row(db, requestId)!, withChallenge: true)
         }
     }
@@ -135,23 +135,27 @@ public struct KioskService: Sendable {
         let secretHash = StaffPasswords.fingerprint(secret)
         return try await asyncWrite { db in
             let row = try Self.open(db, requestId, now: now)
-            switch row["state"] as String {
-            case "started":
+            let state = try Self.state(row)
+            switch state {
+            case .started:
                 try db.execute(
                     sql: """
-                        UPDATE kioskSession SET state = 'authenticated', cardSerial = ?, residentId = ?, secretHash = ?,
+                        UPDATE kioskSession SET state = ?, cardSerial = ?, residentId = ?, secretHash = ?,
                           updatedAt = ?, expiresAtMs = ?,
                           medium = coalesce((SELECT medium FROM card WHERE serial = ?), 'card')
-                        WHERE requestId = ? AND state = 'started'
+                        WHERE requestId = ? AND state = ?
                         """,
-                    arguments: [serial, residentId, secretHash, at, expires, serial, requestId])
-            case "authenticated" where row["cardSerial"] == serial as String:
+                    arguments: [try KioskSessionWorkflow.require(from: state, .card).rawValue, serial, residentId, secretHash, at, expires,
+                                serial, requestId, state.rawValue])
+            case .authenticated where row["cardSerial"] == serial as String:
                 // A retry of the same card: a new secret replaces the one whose answer was lost.
                 try db.execute(
-                    sql: "UPDATE kioskSession SET secretHash = ?, updatedAt = ? WHERE requestId = ? AND state = 'authenticated'",
-                    arguments: [secretHash, at, requestId])
-            default:
+                    sql: "UPDATE kioskSession SET secretHash = ?, updatedAt = ? WHERE requestId = ? AND state = ?",
+                    arguments: [secretHash, at, requestId, state.rawValue])
+            case .authenticated:
                 throw Self.cardMismatch()
+            default:
+                _ = try KioskSessionWorkflow.require(from: state, .card)
             }
             var view = try Self.view(db, try Self.row(db, requestId)!)
             view.sessionSecret = secret
@@ -184,7 +188,7 @@ public struct KioskService: Sendable {
         return try await read { db in
             let row = try Self.open(db, requestId, now: now)
             try Self.checkSecret(row, sessionSecret)
-            try Self.checkCard(row, cardSerial, state: "authenticated")
+            try Self.checkCard(row, cardSerial, state: .authenticated)
             try Self.checkHonseki(db, cardSerial, order.kind)
             let submission = try service.submission(order, residentId: row["residentId"], today: today)
             let request = CertificateRequest(
@@ -201,23 +205,25 @@ public struct KioskService: Sendable {
     /// certificate and the session's document binding in one transaction. A retry returns the same
     /// document; a refusal is recorded in the ledger and ends the session.
     public func order(requestId: String, cardSerial: String, sessionSecret: String?, order: Order, paidYen: Int) async throws
-        -> KioskSessionView
+        -> KioskOrderOutcome
     {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let today = JapanTime.date(of: now)
         let printBy = Self.ms(now) + Int64(policy.printSeconds * 1000)
         let service = self
-        let view = try await asyncWrite { db -> KioskSessionView in
+        return try await asyncWrite { db -> KioskOrderOutcome in
             let row = try Self.existing(db, requestId)
             try Self.checkSecret(row, sessionSecret)
-            if row["state"] == "issued" as String || row["state"] == "refused" as String {
-                try Self.checkCard(row, cardSerial, state: row["state"])
+            let state = try Self.state(row)
+            if state == .issued || state == .refused {
+                // A retry of the order whose answer was lost: the same outcome, nothing recorded again.
+                try Self.checkCard(row, cardSerial, state: state)
                 guard row["kind"] == order.kind.rawValue, row["copies"] == order.copies else { throw Self.reused(requestId) }
-                return try Self.view(db, row)
+                return try Self.outcome(db, row)
             }
             _ = try Self.open(db, requestId, now: now)
-            try Self.checkCard(row, cardSerial, state: "authenticated")
+            try Self.checkCard(row, cardSerial, state: .authenticated)
             try Self.checkHonseki(db, cardSerial, order.kind)
             let submission = try service.submission(
                 order, residentId: row["residentId"], today: today, medium: (row["medium"] as String?).flatMap(CertificateMedium.init(rawValue:)) ?? .card)
@@ -233,30 +239,31 @@ public struct KioskService: Sendable {
                 }
                 try db.execute(
                     sql: """
-                        UPDATE kioskSession SET state = 'issued', kind = ?, copies = ?, feeYen = ?, documentId = ?,
-                          updatedAt = ?, expiresAtMs = ? WHERE requestId = ? AND state = 'authenticated'
+                        UPDATE kioskSession SET state = ?, kind = ?, copies = ?, feeYen = ?, documentId = ?,
+                          updatedAt = ?, expiresAtMs = ? WHERE requestId = ? AND state = ?
                         """,
-                    arguments: [order.kind.rawValue, order.copies, certificate.feeYen, certificate.id, at, printBy, requestId])
+                    arguments: [try KioskSessionWorkflow.require(from: state, .issue).rawValue, order.kind.rawValue, order.copies,
+                                certificate.feeYen, certificate.id, at, printBy, requestId, state.rawValue])
             case .refused(let reasons, _):
                 try db.execute(
                     sql: """
-                        UPDATE kioskSession SET state = 'refused', kind = ?, copies = ?, refusals = ?, updatedAt = ?
-                        WHERE requestId = ? AND state = 'authenticated'
+                        UPDATE kioskSession SET state = ?, kind = ?, copies = ?, refusals = ?, updatedAt = ?
+                        WHERE requestId = ? AND state = ?
                         """,
-                    arguments: [order.kind.rawValue, order.copies, reasons.map(\.code).joined(separator: ","), at, requestId])
+                    arguments: [try KioskSessionWorkflow.require(from: state, .refuse).rawValue, order.kind.rawValue, order.copies,
+                                reasons.map(\.code).joined(separator: ","), at, requestId, state.rawValue])
             }
             guard db.changesCount == 1 else { throw Self.reused(requestId) }
-            return try Self.view(db, try Self.row(db, requestId)!)
+            return try Self.outcome(db, try Self.existing(db, requestId))
         }
-        return view
     }
 
-    /// The refusals of a refused session, as errors for the kiosk's screen.
-    public func refusals(of view: KioskSessionView) async throws -> [RefusalReason] {
-        let text = try await read { db in
-            try String.fetchOne(db, sql: "SELECT refusals FROM kioskSession WHERE requestId = ?", arguments: [view.requestId])
-        }
-        return (text ?? "").split(separator: ",").compactMap { RefusalReason(rawValue: String($0.dropFirst("refusal.".count))) }
+    /// What an ordered session came to: issued (its document waits for the print), or refused with the reasons.
+    static func outcome(_ db: Database, _ row: Row) throws -> KioskOrderOutcome {
+        let view = try Self.view(db, row)
+        guard view.state == .refused else { return .issued(view) }
+        let codes = (row["refusals"] as String?) ?? ""
+        return .refused(view, codes.split(separator: ",").compactMap { RefusalReason(code: String($0)) })
     }
 
     /// The document of an issued session as a PDF, only to the session's own card, and only before the
@@ -266,7 +273,7 @@ public struct KioskService: Sendable {
         let documentId = try await read { db -> String in
             let row = try Self.open(db, requestId, now: now)
             try Self.checkSecret(row, sessionSecret)
-            try Self.checkCard(row, cardSerial, state: "issued")
+            try Self.checkCard(row, cardSerial, state: .issued)
             return row["documentId"]
         }
         return try await issuance.document(async: documentId)
@@ -280,9 +287,9 @@ public struct KioskService: Sendable {
             try db.execute(
                 sql: """
                     UPDATE kioskSession SET expiresAtMs = max(expiresAtMs, ?)
-                    WHERE requestId = ? AND documentId = ? AND state = 'issued'
+                    WHERE requestId = ? AND documentId = ? AND state = ?
                     """,
-                arguments: [printBy, requestId, documentId])
+                arguments: [printBy, requestId, documentId, KioskSessionState.issued.rawValue])
         }
     }
 
@@ -296,27 +303,26 @@ public struct KioskService: Sendable {
         let view = try await asyncWrite { db -> KioskSessionView in
             let row = try Self.existing(db, requestId)
             try Self.checkSecret(row, sessionSecret)
-            if row["state"] == "completed" as String, row["documentId"] == documentId as String,
-                row["cardSerial"] == cardSerial as String
-            {
+            let state = try Self.state(row)
+            if state == .completed, row["documentId"] == documentId as String, row["cardSerial"] == cardSerial as String {
                 return try Self.view(db, row)
             }
-            if row["state"] == "aborted" as String, row["documentId"] == documentId as String {
+            if state == .aborted, row["documentId"] == documentId as String {
                 return try Self.view(db, row)
             }
-            try Self.checkCard(row, cardSerial, state: "issued")
+            try Self.checkCard(row, cardSerial, state: .issued)
             guard row["documentId"] == documentId as String else { throw Self.cardMismatch() }
             if (row["expiresAtMs"] as Int64) < Self.ms(now) {
                 // Too late: void now, in this transaction, rather than wait for the sweep.
                 try Self.abort(db, row, reason: "printTimeout", at: at)
             } else {
                 try db.execute(
-                    sql: "UPDATE kioskSession SET state = 'completed', completedAt = ?, updatedAt = ? WHERE requestId = ?",
-                    arguments: [at, at, requestId])
+                    sql: "UPDATE kioskSession SET state = ?, completedAt = ?, updatedAt = ? WHERE requestId = ? AND state = ?",
+                    arguments: [try KioskSessionWorkflow.require(from: state, .printed).rawValue, at, at, requestId, state.rawValue])
             }
-            return try Self.view(db, try Self.row(db, requestId)!)
+            return try Self.view(db, try Self.existing(db, requestId))
         }
-        guard view.state == "completed" else {
+        guard view.state == .completed else {
             throw MadoguchiError(
                 .kioskSessionExpired, ja: "印刷の確認が期限に間に合わなかったため、証明書は無効になりました",
                 en: "The print was not confirmed in time; the certificate is void")
@@ -334,16 +340,16 @@ public struct KioskService: Sendable {
         return try await asyncWrite { db in
             let row = try Self.existing(db, requestId)
             try Self.checkSecret(row, sessionSecret)
-            switch row["state"] as String {
-            case "completed":
+            switch try Self.state(row) {
+            case .completed:
                 throw MadoguchiError(
                     .kioskAlreadyCompleted, ja: "印刷済みの取引は中止できません。窓口にお申し出ください",
                     en: "A printed transaction cannot be aborted; please see a counter")
-            case "aborted", "refused":
+            case .aborted, .refused:
                 return try Self.view(db, row)
-            default:
+            case .started, .authenticated, .issued:
                 try Self.abort(db, row, reason: reason, at: at)
-                return try Self.view(db, try Self.row(db, requestId)!)
+                return try Self.view(db, try Self.existing(db, requestId))
             }
         }
     }
@@ -357,7 +363,7 @@ public struct KioskService: Sendable {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM kioskSession WHERE state IN ('started', 'authenticated', 'issued') AND expiresAtMs < ?
+                    SELECT * FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList)) AND expiresAtMs < ?
                     LIMIT 1000
                     """,
                 arguments: [Self.ms(now)])
@@ -368,14 +374,16 @@ public struct KioskService: Sendable {
 
     static func abort(_ db: Database, _ row: Row, reason: String, at: String) throws {
         let requestId: String = row["requestId"]
-        if row["state"] == "issued" as String, let documentId = row["documentId"] as String? {
+        let state = try Self.state(row)
+        let to = try KioskSessionWorkflow.require(from: state, .abort)
+        if state == .issued, let documentId = row["documentId"] as String? {
             _ = try IssuanceService.voiding(
                 db, documentId, reason: "コンビニ交付中止（\(reason)）request \(requestId)", at: at,
                 actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)")
         }
         try db.execute(
-            sql: "UPDATE kioskSession SET state = 'aborted', abortReason = ?, updatedAt = ? WHERE requestId = ?",
-            arguments: [reason, at, requestId])
+            sql: "UPDATE kioskSession SET state = ?, abortReason = ?, updatedAt = ? WHERE requestId = ? AND state = ?",
+            arguments: [to.rawValue, reason, at, requestId, state.rawValue])
     }
 
     // MARK: Settlement
@@ -433,13 +441,22 @@ public struct KioskService: Sendable {
         return row
     }
 
+    /// A stored session's state. The schema admits only the states there are; anything else is a coded error,
+    /// never a crash.
+    static func state(_ row: Row) throws -> KioskSessionState {
+        guard let text = row["state"] as String?, let state = KioskSessionState(rawValue: text) else {
+            throw MadoguchiError(.kioskOutOfOrder, ja: "取引の状態を読み取れません", en: "The session's state is unreadable")
+        }
+        return state
+    }
+
     /// A session still in progress and inside its deadline.
     static func open(_ db: Database, _ requestId: String, now: Date) throws -> Row {
         let row = try existing(db, requestId)
-        guard ["started", "authenticated", "issued"].contains(row["state"] as String) else {
+        let state = try Self.state(row)
+        guard state.isOpen else {
             throw MadoguchiError(
-                .kioskSessionEnded, ja: "この取引は終了しています（\(row["state"] as String)）",
-                en: "This session has ended (\(row["state"] as String))")
+                .kioskSessionEnded, ja: "この取引は終了しています（\(state.japanese)）", en: "This session has ended (\(state.rawValue))")
         }
         guard (row["expiresAtMs"] as Int64) >= ms(now) else {
             throw MadoguchiError(
@@ -461,12 +478,12 @@ public struct KioskService: Sendable {
         }
     }
 
-    static func checkCard(_ row: Row, _ serial: String, state: String) throws {
+    static func checkCard(_ row: Row, _ serial: String, state expected: KioskSessionState) throws {
         guard row["cardSerial"] == serial as String else { throw cardMismatch() }
-        guard row["state"] == state as String else {
+        let state = try Self.state(row)
+        guard state == expected else {
             throw MadoguchiError(
-                .kioskOutOfOrder, ja: "取引の手順が正しくありません（\(row["state"] as String)）",
-                en: "Out of order: the session is \(row["state"] as String)")
+                .kioskOutOfOrder, ja: "取引の手順が正しくありません（\(state.japanese)）", en: "Out of order: the session is \(state.rawValue)")
         }
     }
 
@@ -482,7 +499,7 @@ public struct KioskService: Sendable {
     static func view(_ db: Database, _ row: Row, withChallenge: Bool = false) throws -> KioskSessionView {
         let city = try IssuanceService.city(db)
         let documentId: String? = row["documentId"]
-        let state: String = row["state"]
+        let state = try Self.state(row)
         let requestId: String = row["requestId"]
         return KioskSessionView(
             requestId: requestId, state: state, cityCode: city.code,
@@ -490,8 +507,8 @@ public struct KioskService: Sendable {
                 ? CardChallenge(purpose: .kiosk, cityCode: city.code, sessionId: requestId, nonce: row["challenge"]).encoded : nil,
             expiresAt: LedgerRecord.timestamp(Date(timeIntervalSince1970: Double(row["expiresAtMs"] as Int64) / 1000)),
             cardSerial: row["cardSerial"], kind: (row["kind"] as String?).flatMap(CertificateKind.init(rawValue:)),
-            copies: row["copies"], feeYen: row["feeYen"], documentId: state == "aborted" ? nil : documentId,
-            voidedDocumentId: state == "aborted" ? documentId : nil, medium: row["medium"])
+            copies: row["copies"], feeYen: row["feeYen"], documentId: state == .aborted ? nil : documentId,
+            voidedDocumentId: state == .aborted ? documentId : nil, medium: row["medium"])
     }
 
     static func checkRequestId(_ id: String) throws {
@@ -524,7 +541,6 @@ extension MadoguchiError.Code {
     public static let badKioskRequest = Self("kiosk.badRequest")
     public static let kioskRequestReused = Self("kiosk.requestIdReused")
     public static let kioskCardMismatch = Self("kiosk.cardMismatch")
-    public static let kioskOutOfOrder = Self("kiosk.outOfOrder")
     public static let kioskSessionExpired = Self("kiosk.sessionExpired")
     public static let kioskSessionEnded = Self("kiosk.sessionEnded")
     public static let kioskPaymentMismatch = Self("kiosk.paymentMismatch")

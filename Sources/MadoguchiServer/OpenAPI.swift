@@ -86,7 +86,7 @@ enum OpenAPIDocument {
             "type": "object", "required": ["requestId", "state", "cityCode", "expiresAt"],
             "properties": [
                 "requestId": ["type": "string"],
-                "state": ["type": "string", "enum": ["started", "authenticated", "issued", "completed", "refused", "aborted"]],
+                "state": ["type": "string", "enum": KioskSessionState.allCases.map(\.rawValue)],
                 "cityCode": ["type": "string"], "challenge": ["type": "string", "description": "base64url of the CardChallenge (city, request id, nonce), at start"],
                 "sessionSecret": ["type": "string", "description": "In the card step's answer only"],
                 "expiresAt": ["type": "string"], "cardSerial": ["type": "string"],

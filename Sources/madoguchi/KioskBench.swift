@@ -319,7 +319,7 @@ struct KioskBench: AsyncParsableCommand {
             var open = 0
             for database in databases {
                 open += try await database.writer.read { db in
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN ('started', 'authenticated', 'issued')")!
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))")!
                 }
             }
             if open == 0 || ContinuousClock.now >= deadline { return open }
@@ -401,16 +401,16 @@ struct KioskBench: AsyncParsableCommand {
         for (i, database) in databases.enumerated() {
             let name = Self.cities[i].name
             let keys = try IssuanceService(database: database).jwks()
-            struct Session: Sendable { var state: String; var serial: String?; var residentId: Int64?; var documentId: String? }
+            struct Session: Sendable { var state: KioskSessionState?; var serial: String?; var residentId: Int64?; var documentId: String? }
             let (sessions, certificates, voidEntries, openCount, ledger) = try await database.writer.read { db in
                 let sessions = try Row.fetchAll(db, sql: "SELECT requestId, state, cardSerial, residentId, documentId FROM kioskSession")
                     .reduce(into: [String: Session]()) {
-                        $0[$1["requestId"]] = Session(state: $1["state"], serial: $1["cardSerial"], residentId: $1["residentId"], documentId: $1["documentId"])
+                        $0[$1["requestId"]] = Session(state: KioskSessionState(rawValue: $1["state"]), serial: $1["cardSerial"], residentId: $1["residentId"], documentId: $1["documentId"])
                     }
                 let certificates = try Row.fetchAll(db, sql: "SELECT id, subjectId, status, token FROM certificate WHERE channel = 'kiosk'")
                     .reduce(into: [String: (Int64, String, String)]()) { $0[$1["id"]] = ($1["subjectId"], $1["status"], $1["token"]) }
                 let voids = try Set(String.fetchAll(db, sql: "SELECT documentId FROM ledgerEntry WHERE action = 'void'"))
-                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN ('started', 'authenticated', 'issued')")!
+                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))")!
                 return (sessions, certificates, voids, open, try Ledger.verify(db))
             }
             if !ledger.isIntact { report.violations.append("\(name): ledger broken at \(ledger.firstBad ?? -1)") }
@@ -431,19 +431,19 @@ struct KioskBench: AsyncParsableCommand {
                     report.violations.append("\(name): document \(documentId) of \(requestId) is not the card holder's")
                 }
                 switch s.state {
-                case "completed":
+                case .completed?:
                     completed += 1
                     if c.1 != "issued" { report.violations.append("\(name): completed \(requestId) has a \(c.1) document") }
-                case "aborted":
+                case .aborted?:
                     if c.1 != "voided" || !voidEntries.contains(documentId) {
                         report.violations.append("\(name): aborted \(requestId) left document \(documentId) \(c.1)")
                     }
                 default:
-                    report.violations.append("\(name): session \(requestId) ended \(s.state) with a document")
+                    report.violations.append("\(name): session \(requestId) ended \(s.state?.rawValue ?? "?") with a document")
                 }
             }
             for (id, c) in certificates where c.1 == "issued" {
-                if !sessions.values.contains(where: { $0.documentId == id && $0.state == "completed" }) {
+                if !sessions.values.contains(where: { $0.documentId == id && $0.state == .completed }) {
                     report.violations.append("\(name): valid document \(id) without a completed session")
                 }
             }
@@ -454,7 +454,7 @@ struct KioskBench: AsyncParsableCommand {
                 let s = sessions[r.requestId]
                 if r.outcome == "printed" {
                     printedHere += 1
-                    guard let s, s.state == "completed", let doc = r.documentId, let c = certificates[doc], s.documentId == doc else {
+                    guard let s, s.state == .completed, let doc = r.documentId, let c = certificates[doc], s.documentId == doc else {
                         report.violations.append("\(name): printed \(r.requestId) is not a completed session of its document")
                         continue
                     }
@@ -469,10 +469,10 @@ struct KioskBench: AsyncParsableCommand {
                     {
                         report.violations.append("\(name): \(r.requestId)'s QR claims do not match the card holder")
                     }
-                } else if let s, s.state == "completed" {
+                } else if let s, s.state == .completed {
                     lostHere += 1  // printed and valid, but the kiosk never heard the confirmation
-                } else if let s, !["aborted", "refused"].contains(s.state) {
-                    report.violations.append("\(name): \(r.outcome) \(r.requestId) left the session \(s.state)")
+                } else if let s, s.state != .aborted, s.state != .refused {
+                    report.violations.append("\(name): \(r.outcome) \(r.requestId) left the session \(s.state?.rawValue ?? "?")")
                 }
             }
             report.confirmationLost += lostHere

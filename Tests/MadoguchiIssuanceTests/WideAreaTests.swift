@@ -369,7 +369,7 @@ struct ForeignCardTests {
         }
 
         // Good at its own city: the 本籍地 lets it in.
-        #expect(try await cardStep(kiosk(relay), "req-honseki-1").state == "authenticated")
+        #expect(try await cardStep(kiosk(relay), "req-honseki-1").state == .authenticated)
         try await signIn(relay)
         // The card's city cannot be asked: refused, not let through.
         for unreachable in [nil, Failing()] as [(any WideAreaRelay)?] {
@@ -380,7 +380,7 @@ struct ForeignCardTests {
         var own = try await cities.b.db.writer.write { db in try Cards.issue(db, residentId: recordB, pin: "1234", now: now, keys: cities.b.db.keys) }
         let ownStarted = try await kiosk(nil).start(requestId: "req-own-card-1", chain: "セブン", store: "S-001")
         let ownSignature = try own.sign(challenge: try #require(CardChallenge(encoded: ownStarted.challenge ?? "")).bytes, pin: "1234")
-        #expect(try await kiosk(nil).authenticate(requestId: "req-own-card-1", certificatePEM: own.certificatePEM, signature: ownSignature).state == "authenticated")
+        #expect(try await kiosk(nil).authenticate(requestId: "req-own-card-1", certificatePEM: own.certificatePEM, signature: ownSignature).state == .authenticated)
 
         // Revoked where it was issued: the 本籍地 itself refuses it, at the kiosk and at /my.
         let serial = card.serial

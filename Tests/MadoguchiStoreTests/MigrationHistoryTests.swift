@@ -124,6 +124,7 @@ struct MigrationHistoryTests {
             ("sheetReview.toStage", Self.cases(ReviewStage.self)),
             ("sheetReview.role", Self.cases(ReviewRole.self)),
             ("accessEntry.purpose", Self.cases(AccessPurpose.self)),
+            ("kioskSession.state", Self.cases(KioskSessionState.self)),
         ]
         for (column, values) in vocabularies {
             let allowed = try #require(accepted[column], "no vocabulary check found on \(column)")

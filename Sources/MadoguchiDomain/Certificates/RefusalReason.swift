@@ -74,6 +74,12 @@ public enum RefusalReason: String, Sendable, Codable, CaseIterable {
 
     public var code: String { "refusal.\(rawValue)" }
 
+    /// The reason a stable code names (`refusal.underAgeUnattended`), or `nil` for any other text.
+    public init?(code: String) {
+        guard code.hasPrefix("refusal.") else { return nil }
+        self.init(rawValue: String(code.dropFirst("refusal.".count)))
+    }
+
     public var japanese: String {
         switch self {
         case .supportMeasureOtherParty: "支援措置の対象となっている方が記載される証明書は、申出のあった相手方には交付できません。"

@@ -43,7 +43,7 @@ public struct KioskMenu: Sendable, Codable, Hashable {
 /// A session as the kiosk sees it after each step.
 public struct KioskSessionView: Sendable, Codable, Hashable {
     public var requestId: String
-    public var state: String
+    public var state: KioskSessionState
     public var cityCode: String
     /// The challenge the card must sign (base64url of a `CardChallenge` naming the city and the request), at start
     public var challenge: String?
@@ -66,7 +66,7 @@ public struct KioskSessionView: Sendable, Codable, Hashable {
     /// Where the certificate that signed in lives: `card` or `smartphone`, from the card step on
     public var medium: String?
 
-    public init(requestId: String, state: String, cityCode: String, challenge: String? = nil, sessionSecret: String? = nil, expiresAt: String, cardSerial: String? = nil, kind: CertificateKind? = nil, copies: Int? = nil, feeYen: Int? = nil, documentId: String? = nil, voidedDocumentId: String? = nil, refusals: [KioskMessage]? = nil, quoteYen: Int? = nil, pdf: String? = nil, token: String? = nil, medium: String? = nil) {
+    public init(requestId: String, state: KioskSessionState, cityCode: String, challenge: String? = nil, sessionSecret: String? = nil, expiresAt: String, cardSerial: String? = nil, kind: CertificateKind? = nil, copies: Int? = nil, feeYen: Int? = nil, documentId: String? = nil, voidedDocumentId: String? = nil, refusals: [KioskMessage]? = nil, quoteYen: Int? = nil, pdf: String? = nil, token: String? = nil, medium: String? = nil) {
         self.medium = medium
         self.requestId = requestId
         self.state = state

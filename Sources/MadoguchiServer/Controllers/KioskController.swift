@@ -54,12 +54,14 @@ struct KioskController<Context: RequestContext> {
     @Sendable func order(_ request: Request, context: Context) async throws -> Response {
         let requestId = try context.parameters.require("requestId")
         let body = try await JSONBody.decode(KioskWire.Choice.self, from: request)
-        var view = try await service.order(
+        let outcome = try await service.order(
             requestId: requestId, cardSerial: body.cardSerial, sessionSecret: body.sessionSecret, order: body.order,
             paidYen: body.paidYen ?? -1)
-        if view.state == "refused" {
-            view.refusals = try await service.refusals(of: view).map(KioskJSON.message)
-        } else {
+        var view = outcome.view
+        switch outcome {
+        case .refused(_, let reasons):
+            view.refusals = reasons.map(KioskJSON.message)
+        case .issued:
             let (certificate, pdf) = try await service.document(
                 requestId: requestId, cardSerial: body.cardSerial, sessionSecret: body.sessionSecret)
             view.pdf = Data(pdf).base64EncodedString()
