@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiStore
 
@@ -9,7 +8,8 @@ import MadoguchiStore
 public struct SurveyCSVImporter: Sendable {
     public init() {}
 
-    public func run(_ bytes: [UInt8], surveyId: String, into db: Database, encoding: TextEncoding? = nil) throws -> Int {
+    /// The file's rows, read and shaped, nothing recorded: each respondent's answers with its line.
+    public func rows(_ bytes: [UInt8], encoding: TextEncoding? = nil) throws -> [SurveyResponseRow] {
         let (text, _) = try TextEncoding.decode(bytes, as: encoding)
         let records = try CSVReader.records(text).filter { !$0.fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
         guard let header = records.first else {
@@ -19,9 +19,7 @@ public struct SurveyCSVImporter: Sendable {
         guard let respondentColumn = columns.firstIndex(where: { ["回答者ID", "回答者", "respondent"].contains($0) }) else {
             throw MadoguchiError(.surveyInvalid, ja: "1行目に「回答者ID」の列がありません", en: "Line 1 has no 回答者ID (respondent) column")
         }
-        let survey = try LiveIndicators.requireSurvey(db, id: surveyId)
-        var count = 0
-        for record in records.dropFirst() {
+        return try records.dropFirst().map { record in
             guard record.fields.count == columns.count else {
                 throw MadoguchiError(
                     .surveyInvalid, ja: "\(record.line)行目の列の数（\(record.fields.count)）が見出し（\(columns.count)）と違います",
@@ -29,14 +27,12 @@ public struct SurveyCSVImporter: Sendable {
             }
             var answers: [String: String] = [:]
             for (i, code) in columns.enumerated() where i != respondentColumn { answers[code] = record.fields[i] }
-            do {
-                try LiveIndicators.answer(db, survey: survey, respondent: JapaneseText.normalized(record.fields[respondentColumn]),
-                                          answers: answers)
-            } catch let e as MadoguchiError {
-                throw MadoguchiError(e.code, ja: "\(record.line)行目: \(e.ja)", en: "Line \(record.line): \(e.en)")
-            }
-            count += 1
+            return SurveyResponseRow(line: record.line, respondent: JapaneseText.normalized(record.fields[respondentColumn]), answers: answers)
         }
-        return count
+    }
+
+    /// Reads the file and records every row in one transaction. Returns how many respondents.
+    public func run(_ bytes: [UInt8], surveyId: String, into store: any LiveIndicatorStore, encoding: TextEncoding? = nil) async throws -> Int {
+        try await store.answer(surveyId: surveyId, rows: try rows(bytes, encoding: encoding))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiStore
 
@@ -7,11 +6,11 @@ import MadoguchiStore
 /// be written, the read fails (no one is shown unrecorded). Each entry says who, at which facility, when, why, and
 /// which people; a read that shows someone under 支援措置 is flagged for the auditor.
 public struct AccessAudit: Sendable {
-    let database: MadoguchiDatabase
+    let log: any AccessLogStore
     let clock: MadoguchiClock
 
     public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system) {
-        self.database = database
+        self.log = database.accessLog
         self.clock = clock
     }
 
@@ -36,22 +35,17 @@ public struct AccessAudit: Sendable {
     public func record(_ read: Read, by staff: StaffIdentity, purpose: AccessPurpose) async throws -> AccessEntry {
         let now = clock.now()
         let today = clock.today
-        do {
-            return try await database.writer.write { db in
-                let record = AccessRecord(
-                    at: LedgerRecord.timestamp(now), actor: staff.login, facilityId: staff.facilityId, action: read.action, purpose: purpose,
-                    subjects: read.subjects, route: read.route, query: read.query, documentId: read.documentId,
-                    flagged: try AccessLog.anyProtected(db, read.subjects, on: today))
-                return try AccessLog.append(record, in: db)
-            }
-        } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+        let record = AccessRecord(
+            at: LedgerRecord.timestamp(now), actor: staff.login, facilityId: staff.facilityId, action: read.action, purpose: purpose,
+            subjects: read.subjects, route: read.route, query: read.query, documentId: read.documentId, flagged: false)
+        return try await log.append(record, flagProtectedOn: today)
     }
 
     public func entries(_ filter: AccessFilter) async throws -> [AccessEntry] {
-        try await database.writer.read { db in try AccessLog.entries(db, filter) }
+        try await log.entries(filter)
     }
 
     public func verify() async throws -> LedgerVerification {
-        try await database.writer.read { db in try AccessLog.verify(db) }
+        try await log.verify()
     }
 }

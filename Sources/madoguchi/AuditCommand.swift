@@ -4,19 +4,19 @@ import MadoguchiDomain
 import MadoguchiStore
 
 /// `madoguchi audit`: the access log at the console (the auditor's page is /audit).
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "The access log: every read of a person's data by staff.",
         subcommands: [Verify.self, Export.self])
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain of the access log; name the first bad entry and exit 1 if any.")
 
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
 
-        func run() throws {
-            let result = try reporting { try MadoguchiDatabase.open(path: db).writer.read { d in try AccessLog.verify(d) } }
+        func run() async throws {
+            let result = try await reporting { try await MadoguchiDatabase.open(path: db).accessLog.verify() }
             if let bad = result.firstBad {
                 printError("閲覧記録が改ざんされています: 第\(bad)項（\(result.problem ?? "")）")
                 printError("access log broken at entry #\(bad): \(result.problem ?? "")")
@@ -26,7 +26,7 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    struct Export: ParsableCommand {
+    struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the access log as CSV (UTF-8), oldest first.")
 
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
@@ -34,11 +34,10 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "Reads of this resident only.") var resident: Int64?
         @Flag(help: "要確認 (支援措置) reads only.") var flagged = false
 
-        func run() throws {
-            let entries = try reporting {
-                try MadoguchiDatabase.open(path: db).writer.read { d in
-                    try AccessLog.entries(d, AccessFilter(from: from, residentId: resident, flaggedOnly: flagged, limit: 100_000))
-                }
+        func run() async throws {
+            let entries = try await reporting {
+                try await MadoguchiDatabase.open(path: db).accessLog.entries(
+                    AccessFilter(from: from, residentId: resident, flaggedOnly: flagged, limit: 100_000))
             }
             print(AccessRecord.csvHeader)
             for e in entries.reversed() { print(e.record.csvLine(sequence: e.sequence)) }

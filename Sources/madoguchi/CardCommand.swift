@@ -2,23 +2,22 @@ import ArgumentParser
 import Foundation
 import MadoguchiDomain
 import MadoguchiPKI
-import GRDB
 import MadoguchiStore
 
-struct CardCommand: ParsableCommand {
+struct CardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "My Number cards (利用者証明用電子証明書) at the counter.",
         subcommands: [Issue.self, Renew.self, Revoke.self, CA.self, Unlock.self, RegisterHonseki.self, Answer.self])
 
     /// Writes a card file and returns the day its certificate runs to.
-    static func save(_ card: SoftwareCard, to out: String, database: MadoguchiDatabase) throws -> String {
+    static func save(_ card: SoftwareCard, to out: String, database: MadoguchiDatabase) async throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(card).write(to: URL(fileURLWithPath: out))
-        return try database.writer.read { d in try Cards.card(d, serial: card.serial) }?.notAfter.description ?? "?"
+        return try await database.cards.card(serial: card.serial)?.notAfter.description ?? "?"
     }
 
-    struct Issue: ParsableCommand {
+    struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a card to a resident: a software card file with its key, certificate and PIN.",
             discussion: "MADOGUCHI_CLOCK, when set, is the time of issue.")
@@ -31,8 +30,8 @@ struct CardCommand: ParsableCommand {
         @Flag(help: "A smartphone whose holder enrolled biometrics (指紋・顔) to unlock its certificate besides the PIN.")
         var biometric = false
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 guard let medium = CertificateMedium(rawValue: medium) else {
                     throw MadoguchiError(.invalidOption, ja: "--medium は card か smartphone です", en: "--medium is card or smartphone")
                 }
@@ -42,17 +41,15 @@ struct CardCommand: ParsableCommand {
                 }
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                var card = try database.writer.write { d in
-                    try Cards.issue(d, residentId: resident, pin: pin, now: now, keys: database.keys, medium: medium)
-                }
+                var card = try await database.cards.issue(residentId: resident, pin: pin, medium: medium, now: now)
                 card.biometric = biometric
-                let until = try CardCommand.save(card, to: out, database: database)
+                let until = try await CardCommand.save(card, to: out, database: database)
                 print("card \(card.serial) for resident \(resident), valid to \(until): \(out)")
             }
         }
     }
 
-    struct Renew: ParsableCommand {
+    struct Renew: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Renew a card at the counter: a new key and certificate; the old one is revoked (superseded).",
             discussion: "MADOGUCHI_CLOCK, when set, is the time of renewal.")
@@ -61,26 +58,26 @@ struct CardCommand: ParsableCommand {
         @Option(help: "The 4-digit PIN for the renewed card.") var pin: String
         @Option(help: "Where to write the new card file.") var out: String
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let card = try database.writer.write { d in try Cards.renew(d, serial: serial, pin: pin, now: now, keys: database.keys) }
-                let until = try CardCommand.save(card, to: out, database: database)
+                let card = try await database.cards.renew(serial: serial, pin: pin, now: now)
+                let until = try await CardCommand.save(card, to: out, database: database)
                 print("renewed \(serial) → card \(card.serial), valid to \(until): \(out)")
             }
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a card certificate with an X.509 reason.")
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
         @Option(help: "The card serial.") var serial: String
         @Option(help: "keyCompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold …")
         var reason: String
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 guard let why = RevocationReason(rawValue: reason) else {
                     throw MadoguchiError(
                         .invalidOption, ja: "失効理由が読めません: \(reason)",
@@ -88,24 +85,22 @@ struct CardCommand: ParsableCommand {
                 }
                 let database = try MadoguchiDatabase.open(path: db)
                 let at = LedgerRecord.timestamp(try environmentClock().now())
-                try database.writer.write { d in try Cards.revoke(d, serial: serial, reason: why, at: at) }
+                try await database.cards.revoke(serial: serial, reason: why, at: at)
                 print("revoked \(serial): \(why.rawValue)（\(why.japanese)）")
             }
         }
     }
 
-    struct CA: ParsableCommand {
+    struct CA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ca", abstract: "Print the card authority's certificate (PEM).")
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let ca = try database.writer.write { d in
-                    try Cards.authority(d, at: LedgerRecord.timestamp(now), now: now, keys: database.keys)
-                }
+                let ca = try await database.cards.authority(now: now)
                 print(ca.certificatePEM)
             }
         }
@@ -130,7 +125,7 @@ struct CardCommand: ParsableCommand {
         }
     }
 
-    struct RegisterHonseki: ParsableCommand {
+    struct RegisterHonseki: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "register-honseki",
             abstract: "本籍地利用登録: link a card from another city to a record here whose 戸籍 this city keeps.",
@@ -143,8 +138,8 @@ struct CardCommand: ParsableCommand {
         @Option(help: "The card file.") var card: String
         @Option(help: "The card city's card authority certificate (PEM).") var authority: String
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 guard let data = FileManager.default.contents(atPath: card),
                     let file = try? JSONDecoder().decode(SoftwareCard.self, from: data),
                     let authorityPEM = try? String(contentsOfFile: authority, encoding: .utf8)
@@ -153,11 +148,8 @@ struct CardCommand: ParsableCommand {
                 }
                 let database = try MadoguchiDatabase.open(path: db)
                 let at = LedgerRecord.timestamp(try environmentClock().now())
-                let serial = try database.writer.write { d in
-                    try Honseki.register(
-                        d, residentId: resident, cardCertificatePEM: file.certificatePEM, authorityPEM: authorityPEM,
-                        cardCityCode: file.cityCode, at: at)
-                }
+                let serial = try await database.cards.registerHonseki(
+                    residentId: resident, cardCertificatePEM: file.certificatePEM, authorityPEM: authorityPEM, cardCityCode: file.cityCode, at: at)
                 print("本籍地利用登録: card \(serial) (city \(file.cityCode)) → record \(resident)")
             }
         }

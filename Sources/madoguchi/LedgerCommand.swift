@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 import MadoguchiStore
@@ -29,7 +28,7 @@ struct LedgerCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try reporting { try MadoguchiDatabase.open(path: db) }
-            let result = try await reporting { try await database.writer.read { d in try Ledger.verify(d) } }
+            let result = try await reporting { try await database.ledger.verify() }
             if let bad = result.firstBad {
                 printError("台帳が改ざんされています: 第\(bad)項（\(result.problem ?? "")）")
                 printError("ledger broken at entry #\(bad): \(result.problem ?? "")")
@@ -42,15 +41,15 @@ struct LedgerCommand: AsyncParsableCommand {
             let published = try await Self.load(checkpoint)
             let keys = try await reporting {
                 if let jwks { return try await loadJWKS(jwks) }
-                return try await database.writer.read { d in try SigningKeys.jwks(d) }
+                return try await database.ledger.publicKeys()
             }
             let kept = try reporting { try Checkpoints.read(published, jwks: keys) }
-            let access = try await reporting { try await database.writer.read { d in try AccessLog.verify(d) } }
+            let access = try await reporting { try await database.accessLog.verify() }
             if let bad = access.firstBad {
                 printError("閲覧記録が改ざんされています: 第\(bad)項 / access log broken at entry #\(bad): \(access.problem ?? "")")
                 throw ExitCode(1)
             }
-            let problems = try await reporting { try await database.writer.read { d in try Checkpoints.problems(d, against: kept) } }
+            let problems = try await reporting { try await database.ledger.problems(against: kept) }
             guard problems.isEmpty else {
                 printError("チェックポイント（\(kept.at)）以後に書き換えられています / rewritten since the checkpoint of \(kept.at):")
                 for problem in problems { printError("  \(problem)") }
@@ -71,17 +70,18 @@ struct LedgerCommand: AsyncParsableCommand {
         }
     }
 
-    struct Checkpoint: ParsableCommand {
+    struct Checkpoint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a signed checkpoint of the ledger's and the access log's heads (as GET /ledger/checkpoint), to keep.")
 
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
 
-        func run() throws {
-            let published = try reporting {
+        func run() async throws {
+            let published = try await reporting {
                 let database = try MadoguchiDatabase.open(path: db)
-                let at = LedgerRecord.timestamp(try environmentClock().now())
-                return try database.writer.write { d in try Checkpoints.publish(d, at: at, keys: database.keys) }
+                let now = try environmentClock().now()
+                try await database.setUpKeys(now: now)
+                return try await database.ledger.checkpoint(at: LedgerRecord.timestamp(now))
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

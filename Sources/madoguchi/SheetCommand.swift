@@ -1,18 +1,17 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiImport
 import MadoguchiStore
 
 /// `madoguchi sheet`: the evaluation sheets (施策進行管理・評価票).
-struct SheetCommand: ParsableCommand {
+struct SheetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sheet", abstract: "Evaluation sheets (施策進行管理・評価票): import, render, list.",
         subcommands: [ImportSheets.self, Render.self, List.self, OpenData.self, Live.self, SurveyCommand.self])
 
-    struct ImportSheets: ParsableCommand {
+    struct ImportSheets: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
             abstract: "Import sheets: the program TSV, the 施策進行管理・評価票 text, or canonical JSON (UTF-8 or CP932).",
@@ -26,8 +25,8 @@ struct SheetCommand: ParsableCommand {
         @Option(help: "The grade scale of program sheets, which print no legend: abc, five-level, done, kawasaki-measure.")
         var gradeScale: String = "abc"
 
-        func run() throws {
-            let codes: [String] = try reporting {
+        func run() async throws {
+            let codes: [String] = try await reporting {
                 let chosen = try encoding.map { try textEncoding($0) }
                 guard let scale = GradeScale.builtIn.first(where: { $0.id == gradeScale }) else {
                     throw MadoguchiError(
@@ -45,16 +44,14 @@ struct SheetCommand: ParsableCommand {
                 }
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                try database.writer.write { db in
-                    for sheet in sheets { try Sheets.save(db, sheet, source: "import", author: author, now: now) }
-                }
+                try await database.sheets.importSheets(sheets, author: author, now: now)
                 return sheets.map(\.code)
             }
             for code in codes { print(code) }
         }
     }
 
-    struct Render: ParsableCommand {
+    struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render a sheet as HTML, PDF or canonical JSON, to standard output unless --out is given.")
 
@@ -64,44 +61,44 @@ struct SheetCommand: ParsableCommand {
         @Option(help: "Write to this file instead of standard output.") var out: String?
         @Flag(help: "The version last published instead of the current draft.") var published = false
 
-        func run() throws {
-            let bytes: [UInt8] = try reporting {
+        func run() async throws {
+            let bytes: [UInt8] = try await reporting {
                 guard let kind = SheetOutput(rawValue: format) else {
                     throw MadoguchiError(
                         .invalidOption, ja: "--format は html、pdf、json のどれかです: \(format)",
                         en: "--format must be html, pdf or json: \(format)")
                 }
                 let database = try MadoguchiDatabase.open(path: db)
-                let sheet: EvaluationSheet = try database.writer.read { db in
-                    if published {
-                        guard let p = try Sheets.published(db, code: code) else {
-                            throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)は公表されていません", en: "Sheet \(code) is not published")
-                        }
-                        return p.0
+                let sheet: EvaluationSheet
+                if published {
+                    guard let p = try await database.sheets.published(code: code) else {
+                        throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)は公表されていません", en: "Sheet \(code) is not published")
                     }
-                    return try Sheets.require(db, code: code).sheet
+                    sheet = p.sheet
+                } else {
+                    sheet = try await database.sheets.sheet(code: code).sheet
                 }
-                let live = try database.writer.read { db in try LiveIndicators.readings(db, sheet: sheet, now: try environmentClock().now()) }
+                let live = try await database.indicators.readings(for: sheet, now: try environmentClock().now())
                 return try kind.render(sheet, options: SheetHTML.Options(live: live))
             }
             try write(bytes, to: out)
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the sheets: code, stage, version, title.")
 
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
 
-        func run() throws {
-            let rows = try reporting { try MadoguchiDatabase.open(path: db).writer.read { db in try Sheets.list(db) } }
+        func run() async throws {
+            let rows = try await reporting { try await MadoguchiDatabase.open(path: db).sheets.list() }
             for r in rows { print("\(r.code)\t\(r.stage.rawValue)\tv\(r.version)\t\(r.title)") }
         }
     }
 }
 
 extension SheetCommand {
-    struct OpenData: ParsableCommand {
+    struct OpenData: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "opendata",
             abstract: "Every indicator value per fiscal year of the published sheets, as CSV (UTF-8 or CP932) or JSON.")
@@ -112,11 +109,11 @@ extension SheetCommand {
         @Option(help: "Write to this file instead of standard output.") var out: String?
         @Flag(help: "Include the current drafts of unpublished sheets too.") var drafts = false
 
-        func run() throws {
-            let bytes: [UInt8] = try reporting {
+        func run() async throws {
+            let bytes: [UInt8] = try await reporting {
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                let rows = try database.writer.read { db in try LiveIndicators.openData(db, drafts: drafts, now: now) }
+                let rows = try await database.indicators.openData(drafts: drafts, now: now)
                 switch format {
                 case "csv": return try TextEncoding.encode(IndicatorOpenData.csv(rows), as: try textEncoding(encoding))
                 case "json": return [UInt8](IndicatorOpenData.json(rows, generatedAt: LedgerRecord.timestamp(now)))
@@ -128,7 +125,7 @@ extension SheetCommand {
         }
     }
 
-    struct Live: ParsableCommand {
+    struct Live: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Feed an indicator live from operations (saved as a new version of the draft).",
             discussion: "Sources: service-corner-share and store-smartphone-share (the issuance ledger), regional-staff-activities (the activity log, "
@@ -142,8 +139,8 @@ extension SheetCommand {
         @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
         @Option(help: "Who makes the change.") var author: String = "cli"
 
-        func run() throws {
-            try reporting {
+        func run() async throws {
+            try await reporting {
                 let definition: LiveIndicatorDefinition?
                 switch source {
                 case "service-corner-share": definition = LiveIndicatorDefinition(source: .serviceCornerShare)
@@ -159,47 +156,47 @@ extension SheetCommand {
                 }
                 let database = try MadoguchiDatabase.open(path: db)
                 let now = try environmentClock().now()
-                try database.writer.write { db in
-                    let stored = try Sheets.require(db, code: code)
-                    var sheet = stored.sheet
-                    guard let i = sheet.indicators.firstIndex(where: { $0.number == indicator }) else {
-                        throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)に指標\(Indicator.marker(indicator))はありません",
-                                             en: "Sheet \(code) has no indicator \(indicator)")
-                    }
-                    sheet.indicators[i].live = definition
-                    try Sheets.save(db, sheet, source: "edit", author: author, note: "指標\(Indicator.marker(indicator))の自動集計: \(source)",
-                                    expectedVersion: stored.version, now: now)
+                let stored = try await database.sheets.sheet(code: code)
+                var sheet = stored.sheet
+                guard let i = sheet.indicators.firstIndex(where: { $0.number == indicator }) else {
+                    throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)に指標\(Indicator.marker(indicator))はありません",
+                                         en: "Sheet \(code) has no indicator \(indicator)")
                 }
+                sheet.indicators[i].live = definition
+                // The version read is the version replaced: a change made in between is refused, not overwritten.
+                try await database.sheets.save(
+                    sheet, source: "edit", author: author, note: "指標\(Indicator.marker(indicator))の自動集計: \(source)",
+                    expectedVersion: stored.version, now: now)
             }
         }
     }
 
-    struct SurveyCommand: ParsableCommand {
+    struct SurveyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "survey", abstract: "Citizen surveys that feed satisfaction indicators.",
             subcommands: [Create.self, ImportAnswers.self])
 
-        struct Create: ParsableCommand {
+        struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create a survey from a JSON file: {id, title, fiscalYear, questions: [{code, text, options, satisfied}]}.")
             @Argument(help: "The survey JSON.") var file: String
             @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
 
-            func run() throws {
-                let id: String = try reporting {
+            func run() async throws {
+                let id: String = try await reporting {
                     let data = try readFile(file)
                     let survey: Survey
                     do { survey = try JSONDecoder().decode(Survey.self, from: data) } catch {
                         throw MadoguchiError(.surveyInvalid, ja: "調査のJSONを読めません: \(file)", en: "Cannot read the survey JSON \(file): \(error)")
                     }
-                    try MadoguchiDatabase.open(path: db).writer.write { db in try LiveIndicators.saveSurvey(db, survey) }
+                    try await MadoguchiDatabase.open(path: db).indicators.saveSurvey(survey)
                     return survey.id
                 }
                 print(id)
             }
         }
 
-        struct ImportAnswers: ParsableCommand {
+        struct ImportAnswers: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "import", abstract: "Import a survey's answers from CSV (回答者ID, then one column per question code).")
             @Argument(help: "The survey's id.") var survey: String
@@ -207,13 +204,11 @@ extension SheetCommand {
             @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
             @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
 
-            func run() throws {
-                let n: Int = try reporting {
+            func run() async throws {
+                let n: Int = try await reporting {
                     let data = try readFile(file)
                     let chosen = try encoding.map { try textEncoding($0) }
-                    return try MadoguchiDatabase.open(path: db).writer.write { db in
-                        try SurveyCSVImporter().run([UInt8](data), surveyId: survey, into: db, encoding: chosen)
-                    }
+                    return try await SurveyCSVImporter().run([UInt8](data), surveyId: survey, into: MadoguchiDatabase.open(path: db).indicators, encoding: chosen)
                 }
                 print("\(n) responses")
             }

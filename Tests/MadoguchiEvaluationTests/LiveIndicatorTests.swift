@@ -96,7 +96,7 @@ struct LiveIndicatorTests {
     }
 
     @Test("① the satisfied share from a survey: the options that count, 無回答 left out, answers by number or text, CSV import")
-    func survey() throws {
+    func survey() async throws {
         let database = try database()
         let options = ["満足", "やや満足", "どちらともいえない", "やや不満", "不満"]
         let survey = Survey(
@@ -111,13 +111,9 @@ struct LiveIndicatorTests {
             r4,
             r5,5
             """
-        try database.writer.write { db in
-            try LiveIndicators.saveSurvey(db, survey)
-            #expect(try SurveyCSVImporter().run(Array(csv.utf8), surveyId: "2016-citizen", into: db) == 5)
-        }
-        let reading = try database.writer.read { db in
-            try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction"), now: now)
-        }
+        try await database.indicators.saveSurvey(survey)
+        #expect(try await SurveyCSVImporter().run(Array(csv.utf8), surveyId: "2016-citizen", into: database.indicators) == 5)
+        let reading = try await database.indicators.reading(LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction"), now: now)
         #expect(reading.values.count == 1)
         #expect(reading.values[0].year == FiscalYear(2016))
         #expect(reading.values[0].value.text == "50.0")  // 2 satisfied of 4 who answered
@@ -126,18 +122,13 @@ struct LiveIndicatorTests {
 
         // A bad row: its line is named and nothing of the file is recorded.
         let bad = "回答者ID,ward-satisfaction\nr6,満足\nr7,とても満足\n"
-        let e = try database.writer.write { db -> MadoguchiError? in
-            do {
-                try db.inSavepoint {
-                    _ = try SurveyCSVImporter().run(Array(bad.utf8), surveyId: "2016-citizen", into: db)
-                    return .commit
-                }
-            } catch let e as MadoguchiError { return e }
-            return nil
+        var e: MadoguchiError?
+        do { _ = try await SurveyCSVImporter().run(Array(bad.utf8), surveyId: "2016-citizen", into: database.indicators) } catch let error as MadoguchiError {
+            e = error
         }
         #expect(e?.code == .surveyAnswerUnknown)
         #expect(e?.ja.hasPrefix("3行目") == true)
-        let respondents = try database.writer.read { db in try LiveIndicators.surveys(db).first?.responses }
+        let respondents = try await database.indicators.surveys().first?.responses
         #expect(respondents == 5)
     }
 

@@ -3,7 +3,6 @@ import Hummingbird
 import MadoguchiDomain
 import MadoguchiStore
 import MadoguchiPKI
-import GRDB
 import X509
 
 /// Public PKI endpoints: the card authority's certificate, its CRL, and an OCSP-style status.
@@ -17,22 +16,14 @@ struct PKIController<Context: RequestContext> {
         router.get("/pki/status/:serial", use: status)
     }
 
-    /// Read only: the authority is made at start-up (`IssuanceService.prepareSigning`), so these public routes never
-    /// take the database's write lock.
-    func stored(_ db: Database) throws -> CardAuthority {
-        guard let ca = try Cards.storedAuthority(db, keys: database.keys) else { throw Self.notSetUp }
-        return ca
-    }
-
     static var notSetUp: APIError { APIError(
         .serviceUnavailable, MadoguchiError(.storeBusy, ja: "認証局の準備ができていません", en: "The card authority is not set up")) }
 
-    /// The authority's certificate only: no private key is opened to serve it.
+    /// The authority's certificate only: no private key is opened to serve it. The authority is made at start-up
+    /// (`IssuanceService.prepareSigning`), so these public routes never take the database's write lock.
     func authority() async throws -> String {
-        try await database.writer.read { db in
-            guard let certificate = try Cards.authorityCertificate(db) else { throw Self.notSetUp }
-            return try certificate.serializeAsPEM().pemString
-        }
+        guard let certificate = try await database.cards.authorityCertificate() else { throw Self.notSetUp }
+        return try certificate.serializeAsPEM().pemString
     }
 
     @Sendable func ca(_ request: Request, context: Context) async throws -> Response {
@@ -43,7 +34,7 @@ struct PKIController<Context: RequestContext> {
 
     @Sendable func crl(_ request: Request, context: Context) async throws -> Response {
         let now = clock.now()
-        let der = try await database.writer.read { db in try Cards.crl(db, authority: try stored(db), now: now) }
+        guard let der = try await database.cards.revocationList(now: now) else { throw Self.notSetUp }
         var headers = HTTPFields()
         headers[.contentType] = "application/pkix-crl"
         headers[.cacheControl] = "max-age=300"
@@ -61,7 +52,7 @@ struct PKIController<Context: RequestContext> {
     @Sendable func status(_ request: Request, context: Context) async throws -> StatusView {
         let serial = try context.parameters.require("serial")
         let today = clock.today
-        let s = try await database.writer.read { db in try Cards.status(db, serial: serial, on: today) }
+        let s = try await database.cards.status(serial: serial, on: today)
         return StatusView(serial: s.serial, status: s.status, reason: s.reason, revokedAt: s.revokedAt, notAfter: s.notAfter)
     }
 }

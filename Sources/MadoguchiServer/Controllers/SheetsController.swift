@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import MadoguchiDomain
@@ -22,10 +21,6 @@ struct SheetsController<Context: StaffContext> {
         group.post("activities", use: record)
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.reading(body) }
-
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.writing(body) }
-
     func code(_ context: Context) -> String { context.parameters.get("code") ?? "" }
 
     struct SheetList: ResponseEncodable {
@@ -34,7 +29,7 @@ struct SheetsController<Context: StaffContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> SheetList {
-        let sheets = try await read { db in try Sheets.list(db) }
+        let sheets = try await database.sheets.list()
         return SheetList(count: sheets.count, sheets: sheets)
     }
 
@@ -48,7 +43,7 @@ struct SheetsController<Context: StaffContext> {
 
     @Sendable func sheet(_ request: Request, context: Context) async throws -> Response {
         let code = code(context)
-        return json(try await read { db in try Sheets.require(db, code: code) })
+        return json(try await database.sheets.sheet(code: code))
     }
 
     /// Replaces the draft with the canonical JSON in the body; `If-Match: "v<version>"` is required.
@@ -65,7 +60,7 @@ struct SheetsController<Context: StaffContext> {
             throw APIError(.badRequest, MadoguchiError(.badRequest, ja: "URLのコード\(code)と評価票のコード\(sheet.code)が違います", en: "The URL's code is not the sheet's"))
         }
         let now = clock.now()
-        return json(try await write { db in try Sheets.save(db, sheet, source: "edit", author: author, expectedVersion: version, now: now) })
+        return json(try await database.sheets.save(sheet, source: "edit", author: author, note: nil, expectedVersion: version, now: now))
     }
 
     /// A review step: the role and the account come from the credential, not the body.
@@ -90,9 +85,8 @@ struct SheetsController<Context: StaffContext> {
         }
         let me = try context.actingStaff()
         let now = clock.now()
-        let s = try await write { db in
-            try SheetReview.perform(db, code: code, action: input.action, by: me, comment: input.comment, expectedVersion: input.version, now: now)
-        }
+        let s = try await SheetReview.perform(
+            database.sheets, code: code, action: input.action, by: me, comment: input.comment, expectedVersion: input.version, now: now)
         return ReviewResult(code: code, stage: s.stage, version: s.version, publishedVersion: s.publishedVersion)
     }
 
@@ -104,7 +98,7 @@ struct SheetsController<Context: StaffContext> {
     @Sendable func live(_ request: Request, context: Context) async throws -> LiveList {
         let code = code(context)
         let now = clock.now()
-        let readings = try await read { db in try LiveIndicators.readings(db, sheet: try Sheets.require(db, code: code).sheet, now: now) }
+        let readings = try await database.indicators.readings(for: try await database.sheets.sheet(code: code).sheet, now: now)
         return LiveList(code: code, indicators: Dictionary(uniqueKeysWithValues: readings.map { (String($0.key), $0.value) }))
     }
 
@@ -115,7 +109,7 @@ struct SheetsController<Context: StaffContext> {
 
     @Sendable func activities(_ request: Request, context: Context) async throws -> ActivityList {
         let limit = min(1000, max(1, request.uri.queryParameters.get("limit", as: Int.self) ?? 100))
-        let list = try await read { db in try LiveIndicators.activities(db, limit: limit) }
+        let list = try await database.indicators.activities(limit: limit)
         return ActivityList(count: list.count, activities: list)
     }
 
@@ -144,7 +138,7 @@ struct SheetsController<Context: StaffContext> {
         let activity = RegionalActivity(staff: input.staff, center: input.center, date: date, kind: input.kind, participants: input.participants, note: input.note)
         let now = clock.now()
         let by = try context.actingStaff().login
-        let id = try await write { db in try LiveIndicators.record(db, activity, by: by, now: now) }
+        let id = try await database.indicators.record(activity, by: by, now: now)
         return EditedResponse(status: .created, response: Recorded(id: id))
     }
 }

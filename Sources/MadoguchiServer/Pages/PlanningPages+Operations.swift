@@ -11,7 +11,7 @@ extension PlanningPages {
     }
 
     func activitiesPage(form: [String: String], problems: [SheetProblem], status: HTTPResponse.Status, saved: Bool = false) async throws -> Response {
-        let list = try await read { db in try LiveIndicators.activities(db, limit: 50) }
+        let list = try await database.indicators.activities(limit: 50)
         let e = HTML.escape
         func field(_ name: String, _ label: String, _ input: String) -> String {
             let messages = problems.filter { $0.field == name }.map { "<span class=\"problem\" role=\"alert\">\(e($0.ja))</span>" }.joined()
@@ -58,7 +58,7 @@ extension PlanningPages {
         guard problems.isEmpty else { return try await activitiesPage(form: form, problems: problems, status: .unprocessableContent) }
         let now = clock.now()
         let by = try context.actingStaff().login
-        _ = try await write { db in try LiveIndicators.record(db, activity, by: by, now: now) }
+        _ = try await database.indicators.record(activity, by: by, now: now)
         return try await activitiesPage(form: [:], problems: [], status: .ok, saved: true)
     }
 
@@ -67,7 +67,7 @@ extension PlanningPages {
     }
 
     func surveysPage(message: (String, Bool)?, status: HTTPResponse.Status) async throws -> Response {
-        let list = try await read { db in try LiveIndicators.surveys(db) }
+        let list = try await database.indicators.surveys()
         let e = HTML.escape
         let rows = list.map { (s, n) in
             """
@@ -115,7 +115,7 @@ extension PlanningPages {
                 id: (form["id"] ?? "").trimmingCharacters(in: .whitespaces), title: form["title"] ?? "", fiscalYear: year,
                 questions: [SurveyQuestion(code: (form["question"] ?? "").trimmingCharacters(in: .whitespaces), text: form["text"] ?? "",
                                            options: list("options"), satisfied: list("satisfied"))])
-            _ = try await write { db in try LiveIndicators.saveSurvey(db, survey) }
+            try await database.indicators.saveSurvey(survey)
             return try await surveysPage(message: ("調査\(survey.id)を登録しました。", true), status: .ok)
         } catch let e as MadoguchiError {
             return try await surveysPage(message: (e.ja, false), status: .unprocessableContent)
@@ -128,7 +128,7 @@ extension PlanningPages {
         let respondent = JapaneseText.normalized(form["respondent"] ?? "")
         let answers = Dictionary(form.pairs.filter { $0.0.hasPrefix("q.") }.map { (String($0.0.dropFirst(2)), $0.1) }, uniquingKeysWith: { a, _ in a })
         do {
-            _ = try await write { db in try LiveIndicators.answer(db, surveyId: id, respondent: respondent, answers: answers) }
+            try await database.indicators.answer(surveyId: id, respondent: respondent, answers: answers)
             return try await surveysPage(message: ("回答者\(respondent)の回答を登録しました。", true), status: .ok)
         } catch let e as MadoguchiError {
             return try await surveysPage(message: ("登録できませんでした: \(e.ja)", false), status: .unprocessableContent)
@@ -140,7 +140,7 @@ extension PlanningPages {
         let form = try await FormData.read(request)
         let csv = Array((form["csv"] ?? "").utf8)
         do {
-            let n = try await write { db in try SurveyCSVImporter().run(csv, surveyId: id, into: db) }
+            let n = try await SurveyCSVImporter().run(csv, surveyId: id, into: database.indicators)
             return try await surveysPage(message: ("\(n)件の回答を取り込みました。", true), status: .ok)
         } catch let e as MadoguchiError {
             return try await surveysPage(message: ("取り込めませんでした（何も取り込んでいません）: \(e.ja)", false), status: .unprocessableContent)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import MadoguchiDocuments
 import MadoguchiDomain
@@ -44,10 +43,6 @@ struct PlanningPages<Context: StaffContext> {
         planning.post("surveys/:id/responses", use: addResponse)
     }
 
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.reading(body) }
-
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T { try await database.writing(body) }
-
     func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, staff: Bool = true) -> Response {
         let nav = staff
             ? "<nav>\(StaffSignIn.logoutForm(base: "/planning"))<a href=\"/planning\">計画体系・評価票</a><a href=\"/planning/activities\">地域活動の記録</a><a href=\"/planning/surveys\">市民アンケート</a><a href=\"/sheets\">公表ページ</a></nav>"
@@ -91,7 +86,7 @@ extension PlanningPages {
     // MARK: The plan tree
 
     @Sendable func tree(_ request: Request, context: Context) async throws -> Response {
-        let (nodes, sheets) = try await read { db in (try Sheets.tree(db), try Sheets.list(db)) }
+        let (nodes, sheets) = (try await database.sheets.tree(), try await database.sheets.list())
         let byCode = Dictionary(uniqueKeysWithValues: sheets.map { ($0.code, $0) })
         var children: [String?: [PlanNode]] = [:]
         for node in nodes { children[node.parentCode, default: []].append(node) }
@@ -128,7 +123,7 @@ extension PlanningPages {
         do {
             let (sheet, _) = try SheetImporter().read(Array((form["content"] ?? "").utf8))
             let now = clock.now()
-            _ = try await write { db in try Sheets.save(db, sheet, source: "import", author: author, now: now) }
+            try await database.sheets.save(sheet, source: "import", author: author, now: now)
             return Self.redirect("/planning/sheets/\(sheet.code)")
         } catch let e as MadoguchiError {
             return page("取込できません", "<h1>取り込めませんでした</h1><p class=\"problems\" role=\"alert\">\(HTML.escape(e.ja))<br>\(HTML.escape(e.en))</p><p><a href=\"/planning\">戻る</a></p>",
@@ -141,10 +136,9 @@ extension PlanningPages {
     @Sendable func sheetPage(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
         let now = clock.now()
-        let (stored, reviews, live) = try await read { db in
-            let stored = try Sheets.require(db, code: code)
-            return (stored, try Sheets.reviews(db, code: code), try LiveIndicators.readings(db, sheet: stored.sheet, now: now))
-        }
+        let stored = try await database.sheets.sheet(code: code)
+        let reviews = try await database.sheets.reviews(code: code)
+        let live = try await database.indicators.readings(for: stored.sheet, now: now)
         let e = HTML.escape
         let me = try context.actingStaff()
         // The actions of this stage, for whoever holds the stage's role.
@@ -181,7 +175,7 @@ extension PlanningPages {
         let comment = form["comment"], version = Int(form["version"] ?? "")
         let now = clock.now()
         do {
-            _ = try await write { db in try SheetReview.perform(db, code: code, action: action, by: me, comment: comment, expectedVersion: version, now: now) }
+            _ = try await SheetReview.perform(database.sheets, code: code, action: action, by: me, comment: comment, expectedVersion: version, now: now)
         } catch let e as MadoguchiError {
             return page("操作できません", "<h1>操作できませんでした</h1><p class=\"problems\" role=\"alert\" data-code=\"\(e.code.rawValue)\">\(HTML.escape(e.ja))<br>\(HTML.escape(e.en))</p><p><a href=\"/planning/sheets/\(HTML.escape(code))\">評価票に戻る</a></p>",
                         status: APIError.status(for: e.code))
@@ -192,16 +186,14 @@ extension PlanningPages {
     @Sendable func draftPDF(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
         let now = clock.now()
-        let (sheet, live) = try await read { db in
-            let s = try Sheets.require(db, code: code).sheet
-            return (s, try LiveIndicators.readings(db, sheet: s, now: now))
-        }
+        let sheet = try await database.sheets.sheet(code: code).sheet
+        let live = try await database.indicators.readings(for: sheet, now: now)
         return PDFResponse.make(id: code, bytes: try await blocking { try SheetPDF.render(sheet, options: .init(live: live)) })
     }
 
     @Sendable func draftJSON(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
-        let sheet = try await read { db in try Sheets.require(db, code: code).sheet }
+        let sheet = try await database.sheets.sheet(code: code).sheet
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: CanonicalSheetJSON.encode(sheet))))
@@ -211,7 +203,7 @@ extension PlanningPages {
 
     @Sendable func editPage(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
-        let stored = try await read { db in try Sheets.require(db, code: code) }
+        let stored = try await database.sheets.sheet(code: code)
         guard ReviewWorkflow.isEditable(stored.stage) else { return Self.redirect("/planning/sheets/\(code)") }
         return page("編集: \(stored.sheet.title)", SheetEditorForm(editor: SheetEditor(original: stored.sheet), version: stored.version).render(form: nil, problems: []))
     }
@@ -220,7 +212,7 @@ extension PlanningPages {
         let code = try code(context)
         let form = try await FormData.read(request)
         let fields = Dictionary(form.pairs, uniquingKeysWith: { a, _ in a })
-        let stored = try await read { db in try Sheets.require(db, code: code) }
+        let stored = try await database.sheets.sheet(code: code)
         let editor = SheetEditor(original: stored.sheet)
         let version = Int(fields["version"] ?? "") ?? stored.version
         var outcome = editor.apply(fields)
@@ -228,9 +220,7 @@ extension PlanningPages {
         if outcome.problems.isEmpty {
             let sheet = outcome.sheet, note = fields["note"].flatMap { $0.isEmpty ? nil : $0 }, now = clock.now()
             do {
-                _ = try await write { db in
-                    try Sheets.save(db, sheet, source: "edit", author: author, note: note, expectedVersion: version, now: now)
-                }
+                try await database.sheets.save(sheet, source: "edit", author: author, note: note, expectedVersion: version, now: now)
                 return Self.redirect("/planning/sheets/\(code)")
             } catch let e as MadoguchiError {
                 outcome.problems.append(SheetProblem(field: "", ja: e.ja, en: e.en))
@@ -244,7 +234,7 @@ extension PlanningPages {
 
     @Sendable func history(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
-        let (revisions, reviews) = try await read { db in (try Sheets.revisions(db, code: code), try Sheets.reviews(db, code: code)) }
+        let (revisions, reviews) = (try await database.sheets.revisions(code: code), try await database.sheets.reviews(code: code))
         guard !revisions.isEmpty else { throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)はありません", en: "No sheet \(code)") }
         let e = HTML.escape
         var rows = ""
@@ -274,7 +264,7 @@ extension PlanningPages {
     @Sendable func version(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
         let v = context.parameters.get("version", as: Int.self) ?? 0
-        let revisions = try await read { db in try Sheets.revisions(db, code: code) }
+        let revisions = try await database.sheets.revisions(code: code)
         guard let r = revisions.first(where: { $0.version == v }) else {
             throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)の第\(v)版はありません", en: "Sheet \(code) has no version \(v)")
         }
@@ -284,7 +274,7 @@ extension PlanningPages {
     // MARK: Public view
 
     @Sendable func publicList(_ request: Request, context: Context) async throws -> Response {
-        let sheets = try await read { db in try Sheets.list(db, publishedOnly: true) }
+        let sheets = try await database.sheets.list(publishedOnly: true)
         let rows = sheets.map {
             "<tr><td>\(HTML.escape($0.code))</td><td><a href=\"/sheets/\(HTML.escape($0.code))\">\(HTML.escape($0.title))</a></td><td>\($0.layout.japanese)</td></tr>"
         }.joined()
@@ -298,12 +288,10 @@ extension PlanningPages {
 
     func published(_ code: String) async throws -> (EvaluationSheet, Int, String, [Int: LiveIndicatorReading]) {
         let now = clock.now()
-        return try await read { db in
-            guard let p = try Sheets.published(db, code: code) else {
-                throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)は公表されていません", en: "Sheet \(code) is not published")
-            }
-            return (p.0, p.version, p.at, try LiveIndicators.readings(db, sheet: p.0, now: now))
+        guard let p = try await database.sheets.published(code: code) else {
+            throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)は公表されていません", en: "Sheet \(code) is not published")
         }
+        return (p.sheet, p.version, p.at, try await database.indicators.readings(for: p.sheet, now: now))
     }
 
     @Sendable func publicSheet(_ request: Request, context: Context) async throws -> Response {
@@ -324,7 +312,7 @@ extension PlanningPages {
 
     func openDataRows() async throws -> ([IndicatorOpenData.Row], String) {
         let now = clock.now()
-        return (try await read { db in try LiveIndicators.openData(db, now: now) }, LedgerRecord.timestamp(now))
+        return (try await database.indicators.openData(now: now), LedgerRecord.timestamp(now))
     }
 
     @Sendable func openDataCSV(_ request: Request, context: Context) async throws -> Response {
@@ -349,14 +337,16 @@ extension PlanningPages {
 /// own login, so that the four steps of a round need four people (`ReviewWorkflow.checkSeparation`).
 enum SheetReview {
     static func perform(
-        _ db: Database, code: String, action: ReviewAction, by staff: StaffIdentity, comment: String?, expectedVersion: Int?, now: Date
-    ) throws -> StoredSheet {
-        let role = try Sheets.require(db, code: code).stage.actor
-        guard staff.has(role.staffRole) else {
-            throw MadoguchiError(
-                .reviewWrongRole, ja: "この段階で操作できるのは\(role.japanese)です", en: "At this stage only the \(role.rawValue) acts")
+        _ sheets: any SheetStore, code: String, action: ReviewAction, by staff: StaffIdentity, comment: String?, expectedVersion: Int?,
+        now: Date
+    ) async throws -> StoredSheet {
+        try await sheets.review(
+            code: code, action: action, author: staff.login, comment: comment, expectedVersion: expectedVersion, now: now
+        ) { role in
+            guard staff.has(role.staffRole) else {
+                throw MadoguchiError(
+                    .reviewWrongRole, ja: "この段階で操作できるのは\(role.japanese)です", en: "At this stage only the \(role.rawValue) acts")
+            }
         }
-        return try Sheets.review(db, code: code, action: action, role: role, author: staff.login, comment: comment,
-                                 expectedVersion: expectedVersion, now: now)
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiIssuance
@@ -68,21 +67,5 @@ struct StaffSignIn {
         headers[.location] = location
         if let cookie { headers[.setCookie] = cookie }
         return Response(status: .seeOther, headers: headers)
-    }
-}
-
-/// Database work from a handler: GRDB's blocking calls run off the cooperative pool, and storage
-/// failures come out as domain errors.
-extension MadoguchiDatabase {
-    func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let writer = self.writer
-        return try await blocking { try writer.read(body) }
-    }
-
-    func writing<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let writer = self.writer
-        return try await blocking {
-            do { return try writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
-        }
     }
 }
