@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiImport
 import MadoguchiStore
@@ -46,91 +45,80 @@ public enum DemoPlanning {
             return try SheetImporter().read([UInt8](data)).0
         }
         let today = JapanTime.date(of: now)
-        try database.writer.write { db in
-            // Surveys: one a year with both questions; about 1,000 answers each, a few 無回答.
-            let options = ["満足", "やや満足", "どちらともいえない", "やや不満", "不満"]
-            let closenessOptions = ["感じる", "やや感じる", "あまり感じない", "感じない"]
-            for year in wardSatisfaction.keys.sorted() where FiscalYear(year).lastDay < today {
-                let id = "\(year)-ward"
-                let survey = Survey(
-                    id: id, title: "\(FiscalYear(year).japaneseDescription) 区民アンケート", fiscalYear: FiscalYear(year),
-                    questions: [
-                        SurveyQuestion(code: "ward-satisfaction", text: "区役所で行っている業務や手続きについて満足していますか", options: options,
-                                       satisfied: ["満足", "やや満足"]),
-                        SurveyQuestion(code: "machizukuri-closeness", text: "区役所のまちづくり活動を身近に感じますか", options: closenessOptions,
-                                       satisfied: ["感じる", "やや感じる"]),
-                    ])
-                try LiveIndicators.saveSurvey(db, survey)
-                report.surveys += 1
-                let satisfied = wardSatisfaction[year]!, close = closeness[year]!
-                for r in 0..<1_020 {
-                    // 1,000 answer each question; 20 leave it blank. Shares are exact to the ‰.
-                    let a = r < 1_000 ? (r < satisfied ? options[r % 2] : options[2 + r % 3]) : ""
-                    let b = r < 1_000 ? (r < close ? closenessOptions[r % 2] : closenessOptions[2 + r % 2]) : ""
-                    try LiveIndicators.answer(db, survey: survey, respondent: String(format: "R%05d", r + 1),
-                                              answers: ["ward-satisfaction": a, "machizukuri-closeness": b])
-                    report.responses += 1
-                }
+        var data = PlanningDataset(importer: "デモ取込", editor: "デモ 企画担当")
+        // Surveys: one a year with both questions; about 1,000 answers each, a few 無回答.
+        let options = ["満足", "やや満足", "どちらともいえない", "やや不満", "不満"]
+        let closenessOptions = ["感じる", "やや感じる", "あまり感じない", "感じない"]
+        for year in wardSatisfaction.keys.sorted() where FiscalYear(year).lastDay < today {
+            let survey = Survey(
+                id: "\(year)-ward", title: "\(FiscalYear(year).japaneseDescription) 区民アンケート", fiscalYear: FiscalYear(year),
+                questions: [
+                    SurveyQuestion(code: "ward-satisfaction", text: "区役所で行っている業務や手続きについて満足していますか", options: options,
+                                   satisfied: ["満足", "やや満足"]),
+                    SurveyQuestion(code: "machizukuri-closeness", text: "区役所のまちづくり活動を身近に感じますか", options: closenessOptions,
+                                   satisfied: ["感じる", "やや感じる"]),
+                ])
+            let satisfied = wardSatisfaction[year]!, close = closeness[year]!
+            let responses = (0..<1_020).map { r in
+                // 1,000 answer each question; 20 leave it blank. Shares are exact to the ‰.
+                let a = r < 1_000 ? (r < satisfied ? options[r % 2] : options[2 + r % 3]) : ""
+                let b = r < 1_000 ? (r < close ? closenessOptions[r % 2] : closenessOptions[2 + r % 2]) : ""
+                return SurveyResponseRow(line: r + 2, respondent: String(format: "R%05d", r + 1), answers: ["ward-satisfaction": a, "machizukuri-closeness": b])
             }
-            // The activity log: each centre's regional staff, spread over the year's days (this year: to date).
-            let centres = DemoCity.wards.map { "\($0.name.dropLast())まちづくりセンター" }
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy)
-                VALUES (?, ?, ?, ?, ?, NULL, ?, 'demo')
-                """)
-            var perYear = activitiesPerYear
-            let current = FiscalYear(containing: today)
-            if perYear[current.startYear] == nil, current.startYear > 2017 {
-                let elapsed = today.dayNumber - current.firstDay.dayNumber + 1
-                perYear[current.startYear] = 10_200 * elapsed / 365
-            }
-            for (year, count) in perYear.sorted(by: { $0.key < $1.key }) {
-                let fy = FiscalYear(year)
-                let days = min(fy.lastDay.dayNumber, today.dayNumber) - fy.firstDay.dayNumber + 1
-                guard days > 0 else { continue }
-                for i in 0..<count {
-                    let day = CivilDate(dayNumber: fy.firstDay.dayNumber + (i * days) / count)
-                    let centre = random.int(0...(centres.count - 1))
-                    try statement.execute(arguments: [
-                        "地域担当\(centre + 1)-\(random.int(1...4))", centres[centre], day.description, random.pick(RegionalActivity.commonKinds),
-                        random.int(2...40), LedgerRecord.timestamp(now),
-                    ])
-                    report.activities += 1
-                }
-            }
-            for (year, counts) in issuance {
-                let corner = counts.total * counts.cornerPermille / 1000
-                try LiveIndicators.setIssuanceCount(db, year: FiscalYear(year), place: "serviceCorner", copies: corner, source: "旧住基システム集計")
-                try LiveIndicators.setIssuanceCount(db, year: FiscalYear(year), place: "wardOffice", copies: counts.total - corner, source: "旧住基システム集計")
-            }
-            // The sheets, their live definitions, and 72302000's review to publication.
-            for var sheet in sheets {
-                try Sheets.save(db, sheet, source: "import", author: "デモ取込", now: now)
-                for (i, indicator) in sheet.indicators.enumerated() {
-                    if indicator.name.contains("行政サービスコーナー") {
-                        sheet.indicators[i].live = LiveIndicatorDefinition(source: .serviceCornerShare)
-                    } else if indicator.name.contains("満足している市民の割合") {
-                        sheet.indicators[i].live = LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction")
-                    } else if indicator.name.contains("身近に感じる市民の割合") {
-                        sheet.indicators[i].live = LiveIndicatorDefinition(source: .surveySatisfaction, question: "machizukuri-closeness")
-                    } else if indicator.name.contains("活動件数") {
-                        sheet.indicators[i].live = LiveIndicatorDefinition(source: .regionalStaffActivities)
-                    }
-                }
-                let stored = try Sheets.save(db, sheet, source: "edit", author: "デモ 企画担当", note: "指標を業務データから自動集計", expectedVersion: 1, now: now)
-                if sheet.layout == .measure {
-                    for (action, role, author, comment) in [
-                        (ReviewAction.submit, ReviewRole.staff, "区調整課 企画担当", "2013年度の評価を記入しました"),
-                        (.approve, .sectionChief, "区調整課長", "確認しました"), (.approve, .director, "区政推進部長", "了承"),
-                        (.approve, .externalReviewer, "外部評価委員会", "評価区分は妥当"),
-                    ] {
-                        try Sheets.review(db, code: sheet.code, action: action, role: role, author: author, comment: comment,
-                                          expectedVersion: stored.version, now: now)
-                    }
-                }
-                report.sheets.append(sheet.code)
+            data.surveys.append(.init(survey: survey, responses: responses))
+            report.surveys += 1
+            report.responses += responses.count
+        }
+        // The activity log: each centre's regional staff, spread over the year's days (this year: to date).
+        let centres = DemoCity.wards.map { "\($0.name.dropLast())まちづくりセンター" }
+        var perYear = activitiesPerYear
+        let current = FiscalYear(containing: today)
+        if perYear[current.startYear] == nil, current.startYear > 2017 {
+            let elapsed = today.dayNumber - current.firstDay.dayNumber + 1
+            perYear[current.startYear] = 10_200 * elapsed / 365
+        }
+        for (year, count) in perYear.sorted(by: { $0.key < $1.key }) {
+            let fy = FiscalYear(year)
+            let days = min(fy.lastDay.dayNumber, today.dayNumber) - fy.firstDay.dayNumber + 1
+            guard days > 0 else { continue }
+            for i in 0..<count {
+                let day = CivilDate(dayNumber: fy.firstDay.dayNumber + (i * days) / count)
+                let centre = random.int(0...(centres.count - 1))
+                data.activities.append(RegionalActivity(
+                    staff: "地域担当\(centre + 1)-\(random.int(1...4))", center: centres[centre], date: day, kind: random.pick(RegionalActivity.commonKinds),
+                    participants: random.int(2...40)))
             }
         }
+        report.activities = data.activities.count
+        for (year, counts) in issuance.sorted(by: { $0.key < $1.key }) {
+            let corner = counts.total * counts.cornerPermille / 1000
+            data.counts.append(.init(year: FiscalYear(year), place: "serviceCorner", copies: corner, source: "旧住基システム集計"))
+            data.counts.append(.init(year: FiscalYear(year), place: "wardOffice", copies: counts.total - corner, source: "旧住基システム集計"))
+        }
+        // The sheets, their live definitions, and 72302000's review to publication.
+        for sheet in sheets {
+            var edited = sheet
+            for (i, indicator) in sheet.indicators.enumerated() {
+                if indicator.name.contains("行政サービスコーナー") {
+                    edited.indicators[i].live = LiveIndicatorDefinition(source: .serviceCornerShare)
+                } else if indicator.name.contains("満足している市民の割合") {
+                    edited.indicators[i].live = LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction")
+                } else if indicator.name.contains("身近に感じる市民の割合") {
+                    edited.indicators[i].live = LiveIndicatorDefinition(source: .surveySatisfaction, question: "machizukuri-closeness")
+                } else if indicator.name.contains("活動件数") {
+                    edited.indicators[i].live = LiveIndicatorDefinition(source: .regionalStaffActivities)
+                }
+            }
+            let reviews: [PlanningDataset.ReviewStep] = sheet.layout != .measure ? [] : [
+                .init(action: .submit, role: .staff, author: "区調整課 企画担当", comment: "2013年度の評価を記入しました"),
+                .init(action: .approve, role: .sectionChief, author: "区調整課長", comment: "確認しました"),
+                .init(action: .approve, role: .director, author: "区政推進部長", comment: "了承"),
+                .init(action: .approve, role: .externalReviewer, author: "外部評価委員会", comment: "評価区分は妥当"),
+            ]
+            data.sheets.append(.init(imported: sheet, edited: edited, editNote: "指標を業務データから自動集計", reviews: reviews))
+            report.sheets.append(sheet.code)
+        }
+        try database.load(data, now: now)
         return report
     }
 
