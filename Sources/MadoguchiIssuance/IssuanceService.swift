@@ -430,13 +430,7 @@ public struct IssuanceService: Sendable {
         return "第\(FiscalYear(containing: date).startYear)-\(String(repeating: "0", count: max(0, 6 - n.count)))\(n)号"
     }
 
-    static func city(_ db: Database) throws -> CityInfo {
-        func meta(_ key: String) throws -> String? {
-            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
-        }
-        let name = try meta("city.name") ?? "窓口市"
-        return CityInfo(code: try meta("city.code") ?? "000000", name: name, mayor: try meta("city.mayor") ?? "\(name)長")
-    }
+    static func city(_ db: Database) throws -> CityInfo { try CityMeta.city(db) }
 
     static func checkKey(_ key: String) throws {
         guard (8...200).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {

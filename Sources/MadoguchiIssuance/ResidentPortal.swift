@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 import MadoguchiStore
@@ -10,6 +9,7 @@ import MadoguchiStore
 /// left out and why).
 public struct ResidentPortal: Sendable {
     let database: MadoguchiDatabase
+    let store: any ResidentSignInStore
     let clock: MadoguchiClock
     let foreignCards: ForeignCards
 
@@ -21,12 +21,9 @@ public struct ResidentPortal: Sendable {
     /// `relay`: how a card registered here by another city (本籍地利用登録) is checked with that city.
     public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system, relay: (any WideAreaRelay)? = nil) {
         self.database = database
+        self.store = database.residentSignIn
         self.clock = clock
         self.foreignCards = ForeignCards(database: database, relay: relay)
-    }
-
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 
     /// A fresh challenge for the card to sign: a `CardChallenge` for this page (purpose `resident`), this city and
@@ -36,12 +33,8 @@ public struct ResidentPortal: Sendable {
         let nonce = CardChallenge.freshNonce()
         let expires = LedgerRecord.timestamp(clock.now().addingTimeInterval(Self.challengeSeconds))
         let stale = LedgerRecord.timestamp(clock.now().addingTimeInterval(-3600))
-        let city = try await write { db in
-            try db.execute(sql: "DELETE FROM residentChallenge WHERE expiresAt < ?", arguments: [stale])
-            try db.execute(sql: "INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", arguments: [id, nonce, expires])
-            return try IssuanceService.city(db).code
-        }
-        return (id, CardChallenge(purpose: .resident, cityCode: city, sessionId: id, nonce: nonce))
+        try await store.saveChallenge(id: id, nonce: Data(nonce), expiresAt: expires, purgeBefore: stale)
+        return (id, CardChallenge(purpose: .resident, cityCode: try await database.city().code, sessionId: id, nonce: Data(nonce)))
     }
 
     /// Checks the card's answer: the challenge must be this server's, unused and unexpired (it is spent whatever the
@@ -49,30 +42,20 @@ public struct ResidentPortal: Sendable {
     public func signIn(challengeId: String, certificatePEM: String, signature: Data) async throws -> (secret: String, residentId: Int64) {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
-        let challenge = try await write { db -> Data? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT challenge, expiresAt, usedAt FROM residentChallenge WHERE id = ?", arguments: [challengeId])
-            else { return nil }
-            try db.execute(sql: "UPDATE residentChallenge SET usedAt = ? WHERE id = ? AND usedAt IS NULL", arguments: [at, challengeId])
-            guard (row["usedAt"] as String?) == nil, (row["expiresAt"] as String) > at else { return nil }
-            return CardChallenge(
-                purpose: .resident, cityCode: try IssuanceService.city(db).code, sessionId: challengeId, nonce: row["challenge"]
-            ).bytes
-        }
-        guard let challenge else {
+        // Spent whatever the outcome: a challenge answers once, and only before it expires.
+        let stored = try await store.spendChallenge(id: challengeId, at: at)
+        guard let stored, stored.usedAt == nil, stored.expiresAt > at else {
             throw MadoguchiError(
                 .residentChallengeInvalid, ja: "確認の有効期限が切れたか、既に使われています。もう一度お試しください",
                 en: "The challenge is unknown, expired or already used; start again")
         }
-        let (serial, residentId) = try await Cards.authenticate(
-            database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
+        let challenge = CardChallenge(purpose: .resident, cityCode: try await database.city().code, sessionId: challengeId, nonce: stored.nonce).bytes
+        let (serial, residentId) = try await database.cards.authenticate(
+            certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
         try await foreignCards.check(serial: serial)
         let secret = StaffPasswords.secret()
         let expires = LedgerRecord.timestamp(now.addingTimeInterval(Self.sessionSeconds))
-        try await write { db in
-            try db.execute(
-                sql: "INSERT INTO residentSession (tokenHash, residentId, cardSerial, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [StaffPasswords.fingerprint(secret), residentId, serial, at, expires])
-        }
+        try await store.openSession(tokenHash: StaffPasswords.fingerprint(secret), residentId: residentId, cardSerial: serial, at: at, expiresAt: expires)
         return (secret, residentId)
     }
 
@@ -80,24 +63,19 @@ public struct ResidentPortal: Sendable {
     public func resident(session secret: String) async throws -> Int64? {
         let at = LedgerRecord.timestamp(clock.now())
         let hash = StaffPasswords.fingerprint(secret)
-        return try await database.writer.read { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT residentId FROM residentSession WHERE tokenHash = ? AND endedAt IS NULL AND expiresAt > ?", arguments: [hash, at])
-        }
+        return try await store.resident(tokenHash: hash, at: at)
     }
 
     public func signOut(_ secret: String) async throws {
         let at = LedgerRecord.timestamp(clock.now())
         let hash = StaffPasswords.fingerprint(secret)
-        try await write { db in
-            try db.execute(sql: "UPDATE residentSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", arguments: [at, hash])
-        }
+        try await store.endSession(tokenHash: hash, at: at)
     }
 
     /// What the resident sees, newest first.
     public func lines(residentId: Int64) async throws -> [ResidentAccessLine] {
         let today = clock.today
-        return try await database.writer.read { db in try ResidentAccess.lines(db, residentId: residentId, on: today) }
+        return try await store.accessLines(residentId: residentId, on: today)
     }
 }
 

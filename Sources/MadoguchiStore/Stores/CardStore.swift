@@ -23,6 +23,8 @@ public protocol CardStore: Sendable {
     func revocationList(now: Date) async throws -> [UInt8]?
     /// Good, revoked, expired or unknown on a date.
     func status(serial: String, on date: CivilDate) async throws -> CardStatus
+    /// Who a presented card is, proven: chain, issue, revocation, expiry and its signature over `challenge`.
+    func authenticate(certificatePEM: String, challenge: Data, signature: Data, now: Date) async throws -> (serial: String, residentId: Int64)
     /// 本籍地利用登録: a card of another city (issued by `authorityPEM`) linked to a record here whose 戸籍 this city
     /// keeps. Returns the card's serial.
     func registerHonseki(residentId: Int64, cardCertificatePEM: String, authorityPEM: String, cardCityCode: String, at: String)
@@ -71,6 +73,10 @@ struct SQLiteCardStore: CardStore {
 
     func status(serial: String, on date: CivilDate) async throws -> CardStatus {
         try await database.reading { db in try Cards.status(db, serial: serial, on: date) }
+    }
+
+    func authenticate(certificatePEM: String, challenge: Data, signature: Data, now: Date) async throws -> (serial: String, residentId: Int64) {
+        try await Cards.authenticate(database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
     }
 
     func registerHonseki(residentId: Int64, cardCertificatePEM: String, authorityPEM: String, cardCityCode: String, at: String)

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// A one-time sign-in challenge as stored, before it was spent.
+public struct StoredChallenge: Sendable, Hashable {
+    public var nonce: Data
+    public var expiresAt: String
+    /// When it was spent before this read, if it was
+    public var usedAt: String?
+}
+
+/// The resident's sign-in with the card (住民向けアクセス記録): one-time challenges, sessions kept as the SHA-256 of
+/// their secret, and what the resident is shown. The rules (expiry, single use, what is left out) are the use case's.
+public protocol ResidentSignInStore: Sendable {
+    /// Stores a challenge, and forgets those that expired before `purgeBefore`.
+    func saveChallenge(id: String, nonce: Data, expiresAt: String, purgeBefore: String) async throws
+    /// Spends a challenge (marks it used at `at` if it was not) and returns it as it was before, or `nil` if unknown.
+    func spendChallenge(id: String, at: String) async throws -> StoredChallenge?
+    func openSession(tokenHash: String, residentId: Int64, cardSerial: String, at: String, expiresAt: String) async throws
+    /// The resident of a session not ended and not expired at `at`.
+    func resident(tokenHash: String, at: String) async throws -> Int64?
+    func endSession(tokenHash: String, at: String) async throws
+    /// The reads and certificates about a resident, as `ResidentAccess` shows them, newest first.
+    func accessLines(residentId: Int64, on date: CivilDate) async throws -> [ResidentAccessLine]
+}
+
+struct SQLiteResidentSignInStore: ResidentSignInStore {
+    let database: MadoguchiDatabase
+
+    func saveChallenge(id: String, nonce: Data, expiresAt: String, purgeBefore: String) async throws {
+        try await database.writing { db in
+            try db.execute(sql: "DELETE FROM residentChallenge WHERE expiresAt < ?", arguments: [purgeBefore])
+            try db.execute(sql: "INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", arguments: [id, nonce, expiresAt])
+        }
+    }
+
+    func spendChallenge(id: String, at: String) async throws -> StoredChallenge? {
+        try await database.writing { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT challenge, expiresAt, usedAt FROM residentChallenge WHERE id = ?", arguments: [id])
+            else { return nil }
+            try db.execute(sql: "UPDATE residentChallenge SET usedAt = ? WHERE id = ? AND usedAt IS NULL", arguments: [at, id])
+            return StoredChallenge(nonce: row["challenge"], expiresAt: row["expiresAt"], usedAt: row["usedAt"])
+        }
+    }
+
+    func openSession(tokenHash: String, residentId: Int64, cardSerial: String, at: String, expiresAt: String) async throws {
+        try await database.writing { db in
+            try db.execute(
+                sql: "INSERT INTO residentSession (tokenHash, residentId, cardSerial, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
+                arguments: [tokenHash, residentId, cardSerial, at, expiresAt])
+        }
+    }
+
+    func resident(tokenHash: String, at: String) async throws -> Int64? {
+        try await database.reading { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT residentId FROM residentSession WHERE tokenHash = ? AND endedAt IS NULL AND expiresAt > ?",
+                arguments: [tokenHash, at])
+        }
+    }
+
+    func endSession(tokenHash: String, at: String) async throws {
+        try await database.writing { db in
+            try db.execute(sql: "UPDATE residentSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", arguments: [at, tokenHash])
+        }
+    }
+
+    func accessLines(residentId: Int64, on date: CivilDate) async throws -> [ResidentAccessLine] {
+        try await database.reading { db in try ResidentAccess.lines(db, residentId: residentId, on: date) }
+    }
+}
+
+/// What the city's own records say about it (its code, name and mayor, as certificates print them).
+public enum CityMeta {
+    public static func city(_ db: Database) throws -> CityInfo {
+        func meta(_ key: String) throws -> String? {
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        }
+        let name = try meta("city.name") ?? "窓口市"
+        return CityInfo(code: try meta("city.code") ?? "000000", name: name, mayor: try meta("city.mayor") ?? "\(name)長")
+    }
+}
+
+extension MadoguchiDatabase {
+    /// The resident's sign-in and what they are shown.
+    public var residentSignIn: any ResidentSignInStore { SQLiteResidentSignInStore(database: self) }
+
+    /// This city: its 全国地方公共団体コード, name and mayor.
+    public func city() async throws -> CityInfo {
+        try await reading { db in try CityMeta.city(db) }
+    }
+}
