@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 import MadoguchiStore
@@ -50,11 +49,11 @@ public struct StaffIdentity: Sendable, Hashable {
 /// - API credentials belong to a person (scoped to some of their roles) or to a device, and can be revoked.
 /// - Every change and sign-in, failed or not, is recorded in `staffEvent` (append-only).
 public struct StaffService: Sendable {
-    let database: MadoguchiDatabase
+    let store: any StaffAccountStore
     let clock: MadoguchiClock
 
     public init(database: MadoguchiDatabase, clock: MadoguchiClock = .system) {
-        self.database = database
+        self.store = database.staff
         self.clock = clock
     }
 
@@ -63,10 +62,6 @@ public struct StaffService: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }
-    }
-
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 
     static func identity(_ a: StaffAccount, csrf: String? = nil) -> StaffIdentity {
@@ -81,45 +76,21 @@ public struct StaffService: Sendable {
         try SignInPolicy.check(password: password, login: account.login)
         let hash = try await Self.offPool { try StaffPasswords.hash(password) }
         let at = LedgerRecord.timestamp(clock.now())
-        return try await write { db in
-            if let facility = account.facilityId, try !StaffStore.facilityExists(db, facility) {
-                throw MadoguchiError(.staffInvalid, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
-            }
-            guard try StaffStore.account(db, login: account.login) == nil else {
-                throw MadoguchiError(.staffInvalid, ja: "このログイン名は使われています: \(account.login)", en: "Login \(account.login) is taken")
-            }
-            let id = try StaffStore.insert(db, account, passwordHash: hash, at: at)
-            try StaffStore.event(db, at: at, accountId: id, login: account.login, "created", actor: actor,
-                                 detail: ["roles": account.roles.sorted().map(\.rawValue).joined(separator: ",")])
-            var created = account
-            created.id = id
-            return created
-        }
+        return try await store.create(account, passwordHash: hash, at: at, by: actor)
     }
 
     public func accounts() async throws -> [StaffAccount] {
-        try await database.writer.read { db in try StaffStore.accounts(db) }
+        try await store.accounts()
     }
 
     public func account(login: String) async throws -> StaffAccount? {
-        try await database.writer.read { db in try StaffStore.account(db, login: login)?.account }
-    }
-
-    func existing(_ db: Database, _ login: String) throws -> StoredStaffAccount {
-        guard let found = try StaffStore.account(db, login: login) else {
-            throw MadoguchiError(.notFound, ja: "職員が見つかりません: \(login)", en: "No staff account \(login)")
-        }
-        return found
+        try await store.account(login: login)?.account
     }
 
     /// Disables (or enables again) an account; disabling ends its sessions at once.
     public func setDisabled(login: String, _ disabled: Bool, by actor: String) async throws {
         let at = LedgerRecord.timestamp(clock.now())
-        try await write { db in
-            let found = try existing(db, login)
-            try StaffStore.setDisabled(db, id: found.account.id!, at: disabled ? at : nil)
-            try StaffStore.event(db, at: at, accountId: found.account.id, login: login, disabled ? "disabled" : "enabled", actor: actor)
-        }
+        try await store.setDisabled(login: login, disabled, at: at, by: actor)
     }
 
     /// Sets a new password (generated when none is given, and returned once); unlocks the account and ends its sessions.
@@ -128,11 +99,7 @@ public struct StaffService: Sendable {
         try SignInPolicy.check(password: chosen, login: login)
         let hash = try await Self.offPool { try StaffPasswords.hash(chosen) }
         let at = LedgerRecord.timestamp(clock.now())
-        try await write { db in
-            let found = try existing(db, login)
-            try StaffStore.setPassword(db, id: found.account.id!, hash: hash, at: at)
-            try StaffStore.event(db, at: at, accountId: found.account.id, login: login, "passwordReset", actor: actor)
-        }
+        try await store.setPassword(login: login, hash: hash, at: at, by: actor)
         return chosen
     }
 
@@ -143,17 +110,18 @@ public struct StaffService: Sendable {
     public func signIn(login: String, password: String) async throws -> (secret: String, identity: StaffIdentity) {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
-        let found = try await database.writer.read { db in try StaffStore.account(db, login: login) }
+        let found = try await store.account(login: login)
         let wrong = MadoguchiError(.staffSignInFailed, ja: "ログイン名またはパスワードが違います", en: "Wrong login or password")
         guard let found, !found.account.disabled else {
             // Spend the same work as a real check, so timing does not tell which logins exist.
             _ = try? await Self.offPool { StaffPasswords.verify(password, against: "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") }
-            try await write { db in try StaffStore.event(db, at: at, accountId: found?.account.id, login: String(login.prefix(40)), "signInFailed", actor: "sign-in") }
+            try await store.signInFailed(
+                accountId: found?.account.id, login: String(login.prefix(40)), at: at, state: nil, event: "signInFailed", detail: [:])
             throw wrong
         }
         let id = found.account.id!
         if let until = found.lockedUntil, until > at {
-            try await write { db in try StaffStore.event(db, at: at, accountId: id, login: login, "signInFailed", actor: "sign-in", detail: ["locked": until]) }
+            try await store.signInFailed(accountId: id, login: login, at: at, state: nil, event: "signInFailed", detail: ["locked": until])
             throw MadoguchiError(.staffLocked, ja: "パスワードの誤りが続いたため、しばらくログインできません", en: "Too many wrong passwords; sign-in is locked for a while")
         }
         let hash = found.passwordHash
@@ -161,10 +129,8 @@ public struct StaffService: Sendable {
             let failures = found.failedSignIns + 1
             let locks = failures >= SignInPolicy.maximumFailures
             let until = locks ? LedgerRecord.timestamp(now.addingTimeInterval(SignInPolicy.lockoutSeconds)) : nil
-            try await write { db in
-                try StaffStore.setSignInState(db, id: id, failures: locks ? 0 : failures, lockedUntil: until)
-                try StaffStore.event(db, at: at, accountId: id, login: login, locks ? "lockedOut" : "signInFailed", actor: "sign-in")
-            }
+            try await store.signInFailed(
+                accountId: id, login: login, at: at, state: (locks ? 0 : failures, until), event: locks ? "lockedOut" : "signInFailed", detail: [:])
             throw locks
                 ? MadoguchiError(.staffLocked, ja: "パスワードの誤りが続いたため、しばらくログインできません", en: "Too many wrong passwords; sign-in is locked for a while")
                 : wrong
@@ -172,11 +138,7 @@ public struct StaffService: Sendable {
         let secret = StaffPasswords.secret()
         let csrf = StaffPasswords.secret()
         let expires = LedgerRecord.timestamp(now.addingTimeInterval(SignInPolicy.maximumSeconds))
-        try await write { db in
-            try StaffStore.setSignInState(db, id: id, failures: 0, lockedUntil: nil)
-            try StaffStore.insertSession(db, tokenHash: StaffPasswords.fingerprint(secret), accountId: id, csrf: csrf, at: at, expiresAt: expires)
-            try StaffStore.event(db, at: at, accountId: id, login: login, "signedIn", actor: "sign-in")
-        }
+        try await store.signedIn(accountId: id, login: login, tokenHash: StaffPasswords.fingerprint(secret), csrf: csrf, at: at, expiresAt: expires)
         return (secret, Self.identity(found.account, csrf: csrf))
     }
 
@@ -187,15 +149,11 @@ public struct StaffService: Sendable {
         let idleSince = LedgerRecord.timestamp(now.addingTimeInterval(-SignInPolicy.idleSeconds))
         let touchBefore = LedgerRecord.timestamp(now.addingTimeInterval(-60))
         let tokenHash = StaffPasswords.fingerprint(secret)
-        let found = try await database.writer.read { db -> (StoredStaffSession, StoredStaffAccount)? in
-            guard let s = try StaffStore.session(db, tokenHash: tokenHash), s.endedAt == nil, s.expiresAt > at, s.lastSeenAt >= idleSince,
-                let a = try StaffStore.account(db, id: s.accountId), !a.account.disabled
-            else { return nil }
-            return (s, a)
-        }
-        guard let (session, account) = found else { return nil }
+        guard let (session, account) = try await store.session(tokenHash: tokenHash), session.endedAt == nil, session.expiresAt > at,
+            session.lastSeenAt >= idleSince, !account.account.disabled
+        else { return nil }
         if session.lastSeenAt < touchBefore {
-            try await write { db in try StaffStore.touchSession(db, tokenHash: tokenHash, at: at) }
+            try await store.touchSession(tokenHash: tokenHash, at: at)
         }
         var identity = Self.identity(account.account, csrf: session.csrfToken)
         identity.purpose = session.purpose
@@ -205,18 +163,13 @@ public struct StaffService: Sendable {
     /// Sets the purpose of the session's reads, chosen on the counter page.
     public func choosePurpose(_ purpose: AccessPurpose?, session secret: String) async throws {
         let tokenHash = StaffPasswords.fingerprint(secret)
-        try await write { db in try AccessLog.setPurpose(db, sessionHash: tokenHash, purpose) }
+        try await store.setPurpose(sessionHash: tokenHash, purpose)
     }
 
     public func signOut(_ secret: String) async throws {
         let at = LedgerRecord.timestamp(clock.now())
         let tokenHash = StaffPasswords.fingerprint(secret)
-        try await write { db in
-            guard let s = try StaffStore.session(db, tokenHash: tokenHash), s.endedAt == nil, let a = try StaffStore.account(db, id: s.accountId)
-            else { return }
-            try StaffStore.endSession(db, tokenHash: tokenHash, at: at)
-            try StaffStore.event(db, at: at, accountId: s.accountId, login: a.account.login, "signedOut", actor: a.account.login)
-        }
+        try await store.signOut(tokenHash: tokenHash, at: at)
     }
 
     // MARK: API credentials
@@ -231,35 +184,28 @@ public struct StaffService: Sendable {
         }
         let secret = StaffPasswords.secret()
         let at = LedgerRecord.timestamp(clock.now())
-        let credential = try await write { db -> StaffCredential in
+        let credential = try await store.issueCredential(
+            tokenHash: StaffPasswords.fingerprint(secret), label: label, login: login, at: at, by: actor
+        ) { person in
+            // A person's credential holds some of their roles at their facility; a device's holds its own, never admin.
             var scope = roles ?? []
             var facility = facilityId
-            var owner: Int64?
-            if let login {
-                let person = try existing(db, login)
-                guard !person.account.disabled else { throw MadoguchiError(.staffInvalid, ja: "無効な職員です", en: "The account is disabled") }
-                scope = roles ?? person.account.roles
-                guard scope.isSubset(of: person.account.roles) else {
+            if let person {
+                guard !person.disabled else { throw MadoguchiError(.staffInvalid, ja: "無効な職員です", en: "The account is disabled") }
+                scope = roles ?? person.roles
+                guard scope.isSubset(of: person.roles) else {
                     throw MadoguchiError(.staffInvalid, ja: "本人の持たない役割は与えられません", en: "A credential cannot hold roles its person lacks")
                 }
-                facility = person.account.facilityId
-                owner = person.account.id
+                facility = person.facilityId
             }
             guard !scope.isEmpty else { throw MadoguchiError(.staffInvalid, ja: "役割を指定してください", en: "Give the credential's roles") }
-            guard !scope.contains(.admin) || owner != nil else {
+            guard !scope.contains(.admin) || person != nil else {
                 throw MadoguchiError(.staffInvalid, ja: "端末に管理者の役割は与えられません", en: "A device cannot hold the admin role")
             }
             if scope.contains(where: \.worksAtAFacility) && facility == nil {
                 throw MadoguchiError(.staffInvalid, ja: "窓口の端末は窓口を指定してください", en: "A counter terminal names its facility")
             }
-            if let facility, try !StaffStore.facilityExists(db, facility) {
-                throw MadoguchiError(.staffInvalid, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
-            }
-            let id = try StaffStore.insertCredential(
-                db, tokenHash: StaffPasswords.fingerprint(secret), label: label, accountId: owner, roles: scope, facilityId: facility, at: at)
-            try StaffStore.event(db, at: at, accountId: owner, login: login ?? "device:\(label)", "credentialIssued", actor: actor,
-                                 detail: ["credential": String(id)])
-            return StaffCredential(id: id, label: label, accountId: owner, roles: scope, facilityId: facility, createdAt: at)
+            return (scope, facility)
         }
         return (secret, credential)
     }
@@ -267,32 +213,24 @@ public struct StaffService: Sendable {
     /// Who an API credential is, or nil when unknown or revoked (or its person disabled).
     public func credential(_ secret: String) async throws -> StaffIdentity? {
         let tokenHash = StaffPasswords.fingerprint(secret)
-        return try await database.writer.read { db in
-            guard let c = try StaffStore.credential(db, tokenHash: tokenHash), c.revokedAt == nil else { return nil }
-            if let owner = c.accountId {
-                guard let person = try StaffStore.account(db, id: owner), !person.account.disabled else { return nil }
-                return StaffIdentity(
-                    accountId: owner, login: person.account.login, displayName: person.account.displayName,
-                    roles: c.roles.intersection(person.account.roles), facilityId: person.account.facilityId, credentialId: c.id)
-            }
-            return StaffIdentity(accountId: nil, login: "device:\(c.label)", displayName: c.label, roles: c.roles, facilityId: c.facilityId,
-                                 credentialId: c.id)
+        guard let (c, person) = try await store.credential(tokenHash: tokenHash), c.revokedAt == nil else { return nil }
+        if let owner = c.accountId {
+            guard let person, !person.account.disabled else { return nil }
+            return StaffIdentity(
+                accountId: owner, login: person.account.login, displayName: person.account.displayName,
+                roles: c.roles.intersection(person.account.roles), facilityId: person.account.facilityId, credentialId: c.id)
         }
+        return StaffIdentity(accountId: nil, login: "device:\(c.label)", displayName: c.label, roles: c.roles, facilityId: c.facilityId,
+                             credentialId: c.id)
     }
 
     public func credentials() async throws -> [StaffCredential] {
-        try await database.writer.read { db in try StaffStore.credentials(db) }
+        try await store.credentials()
     }
 
     public func revokeCredential(id: Int64, by actor: String) async throws {
         let at = LedgerRecord.timestamp(clock.now())
-        try await write { db in
-            guard let c = try StaffStore.revokeCredential(db, id: id, at: at) else {
-                throw MadoguchiError(.notFound, ja: "取り消せる資格情報がありません: \(id)", en: "No active credential \(id)")
-            }
-            try StaffStore.event(db, at: at, accountId: c.accountId, login: c.accountId == nil ? "device:\(c.label)" : "credential:\(c.id)",
-                                 "credentialRevoked", actor: actor, detail: ["credential": String(id)])
-        }
+        try await store.revokeCredential(id: id, at: at, by: actor)
     }
 
     // MARK: Setup
@@ -300,7 +238,7 @@ public struct StaffService: Sendable {
     /// At setup, when no account exists: the first administrator, with the password given or a generated one
     /// (returned once). Nil when accounts exist already.
     public func bootstrapAdmin(login: String = "admin", password: String? = nil) async throws -> (login: String, password: String)? {
-        guard try await database.writer.read({ db in try StaffStore.count(db) }) == 0 else { return nil }
+        guard try await store.count() == 0 else { return nil }
         let chosen = password ?? StaffPasswords.secret(bytes: 12)
         _ = try await create(StaffAccount(login: login, displayName: "管理者", roles: [.admin]), password: chosen, by: "setup")
         return (login, chosen)
