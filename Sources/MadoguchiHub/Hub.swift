@@ -91,25 +91,16 @@ extension MadoguchiError.Code {
     public static let hubUnknownStep = Self("hub.unknownStep")
 }
 
-/// An error the hub answers itself, in the same JSON shape as the cities' errors.
+/// An error the hub answers itself, in the one envelope every server answers with (`ErrorEnvelope`).
 struct HubError: HTTPResponseError {
     let status: HTTPResponse.Status
     let error: MadoguchiError
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body: [String: [String: AnyEncodable]] = [
-            "error": ["code": AnyEncodable(error.code.rawValue), "message": AnyEncodable(["ja": error.ja, "en": error.en])]
-        ]
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(body))))
+        headers[.contentType] = ErrorEnvelope.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: ErrorEnvelope(error).encoded())))
     }
-}
-
-struct AnyEncodable: Encodable {
-    let value: any Encodable
-    init(_ value: any Encodable) { self.value = value }
-    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
 /// The header naming the city a kiosk message is for: the card's city, or the 本籍地 for 戸籍.

@@ -101,24 +101,12 @@ public struct KioskClient: Sendable {
     }
 
     static func failure(_ data: Data, status: Int) -> KioskFailure {
-        struct Body: Decodable {
-            struct Inner: Decodable {
-                struct Message: Decodable {
-                    let code: String
-                    let message: [String: String]
-                }
-                let code: String
-                let message: [String: String]
-                let refusals: [Message]?
-            }
-            let error: Inner
-        }
-        guard let body = try? JSONDecoder().decode(Body.self, from: data) else {
+        guard let body = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) else {
             return KioskFailure(code: "kiosk.http\(status)", ja: "エラー応答（\(status)）", en: "HTTP \(status)", status: status)
         }
         return KioskFailure(
-            code: body.error.code, ja: body.error.message["ja"] ?? "", en: body.error.message["en"] ?? "", status: status,
-            refusals: (body.error.refusals ?? []).map { KioskMessage(code: $0.code, ja: $0.message["ja"] ?? "", en: $0.message["en"] ?? "") })
+            code: body.error.code, ja: body.error.message.ja, en: body.error.message.en, status: status,
+            refusals: (body.error.refusals ?? []).map { KioskMessage(code: $0.code, ja: $0.message.ja, en: $0.message.en) })
     }
 
     static let none: String? = nil

@@ -68,18 +68,24 @@ actor CopierState {
     }
 }
 
+/// An error the copier answers its screen with: the one envelope every server uses (`ErrorEnvelope`), with the status
+/// the city gave, or else the one status map's (`ErrorStatus`).
 struct CopierError: HTTPResponseError {
     let status: HTTPResponse.Status
     let failure: KioskFailure
 
-    init(_ failure: KioskFailure, status: HTTPResponse.Status = .unprocessableContent) {
+    init(_ failure: KioskFailure, status: HTTPResponse.Status? = nil) {
         self.failure = failure
-        self.status = status
+        self.status = status ?? HTTPResponse.Status(code: ErrorStatus.status(of: failure.code))
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try StoreCopier.json(
-            ["error": ["code": failure.code, "ja": failure.ja, "en": failure.en]] as [String: [String: String]], status: status)
+        var headers = HTTPFields()
+        headers[.contentType] = ErrorEnvelope.contentType
+        headers[.cacheControl] = "no-store"
+        let envelope = ErrorEnvelope(
+            code: failure.code, ja: failure.ja, en: failure.en, refusals: failure.refusals.map { .init(code: $0.code, ja: $0.ja, en: $0.en) })
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: envelope.encoded())))
     }
 }
 

@@ -207,7 +207,11 @@ async function api(path, body) {
   try {
     const response = await fetch(path, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     const data = await response.json();
-    if (!response.ok) throw data.error || { code: "http" + response.status, ja: "エラー", en: "Error" };
+    // Every server answers an error in one envelope: {error: {code, message: {ja, en}}}.
+    if (!response.ok) {
+      const e = data.error;
+      throw e ? { code: e.code, ja: e.message.ja, en: e.message.en } : { code: "http" + response.status, ja: "エラー", en: "Error" };
+    }
     return data;
   } finally {
     main.inert = false;

@@ -21,61 +21,16 @@ public struct APIError: HTTPResponseError {
         self.init(APIError.status(for: error.code), error)
     }
 
+    /// The one status map (`ErrorStatus`), shared with the hub and the store copier.
     static func status(for code: MadoguchiError.Code) -> HTTPResponse.Status {
-        switch code {
-        case .notFound: .notFound
-        case .unauthorized: .unauthorized
-        case .storeBusy: .serviceUnavailable
-        case .storeFailure, .renderingFailed: .internalServerError
-        case .certificateNotPrintable: .gone
-        case .constraintViolation, .idempotencyConflict, .certificateNotIssued: .conflict
-        case .idempotencyKeyInvalid, .reasonMissing, .badRequest, .badKioskRequest: .badRequest
-        case .kioskClosed, .kioskNotConfigured: .serviceUnavailable
-        case .kioskHubUnauthorized: .unauthorized
-        case .wideAreaBadRequest: .badRequest
-        case .supportMeasureNotAllowed: .conflict
-        case .procedureInvalid: .unprocessableContent
-        case .wideAreaBadAnswer, .wideAreaUnavailable: .badGateway
-        case .relayUnauthorized: .unauthorized
-        case .relayNotConfigured: .serviceUnavailable
-        case .relayUnknownCity: .notFound
-        case .kioskCardMismatch, .kioskNotThisSession: .forbidden
-        case .cardStatusUnavailable: .badGateway
-        case .kioskOutOfOrder, .kioskSessionEnded, .kioskRequestReused, .kioskAlreadyCompleted: .conflict
-        case .kioskSessionExpired: .gone
-        case .sheetNotFound: .notFound
-        case .sheetVersionConflict, .sheetNotEditable, .reviewNotAllowed: .conflict
-        case .reviewWrongRole, .reviewSamePerson, .staffForbidden, .staffCSRF: .forbidden
-        case .auditPurposeRequired: .badRequest
-        case .staffSignInFailed: .unauthorized
-        case .staffLocked: .tooManyRequests
-        case .activityInvalid, .surveyInvalid, .surveyAnswerUnknown, .sheetInvalid, .sheetJSONInvalid: .unprocessableContent
-        default: .unprocessableContent
-        }
-    }
-
-    struct Body: Encodable {
-        struct Message: Encodable {
-            let code: String
-            let message: [String: String]
-        }
-        struct Inner: Encodable {
-            let code: String
-            let message: [String: String]
-            let refusals: [Message]?
-        }
-        let error: Inner
+        HTTPResponse.Status(code: ErrorStatus.status(of: code.rawValue))
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(
-            code: error.code.rawValue, message: ["ja": error.ja, "en": error.en],
-            refusals: refusals.isEmpty ? nil : refusals.map { .init(code: $0.code.rawValue, message: ["ja": $0.ja, "en": $0.en]) }))
-        let data = try JSONEncoder().encode(body)
         var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.contentType] = ErrorEnvelope.contentType
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"madoguchi\"" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: ErrorEnvelope(error, refusals: refusals).encoded())))
     }
 }
 

@@ -361,6 +361,29 @@ enum OpenAPIDocument {
                     "summary": "The city's document-signing public keys (JWKS)",
                     "responses": ["200": ["description": "JWK Set", "content": ["application/jwk-set+json": ["schema": ["type": "object"]]]]],
                 ]],
+                "/openapi.json": ["get": [
+                    "summary": "This document",
+                    "responses": ["200": json("OpenAPI 3.1")],
+                ]],
+                "/pki/ca.pem": ["get": [
+                    "summary": "The card authority's certificate (利用者証明用電子証明書の発行者), to check card certificates against",
+                    "responses": [
+                        "200": ["description": "PEM", "content": ["application/x-pem-file": ["schema": ["type": "string"]]]],
+                        "503": errorResponse("The authority is not set up"),
+                    ],
+                ]],
+                "/pki/crl.der": ["get": [
+                    "summary": "The CRL of revoked card certificates (DER, RFC 5280 reason codes), signed now, valid one day",
+                    "responses": [
+                        "200": ["description": "DER CRL", "content": ["application/pkix-crl": ["schema": ["type": "string", "format": "binary"]]]],
+                        "503": errorResponse("The authority is not set up"),
+                    ],
+                ]],
+                "/pki/status/{serial}": ["get": [
+                    "summary": "A card certificate's status, OCSP-style: good, revoked (reason, time), expired or unknown",
+                    "parameters": [["name": "serial", "in": "path", "required": true, "schema": ["type": "string"]]],
+                    "responses": ["200": json("serial, status, reason, revokedAt, notAfter")],
+                ]],
             ].merging(kioskPaths) { a, _ in a }.merging(sheetPaths) { a, _ in a },
         ]
     }

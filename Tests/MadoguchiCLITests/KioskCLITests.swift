@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiDomain
 import MadoguchiStore
 import MadoguchiTestSupport
 import Testing
@@ -467,7 +468,8 @@ struct StoreSimulatorTests {
 
         // Hostile: a phone's PIN typed on the copier's keypad, and a card put through the phone's path, are refused.
         func errorCode(_ data: Data) -> String? {
-            ((try? JSONSerialization.jsonObject(with: data)) as? [String: [String: String]])?["error"]?["code"]
+            // The copier answers in the one envelope every server uses.
+            ((try? JSONDecoder().decode(ErrorEnvelope.self, from: data)))?.error.code
         }
         func started(_ file: String) async throws -> String {
             let (status, data) = try #require(await HTTP.post(store.url + "/api/sessions", json: #"{"card":"\#(file)"}"#))

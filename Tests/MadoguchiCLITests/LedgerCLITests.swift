@@ -300,7 +300,9 @@ struct APIFuzzTests {
     /// operation of the OpenAPI document against a fully configured city (hub keys, relay, a second city).
     @Test("schemathesis over every operation of the OpenAPI document: no 5xx, no dropped connection, the servers still up")
     func openAPI() throws {
-        let r = try CLI.run(["bench", "api-fuzz", "--examples", "8", "--seed", "3"])
+        // One worker: with two, schemathesis' own coverage cache was once seen to race (a KeyError inside schemathesis,
+        // not an answer of ours), and a seeded run on one worker is the same run every time.
+        let r = try CLI.run(["bench", "api-fuzz", "--examples", "8", "--seed", "3", "--workers", "1"])
         #expect(r.status == 0, "\(r.out)\n\(r.err.suffix(3000))")
         #expect(r.out.contains("Selected: 41/41") || r.out.contains("Selected:"), "\(r.out)")
         #expect(r.out.contains("still running"))

@@ -236,6 +236,29 @@ struct OpenAPITests {
         }
     }
 
+    /// Issue 13, item 6: the document is checked against the router, both ways. Machine routes (the API, the kiosk and
+    /// relay protocols, PKI, the ledger's checkpoint, keys, health and open data) are each described; the document
+    /// describes nothing that is not routed. Pages (HTML for people, and their form posts and downloads) are not API.
+    @Test("the OpenAPI document and the router agree: every machine route is described, and nothing else")
+    func documentMatchesRouter() throws {
+        let (_, _, router) = try AccessPolicyTests.app()
+        let routes = Set(router.routes.map { "\($0.method.rawValue) \($0.path)" })
+        let paths = (try JSONSerialization.jsonObject(with: OpenAPIDocument.data) as! [String: Any])["paths"] as! [String: Any]
+        let described = Set(paths.flatMap { path, ops in (ops as! [String: Any]).keys.map { "\($0.uppercased()) \(path)" } })
+        func isMachine(_ route: String) -> Bool {
+            let path = String(route.split(separator: " ", maxSplits: 1)[1])
+            let prefixes = ["/api/", "/kiosk/", "/relay/", "/pki/", "/ledger/", "/.well-known/"]
+            return prefixes.contains(where: path.hasPrefix) || ["/health", "/openapi.json", "/sheets/opendata.csv", "/sheets/opendata.json"].contains(path)
+        }
+        for route in routes.sorted() where isMachine(route) {
+            #expect(described.contains(route), "\(route) is routed but not in the OpenAPI document")
+        }
+        for operation in described.sorted() {
+            #expect(routes.contains(operation), "the document describes \(operation), which is not routed")
+        }
+        #expect(described.count >= 40)
+    }
+
     @Test("every path the document describes answers (not 404)")
     func pathsExist() async throws {
         let (app, _) = try ServerTests.app()
