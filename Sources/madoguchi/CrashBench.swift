@@ -1,7 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import GRDB
 import MadoguchiDemo
 import MadoguchiDomain
 import MadoguchiIssuance
@@ -60,12 +59,8 @@ struct CrashBench: AsyncParsableCommand {
         log("seeding \(residents) persons…")
         let database = try MadoguchiDatabase.open(path: path)
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: residents, seed: 3))
-        let subjects = try await database.writer.read { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT r.id FROM resident r WHERE r.removedOn IS NULL AND r.birthDate < '2005-01-01'
-                  AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY r.id LIMIT 200
-                """)
-        }
+        let subjects = try await database.inspection.subjects(
+            bornBefore: "2005-01-01", bornAfter: nil, withoutMoveOutNotice: false, withSeal: false, limit: 200)
         let (token, _) = try await StaffService(database: database).issueCredential(
             label: "crash bench terminal", login: nil, roles: [.clerk], facilityId: "chuo-ward-office", by: "bench")
         let port = Int.random(in: 20_000...32_000)
@@ -143,32 +138,14 @@ struct CrashBench: AsyncParsableCommand {
 
         // The checks.
         let reopened = try MadoguchiDatabase.open(path: path)
-        let ledger = try await reopened.writer.read { db in try Ledger.verify(db) }
+        let ledger = try await reopened.ledger.verify()
         if let bad = ledger.firstBad { report.violations.append("ledger broken at #\(bad): \(ledger.problem ?? "")") }
-        let access = try await reopened.writer.read { db in try AccessLog.verify(db) }
+        let access = try await reopened.accessLog.verify()
         if let bad = access.firstBad { report.violations.append("access log broken at #\(bad): \(access.problem ?? "")") }
         report.ledgerEntries = ledger.entries
-        struct Stored: Sendable {
-            var certificates: [String: Int64]
-            var issuedByKey: [String: Int]
-            var ledgerIssues: Set<String>
-        }
-        let stored = try await reopened.writer.read { db -> Stored in
-            var certificates: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, subjectId FROM certificate") { certificates[row["id"]] = row["subjectId"] }
-            var byKey: [String: Int] = [:]
-            var issues = Set<String>()
-            for row in try Row.fetchAll(db, sql: """
-                SELECT json_extract(payload, '$.idempotencyKey') AS key, documentId FROM ledgerEntry WHERE action = 'issue'
-                """)
-            {
-                if let key = row["key"] as String? { byKey[key, default: 0] += 1 }
-                if let id = row["documentId"] as String? { issues.insert(id) }
-            }
-            return Stored(certificates: certificates, issuedByKey: byKey, ledgerIssues: issues)
-        }
-        report.certificates = stored.certificates.count
-        for (key, n) in stored.issuedByKey where n > 1 { report.violations.append("key \(key) issued \(n) times") }
+        let stored = try await reopened.inspection.issuanceFacts()
+        report.certificates = stored.subjects.count
+        for (key, n) in stored.issuesByKey where n > 1 { report.violations.append("key \(key) issued \(n) times") }
         for answer in settled {
             report.retries += max(0, answer.attempts - 1)
             if answer.refused { report.refused += 1; continue }
@@ -178,13 +155,13 @@ struct CrashBench: AsyncParsableCommand {
             }
             report.answered += 1
             if Set(answer.documents).count > 1 { report.violations.append("key \(answer.key) answered with \(Set(answer.documents).count) documents") }
-            if stored.certificates[first] != answer.subject {
+            if stored.subjects[first] != answer.subject {
                 report.violations.append("document \(first) given to a client is not a certificate of subject \(answer.subject)")
             }
-            if !stored.ledgerIssues.contains(first) { report.violations.append("document \(first) given to a client is not in the ledger") }
+            if !stored.issuedDocuments.contains(first) { report.violations.append("document \(first) given to a client is not in the ledger") }
         }
-        if Set(stored.certificates.keys) != stored.ledgerIssues {
-            report.violations.append("certificates \(stored.certificates.count) and ledger issuances \(stored.ledgerIssues.count) differ")
+        if Set(stored.subjects.keys) != stored.issuedDocuments {
+            report.violations.append("certificates \(stored.subjects.count) and ledger issuances \(stored.issuedDocuments.count) differ")
         }
         report.issuedPerSecond = Double(report.answered) / max(report.seconds, 0.001)
         try? await http.shutdown()

@@ -1,7 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
-import GRDB
 import MadoguchiDemo
 import MadoguchiDomain
 import MadoguchiHub
@@ -126,23 +125,12 @@ struct KioskBench: AsyncParsableCommand {
                 into: database,
                 options: .init(residents: residents, seed: city.seed, city: .init(code: try LocalGovernmentCode(city.code), name: city.name)))
             let children = max(1, cardsPerCity / 10)
-            let ids = try await database.writer.read { db in
-                let eligible = """
-                    r.removedOn IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
-                      AND NOT EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified')
-                    """
-                let adults = try Int64.fetchAll(db, sql: """
-                    SELECT r.id FROM resident r WHERE \(eligible) AND r.birthDate < '1995-01-01'
-                      AND EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id) ORDER BY r.id LIMIT ?
-                    """, arguments: [cardsPerCity - children])
-                let minors = try Int64.fetchAll(db, sql: """
-                    SELECT r.id FROM resident r WHERE \(eligible) AND r.birthDate > '2013-01-01' ORDER BY r.id LIMIT ?
-                    """, arguments: [children])
-                return adults + minors
-            }
-            for id in ids {
-                let card = try await database.writer.write { db in try Cards.issue(db, residentId: id, pin: "1234", now: start, keys: database.keys) }
+            let adults = try await database.inspection.subjects(
+                bornBefore: "1995-01-01", bornAfter: nil, withoutMoveOutNotice: true, withSeal: true, limit: cardsPerCity - children)
+            let minors = try await database.inspection.subjects(
+                bornBefore: nil, bornAfter: "2013-01-01", withoutMoveOutNotice: true, withSeal: false, limit: children)
+            for id in adults + minors {
+                let card = try await database.cards.issue(residentId: id, pin: "1234", medium: .card, now: start)
                 cards.append(Card(card: card, city: i, residentId: id))
             }
             databases.append(database)
@@ -318,9 +306,7 @@ struct KioskBench: AsyncParsableCommand {
         while true {
             var open = 0
             for database in databases {
-                open += try await database.writer.read { db in
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))")!
-                }
+                open += try await database.inspection.openKioskSessions()
             }
             if open == 0 || ContinuousClock.now >= deadline { return open }
             try await Task.sleep(for: .milliseconds(200))
@@ -401,18 +387,9 @@ struct KioskBench: AsyncParsableCommand {
         for (i, database) in databases.enumerated() {
             let name = Self.cities[i].name
             let keys = try IssuanceService(database: database).jwks()
-            struct Session: Sendable { var state: KioskSessionState?; var serial: String?; var residentId: Int64?; var documentId: String? }
-            let (sessions, certificates, voidEntries, openCount, ledger) = try await database.writer.read { db in
-                let sessions = try Row.fetchAll(db, sql: "SELECT requestId, state, cardSerial, residentId, documentId FROM kioskSession")
-                    .reduce(into: [String: Session]()) {
-                        $0[$1["requestId"]] = Session(state: KioskSessionState(rawValue: $1["state"]), serial: $1["cardSerial"], residentId: $1["residentId"], documentId: $1["documentId"])
-                    }
-                let certificates = try Row.fetchAll(db, sql: "SELECT id, subjectId, status, token FROM certificate WHERE channel = 'kiosk'")
-                    .reduce(into: [String: (Int64, String, String)]()) { $0[$1["id"]] = ($1["subjectId"], $1["status"], $1["token"]) }
-                let voids = try Set(String.fetchAll(db, sql: "SELECT documentId FROM ledgerEntry WHERE action = 'void'"))
-                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))")!
-                return (sessions, certificates, voids, open, try Ledger.verify(db))
-            }
+            let facts = try await database.inspection.kioskFacts()
+            let (sessions, voidEntries, openCount, ledger) = (facts.sessions, facts.voided, facts.openSessions, facts.ledger)
+            let certificates = facts.certificates.mapValues { ($0.subjectId, $0.status, $0.token) }
             if !ledger.isIntact { report.violations.append("\(name): ledger broken at \(ledger.firstBad ?? -1)") }
             if openCount > 0 { report.violations.append("\(name): \(openCount) sessions still open after their deadlines") }
             report.documentsIssued += certificates.count
@@ -427,7 +404,7 @@ struct KioskBench: AsyncParsableCommand {
                     report.violations.append("\(name): session \(requestId) names a missing document")
                     continue
                 }
-                if c.0 != s.residentId || holders[s.serial ?? ""] != c.0 {
+                if c.0 != s.residentId || holders[s.cardSerial ?? ""] != c.0 {
                     report.violations.append("\(name): document \(documentId) of \(requestId) is not the card holder's")
                 }
                 switch s.state {
@@ -461,9 +438,7 @@ struct KioskBench: AsyncParsableCommand {
                     let card = cards[r.card]
                     if c.0 != card.residentId { report.violations.append("\(name): \(r.requestId) printed another person's document") }
                     let verification = DocumentVerification.offline(r.token ?? "", keys: keys)
-                    let birth = try await database.writer.read { db in
-                        try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [card.residentId])
-                    }
+                    let birth = try await database.inspection.birthDate(residentId: card.residentId)
                     if verification.status != .valid || verification.claims?.jti != doc || verification.claims?.births.first != birth
                         || r.token != c.2
                     {

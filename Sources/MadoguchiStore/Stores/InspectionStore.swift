@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// A store session as stored, for the runs that check invariants.
+public struct StoredKioskSession: Sendable, Hashable {
+    public var state: KioskSessionState?
+    public var cardSerial: String?
+    public var residentId: Int64?
+    public var documentId: String?
+}
+
+/// A certificate as stored, for the runs that check invariants.
+public struct StoredCertificateFact: Sendable, Hashable {
+    public var subjectId: Int64
+    /// `issued`, `voided` or `superseded`
+    public var status: String
+    public var token: String
+}
+
+/// What the store-channel fault run checks against, read in one snapshot.
+public struct KioskFacts: Sendable {
+    public var sessions: [String: StoredKioskSession]
+    /// The store channel's certificates, by document id
+    public var certificates: [String: StoredCertificateFact]
+    /// Documents with a void entry in the ledger
+    public var voided: Set<String>
+    public var openSessions: Int
+    public var ledger: LedgerVerification
+}
+
+/// What the crash run checks against, read in one snapshot.
+public struct IssuanceFacts: Sendable {
+    /// Every certificate's subject, by document id
+    public var subjects: [String: Int64]
+    /// How many issue entries each idempotency key has in the ledger
+    public var issuesByKey: [String: Int]
+    /// The documents the ledger records as issued
+    public var issuedDocuments: Set<String>
+}
+
+/// Whole-database reads for the fault, crash and load runs, which check what is stored against what clients were
+/// told. Not for serving: nothing here is on a request's path.
+public protocol InspectionStore: Sendable {
+    /// Residents a run may act for, by id: current, not under 支援措置 and, if asked, without a 転出届 and with a
+    /// registered seal; born before or after a day (ISO date) when given.
+    func subjects(bornBefore: String?, bornAfter: String?, withoutMoveOutNotice: Bool, withSeal: Bool, limit: Int) async throws -> [Int64]
+    func birthDate(residentId: Int64) async throws -> String?
+    func kioskFacts() async throws -> KioskFacts
+    func openKioskSessions() async throws -> Int
+    func issuanceFacts() async throws -> IssuanceFacts
+}
+
+struct SQLiteInspectionStore: InspectionStore {
+    let database: MadoguchiDatabase
+
+    func subjects(bornBefore: String?, bornAfter: String?, withoutMoveOutNotice: Bool, withSeal: Bool, limit: Int) async throws -> [Int64] {
+        var conditions = ["r.removedOn IS NULL", "NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)"]
+        var arguments: [any DatabaseValueConvertible] = []
+        if withoutMoveOutNotice {
+            conditions.append("NOT EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified')")
+        }
+        if withSeal { conditions.append("EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id)") }
+        if let bornBefore {
+            conditions.append("r.birthDate < ?")
+            arguments.append(bornBefore)
+        }
+        if let bornAfter {
+            conditions.append("r.birthDate > ?")
+            arguments.append(bornAfter)
+        }
+        arguments.append(limit)
+        let sql = "SELECT r.id FROM resident r WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.id LIMIT ?"
+        let bound = StatementArguments(arguments) ?? StatementArguments()
+        return try await database.reading { db in try Int64.fetchAll(db, sql: sql, arguments: bound) }
+    }
+
+    func birthDate(residentId: Int64) async throws -> String? {
+        try await database.reading { db in try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [residentId]) }
+    }
+
+    func kioskFacts() async throws -> KioskFacts {
+        try await database.reading { db in
+            var sessions: [String: StoredKioskSession] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT requestId, state, cardSerial, residentId, documentId FROM kioskSession") {
+                sessions[row["requestId"]] = StoredKioskSession(
+                    state: KioskSessionState(rawValue: row["state"]), cardSerial: row["cardSerial"], residentId: row["residentId"],
+                    documentId: row["documentId"])
+            }
+            var certificates: [String: StoredCertificateFact] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, subjectId, status, token FROM certificate WHERE channel = 'kiosk'") {
+                certificates[row["id"]] = StoredCertificateFact(subjectId: row["subjectId"], status: row["status"], token: row["token"])
+            }
+            let voided = try Set(String.fetchAll(db, sql: "SELECT documentId FROM ledgerEntry WHERE action = 'void'"))
+            return KioskFacts(
+                sessions: sessions, certificates: certificates, voided: voided, openSessions: try Self.open(db), ledger: try Ledger.verify(db))
+        }
+    }
+
+    static func open(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))") ?? 0
+    }
+
+    func openKioskSessions() async throws -> Int {
+        try await database.reading { db in try Self.open(db) }
+    }
+
+    func issuanceFacts() async throws -> IssuanceFacts {
+        try await database.reading { db in
+            var subjects: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, subjectId FROM certificate") { subjects[row["id"]] = row["subjectId"] }
+            var byKey: [String: Int] = [:]
+            var issued = Set<String>()
+            for row in try Row.fetchAll(db, sql: """
+                SELECT json_extract(payload, '$.idempotencyKey') AS key, documentId FROM ledgerEntry WHERE action = 'issue'
+                """)
+            {
+                if let key = row["key"] as String? { byKey[key, default: 0] += 1 }
+                if let id = row["documentId"] as String? { issued.insert(id) }
+            }
+            return IssuanceFacts(subjects: subjects, issuesByKey: byKey, issuedDocuments: issued)
+        }
+    }
+}
+
+extension MadoguchiDatabase {
+    /// Whole-database reads for the runs that check invariants (never for serving).
+    public var inspection: any InspectionStore { SQLiteInspectionStore(database: self) }
+}
