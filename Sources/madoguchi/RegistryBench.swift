@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import MadoguchiDemo
 import MadoguchiDocuments
 import MadoguchiDomain
@@ -12,7 +11,7 @@ import MadoguchiStore
 /// - the rules: reading a subject's facts (支援措置 of the household and the 戸籍, 本人通知, the requester's tie to the
 ///   戸籍) and deciding, against rendering the certificate on the same thread;
 /// - the imports: a 所得・課税 file of one row per resident, and a day's 異動 feed.
-struct RegistryBench: ParsableCommand {
+struct RegistryBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registry", abstract: "The disclosure rules against rendering, and the registry imports and 異動 feed, in one run.")
 
@@ -21,7 +20,7 @@ struct RegistryBench: ParsableCommand {
     @Option(help: "Certificates to render for the comparison.") var renders: Int = 200
     @Option(help: "Rows of the 異動 feed.") var changes: Int = 2_000
 
-    func run() throws {
+    func run() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-registry-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -29,7 +28,7 @@ struct RegistryBench: ParsableCommand {
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: residents, seed: 1))
         let today = CivilDate(year: 2026, month: 11, day: 24)!
         _ = try DemoScenarios.add(into: database, asOf: today)
-        let ids = try database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM resident ORDER BY id") }
+        let ids = try await database.inspection.residentIds()
 
         // 1. The rules: facts and decision, for a mix of kinds and requesters, one thread.
         var random = DemoRandom(seed: 7)
@@ -45,12 +44,8 @@ struct RegistryBench: ParsableCommand {
         }
         var approved = 0
         let rulesStart = ContinuousClock.now
-        try database.writer.read { db in
-            for request in requests {
-                let facts = try RegistryRepository.subjectFacts(db, id: request.subjectId, on: today, request: request)
-                if Eligibility.evaluate(request, facts: facts).isApproved { approved += 1 }
-            }
-        }
+        let facts = try await database.inspection.subjectFacts(requests, on: today)
+        for (request, facts) in zip(requests, facts) where Eligibility.evaluate(request, facts: facts).isApproved { approved += 1 }
         let rulesSeconds = Self.seconds(ContinuousClock.now - rulesStart)
         let (content, extras) = try Bench.Render.sample()
         let renderer = CertificateRenderer()
@@ -66,9 +61,7 @@ struct RegistryBench: ParsableCommand {
                      Double(renders) / renderSeconds, perRender * 1e3, perDecision / perRender * 100))
 
         // 2. A 所得・課税 file of one row per current resident (a year not yet held), CP932 as core systems send it.
-        let codes = try database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT residentRecordCode FROM resident WHERE removedOn IS NULL ORDER BY id")
-        }
+        let codes = try await database.inspection.currentResidentRecordCodes()
         var tax = ["住民票コード,年度,収入金額,合計所得金額,課税標準額,市民税額,県民税額"]
         for code in codes { tax.append("\(code),令和9年度,\"3,000,000\",2000000,1200000,99500,25500") }
         let taxBytes = try TextEncoding.encode(tax.joined(separator: "\r\n") + "\r\n", as: .cp932)

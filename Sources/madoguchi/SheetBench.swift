@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import MadoguchiDemo
 import MadoguchiDocuments
 import MadoguchiDomain
@@ -8,7 +7,7 @@ import MadoguchiImport
 import MadoguchiStore
 
 /// `madoguchi bench sheets`: importing, rendering and the live 行政サービスコーナー share over a big ledger.
-struct SheetBench: ParsableCommand {
+struct SheetBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sheets",
         abstract: "Evaluation sheets: import, canonical JSON, HTML and PDF per second; the live share query over a ledger of N entries.")
@@ -19,8 +18,8 @@ struct SheetBench: ParsableCommand {
     @Option(help: "Ledger entries (issued copies over three fiscal years) for the live share query.") var ledger: Int = 1_000_000
     @Option(help: "Where the ledger database is built (deleted after).") var db: String = "/tmp/madoguchi-bench-sheets.sqlite"
 
-    func run() throws {
-        try reporting {
+    func run() async throws {
+        try await reporting {
             let files = DemoPlanning.bundledSheets(in: sheets).filter { !$0.path.hasSuffix(".json") }
             guard !files.isEmpty else {
                 throw MadoguchiError(.fileUnreadable, ja: "評価票がありません: \(sheets)", en: "No sheets in \(sheets)")
@@ -49,41 +48,26 @@ struct SheetBench: ParsableCommand {
                 for _ in 0..<pdfs { for sheet in parsed { bytes = try SheetPDF.render(sheet).count } }
             }
             print("PDF size (last): \(bytes) bytes")
-            try shareQuery()
+            try await shareQuery()
         }
     }
 
     /// A ledger of `ledger` issues (1 % voided) over three fiscal years at 42 facilities and stores, then the share query.
-    func shareQuery() throws {
+    func shareQuery() async throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
         let database = try MadoguchiDatabase.open(path: db)
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: 100, seed: 1))
         let facilities = try database.registry.facilities().map(\.id)
         let start = ContinuousClock.now
-        var random = DemoRandom(seed: 7)
-        try database.writer.write { db in
-            for i in 0..<ledger {
-                let day = CivilDate(dayNumber: CivilDate(year: 2023, month: 4, day: 1)!.dayNumber + i * 1096 / ledger)
-                let at = "\(day)T10:00:00.000+09:00"
-                let store = random.chance(0.3)
-                let record = LedgerRecord(
-                    action: .issue, at: at, documentId: "bench-\(i)", kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
-                    channel: store ? .kiosk : .counter, facilityId: store ? nil : random.pick(facilities), copies: random.int(1...2), feeYen: 300)
-                _ = try Ledger.append(record, in: db)
-                if i % 100 == 0 {
-                    _ = try Ledger.append(LedgerRecord(action: .void, at: at, documentId: "bench-\(i)", kind: .residentRecordCopy, subjectId: 1,
-                                                       requesterClass: .self, channel: record.channel, reason: "bench"), in: db)
-                }
-            }
-        }
+        try await database.fillSyntheticLedger(issues: ledger, facilities: facilities, seed: 7)
         print(String(format: "ledger: %d issues written in %.1f s", ledger, Seed.seconds(ContinuousClock.now - start)))
         let now = Date()
         var reading: LiveIndicatorReading?
         var times: [Double] = []
         for _ in 0..<5 {
             let t = ContinuousClock.now
-            reading = try database.writer.read { db in try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .serviceCornerShare), now: now) }
+            reading = try await database.indicators.reading(LiveIndicatorDefinition(source: .serviceCornerShare), now: now)
             times.append(Seed.seconds(ContinuousClock.now - t))
         }
         times.sort()

@@ -46,6 +46,12 @@ public protocol InspectionStore: Sendable {
     /// registered seal; born before or after a day (ISO date) when given.
     func subjects(bornBefore: String?, bornAfter: String?, withoutMoveOutNotice: Bool, withSeal: Bool, limit: Int) async throws -> [Int64]
     func birthDate(residentId: Int64) async throws -> String?
+    /// Every resident's id, removed ones too, in order.
+    func residentIds() async throws -> [Int64]
+    /// The 住民票コード of every current resident, in id order.
+    func currentResidentRecordCodes() async throws -> [String]
+    /// The facts the rules read for each request (the subject as of `date`), in one snapshot; `nil` for an unknown subject.
+    func subjectFacts(_ requests: [CertificateRequest], on date: CivilDate) async throws -> [SubjectFacts?]
     func kioskFacts() async throws -> KioskFacts
     func openKioskSessions() async throws -> Int
     func issuanceFacts() async throws -> IssuanceFacts
@@ -77,6 +83,22 @@ struct SQLiteInspectionStore: InspectionStore {
 
     func birthDate(residentId: Int64) async throws -> String? {
         try await database.reading { db in try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [residentId]) }
+    }
+
+    func residentIds() async throws -> [Int64] {
+        try await database.reading { db in try Int64.fetchAll(db, sql: "SELECT id FROM resident ORDER BY id") }
+    }
+
+    func currentResidentRecordCodes() async throws -> [String] {
+        try await database.reading { db in
+            try String.fetchAll(db, sql: "SELECT residentRecordCode FROM resident WHERE removedOn IS NULL ORDER BY id")
+        }
+    }
+
+    func subjectFacts(_ requests: [CertificateRequest], on date: CivilDate) async throws -> [SubjectFacts?] {
+        try await database.reading { db in
+            try requests.map { try RegistryRepository.subjectFacts(db, id: $0.subjectId, on: date, request: $0) }
+        }
     }
 
     func kioskFacts() async throws -> KioskFacts {
@@ -124,6 +146,35 @@ struct SQLiteInspectionStore: InspectionStore {
 }
 
 extension MadoguchiDatabase {
+    /// For benchmarks only: `issues` synthetic issue entries over three fiscal years from FY2023 (30 % at stores, the
+    /// rest at `facilities`), one in a hundred voided, appended through the ledger's own chain in one transaction.
+    public func fillSyntheticLedger(issues: Int, facilities: [String], seed: UInt64) async throws {
+        try await writing { db in
+            var state = seed | 1
+            func next() -> UInt64 {  // xorshift: the same ledger for a seed
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                return state
+            }
+            for i in 0..<issues {
+                let day = CivilDate(dayNumber: CivilDate(year: 2023, month: 4, day: 1)!.dayNumber + i * 1096 / max(issues, 1))
+                let at = "\(day)T10:00:00.000+09:00"
+                let store = next() % 10 < 3
+                let record = LedgerRecord(
+                    action: .issue, at: at, documentId: "bench-\(i)", kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
+                    channel: store ? .kiosk : .counter, facilityId: store || facilities.isEmpty ? nil : facilities[Int(next() % UInt64(facilities.count))],
+                    copies: 1 + Int(next() % 2), feeYen: 300)
+                _ = try Ledger.append(record, in: db)
+                if i % 100 == 0 {
+                    _ = try Ledger.append(
+                        LedgerRecord(action: .void, at: at, documentId: "bench-\(i)", kind: .residentRecordCopy, subjectId: 1,
+                                     requesterClass: .self, channel: record.channel, reason: "bench"), in: db)
+                }
+            }
+        }
+    }
+
     /// Whole-database reads for the runs that check invariants (never for serving).
     public var inspection: any InspectionStore { SQLiteInspectionStore(database: self) }
 }
