@@ -23,7 +23,7 @@ struct AuditBench: AsyncParsableCommand {
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: residents, seed: 1))
         let today = CivilDate(year: 2026, month: 11, day: 24)!
         _ = try DemoScenarios.add(into: database, asOf: today)
-        let ids = try await database.writer.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM resident ORDER BY id") }
+        let ids = try await database.inspection.residentIds()
         var random = DemoRandom(seed: 11)
         let picks = (0..<reads).map { _ in random.pick(ids) }
         let registry = database.registry

@@ -60,9 +60,7 @@ struct FuzzBench: AsyncParsableCommand {
         // The registry the CSV files point into: a small city, in memory.
         let database = try MadoguchiDatabase.inMemory()
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: 60, seed: 4))
-        let codes = try await database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT residentRecordCode FROM resident WHERE removedOn IS NULL ORDER BY id LIMIT 20")
-        }
+        let codes = Array(try await database.inspection.currentResidentRecordCodes().prefix(20))
         let sheetSeeds = try FileManager.default.contentsOfDirectory(atPath: sheets).sorted().map {
             [UInt8](try Data(contentsOf: URL(fileURLWithPath: sheets).appendingPathComponent($0)))
         }
