@@ -55,35 +55,25 @@ public enum StaffStore {
         String(decoding: (try? JSONEncoder().encode(roles.sorted().map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    static func stored(_ row: Row) -> StoredStaffAccount {
-        StoredStaffAccount(
-            account: StaffAccount(
-                id: row["id"], login: row["login"], displayName: row["displayName"], roles: roles(row["roles"]), facilityId: row["facilityId"],
-                disabled: (row["disabledAt"] as String?) != nil),
-            passwordHash: row["passwordHash"], failedSignIns: row["failedSignIns"], lockedUntil: row["lockedUntil"])
-    }
-
-    public static func count(_ db: Database) throws -> Int { try Int.fetchOne(db, sql: "SELECT count(*) FROM staffAccount") ?? 0 }
+    public static func count(_ db: Database) throws -> Int { try StaffAccountRecord.fetchCount(db) }
 
     public static func account(_ db: Database, login: String) throws -> StoredStaffAccount? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staffAccount WHERE login = ?", arguments: [login]).map(stored)
+        try StaffAccountRecord.filter(StaffAccountRecord.Columns.login == login).fetchOne(db)?.stored
     }
 
     public static func account(_ db: Database, id: Int64) throws -> StoredStaffAccount? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staffAccount WHERE id = ?", arguments: [id]).map(stored)
+        try StaffAccountRecord.fetchOne(db, key: id)?.stored
     }
 
     public static func accounts(_ db: Database) throws -> [StaffAccount] {
-        try Row.fetchAll(db, sql: "SELECT * FROM staffAccount ORDER BY login").map { stored($0).account }
+        try StaffAccountRecord.order(StaffAccountRecord.Columns.login).fetchAll(db).map(\.stored.account)
     }
 
     public static func insert(_ db: Database, _ a: StaffAccount, passwordHash: String, at: String) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO staffAccount (login, displayName, roles, facilityId, passwordHash, createdAt, passwordChangedAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [a.login, a.displayName, rolesJSON(a.roles), a.facilityId, passwordHash, at, at])
+        let record = StaffAccountRecord(
+            id: nil, login: a.login, displayName: a.displayName, roles: rolesJSON(a.roles), facilityId: a.facilityId, passwordHash: passwordHash,
+            failedSignIns: 0, lockedUntil: nil, disabledAt: nil, createdAt: at, passwordChangedAt: at)
+        try record.insert(db)
         return db.lastInsertedRowID
     }
 
@@ -121,17 +111,14 @@ public enum StaffStore {
     // MARK: Sessions
 
     public static func insertSession(_ db: Database, tokenHash: String, accountId: Int64, csrf: String, at: String, expiresAt: String) throws {
-        try db.execute(
-            sql: "INSERT INTO staffSession (tokenHash, accountId, csrfToken, createdAt, lastSeenAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [tokenHash, accountId, csrf, at, at, expiresAt])
+        try StaffSessionRecord(
+            tokenHash: tokenHash, accountId: accountId, csrfToken: csrf, createdAt: at, lastSeenAt: at, expiresAt: expiresAt, endedAt: nil,
+            purpose: nil
+        ).insert(db)
     }
 
     public static func session(_ db: Database, tokenHash: String) throws -> StoredStaffSession? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staffSession WHERE tokenHash = ?", arguments: [tokenHash]).map {
-            StoredStaffSession(
-                accountId: $0["accountId"], csrfToken: $0["csrfToken"], createdAt: $0["createdAt"], lastSeenAt: $0["lastSeenAt"],
-                expiresAt: $0["expiresAt"], endedAt: $0["endedAt"], purpose: ($0["purpose"] as String?).flatMap(AccessPurpose.init(rawValue:)))
-        }
+        try StaffSessionRecord.fetchOne(db, key: tokenHash)?.stored
     }
 
     public static func touchSession(_ db: Database, tokenHash: String, at: String) throws {
@@ -147,30 +134,25 @@ public enum StaffStore {
     public static func insertCredential(
         _ db: Database, tokenHash: String, label: String, accountId: Int64?, roles: Set<StaffRole>, facilityId: String?, at: String
     ) throws -> Int64 {
-        try db.execute(
-            sql: "INSERT INTO staffCredential (tokenHash, label, accountId, roles, facilityId, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [tokenHash, label, accountId, rolesJSON(roles), facilityId, at])
+        try StaffCredentialRecord(
+            id: nil, tokenHash: tokenHash, label: label, accountId: accountId, roles: rolesJSON(roles), facilityId: facilityId, createdAt: at,
+            revokedAt: nil
+        ).insert(db)
         return db.lastInsertedRowID
     }
 
-    static func credential(_ row: Row) -> StaffCredential {
-        StaffCredential(
-            id: row["id"], label: row["label"], accountId: row["accountId"], roles: roles(row["roles"]), facilityId: row["facilityId"],
-            createdAt: row["createdAt"], revokedAt: row["revokedAt"])
-    }
-
     public static func credential(_ db: Database, tokenHash: String) throws -> StaffCredential? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staffCredential WHERE tokenHash = ?", arguments: [tokenHash]).map(credential)
+        try StaffCredentialRecord.filter(StaffCredentialRecord.Columns.tokenHash == tokenHash).fetchOne(db)?.credential
     }
 
     public static func credentials(_ db: Database) throws -> [StaffCredential] {
-        try Row.fetchAll(db, sql: "SELECT * FROM staffCredential ORDER BY id").map(credential)
+        try StaffCredentialRecord.order(StaffCredentialRecord.Columns.id).fetchAll(db).map(\.credential)
     }
 
     public static func revokeCredential(_ db: Database, id: Int64, at: String) throws -> StaffCredential? {
         try db.execute(sql: "UPDATE staffCredential SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [at, id])
         guard db.changesCount == 1 else { return nil }
-        return try Row.fetchOne(db, sql: "SELECT * FROM staffCredential WHERE id = ?", arguments: [id]).map(credential)
+        return try StaffCredentialRecord.fetchOne(db, key: id)?.credential
     }
 
     public static func facilityExists(_ db: Database, _ id: String) throws -> Bool {
