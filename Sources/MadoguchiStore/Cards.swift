@@ -16,6 +16,31 @@ public struct CardRecord: Sendable, Hashable {
     public var revocationReason: RevocationReason?
 }
 
+/// A row of `card`: a 利用者証明用電子証明書 the city issued, on a card or a smartphone.
+struct CardRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "card"
+    var serial: String
+    var residentId: Int64
+    var certificate: Data
+    var issuedAt: String
+    var notAfter: String
+    var revokedAt: String?
+    var revocationReason: String?
+    /// `card` or `smartphone` (v16)
+    var medium: String
+
+    enum Columns {
+        static let serial = Column(CodingKeys.serial)
+        static let residentId = Column(CodingKeys.residentId)
+    }
+
+    var record: CardRecord {
+        CardRecord(
+            serial: serial, residentId: residentId, certificateDER: [UInt8](certificate), issuedAt: issuedAt, notAfter: Rows.date(notAfter),
+            revokedAt: revokedAt, revocationReason: revocationReason.flatMap(RevocationReason.init(rawValue:)))
+    }
+}
+
 /// Issuing and revoking cards at the counter.
 public enum Cards {
     /// The city's card authority, when it exists (read only); its private key is opened with `keys`.
@@ -84,9 +109,10 @@ public enum Cards {
         let certificate = try ca.issueCardCertificate(
             cardKey: key.publicKey, serial: serial, notBefore: now.addingTimeInterval(-60), notAfter: notAfter)
         let card = try SoftwareCard(serial: serial, cityCode: cityCode, certificate: certificate, key: key, pin: pin, medium: medium.rawValue)
-        try db.execute(
-            sql: "INSERT INTO card (serial, residentId, certificate, issuedAt, notAfter, medium) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [serial, residentId, Data(try certificate.derBytes()), at, expiry.description, medium.rawValue])
+        try CardRow(
+            serial: serial, residentId: residentId, certificate: Data(try certificate.derBytes()), issuedAt: at, notAfter: expiry.description,
+            revokedAt: nil, revocationReason: nil, medium: medium.rawValue
+        ).insert(db)
         return card
     }
 
@@ -107,19 +133,13 @@ public enum Cards {
         guard let old = try card(db, serial: serial), old.revokedAt == nil else {
             throw MadoguchiError(.notFound, ja: "更新できるカードがありません: \(serial)", en: "No unrevoked card \(serial) to renew")
         }
-        let medium = try String.fetchOne(db, sql: "SELECT medium FROM card WHERE serial = ?", arguments: [serial])
-            .flatMap(CertificateMedium.init(rawValue:)) ?? .card
+        let medium = try CardRow.fetchOne(db, key: serial).flatMap { CertificateMedium(rawValue: $0.medium) } ?? .card
         try revoke(db, serial: serial, reason: .superseded, at: LedgerRecord.timestamp(now))
         return try issue(db, residentId: old.residentId, pin: pin, now: now, keys: keys, medium: medium)
     }
 
     public static func card(_ db: Database, serial: String) throws -> CardRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM card WHERE serial = ?", arguments: [serial]).map { r in
-            CardRecord(
-                serial: r["serial"], residentId: r["residentId"], certificateDER: [UInt8](r["certificate"] as Data),
-                issuedAt: r["issuedAt"], notAfter: Rows.date(r["notAfter"] as String), revokedAt: r["revokedAt"],
-                revocationReason: (r["revocationReason"] as String?).flatMap(RevocationReason.init(rawValue:)))
-        }
+        try CardRow.fetchOne(db, key: serial)?.record
     }
 }
 
