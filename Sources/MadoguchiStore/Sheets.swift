@@ -45,6 +45,58 @@ public struct SheetSummary: Sendable, Hashable, Codable {
     public var updatedAt: String
 }
 
+// Rows decode into these types by column name; a vocabulary value the enum does not know is a decoding error,
+// never a crash.
+extension SheetSummary: FetchableRecord {}
+extension SheetReviewRecord: FetchableRecord {}
+
+/// A sheet's stage and version, as `save` checks them.
+struct SheetStageRow: Decodable, FetchableRecord {
+    var stage: ReviewStage
+    var version: Int
+}
+
+/// A sheet with its current version's content.
+struct StoredSheetRow: Decodable, FetchableRecord {
+    var stage: ReviewStage
+    var version: Int
+    var publishedVersion: Int?
+    var updatedAt: String
+    var updatedBy: String
+    var content: String
+}
+
+/// A row of `planNode`.
+struct PlanNodeRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "planNode"
+    var code: String
+    var level: PlanLevel
+    var number: String?
+    var title: String
+    var parentCode: String?
+
+    enum Columns {
+        static let code = Column(CodingKeys.code)
+    }
+}
+
+/// A row of `sheetRevision`.
+struct SheetRevisionRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "sheetRevision"
+    var code: String
+    var version: Int
+    var content: String
+    var source: String
+    var author: String
+    var note: String?
+    var at: String
+
+    enum Columns {
+        static let code = Column(CodingKeys.code)
+        static let version = Column(CodingKeys.version)
+    }
+}
+
 /// Evaluation sheets in the database. Every save is a new version; nothing is overwritten.
 public enum Sheets {
     /// Saves a sheet (imported or edited) as its next version and puts its plan path in the tree.
@@ -66,9 +118,9 @@ public enum Sheets {
         }
         let content = String(decoding: CanonicalSheetJSON.encode(sheet), as: UTF8.self)
         let version: Int
-        if let row = try Row.fetchOne(db, sql: "SELECT stage, version FROM evaluationSheet WHERE code = ?", arguments: [sheet.code]) {
-            let stage = ReviewStage(rawValue: row["stage"])!
-            let current: Int = row["version"]
+        if let row = try SheetStageRow.fetchOne(db, sql: "SELECT stage, version FROM evaluationSheet WHERE code = ?", arguments: [sheet.code]) {
+            let stage = row.stage
+            let current = row.version
             if let expectedVersion, expectedVersion != current {
                 throw MadoguchiError(
                     .sheetVersionConflict,
@@ -114,7 +166,7 @@ public enum Sheets {
     }
 
     public static func stored(_ db: Database, code: String) throws -> StoredSheet? {
-        guard let row = try Row.fetchOne(
+        guard let row = try StoredSheetRow.fetchOne(
             db, sql: """
                 SELECT s.stage, s.version, s.publishedVersion, s.updatedAt, s.updatedBy, r.content
                 FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.version
@@ -122,8 +174,8 @@ public enum Sheets {
                 """, arguments: [code])
         else { return nil }
         return StoredSheet(
-            sheet: try CanonicalSheetJSON.decode(Data((row["content"] as String).utf8)), stage: ReviewStage(rawValue: row["stage"])!,
-            version: row["version"], publishedVersion: row["publishedVersion"], updatedAt: row["updatedAt"], updatedBy: row["updatedBy"])
+            sheet: try CanonicalSheetJSON.decode(Data(row.content.utf8)), stage: row.stage, version: row.version,
+            publishedVersion: row.publishedVersion, updatedAt: row.updatedAt, updatedBy: row.updatedBy)
     }
 
     /// The sheet or a `sheet.notFound` error.
@@ -148,26 +200,19 @@ public enum Sheets {
     }
 
     public static func list(_ db: Database, publishedOnly: Bool = false) throws -> [SheetSummary] {
-        try Row.fetchAll(
+        try SheetSummary.fetchAll(
             db, sql: """
                 SELECT s.code, n.title, s.layout, s.stage, s.version, s.publishedVersion, s.updatedAt
                 FROM evaluationSheet s JOIN planNode n ON n.code = s.code
                 \(publishedOnly ? "WHERE s.publishedVersion IS NOT NULL" : "")
                 ORDER BY s.code
-                """
-        ).map {
-            SheetSummary(
-                code: $0["code"], title: $0["title"], layout: SheetLayout(rawValue: $0["layout"])!,
-                stage: ReviewStage(rawValue: $0["stage"])!, version: $0["version"], publishedVersion: $0["publishedVersion"],
-                updatedAt: $0["updatedAt"])
-        }
+                """)
     }
 
     /// The whole plan tree, parents before children, siblings by code.
     public static func tree(_ db: Database) throws -> [PlanNode] {
-        let all = try Row.fetchAll(db, sql: "SELECT code, level, number, title, parentCode FROM planNode ORDER BY code").map {
-            PlanNode(code: $0["code"], level: PlanLevel(rawValue: $0["level"])!, number: $0["number"], title: $0["title"],
-                     parentCode: $0["parentCode"])
+        let all = try PlanNodeRow.order(PlanNodeRow.Columns.code).fetchAll(db).map {
+            PlanNode(code: $0.code, level: $0.level, number: $0.number, title: $0.title, parentCode: $0.parentCode)
         }
         var children: [String?: [PlanNode]] = [:]
         for node in all { children[node.parentCode, default: []].append(node) }
@@ -183,26 +228,17 @@ public enum Sheets {
     }
 
     public static func revisions(_ db: Database, code: String) throws -> [SheetRevisionRecord] {
-        try Row.fetchAll(
-            db, sql: "SELECT version, source, author, note, at, content FROM sheetRevision WHERE code = ? ORDER BY version",
-            arguments: [code]
-        ).map {
+        try SheetRevisionRow.filter(SheetRevisionRow.Columns.code == code).order(SheetRevisionRow.Columns.version).fetchAll(db).map {
             SheetRevisionRecord(
-                version: $0["version"], source: $0["source"], author: $0["author"], note: $0["note"], at: $0["at"],
-                content: try CanonicalSheetJSON.decode(Data(($0["content"] as String).utf8)))
+                version: $0.version, source: $0.source, author: $0.author, note: $0.note, at: $0.at,
+                content: try CanonicalSheetJSON.decode(Data($0.content.utf8)))
         }
     }
 
     public static func reviews(_ db: Database, code: String) throws -> [SheetReviewRecord] {
-        try Row.fetchAll(
+        try SheetReviewRecord.fetchAll(
             db, sql: "SELECT version, action, fromStage, toStage, role, author, comment, at FROM sheetReview WHERE code = ? ORDER BY id",
-            arguments: [code]
-        ).map {
-            SheetReviewRecord(
-                version: $0["version"], action: ReviewAction(rawValue: $0["action"])!, fromStage: ReviewStage(rawValue: $0["fromStage"])!,
-                toStage: ReviewStage(rawValue: $0["toStage"])!, role: ReviewRole(rawValue: $0["role"])!, author: $0["author"],
-                comment: $0["comment"], at: $0["at"])
-        }
+            arguments: [code])
     }
 
     /// Moves a sheet through its review. A send-back must say why. Approving at 外部評価 publishes the
