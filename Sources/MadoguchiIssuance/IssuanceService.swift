@@ -292,20 +292,14 @@ public struct IssuanceService: Sendable {
     /// At start-up: the signing key and the card authority exist, so that the public routes only read.
     public func prepareSigning() throws {
         let now = clock.now()
-        let at = LedgerRecord.timestamp(now)
         let keys = database.keys
-        try database.writer.write { db in
-            _ = try SigningKeys.active(db, at: at, keys: keys)
-            _ = try Cards.authority(db, at: at, now: now, keys: keys)
-        }
+        try database.writer.write { db in try SigningKeys.setUp(db, now: now, keys: keys) }
     }
 
     /// The chains' heads now, signed with the active document-signing key: what `/ledger/checkpoint` publishes. Reads
     /// only (the key exists from `prepareSigning()`).
     public func checkpoint() async throws -> PublishedCheckpoint {
-        let at = LedgerRecord.timestamp(clock.now())
-        let keys = database.keys
-        return try await asyncRead { db in try Checkpoints.publish(db, at: at, keys: keys) }
+        try await database.ledger.checkpoint(at: LedgerRecord.timestamp(clock.now()))
     }
 
     /// Retires the active signing key and starts a new one; papers signed before still verify.

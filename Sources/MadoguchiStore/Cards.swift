@@ -156,12 +156,7 @@ extension Cards {
         return formatter.date(from: timestamp)
     }
 
-    /// The CRL (DER) of every revoked card, signed now by the card authority, valid one day.
-    public static func crl(_ db: Database, now: Date, keys: any KeyProtector) throws -> [UInt8] {
-        try crl(db, authority: try authority(db, at: LedgerRecord.timestamp(now), now: now, keys: keys), now: now)
-    }
-
-    /// The CRL signed by a given authority: reads only.
+    /// The CRL (DER) of every revoked card, signed now by a given authority, valid one day: reads only.
     public static func crl(_ db: Database, authority ca: CardAuthority, now: Date) throws -> [UInt8] {
         let entries = try Row.fetchAll(
             db, sql: "SELECT certificate, revokedAt, revocationReason FROM card WHERE revokedAt IS NOT NULL ORDER BY revokedAt"

@@ -12,11 +12,13 @@ public enum LiveIndicators {
         guard problems.isEmpty else {
             throw MadoguchiError(.activityInvalid, ja: problems.map(\.ja).joined(separator: "、"), en: problems.map(\.en).joined(separator: "; "))
         }
-        try db.execute(
+        // Cached: a dataset load records tens of thousands in one transaction.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [activity.staff.trimmingCharacters(in: .whitespaces), activity.center.trimmingCharacters(in: .whitespaces),
                         activity.date.description, activity.kind.trimmingCharacters(in: .whitespaces), activity.participants,
                         activity.note, LedgerRecord.timestamp(now), author])

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import MadoguchiDomain
 import MadoguchiPKI
 
 /// The city's document-signing keys, kept in the database sealed by a `KeyProtector` whose key is not in it
@@ -17,6 +18,14 @@ public enum SigningKeys {
             return SigningKey(kid: kid, privateKey: try P256.Signing.PrivateKey(rawRepresentation: raw))
         }
         return try create(db, at: at, keys: keys)
+    }
+
+    /// At setup: the active document-signing key and the card authority exist afterwards, so that public reads (JWKS,
+    /// CA, CRL, checkpoints, verification) never need to write.
+    public static func setUp(_ db: Database, now: Date, keys: any KeyProtector) throws {
+        let at = LedgerRecord.timestamp(now)
+        _ = try active(db, at: at, keys: keys)
+        _ = try Cards.authority(db, at: at, now: now, keys: keys)
     }
 
     /// Retires the active key and makes a new one active.

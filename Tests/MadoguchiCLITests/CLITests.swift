@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiDomain
 import MadoguchiStore
 import MadoguchiTestSupport
 import Testing
@@ -281,7 +282,10 @@ struct CardCLITests {
         // The CRL: openssl accepts the card before revocation and refuses it after.
         func crlCheck() throws -> (Int32, String) {
             let database = try MadoguchiDatabase.open(path: db)
-            let der = try database.writer.write { d in try Cards.crl(d, now: Date(), keys: database.keys) }
+            let der = try database.writer.read { d in
+                guard let ca = try Cards.storedAuthority(d, keys: database.keys) else { throw MadoguchiError(.notFound, ja: "認証局なし", en: "No authority") }
+                return try Cards.crl(d, authority: ca, now: Date())
+            }
             let derFile = dir.appendingPathComponent("crl.der")
             try Data(der).write(to: derFile)
             let pem = dir.appendingPathComponent("crl.pem").path

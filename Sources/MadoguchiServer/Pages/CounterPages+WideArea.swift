@@ -20,7 +20,6 @@ struct WideAreaPages<Context: StaffContext> {
     }
 
     @Sendable func form(_ request: Request, context: Context) async throws -> Response {
-        let today = counter.clock.today
         let here = try await counter.facilityLine(context)
         let configured = relay == nil
             ? "<p role=\"alert\" style=\"color:#b00020\">広域交付の中継が設定されていません（MADOGUCHI_RELAY_URL）。</p>" : ""

@@ -73,11 +73,7 @@ extension MadoguchiDatabase {
     /// (JWKS, CA, CRL, checkpoints, verification) never need to write.
     public func setUpKeys(now: Date) async throws {
         let keys = self.keys
-        let at = LedgerRecord.timestamp(now)
-        try await writing { db in
-            _ = try SigningKeys.active(db, at: at, keys: keys)
-            _ = try Cards.authority(db, at: at, now: now, keys: keys)
-        }
+        try await writing { db in try SigningKeys.setUp(db, now: now, keys: keys) }
     }
 
     /// Who read whom: the access log.

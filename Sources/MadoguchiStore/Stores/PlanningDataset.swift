@@ -84,21 +84,7 @@ extension MadoguchiDatabase {
                         try LiveIndicators.answer(db, survey: load.survey, respondent: row.respondent, answers: row.answers)
                     }
                 }
-                let at = LedgerRecord.timestamp(now)
-                let statement = try db.makeStatement(sql: """
-                    INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                for activity in dataset.activities {
-                    let problems = activity.problems()
-                    guard problems.isEmpty else {
-                        throw MadoguchiError(.activityInvalid, ja: problems.map(\.ja).joined(separator: "、"), en: problems.map(\.en).joined(separator: "; "))
-                    }
-                    try statement.execute(arguments: [
-                        activity.staff, activity.center, activity.date.description, activity.kind, activity.participants, activity.note, at,
-                        dataset.importer,
-                    ])
-                }
+                for activity in dataset.activities { try LiveIndicators.record(db, activity, by: dataset.importer, now: now) }
                 for count in dataset.counts {
                     try LiveIndicators.setIssuanceCount(db, year: count.year, place: count.place, copies: count.copies, source: count.source)
                 }

@@ -165,8 +165,7 @@ struct SQLiteLiveIndicatorStore: LiveIndicatorStore {
     }
 
     func surveys() async throws -> [(Survey, responses: Int)] {
-        try await database.reading { db in try LiveIndicators.surveys(db).map { SurveyCount(survey: $0.0, responses: $0.responses) } }
-            .map { ($0.survey, responses: $0.responses) }
+        try await database.reading { db in try LiveIndicators.surveys(db) }
     }
 
     func answer(surveyId: String, respondent: String, answers: [String: String]) async throws {
@@ -190,12 +189,6 @@ struct SQLiteLiveIndicatorStore: LiveIndicatorStore {
     func setIssuanceCount(year: FiscalYear, place: String, copies: Int, source: String) async throws {
         try await database.writing { db in try LiveIndicators.setIssuanceCount(db, year: year, place: place, copies: copies, source: source) }
     }
-}
-
-/// A survey and how many answered it (a tuple is not `Sendable` across the read).
-struct SurveyCount: Sendable {
-    var survey: Survey
-    var responses: Int
 }
 
 extension MadoguchiDatabase {
