@@ -46,7 +46,7 @@ extension WideAreaService {
     /// This city's word on a card it issued, for a 本籍地 asking over the relay: only the status.
     public func cardStatus(serial: String) async throws -> RelayedCardStatus {
         let today = JapanTime.date(of: clock.now())
-        let status = try await issuance.asyncRead { db in try Cards.status(db, serial: serial, on: today) }
+        let status = try await issuance.database.cards.status(serial: serial, on: today)
         return RelayedCardStatus(serial: serial, status: status.status)
     }
 }

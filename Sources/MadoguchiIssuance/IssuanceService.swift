@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiPKI
@@ -7,7 +6,7 @@ import MadoguchiStore
 
 /// A certificate as issued.
 public struct IssuedCertificate: Sendable, Hashable {
-    public enum Status: String, Sendable, Codable { case issued, voided, superseded }
+    public typealias Status = CertificateStatus
 
     public var id: String
     public var kind: CertificateKind
@@ -30,6 +29,17 @@ public struct IssuedCertificate: Sendable, Hashable {
 
     /// The other city's record, when this city printed from it
     var keeping: Keeping? { keepingCity.flatMap { city in keepingSubject.map { Keeping(city: city, subject: $0) } } }
+}
+
+extension IssuedCertificate {
+    /// As stored (a 広域交付 certificate, which has no subject here, shows `0`).
+    init(_ c: StoredCertificate) {
+        self.init(
+            id: c.id, kind: c.kind, subjectId: c.subjectId ?? 0, channel: c.channel, facilityId: c.facilityId, copies: c.copies,
+            feeYen: c.feeYen, issuedAt: c.issuedAt, status: c.status, supersededBy: c.supersededBy, content: c.content,
+            contentDigest: c.contentDigest, ledgerSequence: c.ledgerSequence, token: c.token, keepingCity: c.keepingCity,
+            keepingSubject: c.keepingSubject)
+    }
 }
 
 /// 広域交付: the keeping city and its reference for the person, on a certificate printed here.
@@ -100,7 +110,7 @@ public struct IssuanceService: Sendable {
         -> IssuanceOutcome
     {
         let transaction = try issuing(submission, idempotencyKey: idempotencyKey, actor: actor)
-        return try write(transaction)
+        return try database.transaction(transaction)
     }
 
     /// The same, suspending (not blocking a thread) while it waits for the database's one writer: for
@@ -108,12 +118,12 @@ public struct IssuanceService: Sendable {
     public func issue(async submission: Submission, idempotencyKey: String? = nil, actor: String? = nil) async throws
         -> IssuanceOutcome
     {
-        try await asyncWrite(try issuing(submission, idempotencyKey: idempotencyKey, actor: actor))
+        try await database.transaction(async: try issuing(submission, idempotencyKey: idempotencyKey, actor: actor))
     }
 
     /// The issuing transaction: request → eligibility → fee → ledger → certificate.
     func issuing(_ submission: Submission, idempotencyKey: String?, actor: String?) throws
-        -> @Sendable (Database) throws -> IssuanceOutcome
+        -> @Sendable (any WindowTransaction) throws -> IssuanceOutcome
     {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
@@ -121,60 +131,54 @@ public struct IssuanceService: Sendable {
         let requestDigest = try submission.digest()
         let fees = self.fees
         let service = self
-        return { db in
+        return { tx in
             try service.transaction(
-                db, submission, idempotencyKey: idempotencyKey, actor: actor, at: at, today: today,
+                tx, submission, idempotencyKey: idempotencyKey, actor: actor, at: at, today: today,
                 requestDigest: requestDigest, fees: fees)
         }
     }
 
     func transaction(
-        _ db: Database, _ submission: Submission, idempotencyKey: String?, actor: String?, at: String, today: CivilDate,
+        _ tx: any WindowTransaction, _ submission: Submission, idempotencyKey: String?, actor: String?, at: String, today: CivilDate,
         requestDigest: String, fees: FeeSchedule
     ) throws -> IssuanceOutcome {
         if let key = idempotencyKey {
             try Self.checkKey(key)
-            if let replay = try Self.replay(db, key: key, digest: requestDigest) { return replay }
+            if let replay = try Self.replay(tx, key: key, digest: requestDigest) { return replay }
         }
-        if let facility = submission.facilityId,
-            try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM facility WHERE id = ?)", arguments: [facility]) ?? false)
-        {
+        if let facility = submission.facilityId, try !tx.facilityExists(facility) {
             throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
         }
         let request = CertificateRequest(
             kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
             channel: submission.channel, options: submission.options, date: today)
-        let facts = try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today, request: request)
+        let facts = try tx.subjectFacts(id: submission.subjectId, on: today, request: request)
         let decision = Eligibility.evaluate(request, facts: facts, fees: fees)
         guard decision.isApproved, let fee = decision.fee,
-            let source = try RegistryRepository.certificateSource(db, request)
+            let source = try tx.certificateSource(request)
         else {
             let refusals = decision.refusals.isEmpty ? [RefusalReason.subjectNotFound] : decision.refusals
-            let entry = try Ledger.append(
+            let entry = try tx.appendLedger(
                 LedgerRecord(
                     action: .refuse, at: at, kind: submission.kind, subjectId: submission.subjectId,
                     requesterClass: submission.requester.requesterClass, channel: submission.channel,
                     facilityId: submission.facilityId, copies: submission.options.copies,
-                    refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor, medium: submission.medium), in: db)
-            try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
+                    refusals: refusals.map(\.code), idempotencyKey: idempotencyKey, actor: actor, medium: submission.medium))
+            try Self.remember(tx, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
             return .refused(refusals, ledgerSequence: entry.sequence)
         }
-        let sequence = try Self.nextSequence(db)
-        let city = try Self.city(db)
+        let sequence = try tx.nextLedgerSequence()
+        let city = try tx.city()
         let content = CertificateContent.build(
             request, source: source, city: city, serialNumber: Self.serial(sequence, today), basicItemsOnly: decision.basicItemsOnly)
         let certificate = try record(
-            db, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
+            tx, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
             actor: actor, action: .issue, reason: nil, expectedSequence: sequence)
-        try Self.remember(db, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
+        try Self.remember(tx, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
         // 本人通知: one notice for each registered person the certificate shows.
         for resident in decision.notifiedResidentIds.sorted() {
-            try db.execute(
-                sql: """
-                    INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt)
-                    VALUES (?, ?, ?, ?)
-                    """,
-                arguments: [resident, certificate.id, submission.requester.requesterClass.rawValue, at])
+            try tx.addHolderNotice(
+                residentId: resident, certificateId: certificate.id, requesterClass: submission.requester.requesterClass, at: at)
         }
         return .issued(certificate, holderNotified: decision.holderNotification)
     }
@@ -182,13 +186,12 @@ public struct IssuanceService: Sendable {
     /// What the rules say about a submission now, without recording anything (the clerk's preview).
     public func preview(_ submission: Submission) throws -> EligibilityDecision {
         let today = clock.today
-        return try database.writer.read { db in
+        return try database.snapshot { tx in
             let request = CertificateRequest(
                 kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
                 channel: submission.channel, options: submission.options, date: today)
             return Eligibility.evaluate(
-                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today, request: request),
-                fees: fees)
+                request, facts: try tx.subjectFacts(id: submission.subjectId, on: today, request: request), fees: fees)
         }
     }
 
@@ -196,23 +199,24 @@ public struct IssuanceService: Sendable {
     public func void(_ documentId: String, reason: String, actor: String? = nil) throws -> IssuedCertificate {
         try Self.checkReason(reason)
         let at = LedgerRecord.timestamp(clock.now())
-        return try write { db in try Self.voiding(db, documentId, reason: reason, at: at, actor: actor) }
+        return try database.transaction { tx in try Self.voiding(tx, documentId, reason: reason, at: at, actor: actor) }
     }
 
     /// Voids inside the caller's transaction: the status and the ledger entry together.
-    static func voiding(_ db: Database, _ documentId: String, reason: String, at: String, actor: String?) throws
+    static func voiding(_ tx: any WindowTransaction, _ documentId: String, reason: String, at: String, actor: String?) throws
         -> IssuedCertificate
     {
-        var certificate = try Self.load(db, id: documentId)
+        let stored = try Self.stored(tx, id: documentId)
+        var certificate = IssuedCertificate(stored)
         guard certificate.status == .issued else { throw Self.notIssued(certificate) }
-        try db.execute(sql: "UPDATE certificate SET status = 'voided' WHERE id = ?", arguments: [documentId])
-        try Ledger.append(
+        try tx.setCertificateStatus(id: documentId, .voided, supersededBy: nil)
+        _ = try tx.appendLedger(
             LedgerRecord(
                 action: .void, at: at, documentId: documentId, kind: certificate.kind,
-                subjectId: certificate.subjectId, requesterClass: try Self.requesterClass(db, documentId),
+                subjectId: certificate.subjectId, requesterClass: stored.requester.requesterClass,
                 channel: certificate.channel, facilityId: certificate.facilityId, copies: certificate.copies,
                 reason: reason, contentDigest: certificate.contentDigest, actor: actor, keepingCity: certificate.keepingCity,
-                keepingSubject: certificate.keepingSubject), in: db)
+                keepingSubject: certificate.keepingSubject))
         certificate.status = .voided
         return certificate
     }
@@ -223,42 +227,43 @@ public struct IssuanceService: Sendable {
         try Self.checkReason(reason)
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
-        return try write { db in
-            let original = try Self.load(db, id: documentId)
+        return try database.transaction { tx in
+            let stored = try Self.stored(tx, id: documentId)
+            let original = IssuedCertificate(stored)
             guard original.status == .issued else { throw Self.notIssued(original) }
-            let sequence = try Self.nextSequence(db)
+            let sequence = try tx.nextLedgerSequence()
             var content = original.content
             content.serialNumber = Self.serial(sequence, JapanTime.date(of: now))
-            let submission = try Self.submission(db, documentId)
+            let submission = Submission(
+                kind: stored.kind, subjectId: stored.subjectId ?? 0, requester: stored.requester, channel: stored.channel,
+                facilityId: stored.facilityId, options: stored.options)
             let copy = try record(
-                db, content: content, submission: submission, fee: 0, at: at, idempotencyKey: nil, actor: actor,
+                tx, content: content, submission: submission, fee: 0, at: at, idempotencyKey: nil, actor: actor,
                 action: .reprint, reason: reason, expectedSequence: sequence, keeping: original.keeping)
-            try db.execute(
-                sql: "UPDATE certificate SET status = 'superseded', supersededBy = ? WHERE id = ?",
-                arguments: [copy.id, documentId])
+            try tx.setCertificateStatus(id: documentId, .superseded, supersededBy: copy.id)
             return copy
         }
     }
 
     public func certificate(_ id: String) throws -> IssuedCertificate? {
-        try database.writer.read { db in try? Self.load(db, id: id) }
+        try database.snapshot { tx in try tx.certificate(id: id).map(IssuedCertificate.init) }
     }
 
     /// The certificate as a PDF, rendered from its stored content (and the registered 印影 for a seal
     /// certificate, checked against the digest in the content). Only an issued certificate prints.
     public func document(_ id: String) throws -> (IssuedCertificate, [UInt8]) {
-        try render(try database.writer.read { db in try Self.printable(db, id) })
+        try render(try database.snapshot { tx in try Self.printable(tx, id) })
     }
 
     /// The same, suspending while it waits for a reader (for servers: a blocked cooperative thread can
     /// starve the async reads that would free the reader it waits for).
     public func document(async id: String) async throws -> (IssuedCertificate, [UInt8]) {
-        try render(try await asyncRead { db in try Self.printable(db, id) })
+        try render(try await database.snapshot(async: { tx in try Self.printable(tx, id) }))
     }
 
-    static func printable(_ db: Database, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
-        let c = try Self.load(db, id: id)
-        let seal = try c.content.seal.flatMap { try RegistryRepository.seal(db, registrationNumber: $0.registrationNumber) }
+    static func printable(_ tx: any WindowTransaction, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
+        let c = IssuedCertificate(try Self.stored(tx, id: id))
+        let seal = try c.content.seal.flatMap { try tx.seal(registrationNumber: $0.registrationNumber) }
         return (c, seal)
     }
 
@@ -286,14 +291,13 @@ public struct IssuanceService: Sendable {
     /// The published keys, read only: the public JWKS and verification never wait on the database's write lock.
     /// `prepareSigning()` at start-up makes sure there is one.
     public func jwks() throws -> JWKSet {
-        try database.writer.read { db in try SigningKeys.jwks(db) }
+        try database.snapshot { tx in try tx.publishedKeys() }
     }
 
     /// At start-up: the signing key and the card authority exist, so that the public routes only read.
     public func prepareSigning() throws {
         let now = clock.now()
-        let keys = database.keys
-        try database.writer.write { db in try SigningKeys.setUp(db, now: now, keys: keys) }
+        try database.transaction { tx in try tx.setUpSigning(now: now) }
     }
 
     /// The chains' heads now, signed with the active document-signing key: what `/ledger/checkpoint` publishes. Reads
@@ -305,8 +309,7 @@ public struct IssuanceService: Sendable {
     /// Retires the active signing key and starts a new one; papers signed before still verify.
     public func rotateSigningKey() throws -> String {
         let at = LedgerRecord.timestamp(clock.now())
-        let keys = database.keys
-        return try database.writer.write { db in try SigningKeys.rotate(db, at: at, keys: keys).kid }
+        return try database.transaction { tx in try tx.rotateSigningKey(at: at) }
     }
 
     /// Online verification: the signature, then the city's records (issued, voided, superseded, and the
@@ -316,7 +319,7 @@ public struct IssuanceService: Sendable {
         var result = DocumentVerification.offline(text, keys: keys)
         result.checkedOnline = true
         guard result.status == .valid, let claims = result.claims else { return result }
-        let city = try database.writer.read { db in try Self.city(db) }
+        let city = try database.snapshot { tx in try tx.city() }
         let stored = try certificate(claims.jti)
         guard claims.iss == city.code, let stored else {
             return DocumentVerification(
@@ -346,67 +349,38 @@ public struct IssuanceService: Sendable {
     }
 
     public func verifyLedger() throws -> LedgerVerification {
-        try database.writer.read { db in try Ledger.verify(db) }
+        try database.snapshot { tx in try tx.verifyLedger() }
     }
 
     // MARK: - Inside the transaction
 
-    /// Async reads and writes, with storage errors mapped to coded ones as `write` does.
-    func asyncRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await database.writer.read(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
-    }
-
-    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await database.writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
-    }
-
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try database.writer.write(body)
-        } catch let error as MadoguchiError {
-            throw error
-        } catch {
-            throw StoreError.map(error)
-        }
-    }
-
     func record(
-        _ db: Database, content: CertificateContent, submission: Submission, fee: Int, at: String,
+        _ tx: any WindowTransaction, content: CertificateContent, submission: Submission, fee: Int, at: String,
         idempotencyKey: String?, actor: String?, action: LedgerRecord.Action, reason: String?, expectedSequence: Int64,
         keeping: Keeping? = nil
     ) throws -> IssuedCertificate {
         let json = try content.canonicalJSON()
         let digest = Ledger.sha256(json)
         let id = newDocumentId()
-        let entry = try Ledger.append(
+        let entry = try tx.appendLedger(
             LedgerRecord(
                 action: action, at: at, documentId: id, kind: submission.kind, subjectId: submission.subjectId,
                 requesterClass: submission.requester.requesterClass, channel: submission.channel,
                 facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, reason: reason,
                 contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor, keepingCity: keeping?.city,
-                keepingSubject: keeping?.subject, medium: submission.medium), in: db)
+                keepingSubject: keeping?.subject, medium: submission.medium))
         precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
-        let key = try SigningKeys.active(db, at: at, keys: database.keys)
+        let key = try tx.activeSigningKey(at: at)
         let claims = DocumentClaims(
             jti: id, iss: content.cityCode, iat: Int64(clock.now().timeIntervalSince1970), kind: content.kind.rawValue,
             names: content.persons.map(\.name), births: content.persons.map(\.birthDate.description), digest: digest)
         let token = try CompactJWS.sign(try claims.json(), with: key)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try db.execute(
-            sql: """
-                INSERT INTO certificate (id, kind, subjectId, keepingCityCode, keepingSubject, channel, facilityId, requesterClass,
-                  requester, options, content, contentDigest, copies, feeYen, issuedAt, ledgerSequence, token)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id, submission.kind.rawValue, keeping == nil ? submission.subjectId : nil, keeping?.city, keeping?.subject,
-                submission.channel.rawValue, submission.facilityId,
-                submission.requester.requesterClass.rawValue,
-                String(decoding: try encoder.encode(submission.requester), as: UTF8.self),
-                String(decoding: try encoder.encode(submission.options), as: UTF8.self),
-                String(decoding: json, as: UTF8.self), digest, submission.options.copies, fee, at, entry.sequence, token,
-            ])
+        try tx.insertCertificate(
+            StoredCertificate(
+                id: id, kind: submission.kind, subjectId: keeping == nil ? submission.subjectId : nil, keepingCity: keeping?.city,
+                keepingSubject: keeping?.subject, channel: submission.channel, facilityId: submission.facilityId,
+                requester: submission.requester, options: submission.options, content: content, contentDigest: digest,
+                copies: submission.options.copies, feeYen: fee, issuedAt: at, ledgerSequence: entry.sequence, token: token))
         return IssuedCertificate(
             id: id, kind: submission.kind, subjectId: submission.subjectId, channel: submission.channel,
             facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, issuedAt: at,
@@ -414,17 +388,11 @@ public struct IssuanceService: Sendable {
             token: token, keepingCity: keeping?.city, keepingSubject: keeping?.subject)
     }
 
-    static func nextSequence(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) + 1 FROM ledgerEntry")!
-    }
-
     /// 第2026-000123号: the fiscal year and the ledger sequence.
     static func serial(_ sequence: Int64, _ date: CivilDate) -> String {
         let n = String(sequence)
         return "第\(FiscalYear(containing: date).startYear)-\(String(repeating: "0", count: max(0, 6 - n.count)))\(n)号"
     }
-
-    static func city(_ db: Database) throws -> CityInfo { try CityMeta.city(db) }
 
     static func checkKey(_ key: String) throws {
         guard (8...200).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
@@ -440,61 +408,35 @@ public struct IssuanceService: Sendable {
         }
     }
 
-    static func remember(_ db: Database, key: String?, digest: String, sequence: Int64, at: String) throws {
+    static func remember(_ tx: any WindowTransaction, key: String?, digest: String, sequence: Int64, at: String) throws {
         guard let key else { return }
-        try db.execute(
-            sql: "INSERT INTO idempotencyKey (key, requestDigest, ledgerSequence, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [key, digest, sequence, at])
+        try tx.rememberIdempotency(key: key, digest: digest, ledgerSequence: sequence, at: at)
     }
 
-    static func replay(_ db: Database, key: String, digest: String) throws -> IssuanceOutcome? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", arguments: [key])
-        else { return nil }
-        guard row["requestDigest"] == digest as String else {
+    static func replay(_ tx: any WindowTransaction, key: String, digest: String) throws -> IssuanceOutcome? {
+        guard let first = try tx.idempotency(key: key) else { return nil }
+        guard first.requestDigest == digest else {
             throw MadoguchiError(
                 .idempotencyConflict, ja: "この Idempotency-Key は別の内容の請求に使われています",
                 en: "This Idempotency-Key was used for a different request")
         }
-        let sequence: Int64 = row["ledgerSequence"]
-        if let id = try String.fetchOne(db, sql: "SELECT id FROM certificate WHERE ledgerSequence = ?", arguments: [sequence]) {
-            let certificate = try load(db, id: id)
-            let notified = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM holderNotification WHERE certificateId = ?)", arguments: [id]) ?? false
-            return .issued(certificate, holderNotified: notified)
+        let sequence = first.ledgerSequence
+        if let id = try tx.certificateId(ledgerSequence: sequence) {
+            let certificate = IssuedCertificate(try stored(tx, id: id))
+            return .issued(certificate, holderNotified: try tx.hasHolderNotice(certificateId: id))
         }
-        let payload = try String.fetchOne(db, sql: "SELECT payload FROM ledgerEntry WHERE sequence = ?", arguments: [sequence])!
-        let record = try JSONDecoder().decode(LedgerRecord.self, from: Data(payload.utf8))
-        return .refused(record.refusals.compactMap { RefusalReason(rawValue: String($0.dropFirst("refusal.".count))) },
-                        ledgerSequence: sequence)
+        guard let record = try tx.ledgerRecord(sequence: sequence) else {
+            throw MadoguchiError(
+                .storeFailure, ja: "冪等キーの記録に対応する台帳の記録がありません", en: "The idempotency key names no ledger entry")
+        }
+        return .refused(record.refusals.compactMap { RefusalReason(code: $0) }, ledgerSequence: sequence)
     }
 
-    static func load(_ db: Database, id: String) throws -> IssuedCertificate {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE id = ?", arguments: [id]) else {
+    static func stored(_ tx: any WindowTransaction, id: String) throws -> StoredCertificate {
+        guard let stored = try tx.certificate(id: id) else {
             throw MadoguchiError(.notFound, ja: "証明書が見つかりません: \(id)", en: "No certificate \(id)")
         }
-        return IssuedCertificate(
-            id: row["id"], kind: CertificateKind(rawValue: row["kind"])!, subjectId: (row["subjectId"] as Int64?) ?? 0,
-            channel: Channel(rawValue: row["channel"])!, facilityId: row["facilityId"], copies: row["copies"],
-            feeYen: row["feeYen"], issuedAt: row["issuedAt"], status: IssuedCertificate.Status(rawValue: row["status"])!,
-            supersededBy: row["supersededBy"],
-            content: try JSONDecoder().decode(CertificateContent.self, from: Data((row["content"] as String).utf8)),
-            contentDigest: row["contentDigest"], ledgerSequence: row["ledgerSequence"], token: row["token"],
-            keepingCity: row["keepingCityCode"], keepingSubject: row["keepingSubject"])
-    }
-
-    static func requesterClass(_ db: Database, _ id: String) throws -> RequesterClass {
-        RequesterClass(rawValue: try String.fetchOne(db, sql: "SELECT requesterClass FROM certificate WHERE id = ?", arguments: [id])!)!
-    }
-
-    static func submission(_ db: Database, _ id: String) throws -> Submission {
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE id = ?", arguments: [id])!
-        let decoder = JSONDecoder()
-        return Submission(
-            kind: CertificateKind(rawValue: row["kind"])!, subjectId: (row["subjectId"] as Int64?) ?? 0,
-            requester: try decoder.decode(Requester.self, from: Data((row["requester"] as String).utf8)),
-            channel: Channel(rawValue: row["channel"])!, facilityId: row["facilityId"],
-            options: try decoder.decode(CertificateOptions.self, from: Data((row["options"] as String).utf8)))
+        return stored
     }
 
     static func notIssued(_ c: IssuedCertificate) -> MadoguchiError {

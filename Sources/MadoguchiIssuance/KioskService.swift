@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 import MadoguchiStore
@@ -59,7 +58,7 @@ public struct KioskService: Sendable {
     public func menu() async throws -> KioskMenu {
         let now = clock.now()
         let today = JapanTime.date(of: now)
-        let city = try await read { db in try IssuanceService.city(db) }
+        let city = try await database.snapshot(async: { tx in try tx.city() })
         let closure = policy.hours.closure(at: now)
         let items = policy.kinds.compactMap { kind -> KioskMenuItem? in
             guard Eligibility.kindsByChannel[.kiosk]?.contains(kind) == true,
@@ -99,21 +98,17 @@ public struct KioskService: Sendable {
         let at = LedgerRecord.timestamp(now)
         let expires = Self.ms(now) + Int64(policy.sessionSeconds * 1000)
         let secret = CardChallenge.freshNonce()
-        return try await asyncWrite { db in
-            if let existing = try Self.row(db, requestId) {
-                guard existing["chain"] == chain as String, existing["store"] == store as String,
-                    try Self.state(existing) == .started
-                else { throw Self.reused(requestId) }
-                return try Self.view(db, existing, withChallenge: true)
+        return try await database.transaction(async: { tx in
+            if let existing = try tx.kioskSession(requestId) {
+                guard existing.chain == chain, existing.store == store, existing.state == .started else { throw Self.reused(requestId) }
+                return try Self.view(tx, existing, withChallenge: true)
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO kioskSession (requestId, chain, store, challenge, state, createdAt, updatedAt, expiresAtMs)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [requestId, chain, store, Data(secret), KioskSessionState.started.rawValue, at, at, expires])
-            return try Self.view(db, try Self.row(db, requestId)!, withChallenge: true)
-        }
+            let session = KioskSessionRecord(
+                requestId: requestId, chain: chain, store: store, challenge: Data(secret), state: .started, createdAt: at,
+                updatedAt: at, expiresAtMs: expires)
+            try tx.insertKioskSession(session)
+            return try Self.view(tx, session, withChallenge: true)
+        })
     }
 
     /// The card's certificate and its signature over the session's challenge (made on the card after the PIN).
@@ -122,45 +117,42 @@ public struct KioskService: Sendable {
     /// retry of the same card gets a new one and the old one stops working (only the latest answer was received).
     public func authenticate(requestId: String, certificatePEM: String, signature: Data) async throws -> KioskSessionView {
         let now = clock.now()
-        let challenge = try await read { db -> Data in
-            let nonce: Data = try Self.open(db, requestId, now: now)["challenge"]
-            return CardChallenge(purpose: .kiosk, cityCode: try IssuanceService.city(db).code, sessionId: requestId, nonce: nonce).bytes
-        }
-        let (serial, residentId) = try await Cards.authenticate(
-            database, certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
+        let challenge = try await database.snapshot(async: { tx -> Data in
+            let nonce = try Self.open(tx, requestId, now: now).challenge
+            return CardChallenge(purpose: .kiosk, cityCode: try tx.city().code, sessionId: requestId, nonce: nonce).bytes
+        })
+        let (serial, residentId) = try await database.cards.authenticate(
+            certificatePEM: certificatePEM, challenge: challenge, signature: signature, now: now)
         try await foreignCards.check(serial: serial)
         let at = LedgerRecord.timestamp(now)
         let expires = Self.ms(now) + Int64(policy.sessionSeconds * 1000)
         let secret = StaffPasswords.secret()
         let secretHash = StaffPasswords.fingerprint(secret)
-        return try await asyncWrite { db in
-            let row = try Self.open(db, requestId, now: now)
-            let state = try Self.state(row)
+        return try await database.transaction(async: { tx in
+            var session = try Self.open(tx, requestId, now: now)
+            let state = session.state
             switch state {
             case .started:
-                try db.execute(
-                    sql: """
-                        UPDATE kioskSession SET state = ?, cardSerial = ?, residentId = ?, secretHash = ?,
-                          updatedAt = ?, expiresAtMs = ?,
-                          medium = coalesce((SELECT medium FROM card WHERE serial = ?), 'card')
-                        WHERE requestId = ? AND state = ?
-                        """,
-                    arguments: [try KioskSessionWorkflow.require(from: state, .card).rawValue, serial, residentId, secretHash, at, expires,
-                                serial, requestId, state.rawValue])
-            case .authenticated where row["cardSerial"] == serial as String:
+                session.state = try KioskSessionWorkflow.require(from: state, .card)
+                session.cardSerial = serial
+                session.residentId = residentId
+                session.secretHash = secretHash
+                session.expiresAtMs = expires
+                session.medium = try tx.cardMedium(serial: serial) ?? .card
+            case .authenticated where session.cardSerial == serial:
                 // A retry of the same card: a new secret replaces the one whose answer was lost.
-                try db.execute(
-                    sql: "UPDATE kioskSession SET secretHash = ?, updatedAt = ? WHERE requestId = ? AND state = ?",
-                    arguments: [secretHash, at, requestId, state.rawValue])
+                session.secretHash = secretHash
             case .authenticated:
                 throw Self.cardMismatch()
             default:
                 _ = try KioskSessionWorkflow.require(from: state, .card)
             }
-            var view = try Self.view(db, try Self.row(db, requestId)!)
+            session.updatedAt = at
+            guard try tx.updateKioskSession(session, expected: state) else { throw Self.reused(requestId) }
+            var view = try Self.view(tx, session)
             view.sessionSecret = secret
             return view
-        }
+        })
     }
 
     public typealias Order = KioskOrder
@@ -185,20 +177,19 @@ public struct KioskService: Sendable {
         let now = clock.now()
         let today = JapanTime.date(of: now)
         let service = self
-        return try await read { db in
-            let row = try Self.open(db, requestId, now: now)
-            try Self.checkSecret(row, sessionSecret)
-            try Self.checkCard(row, cardSerial, state: .authenticated)
-            try Self.checkHonseki(db, cardSerial, order.kind)
-            let submission = try service.submission(order, residentId: row["residentId"], today: today)
+        return try await database.snapshot(async: { tx in
+            let session = try Self.open(tx, requestId, now: now)
+            try Self.checkSecret(session, sessionSecret)
+            let residentId = try Self.checkCard(session, cardSerial, state: .authenticated)
+            try Self.checkHonseki(tx, cardSerial, order.kind)
+            let submission = try service.submission(order, residentId: residentId, today: today)
             let request = CertificateRequest(
                 kind: submission.kind, subjectId: submission.subjectId, requester: submission.requester,
                 channel: .kiosk, options: submission.options, date: today)
             let decision = Eligibility.evaluate(
-                request, facts: try RegistryRepository.subjectFacts(db, id: submission.subjectId, on: today, request: request),
-                fees: service.issuance.fees)
-            return (decision, try Self.view(db, row))
-        }
+                request, facts: try tx.subjectFacts(id: submission.subjectId, on: today, request: request), fees: service.issuance.fees)
+            return (decision, try Self.view(tx, session))
+        })
     }
 
     /// Issues the chosen certificate to the card's holder once the fee is paid: the ledger entry, the
@@ -212,24 +203,26 @@ public struct KioskService: Sendable {
         let today = JapanTime.date(of: now)
         let printBy = Self.ms(now) + Int64(policy.printSeconds * 1000)
         let service = self
-        return try await asyncWrite { db -> KioskOrderOutcome in
-            let row = try Self.existing(db, requestId)
-            try Self.checkSecret(row, sessionSecret)
-            let state = try Self.state(row)
+        return try await database.transaction(async: { tx -> KioskOrderOutcome in
+            var session = try Self.existing(tx, requestId)
+            try Self.checkSecret(session, sessionSecret)
+            let state = session.state
             if state == .issued || state == .refused {
                 // A retry of the order whose answer was lost: the same outcome, nothing recorded again.
-                try Self.checkCard(row, cardSerial, state: state)
-                guard row["kind"] == order.kind.rawValue, row["copies"] == order.copies else { throw Self.reused(requestId) }
-                return try Self.outcome(db, row)
+                _ = try Self.checkCard(session, cardSerial, state: state)
+                guard session.kind == order.kind, session.copies == order.copies else { throw Self.reused(requestId) }
+                return try Self.outcome(tx, session)
             }
-            _ = try Self.open(db, requestId, now: now)
-            try Self.checkCard(row, cardSerial, state: .authenticated)
-            try Self.checkHonseki(db, cardSerial, order.kind)
-            let submission = try service.submission(
-                order, residentId: row["residentId"], today: today, medium: (row["medium"] as String?).flatMap(CertificateMedium.init(rawValue:)) ?? .card)
+            _ = try Self.open(tx, requestId, now: now)
+            let residentId = try Self.checkCard(session, cardSerial, state: .authenticated)
+            try Self.checkHonseki(tx, cardSerial, order.kind)
+            let submission = try service.submission(order, residentId: residentId, today: today, medium: session.medium ?? .card)
             let outcome = try service.issuance.transaction(
-                db, submission, idempotencyKey: "kiosk:\(requestId)", actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)",
+                tx, submission, idempotencyKey: "kiosk:\(requestId)", actor: Self.actor(session),
                 at: at, today: today, requestDigest: try submission.digest(), fees: service.issuance.fees)
+            session.kind = order.kind
+            session.copies = order.copies
+            session.updatedAt = at
             switch outcome {
             case .issued(let certificate, _):
                 guard certificate.feeYen == paidYen else {
@@ -237,32 +230,24 @@ public struct KioskService: Sendable {
                         .kioskPaymentMismatch, ja: "お支払い額（\(paidYen)円）が手数料（\(certificate.feeYen)円）と一致しません",
                         en: "Paid \(paidYen) yen; the fee is \(certificate.feeYen) yen")
                 }
-                try db.execute(
-                    sql: """
-                        UPDATE kioskSession SET state = ?, kind = ?, copies = ?, feeYen = ?, documentId = ?,
-                          updatedAt = ?, expiresAtMs = ? WHERE requestId = ? AND state = ?
-                        """,
-                    arguments: [try KioskSessionWorkflow.require(from: state, .issue).rawValue, order.kind.rawValue, order.copies,
-                                certificate.feeYen, certificate.id, at, printBy, requestId, state.rawValue])
+                session.state = try KioskSessionWorkflow.require(from: state, .issue)
+                session.feeYen = certificate.feeYen
+                session.documentId = certificate.id
+                session.expiresAtMs = printBy
             case .refused(let reasons, _):
-                try db.execute(
-                    sql: """
-                        UPDATE kioskSession SET state = ?, kind = ?, copies = ?, refusals = ?, updatedAt = ?
-                        WHERE requestId = ? AND state = ?
-                        """,
-                    arguments: [try KioskSessionWorkflow.require(from: state, .refuse).rawValue, order.kind.rawValue, order.copies,
-                                reasons.map(\.code).joined(separator: ","), at, requestId, state.rawValue])
+                session.state = try KioskSessionWorkflow.require(from: state, .refuse)
+                session.refusals = reasons.map(\.code).joined(separator: ",")
             }
-            guard db.changesCount == 1 else { throw Self.reused(requestId) }
-            return try Self.outcome(db, try Self.existing(db, requestId))
-        }
+            guard try tx.updateKioskSession(session, expected: state) else { throw Self.reused(requestId) }
+            return try Self.outcome(tx, session)
+        })
     }
 
     /// What an ordered session came to: issued (its document waits for the print), or refused with the reasons.
-    static func outcome(_ db: Database, _ row: Row) throws -> KioskOrderOutcome {
-        let view = try Self.view(db, row)
+    static func outcome(_ tx: any WindowTransaction, _ session: KioskSessionRecord) throws -> KioskOrderOutcome {
+        let view = try Self.view(tx, session)
         guard view.state == .refused else { return .issued(view) }
-        let codes = (row["refusals"] as String?) ?? ""
+        let codes = session.refusals ?? ""
         return .refused(view, codes.split(separator: ",").compactMap { RefusalReason(code: String($0)) })
     }
 
@@ -270,12 +255,12 @@ public struct KioskService: Sendable {
     /// print deadline.
     public func document(requestId: String, cardSerial: String, sessionSecret: String?) async throws -> (IssuedCertificate, [UInt8]) {
         let now = clock.now()
-        let documentId = try await read { db -> String in
-            let row = try Self.open(db, requestId, now: now)
-            try Self.checkSecret(row, sessionSecret)
-            try Self.checkCard(row, cardSerial, state: .issued)
-            return row["documentId"]
-        }
+        let documentId = try await database.snapshot(async: { tx -> String in
+            let session = try Self.open(tx, requestId, now: now)
+            try Self.checkSecret(session, sessionSecret)
+            _ = try Self.checkCard(session, cardSerial, state: .issued)
+            return try Self.document(of: session)
+        })
         return try await issuance.document(async: documentId)
     }
 
@@ -283,14 +268,13 @@ public struct KioskService: Sendable {
     /// order (under load the rendering queue must not eat the kiosk's printing time).
     public func delivered(requestId: String, documentId: String) async throws {
         let printBy = Self.ms(clock.now()) + Int64(policy.printSeconds * 1000)
-        try await asyncWrite { db in
-            try db.execute(
-                sql: """
-                    UPDATE kioskSession SET expiresAtMs = max(expiresAtMs, ?)
-                    WHERE requestId = ? AND documentId = ? AND state = ?
-                    """,
-                arguments: [printBy, requestId, documentId, KioskSessionState.issued.rawValue])
-        }
+        try await database.transaction(async: { tx in
+            guard var session = try tx.kioskSession(requestId), session.documentId == documentId, session.state == .issued,
+                session.expiresAtMs < printBy
+            else { return }
+            session.expiresAtMs = printBy
+            _ = try tx.updateKioskSession(session, expected: .issued)
+        })
     }
 
     /// The kiosk printed the document: the session completes and counts for settlement. Too late (after the
@@ -300,28 +284,29 @@ public struct KioskService: Sendable {
     {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
-        let view = try await asyncWrite { db -> KioskSessionView in
-            let row = try Self.existing(db, requestId)
-            try Self.checkSecret(row, sessionSecret)
-            let state = try Self.state(row)
-            if state == .completed, row["documentId"] == documentId as String, row["cardSerial"] == cardSerial as String {
-                return try Self.view(db, row)
+        let view = try await database.transaction(async: { tx -> KioskSessionView in
+            var session = try Self.existing(tx, requestId)
+            try Self.checkSecret(session, sessionSecret)
+            let state = session.state
+            if state == .completed, session.documentId == documentId, session.cardSerial == cardSerial {
+                return try Self.view(tx, session)
             }
-            if state == .aborted, row["documentId"] == documentId as String {
-                return try Self.view(db, row)
+            if state == .aborted, session.documentId == documentId {
+                return try Self.view(tx, session)
             }
-            try Self.checkCard(row, cardSerial, state: .issued)
-            guard row["documentId"] == documentId as String else { throw Self.cardMismatch() }
-            if (row["expiresAtMs"] as Int64) < Self.ms(now) {
+            _ = try Self.checkCard(session, cardSerial, state: .issued)
+            guard session.documentId == documentId else { throw Self.cardMismatch() }
+            if session.expiresAtMs < Self.ms(now) {
                 // Too late: void now, in this transaction, rather than wait for the sweep.
-                try Self.abort(db, row, reason: "printTimeout", at: at)
+                session = try Self.abort(tx, session, reason: "printTimeout", at: at)
             } else {
-                try db.execute(
-                    sql: "UPDATE kioskSession SET state = ?, completedAt = ?, updatedAt = ? WHERE requestId = ? AND state = ?",
-                    arguments: [try KioskSessionWorkflow.require(from: state, .printed).rawValue, at, at, requestId, state.rawValue])
+                session.state = try KioskSessionWorkflow.require(from: state, .printed)
+                session.completedAt = at
+                session.updatedAt = at
+                guard try tx.updateKioskSession(session, expected: state) else { throw Self.reused(requestId) }
             }
-            return try Self.view(db, try Self.existing(db, requestId))
-        }
+            return try Self.view(tx, session)
+        })
         guard view.state == .completed else {
             throw MadoguchiError(
                 .kioskSessionExpired, ja: "印刷の確認が期限に間に合わなかったため、証明書は無効になりました",
@@ -337,21 +322,20 @@ public struct KioskService: Sendable {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let reason = String(reason.prefix(200))
-        return try await asyncWrite { db in
-            let row = try Self.existing(db, requestId)
-            try Self.checkSecret(row, sessionSecret)
-            switch try Self.state(row) {
+        return try await database.transaction(async: { tx in
+            let session = try Self.existing(tx, requestId)
+            try Self.checkSecret(session, sessionSecret)
+            switch session.state {
             case .completed:
                 throw MadoguchiError(
                     .kioskAlreadyCompleted, ja: "印刷済みの取引は中止できません。窓口にお申し出ください",
                     en: "A printed transaction cannot be aborted; please see a counter")
             case .aborted, .refused:
-                return try Self.view(db, row)
+                return try Self.view(tx, session)
             case .started, .authenticated, .issued:
-                try Self.abort(db, row, reason: reason, at: at)
-                return try Self.view(db, try Self.existing(db, requestId))
+                return try Self.view(tx, try Self.abort(tx, session, reason: reason, at: at))
             }
-        }
+        })
     }
 
     /// Aborts every session past its deadline (run periodically and at start-up). Returns how many.
@@ -359,32 +343,33 @@ public struct KioskService: Sendable {
     public func sweep() async throws -> Int {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
-        return try await asyncWrite { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList)) AND expiresAtMs < ?
-                    LIMIT 1000
-                    """,
-                arguments: [Self.ms(now)])
-            for row in rows { try Self.abort(db, row, reason: "timeout", at: at) }
-            return rows.count
-        }
+        return try await database.transaction(async: { tx in
+            let expired = try tx.expiredKioskSessions(beforeMs: Self.ms(now), limit: 1000)
+            for session in expired { _ = try Self.abort(tx, session, reason: "timeout", at: at) }
+            return expired.count
+        })
     }
 
-    static func abort(_ db: Database, _ row: Row, reason: String, at: String) throws {
-        let requestId: String = row["requestId"]
-        let state = try Self.state(row)
-        let to = try KioskSessionWorkflow.require(from: state, .abort)
-        if state == .issued, let documentId = row["documentId"] as String? {
+    /// Aborts in the caller's transaction: the session, and its document voided if one was issued. Returns the session
+    /// as it now stands.
+    static func abort(_ tx: any WindowTransaction, _ session: KioskSessionRecord, reason: String, at: String) throws
+        -> KioskSessionRecord
+    {
+        let state = session.state
+        var aborted = session
+        aborted.state = try KioskSessionWorkflow.require(from: state, .abort)
+        if state == .issued, let documentId = session.documentId {
             _ = try IssuanceService.voiding(
-                db, documentId, reason: "コンビニ交付中止（\(reason)）request \(requestId)", at: at,
-                actor: "kiosk:\(row["chain"] as String)/\(row["store"] as String)")
+                tx, documentId, reason: "コンビニ交付中止（\(reason)）request \(session.requestId)", at: at, actor: actor(session))
         }
-        try db.execute(
-            sql: "UPDATE kioskSession SET state = ?, abortReason = ?, updatedAt = ? WHERE requestId = ? AND state = ?",
-            arguments: [to.rawValue, reason, at, requestId, state.rawValue])
+        aborted.abortReason = reason
+        aborted.updatedAt = at
+        guard try tx.updateKioskSession(aborted, expected: state) else { throw Self.reused(session.requestId) }
+        return aborted
     }
+
+    /// Who acts for the ledger: the store the session came from.
+    static func actor(_ session: KioskSessionRecord) -> String { "kiosk:\(session.chain)/\(session.store)" }
 
     // MARK: Settlement
 
@@ -408,107 +393,94 @@ public struct KioskService: Sendable {
         guard Settlement.isMonth(month) else {
             throw MadoguchiError(.badKioskRequest, ja: "月は YYYY-MM で指定してください: \(month)", en: "The month is YYYY-MM: \(month)")
         }
-        return try await read { db in
-            let city = try IssuanceService.city(db)
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT chain, kind, coalesce(medium, 'card') AS medium, count(*) AS sessions, sum(copies) AS copies,
-                      sum(feeYen) AS fee FROM kioskSession
-                    WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind, 3 ORDER BY chain, kind, 3
-                    """,
-                arguments: [month, month + "~"]
-            ).map { r in
+        return try await database.snapshot(async: { tx in
+            let city = try tx.city()
+            return try tx.kioskSettlement(from: month, to: month + "~").map { r in
                 SettlementLine(
-                    cityCode: city.code, chain: r["chain"], kind: CertificateKind(rawValue: r["kind"])!, sessions: r["sessions"],
-                    copies: r["copies"], feeYen: r["fee"], medium: r["medium"])
+                    cityCode: city.code, chain: r.chain, kind: r.kind, sessions: r.sessions, copies: r.copies, feeYen: r.feeYen,
+                    medium: r.medium)
             }
-        }
+        })
     }
 
     // MARK: Rows
 
     static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
-    static func row(_ db: Database, _ requestId: String) throws -> Row? {
-        try Row.fetchOne(db, sql: "SELECT * FROM kioskSession WHERE requestId = ?", arguments: [requestId])
-    }
-
-    static func existing(_ db: Database, _ requestId: String) throws -> Row {
-        guard let row = try row(db, requestId) else {
+    static func existing(_ tx: any WindowTransaction, _ requestId: String) throws -> KioskSessionRecord {
+        guard let session = try tx.kioskSession(requestId) else {
             throw MadoguchiError(.notFound, ja: "取引が見つかりません: \(requestId)", en: "No session \(requestId)")
         }
-        return row
-    }
-
-    /// A stored session's state. The schema admits only the states there are; anything else is a coded error,
-    /// never a crash.
-    static func state(_ row: Row) throws -> KioskSessionState {
-        guard let text = row["state"] as String?, let state = KioskSessionState(rawValue: text) else {
-            throw MadoguchiError(.kioskOutOfOrder, ja: "取引の状態を読み取れません", en: "The session's state is unreadable")
-        }
-        return state
+        return session
     }
 
     /// A session still in progress and inside its deadline.
-    static func open(_ db: Database, _ requestId: String, now: Date) throws -> Row {
-        let row = try existing(db, requestId)
-        let state = try Self.state(row)
+    static func open(_ tx: any WindowTransaction, _ requestId: String, now: Date) throws -> KioskSessionRecord {
+        let session = try existing(tx, requestId)
+        let state = session.state
         guard state.isOpen else {
             throw MadoguchiError(
                 .kioskSessionEnded, ja: "この取引は終了しています（\(state.japanese)）", en: "This session has ended (\(state.rawValue))")
         }
-        guard (row["expiresAtMs"] as Int64) >= ms(now) else {
+        guard session.expiresAtMs >= ms(now) else {
             throw MadoguchiError(
                 .kioskSessionExpired, ja: "時間切れのため取引を中止しました。はじめからやり直してください",
                 en: "The session timed out; please start again")
         }
-        return row
+        return session
     }
 
     /// The step comes from the holder of the session secret issued at the card step. Before the card there is no
     /// secret (nothing personal is in the session yet); a session with a card and no secret (started before v14)
     /// accepts no further step.
-    static func checkSecret(_ row: Row, _ secret: String?) throws {
-        let stored: String? = row["secretHash"]
-        if stored == nil, (row["cardSerial"] as String?) == nil { return }
-        guard let stored, let secret, StaffPasswords.fingerprint(secret) == stored else {
+    static func checkSecret(_ session: KioskSessionRecord, _ secret: String?) throws {
+        if session.secretHash == nil, session.cardSerial == nil { return }
+        guard let stored = session.secretHash, let secret, StaffPasswords.fingerprint(secret) == stored else {
             throw MadoguchiError(
                 .kioskNotThisSession, ja: "この取引の端末からの操作ではありません", en: "The session secret of this transaction is required")
         }
     }
 
-    static func checkCard(_ row: Row, _ serial: String, state expected: KioskSessionState) throws {
-        guard row["cardSerial"] == serial as String else { throw cardMismatch() }
-        let state = try Self.state(row)
-        guard state == expected else {
+    /// The session's card is `serial` and it is at `expected`. Returns the card holder's resident id.
+    @discardableResult
+    static func checkCard(_ session: KioskSessionRecord, _ serial: String, state expected: KioskSessionState) throws -> Int64 {
+        guard session.cardSerial == serial, let residentId = session.residentId else { throw cardMismatch() }
+        guard session.state == expected else {
             throw MadoguchiError(
-                .kioskOutOfOrder, ja: "取引の手順が正しくありません（\(state.japanese)）", en: "Out of order: the session is \(state.rawValue)")
+                .kioskOutOfOrder, ja: "取引の手順が正しくありません（\(session.state.japanese)）",
+                en: "Out of order: the session is \(session.state.rawValue)")
         }
+        return residentId
+    }
+
+    /// The document an issued session is bound to (the schema holds one for every issued session).
+    static func document(of session: KioskSessionRecord) throws -> String {
+        guard let id = session.documentId else {
+            throw MadoguchiError(.kioskOutOfOrder, ja: "取引に証明書がありません", en: "The session has no document")
+        }
+        return id
     }
 
     /// A card from another city, registered here (本籍地利用登録), prints the 戸籍 only: its holder's other
     /// certificates come from the city where they live.
-    static func checkHonseki(_ db: Database, _ serial: String, _ kind: CertificateKind) throws {
-        guard !kind.isFamilyRegister, try Honseki.isRegisteredCard(db, serial: serial) else { return }
+    static func checkHonseki(_ tx: any WindowTransaction, _ serial: String, _ kind: CertificateKind) throws {
+        guard !kind.isFamilyRegister, try tx.isHonsekiCard(serial: serial) else { return }
         throw MadoguchiError(
             .kioskHonsekiFamilyRegisterOnly, ja: "本籍地では戸籍の証明書のみ交付できます。住民票などはお住まいの市区町村を選んでください",
             en: "At the 本籍地 only 戸籍 certificates print; choose the city you live in for the others")
     }
 
-    static func view(_ db: Database, _ row: Row, withChallenge: Bool = false) throws -> KioskSessionView {
-        let city = try IssuanceService.city(db)
-        let documentId: String? = row["documentId"]
-        let state = try Self.state(row)
-        let requestId: String = row["requestId"]
+    static func view(_ tx: any WindowTransaction, _ session: KioskSessionRecord, withChallenge: Bool = false) throws -> KioskSessionView {
+        let city = try tx.city()
+        let aborted = session.state == .aborted
         return KioskSessionView(
-            requestId: requestId, state: state, cityCode: city.code,
+            requestId: session.requestId, state: session.state, cityCode: city.code,
             challenge: withChallenge
-                ? CardChallenge(purpose: .kiosk, cityCode: city.code, sessionId: requestId, nonce: row["challenge"]).encoded : nil,
-            expiresAt: LedgerRecord.timestamp(Date(timeIntervalSince1970: Double(row["expiresAtMs"] as Int64) / 1000)),
-            cardSerial: row["cardSerial"], kind: (row["kind"] as String?).flatMap(CertificateKind.init(rawValue:)),
-            copies: row["copies"], feeYen: row["feeYen"], documentId: state == .aborted ? nil : documentId,
-            voidedDocumentId: state == .aborted ? documentId : nil, medium: row["medium"])
+                ? CardChallenge(purpose: .kiosk, cityCode: city.code, sessionId: session.requestId, nonce: session.challenge).encoded : nil,
+            expiresAt: LedgerRecord.timestamp(Date(timeIntervalSince1970: Double(session.expiresAtMs) / 1000)),
+            cardSerial: session.cardSerial, kind: session.kind, copies: session.copies, feeYen: session.feeYen,
+            documentId: aborted ? nil : session.documentId, voidedDocumentId: aborted ? session.documentId : nil,
+            medium: session.medium?.rawValue)
     }
 
     static func checkRequestId(_ id: String) throws {
@@ -525,14 +497,6 @@ public struct KioskService: Sendable {
 
     static func cardMismatch() -> MadoguchiError {
         MadoguchiError(.kioskCardMismatch, ja: "この取引のカードではありません", en: "This is not the card of this session")
-    }
-
-    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await issuance.asyncRead(body)
-    }
-
-    func asyncWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await issuance.asyncWrite(body)
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiStore
 
@@ -31,29 +30,23 @@ public struct RegistryProcedures: Sendable {
 
     static func invalid(_ ja: String, _ en: String) -> MadoguchiError { MadoguchiError(.procedureInvalid, ja: ja, en: en) }
 
-    func write<T: Sendable>(_ actor: Actor, _ body: @escaping @Sendable (Database, CivilDate, String) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ actor: Actor, _ body: @escaping @Sendable (any WindowTransaction, CivilDate, String) throws -> T) async throws -> T {
         let now = clock.now()
         let today = JapanTime.date(of: now)
         let at = LedgerRecord.timestamp(now)
         guard !actor.name.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw Self.invalid("手続をした職員が必要です", "The acting staff member is required")
         }
-        do {
-            return try await database.writer.write { db in
-                if let facility = actor.facilityId, try !CounterRecords.facilityExists(db, facility) {
-                    throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
-                }
-                return try body(db, today, at)
+        return try await database.transaction(async: { tx in
+            if let facility = actor.facilityId, try !tx.facilityExists(facility) {
+                throw MadoguchiError(.unknownFacility, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
             }
-        } catch let error as MadoguchiError {
-            throw error
-        } catch {
-            throw StoreError.map(error)
-        }
+            return try body(tx, today, at)
+        })
     }
 
-    static func currentResident(_ db: Database, _ id: Int64) throws -> CivilDate {
-        guard let found = try CounterRecords.resident(db, id: id) else {
+    static func currentResident(_ tx: any WindowTransaction, _ id: Int64) throws -> CivilDate {
+        guard let found = try tx.resident(id: id) else {
             throw MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(id)）", en: "No resident \(id)")
         }
         guard !found.removed else {
@@ -77,13 +70,13 @@ public struct RegistryProcedures: Sendable {
         let name = otherPartyName.trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty else { throw Self.invalid("相手方の氏名が必要です", "The other party's name is required") }
         guard otherPartyResidentId != subjectId else { throw Self.invalid("相手方が申出者本人です", "The other party is the person applying") }
-        let record = try await write(actor) { db, today, at in
-            _ = try Self.currentResident(db, subjectId)
-            if let other = otherPartyResidentId, try CounterRecords.resident(db, id: other) == nil {
+        let record = try await write(actor) { tx, today, at in
+            _ = try Self.currentResident(tx, subjectId)
+            if let other = otherPartyResidentId, try tx.resident(id: other) == nil {
                 throw MadoguchiError(.notFound, ja: "相手方の住民記録がありません（ID \(other)）", en: "No resident \(other)")
             }
             let key = NameFolding.searchKey(name)
-            if try CounterRecords.supportMeasures(db, subjectId: subjectId).contains(where: {
+            if try tx.supportMeasures(subjectId: subjectId).contains(where: {
                 $0.state.protects && NameFolding.searchKey($0.measure.otherPartyName) == key
             }) {
                 throw Self.invalid("この相手方への支援措置は既にあります", "A measure against this other party is already in place")
@@ -92,18 +85,19 @@ public struct RegistryProcedures: Sendable {
             let measure = SupportMeasure(
                 subjectId: subjectId, otherPartyName: name, otherPartyBirthDate: otherPartyBirthDate, otherPartyResidentId: otherPartyResidentId,
                 termStart: term.lowerBound, termEnd: term.upperBound)
-            let id = try CounterRecords.insert(db, measure, state: .applied)
+            let id = try tx.insertSupportMeasure(measure, state: .applied)
             var detail = ["measure": String(id), "termEnd": term.upperBound.description]
             if let honsekiCity {
-                guard try CounterRecords.registerIdentity(db, residentId: subjectId) != nil else {
+                guard try tx.registerIdentity(residentId: subjectId) != nil else {
                     throw Self.invalid("本籍・筆頭者が記録されていないため本籍地へ転送できません", "No 本籍 is recorded to forward the measure to")
                 }
-                try CounterRecords.setForwarding(db, id: id, honsekiCity: honsekiCity, pending: true)
+                try tx.setForwarding(supportMeasure: id, honsekiCity: honsekiCity, pending: true)
                 detail["honsekiCity"] = honsekiCity
             }
-            try CounterRecords.log(
-                db, .supportMeasureApplied, residentId: subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
-            return try CounterRecords.supportMeasure(db, id: id)!
+            try tx.logProcedure(
+                .supportMeasureApplied, residentId: subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
+            guard let stored = try tx.supportMeasure(id: id) else { throw Self.invalid("支援措置を保存できませんでした", "The measure was not saved") }
+            return stored
         }
         return try await forwarded(record)
     }
@@ -112,7 +106,7 @@ public struct RegistryProcedures: Sendable {
     /// (`forwardPending`) and goes with the next step, or `forwardPending()`.
     func forwarded(_ record: SupportMeasureRecord) async throws -> SupportMeasureRecord {
         guard let city = record.honsekiCity, let id = record.measure.id else { return record }
-        let identity = try await database.writer.read { db in try CounterRecords.registerIdentity(db, residentId: record.measure.subjectId) }
+        let identity = try await database.snapshot(async: { tx in try tx.registerIdentity(residentId: record.measure.subjectId) })
         var sent = false
         if let relay, let identity {
             let message = ForwardedSupportMeasure(
@@ -122,7 +116,7 @@ public struct RegistryProcedures: Sendable {
             sent = (try? await relay.forward(message, city: city)) != nil
         }
         let pending = !sent
-        try await database.writer.write { db in try CounterRecords.setForwarding(db, id: id, honsekiCity: city, pending: pending) }
+        try await database.transaction(async: { tx in try tx.setForwarding(supportMeasure: id, honsekiCity: city, pending: pending) })
         var result = record
         result.forwardPending = !sent
         return result
@@ -130,7 +124,7 @@ public struct RegistryProcedures: Sendable {
 
     /// Sends again every step that has not reached its 本籍地. Returns how many got through and how many did not.
     public func forwardPending() async throws -> (sent: Int, pending: Int) {
-        let pending = try await database.writer.read { db in try CounterRecords.pendingForwards(db) }
+        let pending = try await database.snapshot(async: { tx in try tx.pendingForwards() })
         var sent = 0
         for record in pending where !(try await forwarded(record)).forwardPending { sent += 1 }
         return (sent, pending.count - sent)
@@ -143,16 +137,16 @@ public struct RegistryProcedures: Sendable {
             measure.termEnd >= measure.termStart
         else { throw Self.invalid("転送された支援措置が正しくありません", "The forwarded measure is malformed") }
         let at = LedgerRecord.timestamp(clock.now())
-        let kept = try await database.writer.write { db -> Bool in
-            guard let member = try CounterRecords.registerMember(
-                db, domicile: measure.permanentDomicile, head: measure.domicileHead, name: measure.name, birth: measure.birthDate)
+        let kept = try await database.transaction(async: { tx -> Bool in
+            guard let member = try tx.registerMember(
+                domicile: measure.permanentDomicile, head: measure.domicileHead, name: measure.name, birth: measure.birthDate)
             else {
-                try CounterRecords.logForwarded(db, measure, from: city, memberId: nil, outcome: "refused", at: at)
+                try tx.logForwarded(measure, from: city, memberId: nil, outcome: "refused", at: at)
                 return false
             }
-            try CounterRecords.keepForwarded(db, measure, from: city, memberId: member, at: at)
+            try tx.keepForwarded(measure, from: city, memberId: member, at: at)
             return true
-        }
+        })
         guard kept else {
             throw MadoguchiError(
                 .notFound, ja: "この市の戸籍にその方の記録がありません（\(measure.permanentDomicile)　\(measure.domicileHead)）",
@@ -168,8 +162,8 @@ public struct RegistryProcedures: Sendable {
         if action == .end && (reason ?? "").isEmpty {
             throw Self.invalid("終了の理由が必要です", "A reason is required to end a measure")
         }
-        let record = try await write(actor) { db, today, at in
-            guard let current = try CounterRecords.supportMeasure(db, id: id) else {
+        let record = try await write(actor) { tx, today, at in
+            guard let current = try tx.supportMeasure(id: id) else {
                 throw MadoguchiError(.notFound, ja: "支援措置が見つかりません（\(id)）", en: "No support measure \(id)")
             }
             let state = try SupportMeasureWorkflow.next(from: current.state, action: action)
@@ -194,11 +188,12 @@ public struct RegistryProcedures: Sendable {
                 endedOn = today
                 kind = .supportMeasureEnded
             }
-            try CounterRecords.update(db, id: id, state: state, term: term, endedOn: endedOn)
+            try tx.updateSupportMeasure(id: id, state: state, term: term, endedOn: endedOn)
             var detail = ["measure": String(id), "state": state.rawValue, "termEnd": term.upperBound.description]
             if let reason, !reason.isEmpty { detail["reason"] = reason }
-            try CounterRecords.log(db, kind, residentId: current.measure.subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
-            return try CounterRecords.supportMeasure(db, id: id)!
+            try tx.logProcedure(kind, residentId: current.measure.subjectId, actor: actor.name, facilityId: actor.facilityId, at: at, detail: detail)
+            guard let stored = try tx.supportMeasure(id: id) else { throw Self.invalid("支援措置を保存できませんでした", "The measure was not saved") }
+            return stored
         }
         return try await forwarded(record)
     }
@@ -210,21 +205,21 @@ public struct RegistryProcedures: Sendable {
         guard ["image/svg+xml", "image/png"].contains(imageType), !image.isEmpty, image.count <= 1 << 20 else {
             throw Self.invalid("印影は1MB以下の SVG か PNG です", "A seal image is SVG or PNG of 1 MB or less")
         }
-        return try await write(actor) { db, today, at in
-            let birth = try Self.currentResident(db, residentId)
+        return try await write(actor) { tx, today, at in
+            let birth = try Self.currentResident(tx, residentId)
             guard CivilDate.age(of: birth, on: today) >= 15 else {
                 throw Self.invalid("15歳未満の方は印鑑登録できません", "A person under 15 cannot register a seal")
             }
-            if let active = try CounterRecords.activeSeal(db, residentId: residentId) {
+            if let active = try tx.activeSeal(residentId: residentId) {
                 throw Self.invalid("既に印鑑登録があります（登録番号 \(active.registrationNumber)）。廃止してから登録してください",
                                    "A seal is already registered (\(active.registrationNumber)); abolish it first")
             }
             let seal = SealRegistration(
-                residentId: residentId, registrationNumber: try CounterRecords.nextSealNumber(db, year: today.year), registeredOn: today,
+                residentId: residentId, registrationNumber: try tx.nextSealNumber(year: today.year), registeredOn: today,
                 sealImage: image, sealImageType: imageType)
-            try CounterRecords.insert(db, seal)
-            try CounterRecords.log(
-                db, .sealRegistered, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+            try tx.insertSeal(seal)
+            try tx.logProcedure(
+                .sealRegistered, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
                 detail: ["registrationNumber": seal.registrationNumber])
             return seal
         }
@@ -234,13 +229,13 @@ public struct RegistryProcedures: Sendable {
     public func abolishSeal(number: String, reason: String, by actor: Actor) async throws -> SealRegistration {
         let reason = reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty else { throw Self.invalid("廃止の理由が必要です", "A reason is required") }
-        return try await write(actor) { db, today, at in
-            guard let seal = try CounterRecords.seal(db, number: number), seal.abolishedOn == nil else {
+        return try await write(actor) { tx, today, at in
+            guard let seal = try tx.seal(registrationNumber: number), seal.abolishedOn == nil else {
                 throw MadoguchiError(.notFound, ja: "廃止できる印鑑登録がありません: \(number)", en: "No registered seal \(number)")
             }
-            try CounterRecords.abolishSeal(db, number: number, on: today)
-            try CounterRecords.log(
-                db, .sealAbolished, residentId: seal.residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+            try tx.abolishSeal(number: number, on: today)
+            try tx.logProcedure(
+                .sealAbolished, residentId: seal.residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
                 detail: ["registrationNumber": number, "reason": reason])
             var abolished = seal
             abolished.abolishedOn = today
@@ -251,26 +246,26 @@ public struct RegistryProcedures: Sendable {
     // MARK: 本人通知
 
     public func registerHolderNotification(residentId: Int64, by actor: Actor) async throws -> HolderNotificationRegistration {
-        try await write(actor) { db, today, at in
-            _ = try Self.currentResident(db, residentId)
-            guard try CounterRecords.activeHolderNotification(db, residentId: residentId) == nil else {
+        try await write(actor) { tx, today, at in
+            _ = try Self.currentResident(tx, residentId)
+            guard try tx.activeHolderNotification(residentId: residentId) == nil else {
                 throw Self.invalid("既に本人通知の登録があります", "Already registered for holder notification")
             }
             let registration = HolderNotificationRegistration(residentId: residentId, registeredOn: today)
-            try CounterRecords.insert(db, registration)
-            try CounterRecords.log(db, .holderNotificationRegistered, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+            try tx.insertHolderNotification(registration)
+            try tx.logProcedure(.holderNotificationRegistered, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
                                    detail: [:])
             return registration
         }
     }
 
     public func endHolderNotification(residentId: Int64, by actor: Actor) async throws {
-        try await write(actor) { db, today, at in
-            guard let active = try CounterRecords.activeHolderNotification(db, residentId: residentId) else {
+        try await write(actor) { tx, today, at in
+            guard let active = try tx.activeHolderNotification(residentId: residentId) else {
                 throw MadoguchiError(.notFound, ja: "本人通知の登録がありません", en: "No holder-notification registration")
             }
-            try CounterRecords.endHolderNotification(db, id: active.id!, on: today)
-            try CounterRecords.log(db, .holderNotificationEnded, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
+            try tx.endHolderNotification(id: active.id ?? 0, on: today)
+            try tx.logProcedure(.holderNotificationEnded, residentId: residentId, actor: actor.name, facilityId: actor.facilityId, at: at,
                                    detail: [:])
         }
     }
@@ -286,12 +281,12 @@ public struct RegistryProcedures: Sendable {
 
     /// What the counter keeps for a person, and the record of what was done.
     public func overview(residentId: Int64) async throws -> Overview {
-        try await database.writer.read { db in
+        try await database.snapshot(async: { tx in
             Overview(
-                supportMeasures: try CounterRecords.supportMeasures(db, subjectId: residentId),
-                seal: try CounterRecords.activeSeal(db, residentId: residentId),
-                holderNotification: try CounterRecords.activeHolderNotification(db, residentId: residentId),
-                history: try CounterRecords.history(db, residentId: residentId))
-        }
+                supportMeasures: try tx.supportMeasures(subjectId: residentId),
+                seal: try tx.activeSeal(residentId: residentId),
+                holderNotification: try tx.activeHolderNotification(residentId: residentId),
+                history: try tx.procedureHistory(residentId: residentId))
+        })
     }
 }

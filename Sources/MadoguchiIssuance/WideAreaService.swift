@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiStore
 
@@ -29,13 +28,13 @@ public struct WideAreaService: Sendable {
         let today = JapanTime.date(of: now)
         let at = LedgerRecord.timestamp(now)
         let fees = issuance.fees
-        return try await issuance.asyncWrite { db in
-            let city = try IssuanceService.city(db)
+        return try await issuance.database.transaction(async: { tx in
+            let city = try tx.city()
             guard fromCity != city.code else {
                 throw MadoguchiError(.wideAreaBadRequest, ja: "自市の記録は広域交付ではなく通常の窓口で交付します", en: "A city's own records are issued at its own counter")
             }
             let kind = query.kind
-            let subject = try Self.person(db, name: query.subjectName, birth: query.subjectBirthDate, current: !kind.isFamilyRegister)
+            let subject = try Self.person(tx, name: query.subjectName, birth: query.subjectBirthDate, current: !kind.isFamilyRegister)
             var requester = query.requester
             requester.residentId = nil
             var recordedInRegister = false
@@ -44,9 +43,9 @@ public struct WideAreaService: Sendable {
                     // 本人: the clerk there saw the photo identity of the person the query names.
                     requester.residentId = subject
                 } else if let name = requester.name, let birth = query.requesterBirthDate {
-                    requester.residentId = try Self.person(db, name: name, birth: birth, current: !kind.isFamilyRegister)
+                    requester.residentId = try Self.person(tx, name: name, birth: birth, current: !kind.isFamilyRegister)
                     if requester.residentId == nil && kind.isFamilyRegister {
-                        recordedInRegister = try Self.recorded(db, name: name, birth: birth, inRegisterOf: subject)
+                        recordedInRegister = try Self.recorded(tx, name: name, birth: birth, inRegisterOf: subject)
                     }
                 }
             }
@@ -56,13 +55,13 @@ public struct WideAreaService: Sendable {
                 let request = CertificateRequest(
                     kind: kind, subjectId: subject, requester: requester, channel: .counter, options: query.options, date: today,
                     wideArea: true)
-                var facts = try RegistryRepository.subjectFacts(db, id: subject, on: today, request: request)
+                var facts = try tx.subjectFacts(id: subject, on: today, request: request)
                 if recordedInRegister, facts?.requester == nil, let birth = query.requesterBirthDate {
                     // Known only from the 戸籍 (they never lived here): recorded in it is their tie.
                     facts?.requester = RequesterFacts(residentId: nil, name: requester.name ?? "", birthDate: birth, registerTie: .recorded)
                 }
                 let decision = Eligibility.evaluate(request, facts: facts, fees: fees)
-                if decision.isApproved, let source = try RegistryRepository.certificateSource(db, request) {
+                if decision.isApproved, let source = try tx.certificateSource(request) {
                     var content = CertificateContent.build(
                         request, source: source, city: query.city, serialNumber: "", basicItemsOnly: decision.basicItemsOnly)
                     content.keptBy = city.name
@@ -77,49 +76,31 @@ public struct WideAreaService: Sendable {
             }
             if !refusals.isEmpty { answer = WideAreaAnswer(keepingCity: city, refusals: refusals) }
             // The record of who asked, from where, and what they were told.
-            try db.execute(
-                sql: """
-                    INSERT INTO wideAreaRequest (at, fromCity, requestId, facilityId, actor, kind, subjectId, requesterClass,
-                      requesterName, outcome, refusals, contentDigest)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    at, fromCity, query.requestId, query.facilityId, query.actor, kind.rawValue, subject,
-                    query.requester.requesterClass.rawValue, query.requester.name, refusals.isEmpty ? "answered" : "refused",
-                    refusals.joined(separator: ","), try answer.content.map { Ledger.sha256(try $0.canonicalJSON()) },
-                ])
+            try tx.logWideAreaQuery(
+                WideAreaQueryLog(
+                    at: at, fromCity: fromCity, requestId: query.requestId, facilityId: query.facilityId, actor: query.actor, kind: kind,
+                    subjectId: subject, requesterClass: query.requester.requesterClass, requesterName: query.requester.name,
+                    outcome: refusals.isEmpty ? "answered" : "refused", refusals: refusals,
+                    contentDigest: try answer.content.map { Ledger.sha256(try $0.canonicalJSON()) }))
             return answer
-        }
+        })
     }
 
     /// The one person with this name (variants folded) and birth date: a current resident for a 住民票, anyone with a
     /// record here who is recorded in a 戸籍 kept here for a 戸籍. Nil when there is none, or more than one.
-    static func person(_ db: Database, name: String, birth: CivilDate, current: Bool) throws -> Int64? {
+    static func person(_ tx: any WindowTransaction, name: String, birth: CivilDate, current: Bool) throws -> Int64? {
         let key = NameFolding.searchKey(name)
         guard !key.isEmpty else { return nil }
-        let found = try Int64.fetchAll(
-            db,
-            sql: current
-                ? "SELECT id FROM resident WHERE searchName = ? AND birthDate = ? AND removedOn IS NULL LIMIT 2"
-                : """
-                SELECT r.id FROM resident r WHERE r.searchName = ? AND r.birthDate = ?
-                  AND EXISTS (SELECT 1 FROM familyRegisterMember m WHERE m.residentId = r.id) LIMIT 2
-                """,
-            arguments: [key, birth.description])
+        let found = try tx.people(searchKey: key, born: birth, current: current, limit: 2)
         return found.count == 1 ? found[0] : nil
     }
 
     /// Whether someone of this name and birth date is recorded (除籍 included) in the 戸籍 of `subject`.
-    static func recorded(_ db: Database, name: String, birth: CivilDate, inRegisterOf subject: Int64) throws -> Bool {
+    static func recorded(_ tx: any WindowTransaction, name: String, birth: CivilDate, inRegisterOf subject: Int64) throws -> Bool {
         let key = NameFolding.searchKey(name)
-        return try Row.fetchAll(
-            db,
-            sql: """
-                SELECT familyName, givenName FROM familyRegisterMember WHERE birthDate = ? AND familyRegisterId =
-                  (SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1)
-                """,
-            arguments: [birth.description, subject]
-        ).contains { NameFolding.searchKey(($0["familyName"] as String) + ($0["givenName"] as String)) == key }
+        return try tx.registerMembers(born: birth, inRegisterOf: subject).contains {
+            NameFolding.searchKey($0.familyName + $0.givenName) == key
+        }
     }
 
     static func check(_ query: WideAreaQuery) throws {
@@ -147,13 +128,12 @@ public struct WideAreaService: Sendable {
         var asked = query
         asked.requestId = idempotencyKey
         let digest = Ledger.sha256(try encoder.encode(asked) + Data(keepingCity.utf8))
-        if let replay = try await issuance.asyncRead({ db in try IssuanceService.replay(db, key: idempotencyKey, digest: digest) }) {
+        if let replay = try await issuance.database.snapshot(async: { tx in try IssuanceService.replay(tx, key: idempotencyKey, digest: digest) }) {
             return replay
         }
-        let (city, facilityKnown) = try await issuance.asyncRead { db in
-            (try IssuanceService.city(db),
-             try query.facilityId.map { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM facility WHERE id = ?)", arguments: [$0]) ?? false } ?? true)
-        }
+        let (city, facilityKnown) = try await issuance.database.snapshot(async: { tx in
+            (try tx.city(), try query.facilityId.map { try tx.facilityExists($0) } ?? true)
+        })
         guard keepingCity != city.code else {
             throw MadoguchiError(.wideAreaBadRequest, ja: "自市の記録は通常の窓口でご請求ください", en: "This city's own records are issued at its own counter")
         }
@@ -170,20 +150,20 @@ public struct WideAreaService: Sendable {
         let today = JapanTime.date(of: now)
         let fees = issuance.fees
         let service = issuance
-        return try await issuance.asyncWrite { db in
-            if let replay = try IssuanceService.replay(db, key: idempotencyKey, digest: digest) { return replay }
+        return try await issuance.database.transaction(async: { tx in
+            if let replay = try IssuanceService.replay(tx, key: idempotencyKey, digest: digest) { return replay }
             let requester = query.requester
             if !answer.refusals.isEmpty || answer.content == nil {
                 let reasons = answer.refusals.map { RefusalReason(rawValue: String($0.dropFirst("refusal.".count))) }
                 guard !reasons.contains(nil), !reasons.isEmpty else {
                     throw MadoguchiError(.wideAreaBadAnswer, ja: "応答を読めません", en: "Unreadable answer: \(answer.refusals)")
                 }
-                let entry = try Ledger.append(
+                let entry = try tx.appendLedger(
                     LedgerRecord(
                         action: .refuse, at: at, kind: query.kind, subjectId: 0, requesterClass: requester.requesterClass,
                         channel: .counter, facilityId: query.facilityId, copies: query.options.copies, refusals: answer.refusals,
-                        idempotencyKey: idempotencyKey, actor: query.actor, keepingCity: keepingCity), in: db)
-                try IssuanceService.remember(db, key: idempotencyKey, digest: digest, sequence: entry.sequence, at: at)
+                        idempotencyKey: idempotencyKey, actor: query.actor, keepingCity: keepingCity))
+                try IssuanceService.remember(tx, key: idempotencyKey, digest: digest, sequence: entry.sequence, at: at)
                 return .refused(reasons.compactMap { $0 }, ledgerSequence: entry.sequence)
             }
             guard var content = answer.content, content.kind == query.kind, content.cityCode == city.code else {
@@ -192,18 +172,18 @@ public struct WideAreaService: Sendable {
             // The requesting city's own paper: its date, serial number and fee.
             let rule = fees.rule(for: query.kind, at: .counter, on: today, closedRegister: answer.closedRegister)
             let fee = Fee(perCopy: rule?.yen ?? 0, copies: query.options.copies, waiver: requester.feeWaiver, label: rule?.label ?? "")
-            let sequence = try IssuanceService.nextSequence(db)
+            let sequence = try tx.nextLedgerSequence()
             content.issuedOn = today
             content.issuedOnJapanese = CertificateContent.wareki(today)
             content.serialNumber = IssuanceService.serial(sequence, today)
             let certificate = try service.record(
-                db, content: content,
+                tx, content: content,
                 submission: .init(kind: query.kind, subjectId: 0, requester: requester, channel: .counter, facilityId: query.facilityId,
                                   options: query.options),
                 fee: fee.total, at: at, idempotencyKey: idempotencyKey, actor: query.actor, action: .issue, reason: nil,
                 expectedSequence: sequence, keeping: Keeping(city: keepingCity, subject: answer.subjectReference ?? "\(keepingCity):?"))
-            try IssuanceService.remember(db, key: idempotencyKey, digest: digest, sequence: sequence, at: at)
+            try IssuanceService.remember(tx, key: idempotencyKey, digest: digest, sequence: sequence, at: at)
             return .issued(certificate, holderNotified: false)
-        }
+        })
     }
 }

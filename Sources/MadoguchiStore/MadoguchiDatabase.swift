@@ -5,7 +5,7 @@ import MadoguchiDomain
 /// The one façade over the database: it owns the writer (a WAL `DatabasePool` on a file, or an
 /// in-memory queue for tests), runs the migrations, and hands out the repositories.
 public final class MadoguchiDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     public let path: String?
     /// Seals and opens the private keys kept in the database; the key-encryption key is never in it
     public let keys: any KeyProtector

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import MadoguchiDomain
-import MadoguchiStore
+@testable import MadoguchiStore
 import MadoguchiTestSupport
 import Testing
 

@@ -3,7 +3,7 @@ import GRDB
 import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiIssuance
-import MadoguchiStore
+@testable import MadoguchiStore
 import MadoguchiTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import MadoguchiStore
+@testable import MadoguchiStore
 import MadoguchiTestSupport
 import Testing
 

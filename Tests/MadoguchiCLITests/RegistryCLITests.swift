@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import MadoguchiStore
+@testable import MadoguchiStore
 import Testing
 
 @Suite("基幹系の取込と窓口の手続（コマンド）", .serialized)

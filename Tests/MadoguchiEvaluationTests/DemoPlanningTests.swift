@@ -1,7 +1,7 @@
 import Foundation
 import MadoguchiDemo
 import MadoguchiDomain
-import MadoguchiStore
+@testable import MadoguchiStore
 import Testing
 
 @Suite("The demo's planning data")

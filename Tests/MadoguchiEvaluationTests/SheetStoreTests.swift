@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import MadoguchiDomain
 import MadoguchiImport
-import MadoguchiStore
+@testable import MadoguchiStore
 import Testing
 
 @Suite("Sheets in the database: versions, review, publication")

@@ -1,0 +1,425 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+import MadoguchiPKI
+
+/// A row of `certificate` as stored (JSON columns as text, vocabularies as their names).
+struct CertificateRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "certificate"
+    var id: String
+    var kind: String
+    var subjectId: Int64?
+    var keepingCityCode: String?
+    var keepingSubject: String?
+    var channel: String
+    var facilityId: String?
+    var requesterClass: String
+    var requester: String
+    var options: String
+    var content: String
+    var contentDigest: String
+    var copies: Int
+    var feeYen: Int
+    var issuedAt: String
+    var status: String
+    var supersededBy: String?
+    var ledgerSequence: Int64
+    var token: String
+
+    enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let ledgerSequence = Column(CodingKeys.ledgerSequence)
+        static let status = Column(CodingKeys.status)
+        static let supersededBy = Column(CodingKeys.supersededBy)
+    }
+
+    init(_ c: StoredCertificate) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        id = c.id
+        kind = c.kind.rawValue
+        subjectId = c.subjectId
+        keepingCityCode = c.keepingCity
+        keepingSubject = c.keepingSubject
+        channel = c.channel.rawValue
+        facilityId = c.facilityId
+        requesterClass = c.requester.requesterClass.rawValue
+        requester = String(decoding: try encoder.encode(c.requester), as: UTF8.self)
+        options = String(decoding: try encoder.encode(c.options), as: UTF8.self)
+        content = String(decoding: try c.content.canonicalJSON(), as: UTF8.self)
+        contentDigest = c.contentDigest
+        copies = c.copies
+        feeYen = c.feeYen
+        issuedAt = c.issuedAt
+        status = c.status.rawValue
+        supersededBy = c.supersededBy
+        ledgerSequence = c.ledgerSequence
+        token = c.token
+    }
+
+    func stored() throws -> StoredCertificate {
+        let decoder = JSONDecoder()
+        return StoredCertificate(
+            id: id, kind: try Unreadable.value(CertificateKind(rawValue: kind), "certificate.kind"), subjectId: subjectId,
+            keepingCity: keepingCityCode, keepingSubject: keepingSubject,
+            channel: try Unreadable.value(Channel(rawValue: channel), "certificate.channel"), facilityId: facilityId,
+            requester: try decoder.decode(Requester.self, from: Data(requester.utf8)),
+            options: try decoder.decode(CertificateOptions.self, from: Data(options.utf8)),
+            content: try decoder.decode(CertificateContent.self, from: Data(content.utf8)), contentDigest: contentDigest,
+            copies: copies, feeYen: feeYen, issuedAt: issuedAt,
+            status: try Unreadable.value(CertificateStatus(rawValue: status), "certificate.status"), supersededBy: supersededBy,
+            ledgerSequence: ledgerSequence, token: token)
+    }
+}
+
+/// A row of `kioskSession` as stored.
+struct KioskSessionRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "kioskSession"
+    var requestId: String
+    var chain: String
+    var store: String
+    var challenge: Data
+    var state: String
+    var createdAt: String
+    var updatedAt: String
+    var expiresAtMs: Int64
+    var cardSerial: String?
+    var residentId: Int64?
+    var kind: String?
+    var copies: Int?
+    var feeYen: Int?
+    var documentId: String?
+    var refusals: String?
+    var abortReason: String?
+    var completedAt: String?
+    var secretHash: String?
+    var medium: String?
+
+    enum Columns {
+        static let requestId = Column(CodingKeys.requestId)
+        static let state = Column(CodingKeys.state)
+        static let expiresAtMs = Column(CodingKeys.expiresAtMs)
+        static let completedAt = Column(CodingKeys.completedAt)
+    }
+
+    init(_ s: KioskSessionRecord) {
+        requestId = s.requestId
+        chain = s.chain
+        store = s.store
+        challenge = s.challenge
+        state = s.state.rawValue
+        createdAt = s.createdAt
+        updatedAt = s.updatedAt
+        expiresAtMs = s.expiresAtMs
+        cardSerial = s.cardSerial
+        residentId = s.residentId
+        kind = s.kind?.rawValue
+        copies = s.copies
+        feeYen = s.feeYen
+        documentId = s.documentId
+        refusals = s.refusals
+        abortReason = s.abortReason
+        completedAt = s.completedAt
+        secretHash = s.secretHash
+        medium = s.medium?.rawValue
+    }
+
+    func record() throws -> KioskSessionRecord {
+        var s = KioskSessionRecord(
+            requestId: requestId, chain: chain, store: store, challenge: challenge,
+            state: try Unreadable.value(KioskSessionState(rawValue: state), "kioskSession.state"), createdAt: createdAt,
+            updatedAt: updatedAt, expiresAtMs: expiresAtMs)
+        s.cardSerial = cardSerial
+        s.residentId = residentId
+        s.kind = try kind.map { try Unreadable.value(CertificateKind(rawValue: $0), "kioskSession.kind") }
+        s.copies = copies
+        s.feeYen = feeYen
+        s.documentId = documentId
+        s.refusals = refusals
+        s.abortReason = abortReason
+        s.completedAt = completedAt
+        s.secretHash = secretHash
+        s.medium = try medium.map { try Unreadable.value(CertificateMedium(rawValue: $0), "kioskSession.medium") }
+        return s
+    }
+}
+
+/// A stored value outside its vocabulary (only a database changed behind the schema's back holds one): a coded error,
+/// never a crash.
+enum Unreadable {
+    static func value<T>(_ value: T?, _ column: String) throws -> T {
+        guard let value else {
+            throw MadoguchiError(
+                .storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
+        }
+        return value
+    }
+}
+
+/// The window's transaction on SQLite: each method is a statement or two on the GRDB connection the transaction holds.
+struct SQLiteWindowTransaction: WindowTransaction {
+    let db: Database
+    let keys: any KeyProtector
+
+    // MARK: RegistryFacts
+
+    func city() throws -> CityInfo { try CityMeta.city(db) }
+
+    func facilityExists(_ id: String) throws -> Bool { try CounterRecords.facilityExists(db, id) }
+
+    func subjectFacts(id: Int64, on date: CivilDate, request: CertificateRequest) throws -> SubjectFacts? {
+        try RegistryRepository.subjectFacts(db, id: id, on: date, request: request)
+    }
+
+    func certificateSource(_ request: CertificateRequest) throws -> CertificateSource? {
+        try RegistryRepository.certificateSource(db, request)
+    }
+
+    func seal(registrationNumber: String) throws -> SealRegistration? {
+        try RegistryRepository.seal(db, registrationNumber: registrationNumber)
+    }
+
+    func people(searchKey: String, born: CivilDate, current: Bool, limit: Int) throws -> [Int64] {
+        try Int64.fetchAll(
+            db,
+            sql: current
+                ? "SELECT id FROM resident WHERE searchName = ? AND birthDate = ? AND removedOn IS NULL LIMIT ?"
+                : """
+                SELECT r.id FROM resident r WHERE r.searchName = ? AND r.birthDate = ?
+                  AND EXISTS (SELECT 1 FROM familyRegisterMember m WHERE m.residentId = r.id) LIMIT ?
+                """,
+            arguments: [searchKey, born.description, limit])
+    }
+
+    func registerMembers(born: CivilDate, inRegisterOf residentId: Int64) throws -> [(familyName: String, givenName: String)] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT familyName, givenName FROM familyRegisterMember WHERE birthDate = ? AND familyRegisterId =
+                  (SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1)
+                """,
+            arguments: [born.description, residentId]
+        ).map { ($0["familyName"], $0["givenName"]) }
+    }
+
+    func isHonsekiCard(serial: String) throws -> Bool { try Honseki.isRegisteredCard(db, serial: serial) }
+
+    func cardMedium(serial: String) throws -> CertificateMedium? {
+        try String.fetchOne(db, sql: "SELECT medium FROM card WHERE serial = ?", arguments: [serial]).map {
+            try Unreadable.value(CertificateMedium(rawValue: $0), "card.medium")
+        }
+    }
+
+    // MARK: CertificateBook
+
+    func appendLedger(_ record: LedgerRecord) throws -> LedgerEntry { try Ledger.append(record, in: db) }
+
+    func nextLedgerSequence() throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) + 1 FROM ledgerEntry") ?? 1
+    }
+
+    func ledgerRecord(sequence: Int64) throws -> LedgerRecord? {
+        try String.fetchOne(db, sql: "SELECT payload FROM ledgerEntry WHERE sequence = ?", arguments: [sequence]).map {
+            try JSONDecoder().decode(LedgerRecord.self, from: Data($0.utf8))
+        }
+    }
+
+    func verifyLedger() throws -> LedgerVerification { try Ledger.verify(db) }
+
+    func activeSigningKey(at: String) throws -> SigningKey { try SigningKeys.active(db, at: at, keys: keys) }
+
+    func publishedKeys() throws -> JWKSet { try SigningKeys.jwks(db) }
+
+    func setUpSigning(now: Date) throws { try SigningKeys.setUp(db, now: now, keys: keys) }
+
+    func rotateSigningKey(at: String) throws -> String { try SigningKeys.rotate(db, at: at, keys: keys).kid }
+
+    func insertCertificate(_ certificate: StoredCertificate) throws { try CertificateRow(certificate).insert(db) }
+
+    func certificate(id: String) throws -> StoredCertificate? { try CertificateRow.fetchOne(db, key: id)?.stored() }
+
+    func certificateId(ledgerSequence: Int64) throws -> String? {
+        try CertificateRow.filter(CertificateRow.Columns.ledgerSequence == ledgerSequence).fetchOne(db)?.id
+    }
+
+    func setCertificateStatus(id: String, _ status: CertificateStatus, supersededBy: String?) throws {
+        try CertificateRow.filter(key: id).updateAll(
+            db, CertificateRow.Columns.status.set(to: status.rawValue), CertificateRow.Columns.supersededBy.set(to: supersededBy))
+    }
+
+    func addHolderNotice(residentId: Int64, certificateId: String, requesterClass: RequesterClass, at: String) throws {
+        try db.execute(
+            sql: "INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [residentId, certificateId, requesterClass.rawValue, at])
+    }
+
+    func hasHolderNotice(certificateId: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM holderNotification WHERE certificateId = ?)", arguments: [certificateId])
+            ?? false
+    }
+
+    func idempotency(key: String) throws -> IdempotencyRecord? {
+        try Row.fetchOne(db, sql: "SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", arguments: [key]).map {
+            IdempotencyRecord(requestDigest: $0["requestDigest"], ledgerSequence: $0["ledgerSequence"])
+        }
+    }
+
+    func rememberIdempotency(key: String, digest: String, ledgerSequence: Int64, at: String) throws {
+        try db.execute(
+            sql: "INSERT INTO idempotencyKey (key, requestDigest, ledgerSequence, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [key, digest, ledgerSequence, at])
+    }
+
+    // MARK: KioskSessionBook
+
+    func kioskSession(_ requestId: String) throws -> KioskSessionRecord? {
+        try KioskSessionRow.fetchOne(db, key: requestId)?.record()
+    }
+
+    func insertKioskSession(_ session: KioskSessionRecord) throws { try KioskSessionRow(session).insert(db) }
+
+    func updateKioskSession(_ session: KioskSessionRecord, expected: KioskSessionState) throws -> Bool {
+        let row = KioskSessionRow(session)
+        try db.execute(
+            sql: """
+                UPDATE kioskSession SET state = ?, updatedAt = ?, expiresAtMs = ?, cardSerial = ?, residentId = ?, kind = ?,
+                  copies = ?, feeYen = ?, documentId = ?, refusals = ?, abortReason = ?, completedAt = ?, secretHash = ?, medium = ?
+                WHERE requestId = ? AND state = ?
+                """,
+            arguments: [
+                row.state, row.updatedAt, row.expiresAtMs, row.cardSerial, row.residentId, row.kind, row.copies, row.feeYen,
+                row.documentId, row.refusals, row.abortReason, row.completedAt, row.secretHash, row.medium, row.requestId,
+                expected.rawValue,
+            ])
+        return db.changesCount == 1
+    }
+
+    func expiredKioskSessions(beforeMs ms: Int64, limit: Int) throws -> [KioskSessionRecord] {
+        try KioskSessionRow.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList)) AND expiresAtMs < ?
+                ORDER BY expiresAtMs LIMIT ?
+                """,
+            arguments: [ms, limit]
+        ).map { try $0.record() }
+    }
+
+    func kioskSettlement(from: String, to: String) throws -> [KioskSettlementRow] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT chain, kind, coalesce(medium, 'card') AS medium, count(*) AS sessions, sum(copies) AS copies,
+                  sum(feeYen) AS fee FROM kioskSession
+                WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind, 3 ORDER BY chain, kind, 3
+                """,
+            arguments: [from, to]
+        ).map { r in
+            KioskSettlementRow(
+                chain: r["chain"], kind: try Unreadable.value(CertificateKind(rawValue: r["kind"]), "kioskSession.kind"),
+                medium: r["medium"], sessions: r["sessions"], copies: r["copies"], feeYen: r["fee"])
+        }
+    }
+
+    // MARK: CounterRecordBook
+
+    func resident(id: Int64) throws -> (birthDate: CivilDate, removed: Bool)? { try CounterRecords.resident(db, id: id) }
+    func supportMeasure(id: Int64) throws -> SupportMeasureRecord? { try CounterRecords.supportMeasure(db, id: id) }
+    func supportMeasures(subjectId: Int64) throws -> [SupportMeasureRecord] { try CounterRecords.supportMeasures(db, subjectId: subjectId) }
+
+    func insertSupportMeasure(_ measure: SupportMeasure, state: SupportMeasureState) throws -> Int64 {
+        try CounterRecords.insert(db, measure, state: state)
+    }
+
+    func updateSupportMeasure(id: Int64, state: SupportMeasureState, term: ClosedRange<CivilDate>, endedOn: CivilDate?) throws {
+        try CounterRecords.update(db, id: id, state: state, term: term, endedOn: endedOn)
+    }
+
+    func setForwarding(supportMeasure id: Int64, honsekiCity: String?, pending: Bool) throws {
+        try CounterRecords.setForwarding(db, id: id, honsekiCity: honsekiCity, pending: pending)
+    }
+
+    func pendingForwards() throws -> [SupportMeasureRecord] { try CounterRecords.pendingForwards(db) }
+
+    func registerIdentity(residentId: Int64) throws -> (domicile: String, head: String, name: String, birth: CivilDate)? {
+        try CounterRecords.registerIdentity(db, residentId: residentId)
+    }
+
+    func registerMember(domicile: String, head: String, name: String, birth: CivilDate) throws -> Int64? {
+        try CounterRecords.registerMember(db, domicile: domicile, head: head, name: name, birth: birth)
+    }
+
+    func keepForwarded(_ measure: ForwardedSupportMeasure, from city: String, memberId: Int64, at: String) throws {
+        try CounterRecords.keepForwarded(db, measure, from: city, memberId: memberId, at: at)
+    }
+
+    func logForwarded(_ measure: ForwardedSupportMeasure, from city: String, memberId: Int64?, outcome: String, at: String) throws {
+        try CounterRecords.logForwarded(db, measure, from: city, memberId: memberId, outcome: outcome, at: at)
+    }
+
+    func logProcedure(
+        _ procedure: RegistryProcedureKind, residentId: Int64, actor: String, facilityId: String?, at: String, detail: [String: String]
+    ) throws {
+        try CounterRecords.log(db, procedure, residentId: residentId, actor: actor, facilityId: facilityId, at: at, detail: detail)
+    }
+
+    func procedureHistory(residentId: Int64) throws -> [ProcedureRecord] { try CounterRecords.history(db, residentId: residentId) }
+    func activeSeal(residentId: Int64) throws -> SealRegistration? { try CounterRecords.activeSeal(db, residentId: residentId) }
+    func nextSealNumber(year: Int) throws -> String { try CounterRecords.nextSealNumber(db, year: year) }
+    func insertSeal(_ seal: SealRegistration) throws { try CounterRecords.insert(db, seal) }
+    func abolishSeal(number: String, on date: CivilDate) throws { try CounterRecords.abolishSeal(db, number: number, on: date) }
+
+    func activeHolderNotification(residentId: Int64) throws -> HolderNotificationRegistration? {
+        try CounterRecords.activeHolderNotification(db, residentId: residentId)
+    }
+
+    func insertHolderNotification(_ registration: HolderNotificationRegistration) throws { try CounterRecords.insert(db, registration) }
+
+    func endHolderNotification(id: Int64, on date: CivilDate) throws { try CounterRecords.endHolderNotification(db, id: id, on: date) }
+
+    func logWideAreaQuery(_ log: WideAreaQueryLog) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO wideAreaRequest (at, fromCity, requestId, facilityId, actor, kind, subjectId, requesterClass,
+                  requesterName, outcome, refusals, contentDigest)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                log.at, log.fromCity, log.requestId, log.facilityId, log.actor, log.kind.rawValue, log.subjectId,
+                log.requesterClass.rawValue, log.requesterName, log.outcome, log.refusals.joined(separator: ","), log.contentDigest,
+            ])
+    }
+}
+
+extension MadoguchiDatabase {
+    /// One write transaction over the window's records, waiting on the calling thread (the CLI, tests): all of `body`
+    /// or nothing. Storage failures come out as coded errors.
+    public func transaction<T>(_ body: (any WindowTransaction) throws -> T) throws -> T {
+        try Self.coded { try writer.write { db in try body(window(db)) } }
+    }
+
+    /// The same for servers: it suspends while it waits for the database's one writer, never blocking a thread of the
+    /// cooperative pool.
+    public func transaction<T: Sendable>(async body: @escaping @Sendable (any WindowTransaction) throws -> T) async throws -> T {
+        let keys = self.keys
+        return try await writing { db in try body(SQLiteWindowTransaction(db: db, keys: keys)) }
+    }
+
+    /// A consistent read of the window's records (writing in it fails), on the calling thread.
+    public func snapshot<T>(_ body: (any WindowTransaction) throws -> T) throws -> T {
+        try Self.coded { try writer.read { db in try body(window(db)) } }
+    }
+
+    /// A consistent read for servers, suspending while it waits for a reader.
+    public func snapshot<T: Sendable>(async body: @escaping @Sendable (any WindowTransaction) throws -> T) async throws -> T {
+        let keys = self.keys
+        return try await reading { db in try body(SQLiteWindowTransaction(db: db, keys: keys)) }
+    }
+
+    func window(_ db: Database) -> SQLiteWindowTransaction { SQLiteWindowTransaction(db: db, keys: keys) }
+
+    /// Runs a storage operation with its failures mapped to coded errors (coded ones pass through).
+    static func coded<T>(_ operation: () throws -> T) throws -> T {
+        do { return try operation() } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+    }
+}
