@@ -17,17 +17,25 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         // Pure domain: registry values, calendars, facilities. Foundation only.
         .target(name: "MadoguchiDomain"),
-        // Storage: SQLite through GRDB, migrations, repositories.
+        // Storage: SQLite through GRDB and PostgreSQL through PostgresNIO, one SQL for both; migrations, stores.
         .target(
             name: "MadoguchiStore",
             dependencies: [
                 "MadoguchiDomain",
                 "MadoguchiPKI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -118,7 +126,7 @@ let package = Package(
         .testTarget(name: "MadoguchiDomainTests", dependencies: ["MadoguchiDomain"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MadoguchiStoreTests",
-            dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport"]
+            dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiDemo", "MadoguchiImport", "MadoguchiTestSupport"]
         ),
         .testTarget(
             name: "MadoguchiEvaluationTests",
@@ -144,8 +152,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
             ]
         ),
-        // Helpers for tests only: poppler and friends read real files back.
-        .target(name: "MadoguchiTestSupport", path: "Sources/MadoguchiTestSupport"),
+        // Helpers for tests only: poppler and friends read real files back; both storage engines for the contract suite.
+        .target(name: "MadoguchiTestSupport", dependencies: ["MadoguchiStore"], path: "Sources/MadoguchiTestSupport"),
         .testTarget(
             name: "MadoguchiDocumentsTests", dependencies: ["MadoguchiDocuments", "MadoguchiDomain", "MadoguchiTestSupport"]),
         .testTarget(

@@ -54,52 +54,90 @@ public enum Ledger {
     /// Appends a record inside the caller's transaction (so the entry and what it records commit together).
     @discardableResult
     public static func append(_ record: LedgerRecord, in db: Database) throws -> LedgerEntry {
-        let last = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT sequence, hash FROM ledgerEntry ORDER BY sequence DESC LIMIT 1"))
-        let sequence: Int64 = (last?["sequence"] ?? 0) + 1
-        let previous: String = last?["hash"] ?? genesis
+        try append(record, in: GRDBSession(db: db))
+    }
+
+    /// Appends a record inside the caller's transaction, on either engine. The append is serialised by the database:
+    /// SQLite has one writer; on PostgreSQL the transaction first takes the ledger's advisory lock, held to its commit,
+    /// so that servers sharing the database extend one chain (and the schema refuses any entry that would fork it).
+    @discardableResult
+    public static func append(_ record: LedgerRecord, in session: any SQLSession) throws -> LedgerEntry {
+        try serialise(session)
+        let last = try session.row("SELECT sequence, hash FROM ledgerEntry ORDER BY sequence DESC LIMIT 1")
+        let sequence = (try last?.int("sequence") ?? 0) + 1
+        let previous = try last?.text("hash") ?? genesis
         let payload = try record.canonicalJSON()
         let hash = hash(previous: previous, payload: payload)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO ledgerEntry (sequence, previousHash, hash, payload, action, documentId, subjectId, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            sequence, previous, hash, String(decoding: payload, as: UTF8.self), record.action.rawValue,
-            record.documentId, record.subjectId, record.at,
-        ])
+        try session.execute(
+            """
+            INSERT INTO ledgerEntry (sequence, previousHash, hash, payload, action, documentId, subjectId, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            sequence, previous, hash, String(decoding: payload, as: UTF8.self), record.action.rawValue, record.documentId,
+            record.subjectId, record.at)
         return LedgerEntry(sequence: sequence, previousHash: previous, hash: hash, record: record)
     }
 
+    /// The sequence the next entry of this transaction gets. On PostgreSQL it takes the ledger's lock first, so the
+    /// number cannot be taken by another server before this transaction appends (a certificate prints it).
+    public static func nextSequence(in session: any SQLSession) throws -> Int64 {
+        try serialise(session)
+        return try session.row("SELECT coalesce(max(sequence), 0) + 1 AS next FROM ledgerEntry")?.int("next") ?? 1
+    }
+
+    /// The ledger's transaction-level advisory lock on PostgreSQL (released at commit or rollback); nothing on SQLite,
+    /// whose one writer already serialises.
+    static func serialise(_ session: any SQLSession) throws {
+        guard session.engine == .postgres else { return }
+        try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(ledgerLock)])
+    }
+
+    static let ledgerLock: Int64 = 0x6D61_646F_0002
+
     /// Walks the whole chain in order and names the first entry that does not hold.
     public static func verify(_ db: Database) throws -> LedgerVerification {
+        try verify(GRDBSession(db: db))
+    }
+
+    /// Walks the whole chain in order, a page at a time (memory stays flat over millions of entries), and names the
+    /// first entry that does not hold.
+    public static func verify(_ session: any SQLSession, page: Int = 5_000) throws -> LedgerVerification {
         var previous = genesis
         var expected: Int64 = 1
         var count = 0
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT sequence, previousHash, hash, payload, action, documentId, subjectId, at FROM ledgerEntry ORDER BY sequence")
         let decoder = JSONDecoder()
-        while let row = try cursor.next() {
-            let sequence: Int64 = row["sequence"]
-            func bad(_ problem: String) -> LedgerVerification {
-                LedgerVerification(entries: count, head: nil, firstBad: sequence, problem: problem)
+        var after: Int64 = 0
+        while true {
+            let rows = try session.rows(
+                """
+                SELECT sequence, previousHash, hash, payload, action, documentId, subjectId, at FROM ledgerEntry
+                WHERE sequence > ? ORDER BY sequence LIMIT ?
+                """,
+                after, page)
+            for row in rows {
+                let sequence = try row.int("sequence")
+                func bad(_ problem: String) -> LedgerVerification {
+                    LedgerVerification(entries: count, head: nil, firstBad: sequence, problem: problem)
+                }
+                guard sequence == expected else { return bad("entry #\(expected) is missing") }
+                guard try row.text("previousHash") == previous else { return bad("does not name the previous entry's hash") }
+                let payload = Data(try row.text("payload").utf8)
+                let stored = try row.text("hash")
+                guard hash(previous: previous, payload: payload) == stored else {
+                    return bad("its hash does not match its content")
+                }
+                guard let record = try? decoder.decode(LedgerRecord.self, from: payload),
+                    (try? record.canonicalJSON()) == payload
+                else { return bad("its content is not a canonical ledger record") }
+                guard try record.action.rawValue == row.text("action"), try record.documentId == row.optionalText("documentId"),
+                    try record.subjectId == row.int("subjectId"), try record.at == row.text("at")
+                else { return bad("its indexed columns differ from its content") }
+                previous = stored
+                expected += 1
+                count += 1
+                after = sequence
             }
-            guard sequence == expected else { return bad("entry #\(expected) is missing") }
-            guard row["previousHash"] == previous else { return bad("does not name the previous entry's hash") }
-            let payload = Data((row["payload"] as String).utf8)
-            guard hash(previous: previous, payload: payload) == row["hash"] else {
-                return bad("its hash does not match its content")
-            }
-            guard let record = try? decoder.decode(LedgerRecord.self, from: payload),
-                (try? record.canonicalJSON()) == payload
-            else { return bad("its content is not a canonical ledger record") }
-            guard record.action.rawValue == row["action"], record.documentId == row["documentId"],
-                record.subjectId == row["subjectId"], record.at == row["at"]
-            else { return bad("its indexed columns differ from its content") }
-            previous = row["hash"]
-            expected += 1
-            count += 1
+            if rows.count < page { break }
         }
         return LedgerVerification(entries: count, head: count == 0 ? nil : previous, firstBad: nil, problem: nil)
     }

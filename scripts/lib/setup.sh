@@ -7,8 +7,9 @@
 MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
   fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools)
 # What the tests check with, besides: Python to run an independent JOSE library, openssl for the card chain and
-# CRL, and Debian's Chromium with its driver for the store copier's touch page (driven by selenium).
-MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl chromium chromium-driver)
+# CRL, Debian's Chromium with its driver for the store copier's touch page (driven by selenium), and PostgreSQL's
+# server for the contract suite that every store passes on both engines.
+MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl chromium chromium-driver postgresql)
 
 ensure_debian_packages() {
   local missing=()

@@ -65,7 +65,7 @@ public enum ErrorStatus {
     static let table: [String: Int] = [
         // The request itself: unreadable, or missing what it must say (400)
         "request.invalid": 400, "kiosk.badRequest": 400, "hub.badRequest": 400, "hub.cityRequired": 400, "wideArea.badRequest": 400,
-        "issuance.idempotencyKeyInvalid": 400, "issuance.reasonMissing": 400, "audit.purposeRequired": 400, "store.badRequest": 400,
+        "issuance.idempotencyKeyInvalid": 400, "issuance.reasonMissing": 400, "audit.purposeRequired": 400, "store.badRequest": 400, "store.badURL": 400,
         "store.badCard": 400,
         // Who is asking (401) and what they may do (403)
         "auth.unauthorized": 401, "staff.signInFailed": 401, "kiosk.hubUnauthorized": 401, "relay.unauthorized": 401,
@@ -104,7 +104,7 @@ public enum ErrorStatus {
         "keys.masterKeyMismatch": 500, "keys.unreadable": 500, "hub.badConfiguration": 500, "cli.toolMissing": 500,
         "wideArea.badAnswer": 502, "wideArea.unavailable": 502, "card.statusUnavailable": 502, "hub.cityUnavailable": 502,
         "kiosk.badAnswer": 502, "kiosk.network": 502,
-        "store.busy": 503, "kiosk.closed": 503, "kiosk.notConfigured": 503, "relay.notConfigured": 503,
+        "store.busy": 503, "store.unavailable": 503, "kiosk.closed": 503, "kiosk.notConfigured": 503, "relay.notConfigured": 503,
         // The console's own (never on a server; listed so that none is left to a default)
         "cli.invalidOption": 400, "cli.count": 400, "cli.file": 400,
     ]

@@ -215,7 +215,7 @@ struct SQLiteWindowTransaction: WindowTransaction {
     func appendLedger(_ record: LedgerRecord) throws -> LedgerEntry { try Ledger.append(record, in: db) }
 
     func nextLedgerSequence() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT coalesce(max(sequence), 0) + 1 FROM ledgerEntry") ?? 1
+        try Ledger.nextSequence(in: GRDBSession(db: db))
     }
 
     func ledgerRecord(sequence: Int64) throws -> LedgerRecord? {

@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+import MadoguchiDomain
+
+/// A value bound to a statement or read from a row, the same on both engines. Booleans are integers (0 or 1) and
+/// times and dates are ISO 8601 text on both, so one SQL text serves SQLite and PostgreSQL.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob(Data)
+}
+
+/// What can be bound to a statement.
+public protocol SQLBindable {
+    var sqlValue: SQLValue { get }
+}
+
+extension Int64: SQLBindable { public var sqlValue: SQLValue { .integer(self) } }
+extension Int: SQLBindable { public var sqlValue: SQLValue { .integer(Int64(self)) } }
+extension Double: SQLBindable { public var sqlValue: SQLValue { .real(self) } }
+extension String: SQLBindable { public var sqlValue: SQLValue { .text(self) } }
+extension Data: SQLBindable { public var sqlValue: SQLValue { .blob(self) } }
+extension Bool: SQLBindable { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
+extension Optional: SQLBindable where Wrapped: SQLBindable {
+    public var sqlValue: SQLValue { self?.sqlValue ?? .null }
+}
+
+/// One row of a result, read by column name. A missing column or a value of another type is a coded error, never a
+/// crash.
+public struct SQLRow: Sendable {
+    let names: [String: Int]
+    let values: [SQLValue]
+
+    init(names: [String: Int], values: [SQLValue]) {
+        self.names = names
+        self.values = values
+    }
+
+    /// Column names are matched without regard to case: PostgreSQL folds unquoted identifiers to lower case.
+    public subscript(_ column: String) -> SQLValue {
+        (names[column] ?? names[column.lowercased()]).map { values[$0] } ?? .null
+    }
+
+    public func int(_ column: String) throws -> Int64 {
+        guard let value = try optionalInt(column) else { throw Self.unreadable(column) }
+        return value
+    }
+
+    public func optionalInt(_ column: String) throws -> Int64? {
+        switch self[column] {
+        case .null: return nil
+        case .integer(let v): return v
+        case .real(let v) where v == v.rounded(): return Int64(v)
+        case .text(let t): if let v = Int64(t) { return v } else { throw Self.unreadable(column) }
+        default: throw Self.unreadable(column)
+        }
+    }
+
+    public func text(_ column: String) throws -> String {
+        guard let value = try optionalText(column) else { throw Self.unreadable(column) }
+        return value
+    }
+
+    public func optionalText(_ column: String) throws -> String? {
+        switch self[column] {
+        case .null: return nil
+        case .text(let t): return t
+        case .integer(let v): return String(v)
+        default: throw Self.unreadable(column)
+        }
+    }
+
+    public func blob(_ column: String) throws -> Data {
+        switch self[column] {
+        case .blob(let d): return d
+        default: throw Self.unreadable(column)
+        }
+    }
+
+    static func unreadable(_ column: String) -> MadoguchiError {
+        MadoguchiError(.storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
+    }
+}
+
+/// The engine a session talks to, for the few places where the SQL differs (locking, schema introspection).
+public enum SQLEngine: String, Sendable, CaseIterable {
+    case sqlite, postgres
+}
+
+/// One connection inside one transaction. Statements use `?` placeholders; the PostgreSQL session numbers them.
+/// Synchronous on purpose: a use case runs its whole transaction where blocking is harmless (GRDB's writer queue, or
+/// a thread of the PostgreSQL engine's own pool), never on the cooperative pool.
+public protocol SQLSession {
+    var engine: SQLEngine { get }
+    /// Runs a statement; returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+}
+
+extension SQLSession {
+    @discardableResult
+    public func execute(_ sql: String, _ arguments: any SQLBindable...) throws -> Int {
+        try execute(sql, arguments.map(\.sqlValue))
+    }
+
+    public func rows(_ sql: String, _ arguments: any SQLBindable...) throws -> [SQLRow] {
+        try rows(sql, arguments.map(\.sqlValue))
+    }
+
+    public func row(_ sql: String, _ arguments: any SQLBindable...) throws -> SQLRow? {
+        try rows(sql, arguments.map(\.sqlValue)).first
+    }
+}
+
+/// The SQLite session: a GRDB connection inside its transaction.
+struct GRDBSession: SQLSession {
+    let db: Database
+    var engine: SQLEngine { .sqlite }
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(Self.databaseValue)))
+        return db.changesCount
+    }
+
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        let statement = try db.cachedStatement(sql: sql)
+        var names: [String: Int] = [:]
+        for (i, name) in statement.columnNames.enumerated() where names[name.lowercased()] == nil { names[name.lowercased()] = i }
+        return try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(Self.databaseValue))).map { row in
+            SQLRow(names: names, values: (0..<row.count).map { Self.value(row[$0] as DatabaseValue) })
+        }
+    }
+
+    static func databaseValue(_ value: SQLValue) -> DatabaseValue {
+        switch value {
+        case .null: return .null
+        case .integer(let v): return v.databaseValue
+        case .real(let v): return v.databaseValue
+        case .text(let v): return v.databaseValue
+        case .blob(let v): return v.databaseValue
+        }
+    }
+
+    static func value(_ value: DatabaseValue) -> SQLValue {
+        switch value.storage {
+        case .null: return .null
+        case .int64(let v): return .integer(v)
+        case .double(let v): return .real(v)
+        case .string(let v): return .text(v)
+        case .blob(let v): return .blob(v)
+        }
+    }
+}
+
+/// `?` placeholders numbered for PostgreSQL (`$1`, `$2` …), leaving quoted text and identifiers alone.
+enum Placeholders {
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var n = 0
+        var quote: Character?
+        for c in sql {
+            if let q = quote {
+                if c == q { quote = nil }
+                out.append(c)
+            } else if c == "'" || c == "\"" {
+                quote = c
+                out.append(c)
+            } else if c == "?" {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// Where transactions over shared SQL run: the SQLite database (GRDB) or a PostgreSQL engine. Code written against
+/// `SQLSession` runs unchanged on either; the contract suite holds both to the same behaviour.
+public protocol SQLTransactor: Sendable {
+    var engine: SQLEngine { get }
+    /// All of `body` or nothing, waiting on the calling thread.
+    func transaction<T>(readOnly: Bool, _ body: (any SQLSession) throws -> T) throws -> T
+    /// The same from async code, never blocking the cooperative pool.
+    func transaction<T: Sendable>(readOnly: Bool, async body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
+}
+
+extension PostgresEngine: SQLTransactor {
+    public var engine: SQLEngine { .postgres }
+}
+
+extension MadoguchiDatabase: SQLTransactor {
+    public var engine: SQLEngine { .sqlite }
+
+    public func transaction<T>(readOnly: Bool, _ body: (any SQLSession) throws -> T) throws -> T {
+        try Self.coded {
+            readOnly
+                ? try writer.read { db in try body(GRDBSession(db: db)) }
+                : try writer.write { db in try body(GRDBSession(db: db)) }
+        }
+    }
+
+    public func transaction<T: Sendable>(readOnly: Bool, async body: @escaping @Sendable (any SQLSession) throws -> T) async throws
+        -> T
+    {
+        readOnly
+            ? try await reading { db in try body(GRDBSession(db: db)) }
+            : try await writing { db in try body(GRDBSession(db: db)) }
+    }
+}
+
+extension PostgresEngine {
+    /// Connects to a PostgreSQL database and brings its schema up to date.
+    public static func open(url: String) throws -> PostgresEngine {
+        let engine = try PostgresEngine(url: url)
+        try PostgresSchema.migrate(engine)
+        return engine
+    }
+
+    /// The migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] { try PostgresSchema.applied(self) }
+}
