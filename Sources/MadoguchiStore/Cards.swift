@@ -45,9 +45,13 @@ struct CardRow: Codable, FetchableRecord, PersistableRecord {
 public enum Cards {
     /// The city's card authority, when it exists (read only); its private key is opened with `keys`.
     public static func storedAuthority(_ db: Database, keys: any KeyProtector) throws -> CardAuthority? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") else { return nil }
-        let key = try keys.open(row["privateKey"], label: "cardAuthority")
-        return try CardAuthority(certificateDER: [UInt8](row["certificate"] as Data), privateKeyDER: [UInt8](key))
+        try storedAuthority(GRDBSession(db: db), keys: keys)
+    }
+
+    static func storedAuthority(_ s: any SQLSession, keys: any KeyProtector) throws -> CardAuthority? {
+        guard let row = try s.row("SELECT certificate, privateKey FROM cardAuthority WHERE id = 1") else { return nil }
+        let key = try keys.open(try row.blob("privateKey"), label: "cardAuthority")
+        return try CardAuthority(certificateDER: [UInt8](try row.blob("certificate")), privateKeyDER: [UInt8](key))
     }
 
     /// The card authority's certificate (public), when it exists: no private key is opened.
@@ -58,12 +62,16 @@ public enum Cards {
 
     /// The city's card authority, created on first use (named after the city), its private key sealed with `keys`.
     public static func authority(_ db: Database, at: String, now: Date, keys: any KeyProtector) throws -> CardAuthority {
-        if let stored = try storedAuthority(db, keys: keys) { return stored }
-        let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.name'") ?? "窓口市"
+        try authority(GRDBSession(db: db), at: at, now: now, keys: keys)
+    }
+
+    static func authority(_ s: any SQLSession, at: String, now: Date, keys: any KeyProtector) throws -> CardAuthority {
+        if let stored = try storedAuthority(s, keys: keys) { return stored }
+        let city = try s.scalar("SELECT value FROM meta WHERE key = 'city.name'", as: String.self) ?? "窓口市"
         let ca = try CardAuthority.create(organization: city, now: now)
-        try db.execute(
-            sql: "INSERT INTO cardAuthority (id, certificate, privateKey, createdAt) VALUES (1, ?, ?, ?)",
-            arguments: [Data(ca.certificateDER), try keys.seal(Data(ca.privateKeyDER), label: "cardAuthority"), at])
+        try s.execute(
+            "INSERT INTO cardAuthority (id, certificate, privateKey, createdAt) VALUES (1, ?, ?, ?)",
+            Data(ca.certificateDER), try keys.seal(Data(ca.privateKeyDER), label: "cardAuthority"), at)
         return ca
     }
 
@@ -301,9 +309,11 @@ public enum Honseki {
 
     /// Whether a residentId's session came in on a card registered here (本籍地): only 戸籍 prints then.
     public static func isRegisteredCard(_ db: Database, serial: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL)", arguments: [serial])
-            ?? false
+        try isRegisteredCard(GRDBSession(db: db), serial: serial)
+    }
+
+    static func isRegisteredCard(_ s: any SQLSession, serial: String) throws -> Bool {
+        try s.exists("SELECT 1 FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL", arguments: [serial])
     }
 
     /// The city that issued a card registered here (本籍地利用登録), or nil for this city's own cards (reads only).

@@ -5,17 +5,60 @@ import MadoguchiDomain
 /// The one façade over the database: it owns the writer (a WAL `DatabasePool` on a file, or an
 /// in-memory queue for tests), runs the migrations, and hands out the repositories.
 public final class MadoguchiDatabase: Sendable {
-    let writer: any DatabaseWriter
+    /// Where the data lives.
+    enum Storage: Sendable {
+        /// A SQLite file (WAL `DatabasePool`) or an in-memory queue, through GRDB
+        case sqlite(any DatabaseWriter)
+        /// A PostgreSQL server, through PostgresNIO
+        case postgres(PostgresEngine)
+    }
+
+    let storage: Storage
     public let path: String?
     /// Seals and opens the private keys kept in the database; the key-encryption key is never in it
     public let keys: any KeyProtector
 
     init(writer: any DatabaseWriter, path: String?, keys: any KeyProtector) throws {
-        self.writer = writer
+        self.storage = .sqlite(writer)
         self.path = path
         self.keys = keys
         try Schema.migrator.migrate(writer)
         _ = try KeySealing.sealPlaintext(writer, keys: keys)
+    }
+
+    init(postgres engine: PostgresEngine, keys: any KeyProtector) throws {
+        self.storage = .postgres(engine)
+        self.path = nil
+        self.keys = keys
+        try PostgresSchema.migrate(engine)
+    }
+
+    /// Opens a PostgreSQL database (`postgres://user@host:port/db`) and brings its schema up to date. `keys`: the
+    /// key-encryption key (on a server it comes from the environment or a KMS, never from the database).
+    public static func open(postgres url: String, keys: any KeyProtector) throws -> MadoguchiDatabase {
+        try MadoguchiDatabase(postgres: try PostgresEngine(url: url), keys: keys)
+    }
+
+    /// The engine under this database.
+    public var engine: SQLEngine {
+        switch storage {
+        case .sqlite: return .sqlite
+        case .postgres: return .postgres
+        }
+    }
+
+    /// The GRDB connection, for the stores not yet written in the shared SQL: on PostgreSQL they answer with a coded
+    /// error rather than a wrong result (ADR 0010 lists them).
+    var writer: any DatabaseWriter {
+        get throws {
+            switch storage {
+            case .sqlite(let writer): return writer
+            case .postgres:
+                throw MadoguchiError(
+                    .storeNotOnEngine, ja: "この機能はまだPostgreSQLでは使えません（SQLiteで運用してください）",
+                    en: "This feature does not run on PostgreSQL yet")
+            }
+        }
     }
 
     static func configuration() -> Configuration {
@@ -54,10 +97,13 @@ public final class MadoguchiDatabase: Sendable {
 
     /// The migrations applied to this database, in order.
     public func appliedMigrations() throws -> [String] {
-        try writer.read { db in try Schema.migrator.appliedMigrations(db) }
+        switch storage {
+        case .sqlite(let writer): return try writer.read { db in try Schema.migrator.appliedMigrations(db) }
+        case .postgres(let engine): return try PostgresSchema.applied(engine)
+        }
     }
 
-    public var registry: RegistryRepository { RegistryRepository(writer: writer) }
+    public var registry: RegistryRepository { RegistryRepository(database: self) }
 }
 
 /// Maps storage failures to domain errors with stable codes.
@@ -86,12 +132,13 @@ extension MadoguchiError.Code {
     public static let constraintViolation = Self("store.constraint")
     public static let storeBusy = Self("store.busy")
     public static let storeFailure = Self("store.failure")
+    public static let storeNotOnEngine = Self("store.notOnEngine")
 }
 
 extension MadoguchiDatabase {
     /// Folds the WAL into the main file (after a bulk load), so the file alone holds everything.
     public func checkpoint() throws {
-        if let pool = writer as? DatabasePool {
+        if case .sqlite(let writer) = storage, let pool = writer as? DatabasePool {
             _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         }
     }

@@ -10,68 +10,57 @@ extension RegistryRepository {
     public static func subjectFacts(_ db: Database, id: Int64, on date: CivilDate, request: CertificateRequest? = nil) throws
         -> SubjectFacts?
     {
-        guard
-            let r = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT householdId, birthDate, removalReason, familyName, givenName FROM resident WHERE id = ?"),
-                arguments: [id])
+        try subjectFacts(GRDBSession(db: db), id: id, on: date, request: request)
+    }
+
+    /// The same on either engine.
+    static func subjectFacts(_ s: any SQLSession, id: Int64, on date: CivilDate, request: CertificateRequest? = nil) throws
+        -> SubjectFacts?
+    {
+        guard let r = try s.row("SELECT householdId, birthDate, removalReason, familyName, givenName FROM resident WHERE id = ?", id)
         else { return nil }
         let day = date.description
         let householdId: Int64 = r["householdId"]
-        let members = try Int64.fetchSet(
-            db.cachedStatement(sql: "SELECT id FROM resident WHERE householdId = ? AND removedOn IS NULL"),
-            arguments: [householdId])
-        let register = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1"),
-            arguments: [id])
+        let members = Set(try s.column(
+            "SELECT id FROM resident WHERE householdId = ? AND removedOn IS NULL", arguments: [householdId], as: Int64.self))
+        let register = try s.scalar(
+            "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
+            arguments: [id], as: Int64.self)
         let registerMembers = try register.map { registerId in
-            try Int64.fetchSet(
-                db.cachedStatement(
-                    sql: "SELECT residentId FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId IS NOT NULL"),
-                arguments: [registerId])
+            Set(try s.column(
+                "SELECT residentId FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId IS NOT NULL",
+                arguments: [registerId], as: Int64.self))
         } ?? []
-        let everyone = Array(members.union(registerMembers).union([id]))
+        let everyone = Array(members.union(registerMembers).union([id])).sorted()
         let marks = everyone.map { _ in "?" }.joined(separator: ",")
-        let protections = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT subjectId, otherPartyResidentId, otherPartyName, otherPartyBirthDate FROM supportMeasure
-                WHERE subjectId IN (\(marks)) AND termStart <= ? AND termEnd >= ? AND state <> 'ended' ORDER BY id
-                """, arguments: StatementArguments(everyone) + [day, day]
+        let protections = try s.rows(
+            """
+            SELECT subjectId, otherPartyResidentId, otherPartyName, otherPartyBirthDate FROM supportMeasure
+            WHERE subjectId IN (\(marks)) AND termStart <= ? AND termEnd >= ? AND state <> 'ended' ORDER BY id
+            """, arguments: everyone + [day, day]
         ).map { m in
             Protection(
                 protectedId: m["subjectId"], otherPartyId: m["otherPartyResidentId"], otherPartyName: m["otherPartyName"],
                 otherPartyBirthDate: (m["otherPartyBirthDate"] as String?).flatMap(CivilDate.parseGregorian))
         }
-        let notified = try Int64.fetchSet(
-            db,
-            sql: """
-                SELECT residentId FROM holderNotificationRegistration
-                WHERE residentId IN (\(marks)) AND registeredOn <= ? AND endedOn IS NULL
-                """, arguments: StatementArguments(everyone) + [day])
-        func exists(_ sql: String, _ arguments: StatementArguments) throws -> Bool {
-            try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (\(sql))"), arguments: arguments) ?? false
-        }
+        let notified = Set(try s.column(
+            """
+            SELECT residentId FROM holderNotificationRegistration
+            WHERE residentId IN (\(marks)) AND registeredOn <= ? AND endedOn IS NULL
+            """, arguments: everyone + [day], as: Int64.self))
         var requesterFacts: RequesterFacts?
         if let request, let requesterId = request.requester.residentId,
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT familyName, givenName, birthDate, removalReason FROM resident WHERE id = ?"),
-                arguments: [requesterId])
+            let row = try s.row("SELECT familyName, givenName, birthDate, removalReason FROM resident WHERE id = ?", requesterId)
         {
             var tie: RegisterTie?
             if request.kind.isFamilyRegister, let register {
                 tie = try RegisterKinship.tie(
                     of: requesterId, to: register,
                     rowsOfPerson: { person in
-                        try Row.fetchAll(
-                            db.cachedStatement(sql: "SELECT * FROM familyRegisterMember WHERE residentId = ?"), arguments: [person]
-                        ).map(Rows.registerMember)
+                        try s.rows("SELECT * FROM familyRegisterMember WHERE residentId = ?", person).map(Rows.registerMember)
                     },
                     rowsOfRegister: { registerId in
-                        try Row.fetchAll(
-                            db.cachedStatement(sql: "SELECT * FROM familyRegisterMember WHERE familyRegisterId = ?"),
-                            arguments: [registerId]
-                        ).map(Rows.registerMember)
+                        try s.rows("SELECT * FROM familyRegisterMember WHERE familyRegisterId = ?", registerId).map(Rows.registerMember)
                     })
             }
             requesterFacts = RequesterFacts(
@@ -83,43 +72,42 @@ extension RegistryRepository {
         var forwarded: [ForwardedProtection] = []
         var subjectMembers: Set<Int64> = []
         if let register {
-            forwarded = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT f.registerMemberId, f.otherPartyName, f.otherPartyBirthDate FROM forwardedSupportMeasure f
-                    JOIN familyRegisterMember m ON m.id = f.registerMemberId
-                    WHERE m.familyRegisterId = ? AND f.state <> 'ended' AND f.termStart <= ? AND f.termEnd >= ? ORDER BY f.id
-                    """), arguments: [register, day, day]
+            forwarded = try s.rows(
+                """
+                SELECT f.registerMemberId, f.otherPartyName, f.otherPartyBirthDate FROM forwardedSupportMeasure f
+                JOIN familyRegisterMember m ON m.id = f.registerMemberId
+                WHERE m.familyRegisterId = ? AND f.state <> 'ended' AND f.termStart <= ? AND f.termEnd >= ? ORDER BY f.id
+                """, register, day, day
             ).map {
                 ForwardedProtection(
                     memberId: $0["registerMemberId"], otherPartyName: $0["otherPartyName"],
                     otherPartyBirthDate: ($0["otherPartyBirthDate"] as String?).flatMap(CivilDate.parseGregorian))
             }
-            subjectMembers = try Int64.fetchSet(
-                db.cachedStatement(sql: "SELECT id FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId = ?"),
-                arguments: [register, id])
+            subjectMembers = Set(try s.column(
+                "SELECT id FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId = ?", arguments: [register, id],
+                as: Int64.self))
         }
         return SubjectFacts(
             residentId: id, householdId: householdId, birthDate: Rows.date(r["birthDate"]),
             removal: (r["removalReason"] as String?).flatMap(RemovedRecord.Reason.init(rawValue:)),
-            moveOutFiled: try exists(
+            moveOutFiled: try s.exists(
                 "SELECT 1 FROM residentMovement WHERE residentId = ? AND kind = 'moveOutNotified' AND occurredOn >= ?",
-                [id, day]),
+                arguments: [id, day]),
             protections: protections,
             householdMemberIds: members,
-            hasActiveSeal: try exists(
-                "SELECT 1 FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL AND registeredOn <= ?", [id, day]),
-            taxYears: Set(try Int.fetchAll(
-                db.cachedStatement(sql: "SELECT fiscalYear FROM taxAssessment WHERE residentId = ?"), arguments: [id]
-            ).map(FiscalYear.init)),
+            hasActiveSeal: try s.exists(
+                "SELECT 1 FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL AND registeredOn <= ?", arguments: [id, day]),
+            taxYears: Set(try s.column("SELECT fiscalYear FROM taxAssessment WHERE residentId = ?", arguments: [id], as: Int.self)
+                .map(FiscalYear.init)),
             familyRegisterHere: register != nil, familyRegisterMemberIds: registerMembers,
             nameHasPendingGaiji: SubjectFacts.hasPendingGaiji((r["familyName"] as String) + (r["givenName"] as String)),
             holderNotificationIds: notified, requester: requesterFacts,
             familyRegisterClosed: try register.map { registerId in
-                try exists(
+                try s.exists(
                     """
                     SELECT 1 FROM familyRegisterMember WHERE familyRegisterId = ?
                     GROUP BY familyRegisterId HAVING count(*) = count(leftOn)
-                    """, [registerId])
+                    """, arguments: [registerId])
             } ?? false, forwardedProtections: forwarded, subjectMemberIds: subjectMembers)
     }
 }

@@ -66,19 +66,18 @@ public struct ResidentQuery: Sendable, Hashable {
 
 /// The registry's storage: every other module reads and writes residents through here.
 public struct RegistryRepository: Sendable {
-    let writer: any DatabaseWriter
+    let database: MadoguchiDatabase
 
-    /// Runs `body` in one write transaction: all of it is stored, or none.
+    /// The SQLite connection of the reads not yet in the shared SQL (ADR 0010).
+    var writer: any DatabaseWriter { get throws { try database.writer } }
+
+    /// Runs `body` in one write transaction, on either engine: all of it is stored, or none.
     public func write<T>(_ body: (RegistryWriter) throws -> T) throws -> T {
-        do {
-            return try writer.write { db in try body(RegistryWriter(db)) }
-        } catch {
-            throw StoreError.map(error)
-        }
+        try database.transaction(readOnly: false) { s in try body(RegistryWriter(s)) }
     }
 
     public func meta(_ key: String) throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try database.transaction(readOnly: true) { s in try s.scalar("SELECT value FROM meta WHERE key = ?", arguments: [key], as: String.self) }
     }
 
     public struct Counts: Sendable, Hashable, Codable {
@@ -93,9 +92,9 @@ public struct RegistryRepository: Sendable {
     }
 
     public func counts() throws -> Counts {
-        try writer.read { db in
+        try database.transaction(readOnly: true) { s in
             var c = Counts()
-            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            func count(_ sql: String) throws -> Int { try s.scalar(sql, as: Int.self) ?? 0 }
             c.households = try count("SELECT count(*) FROM household")
             c.residents = try count("SELECT count(*) FROM resident")
             c.removed = try count("SELECT count(*) FROM resident WHERE removedOn IS NOT NULL")
@@ -163,7 +162,9 @@ public struct RegistryRepository: Sendable {
         }
     }
 
-    static func resident(_ row: Row) -> Resident {
+    static func resident(_ row: Row) -> Resident { resident(SQLRow(row)) }
+
+    static func resident(_ row: SQLRow) -> Resident {
         Resident(
             id: row["id"], householdId: row["householdId"],
             name: Rows.name(row),

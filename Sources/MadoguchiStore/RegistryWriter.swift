@@ -7,18 +7,19 @@ import MadoguchiDomain
 ///
 /// Every record is validated by the domain first; the schema's constraints then stand behind it.
 public struct RegistryWriter {
-    let db: Database
+    let db: any SQLSession
 
-    init(_ db: Database) { self.db = db }
+    init(_ db: Database) { self.db = GRDBSession(db: db) }
 
-    private func run(_ sql: String, _ arguments: StatementArguments) throws -> Int64 {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.execute(arguments: arguments)
-        return db.lastInsertedRowID
+    init(_ session: any SQLSession) { self.db = session }
+
+    /// An INSERT into a table keyed by `id`; the new id.
+    private func run(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
+        try db.insert(sql, arguments: arguments)
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
-        _ = try run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+        try db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
     }
 
     @discardableResult
@@ -53,15 +54,13 @@ public struct RegistryWriter {
 
     /// Makes a 住民票 a 除票.
     public func remove(_ record: RemovedRecord) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                UPDATE resident SET removedOn = ?, removalReason = ?, removalDestination = ?
-                WHERE id = ? AND removedOn IS NULL
-                """)
-        try statement.execute(arguments: [
-            record.removedOn.description, record.reason.rawValue, record.destination, record.residentId,
-        ])
-        guard db.changesCount == 1 else {
+        let changed = try db.execute(
+            """
+            UPDATE resident SET removedOn = ?, removalReason = ?, removalDestination = ?
+            WHERE id = ? AND removedOn IS NULL
+            """,
+            record.removedOn.description, record.reason.rawValue, record.destination, record.residentId)
+        guard changed == 1 else {
             throw MadoguchiError(
                 .notFound, ja: "消除できる住民票がありません（ID \(record.residentId)）",
                 en: "No current resident record \(record.residentId) to remove")
@@ -70,13 +69,8 @@ public struct RegistryWriter {
         // same transaction: from then on no store prints anything on that card. The reason is kept for the CRL.
         if record.reason == .died {
             try db.execute(
-                sql: """
-                    UPDATE card SET revokedAt = ?, revocationReason = ? WHERE residentId = ? AND revokedAt IS NULL
-                    """,
-                arguments: [
-                    "\(record.removedOn.description)T00:00:00.000+09:00", RevocationReason.cessationOfOperation.rawValue,
-                    record.residentId,
-                ])
+                "UPDATE card SET revokedAt = ?, revocationReason = ? WHERE residentId = ? AND revokedAt IS NULL",
+                "\(record.removedOn.description)T00:00:00.000+09:00", RevocationReason.cessationOfOperation.rawValue, record.residentId)
         }
     }
 
@@ -167,11 +161,11 @@ public struct RegistryWriter {
 
     /// A current resident, by 住民票コード, with their household's address (for the 異動 feed's changes).
     public func currentResident(code: String) throws -> (id: Int64, householdId: Int64, address: String)? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT r.id, r.householdId, h.prefecture, h.municipality, h.ward, h.town, h.block, h.building
-                FROM resident r JOIN household h ON h.id = r.householdId WHERE r.residentRecordCode = ? AND r.removedOn IS NULL
-                """), arguments: [code])
+        guard let row = try db.row(
+            """
+            SELECT r.id, r.householdId, h.prefecture, h.municipality, h.ward, h.town, h.block, h.building
+            FROM resident r JOIN household h ON h.id = r.householdId WHERE r.residentRecordCode = ? AND r.removedOn IS NULL
+            """, code)
         else { return nil }
         let address = Address(
             prefecture: row["prefecture"], municipality: row["municipality"], ward: row["ward"], town: row["town"], block: row["block"],
@@ -182,13 +176,13 @@ public struct RegistryWriter {
     /// 転居: the resident now lives in `householdId`, with its 続柄 there, the day the address was set and the address before.
     public func move(_ residentId: Int64, to householdId: Int64, relationship: Relationship, addressSetOn: CivilDate,
                      notifiedOn: CivilDate, previousAddress: String) throws {
-        try db.execute(
-            sql: """
-                UPDATE resident SET householdId = ?, relationship = ?, addressSetOn = ?, notifiedOn = ?, previousAddress = ?
-                WHERE id = ? AND removedOn IS NULL
-                """,
-            arguments: [householdId, relationship.rawValue, addressSetOn.description, notifiedOn.description, previousAddress, residentId])
-        guard db.changesCount == 1 else {
+        let changed = try db.execute(
+            """
+            UPDATE resident SET householdId = ?, relationship = ?, addressSetOn = ?, notifiedOn = ?, previousAddress = ?
+            WHERE id = ? AND removedOn IS NULL
+            """,
+            householdId, relationship.rawValue, addressSetOn.description, notifiedOn.description, previousAddress, residentId)
+        guard changed == 1 else {
             throw MadoguchiError(.notFound, ja: "転居できる住民票がありません（ID \(residentId)）", en: "No current resident \(residentId) to move")
         }
     }
@@ -199,32 +193,32 @@ public struct RegistryWriter {
         else {
             throw MadoguchiError(.invalidResident, ja: "氏名と振り仮名（カタカナ）を入力してください", en: "A name and its katakana reading are required")
         }
-        try db.execute(
-            sql: """
-                UPDATE resident SET familyName = ?, givenName = ?, familyNameKana = ?, givenNameKana = ?, searchName = ?, searchKana = ?
-                WHERE id = ? AND removedOn IS NULL
-                """,
-            arguments: [name.family, name.given, name.familyKana, name.givenKana, NameFolding.searchKey(name.family + name.given),
-                        NameFolding.kanaKey(name.familyKana + name.givenKana), residentId])
-        guard db.changesCount == 1 else {
+        let changed = try db.execute(
+            """
+            UPDATE resident SET familyName = ?, givenName = ?, familyNameKana = ?, givenNameKana = ?, searchName = ?, searchKana = ?
+            WHERE id = ? AND removedOn IS NULL
+            """,
+            name.family, name.given, name.familyKana, name.givenKana, NameFolding.searchKey(name.family + name.given),
+            NameFolding.kanaKey(name.familyKana + name.givenKana), residentId)
+        guard changed == 1 else {
             throw MadoguchiError(.notFound, ja: "氏名を変更できる住民票がありません（ID \(residentId)）", en: "No current resident \(residentId) to rename")
         }
     }
 
     /// An assessment as the tax system sends it: a year already held is replaced (更正).
     public func upsert(_ t: TaxAssessment) throws {
-        _ = try run(
+        try db.execute(
             """
             INSERT INTO taxAssessment (residentId, fiscalYear, grossIncome, totalIncome, taxableIncome, municipalTax, prefecturalTax)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (residentId, fiscalYear) DO UPDATE SET grossIncome = excluded.grossIncome, totalIncome = excluded.totalIncome,
               taxableIncome = excluded.taxableIncome, municipalTax = excluded.municipalTax, prefecturalTax = excluded.prefecturalTax
             """,
-            [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax, t.prefecturalTax])
+            arguments: [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax, t.prefecturalTax])
     }
 
     public func upsert(_ f: Facility) throws {
-        _ = try run(
+        try db.execute(
             """
             INSERT INTO facility (id, kind, name, ward, prefecture, municipality, addressWard, town, block, building,
               openedOn, closedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -233,7 +227,7 @@ public struct RegistryWriter {
               addressWard = excluded.addressWard, town = excluded.town, block = excluded.block,
               building = excluded.building, openedOn = excluded.openedOn, closedOn = excluded.closedOn
             """,
-            [f.id, f.kind.rawValue, f.name, f.ward, f.address.prefecture, f.address.municipality, f.address.ward,
+            arguments: [f.id, f.kind.rawValue, f.name, f.ward, f.address.prefecture, f.address.municipality, f.address.ward,
              f.address.town, f.address.block, f.address.building, f.openedOn.description, f.closedOn?.description])
     }
 }

@@ -159,6 +159,13 @@ struct PostgresSession: SQLSession {
         return try result.rows.map { row in SQLRow(names: names, values: try row.map(Self.value)) }
     }
 
+    func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
+        guard let id = try rows(sql + " RETURNING id", arguments).first?.first(Int64.self) else {
+            throw MadoguchiError(.storeFailure, ja: "追加した行の番号を読めません", en: "The inserted row's id is unreadable")
+        }
+        return id
+    }
+
     static func query(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
         var binds = PostgresBindings(capacity: arguments.count)
         for argument in arguments {

@@ -38,9 +38,31 @@ public struct SQLRow: Sendable {
         self.values = values
     }
 
+    /// A GRDB row, read the same way.
+    init(_ row: Row) {
+        var names: [String: Int] = [:]
+        for (i, name) in row.columnNames.enumerated() where names[name.lowercased()] == nil { names[name.lowercased()] = i }
+        self.init(names: names, values: row.databaseValues.map(GRDBSession.value))
+    }
+
     /// Column names are matched without regard to case: PostgreSQL folds unquoted identifiers to lower case.
-    public subscript(_ column: String) -> SQLValue {
+    public func value(_ column: String) -> SQLValue {
         (names[column] ?? names[column.lowercased()]).map { values[$0] } ?? .null
+    }
+
+    /// A column as a Swift value, as GRDB's `Row` reads one: `row["name"] as String?`. A NULL or a value of another
+    /// type where a value is required is a programming error (the schema's NOT NULL and CHECKs rule it out) and stops,
+    /// as GRDB does; reads of data that may hold anything use `int`, `text` and `blob`, which throw.
+    public subscript<T: SQLColumnDecodable>(_ column: String) -> T {
+        guard let decoded = T.decode(value(column)) else {
+            preconditionFailure("column \(column) holds \(value(column)), not \(T.self)")
+        }
+        return decoded
+    }
+
+    /// The first column (for `SELECT count(*)` and the like).
+    public func first<T: SQLColumnDecodable>(_ type: T.Type = T.self) -> T? {
+        values.first.flatMap { T.decode($0) }
     }
 
     public func int(_ column: String) throws -> Int64 {
@@ -49,7 +71,7 @@ public struct SQLRow: Sendable {
     }
 
     public func optionalInt(_ column: String) throws -> Int64? {
-        switch self[column] {
+        switch value(column) {
         case .null: return nil
         case .integer(let v): return v
         case .real(let v) where v == v.rounded(): return Int64(v)
@@ -64,7 +86,7 @@ public struct SQLRow: Sendable {
     }
 
     public func optionalText(_ column: String) throws -> String? {
-        switch self[column] {
+        switch value(column) {
         case .null: return nil
         case .text(let t): return t
         case .integer(let v): return String(v)
@@ -73,7 +95,7 @@ public struct SQLRow: Sendable {
     }
 
     public func blob(_ column: String) throws -> Data {
-        switch self[column] {
+        switch value(column) {
         case .blob(let d): return d
         default: throw Self.unreadable(column)
         }
@@ -81,6 +103,60 @@ public struct SQLRow: Sendable {
 
     static func unreadable(_ column: String) -> MadoguchiError {
         MadoguchiError(.storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
+    }
+}
+
+/// What a column can be read as.
+public protocol SQLColumnDecodable {
+    static func decode(_ value: SQLValue) -> Self?
+}
+
+extension Int64: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> Int64? {
+        switch value {
+        case .integer(let v): return v
+        case .real(let v) where v == v.rounded(): return Int64(v)
+        default: return nil
+        }
+    }
+}
+
+extension Int: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> Int? { Int64.decode(value).map(Int.init) }
+}
+
+extension Bool: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> Bool? { Int64.decode(value).map { $0 != 0 } }
+}
+
+extension Double: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> Double? {
+        switch value {
+        case .real(let v): return v
+        case .integer(let v): return Double(v)
+        default: return nil
+        }
+    }
+}
+
+extension String: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> String? {
+        if case .text(let v) = value { return v }
+        return nil
+    }
+}
+
+extension Data: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> Data? {
+        if case .blob(let v) = value { return v }
+        return nil
+    }
+}
+
+extension Optional: SQLColumnDecodable where Wrapped: SQLColumnDecodable {
+    public static func decode(_ value: SQLValue) -> Wrapped?? {
+        if case .null = value { return .some(nil) }
+        return Wrapped.decode(value).map { .some($0) }
     }
 }
 
@@ -98,6 +174,8 @@ public protocol SQLSession {
     @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+    /// Runs an INSERT into a table whose key is `id` and returns the new row's id.
+    func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64
 }
 
 extension SQLSession {
@@ -112,6 +190,38 @@ extension SQLSession {
 
     public func row(_ sql: String, _ arguments: any SQLBindable...) throws -> SQLRow? {
         try rows(sql, arguments.map(\.sqlValue)).first
+    }
+
+    @discardableResult
+    public func execute(_ sql: String, arguments: [any SQLBindable]) throws -> Int {
+        try execute(sql, arguments.map(\.sqlValue))
+    }
+
+    public func rows(_ sql: String, arguments: [any SQLBindable]) throws -> [SQLRow] {
+        try rows(sql, arguments.map(\.sqlValue))
+    }
+
+    public func row(_ sql: String, arguments: [any SQLBindable]) throws -> SQLRow? {
+        try rows(sql, arguments.map(\.sqlValue)).first
+    }
+
+    public func insert(_ sql: String, arguments: [any SQLBindable]) throws -> Int64 {
+        try insert(sql, arguments.map(\.sqlValue))
+    }
+
+    /// The first column of the first row, if any (NULL reads as nil).
+    public func scalar<T: SQLColumnDecodable>(_ sql: String, arguments: [any SQLBindable] = [], as type: T.Type = T.self) throws -> T? {
+        try rows(sql, arguments.map(\.sqlValue)).first?.first(T?.self) ?? nil
+    }
+
+    /// The first column of every row.
+    public func column<T: SQLColumnDecodable>(_ sql: String, arguments: [any SQLBindable] = [], as type: T.Type = T.self) throws -> [T] {
+        try rows(sql, arguments.map(\.sqlValue)).compactMap { $0.first(T.self) }
+    }
+
+    /// Whether the query returns a row.
+    public func exists(_ sql: String, arguments: [any SQLBindable] = []) throws -> Bool {
+        try !rows("SELECT 1 AS found WHERE EXISTS (\(sql))", arguments.map(\.sqlValue)).isEmpty
     }
 }
 
@@ -132,6 +242,11 @@ struct GRDBSession: SQLSession {
         return try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(Self.databaseValue))).map { row in
             SQLRow(names: names, values: (0..<row.count).map { Self.value(row[$0] as DatabaseValue) })
         }
+    }
+
+    func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64 {
+        try execute(sql, arguments)
+        return db.lastInsertedRowID
     }
 
     static func databaseValue(_ value: SQLValue) -> DatabaseValue {
@@ -195,22 +310,30 @@ extension PostgresEngine: SQLTransactor {
 }
 
 extension MadoguchiDatabase: SQLTransactor {
-    public var engine: SQLEngine { .sqlite }
-
     public func transaction<T>(readOnly: Bool, _ body: (any SQLSession) throws -> T) throws -> T {
-        try Self.coded {
-            readOnly
-                ? try writer.read { db in try body(GRDBSession(db: db)) }
-                : try writer.write { db in try body(GRDBSession(db: db)) }
+        switch storage {
+        case .sqlite(let writer):
+            return try Self.coded {
+                readOnly
+                    ? try writer.read { db in try body(GRDBSession(db: db)) }
+                    : try writer.write { db in try body(GRDBSession(db: db)) }
+            }
+        case .postgres(let engine):
+            return try engine.transaction(readOnly: readOnly, body)
         }
     }
 
     public func transaction<T: Sendable>(readOnly: Bool, async body: @escaping @Sendable (any SQLSession) throws -> T) async throws
         -> T
     {
-        readOnly
-            ? try await reading { db in try body(GRDBSession(db: db)) }
-            : try await writing { db in try body(GRDBSession(db: db)) }
+        switch storage {
+        case .sqlite:
+            return readOnly
+                ? try await reading { db in try body(GRDBSession(db: db)) }
+                : try await writing { db in try body(GRDBSession(db: db)) }
+        case .postgres(let engine):
+            return try await engine.transaction(readOnly: readOnly, async: body)
+        }
     }
 }
 

@@ -73,9 +73,11 @@ struct SQLiteResidentSignInStore: ResidentSignInStore {
 
 /// What the city's own records say about it (its code, name and mayor, as certificates print them).
 public enum CityMeta {
-    public static func city(_ db: Database) throws -> CityInfo {
+    public static func city(_ db: Database) throws -> CityInfo { try city(GRDBSession(db: db)) }
+
+    static func city(_ s: any SQLSession) throws -> CityInfo {
         func meta(_ key: String) throws -> String? {
-            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+            try s.scalar("SELECT value FROM meta WHERE key = ?", arguments: [key], as: String.self)
         }
         let name = try meta("city.name") ?? "窓口市"
         return CityInfo(code: try meta("city.code") ?? "000000", name: name, mayor: try meta("city.mayor") ?? "\(name)長")

@@ -3,9 +3,8 @@ import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 
-/// A row of `certificate` as stored (JSON columns as text, vocabularies as their names).
-struct CertificateRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "certificate"
+/// A row of `certificate` as stored (JSON columns as text, vocabularies as their names), the same on both engines.
+struct CertificateRow {
     var id: String
     var kind: String
     var subjectId: Int64?
@@ -26,11 +25,26 @@ struct CertificateRow: Codable, FetchableRecord, PersistableRecord {
     var ledgerSequence: Int64
     var token: String
 
-    enum Columns {
-        static let id = Column(CodingKeys.id)
-        static let ledgerSequence = Column(CodingKeys.ledgerSequence)
-        static let status = Column(CodingKeys.status)
-        static let supersededBy = Column(CodingKeys.supersededBy)
+    init(_ r: SQLRow) throws {
+        id = try r.text("id")
+        kind = try r.text("kind")
+        subjectId = try r.optionalInt("subjectId")
+        keepingCityCode = try r.optionalText("keepingCityCode")
+        keepingSubject = try r.optionalText("keepingSubject")
+        channel = try r.text("channel")
+        facilityId = try r.optionalText("facilityId")
+        requesterClass = try r.text("requesterClass")
+        requester = try r.text("requester")
+        options = try r.text("options")
+        content = try r.text("content")
+        contentDigest = try r.text("contentDigest")
+        copies = Int(try r.int("copies"))
+        feeYen = Int(try r.int("feeYen"))
+        issuedAt = try r.text("issuedAt")
+        status = try r.text("status")
+        supersededBy = try r.optionalText("supersededBy")
+        ledgerSequence = try r.int("ledgerSequence")
+        token = try r.text("token")
     }
 
     init(_ c: StoredCertificate) throws {
@@ -72,9 +86,8 @@ struct CertificateRow: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// A row of `kioskSession` as stored.
-struct KioskSessionRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "kioskSession"
+/// A row of `kioskSession` as stored, the same on both engines.
+struct KioskSessionRow {
     var requestId: String
     var chain: String
     var store: String
@@ -95,11 +108,26 @@ struct KioskSessionRow: Codable, FetchableRecord, PersistableRecord {
     var secretHash: String?
     var medium: String?
 
-    enum Columns {
-        static let requestId = Column(CodingKeys.requestId)
-        static let state = Column(CodingKeys.state)
-        static let expiresAtMs = Column(CodingKeys.expiresAtMs)
-        static let completedAt = Column(CodingKeys.completedAt)
+    init(_ r: SQLRow) throws {
+        requestId = try r.text("requestId")
+        chain = try r.text("chain")
+        store = try r.text("store")
+        challenge = try r.blob("challenge")
+        state = try r.text("state")
+        createdAt = try r.text("createdAt")
+        updatedAt = try r.text("updatedAt")
+        expiresAtMs = try r.int("expiresAtMs")
+        cardSerial = try r.optionalText("cardSerial")
+        residentId = try r.optionalInt("residentId")
+        kind = try r.optionalText("kind")
+        copies = try r.optionalInt("copies").map(Int.init)
+        feeYen = try r.optionalInt("feeYen").map(Int.init)
+        documentId = try r.optionalText("documentId")
+        refusals = try r.optionalText("refusals")
+        abortReason = try r.optionalText("abortReason")
+        completedAt = try r.optionalText("completedAt")
+        secretHash = try r.optionalText("secretHash")
+        medium = try r.optionalText("medium")
     }
 
     init(_ s: KioskSessionRecord) {
@@ -156,9 +184,10 @@ enum Unreadable {
     }
 }
 
-/// The window's transaction on SQLite: each method is a statement or two on the GRDB connection the transaction holds.
-struct SQLiteWindowTransaction: WindowTransaction {
-    let db: Database
+/// The window's transaction on either engine: each method is a statement or two of the shared SQL on the session the
+/// transaction holds.
+struct SQLWindowTransaction: WindowTransaction {
+    let db: any SQLSession
     let keys: any KeyProtector
 
     // MARK: RegistryFacts
@@ -180,32 +209,29 @@ struct SQLiteWindowTransaction: WindowTransaction {
     }
 
     func people(searchKey: String, born: CivilDate, current: Bool, limit: Int) throws -> [Int64] {
-        try Int64.fetchAll(
-            db,
-            sql: current
+        try db.column(
+            current
                 ? "SELECT id FROM resident WHERE searchName = ? AND birthDate = ? AND removedOn IS NULL LIMIT ?"
                 : """
                 SELECT r.id FROM resident r WHERE r.searchName = ? AND r.birthDate = ?
                   AND EXISTS (SELECT 1 FROM familyRegisterMember m WHERE m.residentId = r.id) LIMIT ?
                 """,
-            arguments: [searchKey, born.description, limit])
+            arguments: [searchKey, born.description, limit], as: Int64.self)
     }
 
     func registerMembers(born: CivilDate, inRegisterOf residentId: Int64) throws -> [(familyName: String, givenName: String)] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT familyName, givenName FROM familyRegisterMember WHERE birthDate = ? AND familyRegisterId =
-                  (SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1)
-                """,
-            arguments: [born.description, residentId]
+        try db.rows(
+            """
+            SELECT familyName, givenName FROM familyRegisterMember WHERE birthDate = ? AND familyRegisterId =
+              (SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1)
+            """, born.description, residentId
         ).map { ($0["familyName"], $0["givenName"]) }
     }
 
     func isHonsekiCard(serial: String) throws -> Bool { try Honseki.isRegisteredCard(db, serial: serial) }
 
     func cardMedium(serial: String) throws -> CertificateMedium? {
-        try String.fetchOne(db, sql: "SELECT medium FROM card WHERE serial = ?", arguments: [serial]).map {
+        try db.scalar("SELECT medium FROM card WHERE serial = ?", arguments: [serial], as: String.self).map {
             try Unreadable.value(CertificateMedium(rawValue: $0), "card.medium")
         }
     }
@@ -214,12 +240,10 @@ struct SQLiteWindowTransaction: WindowTransaction {
 
     func appendLedger(_ record: LedgerRecord) throws -> LedgerEntry { try Ledger.append(record, in: db) }
 
-    func nextLedgerSequence() throws -> Int64 {
-        try Ledger.nextSequence(in: GRDBSession(db: db))
-    }
+    func nextLedgerSequence() throws -> Int64 { try Ledger.nextSequence(in: db) }
 
     func ledgerRecord(sequence: Int64) throws -> LedgerRecord? {
-        try String.fetchOne(db, sql: "SELECT payload FROM ledgerEntry WHERE sequence = ?", arguments: [sequence]).map {
+        try db.scalar("SELECT payload FROM ledgerEntry WHERE sequence = ?", arguments: [sequence], as: String.self).map {
             try JSONDecoder().decode(LedgerRecord.self, from: Data($0.utf8))
         }
     }
@@ -234,90 +258,110 @@ struct SQLiteWindowTransaction: WindowTransaction {
 
     func rotateSigningKey(at: String) throws -> String { try SigningKeys.rotate(db, at: at, keys: keys).kid }
 
-    func insertCertificate(_ certificate: StoredCertificate) throws { try CertificateRow(certificate).insert(db) }
+    func insertCertificate(_ certificate: StoredCertificate) throws {
+        let r = try CertificateRow(certificate)
+        try db.execute(
+            """
+            INSERT INTO certificate (id, kind, subjectId, keepingCityCode, keepingSubject, channel, facilityId, requesterClass,
+              requester, options, content, contentDigest, copies, feeYen, issuedAt, status, supersededBy, ledgerSequence, token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            arguments: [
+                r.id, r.kind, r.subjectId, r.keepingCityCode, r.keepingSubject, r.channel, r.facilityId, r.requesterClass, r.requester,
+                r.options, r.content, r.contentDigest, r.copies, r.feeYen, r.issuedAt, r.status, r.supersededBy, r.ledgerSequence,
+                r.token,
+            ])
+    }
 
-    func certificate(id: String) throws -> StoredCertificate? { try CertificateRow.fetchOne(db, key: id)?.stored() }
+    func certificate(id: String) throws -> StoredCertificate? {
+        try db.row("SELECT * FROM certificate WHERE id = ?", id).map { try CertificateRow($0).stored() }
+    }
 
     func certificateId(ledgerSequence: Int64) throws -> String? {
-        try CertificateRow.filter(CertificateRow.Columns.ledgerSequence == ledgerSequence).fetchOne(db)?.id
+        try db.scalar("SELECT id FROM certificate WHERE ledgerSequence = ?", arguments: [ledgerSequence], as: String.self)
     }
 
     func setCertificateStatus(id: String, _ status: CertificateStatus, supersededBy: String?) throws {
-        try CertificateRow.filter(key: id).updateAll(
-            db, CertificateRow.Columns.status.set(to: status.rawValue), CertificateRow.Columns.supersededBy.set(to: supersededBy))
+        try db.execute("UPDATE certificate SET status = ?, supersededBy = ? WHERE id = ?", status.rawValue, supersededBy, id)
     }
 
     func addHolderNotice(residentId: Int64, certificateId: String, requesterClass: RequesterClass, at: String) throws {
         try db.execute(
-            sql: "INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [residentId, certificateId, requesterClass.rawValue, at])
+            "INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt) VALUES (?, ?, ?, ?)",
+            residentId, certificateId, requesterClass.rawValue, at)
     }
 
     func hasHolderNotice(certificateId: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM holderNotification WHERE certificateId = ?)", arguments: [certificateId])
-            ?? false
+        try db.exists("SELECT 1 FROM holderNotification WHERE certificateId = ?", arguments: [certificateId])
     }
 
     func idempotency(key: String) throws -> IdempotencyRecord? {
-        try Row.fetchOne(db, sql: "SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", arguments: [key]).map {
-            IdempotencyRecord(requestDigest: $0["requestDigest"], ledgerSequence: $0["ledgerSequence"])
+        try db.row("SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", key).map {
+            IdempotencyRecord(requestDigest: try $0.text("requestDigest"), ledgerSequence: try $0.int("ledgerSequence"))
         }
     }
 
     func rememberIdempotency(key: String, digest: String, ledgerSequence: Int64, at: String) throws {
         try db.execute(
-            sql: "INSERT INTO idempotencyKey (key, requestDigest, ledgerSequence, createdAt) VALUES (?, ?, ?, ?)",
-            arguments: [key, digest, ledgerSequence, at])
+            "INSERT INTO idempotencyKey (key, requestDigest, ledgerSequence, createdAt) VALUES (?, ?, ?, ?)", key, digest,
+            ledgerSequence, at)
     }
 
     // MARK: KioskSessionBook
 
     func kioskSession(_ requestId: String) throws -> KioskSessionRecord? {
-        try KioskSessionRow.fetchOne(db, key: requestId)?.record()
+        try db.row("SELECT * FROM kioskSession WHERE requestId = ?", requestId).map { try KioskSessionRow($0).record() }
     }
 
-    func insertKioskSession(_ session: KioskSessionRecord) throws { try KioskSessionRow(session).insert(db) }
+    func insertKioskSession(_ session: KioskSessionRecord) throws {
+        let r = KioskSessionRow(session)
+        try db.execute(
+            """
+            INSERT INTO kioskSession (requestId, chain, store, challenge, state, createdAt, updatedAt, expiresAtMs, cardSerial,
+              residentId, kind, copies, feeYen, documentId, refusals, abortReason, completedAt, secretHash, medium)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            arguments: [
+                r.requestId, r.chain, r.store, r.challenge, r.state, r.createdAt, r.updatedAt, r.expiresAtMs, r.cardSerial, r.residentId,
+                r.kind, r.copies, r.feeYen, r.documentId, r.refusals, r.abortReason, r.completedAt, r.secretHash, r.medium,
+            ])
+    }
 
     func updateKioskSession(_ session: KioskSessionRecord, expected: KioskSessionState) throws -> Bool {
-        let row = KioskSessionRow(session)
-        try db.execute(
-            sql: """
-                UPDATE kioskSession SET state = ?, updatedAt = ?, expiresAtMs = ?, cardSerial = ?, residentId = ?, kind = ?,
-                  copies = ?, feeYen = ?, documentId = ?, refusals = ?, abortReason = ?, completedAt = ?, secretHash = ?, medium = ?
-                WHERE requestId = ? AND state = ?
-                """,
+        let r = KioskSessionRow(session)
+        return try db.execute(
+            """
+            UPDATE kioskSession SET state = ?, updatedAt = ?, expiresAtMs = ?, cardSerial = ?, residentId = ?, kind = ?,
+              copies = ?, feeYen = ?, documentId = ?, refusals = ?, abortReason = ?, completedAt = ?, secretHash = ?, medium = ?
+            WHERE requestId = ? AND state = ?
+            """,
             arguments: [
-                row.state, row.updatedAt, row.expiresAtMs, row.cardSerial, row.residentId, row.kind, row.copies, row.feeYen,
-                row.documentId, row.refusals, row.abortReason, row.completedAt, row.secretHash, row.medium, row.requestId,
-                expected.rawValue,
-            ])
-        return db.changesCount == 1
+                r.state, r.updatedAt, r.expiresAtMs, r.cardSerial, r.residentId, r.kind, r.copies, r.feeYen, r.documentId, r.refusals,
+                r.abortReason, r.completedAt, r.secretHash, r.medium, r.requestId, expected.rawValue,
+            ]) == 1
     }
 
     func expiredKioskSessions(beforeMs ms: Int64, limit: Int) throws -> [KioskSessionRecord] {
-        try KioskSessionRow.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList)) AND expiresAtMs < ?
-                ORDER BY expiresAtMs LIMIT ?
-                """,
-            arguments: [ms, limit]
-        ).map { try $0.record() }
+        try db.rows(
+            """
+            SELECT * FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList)) AND expiresAtMs < ?
+            ORDER BY expiresAtMs LIMIT ?
+            """, ms, limit
+        ).map { try KioskSessionRow($0).record() }
     }
 
     func kioskSettlement(from: String, to: String) throws -> [KioskSettlementRow] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT chain, kind, coalesce(medium, 'card') AS medium, count(*) AS sessions, sum(copies) AS copies,
-                  sum(feeYen) AS fee FROM kioskSession
-                WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind, 3 ORDER BY chain, kind, 3
-                """,
-            arguments: [from, to]
+        try db.rows(
+            """
+            SELECT chain, kind, coalesce(medium, 'card') AS medium, count(*) AS sessions, sum(copies) AS copies,
+              sum(feeYen) AS fee FROM kioskSession
+            WHERE completedAt >= ? AND completedAt < ? GROUP BY chain, kind, 3 ORDER BY chain, kind, 3
+            """, from, to
         ).map { r in
             KioskSettlementRow(
-                chain: r["chain"], kind: try Unreadable.value(CertificateKind(rawValue: r["kind"]), "kioskSession.kind"),
-                medium: r["medium"], sessions: r["sessions"], copies: r["copies"], feeYen: r["fee"])
+                chain: try r.text("chain"), kind: try Unreadable.value(CertificateKind(rawValue: try r.text("kind")), "kioskSession.kind"),
+                medium: try r.text("medium"), sessions: Int(try r.int("sessions")), copies: Int(try r.int("copies")),
+                feeYen: Int(try r.int("fee")))
         }
     }
 
@@ -379,11 +423,11 @@ struct SQLiteWindowTransaction: WindowTransaction {
 
     func logWideAreaQuery(_ log: WideAreaQueryLog) throws {
         try db.execute(
-            sql: """
-                INSERT INTO wideAreaRequest (at, fromCity, requestId, facilityId, actor, kind, subjectId, requesterClass,
-                  requesterName, outcome, refusals, contentDigest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+            """
+            INSERT INTO wideAreaRequest (at, fromCity, requestId, facilityId, actor, kind, subjectId, requesterClass,
+              requesterName, outcome, refusals, contentDigest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
             arguments: [
                 log.at, log.fromCity, log.requestId, log.facilityId, log.actor, log.kind.rawValue, log.subjectId,
                 log.requesterClass.rawValue, log.requesterName, log.outcome, log.refusals.joined(separator: ","), log.contentDigest,
@@ -395,28 +439,28 @@ extension MadoguchiDatabase {
     /// One write transaction over the window's records, waiting on the calling thread (the CLI, tests): all of `body`
     /// or nothing. Storage failures come out as coded errors.
     public func transaction<T>(_ body: (any WindowTransaction) throws -> T) throws -> T {
-        try Self.coded { try writer.write { db in try body(window(db)) } }
+        let keys = self.keys
+        return try transaction(readOnly: false) { s in try body(SQLWindowTransaction(db: s, keys: keys)) }
     }
 
-    /// The same for servers: it suspends while it waits for the database's one writer, never blocking a thread of the
-    /// cooperative pool.
+    /// The same for servers: it suspends while it waits for the database's writer (or, on PostgreSQL, runs on the
+    /// engine's own threads), never blocking a thread of the cooperative pool.
     public func transaction<T: Sendable>(async body: @escaping @Sendable (any WindowTransaction) throws -> T) async throws -> T {
         let keys = self.keys
-        return try await writing { db in try body(SQLiteWindowTransaction(db: db, keys: keys)) }
+        return try await transaction(readOnly: false, async: { s in try body(SQLWindowTransaction(db: s, keys: keys)) })
     }
 
     /// A consistent read of the window's records (writing in it fails), on the calling thread.
     public func snapshot<T>(_ body: (any WindowTransaction) throws -> T) throws -> T {
-        try Self.coded { try writer.read { db in try body(window(db)) } }
+        let keys = self.keys
+        return try transaction(readOnly: true) { s in try body(SQLWindowTransaction(db: s, keys: keys)) }
     }
 
     /// A consistent read for servers, suspending while it waits for a reader.
     public func snapshot<T: Sendable>(async body: @escaping @Sendable (any WindowTransaction) throws -> T) async throws -> T {
         let keys = self.keys
-        return try await reading { db in try body(SQLiteWindowTransaction(db: db, keys: keys)) }
+        return try await transaction(readOnly: true, async: { s in try body(SQLWindowTransaction(db: s, keys: keys)) })
     }
-
-    func window(_ db: Database) -> SQLiteWindowTransaction { SQLiteWindowTransaction(db: db, keys: keys) }
 
     /// Runs a storage operation with its failures mapped to coded errors (coded ones pass through).
     static func coded<T>(_ operation: () throws -> T) throws -> T {

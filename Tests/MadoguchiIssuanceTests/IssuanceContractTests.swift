@@ -1,0 +1,181 @@
+import Foundation
+import MadoguchiPKI
+import MadoguchiTestSupport
+import Testing
+
+@testable import MadoguchiDemo
+@testable import MadoguchiDomain
+@testable import MadoguchiIssuance
+@testable import MadoguchiStore
+
+/// Issuance's contract on SQLite and on PostgreSQL alike (issue 13 item 4): the same demo city, the same rules, the
+/// same ledger; idempotency keys replay the first outcome; void and reprint change what verification says; and two
+/// city servers on one database issue in parallel without a broken chain, a duplicate serial or a lost key.
+@Suite("交付の契約（SQLite と PostgreSQL）", .serialized)
+struct IssuanceContractTests {
+    static let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
+
+    /// A demo city of 300 persons on `engine`, in a store of its own.
+    struct Rig {
+        let store: TestEngines.Fresh
+        let keys: MasterKey
+        let db: MadoguchiDatabase
+        let service: IssuanceService
+
+        init(_ engine: SQLEngine) throws {
+            store = try TestEngines.fresh(engine)
+            keys = MasterKey.generate()
+            db = try Self.open(store, keys)
+            _ = try DemoCityGenerator.generate(into: db, options: .init(residents: 300, seed: 11))
+            service = IssuanceService(database: db, clock: IssuanceContractTests.clock)
+            try service.prepareSigning()
+        }
+
+        /// Another server's handle on the same database (its own connections).
+        func second() throws -> IssuanceService {
+            IssuanceService(database: try Self.open(store, keys), clock: IssuanceContractTests.clock)
+        }
+
+        static func open(_ store: TestEngines.Fresh, _ keys: MasterKey) throws -> MadoguchiDatabase {
+            switch store.engine {
+            case .sqlite: return try MadoguchiDatabase.open(path: store.location, keys: keys)
+            case .postgres: return try MadoguchiDatabase.open(postgres: store.location, keys: keys)
+            }
+        }
+
+        func ids(_ sql: String) throws -> [Int64] {
+            try db.transaction(readOnly: true) { s in try s.column(sql, as: Int64.self) }
+        }
+
+        /// Current householders with a seal and a 戸籍 here, and no 支援措置 (every kind prints for them).
+        func subjects() throws -> [Int64] {
+            try ids(
+                """
+                SELECT r.id FROM resident r
+                WHERE r.removedOn IS NULL AND r.relationship = 'householder'
+                  AND EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id AND s.abolishedOn IS NULL)
+                  AND EXISTS (SELECT 1 FROM familyRegisterMember m WHERE m.residentId = r.id)
+                  AND NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)
+                ORDER BY r.id
+                """)
+        }
+    }
+
+    static func me(_ id: Int64) -> Requester {
+        Requester(.self, residentId: id, identityDocuments: [.myNumberCard], sealCardPresented: true)
+    }
+
+    @Test("the same request gives the same certificate on both engines, replayed by its key", arguments: TestEngines.available)
+    func issueAndReplay(engine: SQLEngine) throws {
+        let rig = try Rig(engine)
+        let subject = try #require(try rig.subjects().first)
+        let submission = IssuanceService.Submission(kind: .residentRecordCopy, subjectId: subject, requester: Self.me(subject))
+        let first = try rig.service.issue(submission, idempotencyKey: "contract-key-0001")
+        guard case .issued(let certificate, _) = first else { Issue.record("refused: \(first)"); return }
+        #expect(rig.db.engine == engine)
+        #expect(certificate.ledgerSequence == 1)
+        #expect(certificate.content.serialNumber == "第2026-000001号")
+        #expect(try rig.service.issue(submission, idempotencyKey: "contract-key-0001") == first)
+        // The same key for another request is refused, and records nothing.
+        var other = submission
+        other.options.copies = 2
+        #expect {
+            _ = try rig.service.issue(other, idempotencyKey: "contract-key-0001")
+        } throws: { error in
+            (error as? MadoguchiError)?.code == .idempotencyConflict
+        }
+        let (_, pdf) = try rig.service.document(certificate.id)
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        #expect(try rig.service.verify(certificate.token).status == .valid)
+        let ledger = try rig.service.verifyLedger()
+        #expect(ledger.isIntact)
+        #expect(ledger.entries == 1)
+    }
+
+    @Test("every kind prints; void and reprint change what verification says", arguments: TestEngines.available)
+    func everyKindVoidReprint(engine: SQLEngine) throws {
+        let rig = try Rig(engine)
+        let subject = try #require(try rig.subjects().first)
+        var issued: [IssuedCertificate] = []
+        for kind in [CertificateKind.residentRecordCopy, .residentRecordExtract, .sealRegistrationCertificate, .familyRegisterFull] {
+            let outcome = try rig.service.issue(.init(kind: kind, subjectId: subject, requester: Self.me(subject)))
+            guard case .issued(let c, _) = outcome else { Issue.record("\(kind) refused: \(outcome)"); continue }
+            #expect(c.kind == kind)
+            issued.append(c)
+        }
+        #expect(issued.count == 4)
+        let voided = try rig.service.void(issued[0].id, reason: "誤交付")
+        #expect(voided.status == .voided)
+        #expect(try rig.service.verify(issued[0].token).status == .revoked)
+        let copy = try rig.service.reprint(issued[1].id, reason: "印刷不良")
+        #expect(try rig.service.verify(issued[1].token).status == .superseded)
+        #expect(try rig.service.verify(copy.token).status == .valid)
+        // Voiding twice is refused; the ledger holds 4 issues, a void and a reprint, in one chain.
+        #expect(throws: MadoguchiError.self) { _ = try rig.service.void(issued[0].id, reason: "again") }
+        let ledger = try rig.service.verifyLedger()
+        #expect(ledger.isIntact)
+        #expect(ledger.entries == 6)
+    }
+
+    @Test("a refusal is recorded in the ledger and replayed by its key", arguments: TestEngines.available)
+    func refusal(engine: SQLEngine) throws {
+        let rig = try Rig(engine)
+        let subject = try #require(try rig.subjects().first)
+        // A third party with no stated purpose asks for a 戸籍 (戸籍法 §10の2): refused.
+        let submission = IssuanceService.Submission(
+            kind: .familyRegisterFull, subjectId: subject,
+            requester: Requester(.thirdParty, name: "第三者　太郎", identityDocuments: [.driversLicense]))
+        let first = try rig.service.issue(submission, idempotencyKey: "contract-refusal-1")
+        guard case .refused(let reasons, let sequence) = first else { Issue.record("issued: \(first)"); return }
+        #expect(!reasons.isEmpty)
+        #expect(sequence == 1)
+        #expect(try rig.service.issue(submission, idempotencyKey: "contract-refusal-1") == first)
+        #expect(try rig.service.verifyLedger().entries == 1)
+    }
+
+    /// Two city servers (two handles, each with its own connections) and four tasks each issue at once; each request
+    /// is then sent again with its key, as a client whose answer was lost would.
+    @Test("two city servers on one database issue in parallel: one chain, unique serials, no lost key", arguments: TestEngines.available)
+    func twoServers(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let servers = [rig.service, try rig.second()]
+        let subjects = try rig.subjects()
+        try #require(subjects.count >= 4)
+        let perTask = 6
+        let tasks = 4
+        func submission(_ n: Int) -> IssuanceService.Submission {
+            let subject = subjects[n % subjects.count]
+            return .init(kind: .residentRecordCopy, subjectId: subject, requester: Self.me(subject))
+        }
+        let first = try await withThrowingTaskGroup(of: [(Int, IssuedCertificate)].self) { group in
+            for (s, server) in servers.enumerated() {
+                for t in 0..<tasks {
+                    group.addTask {
+                        var mine: [(Int, IssuedCertificate)] = []
+                        for i in 0..<perTask {
+                            let n = (s * tasks + t) * perTask + i
+                            let outcome = try await server.issue(async: submission(n), idempotencyKey: "parallel-key-\(n)")
+                            guard case .issued(let c, _) = outcome else { throw MadoguchiError(.notFound, ja: "不交付", en: "\(outcome)") }
+                            mine.append((n, c))
+                        }
+                        return mine
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let total = servers.count * tasks * perTask
+        #expect(first.count == total)
+        #expect(Set(first.map(\.1.content.serialNumber)).count == total)
+        #expect(Set(first.map(\.1.ledgerSequence)) == Set((1...Int64(total)).map { $0 }))
+        // Every key kept its certificate: the retry, on the other server, returns it and records nothing.
+        for (n, certificate) in first.prefix(8) {
+            let again = try await servers[(n + 1) % 2].issue(async: submission(n), idempotencyKey: "parallel-key-\(n)")
+            guard case .issued(let c, _) = again else { Issue.record("retry \(n) refused"); continue }
+            #expect(c.id == certificate.id)
+        }
+        let ledger = try await rig.db.transaction(readOnly: true, async: { s in try Ledger.verify(s) })
+        #expect(ledger.isIntact)
+        #expect(ledger.entries == total)
+    }
+}
