@@ -92,6 +92,22 @@ struct IssuanceContractTests {
         #expect(ledger.entries == 1)
     }
 
+    @Test("a retry racing its original, on the other server, gets the same certificate", arguments: TestEngines.available)
+    func racingRetry(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let servers = [rig.service, try rig.second()]
+        let subject = try #require(try rig.subjects().first)
+        let submission = IssuanceService.Submission(kind: .residentRecordCopy, subjectId: subject, requester: Self.me(subject))
+        for round in 0..<5 {
+            let key = "racing-key-\(round)"
+            async let a = servers[0].issue(async: submission, idempotencyKey: key)
+            async let b = servers[1].issue(async: submission, idempotencyKey: key)
+            let (x, y) = try await (a, b)
+            #expect(x == y)
+        }
+        #expect(try await rig.db.transaction(readOnly: true, async: { s in try Ledger.verify(s) }).entries == 5)
+    }
+
     @Test("every kind prints; void and reprint change what verification says", arguments: TestEngines.available)
     func everyKindVoidReprint(engine: SQLEngine) throws {
         let rig = try Rig(engine)

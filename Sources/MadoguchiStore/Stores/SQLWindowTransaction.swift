@@ -295,8 +295,11 @@ struct SQLWindowTransaction: WindowTransaction {
         try db.exists("SELECT 1 FROM holderNotification WHERE certificateId = ?", arguments: [certificateId])
     }
 
+    /// Takes the ledger's lock first on PostgreSQL: a retry racing its original waits for it and then replays it,
+    /// as on SQLite, instead of failing on the key's uniqueness.
     func idempotency(key: String) throws -> IdempotencyRecord? {
-        try db.row("SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", key).map {
+        try Ledger.serialise(db)
+        return try db.row("SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", key).map {
             IdempotencyRecord(requestDigest: try $0.text("requestDigest"), ledgerSequence: try $0.int("ledgerSequence"))
         }
     }
