@@ -17,8 +17,7 @@ public struct CardRecord: Sendable, Hashable {
 }
 
 /// A row of `card`: a 利用者証明用電子証明書 the city issued, on a card or a smartphone.
-struct CardRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "card"
+struct CardRow {
     var serial: String
     var residentId: Int64
     var certificate: Data
@@ -29,9 +28,35 @@ struct CardRow: Codable, FetchableRecord, PersistableRecord {
     /// `card` or `smartphone` (v16)
     var medium: String
 
-    enum Columns {
-        static let serial = Column(CodingKeys.serial)
-        static let residentId = Column(CodingKeys.residentId)
+    init(serial: String, residentId: Int64, certificate: Data, issuedAt: String, notAfter: String, revokedAt: String?,
+         revocationReason: String?, medium: String) {
+        self.serial = serial
+        self.residentId = residentId
+        self.certificate = certificate
+        self.issuedAt = issuedAt
+        self.notAfter = notAfter
+        self.revokedAt = revokedAt
+        self.revocationReason = revocationReason
+        self.medium = medium
+    }
+
+    init(_ r: SQLRow) throws {
+        self.init(
+            serial: try r.text("serial"), residentId: try r.int("residentId"), certificate: try r.blob("certificate"),
+            issuedAt: try r.text("issuedAt"), notAfter: try r.text("notAfter"), revokedAt: try r.optionalText("revokedAt"),
+            revocationReason: try r.optionalText("revocationReason"), medium: try r.text("medium"))
+    }
+
+    static func fetch(_ s: any SQLSession, serial: String) throws -> CardRow? {
+        try s.row("SELECT * FROM card WHERE serial = ?", serial).map(CardRow.init)
+    }
+
+    func insert(_ s: any SQLSession) throws {
+        try s.execute(
+            """
+            INSERT INTO card (serial, residentId, certificate, issuedAt, notAfter, revokedAt, revocationReason, medium)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, serial, residentId, certificate, issuedAt, notAfter, revokedAt, revocationReason, medium)
     }
 
     var record: CardRecord {
@@ -55,8 +80,8 @@ public enum Cards {
     }
 
     /// The card authority's certificate (public), when it exists: no private key is opened.
-    public static func authorityCertificate(_ db: Database) throws -> Certificate? {
-        guard let der = try Data.fetchOne(db, sql: "SELECT certificate FROM cardAuthority WHERE id = 1") else { return nil }
+    static func authorityCertificate(_ db: any SQLSession) throws -> Certificate? {
+        guard let der = try db.scalar("SELECT certificate FROM cardAuthority WHERE id = 1", as: Data.self) else { return nil }
         return try Certificate(derEncoded: [UInt8](der))
     }
 
@@ -82,27 +107,30 @@ public enum Cards {
     public static func issue(
         _ db: Database, residentId: Int64, pin: String, now: Date, keys: any KeyProtector, medium: CertificateMedium = .card
     ) throws -> SoftwareCard {
+        try issue(GRDBSession(db: db), residentId: residentId, pin: pin, now: now, keys: keys, medium: medium)
+    }
+
+    static func issue(
+        _ db: any SQLSession, residentId: Int64, pin: String, now: Date, keys: any KeyProtector, medium: CertificateMedium = .card
+    ) throws -> SoftwareCard {
         guard PINState.isWellFormed(pin) else {
             throw MadoguchiError(.cardPINMalformed, ja: "暗証番号は4桁の数字です", en: "A PIN is four digits")
         }
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT birthDate, removedOn FROM resident WHERE id = ?", arguments: [residentId])
-        else {
+        guard let row = try db.row("SELECT birthDate, removedOn FROM resident WHERE id = ?", residentId) else {
             throw MadoguchiError(.notFound, ja: "住民が見つかりません（ID \(residentId)）", en: "No resident \(residentId)")
         }
         guard (row["removedOn"] as String?) == nil else {
             throw MadoguchiError(.cardNotForRemoved, ja: "除票の方にはカードを発行できません", en: "No card for a removed record")
         }
         let at = LedgerRecord.timestamp(now)
-        let cityCode = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? "000000"
+        let cityCode = try db.scalar("SELECT value FROM meta WHERE key = 'city.code'", as: String.self) ?? "000000"
         let ca = try authority(db, at: at, now: now, keys: keys)
         let today = JapanTime.date(of: now)
-        var expiry = CardValidity.expiry(birth: CivilDate.parseGregorian(row["birthDate"])!, issuedOn: today)
+        var expiry = CardValidity.expiry(birth: Rows.date(row["birthDate"] as String), issuedOn: today)
         if medium == .smartphone {
-            guard let cardEnds = try String.fetchOne(
-                db, sql: """
-                    SELECT max(notAfter) FROM card WHERE residentId = ? AND medium = 'card' AND revokedAt IS NULL AND notAfter >= ?
-                    """, arguments: [residentId, today.description]).flatMap(CivilDate.parseGregorian)
+            guard let cardEnds = try db.scalar(
+                "SELECT max(notAfter) FROM card WHERE residentId = ? AND medium = 'card' AND revokedAt IS NULL AND notAfter >= ?",
+                arguments: [residentId, today.description], as: String.self).flatMap(CivilDate.parseGregorian)
             else {
                 throw MadoguchiError(
                     .cardSmartphoneNeedsCard, ja: "スマホ用電子証明書は、有効なマイナンバーカードの電子証明書をお持ちの方に発行します",
@@ -125,11 +153,10 @@ public enum Cards {
     }
 
     /// Revokes a card certificate with an X.509 reason.
-    public static func revoke(_ db: Database, serial: String, reason: RevocationReason, at: String) throws {
-        try db.execute(
-            sql: "UPDATE card SET revokedAt = ?, revocationReason = ? WHERE serial = ? AND revokedAt IS NULL",
-            arguments: [at, reason.rawValue, serial])
-        guard db.changesCount == 1 else {
+    static func revoke(_ db: any SQLSession, serial: String, reason: RevocationReason, at: String) throws {
+        let changed = try db.execute(
+            "UPDATE card SET revokedAt = ?, revocationReason = ? WHERE serial = ? AND revokedAt IS NULL", at, reason.rawValue, serial)
+        guard changed == 1 else {
             throw MadoguchiError(
                 .notFound, ja: "失効できるカードがありません: \(serial)", en: "No unrevoked card \(serial)")
         }
@@ -137,17 +164,21 @@ public enum Cards {
 
     /// Renews a card at the counter (更新): a new key and certificate to the fifth birthday from today; the old
     /// certificate is revoked as superseded in the same transaction.
-    public static func renew(_ db: Database, serial: String, pin: String, now: Date, keys: any KeyProtector) throws -> SoftwareCard {
+    static func renew(_ db: any SQLSession, serial: String, pin: String, now: Date, keys: any KeyProtector) throws -> SoftwareCard {
         guard let old = try card(db, serial: serial), old.revokedAt == nil else {
             throw MadoguchiError(.notFound, ja: "更新できるカードがありません: \(serial)", en: "No unrevoked card \(serial) to renew")
         }
-        let medium = try CardRow.fetchOne(db, key: serial).flatMap { CertificateMedium(rawValue: $0.medium) } ?? .card
+        let medium = try CardRow.fetch(db, serial: serial).flatMap { CertificateMedium(rawValue: $0.medium) } ?? .card
         try revoke(db, serial: serial, reason: .superseded, at: LedgerRecord.timestamp(now))
         return try issue(db, residentId: old.residentId, pin: pin, now: now, keys: keys, medium: medium)
     }
 
     public static func card(_ db: Database, serial: String) throws -> CardRecord? {
-        try CardRow.fetchOne(db, key: serial)?.record
+        try card(GRDBSession(db: db), serial: serial)
+    }
+
+    static func card(_ db: any SQLSession, serial: String) throws -> CardRecord? {
+        try CardRow.fetch(db, serial: serial)?.record
     }
 }
 
@@ -165,11 +196,11 @@ extension Cards {
     }
 
     /// The CRL (DER) of every revoked card, signed now by a given authority, valid one day: reads only.
-    public static func crl(_ db: Database, authority ca: CardAuthority, now: Date) throws -> [UInt8] {
-        let entries = try Row.fetchAll(
-            db, sql: "SELECT certificate, revokedAt, revocationReason FROM card WHERE revokedAt IS NOT NULL ORDER BY revokedAt"
+    static func crl(_ db: any SQLSession, authority ca: CardAuthority, now: Date) throws -> [UInt8] {
+        let entries = try db.rows(
+            "SELECT certificate, revokedAt, revocationReason FROM card WHERE revokedAt IS NOT NULL ORDER BY revokedAt"
         ).map { row in
-            let certificate = try Certificate(derEncoded: [UInt8](row["certificate"] as Data))
+            let certificate = try Certificate(derEncoded: [UInt8](try row.blob("certificate")))
             return RevokedEntry(
                 serialNumber: Array(certificate.serialNumber.bytes), revokedAt: instant(row["revokedAt"]) ?? now,
                 reasonCode: RevocationReason(rawValue: row["revocationReason"])?.code ?? 0)
@@ -180,7 +211,7 @@ extension Cards {
     }
 
     /// A card's status, OCSP-style: good, revoked (with reason and time) or unknown; expired after its fifth birthday.
-    public static func status(_ db: Database, serial: String, on date: CivilDate) throws -> CardStatus {
+    static func status(_ db: any SQLSession, serial: String, on date: CivilDate) throws -> CardStatus {
         guard let card = try card(db, serial: serial) else { return CardStatus(serial: serial, status: "unknown") }
         if let reason = card.revocationReason {
             return CardStatus(serial: serial, status: "revoked", reason: reason.rawValue, revokedAt: card.revokedAt,
@@ -226,24 +257,21 @@ extension Cards {
             var revocationReason: String?
         }
         // Reads only, and opens no private key: the authority's certificate is public.
-        let found = try await database.writer.read { db -> Found in
+        let found = try await database.transaction(readOnly: true, async: { db -> Found in
             let root = try authorityCertificate(db)
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT serial, residentId, revocationReason FROM card WHERE certificate = ?", arguments: [Data(der)])
-            {
+            if let row = try db.row("SELECT serial, residentId, revocationReason FROM card WHERE certificate = ?", Data(der)) {
                 return Found(root: root, serial: row["serial"], residentId: row["residentId"],
                              revocationReason: row["revocationReason"])
             }
             // A card of another city, registered here for its 戸籍 (本籍地利用登録): checked against that city's authority.
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT cardSerial, residentId, authority FROM honsekiRegistration WHERE cardCertificate = ? AND endedAt IS NULL",
-                arguments: [Data(der)]),
-                let root = try? Certificate(derEncoded: [UInt8](row["authority"] as Data))
+            if let row = try db.row(
+                "SELECT cardSerial, residentId, authority FROM honsekiRegistration WHERE cardCertificate = ? AND endedAt IS NULL", Data(der)),
+                let root = try? Certificate(derEncoded: [UInt8](try row.blob("authority")))
             {
                 return Found(root: root, serial: row["cardSerial"], residentId: row["residentId"], revocationReason: nil)
             }
             return Found(root: root)
-        }
+        })
         if certificate.notValidAfter < now {
             throw MadoguchiError(.cardExpired, ja: "電子証明書の有効期限が切れています", en: "The card certificate has expired")
         }
@@ -277,8 +305,8 @@ extension MadoguchiError.Code {
 /// city where they live) to the record here whose 戸籍 the city keeps. The card's revocation is checked by the hub
 /// with the card's own city at every use; this city checks the chain and the card's signature.
 public enum Honseki {
-    public static func register(
-        _ db: Database, residentId: Int64, cardCertificatePEM: String, authorityPEM: String, cardCityCode: String, at: String
+    static func register(
+        _ db: any SQLSession, residentId: Int64, cardCertificatePEM: String, authorityPEM: String, cardCityCode: String, at: String
     ) throws -> String {
         guard let card = try? Certificate(pemEncoded: cardCertificatePEM), let authority = try? Certificate(pemEncoded: authorityPEM) else {
             throw MadoguchiError(.cardMalformed, ja: "カードまたは認証局の証明書を読めません", en: "Unreadable card or authority certificate")
@@ -286,24 +314,21 @@ public enum Honseki {
         guard card.issuer == authority.subject else {
             throw MadoguchiError(.cardUntrusted, ja: "カードの発行元と認証局が一致しません", en: "The card was not issued by this authority")
         }
-        let own = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'")
+        let own = try db.scalar("SELECT value FROM meta WHERE key = 'city.code'", as: String.self)
         guard cardCityCode != own else {
             throw MadoguchiError(
                 .honsekiOwnCard, ja: "この市のカードは登録不要です（そのまま利用できます）", en: "Cards of this city need no registration")
         }
-        guard try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM familyRegisterMember WHERE residentId = ?)", arguments: [residentId]) ?? false
-        else {
+        guard try db.exists("SELECT 1 FROM familyRegisterMember WHERE residentId = ?", arguments: [residentId]) else {
             throw MadoguchiError(
                 .honsekiNoRegister, ja: "この方の戸籍はこの市にありません（ID \(residentId)）", en: "This city keeps no 戸籍 for \(residentId)")
         }
         let serial = String(decoding: card.serialNumber.bytes, as: UTF8.self)
         try db.execute(
-            sql: """
-                INSERT INTO honsekiRegistration (residentId, cardSerial, cardCertificate, cardCityCode, authority, registeredAt)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [residentId, serial, Data(try card.derBytes()), cardCityCode, Data(try authority.derBytes()), at])
+            """
+            INSERT INTO honsekiRegistration (residentId, cardSerial, cardCertificate, cardCityCode, authority, registeredAt)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, residentId, serial, Data(try card.derBytes()), cardCityCode, Data(try authority.derBytes()), at)
         return serial
     }
 
@@ -318,13 +343,12 @@ public enum Honseki {
 
     /// The city that issued a card registered here (本籍地利用登録), or nil for this city's own cards (reads only).
     public static func cardCity(_ database: MadoguchiDatabase, serial: String) async throws -> String? {
-        try await database.writer.read { db in try cardCity(db, serial: serial) }
+        try await database.transaction(readOnly: true, async: { db in try cardCity(db, serial: serial) })
     }
 
     /// The city that issued a card registered here (本籍地利用登録), or nil for this city's own cards.
-    public static func cardCity(_ db: Database, serial: String) throws -> String? {
-        try String.fetchOne(
-            db, sql: "SELECT cardCityCode FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL", arguments: [serial])
+    static func cardCity(_ db: any SQLSession, serial: String) throws -> String? {
+        try db.scalar("SELECT cardCityCode FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL", arguments: [serial], as: String.self)
     }
 }
 

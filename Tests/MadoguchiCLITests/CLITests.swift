@@ -284,7 +284,7 @@ struct CardCLITests {
             let database = try MadoguchiDatabase.open(path: db)
             let der = try database.writer.read { d in
                 guard let ca = try Cards.storedAuthority(d, keys: database.keys) else { throw MadoguchiError(.notFound, ja: "認証局なし", en: "No authority") }
-                return try Cards.crl(d, authority: ca, now: Date())
+                return try Cards.crl(GRDBSession(db: d), authority: ca, now: Date())
             }
             let derFile = dir.appendingPathComponent("crl.der")
             try Data(der).write(to: derFile)

@@ -75,12 +75,12 @@ struct CardAuthenticationTests {
         } == "card.malformed")
         // Revoked at the counter.
         let serial = card.serial
-        try await city.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: "2026-11-24T11:00:00.000+09:00") }
+        try await city.db.writer.write { db in try Cards.revoke(GRDBSession(db: db), serial: serial, reason: .keyCompromise, at: "2026-11-24T11:00:00.000+09:00") }
         #expect(await Self.errorCode {
             _ = try await Cards.authenticate(city.db, certificatePEM: card.certificatePEM, challenge: challenge,
                                              signature: signature, now: Self.now)
         } == "card.revoked")
-        let status = try await city.db.writer.read { db in try Cards.status(db, serial: serial, on: CivilDate(year: 2026, month: 11, day: 24)!) }
+        let status = try await city.db.writer.read { db in try Cards.status(GRDBSession(db: db), serial: serial, on: CivilDate(year: 2026, month: 11, day: 24)!) }
         #expect(status.status == "revoked")
         #expect(status.reason == "keyCompromise")
     }

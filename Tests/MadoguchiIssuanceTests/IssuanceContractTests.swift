@@ -194,4 +194,53 @@ struct IssuanceContractTests {
         #expect(ledger.isIntact)
         #expect(ledger.entries == total)
     }
+
+    /// コンビニ交付 end to end on either engine: the card step proves the holder, the order issues in the same
+    /// transaction as the session's binding, the document goes only to the session's card, and printing completes it.
+    /// A second card cannot take over the session; a replayed print is harmless.
+    @Test("a store session runs the same on both engines, and refuses another card", arguments: TestEngines.available)
+    func kioskSession(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let kiosk = KioskService(issuance: rig.service, policy: KioskPolicy(printSeconds: 30))
+        let subjects = try rig.subjects()
+        try #require(subjects.count >= 2)
+        var card = try await rig.db.cards.issue(residentId: subjects[0], pin: "1234", medium: .card, now: Self.clock.now())
+        var stranger = try await rig.db.cards.issue(residentId: subjects[1], pin: "4321", medium: .card, now: Self.clock.now())
+        let started = try await kiosk.start(requestId: "contract-req-1", chain: "セブン", store: "S-001")
+        let encoded = try #require(started.challenge)
+        let challenge = try #require(CardChallenge(encoded: encoded))
+        let authenticated = try await kiosk.authenticate(
+            requestId: "contract-req-1", certificatePEM: card.certificatePEM, signature: try card.sign(challenge: challenge.bytes, pin: "1234"))
+        #expect(authenticated.state == .authenticated)
+        let secret = authenticated.sessionSecret
+        // Another card, signing the same challenge, does not take the session over.
+        let other = await CardAuthenticationTests.errorCode {
+            _ = try await kiosk.authenticate(
+                requestId: "contract-req-1", certificatePEM: stranger.certificatePEM,
+                signature: try stranger.sign(challenge: challenge.bytes, pin: "4321"))
+        }
+        #expect(other == MadoguchiError.Code.kioskCardMismatch.rawValue)
+        let order = KioskOrder(kind: .residentRecordCopy, copies: 1)
+        let (quote, _) = try await kiosk.quote(requestId: "contract-req-1", cardSerial: card.serial, sessionSecret: secret, order: order)
+        let fee = try #require(quote.fee?.total)
+        let ordered = try await kiosk.order(
+            requestId: "contract-req-1", cardSerial: card.serial, sessionSecret: secret, order: order, paidYen: fee).view
+        #expect(ordered.state == .issued)
+        let documentId = try #require(ordered.documentId)
+        let (certificate, pdf) = try await kiosk.document(requestId: "contract-req-1", cardSerial: card.serial, sessionSecret: secret)
+        #expect(certificate.id == documentId)
+        #expect(certificate.channel == .kiosk)
+        #expect(pdf.starts(with: Array("%PDF".utf8)))
+        let printed = try await kiosk.printed(
+            requestId: "contract-req-1", cardSerial: card.serial, sessionSecret: secret, documentId: documentId)
+        #expect(printed.state == .completed)
+        // The print confirmation again: the same answer, nothing changes.
+        #expect(try await kiosk.printed(
+            requestId: "contract-req-1", cardSerial: card.serial, sessionSecret: secret, documentId: documentId).state == .completed)
+        let lines = try await kiosk.settlement(month: "2026-11")
+        #expect(lines.map(\.sessions) == [1])
+        #expect(lines.first?.feeYen == fee)
+        _ = card
+        _ = stranger
+    }
 }

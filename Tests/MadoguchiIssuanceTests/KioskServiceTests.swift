@@ -324,13 +324,13 @@ struct KioskServiceTests {
                 "a city from before reads as cards")
         // The phone is lost: its certificate alone is revoked; the card still signs in.
         let serial = phone.serial
-        try await k.city.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: "2026-11-24T10:00:00.000+09:00") }
+        try await k.city.db.writer.write { db in try Cards.revoke(GRDBSession(db: db), serial: serial, reason: .keyCompromise, at: "2026-11-24T10:00:00.000+09:00") }
         #expect(await code { _ = try await k.session("req-lost-phone", card: &phone, pin: "5678") } == "card.revoked")
         #expect(try await k.session("req-card-still", card: &card).state == .authenticated)
         // A new phone certificate is again a phone's; renewing it leaves the card alone.
         let renewed = try await k.city.db.writer.write { db in try Cards.issue(db, residentId: resident, pin: "2468", now: now, keys: keys, medium: .smartphone) }
         let renewedSerial = renewed.serial
-        let again = try await k.city.db.writer.write { db in try Cards.renew(db, serial: renewedSerial, pin: "1357", now: now, keys: keys) }
+        let again = try await k.city.db.writer.write { db in try Cards.renew(GRDBSession(db: db), serial: renewedSerial, pin: "1357", now: now, keys: keys) }
         #expect(again.medium == "smartphone")
         #expect(try k.count("SELECT count(*) FROM card WHERE residentId = ? AND medium = 'card' AND revokedAt IS NULL", [resident]) == 1)
     }
@@ -446,7 +446,7 @@ struct KioskServiceTests {
 
         // A revoked card does not get in.
         let serial = card.serial
-        try await k.city.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: "2026-11-24T10:00:00.000+09:00") }
+        try await k.city.db.writer.write { db in try Cards.revoke(GRDBSession(db: db), serial: serial, reason: .keyCompromise, at: "2026-11-24T10:00:00.000+09:00") }
         #expect(await code { _ = try await k.session("req-revoked", card: &card) } == "card.revoked")
         #expect(try k.count("SELECT count(*) FROM kioskSession WHERE requestId = 'req-revoked' AND state = 'started'") == 1)
     }

@@ -348,7 +348,7 @@ struct ForeignCardTests {
         })
         let cardPEM = card.certificatePEM
         _ = try await cities.b.db.writer.write { db in
-            try Honseki.register(db, residentId: recordB, cardCertificatePEM: cardPEM, authorityPEM: authority, cardCityCode: "149802", at: at)
+            try Honseki.register(GRDBSession(db: db), residentId: recordB, cardCertificatePEM: cardPEM, authorityPEM: authority, cardCityCode: "149802", at: at)
         }
         let clock = MadoguchiClock.parse("2026-11-24T10:00:00+09:00")!
         let relay = DirectRelay(from: "149829", cities: ["149802": cities.wideA])
@@ -384,7 +384,7 @@ struct ForeignCardTests {
 
         // Revoked where it was issued: the 本籍地 itself refuses it, at the kiosk and at /my.
         let serial = card.serial
-        try await cities.a.db.writer.write { db in try Cards.revoke(db, serial: serial, reason: .keyCompromise, at: at) }
+        try await cities.a.db.writer.write { db in try Cards.revoke(GRDBSession(db: db), serial: serial, reason: .keyCompromise, at: at) }
         #expect(await code { _ = try await cardStep(kiosk(relay), "req-honseki-2") } == "card.revoked")
         #expect(await code { try await signIn(relay) } == "card.revoked")
         #expect(try await cities.b.db.writer.read { db in

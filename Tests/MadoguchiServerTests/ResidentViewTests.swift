@@ -122,7 +122,7 @@ struct ResidentViewTests {
             // A revoked card.
             try await db.writer.write { d in
                 let serial = try #require(try String.fetchOne(d, sql: "SELECT serial FROM card WHERE residentId = ?", arguments: [people.movedOutSpouse]))
-                try Cards.revoke(d, serial: serial, reason: .cessationOfOperation, at: LedgerRecord.timestamp(Self.clock.now()))
+                try Cards.revoke(GRDBSession(db: d), serial: serial, reason: .cessationOfOperation, at: LedgerRecord.timestamp(Self.clock.now()))
             }
             let (revoked, cookie, _) = try await Self.signIn(client, card: other, pin: "5678")
             #expect(revoked == .unauthorized)

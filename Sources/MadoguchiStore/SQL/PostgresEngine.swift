@@ -146,6 +146,7 @@ struct PostgresSession: SQLSession {
     let logger: Logger
     var engine: SQLEngine { .postgres }
 
+    @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         let result = try connection.query(Self.query(sql, arguments), logger: logger).wait()
         return result.metadata.rows ?? 0
@@ -186,7 +187,18 @@ struct PostgresSession: SQLSession {
         case .int2, .int4, .int8, .oid: return .integer(try cell.decode(Int64.self))
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
         case .float4, .float8: return .real(try cell.decode(Double.self))
-        case .numeric: return .real(Double(try cell.decode(String.self)) ?? .nan)
+        case .numeric:
+            // sum() of BIGINT is NUMERIC: a whole number reads as an integer, as SQLite's sum() gives one.
+            let decimal = try cell.decode(Decimal.self)
+            var rounded = Decimal()
+            var copy = decimal
+            NSDecimalRound(&rounded, &copy, 0, .plain)
+            if rounded == decimal, let whole = Int64(exactly: NSDecimalNumber(decimal: decimal).int64Value),
+                Decimal(whole) == decimal
+            {
+                return .integer(whole)
+            }
+            return .real(NSDecimalNumber(decimal: decimal).doubleValue)
         case .bytea: return .blob(Data(buffer: try cell.decode(ByteBuffer.self)))
         default: return .text(try cell.decode(String.self))
         }

@@ -230,6 +230,7 @@ struct GRDBSession: SQLSession {
     let db: Database
     var engine: SQLEngine { .sqlite }
 
+    @discardableResult
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.map(Self.databaseValue)))
         return db.changesCount
@@ -334,6 +335,18 @@ extension MadoguchiDatabase: SQLTransactor {
         case .postgres(let engine):
             return try await engine.transaction(readOnly: readOnly, async: body)
         }
+    }
+}
+
+extension MadoguchiDatabase {
+    /// A read-only transaction in the shared SQL, from async code, on either engine.
+    func sqlRead<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await transaction(readOnly: true, async: body)
+    }
+
+    /// A write transaction in the shared SQL, from async code, on either engine: all of `body` or nothing.
+    func sqlWrite<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await transaction(readOnly: false, async: body)
     }
 }
 

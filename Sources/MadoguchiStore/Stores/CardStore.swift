@@ -36,43 +36,43 @@ struct SQLiteCardStore: CardStore {
     let database: MadoguchiDatabase
 
     func authorityCertificate() async throws -> Certificate? {
-        try await database.reading { db in try Cards.authorityCertificate(db) }
+        try await database.sqlRead { db in try Cards.authorityCertificate(db) }
     }
 
     func authority(now: Date) async throws -> CardAuthority {
         let keys = database.keys
-        if let stored = try await database.reading({ db in try Cards.storedAuthority(db, keys: keys) }) { return stored }
-        return try await database.writing { db in try Cards.authority(db, at: LedgerRecord.timestamp(now), now: now, keys: keys) }
+        if let stored = try await database.sqlRead({ db in try Cards.storedAuthority(db, keys: keys) }) { return stored }
+        return try await database.sqlWrite { db in try Cards.authority(db, at: LedgerRecord.timestamp(now), now: now, keys: keys) }
     }
 
     func issue(residentId: Int64, pin: String, medium: CertificateMedium, now: Date) async throws -> SoftwareCard {
         let keys = database.keys
-        return try await database.writing { db in try Cards.issue(db, residentId: residentId, pin: pin, now: now, keys: keys, medium: medium) }
+        return try await database.sqlWrite { db in try Cards.issue(db, residentId: residentId, pin: pin, now: now, keys: keys, medium: medium) }
     }
 
     func renew(serial: String, pin: String, now: Date) async throws -> SoftwareCard {
         let keys = database.keys
-        return try await database.writing { db in try Cards.renew(db, serial: serial, pin: pin, now: now, keys: keys) }
+        return try await database.sqlWrite { db in try Cards.renew(db, serial: serial, pin: pin, now: now, keys: keys) }
     }
 
     func revoke(serial: String, reason: RevocationReason, at: String) async throws {
-        try await database.writing { db in try Cards.revoke(db, serial: serial, reason: reason, at: at) }
+        try await database.sqlWrite { db in try Cards.revoke(db, serial: serial, reason: reason, at: at) }
     }
 
     func card(serial: String) async throws -> CardRecord? {
-        try await database.reading { db in try Cards.card(db, serial: serial) }
+        try await database.sqlRead { db in try Cards.card(db, serial: serial) }
     }
 
     func revocationList(now: Date) async throws -> [UInt8]? {
         let keys = database.keys
-        return try await database.reading { db in
+        return try await database.sqlRead { db in
             guard let ca = try Cards.storedAuthority(db, keys: keys) else { return nil }
             return try Cards.crl(db, authority: ca, now: now)
         }
     }
 
     func status(serial: String, on date: CivilDate) async throws -> CardStatus {
-        try await database.reading { db in try Cards.status(db, serial: serial, on: date) }
+        try await database.sqlRead { db in try Cards.status(db, serial: serial, on: date) }
     }
 
     func authenticate(certificatePEM: String, challenge: Data, signature: Data, now: Date) async throws -> (serial: String, residentId: Int64) {
@@ -82,7 +82,7 @@ struct SQLiteCardStore: CardStore {
     func registerHonseki(residentId: Int64, cardCertificatePEM: String, authorityPEM: String, cardCityCode: String, at: String)
         async throws -> String
     {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             try Honseki.register(
                 db, residentId: residentId, cardCertificatePEM: cardCertificatePEM, authorityPEM: authorityPEM,
                 cardCityCode: cardCityCode, at: at)
