@@ -18,6 +18,8 @@ struct Seed: ParsableCommand {
     var sheets: String = "data/sheets"
     @Flag(inversion: .prefixedNo, help: "Add the law's cases (支援措置, 転出, 死亡, 戸籍のつながり) with fixed fictional names.")
     var cases = true
+    @Option(help: "Memory for the database's page cache while seeding, in MiB (0: SQLite's default of 2 MiB).")
+    var cacheMib: Int = 256
 
     func run() throws {
         try reporting {
@@ -29,6 +31,7 @@ struct Seed: ParsableCommand {
             }
             let identity = try cityIdentity(code: city, name: cityName)
             let database = try MadoguchiDatabase.open(path: db)
+            try database.prepareForBulkLoad(cacheMiB: max(0, cacheMib))
             let start = ContinuousClock.now
             var bar = ProgressBar(total: residents, label: "住民を作成中")
             let report = try DemoCityGenerator.generate(

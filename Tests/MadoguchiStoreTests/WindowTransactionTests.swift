@@ -92,4 +92,31 @@ struct WindowTransactionTests {
         #expect(try database.snapshot { tx in try tx.nextLedgerSequence() } == 2)
         #expect(try database.snapshot { tx in try tx.ledgerRecord(sequence: 1)?.refusals } == ["refusal.subjectNotFound"])
     }
+
+    @Test("an insert bound straight into SQLite: a wrong count of arguments or a refused row is a coded error, and the id comes back")
+    func directInsert() throws {
+        let database = try MadoguchiDatabase.inMemory()
+        let household = """
+            INSERT INTO household (prefecture, municipality, ward, town, block, building, formedOn) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """
+        let row: [SQLValue] = [.text("神奈川県"), .text("窓口市"), .text("中央区"), .text("本町"), .text("1-1"), .null, .text("2020-04-01")]
+        let first = try database.transaction(readOnly: false) { s in try s.insert(household, row) }
+        let second = try database.transaction(readOnly: false) { s in try s.insert(household, row) }
+        #expect(second == first + 1)
+        #expect {
+            try database.transaction(readOnly: false) { s in _ = try s.insert(household, Array(row.dropLast())) }
+        } throws: { error in
+            (error as? MadoguchiError)?.code == .storeFailure
+        }
+        var bad = row
+        bad[0] = .text("")  // the schema refuses an empty prefecture
+        #expect {
+            try database.transaction(readOnly: false) { s in _ = try s.insert(household, bad) }
+        } throws: { error in
+            (error as? MadoguchiError)?.code == .constraintViolation
+        }
+        // The statement is usable again after a failure, and nothing half-written stayed.
+        #expect(try database.transaction(readOnly: false) { s in try s.insert(household, row) } == first + 2)
+        #expect(try database.transaction(readOnly: true) { s in try s.scalar("SELECT count(*) FROM household", as: Int.self) } == 3)
+    }
 }
