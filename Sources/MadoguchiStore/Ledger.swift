@@ -94,6 +94,16 @@ public enum Ledger {
 
     static let ledgerLock: Int64 = 0x6D61_646F_0002
 
+    /// On PostgreSQL, a transaction-level lock on one idempotency key (its hash, in a namespace of its own): a retry
+    /// racing its original waits for it and then finds the key, while requests with other keys go on. The ledger's
+    /// lock is taken later, only around the append. Nothing on SQLite.
+    static func serialise(_ session: any SQLSession, idempotencyKey key: String) throws {
+        guard session.engine == .postgres else { return }
+        try session.execute("SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(?))", [.integer(keyLockNamespace), .text(key)])
+    }
+
+    static let keyLockNamespace: Int64 = 0x6D61_6403
+
     /// Walks the whole chain in order and names the first entry that does not hold.
     public static func verify(_ db: Database) throws -> LedgerVerification {
         try verify(GRDBSession(db: db))

@@ -295,10 +295,10 @@ struct SQLWindowTransaction: WindowTransaction {
         try db.exists("SELECT 1 FROM holderNotification WHERE certificateId = ?", arguments: [certificateId])
     }
 
-    /// Takes the ledger's lock first on PostgreSQL: a retry racing its original waits for it and then replays it,
-    /// as on SQLite, instead of failing on the key's uniqueness.
+    /// Takes the key's lock first on PostgreSQL: a retry racing its original waits for it and then replays it, as on
+    /// SQLite, instead of failing on the key's uniqueness.
     func idempotency(key: String) throws -> IdempotencyRecord? {
-        try Ledger.serialise(db)
+        try Ledger.serialise(db, idempotencyKey: key)
         return try db.row("SELECT requestDigest, ledgerSequence FROM idempotencyKey WHERE key = ?", key).map {
             IdempotencyRecord(requestDigest: try $0.text("requestDigest"), ledgerSequence: try $0.int("ledgerSequence"))
         }
