@@ -333,10 +333,6 @@ public enum Honseki {
     }
 
     /// Whether a residentId's session came in on a card registered here (本籍地): only 戸籍 prints then.
-    public static func isRegisteredCard(_ db: Database, serial: String) throws -> Bool {
-        try isRegisteredCard(GRDBSession(db: db), serial: serial)
-    }
-
     static func isRegisteredCard(_ s: any SQLSession, serial: String) throws -> Bool {
         try s.exists("SELECT 1 FROM honsekiRegistration WHERE cardSerial = ? AND endedAt IS NULL", arguments: [serial])
     }

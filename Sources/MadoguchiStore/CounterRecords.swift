@@ -161,10 +161,6 @@ public enum CounterRecords {
         try db.row("SELECT * FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL", residentId).map(Rows.seal)
     }
 
-    public static func seal(_ db: any SQLSession, number: String) throws -> SealRegistration? {
-        try RegistryRepository.seal(db, registrationNumber: number)
-    }
-
     /// The next 登録番号 of a year: `2026-000123`.
     public static func nextSealNumber(_ db: any SQLSession, year: Int) throws -> String {
         let prefix = "\(year)-"

@@ -85,20 +85,11 @@ enum Rows {
 
 extension RegistryRepository {
     /// A seal registration by its number (for printing the registered 印影).
-    public static func seal(_ db: Database, registrationNumber: String) throws -> SealRegistration? {
-        try seal(GRDBSession(db: db), registrationNumber: registrationNumber)
-    }
-
     static func seal(_ s: any SQLSession, registrationNumber: String) throws -> SealRegistration? {
         try s.row("SELECT * FROM sealRegistration WHERE registrationNumber = ?", registrationNumber).map(Rows.seal)
     }
 
-    /// Everything a certificate for `request` is made from, read inside the issuing transaction.
-    public static func certificateSource(_ db: Database, _ request: CertificateRequest) throws -> CertificateSource? {
-        try certificateSource(GRDBSession(db: db), request)
-    }
-
-    /// The same on either engine.
+    /// Everything a certificate for `request` is made from, read inside the issuing transaction, on either engine.
     static func certificateSource(_ s: any SQLSession, _ request: CertificateRequest) throws -> CertificateSource? {
         guard let row = try s.row("SELECT * FROM resident WHERE id = ?", request.subjectId) else { return nil }
         let subject = resident(row)

@@ -36,10 +36,6 @@ public enum SigningKeys {
 
     /// Retires the active key and makes a new one active.
     @discardableResult
-    public static func rotate(_ db: Database, at: String, keys: any KeyProtector) throws -> SigningKey {
-        try rotate(GRDBSession(db: db), at: at, keys: keys)
-    }
-
     static func rotate(_ s: any SQLSession, at: String, keys: any KeyProtector) throws -> SigningKey {
         try s.execute("UPDATE signingKey SET retiredAt = ? WHERE retiredAt IS NULL", at)
         return try create(s, at: at, keys: keys)

@@ -155,8 +155,7 @@ struct PostgresSession: SQLSession {
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let result = try connection.query(Self.query(sql, arguments), logger: logger).wait()
         guard let first = result.rows.first else { return [] }
-        var names: [String: Int] = [:]
-        for cell in first where names[cell.columnName.lowercased()] == nil { names[cell.columnName.lowercased()] = cell.columnIndex }
+        let names = SQLRow.index(first.map(\.columnName))
         return try result.rows.map { row in SQLRow(names: names, values: try row.map(Self.value)) }
     }
 

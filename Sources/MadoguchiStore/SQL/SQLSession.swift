@@ -41,9 +41,19 @@ public struct SQLRow: Sendable {
 
     /// A GRDB row, read the same way.
     init(_ row: Row) {
+        self.init(names: Self.index(row.columnNames), values: row.databaseValues.map(GRDBSession.value))
+    }
+
+    /// Column name → position, the first of a name winning, under the name as given and in lower case (PostgreSQL
+    /// returns folded names; the shared SQL asks by the schema's camel case): most lookups hit without folding.
+    static func index(_ columns: some Sequence<String>) -> [String: Int] {
         var names: [String: Int] = [:]
-        for (i, name) in row.columnNames.enumerated() where names[name.lowercased()] == nil { names[name.lowercased()] = i }
-        self.init(names: names, values: row.databaseValues.map(GRDBSession.value))
+        for (i, name) in columns.enumerated() {
+            if names[name] == nil { names[name] = i }
+            let folded = name.lowercased()
+            if names[folded] == nil { names[folded] = i }
+        }
+        return names
     }
 
     /// Column names are matched without regard to case: PostgreSQL folds unquoted identifiers to lower case.
@@ -102,9 +112,7 @@ public struct SQLRow: Sendable {
         }
     }
 
-    static func unreadable(_ column: String) -> MadoguchiError {
-        MadoguchiError(.storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
-    }
+    static func unreadable(_ column: String) -> MadoguchiError { Unreadable.error(column) }
 }
 
 /// What a column can be read as.
@@ -239,8 +247,7 @@ struct GRDBSession: SQLSession {
 
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let statement = try db.cachedStatement(sql: sql)
-        var names: [String: Int] = [:]
-        for (i, name) in statement.columnNames.enumerated() where names[name.lowercased()] == nil { names[name.lowercased()] = i }
+        let names = SQLRow.index(statement.columnNames)
         return try Row.fetchAll(statement, arguments: Self.statementArguments(arguments)).map { row in
             SQLRow(names: names, values: (0..<row.count).map { Self.value(row[$0] as DatabaseValue) })
         }
@@ -299,16 +306,6 @@ struct GRDBSession: SQLSession {
             }
         }
         return StatementArguments(values)
-    }
-
-    static func databaseValue(_ value: SQLValue) -> DatabaseValue {
-        switch value {
-        case .null: return .null
-        case .integer(let v): return v.databaseValue
-        case .real(let v): return v.databaseValue
-        case .text(let v): return v.databaseValue
-        case .blob(let v): return v.databaseValue
-        }
     }
 
     static func value(_ value: DatabaseValue) -> SQLValue {

@@ -176,11 +176,12 @@ struct KioskSessionRow {
 /// never a crash.
 enum Unreadable {
     static func value<T>(_ value: T?, _ column: String) throws -> T {
-        guard let value else {
-            throw MadoguchiError(
-                .storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
-        }
+        guard let value else { throw error(column) }
         return value
+    }
+
+    static func error(_ column: String) -> MadoguchiError {
+        MadoguchiError(.storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
     }
 }
 
