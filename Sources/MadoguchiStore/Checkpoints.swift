@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 
@@ -34,19 +33,19 @@ public struct PublishedCheckpoint: Codable, Sendable, Hashable {
 
 public enum Checkpoints {
     /// Where the chains stand now (reads only the two heads).
-    public static func current(_ db: Database, at: String) throws -> ChainCheckpoint {
+    public static func current(_ db: any SQLSession, at: String) throws -> ChainCheckpoint {
         func head(_ table: String) throws -> ChainCheckpoint.Head {
-            guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM \(table) ORDER BY sequence DESC LIMIT 1") else {
+            guard let row = try db.row("SELECT sequence, hash FROM \(table) ORDER BY sequence DESC LIMIT 1") else {
                 return .init(sequence: 0, hash: Ledger.genesis)
             }
-            return .init(sequence: row["sequence"], hash: row["hash"])
+            return .init(sequence: try row.int("sequence"), hash: try row.text("hash"))
         }
-        let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? ""
+        let city = try db.scalar("SELECT value FROM meta WHERE key = 'city.code'", as: String.self) ?? ""
         return ChainCheckpoint(type: ChainCheckpoint.type, city: city, at: at, ledger: try head("ledgerEntry"), access: try head("accessEntry"))
     }
 
     /// The current checkpoint, signed with the active document-signing key (which exists once the server has started).
-    public static func publish(_ db: Database, at: String, keys: any KeyProtector) throws -> PublishedCheckpoint {
+    public static func publish(_ db: any SQLSession, at: String, keys: any KeyProtector) throws -> PublishedCheckpoint {
         let checkpoint = try current(db, at: at)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -72,13 +71,13 @@ public enum Checkpoints {
     /// Whether the database still holds what a checkpoint saw: each chain has the checkpoint's hash at the
     /// checkpoint's sequence. Returns the problems, none when it holds. Run it with the chains' own verification,
     /// which checks every link after that sequence.
-    public static func problems(_ db: Database, against checkpoint: ChainCheckpoint) throws -> [String] {
+    public static func problems(_ db: any SQLSession, against checkpoint: ChainCheckpoint) throws -> [String] {
         var problems: [String] = []
-        let city = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'city.code'") ?? ""
+        let city = try db.scalar("SELECT value FROM meta WHERE key = 'city.code'", as: String.self) ?? ""
         if checkpoint.city != city { problems.append("the checkpoint is city \(checkpoint.city)'s, this database is \(city)'s") }
         for (name, table, head) in [("ledger", "ledgerEntry", checkpoint.ledger), ("access log", "accessEntry", checkpoint.access)] {
             guard head.sequence > 0 else { continue }
-            guard let hash = try String.fetchOne(db, sql: "SELECT hash FROM \(table) WHERE sequence = ?", arguments: [head.sequence]) else {
+            guard let hash = try db.scalar("SELECT hash FROM \(table) WHERE sequence = ?", arguments: [head.sequence], as: String.self) else {
                 problems.append("\(name): entry #\(head.sequence) of the checkpoint (\(checkpoint.at)) is gone")
                 continue
             }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// One line of a resident search: enough for a clerk to pick the right person.
@@ -68,9 +67,6 @@ public struct ResidentQuery: Sendable, Hashable {
 public struct RegistryRepository: Sendable {
     let database: MadoguchiDatabase
 
-    /// The SQLite connection of the reads not yet in the shared SQL (ADR 0010).
-    var writer: any DatabaseWriter { get throws { try database.writer } }
-
     /// Runs `body` in one write transaction, on either engine: all of it is stored, or none.
     public func write<T>(_ body: (RegistryWriter) throws -> T) throws -> T {
         try database.transaction(readOnly: false) { s in try body(RegistryWriter(s)) }
@@ -112,7 +108,7 @@ public struct RegistryRepository: Sendable {
         r.householdId, r.removedOn, h.prefecture, h.municipality, h.ward, h.town, h.block, h.building
         """
 
-    static func summary(_ row: Row) -> ResidentSummary {
+    static func summary(_ row: SQLRow) -> ResidentSummary {
         let address = Address(
             prefecture: row["prefecture"], municipality: row["municipality"], ward: row["ward"], town: row["town"],
             block: row["block"], building: row["building"])
@@ -132,12 +128,12 @@ public struct RegistryRepository: Sendable {
         // Each way of matching is a range on an index of (key, birthDate) read in order and cut at
         // `limit`, so a common surname costs `limit` rows, not every row that shares it.
         var candidates: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: [any SQLBindable] = []
         let birth = query.birthDate == nil ? "" : " AND birthDate = ?"
         func range(_ column: String, _ key: String) {
             candidates.append(
                 "SELECT id FROM (SELECT id FROM resident WHERE \(column) >= ? AND \(column) < ?\(birth) "
-                    + "ORDER BY \(column), birthDate LIMIT ?)")
+                    + "ORDER BY \(column), birthDate LIMIT ?) AS byKey")
             arguments += [key, key + "\u{10FFFF}"]
             if let d = query.birthDate { arguments += [d.description] }
             arguments += [limit]
@@ -157,12 +153,9 @@ public struct RegistryRepository: Sendable {
             ORDER BY r.removedOn IS NOT NULL, r.searchKana, r.birthDate, r.id LIMIT ?
             """
         arguments += [limit]
-        return try writer.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.summary)
-        }
+        let bound = arguments
+        return try database.transaction(readOnly: true) { db in try db.rows(sql, arguments: bound).map(Self.summary) }
     }
-
-    static func resident(_ row: Row) -> Resident { resident(SQLRow(row)) }
 
     static func resident(_ row: SQLRow) -> Resident {
         Resident(
@@ -179,53 +172,39 @@ public struct RegistryRepository: Sendable {
 
     /// One resident with household, 除票 status, movements, seal, tax years and protections as of `date`.
     public func detail(id: Int64, on date: CivilDate) throws -> ResidentDetail? {
-        try writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM resident WHERE id = ?", arguments: [id]) else {
+        try database.transaction(readOnly: true) { db in
+            guard let row = try db.row("SELECT * FROM resident WHERE id = ?", id) else {
                 return nil
             }
             let resident = Self.resident(row)
-            let household = Rows.household(
-                try Row.fetchOne(db, sql: "SELECT * FROM household WHERE id = ?", arguments: [resident.householdId])!)
+            guard let householdRow = try db.row("SELECT * FROM household WHERE id = ?", resident.householdId) else {
+                throw Unreadable.error("resident.householdId")
+            }
+            let household = Rows.household(householdRow)
             let removal = Rows.removal(row, residentId: id)
-            let movements = try Row.fetchAll(
-                db, sql: "SELECT * FROM residentMovement WHERE residentId = ? ORDER BY occurredOn, id", arguments: [id]
-            ).map(Rows.movement)
-            let members = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.summaryColumns) FROM resident r JOIN household h ON h.id = r.householdId
-                    WHERE r.householdId = ? AND r.removedOn IS NULL ORDER BY r.relationship <> 'householder', r.birthDate
-                    """, arguments: [resident.householdId]
+            let movements = try db.rows("SELECT * FROM residentMovement WHERE residentId = ? ORDER BY occurredOn, id", id).map(Rows.movement)
+            let members = try db.rows(
+                """
+                SELECT \(Self.summaryColumns) FROM resident r JOIN household h ON h.id = r.householdId
+                WHERE r.householdId = ? AND r.removedOn IS NULL ORDER BY r.relationship <> 'householder', r.birthDate
+                """, resident.householdId
             ).map(Self.summary)
-            let seal = try Row.fetchOne(
-                db, sql: "SELECT * FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL", arguments: [id]
-            ).map(Rows.seal)
-            let taxYears = try Int.fetchAll(
-                db, sql: "SELECT fiscalYear FROM taxAssessment WHERE residentId = ? ORDER BY fiscalYear", arguments: [id]
-            ).map(FiscalYear.init)
-            let register = try Int64.fetchOne(
-                db, sql: "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
-                arguments: [id])
+            let seal = try db.row("SELECT * FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL", id).map(Rows.seal)
+            let taxYears = try db.column("SELECT fiscalYear FROM taxAssessment WHERE residentId = ? ORDER BY fiscalYear", arguments: [id], as: Int.self)
+                .map(FiscalYear.init)
+            let register = try db.scalar(
+                "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
+                arguments: [id], as: Int64.self)
             let today = date.description
-            let protected = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE subjectId = ? AND termStart <= ? AND termEnd >= ?
-                    AND state <> 'ended')
-                    """,
-                arguments: [id, today, today]) ?? false
-            let otherParty = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM supportMeasure WHERE otherPartyResidentId = ? AND termStart <= ?
-                    AND termEnd >= ? AND state <> 'ended')
-                    """, arguments: [id, today, today]) ?? false
-            let notification = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (SELECT 1 FROM holderNotificationRegistration WHERE residentId = ?
-                    AND registeredOn <= ? AND endedOn IS NULL)
-                    """, arguments: [id, today]) ?? false
+            let protected = try db.exists(
+                "SELECT 1 FROM supportMeasure WHERE subjectId = ? AND termStart <= ? AND termEnd >= ? AND state <> 'ended'",
+                arguments: [id, today, today])
+            let otherParty = try db.exists(
+                "SELECT 1 FROM supportMeasure WHERE otherPartyResidentId = ? AND termStart <= ? AND termEnd >= ? AND state <> 'ended'",
+                arguments: [id, today, today])
+            let notification = try db.exists(
+                "SELECT 1 FROM holderNotificationRegistration WHERE residentId = ? AND registeredOn <= ? AND endedOn IS NULL",
+                arguments: [id, today])
             return ResidentDetail(
                 resident: resident, household: household, removal: removal, movements: movements,
                 householdMembers: members, seal: seal, taxYears: taxYears, familyRegisterId: register,
@@ -234,8 +213,8 @@ public struct RegistryRepository: Sendable {
     }
 
     public func facilities() throws -> [Facility] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM facility ORDER BY ward, kind, id").map { f in
+        try database.transaction(readOnly: true) { db in
+            try db.rows("SELECT * FROM facility ORDER BY ward, kind, id").map { f in
                 Facility(
                     id: f["id"], kind: FacilityKind(rawValue: f["kind"])!, name: f["name"], ward: f["ward"],
                     address: Address(
@@ -250,15 +229,13 @@ public struct RegistryRepository: Sendable {
 extension RegistryRepository {
     /// Which of these 個人番号 / 住民票コード are already registered.
     public func existingIdentifiers(individualNumbers: [String], residentRecordCodes: [String]) throws -> Set<String> {
-        try writer.read { db in
+        try database.transaction(readOnly: true) { db in
             var found = Set<String>()
             for (column, values) in [("individualNumber", individualNumbers), ("residentRecordCode", residentRecordCodes)] {
                 for start in stride(from: 0, to: values.count, by: 500) {
                     let part = Array(values[start..<min(start + 500, values.count)])
                     let marks = part.map { _ in "?" }.joined(separator: ",")
-                    found.formUnion(try String.fetchAll(
-                        db, sql: "SELECT \(column) FROM resident WHERE \(column) IN (\(marks))",
-                        arguments: StatementArguments(part)))
+                    found.formUnion(try db.column("SELECT \(column) FROM resident WHERE \(column) IN (\(marks))", arguments: part, as: String.self))
                 }
             }
             return found
@@ -269,17 +246,14 @@ extension RegistryRepository {
 extension RegistryRepository {
     /// Residents (current or removed) by 住民票コード, for the codes given.
     public func residentIds(codes: [String]) throws -> [String: Int64] {
-        try writer.read { db in
+        try database.transaction(readOnly: true) { db in
             var found: [String: Int64] = [:]
             let unique = Array(Set(codes))
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let part = Array(unique[start..<min(start + 500, unique.count)])
                 let marks = part.map { _ in "?" }.joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT id, residentRecordCode FROM resident WHERE residentRecordCode IN (\(marks))",
-                    arguments: StatementArguments(part))
-                {
-                    found[row["residentRecordCode"]] = row["id"]
+                for row in try db.rows("SELECT id, residentRecordCode FROM resident WHERE residentRecordCode IN (\(marks))", arguments: part) {
+                    found[try row.text("residentRecordCode")] = try row.int("id")
                 }
             }
             return found
@@ -288,19 +262,16 @@ extension RegistryRepository {
 
     /// The 戸籍 kept at these 本籍, with their members.
     public func registers(domiciles: [String]) throws -> [(register: FamilyRegister, members: [FamilyRegisterMember])] {
-        try writer.read { db in
+        try database.transaction(readOnly: true) { db in
             var out: [(FamilyRegister, [FamilyRegisterMember])] = []
             let unique = Array(Set(domiciles))
             for start in stride(from: 0, to: unique.count, by: 500) {
                 let part = Array(unique[start..<min(start + 500, unique.count)])
                 let marks = part.map { _ in "?" }.joined(separator: ",")
-                for row in try Row.fetchAll(
-                    db, sql: "SELECT * FROM familyRegister WHERE permanentDomicile IN (\(marks))", arguments: StatementArguments(part))
-                {
+                for row in try db.rows("SELECT * FROM familyRegister WHERE permanentDomicile IN (\(marks))", arguments: part) {
                     let register = Rows.register(row)
-                    let members = try Row.fetchAll(
-                        db, sql: "SELECT * FROM familyRegisterMember WHERE familyRegisterId = ? ORDER BY id", arguments: [register.id!]
-                    ).map(Rows.registerMember)
+                    let members = try db.rows("SELECT * FROM familyRegisterMember WHERE familyRegisterId = ? ORDER BY id", try row.int("id"))
+                        .map(Rows.registerMember)
                     out.append((register, members))
                 }
             }

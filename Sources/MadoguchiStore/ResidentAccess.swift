@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// One line of what a resident sees of the use of their data (住民向けアクセス記録): when, where, what, why. Never
@@ -36,9 +35,9 @@ public struct ResidentAccessLine: Sendable, Hashable, Codable {
 ///   party must not learn where and when the person he is kept from was served.
 /// - The auditor's own reads (purpose 監査) are not shown.
 public enum ResidentAccess {
-    public static func lines(_ db: Database, residentId: Int64, on date: CivilDate) throws -> [ResidentAccessLine] {
-        let facilities = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, name FROM facility").map {
-            ($0["id"] as String, $0["name"] as String)
+    public static func lines(_ db: any SQLSession, residentId: Int64, on date: CivilDate) throws -> [ResidentAccessLine] {
+        let facilities = Dictionary(uniqueKeysWithValues: try db.rows("SELECT id, name FROM facility").map {
+            (try $0.text("id"), try $0.text("name"))
         })
         func place(_ facility: String?, _ channel: Channel? = nil) -> String {
             if let channel, channel != .counter { return channel.japanese }
@@ -51,10 +50,10 @@ public enum ResidentAccess {
         var lines: [ResidentAccessLine] = []
 
         // The ledger: certificates about the person.
-        for row in try Row.fetchAll(db, sql: "SELECT payload FROM ledgerEntry WHERE subjectId = ? ORDER BY sequence", arguments: [residentId]) {
-            let record = try decoder.decode(LedgerRecord.self, from: Data((row["payload"] as String).utf8))
+        for row in try db.rows("SELECT payload FROM ledgerEntry WHERE subjectId = ? ORDER BY sequence", residentId) {
+            let record = try decoder.decode(LedgerRecord.self, from: Data(try row.text("payload").utf8))
             var requesterClass = record.requesterClass
-            if let id = record.documentId, let json = try String.fetchOne(db, sql: "SELECT requester FROM certificate WHERE id = ?", arguments: [id]),
+            if let id = record.documentId, let json = try db.scalar("SELECT requester FROM certificate WHERE id = ?", arguments: [id], as: String.self),
                 let requester = try? decoder.decode(Requester.self, from: Data(json.utf8))
             {
                 requesterClass = requester.requesterClass
@@ -87,7 +86,7 @@ public enum ResidentAccess {
             if let id = r.documentId {
                 if hidden.contains(id) { continue }
                 if [.issue, .reprint].contains(r.action) && covered.contains(id) { continue }
-                if let json = try String.fetchOne(db, sql: "SELECT requester FROM certificate WHERE id = ?", arguments: [id]),
+                if let json = try db.scalar("SELECT requester FROM certificate WHERE id = ?", arguments: [id], as: String.self),
                     let requester = try? decoder.decode(Requester.self, from: Data(json.utf8)),
                     requester.requesterClass == .government
                         || requester.professionalPurpose.map(Eligibility.unnotifiedProfessionalPurposes.contains) == true
@@ -100,15 +99,16 @@ public enum ResidentAccess {
         }
 
         // 広域交付: another city's counter asked this city for the person's record.
-        for row in try Row.fetchAll(
-            db, sql: "SELECT at, fromCity, kind, requesterClass, outcome FROM wideAreaRequest WHERE subjectId = ? ORDER BY id", arguments: [residentId])
+        for row in try db.rows(
+            "SELECT at, fromCity, kind, requesterClass, outcome FROM wideAreaRequest WHERE subjectId = ? ORDER BY id", residentId)
         {
-            let cls = RequesterClass(rawValue: row["requesterClass"] as String)
-            if cls == .government { continue }
-            let kind = CertificateKind(rawValue: row["kind"] as String)?.japanese ?? "証明書"
+            let cls = RequesterClass(rawValue: try row.text("requesterClass"))
+            // A class this code does not know is kept from the person too (the side that shows less).
+            if cls == nil || cls == .government { continue }
+            let kind = CertificateKind(rawValue: try row.text("kind"))?.japanese ?? "証明書"
             lines.append(ResidentAccessLine(
-                at: row["at"], source: .wideArea, place: "他の市区町村の窓口（\(row["fromCity"] as String)）",
-                what: "\(kind)（広域交付）: \((row["outcome"] as String) == "answered" ? "交付" : "交付しませんでした")", purpose: nil,
+                at: try row.text("at"), source: .wideArea, place: "他の市区町村の窓口（\(try row.text("fromCity"))）",
+                what: "\(kind)（広域交付）: \(try row.text("outcome") == "answered" ? "交付" : "交付しませんでした")", purpose: nil,
                 requester: cls?.japanese))
         }
         return lines.sorted { $0.at > $1.at }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// A sheet as stored: its current content, where it is in review, and its version.
@@ -45,55 +44,22 @@ public struct SheetSummary: Sendable, Hashable, Codable {
     public var updatedAt: String
 }
 
-// Rows decode into these types by column name; a vocabulary value the enum does not know is a decoding error,
-// never a crash.
-extension SheetSummary: FetchableRecord {}
-extension SheetReviewRecord: FetchableRecord {}
-
-/// A sheet's stage and version, as `save` checks them.
-struct SheetStageRow: Decodable, FetchableRecord {
-    var stage: ReviewStage
-    var version: Int
-}
-
-/// A sheet with its current version's content.
-struct StoredSheetRow: Decodable, FetchableRecord {
-    var stage: ReviewStage
-    var version: Int
-    var publishedVersion: Int?
-    var updatedAt: String
-    var updatedBy: String
-    var content: String
-}
-
-/// A row of `planNode`.
-struct PlanNodeRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "planNode"
-    var code: String
-    var level: PlanLevel
-    var number: String?
-    var title: String
-    var parentCode: String?
-
-    enum Columns {
-        static let code = Column(CodingKeys.code)
+extension SheetSummary {
+    /// A row of the sheet list; a vocabulary value the enum does not know is a coded error, never a crash.
+    init(row: SQLRow) throws {
+        self.init(
+            code: try row.text("code"), title: try row.text("title"), layout: try row.code("layout"), stage: try row.code("stage"),
+            version: Int(try row.int("version")), publishedVersion: try row.optionalInt("publishedVersion", as: Int.self),
+            updatedAt: try row.text("updatedAt"))
     }
 }
 
-/// A row of `sheetRevision`.
-struct SheetRevisionRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "sheetRevision"
-    var code: String
-    var version: Int
-    var content: String
-    var source: String
-    var author: String
-    var note: String?
-    var at: String
-
-    enum Columns {
-        static let code = Column(CodingKeys.code)
-        static let version = Column(CodingKeys.version)
+extension SheetReviewRecord {
+    init(row: SQLRow) throws {
+        self.init(
+            version: Int(try row.int("version")), action: try row.code("action"), fromStage: try row.code("fromStage"),
+            toStage: try row.code("toStage"), role: try row.code("role"), author: try row.text("author"),
+            comment: try row.optionalText("comment"), at: try row.text("at"))
     }
 }
 
@@ -104,23 +70,23 @@ public enum Sheets {
     /// edits cannot silently overwrite each other; a sheet in review cannot be edited.
     @discardableResult
     public static func save(
-        _ db: Database, _ sheet: EvaluationSheet, source: String, author: String, note: String? = nil,
+        _ db: any SQLSession, _ sheet: EvaluationSheet, source: String, author: String, note: String? = nil,
         expectedVersion: Int? = nil, now: Date
     ) throws -> StoredSheet {
         try sheet.validate()
         let at = LedgerRecord.timestamp(now)
         for node in sheet.path { try upsert(db, node) }
         // The projects under a measure hang in the tree under it, numbered in sheet order.
-        try db.execute(sql: "DELETE FROM planNode WHERE parentCode = ? AND level = 'project'", arguments: [sheet.code])
+        try db.execute("DELETE FROM planNode WHERE parentCode = ? AND level = 'project'", sheet.code)
         for (i, project) in sheet.subProjects.enumerated() {
             try upsert(db, PlanNode(code: project.code ?? "\(sheet.code)-\(i < 9 ? "0" : "")\(i + 1)", level: .project,
                                     title: project.name, parentCode: sheet.code))
         }
         let content = String(decoding: CanonicalSheetJSON.encode(sheet), as: UTF8.self)
         let version: Int
-        if let row = try SheetStageRow.fetchOne(db, sql: "SELECT stage, version FROM evaluationSheet WHERE code = ?", arguments: [sheet.code]) {
-            let stage = row.stage
-            let current = row.version
+        if let row = try db.row("SELECT stage, version FROM evaluationSheet WHERE code = ?", sheet.code) {
+            let stage: ReviewStage = try row.code("stage")
+            let current = Int(try row.int("version"))
             if let expectedVersion, expectedVersion != current {
                 throw MadoguchiError(
                     .sheetVersionConflict,
@@ -134,24 +100,24 @@ public enum Sheets {
             }
             version = current + 1
             try db.execute(
-                sql: "UPDATE evaluationSheet SET layout = ?, version = ?, updatedAt = ?, updatedBy = ? WHERE code = ?",
-                arguments: [sheet.layout.rawValue, version, at, author, sheet.code])
+                "UPDATE evaluationSheet SET layout = ?, version = ?, updatedAt = ?, updatedBy = ? WHERE code = ?",
+                sheet.layout.rawValue, version, at, author, sheet.code)
         } else {
             version = 1
             try db.execute(
-                sql: """
-                    INSERT INTO evaluationSheet (code, layout, stage, version, updatedAt, updatedBy)
-                    VALUES (?, ?, 'draft', 1, ?, ?)
-                    """, arguments: [sheet.code, sheet.layout.rawValue, at, author])
+                """
+                INSERT INTO evaluationSheet (code, layout, stage, version, updatedAt, updatedBy)
+                VALUES (?, ?, 'draft', 1, ?, ?)
+                """, sheet.code, sheet.layout.rawValue, at, author)
         }
         try db.execute(
-            sql: "INSERT INTO sheetRevision (code, version, content, source, author, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [sheet.code, version, content, source, author, note, at])
+            "INSERT INTO sheetRevision (code, version, content, source, author, note, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            sheet.code, version, content, source, author, note, at)
         return try stored(db, code: sheet.code)!
     }
 
-    static func upsert(_ db: Database, _ node: PlanNode) throws {
-        if let level = try String.fetchOne(db, sql: "SELECT level FROM planNode WHERE code = ?", arguments: [node.code]),
+    static func upsert(_ db: any SQLSession, _ node: PlanNode) throws {
+        if let level = try db.scalar("SELECT level FROM planNode WHERE code = ?", arguments: [node.code], as: String.self),
             level != node.level.rawValue
         {
             throw MadoguchiError(
@@ -159,27 +125,28 @@ public enum Sheets {
                 en: "The plan code \(node.code) is already a \(level)")
         }
         try db.execute(
-            sql: """
-                INSERT INTO planNode (code, level, number, title, parentCode) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(code) DO UPDATE SET number = excluded.number, title = excluded.title, parentCode = excluded.parentCode
-                """, arguments: [node.code, node.level.rawValue, node.number, node.title, node.parentCode])
+            """
+            INSERT INTO planNode (code, level, number, title, parentCode) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(code) DO UPDATE SET number = excluded.number, title = excluded.title, parentCode = excluded.parentCode
+            """, node.code, node.level.rawValue, node.number, node.title, node.parentCode)
     }
 
-    public static func stored(_ db: Database, code: String) throws -> StoredSheet? {
-        guard let row = try StoredSheetRow.fetchOne(
-            db, sql: """
-                SELECT s.stage, s.version, s.publishedVersion, s.updatedAt, s.updatedBy, r.content
-                FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.version
-                WHERE s.code = ?
-                """, arguments: [code])
+    public static func stored(_ db: any SQLSession, code: String) throws -> StoredSheet? {
+        guard let row = try db.row(
+            """
+            SELECT s.stage, s.version, s.publishedVersion, s.updatedAt, s.updatedBy, r.content
+            FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.version
+            WHERE s.code = ?
+            """, code)
         else { return nil }
         return StoredSheet(
-            sheet: try CanonicalSheetJSON.decode(Data(row.content.utf8)), stage: row.stage, version: row.version,
-            publishedVersion: row.publishedVersion, updatedAt: row.updatedAt, updatedBy: row.updatedBy)
+            sheet: try CanonicalSheetJSON.decode(Data(try row.text("content").utf8)), stage: try row.code("stage"),
+            version: Int(try row.int("version")), publishedVersion: try row.optionalInt("publishedVersion", as: Int.self),
+            updatedAt: try row.text("updatedAt"), updatedBy: try row.text("updatedBy"))
     }
 
     /// The sheet or a `sheet.notFound` error.
-    public static func require(_ db: Database, code: String) throws -> StoredSheet {
+    public static func require(_ db: any SQLSession, code: String) throws -> StoredSheet {
         guard let s = try stored(db, code: code) else {
             throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)はありません", en: "No sheet \(code)")
         }
@@ -187,32 +154,34 @@ public enum Sheets {
     }
 
     /// The version the public sees: the last one published, even while a revision is being drafted.
-    public static func published(_ db: Database, code: String) throws -> (EvaluationSheet, version: Int, at: String)? {
-        guard let row = try Row.fetchOne(
-            db, sql: """
-                SELECT r.content, r.version,
-                  (SELECT max(v.at) FROM sheetReview v WHERE v.code = s.code AND v.toStage = 'published' AND v.version = r.version) AS at
-                FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.publishedVersion
-                WHERE s.code = ?
-                """, arguments: [code])
+    public static func published(_ db: any SQLSession, code: String) throws -> (EvaluationSheet, version: Int, at: String)? {
+        guard let row = try db.row(
+            """
+            SELECT r.content, r.version,
+              (SELECT max(v.at) FROM sheetReview v WHERE v.code = s.code AND v.toStage = 'published' AND v.version = r.version) AS at
+            FROM evaluationSheet s JOIN sheetRevision r ON r.code = s.code AND r.version = s.publishedVersion
+            WHERE s.code = ?
+            """, code)
         else { return nil }
-        return (try CanonicalSheetJSON.decode(Data((row["content"] as String).utf8)), row["version"], row["at"] ?? "")
+        return (try CanonicalSheetJSON.decode(Data(try row.text("content").utf8)), Int(try row.int("version")), try row.optionalText("at") ?? "")
     }
 
-    public static func list(_ db: Database, publishedOnly: Bool = false) throws -> [SheetSummary] {
-        try SheetSummary.fetchAll(
-            db, sql: """
-                SELECT s.code, n.title, s.layout, s.stage, s.version, s.publishedVersion, s.updatedAt
-                FROM evaluationSheet s JOIN planNode n ON n.code = s.code
-                \(publishedOnly ? "WHERE s.publishedVersion IS NOT NULL" : "")
-                ORDER BY s.code
-                """)
+    public static func list(_ db: any SQLSession, publishedOnly: Bool = false) throws -> [SheetSummary] {
+        try db.rows(
+            """
+            SELECT s.code, n.title, s.layout, s.stage, s.version, s.publishedVersion, s.updatedAt
+            FROM evaluationSheet s JOIN planNode n ON n.code = s.code
+            \(publishedOnly ? "WHERE s.publishedVersion IS NOT NULL" : "")
+            ORDER BY s.code
+            """
+        ).map(SheetSummary.init(row:))
     }
 
     /// The whole plan tree, parents before children, siblings by code.
-    public static func tree(_ db: Database) throws -> [PlanNode] {
-        let all = try PlanNodeRow.order(PlanNodeRow.Columns.code).fetchAll(db).map {
-            PlanNode(code: $0.code, level: $0.level, number: $0.number, title: $0.title, parentCode: $0.parentCode)
+    public static func tree(_ db: any SQLSession) throws -> [PlanNode] {
+        let all = try db.rows("SELECT code, level, number, title, parentCode FROM planNode ORDER BY code").map {
+            PlanNode(code: try $0.text("code"), level: try $0.code("level"), number: try $0.optionalText("number"),
+                     title: try $0.text("title"), parentCode: try $0.optionalText("parentCode"))
         }
         var children: [String?: [PlanNode]] = [:]
         for node in all { children[node.parentCode, default: []].append(node) }
@@ -227,25 +196,24 @@ public enum Sheets {
         return out
     }
 
-    public static func revisions(_ db: Database, code: String) throws -> [SheetRevisionRecord] {
-        try SheetRevisionRow.filter(SheetRevisionRow.Columns.code == code).order(SheetRevisionRow.Columns.version).fetchAll(db).map {
+    public static func revisions(_ db: any SQLSession, code: String) throws -> [SheetRevisionRecord] {
+        try db.rows("SELECT version, content, source, author, note, at FROM sheetRevision WHERE code = ? ORDER BY version", code).map {
             SheetRevisionRecord(
-                version: $0.version, source: $0.source, author: $0.author, note: $0.note, at: $0.at,
-                content: try CanonicalSheetJSON.decode(Data($0.content.utf8)))
+                version: Int(try $0.int("version")), source: try $0.text("source"), author: try $0.text("author"),
+                note: try $0.optionalText("note"), at: try $0.text("at"), content: try CanonicalSheetJSON.decode(Data(try $0.text("content").utf8)))
         }
     }
 
-    public static func reviews(_ db: Database, code: String) throws -> [SheetReviewRecord] {
-        try SheetReviewRecord.fetchAll(
-            db, sql: "SELECT version, action, fromStage, toStage, role, author, comment, at FROM sheetReview WHERE code = ? ORDER BY id",
-            arguments: [code])
+    public static func reviews(_ db: any SQLSession, code: String) throws -> [SheetReviewRecord] {
+        try db.rows("SELECT version, action, fromStage, toStage, role, author, comment, at FROM sheetReview WHERE code = ? ORDER BY id", code)
+            .map(SheetReviewRecord.init(row:))
     }
 
     /// Moves a sheet through its review. A send-back must say why. Approving at 外部評価 publishes the
     /// version reviewed; `expectedVersion` makes sure the reviewer approves what they read.
     @discardableResult
     public static func review(
-        _ db: Database, code: String, action: ReviewAction, role: ReviewRole, author: String, comment: String?,
+        _ db: any SQLSession, code: String, action: ReviewAction, role: ReviewRole, author: String, comment: String?,
         expectedVersion: Int? = nil, now: Date
     ) throws -> StoredSheet {
         let current = try require(db, code: code)
@@ -270,17 +238,16 @@ public enum Sheets {
         }
         let at = LedgerRecord.timestamp(now)
         try db.execute(
-            sql: """
-                INSERT INTO sheetReview (code, version, action, fromStage, toStage, role, author, comment, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [code, current.version, action.rawValue, current.stage.rawValue, to.rawValue, role.rawValue, author, text, at])
+            """
+            INSERT INTO sheetReview (code, version, action, fromStage, toStage, role, author, comment, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, code, current.version, action.rawValue, current.stage.rawValue, to.rawValue, role.rawValue, author, text, at)
         try db.execute(
-            sql: """
-                UPDATE evaluationSheet SET stage = ?, updatedAt = ?, updatedBy = ?,
-                  publishedVersion = CASE WHEN ? = 'published' THEN version ELSE publishedVersion END
-                WHERE code = ?
-                """, arguments: [to.rawValue, at, author, to.rawValue, code])
+            """
+            UPDATE evaluationSheet SET stage = ?, updatedAt = ?, updatedBy = ?,
+              publishedVersion = CASE WHEN ? = 'published' THEN version ELSE publishedVersion END
+            WHERE code = ?
+            """, to.rawValue, at, author, to.rawValue, code)
         return try require(db, code: code)
     }
 }

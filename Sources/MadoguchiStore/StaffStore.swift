@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// An account as stored, with what sign-in needs.
@@ -45,7 +44,7 @@ public struct StaffCredential: Sendable, Hashable, Codable {
     }
 }
 
-/// Storage of staff accounts, sessions, credentials and their events. Rules are `StaffService`'s.
+/// Storage of staff accounts, sessions, credentials and their events, in the shared SQL. Rules are `StaffService`'s.
 public enum StaffStore {
     static func roles(_ text: String) -> Set<StaffRole> {
         Set(((try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []).compactMap(StaffRole.init(rawValue:)))
@@ -55,107 +54,135 @@ public enum StaffStore {
         String(decoding: (try? JSONEncoder().encode(roles.sorted().map(\.rawValue))) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    public static func count(_ db: Database) throws -> Int { try StaffAccountRecord.fetchCount(db) }
-
-    public static func account(_ db: Database, login: String) throws -> StoredStaffAccount? {
-        try StaffAccountRecord.filter(StaffAccountRecord.Columns.login == login).fetchOne(db)?.stored
+    /// A row of `staffAccount` (roles as a JSON array).
+    static func account(_ row: SQLRow) throws -> StoredStaffAccount {
+        StoredStaffAccount(
+            account: StaffAccount(
+                id: try row.int("id"), login: try row.text("login"), displayName: try row.text("displayName"),
+                roles: roles(try row.text("roles")), facilityId: try row.optionalText("facilityId"),
+                disabled: try row.optionalText("disabledAt") != nil),
+            passwordHash: try row.text("passwordHash"), failedSignIns: Int(try row.int("failedSignIns")),
+            lockedUntil: try row.optionalText("lockedUntil"))
     }
 
-    public static func account(_ db: Database, id: Int64) throws -> StoredStaffAccount? {
-        try StaffAccountRecord.fetchOne(db, key: id)?.stored
+    /// A row of `staffSession` (the secret's SHA-256 only).
+    static func session(_ row: SQLRow) throws -> StoredStaffSession {
+        StoredStaffSession(
+            accountId: try row.int("accountId"), csrfToken: try row.text("csrfToken"), createdAt: try row.text("createdAt"),
+            lastSeenAt: try row.text("lastSeenAt"), expiresAt: try row.text("expiresAt"), endedAt: try row.optionalText("endedAt"),
+            purpose: try row.optionalCode("purpose"))
     }
 
-    public static func accounts(_ db: Database) throws -> [StaffAccount] {
-        try StaffAccountRecord.order(StaffAccountRecord.Columns.login).fetchAll(db).map(\.stored.account)
+    /// A row of `staffCredential` (the secret's SHA-256 only).
+    static func credential(_ row: SQLRow) throws -> StaffCredential {
+        StaffCredential(
+            id: try row.int("id"), label: try row.text("label"), accountId: try row.optionalInt("accountId"),
+            roles: roles(try row.text("roles")), facilityId: try row.optionalText("facilityId"), createdAt: try row.text("createdAt"),
+            revokedAt: try row.optionalText("revokedAt"))
     }
 
-    public static func insert(_ db: Database, _ a: StaffAccount, passwordHash: String, at: String) throws -> Int64 {
-        let record = StaffAccountRecord(
-            id: nil, login: a.login, displayName: a.displayName, roles: rolesJSON(a.roles), facilityId: a.facilityId, passwordHash: passwordHash,
-            failedSignIns: 0, lockedUntil: nil, disabledAt: nil, createdAt: at, passwordChangedAt: at)
-        try record.insert(db)
-        return db.lastInsertedRowID
+    public static func count(_ db: any SQLSession) throws -> Int {
+        try db.scalar("SELECT count(*) FROM staffAccount", as: Int.self) ?? 0
     }
 
-    public static func setSignInState(_ db: Database, id: Int64, failures: Int, lockedUntil: String?) throws {
-        try db.execute(sql: "UPDATE staffAccount SET failedSignIns = ?, lockedUntil = ? WHERE id = ?", arguments: [failures, lockedUntil, id])
+    public static func account(_ db: any SQLSession, login: String) throws -> StoredStaffAccount? {
+        try db.row("SELECT * FROM staffAccount WHERE login = ?", login).map(account)
     }
 
-    public static func setDisabled(_ db: Database, id: Int64, at: String?) throws {
-        try db.execute(sql: "UPDATE staffAccount SET disabledAt = ? WHERE id = ?", arguments: [at, id])
-        if at != nil {
-            try db.execute(sql: "UPDATE staffSession SET endedAt = ? WHERE accountId = ? AND endedAt IS NULL", arguments: [at, id])
+    public static func account(_ db: any SQLSession, id: Int64) throws -> StoredStaffAccount? {
+        try db.row("SELECT * FROM staffAccount WHERE id = ?", id).map(account)
+    }
+
+    public static func accounts(_ db: any SQLSession) throws -> [StaffAccount] {
+        try db.rows("SELECT * FROM staffAccount ORDER BY login").map { try account($0).account }
+    }
+
+    public static func insert(_ db: any SQLSession, _ a: StaffAccount, passwordHash: String, at: String) throws -> Int64 {
+        try db.insert(
+            """
+            INSERT INTO staffAccount (login, displayName, roles, facilityId, passwordHash, failedSignIns, createdAt, passwordChangedAt)
+            VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+            """, arguments: [a.login, a.displayName, rolesJSON(a.roles), a.facilityId, passwordHash, at, at])
+    }
+
+    public static func setSignInState(_ db: any SQLSession, id: Int64, failures: Int, lockedUntil: String?) throws {
+        try db.execute("UPDATE staffAccount SET failedSignIns = ?, lockedUntil = ? WHERE id = ?", failures, lockedUntil, id)
+    }
+
+    public static func setDisabled(_ db: any SQLSession, id: Int64, at: String?) throws {
+        try db.execute("UPDATE staffAccount SET disabledAt = ? WHERE id = ?", at, id)
+        if let at {
+            try db.execute("UPDATE staffSession SET endedAt = ? WHERE accountId = ? AND endedAt IS NULL", at, id)
         }
     }
 
-    public static func setPassword(_ db: Database, id: Int64, hash: String, at: String) throws {
+    public static func setPassword(_ db: any SQLSession, id: Int64, hash: String, at: String) throws {
         try db.execute(
-            sql: "UPDATE staffAccount SET passwordHash = ?, passwordChangedAt = ?, failedSignIns = 0, lockedUntil = NULL WHERE id = ?",
-            arguments: [hash, at, id])
+            "UPDATE staffAccount SET passwordHash = ?, passwordChangedAt = ?, failedSignIns = 0, lockedUntil = NULL WHERE id = ?",
+            hash, at, id)
         // A new password ends every session signed in with the old one.
-        try db.execute(sql: "UPDATE staffSession SET endedAt = ? WHERE accountId = ? AND endedAt IS NULL", arguments: [at, id])
+        try db.execute("UPDATE staffSession SET endedAt = ? WHERE accountId = ? AND endedAt IS NULL", at, id)
     }
 
-    public static func event(_ db: Database, at: String, accountId: Int64?, login: String, _ event: String, actor: String, detail: [String: String] = [:]) throws {
+    public static func event(
+        _ db: any SQLSession, at: String, accountId: Int64?, login: String, _ event: String, actor: String, detail: [String: String] = [:]
+    ) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try db.execute(
-            sql: "INSERT INTO staffEvent (at, accountId, login, event, actor, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [at, accountId, login, event, actor, String(decoding: try encoder.encode(detail), as: UTF8.self)])
+            "INSERT INTO staffEvent (at, accountId, login, event, actor, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            at, accountId, login, event, actor, String(decoding: try encoder.encode(detail), as: UTF8.self))
     }
 
-    public static func events(_ db: Database, accountId: Int64) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT event FROM staffEvent WHERE accountId = ? ORDER BY id", arguments: [accountId])
+    public static func events(_ db: any SQLSession, accountId: Int64) throws -> [String] {
+        try db.column("SELECT event FROM staffEvent WHERE accountId = ? ORDER BY id", arguments: [accountId], as: String.self)
     }
 
     // MARK: Sessions
 
-    public static func insertSession(_ db: Database, tokenHash: String, accountId: Int64, csrf: String, at: String, expiresAt: String) throws {
-        try StaffSessionRecord(
-            tokenHash: tokenHash, accountId: accountId, csrfToken: csrf, createdAt: at, lastSeenAt: at, expiresAt: expiresAt, endedAt: nil,
-            purpose: nil
-        ).insert(db)
+    public static func insertSession(_ db: any SQLSession, tokenHash: String, accountId: Int64, csrf: String, at: String, expiresAt: String) throws {
+        try db.execute(
+            """
+            INSERT INTO staffSession (tokenHash, accountId, csrfToken, createdAt, lastSeenAt, expiresAt) VALUES (?, ?, ?, ?, ?, ?)
+            """, tokenHash, accountId, csrf, at, at, expiresAt)
     }
 
-    public static func session(_ db: Database, tokenHash: String) throws -> StoredStaffSession? {
-        try StaffSessionRecord.fetchOne(db, key: tokenHash)?.stored
+    public static func session(_ db: any SQLSession, tokenHash: String) throws -> StoredStaffSession? {
+        try db.row("SELECT * FROM staffSession WHERE tokenHash = ?", tokenHash).map(session)
     }
 
-    public static func touchSession(_ db: Database, tokenHash: String, at: String) throws {
-        try db.execute(sql: "UPDATE staffSession SET lastSeenAt = ? WHERE tokenHash = ?", arguments: [at, tokenHash])
+    public static func touchSession(_ db: any SQLSession, tokenHash: String, at: String) throws {
+        try db.execute("UPDATE staffSession SET lastSeenAt = ? WHERE tokenHash = ?", at, tokenHash)
     }
 
-    public static func endSession(_ db: Database, tokenHash: String, at: String) throws {
-        try db.execute(sql: "UPDATE staffSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", arguments: [at, tokenHash])
+    public static func endSession(_ db: any SQLSession, tokenHash: String, at: String) throws {
+        try db.execute("UPDATE staffSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", at, tokenHash)
     }
 
     // MARK: API credentials
 
     public static func insertCredential(
-        _ db: Database, tokenHash: String, label: String, accountId: Int64?, roles: Set<StaffRole>, facilityId: String?, at: String
+        _ db: any SQLSession, tokenHash: String, label: String, accountId: Int64?, roles: Set<StaffRole>, facilityId: String?, at: String
     ) throws -> Int64 {
-        try StaffCredentialRecord(
-            id: nil, tokenHash: tokenHash, label: label, accountId: accountId, roles: rolesJSON(roles), facilityId: facilityId, createdAt: at,
-            revokedAt: nil
-        ).insert(db)
-        return db.lastInsertedRowID
+        try db.insert(
+            "INSERT INTO staffCredential (tokenHash, label, accountId, roles, facilityId, createdAt) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [tokenHash, label, accountId, rolesJSON(roles), facilityId, at])
     }
 
-    public static func credential(_ db: Database, tokenHash: String) throws -> StaffCredential? {
-        try StaffCredentialRecord.filter(StaffCredentialRecord.Columns.tokenHash == tokenHash).fetchOne(db)?.credential
+    public static func credential(_ db: any SQLSession, tokenHash: String) throws -> StaffCredential? {
+        try db.row("SELECT * FROM staffCredential WHERE tokenHash = ?", tokenHash).map(credential)
     }
 
-    public static func credentials(_ db: Database) throws -> [StaffCredential] {
-        try StaffCredentialRecord.order(StaffCredentialRecord.Columns.id).fetchAll(db).map(\.credential)
+    public static func credentials(_ db: any SQLSession) throws -> [StaffCredential] {
+        try db.rows("SELECT * FROM staffCredential ORDER BY id").map(credential)
     }
 
-    public static func revokeCredential(_ db: Database, id: Int64, at: String) throws -> StaffCredential? {
-        try db.execute(sql: "UPDATE staffCredential SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", arguments: [at, id])
-        guard db.changesCount == 1 else { return nil }
-        return try StaffCredentialRecord.fetchOne(db, key: id)?.credential
+    public static func revokeCredential(_ db: any SQLSession, id: Int64, at: String) throws -> StaffCredential? {
+        guard try db.execute("UPDATE staffCredential SET revokedAt = ? WHERE id = ? AND revokedAt IS NULL", at, id) == 1 else { return nil }
+        return try db.row("SELECT * FROM staffCredential WHERE id = ?", id).map(credential)
     }
 
-    public static func facilityExists(_ db: Database, _ id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM facility WHERE id = ?)", arguments: [id]) ?? false
+    public static func facilityExists(_ db: any SQLSession, _ id: String) throws -> Bool {
+        try db.exists("SELECT 1 FROM facility WHERE id = ?", arguments: [id])
     }
 }

@@ -40,6 +40,14 @@ public enum TestEngines {
             }
         }
 
+        /// The city's database on this store, as the server opens it (`keys`: the key-encryption key, one per store).
+        public func database(keys: MasterKey) throws -> MadoguchiDatabase {
+            switch engine {
+            case .sqlite: return try MadoguchiDatabase.open(path: location, keys: keys)
+            case .postgres: return try MadoguchiDatabase.open(postgres: location, keys: keys)
+            }
+        }
+
         deinit { drop() }
     }
 

@@ -69,7 +69,7 @@ extension LedgerCLITests {
             for (n, ids) in [[Int64(1), 2], [3]].enumerated() {
                 _ = try AccessLog.append(AccessRecord(
                     at: "2026-11-24T10:00:0\(n).000+09:00", actor: "clerk", facilityId: "chuo-ward-office", action: .search, purpose: .certificate,
-                    subjects: ids, route: "GET /api/v1/residents", query: "やまだ"), in: d)
+                    subjects: ids, route: "GET /api/v1/residents", query: "やまだ"), in: GRDBSession(db: d))
             }
         }
 
@@ -237,7 +237,7 @@ struct VerifyCLITests {
             for (n, ids) in [[Int64(1), 2], [3]].enumerated() {
                 try AccessLog.append(AccessRecord(
                     at: "2026-11-24T10:00:0\(n).000+09:00", actor: "clerk", facilityId: "chuo-ward-office", action: .search, purpose: .certificate,
-                    subjects: ids, route: "GET /api/v1/residents", query: "やまだ"), in: d)
+                    subjects: ids, route: "GET /api/v1/residents", query: "やまだ"), in: GRDBSession(db: d))
             }
         }
         let ok = try CLI.run(["audit", "verify", "--db", path])

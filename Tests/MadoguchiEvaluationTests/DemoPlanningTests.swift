@@ -13,11 +13,11 @@ struct DemoPlanningTests {
         let report = try DemoPlanning.seed(into: database, sheetFiles: [Seeds.programURL, Seeds.measureURL], now: now)
         #expect(report.sheets == ["P1-1-3", "72302000"])
         let (program, measure, published) = try database.writer.read { db in
-            (try Sheets.require(db, code: "P1-1-3"), try Sheets.require(db, code: "72302000"), try Sheets.published(db, code: "72302000"))
+            (try Sheets.require(GRDBSession(db: db), code: "P1-1-3"), try Sheets.require(GRDBSession(db: db), code: "72302000"), try Sheets.published(GRDBSession(db: db), code: "72302000"))
         }
         #expect(program.stage == .draft && measure.stage == .published && published?.version == 2)
         let (p, m) = try database.writer.read { db in
-            (try LiveIndicators.readings(db, sheet: program.sheet, now: now), try LiveIndicators.readings(db, sheet: measure.sheet, now: now))
+            (try LiveIndicators.readings(GRDBSession(db: db), sheet: program.sheet, now: now), try LiveIndicators.readings(GRDBSession(db: db), sheet: measure.sheet, now: now))
         }
         func value(_ r: LiveIndicatorReading?, _ year: Int) -> String? { r?.values.first { $0.year == FiscalYear(year) }?.value.text }
         // The sheets' actuals, recomputed from the synthetic operations.

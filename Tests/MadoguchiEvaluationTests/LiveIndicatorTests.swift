@@ -52,11 +52,11 @@ struct LiveIndicatorTests {
             try issue(db, 1, at: "2026-04-01T09:00:00.000+09:00", facility: "station-service-corner", copies: 2)
             try issue(db, 8, at: "2026-05-01T09:00:00.000+09:00", facility: "chuo-ward-office")
             // FY2013, before the ledger: the counts the old system kept.
-            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), place: "serviceCorner", copies: 200, source: "旧システム")
-            try LiveIndicators.setIssuanceCount(db, year: FiscalYear(2013), place: "wardOffice", copies: 800, source: "旧システム")
+            try LiveIndicators.setIssuanceCount(GRDBSession(db: db), year: FiscalYear(2013), place: "serviceCorner", copies: 200, source: "旧システム")
+            try LiveIndicators.setIssuanceCount(GRDBSession(db: db), year: FiscalYear(2013), place: "wardOffice", copies: 800, source: "旧システム")
         }
         let reading = try database.writer.read { db in
-            try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .serviceCornerShare), now: now)
+            try LiveIndicators.reading(GRDBSession(db: db), LiveIndicatorDefinition(source: .serviceCornerShare), now: now)
         }
         #expect(reading.values.map(\.year) == [FiscalYear(2013), FiscalYear(2025), FiscalYear(2026)])
         #expect(reading.values.map(\.value.text) == ["20.0", "19.0", "20.0"])
@@ -72,7 +72,7 @@ struct LiveIndicatorTests {
         try database.writer.write { db in
             func log(_ date: String, _ kind: String) throws {
                 try LiveIndicators.record(
-                    db, RegionalActivity(staff: "地域 太郎", center: "中央まちづくりセンター", date: CivilDate.parseGregorian(date)!,
+                    GRDBSession(db: db), RegionalActivity(staff: "地域 太郎", center: "中央まちづくりセンター", date: CivilDate.parseGregorian(date)!,
                                          kind: kind, participants: 12), by: "test", now: now)
             }
             try log("2026-03-31", "地域の会議への出席")
@@ -81,14 +81,14 @@ struct LiveIndicatorTests {
             try log("2026-10-10", "地域行事の支援")
             let bad = #expect(throws: MadoguchiError.self) {
                 try LiveIndicators.record(
-                    db, RegionalActivity(staff: " ", center: "中央", date: CivilDate(year: 2026, month: 4, day: 1)!, kind: "相談対応",
+                    GRDBSession(db: db), RegionalActivity(staff: " ", center: "中央", date: CivilDate(year: 2026, month: 4, day: 1)!, kind: "相談対応",
                                          participants: -1), by: "test", now: now)
             }
             #expect(bad?.code == .activityInvalid)
         }
         let (all, meetings) = try database.writer.read { db in
-            (try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .regionalStaffActivities), now: now),
-             try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .regionalStaffActivities, activityKinds: ["地域の会議への出席"]), now: now))
+            (try LiveIndicators.reading(GRDBSession(db: db), LiveIndicatorDefinition(source: .regionalStaffActivities), now: now),
+             try LiveIndicators.reading(GRDBSession(db: db), LiveIndicatorDefinition(source: .regionalStaffActivities, activityKinds: ["地域の会議への出席"]), now: now))
         }
         #expect(all.values.map(\.year) == [FiscalYear(2025), FiscalYear(2026)])
         #expect(all.values.map(\.value.text) == ["1", "3"])
@@ -140,9 +140,9 @@ struct LiveIndicatorTests {
         try database.writer.write { db in
             try issue(db, 3, at: "2026-06-01T10:00:00.000+09:00", facility: "chuo-ward-office")
             try issue(db, 1, at: "2026-06-01T11:00:00.000+09:00", facility: "station-service-corner")
-            try Sheets.save(db, sheet, source: "import", author: "test", now: now)
+            try Sheets.save(GRDBSession(db: db), sheet, source: "import", author: "test", now: now)
         }
-        let live = try database.writer.read { db in try LiveIndicators.readings(db, sheet: try Sheets.require(db, code: "72302000").sheet, now: now) }
+        let live = try database.writer.read { db in try LiveIndicators.readings(GRDBSession(db: db), sheet: try Sheets.require(GRDBSession(db: db), code: "72302000").sheet, now: now) }
         #expect(live[1]?.values.map(\.value.text) == ["25.0"])
         let html = MadoguchiDocuments.SheetHTML.body(sheet, options: .init(live: live))
         #expect(html.contains("自動集計: R8 25.0%"))

@@ -306,7 +306,7 @@ struct KioskServiceTests {
             }
         }
         #expect(try places() == ["channel:kiosk": 1, "channel:kiosk:smartphone": 1])
-        let share = try await k.city.db.writer.read { db in try LiveIndicators.reading(db, LiveIndicatorDefinition(source: .storeSmartphoneShare), now: now) }
+        let share = try await k.city.db.writer.read { db in try LiveIndicators.reading(GRDBSession(db: db), LiveIndicatorDefinition(source: .storeSmartphoneShare), now: now) }
         #expect(share.values.map(\.value) == [SheetNumber("50.0")])
         #expect(share.values.first?.numerator == 1 && share.values.first?.denominator == 2)
         // A phone's document withdrawn comes off the phone's count, not the card's.

@@ -70,7 +70,7 @@ struct StaffServiceTests {
         // An unknown login fails the same way.
         #expect(await code { _ = try await staff.signIn(login: "nobody", password: Self.password) } == "staff.signInFailed")
         let events = try await city.db.writer.read { d in
-            try StaffStore.events(d, accountId: try StaffStore.account(d, login: "sato.planner")!.account.id!)
+            try StaffStore.events(GRDBSession(db: d), accountId: try StaffStore.account(GRDBSession(db: d), login: "sato.planner")!.account.id!)
         }
         #expect(events.filter { $0 == "signInFailed" }.count == 6)
         #expect(events.contains("lockedOut"))

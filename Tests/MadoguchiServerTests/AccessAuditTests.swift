@@ -25,7 +25,7 @@ struct AccessAuditTests {
     }
 
     static func log(_ db: MadoguchiDatabase) async throws -> [AccessRecord] {
-        try await db.writer.read { d in try AccessLog.entries(d, AccessFilter()) }.reversed().map(\.record)
+        try await db.writer.read { d in try AccessLog.entries(GRDBSession(db: d), AccessFilter()) }.reversed().map(\.record)
     }
 
     @Test("each read is recorded before it is shown: the search with its results, the detail with the household, the issue and the PDF; who, where, why")
@@ -70,7 +70,7 @@ struct AccessAuditTests {
         #expect(log.allSatisfy { $0.purpose == .certificate && $0.at == "2026-11-24T10:00:00.000+09:00" })
         #expect(log[0...3].allSatisfy { $0.actor == "clerk" && $0.facilityId == TestStaff.facility })
         #expect(log[4].actor == "supervisor" && log[4].route == "GET /counter/residents/{id}/procedures")
-        let verified = try await db.writer.read { d in try AccessLog.verify(d) }
+        let verified = try await db.writer.read { d in try AccessLog.verify(GRDBSession(db: d)) }
         #expect(verified.isIntact && verified.entries == 5)
     }
 
@@ -115,7 +115,7 @@ struct AccessAuditTests {
         }
         let log = try await Self.log(db)
         #expect(log.map(\.flagged) == [true, false])
-        let flagged = try await db.writer.read { d in try AccessLog.entries(d, AccessFilter(flaggedOnly: true)) }
+        let flagged = try await db.writer.read { d in try AccessLog.entries(GRDBSession(db: d), AccessFilter(flaggedOnly: true)) }
         #expect(flagged.map(\.record.subjects).allSatisfy { $0.contains(people.protected) })
     }
 
@@ -177,7 +177,7 @@ struct AccessAuditTests {
             try d.execute(sql: "DROP TRIGGER accessSubject_no_delete")
             try d.execute(sql: "DELETE FROM accessSubject WHERE sequence = 1")
         }
-        let verified = try await db.writer.read { d in try AccessLog.verify(d) }
+        let verified = try await db.writer.read { d in try AccessLog.verify(GRDBSession(db: d)) }
         #expect(verified.firstBad == 1)
         #expect(verified.problem?.contains("people") == true)
     }

@@ -253,7 +253,7 @@ struct AccessPolicyTests {
         let now = Self.clock.now()
         for name in ["program-P1-1-3.tsv", "measure-72302000.txt"] {
             let sheet = try SheetImporter().read([UInt8](try Data(contentsOf: PlanningPagesTests.sheets.appendingPathComponent(name)))).0
-            try await db.writer.write { d in try Sheets.save(d, sheet, source: "import", author: "import", now: now) }
+            try await db.writer.write { d in try Sheets.save(GRDBSession(db: d), sheet, source: "import", author: "import", now: now) }
         }
         let subject = try CertificatesAPITests.subject(db)
         let pages = [

@@ -24,7 +24,7 @@ struct PlanningPagesTests {
         for name in ["program-P1-1-3.tsv", "measure-72302000.txt"] {
             let bytes = [UInt8](try Data(contentsOf: sheets.appendingPathComponent(name)))
             let sheet = try SheetImporter().read(bytes).0
-            try db.writer.write { d in try Sheets.save(d, sheet, source: "import", author: "import", now: now) }
+            try db.writer.write { d in try Sheets.save(GRDBSession(db: d), sheet, source: "import", author: "import", now: now) }
         }
         return (app, db)
     }
@@ -72,7 +72,7 @@ struct PlanningPagesTests {
     @Test("the editor's form, sent back unchanged, gives back the same sheet (both layouts)", arguments: ["P1-1-3", "72302000"])
     func unchangedRoundTrip(_ code: String) throws {
         let (_, db) = try Self.seeded()
-        let stored = try db.writer.read { d in try Sheets.require(d, code: code) }
+        let stored = try db.writer.read { d in try Sheets.require(GRDBSession(db: d), code: code) }
         let html = SheetEditorForm(editor: SheetEditor(original: stored.sheet), version: stored.version).render(form: nil, problems: [])
         let fields = Dictionary(Self.formFields(html), uniquingKeysWith: { a, _ in a })
         let outcome = SheetEditor(original: stored.sheet).apply(fields)
@@ -83,7 +83,7 @@ struct PlanningPagesTests {
     @Test("the editor adds an indicator (with its unit and live source) and an action item with its schedule")
     func addIndicatorAndItem() throws {
         let (_, db) = try Self.seeded()
-        let stored = try db.writer.read { d in try Sheets.require(d, code: "P1-1-3") }
+        let stored = try db.writer.read { d in try Sheets.require(GRDBSession(db: d), code: "P1-1-3") }
         let html = SheetEditorForm(editor: SheetEditor(original: stored.sheet), version: stored.version).render(form: nil, problems: [])
         #expect(html.contains("指標を追加（④"))
         var fields = Dictionary(Self.formFields(html), uniquingKeysWith: { a, _ in a })
@@ -107,7 +107,7 @@ struct PlanningPagesTests {
     @Test("the editor refuses what it cannot read, each message at its field; a good edit is a new version with its history")
     func editAndHistory() async throws {
         let (app, db) = try Self.seeded()
-        let stored = try await db.writer.read { d in try Sheets.require(d, code: "P1-1-3") }
+        let stored = try await db.writer.read { d in try Sheets.require(GRDBSession(db: d), code: "P1-1-3") }
         let html = SheetEditorForm(editor: SheetEditor(original: stored.sheet), version: stored.version).render(form: nil, problems: [])
         func with(_ changes: [(String, String)]) -> [(String, String)] {
             var fields = Self.formFields(html)
@@ -147,14 +147,14 @@ struct PlanningPagesTests {
                 #expect(page.contains("<code>items[2].schedule.revisions[1].reason</code>"))
             }
         }
-        let saved = try await db.writer.read { d in try Sheets.require(d, code: "P1-1-3") }
+        let saved = try await db.writer.read { d in try Sheets.require(GRDBSession(db: d), code: "P1-1-3") }
         #expect(saved.version == 2)
         #expect(saved.sheet.indicators[0].years.map(\.year.startYear) == [2014, 2015, 2016, 2017, 2018, 2019])
         #expect(saved.sheet.indicators[0].years[5].actual == .number(SheetNumber("63")!))
         #expect(saved.sheet.items[2].schedule.revisions.last?.changedIn == FiscalYear(2019))
         #expect(saved.sheet.items[2].schedule.revisions.last?.row.cells[4] == .phases([.implementation]))
         // The old version still reads back as it was.
-        let first = try await db.writer.read { d in try Sheets.revisions(d, code: "P1-1-3") }.first?.content
+        let first = try await db.writer.read { d in try Sheets.revisions(GRDBSession(db: d), code: "P1-1-3") }.first?.content
         #expect(first == stored.sheet)
     }
 
@@ -270,7 +270,7 @@ struct PlanningPagesTests {
             }
         }
         let reading = try await db.writer.read { d in
-            try LiveIndicators.reading(d, LiveIndicatorDefinition(source: .regionalStaffActivities), now: Self.now)
+            try LiveIndicators.reading(GRDBSession(db: d), LiveIndicatorDefinition(source: .regionalStaffActivities), now: Self.now)
         }
         #expect(reading.values.map(\.value.text) == ["2"])
         #expect(reading.values.first?.year == FiscalYear(2026))
@@ -307,7 +307,7 @@ struct PlanningPagesTests {
             }
         }
         let reading = try await db.writer.read { d in
-            try LiveIndicators.reading(d, LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction"), now: Self.now)
+            try LiveIndicators.reading(GRDBSession(db: d), LiveIndicatorDefinition(source: .surveySatisfaction, question: "ward-satisfaction"), now: Self.now)
         }
         #expect(reading.values.map(\.value.text) == ["75.0"])  // 3 satisfied of 4
     }

@@ -158,7 +158,7 @@ struct ResidentViewTests {
                 #expect(lines.map { $0["what"] as? String } == ["手続の記録の表示"])
             }
         }
-        let flagged = try await db.writer.read { d in try AccessLog.entries(d, AccessFilter(flaggedOnly: true)) }
+        let flagged = try await db.writer.read { d in try AccessLog.entries(GRDBSession(db: d), AccessFilter(flaggedOnly: true)) }
         #expect(flagged.count == 1)
     }
 }

@@ -31,7 +31,7 @@ enum TestStaff {
         let now = clock.now()
         let at = LedgerRecord.timestamp(now)
         let expires = LedgerRecord.timestamp(now.addingTimeInterval(8 * 3600))
-        try database.writer.write { db in
+        try database.transaction(readOnly: false) { db in
             for person in people {
                 let account = StaffAccount(
                     login: person.login, displayName: "試験 \(person.login)", roles: person.roles,

@@ -75,7 +75,7 @@ struct DemoCityTests {
     func allValid() throws {
         let (db, _) = try Self.build(2_000)
         let rows = try db.writer.read { d in try Row.fetchAll(d, sql: "SELECT * FROM resident") }
-        for row in rows { try RegistryRepository.resident(row).validate() }
+        for row in rows { try RegistryRepository.resident(SQLRow(row)).validate() }
         #expect(rows.count == 2_000)
     }
 

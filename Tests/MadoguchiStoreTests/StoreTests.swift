@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiTestSupport
 import Testing
 
 @testable import MadoguchiDomain
@@ -228,9 +229,11 @@ struct StoreTests {
         #expect(try db.registry.detail(id: id, on: Make.d("2027-01-01"))?.protectedBySupportMeasure == false)
     }
 
-    @Test("search by kanji (variant-insensitive), kana, hiragana and birth date in 西暦 or 和暦")
-    func search() throws {
-        let db = try MadoguchiDatabase.inMemory()
+    @Test("search by kanji (variant-insensitive), kana, hiragana and birth date in 西暦 or 和暦, on both engines",
+          arguments: TestEngines.available)
+    func search(engine: SQLEngine) throws {
+        let store = try TestEngines.fresh(engine)
+        let db = try store.database(keys: MasterKey.generate())
         try db.registry.write { w in
             let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
             try w.insert(Make.resident(household: h, n: 1, family: "髙橋", given: "一郎", familyKana: "タカハシ", givenKana: "イチロウ"))

@@ -113,6 +113,21 @@ public struct SQLRow: Sendable {
     }
 
     static func unreadable(_ column: String) -> MadoguchiError { Unreadable.error(column) }
+
+    /// A vocabulary column as its enum: a value the enum does not know is a coded error, never a crash.
+    public func code<E: RawRepresentable>(_ column: String, as type: E.Type = E.self) throws -> E where E.RawValue == String {
+        guard let value = E(rawValue: try text(column)) else { throw Self.unreadable(column) }
+        return value
+    }
+
+    public func optionalCode<E: RawRepresentable>(_ column: String, as type: E.Type = E.self) throws -> E? where E.RawValue == String {
+        guard let raw = try optionalText(column) else { return nil }
+        guard let value = E(rawValue: raw) else { throw Self.unreadable(column) }
+        return value
+    }
+
+    public func optionalInt(_ column: String, as type: Int.Type) throws -> Int? { try optionalInt(column).map(Int.init) }
+
 }
 
 /// What a column can be read as.

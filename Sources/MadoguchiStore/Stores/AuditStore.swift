@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
 
@@ -27,11 +26,11 @@ public protocol LedgerStore: Sendable {
     func problems(against checkpoint: ChainCheckpoint) async throws -> [String]
 }
 
-struct SQLiteAccessLogStore: AccessLogStore {
+struct SQLAccessLogStore: AccessLogStore {
     let database: MadoguchiDatabase
 
     func append(_ record: AccessRecord, flagProtectedOn day: CivilDate) async throws -> AccessEntry {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             var record = record
             record.flagged = try AccessLog.anyProtected(db, record.subjects, on: day)
             return try AccessLog.append(record, in: db)
@@ -39,32 +38,32 @@ struct SQLiteAccessLogStore: AccessLogStore {
     }
 
     func entries(_ filter: AccessFilter) async throws -> [AccessEntry] {
-        try await database.reading { db in try AccessLog.entries(db, filter) }
+        try await database.sqlRead { db in try AccessLog.entries(db, filter) }
     }
 
     func verify() async throws -> LedgerVerification {
-        try await database.reading { db in try AccessLog.verify(db) }
+        try await database.sqlRead { db in try AccessLog.verify(db) }
     }
 }
 
-struct SQLiteLedgerStore: LedgerStore {
+struct SQLLedgerStore: LedgerStore {
     let database: MadoguchiDatabase
 
     func verify() async throws -> LedgerVerification {
-        try await database.reading { db in try Ledger.verify(db) }
+        try await database.sqlRead { db in try Ledger.verify(db) }
     }
 
     func publicKeys() async throws -> JWKSet {
-        try await database.reading { db in try SigningKeys.jwks(db) }
+        try await database.sqlRead { db in try SigningKeys.jwks(db) }
     }
 
     func checkpoint(at: String) async throws -> PublishedCheckpoint {
         let keys = database.keys
-        return try await database.reading { db in try Checkpoints.publish(db, at: at, keys: keys) }
+        return try await database.sqlRead { db in try Checkpoints.publish(db, at: at, keys: keys) }
     }
 
     func problems(against checkpoint: ChainCheckpoint) async throws -> [String] {
-        try await database.reading { db in try Checkpoints.problems(db, against: checkpoint) }
+        try await database.sqlRead { db in try Checkpoints.problems(db, against: checkpoint) }
     }
 }
 
@@ -73,11 +72,11 @@ extension MadoguchiDatabase {
     /// (JWKS, CA, CRL, checkpoints, verification) never need to write.
     public func setUpKeys(now: Date) async throws {
         let keys = self.keys
-        try await writing { db in try SigningKeys.setUp(db, now: now, keys: keys) }
+        try await sqlWrite { db in try SigningKeys.setUp(db, now: now, keys: keys) }
     }
 
     /// Who read whom: the access log.
-    public var accessLog: any AccessLogStore { SQLiteAccessLogStore(database: self) }
+    public var accessLog: any AccessLogStore { SQLAccessLogStore(database: self) }
     /// The issuance ledger's chain, keys and checkpoints.
-    public var ledger: any LedgerStore { SQLiteLedgerStore(database: self) }
+    public var ledger: any LedgerStore { SQLLedgerStore(database: self) }
 }

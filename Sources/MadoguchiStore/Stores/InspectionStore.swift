@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// A store session as stored, for the runs that check invariants.
@@ -57,88 +56,88 @@ public protocol InspectionStore: Sendable {
     func issuanceFacts() async throws -> IssuanceFacts
 }
 
-struct SQLiteInspectionStore: InspectionStore {
+struct SQLInspectionStore: InspectionStore {
     let database: MadoguchiDatabase
 
     func subjects(bornBefore: String?, bornAfter: String?, withoutMoveOutNotice: Bool, withSeal: Bool, limit: Int) async throws -> [Int64] {
         var conditions = ["r.removedOn IS NULL", "NOT EXISTS (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id)"]
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: [SQLValue] = []
         if withoutMoveOutNotice {
             conditions.append("NOT EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified')")
         }
         if withSeal { conditions.append("EXISTS (SELECT 1 FROM sealRegistration s WHERE s.residentId = r.id)") }
         if let bornBefore {
             conditions.append("r.birthDate < ?")
-            arguments.append(bornBefore)
+            arguments.append(.text(bornBefore))
         }
         if let bornAfter {
             conditions.append("r.birthDate > ?")
-            arguments.append(bornAfter)
+            arguments.append(.text(bornAfter))
         }
-        arguments.append(limit)
+        arguments.append(.integer(Int64(limit)))
         let sql = "SELECT r.id FROM resident r WHERE \(conditions.joined(separator: " AND ")) ORDER BY r.id LIMIT ?"
-        let bound = StatementArguments(arguments) ?? StatementArguments()
-        return try await database.reading { db in try Int64.fetchAll(db, sql: sql, arguments: bound) }
+        let bound = arguments
+        return try await database.sqlRead { db in try db.rows(sql, bound).map { try $0.int("id") } }
     }
 
     func birthDate(residentId: Int64) async throws -> String? {
-        try await database.reading { db in try String.fetchOne(db, sql: "SELECT birthDate FROM resident WHERE id = ?", arguments: [residentId]) }
+        try await database.sqlRead { db in try db.scalar("SELECT birthDate FROM resident WHERE id = ?", arguments: [residentId], as: String.self) }
     }
 
     func residentIds() async throws -> [Int64] {
-        try await database.reading { db in try Int64.fetchAll(db, sql: "SELECT id FROM resident ORDER BY id") }
+        try await database.sqlRead { db in try db.column("SELECT id FROM resident ORDER BY id", as: Int64.self) }
     }
 
     func currentResidentRecordCodes() async throws -> [String] {
-        try await database.reading { db in
-            try String.fetchAll(db, sql: "SELECT residentRecordCode FROM resident WHERE removedOn IS NULL ORDER BY id")
+        try await database.sqlRead { db in
+            try db.column("SELECT residentRecordCode FROM resident WHERE removedOn IS NULL ORDER BY id", as: String.self)
         }
     }
 
     func subjectFacts(_ requests: [CertificateRequest], on date: CivilDate) async throws -> [SubjectFacts?] {
-        try await database.reading { db in
+        try await database.sqlRead { db in
             try requests.map { try RegistryRepository.subjectFacts(db, id: $0.subjectId, on: date, request: $0) }
         }
     }
 
     func kioskFacts() async throws -> KioskFacts {
-        try await database.reading { db in
+        try await database.sqlRead { db in
             var sessions: [String: StoredKioskSession] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT requestId, state, cardSerial, residentId, documentId FROM kioskSession") {
-                sessions[row["requestId"]] = StoredKioskSession(
-                    state: KioskSessionState(rawValue: row["state"]), cardSerial: row["cardSerial"], residentId: row["residentId"],
-                    documentId: row["documentId"])
+            for row in try db.rows("SELECT requestId, state, cardSerial, residentId, documentId FROM kioskSession") {
+                sessions[try row.text("requestId")] = StoredKioskSession(
+                    state: KioskSessionState(rawValue: try row.text("state")), cardSerial: try row.optionalText("cardSerial"),
+                    residentId: try row.optionalInt("residentId"), documentId: try row.optionalText("documentId"))
             }
             var certificates: [String: StoredCertificateFact] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, subjectId, status, token FROM certificate WHERE channel = 'kiosk'") {
-                certificates[row["id"]] = StoredCertificateFact(subjectId: row["subjectId"], status: row["status"], token: row["token"])
+            for row in try db.rows("SELECT id, subjectId, status, token FROM certificate WHERE channel = 'kiosk'") {
+                certificates[try row.text("id")] = StoredCertificateFact(
+                    subjectId: try row.int("subjectId"), status: try row.text("status"), token: try row.text("token"))
             }
-            let voided = try Set(String.fetchAll(db, sql: "SELECT documentId FROM ledgerEntry WHERE action = 'void'"))
+            let voided = Set(try db.column("SELECT documentId FROM ledgerEntry WHERE action = 'void'", as: String.self))
             return KioskFacts(
                 sessions: sessions, certificates: certificates, voided: voided, openSessions: try Self.open(db), ledger: try Ledger.verify(db))
         }
     }
 
-    static func open(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))") ?? 0
+    static func open(_ db: any SQLSession) throws -> Int {
+        try db.scalar("SELECT count(*) FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList))", as: Int.self) ?? 0
     }
 
     func openKioskSessions() async throws -> Int {
-        try await database.reading { db in try Self.open(db) }
+        try await database.sqlRead { db in try Self.open(db) }
     }
 
     func issuanceFacts() async throws -> IssuanceFacts {
-        try await database.reading { db in
+        try await database.sqlRead { db in
             var subjects: [String: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, subjectId FROM certificate") { subjects[row["id"]] = row["subjectId"] }
+            for row in try db.rows("SELECT id, subjectId FROM certificate") { subjects[try row.text("id")] = try row.int("subjectId") }
             var byKey: [String: Int] = [:]
             var issued = Set<String>()
-            for row in try Row.fetchAll(db, sql: """
-                SELECT json_extract(payload, '$.idempotencyKey') AS key, documentId FROM ledgerEntry WHERE action = 'issue'
-                """)
-            {
-                if let key = row["key"] as String? { byKey[key, default: 0] += 1 }
-                if let id = row["documentId"] as String? { issued.insert(id) }
+            let decoder = JSONDecoder()
+            for row in try db.rows("SELECT payload, documentId FROM ledgerEntry WHERE action = 'issue'") {
+                let record = try decoder.decode(LedgerRecord.self, from: Data(try row.text("payload").utf8))
+                if let key = record.idempotencyKey { byKey[key, default: 0] += 1 }
+                if let id = try row.optionalText("documentId") { issued.insert(id) }
             }
             return IssuanceFacts(subjects: subjects, issuesByKey: byKey, issuedDocuments: issued)
         }
@@ -149,7 +148,7 @@ extension MadoguchiDatabase {
     /// For benchmarks only: `issues` synthetic issue entries over three fiscal years from FY2023 (30 % at stores, the
     /// rest at `facilities`), one in a hundred voided, appended through the ledger's own chain in one transaction.
     public func fillSyntheticLedger(issues: Int, facilities: [String], seed: UInt64) async throws {
-        try await writing { db in
+        try await sqlWrite { db in
             var state = seed | 1
             func next() -> UInt64 {  // xorshift: the same ledger for a seed
                 state ^= state << 13
@@ -176,5 +175,5 @@ extension MadoguchiDatabase {
     }
 
     /// Whole-database reads for the runs that check invariants (never for serving).
-    public var inspection: any InspectionStore { SQLiteInspectionStore(database: self) }
+    public var inspection: any InspectionStore { SQLInspectionStore(database: self) }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// A whole set of planning data to load at once (the demo's, or a city's migration from an older system): surveys
@@ -77,7 +76,7 @@ extension MadoguchiDatabase {
     /// Loads a planning dataset in one transaction. Each row passes the same checks as when entered one by one.
     public func load(_ dataset: PlanningDataset, now: Date) throws {
         do {
-            try writer.write { db in
+            try transaction(readOnly: false) { db in
                 for load in dataset.surveys {
                     try LiveIndicators.saveSurvey(db, load.survey)
                     for row in load.responses {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// A one-time sign-in challenge as stored, before it was spent.
@@ -25,56 +24,56 @@ public protocol ResidentSignInStore: Sendable {
     func accessLines(residentId: Int64, on date: CivilDate) async throws -> [ResidentAccessLine]
 }
 
-struct SQLiteResidentSignInStore: ResidentSignInStore {
+struct SQLResidentSignInStore: ResidentSignInStore {
     let database: MadoguchiDatabase
 
     func saveChallenge(id: String, nonce: Data, expiresAt: String, purgeBefore: String) async throws {
-        try await database.writing { db in
-            try db.execute(sql: "DELETE FROM residentChallenge WHERE expiresAt < ?", arguments: [purgeBefore])
-            try db.execute(sql: "INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", arguments: [id, nonce, expiresAt])
+        try await database.sqlWrite { db in
+            try db.execute("DELETE FROM residentChallenge WHERE expiresAt < ?", purgeBefore)
+            try db.execute("INSERT INTO residentChallenge (id, challenge, expiresAt) VALUES (?, ?, ?)", id, nonce, expiresAt)
         }
     }
 
     func spendChallenge(id: String, at: String) async throws -> StoredChallenge? {
-        try await database.writing { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT challenge, expiresAt, usedAt FROM residentChallenge WHERE id = ?", arguments: [id])
+        try await database.sqlWrite { db in
+            // FOR UPDATE on PostgreSQL: two servers spending one challenge at once see it spent once.
+            let lock = db.engine == .postgres ? " FOR UPDATE" : ""
+            guard let row = try db.row("SELECT challenge, expiresAt, usedAt FROM residentChallenge WHERE id = ?\(lock)", id)
             else { return nil }
-            try db.execute(sql: "UPDATE residentChallenge SET usedAt = ? WHERE id = ? AND usedAt IS NULL", arguments: [at, id])
-            return StoredChallenge(nonce: row["challenge"], expiresAt: row["expiresAt"], usedAt: row["usedAt"])
+            try db.execute("UPDATE residentChallenge SET usedAt = ? WHERE id = ? AND usedAt IS NULL", at, id)
+            return StoredChallenge(nonce: try row.blob("challenge"), expiresAt: try row.text("expiresAt"), usedAt: try row.optionalText("usedAt"))
         }
     }
 
     func openSession(tokenHash: String, residentId: Int64, cardSerial: String, at: String, expiresAt: String) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             try db.execute(
-                sql: "INSERT INTO residentSession (tokenHash, residentId, cardSerial, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
-                arguments: [tokenHash, residentId, cardSerial, at, expiresAt])
+                "INSERT INTO residentSession (tokenHash, residentId, cardSerial, createdAt, expiresAt) VALUES (?, ?, ?, ?, ?)",
+                tokenHash, residentId, cardSerial, at, expiresAt)
         }
     }
 
     func resident(tokenHash: String, at: String) async throws -> Int64? {
-        try await database.reading { db in
-            try Int64.fetchOne(
-                db, sql: "SELECT residentId FROM residentSession WHERE tokenHash = ? AND endedAt IS NULL AND expiresAt > ?",
-                arguments: [tokenHash, at])
+        try await database.sqlRead { db in
+            try db.scalar(
+                "SELECT residentId FROM residentSession WHERE tokenHash = ? AND endedAt IS NULL AND expiresAt > ?",
+                arguments: [tokenHash, at], as: Int64.self)
         }
     }
 
     func endSession(tokenHash: String, at: String) async throws {
-        try await database.writing { db in
-            try db.execute(sql: "UPDATE residentSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", arguments: [at, tokenHash])
+        try await database.sqlWrite { db in
+            try db.execute("UPDATE residentSession SET endedAt = ? WHERE tokenHash = ? AND endedAt IS NULL", at, tokenHash)
         }
     }
 
     func accessLines(residentId: Int64, on date: CivilDate) async throws -> [ResidentAccessLine] {
-        try await database.reading { db in try ResidentAccess.lines(db, residentId: residentId, on: date) }
+        try await database.sqlRead { db in try ResidentAccess.lines(db, residentId: residentId, on: date) }
     }
 }
 
 /// What the city's own records say about it (its code, name and mayor, as certificates print them).
 public enum CityMeta {
-    public static func city(_ db: Database) throws -> CityInfo { try city(GRDBSession(db: db)) }
-
     static func city(_ s: any SQLSession) throws -> CityInfo {
         func meta(_ key: String) throws -> String? {
             try s.scalar("SELECT value FROM meta WHERE key = ?", arguments: [key], as: String.self)
@@ -86,10 +85,10 @@ public enum CityMeta {
 
 extension MadoguchiDatabase {
     /// The resident's sign-in and what they are shown.
-    public var residentSignIn: any ResidentSignInStore { SQLiteResidentSignInStore(database: self) }
+    public var residentSignIn: any ResidentSignInStore { SQLResidentSignInStore(database: self) }
 
     /// This city: its 全国地方公共団体コード, name and mayor.
     public func city() async throws -> CityInfo {
-        try await reading { db in try CityMeta.city(db) }
+        try await sqlRead { db in try CityMeta.city(db) }
     }
 }

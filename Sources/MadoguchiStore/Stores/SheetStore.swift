@@ -42,54 +42,54 @@ extension SheetStore {
     public func list() async throws -> [SheetSummary] { try await list(publishedOnly: false) }
 }
 
-struct SQLiteSheetStore: SheetStore {
+struct SQLSheetStore: SheetStore {
     let database: MadoguchiDatabase
 
     func save(_ sheet: EvaluationSheet, source: String, author: String, note: String?, expectedVersion: Int?, now: Date) async throws
         -> StoredSheet
     {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             try Sheets.save(db, sheet, source: source, author: author, note: note, expectedVersion: expectedVersion, now: now)
         }
     }
 
     func importSheets(_ sheets: [EvaluationSheet], author: String, now: Date) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             for sheet in sheets { try Sheets.save(db, sheet, source: "import", author: author, now: now) }
         }
     }
 
     func sheet(code: String) async throws -> StoredSheet {
-        try await database.reading { db in try Sheets.require(db, code: code) }
+        try await database.sqlRead { db in try Sheets.require(db, code: code) }
     }
 
     func published(code: String) async throws -> PublishedSheet? {
-        try await database.reading { db in
+        try await database.sqlRead { db in
             try Sheets.published(db, code: code).map { PublishedSheet(sheet: $0.0, version: $0.version, at: $0.at) }
         }
     }
 
     func list(publishedOnly: Bool) async throws -> [SheetSummary] {
-        try await database.reading { db in try Sheets.list(db, publishedOnly: publishedOnly) }
+        try await database.sqlRead { db in try Sheets.list(db, publishedOnly: publishedOnly) }
     }
 
     func tree() async throws -> [PlanNode] {
-        try await database.reading { db in try Sheets.tree(db) }
+        try await database.sqlRead { db in try Sheets.tree(db) }
     }
 
     func revisions(code: String) async throws -> [SheetRevisionRecord] {
-        try await database.reading { db in try Sheets.revisions(db, code: code) }
+        try await database.sqlRead { db in try Sheets.revisions(db, code: code) }
     }
 
     func reviews(code: String) async throws -> [SheetReviewRecord] {
-        try await database.reading { db in try Sheets.reviews(db, code: code) }
+        try await database.sqlRead { db in try Sheets.reviews(db, code: code) }
     }
 
     func review(
         code: String, action: ReviewAction, author: String, comment: String?, expectedVersion: Int?, now: Date,
         authorize: @escaping @Sendable (ReviewRole) throws -> Void
     ) async throws -> StoredSheet {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             let role = try Sheets.require(db, code: code).stage.actor
             try authorize(role)
             return try Sheets.review(
@@ -137,43 +137,43 @@ extension LiveIndicatorStore {
     public func openData(now: Date) async throws -> [IndicatorOpenData.Row] { try await openData(drafts: false, now: now) }
 }
 
-struct SQLiteLiveIndicatorStore: LiveIndicatorStore {
+struct SQLLiveIndicatorStore: LiveIndicatorStore {
     let database: MadoguchiDatabase
 
     func readings(for sheet: EvaluationSheet, now: Date) async throws -> [Int: LiveIndicatorReading] {
-        try await database.reading { db in try LiveIndicators.readings(db, sheet: sheet, now: now) }
+        try await database.sqlRead { db in try LiveIndicators.readings(db, sheet: sheet, now: now) }
     }
 
     func reading(_ definition: LiveIndicatorDefinition, now: Date) async throws -> LiveIndicatorReading {
-        try await database.reading { db in try LiveIndicators.reading(db, definition, now: now) }
+        try await database.sqlRead { db in try LiveIndicators.reading(db, definition, now: now) }
     }
 
     func openData(drafts: Bool, now: Date) async throws -> [IndicatorOpenData.Row] {
-        try await database.reading { db in try LiveIndicators.openData(db, drafts: drafts, now: now) }
+        try await database.sqlRead { db in try LiveIndicators.openData(db, drafts: drafts, now: now) }
     }
 
     func record(_ activity: RegionalActivity, by author: String, now: Date) async throws -> Int64 {
-        try await database.writing { db in try LiveIndicators.record(db, activity, by: author, now: now) }
+        try await database.sqlWrite { db in try LiveIndicators.record(db, activity, by: author, now: now) }
     }
 
     func activities(limit: Int) async throws -> [RegionalActivity] {
-        try await database.reading { db in try LiveIndicators.activities(db, limit: limit) }
+        try await database.sqlRead { db in try LiveIndicators.activities(db, limit: limit) }
     }
 
     func saveSurvey(_ survey: Survey) async throws {
-        try await database.writing { db in try LiveIndicators.saveSurvey(db, survey) }
+        try await database.sqlWrite { db in try LiveIndicators.saveSurvey(db, survey) }
     }
 
     func surveys() async throws -> [(Survey, responses: Int)] {
-        try await database.reading { db in try LiveIndicators.surveys(db) }
+        try await database.sqlRead { db in try LiveIndicators.surveys(db) }
     }
 
     func answer(surveyId: String, respondent: String, answers: [String: String]) async throws {
-        try await database.writing { db in try LiveIndicators.answer(db, surveyId: surveyId, respondent: respondent, answers: answers) }
+        try await database.sqlWrite { db in try LiveIndicators.answer(db, surveyId: surveyId, respondent: respondent, answers: answers) }
     }
 
     func answer(surveyId: String, rows: [SurveyResponseRow]) async throws -> Int {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             let survey = try LiveIndicators.requireSurvey(db, id: surveyId)
             for row in rows {
                 do {
@@ -187,13 +187,13 @@ struct SQLiteLiveIndicatorStore: LiveIndicatorStore {
     }
 
     func setIssuanceCount(year: FiscalYear, place: String, copies: Int, source: String) async throws {
-        try await database.writing { db in try LiveIndicators.setIssuanceCount(db, year: year, place: place, copies: copies, source: source) }
+        try await database.sqlWrite { db in try LiveIndicators.setIssuanceCount(db, year: year, place: place, copies: copies, source: source) }
     }
 }
 
 extension MadoguchiDatabase {
     /// The evaluation sheets and their review.
-    public var sheets: any SheetStore { SQLiteSheetStore(database: self) }
+    public var sheets: any SheetStore { SQLSheetStore(database: self) }
     /// The sources of live indicators, and their readings.
-    public var indicators: any LiveIndicatorStore { SQLiteLiveIndicatorStore(database: self) }
+    public var indicators: any LiveIndicatorStore { SQLLiveIndicatorStore(database: self) }
 }

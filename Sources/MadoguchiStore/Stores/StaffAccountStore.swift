@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import MadoguchiDomain
 
 /// Staff accounts, their sign-in state and sessions, API credentials, and the append-only staff event log. Every
@@ -41,10 +40,10 @@ public protocol StaffAccountStore: Sendable {
     func revokeCredential(id: Int64, at: String, by actor: String) async throws
 }
 
-struct SQLiteStaffAccountStore: StaffAccountStore {
+struct SQLStaffAccountStore: StaffAccountStore {
     let database: MadoguchiDatabase
 
-    static func existing(_ db: Database, _ login: String) throws -> StoredStaffAccount {
+    static func existing(_ db: any SQLSession, _ login: String) throws -> StoredStaffAccount {
         guard let found = try StaffStore.account(db, login: login) else {
             throw MadoguchiError(.notFound, ja: "職員が見つかりません: \(login)", en: "No staff account \(login)")
         }
@@ -52,11 +51,11 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func count() async throws -> Int {
-        try await database.reading { db in try StaffStore.count(db) }
+        try await database.sqlRead { db in try StaffStore.count(db) }
     }
 
     func create(_ account: StaffAccount, passwordHash: String, at: String, by actor: String) async throws -> StaffAccount {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             if let facility = account.facilityId, try !StaffStore.facilityExists(db, facility) {
                 throw MadoguchiError(.staffInvalid, ja: "窓口が見つかりません: \(facility)", en: "No facility \(facility)")
             }
@@ -73,15 +72,15 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func accounts() async throws -> [StaffAccount] {
-        try await database.reading { db in try StaffStore.accounts(db) }
+        try await database.sqlRead { db in try StaffStore.accounts(db) }
     }
 
     func account(login: String) async throws -> StoredStaffAccount? {
-        try await database.reading { db in try StaffStore.account(db, login: login) }
+        try await database.sqlRead { db in try StaffStore.account(db, login: login) }
     }
 
     func setDisabled(login: String, _ disabled: Bool, at: String, by actor: String) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             let found = try Self.existing(db, login)
             try StaffStore.setDisabled(db, id: found.account.id!, at: disabled ? at : nil)
             try StaffStore.event(db, at: at, accountId: found.account.id, login: login, disabled ? "disabled" : "enabled", actor: actor)
@@ -89,7 +88,7 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func setPassword(login: String, hash: String, at: String, by actor: String) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             let found = try Self.existing(db, login)
             try StaffStore.setPassword(db, id: found.account.id!, hash: hash, at: at)
             try StaffStore.event(db, at: at, accountId: found.account.id, login: login, "passwordReset", actor: actor)
@@ -100,7 +99,7 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
                       detail: [String: String]) async throws
     {
         let failures = state?.failures, lockedUntil = state?.lockedUntil
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             if let accountId, let failures {
                 try StaffStore.setSignInState(db, id: accountId, failures: failures, lockedUntil: lockedUntil)
             }
@@ -109,7 +108,7 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func signedIn(accountId: Int64, login: String, tokenHash: String, csrf: String, at: String, expiresAt: String) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             try StaffStore.setSignInState(db, id: accountId, failures: 0, lockedUntil: nil)
             try StaffStore.insertSession(db, tokenHash: tokenHash, accountId: accountId, csrf: csrf, at: at, expiresAt: expiresAt)
             try StaffStore.event(db, at: at, accountId: accountId, login: login, "signedIn", actor: "sign-in")
@@ -117,7 +116,7 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func session(tokenHash: String) async throws -> (session: StoredStaffSession, account: StoredStaffAccount)? {
-        let found = try await database.reading { db -> SessionAndAccount? in
+        let found = try await database.sqlRead { db -> SessionAndAccount? in
             guard let s = try StaffStore.session(db, tokenHash: tokenHash), let a = try StaffStore.account(db, id: s.accountId) else { return nil }
             return SessionAndAccount(session: s, account: a)
         }
@@ -125,15 +124,15 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func touchSession(tokenHash: String, at: String) async throws {
-        try await database.writing { db in try StaffStore.touchSession(db, tokenHash: tokenHash, at: at) }
+        try await database.sqlWrite { db in try StaffStore.touchSession(db, tokenHash: tokenHash, at: at) }
     }
 
     func setPurpose(sessionHash: String, _ purpose: AccessPurpose?) async throws {
-        try await database.writing { db in try AccessLog.setPurpose(db, sessionHash: sessionHash, purpose) }
+        try await database.sqlWrite { db in try AccessLog.setPurpose(db, sessionHash: sessionHash, purpose) }
     }
 
     func signOut(tokenHash: String, at: String) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             guard let s = try StaffStore.session(db, tokenHash: tokenHash), s.endedAt == nil, let a = try StaffStore.account(db, id: s.accountId)
             else { return }
             try StaffStore.endSession(db, tokenHash: tokenHash, at: at)
@@ -145,7 +144,7 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
         tokenHash: String, label: String, login: String?, at: String, by actor: String,
         scope: @escaping @Sendable (StaffAccount?) throws -> (roles: Set<StaffRole>, facilityId: String?)
     ) async throws -> StaffCredential {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             let person = try login.map { try Self.existing(db, $0).account }
             let (roles, facility) = try scope(person)
             if let facility, try !StaffStore.facilityExists(db, facility) {
@@ -160,7 +159,7 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func credential(tokenHash: String) async throws -> (credential: StaffCredential, person: StoredStaffAccount?)? {
-        let found = try await database.reading { db -> CredentialAndPerson? in
+        let found = try await database.sqlRead { db -> CredentialAndPerson? in
             guard let c = try StaffStore.credential(db, tokenHash: tokenHash) else { return nil }
             return CredentialAndPerson(credential: c, person: try c.accountId.flatMap { try StaffStore.account(db, id: $0) })
         }
@@ -168,11 +167,11 @@ struct SQLiteStaffAccountStore: StaffAccountStore {
     }
 
     func credentials() async throws -> [StaffCredential] {
-        try await database.reading { db in try StaffStore.credentials(db) }
+        try await database.sqlRead { db in try StaffStore.credentials(db) }
     }
 
     func revokeCredential(id: Int64, at: String, by actor: String) async throws {
-        try await database.writing { db in
+        try await database.sqlWrite { db in
             guard let c = try StaffStore.revokeCredential(db, id: id, at: at) else {
                 throw MadoguchiError(.notFound, ja: "取り消せる資格情報がありません: \(id)", en: "No active credential \(id)")
             }
@@ -194,5 +193,5 @@ struct CredentialAndPerson: Sendable {
 
 extension MadoguchiDatabase {
     /// Staff accounts, sessions and API credentials.
-    public var staff: any StaffAccountStore { SQLiteStaffAccountStore(database: self) }
+    public var staff: any StaffAccountStore { SQLStaffAccountStore(database: self) }
 }
