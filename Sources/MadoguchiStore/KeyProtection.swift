@@ -66,6 +66,21 @@ public struct MasterKey: KeyProtector {
         MadoguchiError(.masterKeyUnreadable, ja: "保護された鍵を開けません（\(label)）", en: "The sealed key \(label) cannot be opened")
     }
 
+    /// The master key for a database on a server: `MADOGUCHI_MASTER_KEY` (base64url) or the file
+    /// `MADOGUCHI_MASTER_KEY_FILE`, and nothing else. No key is made up beside a server's database: a second city server
+    /// with a key of its own would seal keys the first cannot open, so the operator names the key for every process.
+    public static func resolve(forServer environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MasterKey {
+        let given = environment["MADOGUCHI_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 } != nil
+            || environment["MADOGUCHI_MASTER_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 } != nil
+        guard given else {
+            throw MadoguchiError(
+                .masterKeyInvalid,
+                ja: "PostgreSQLで運用するときは MADOGUCHI_MASTER_KEY または MADOGUCHI_MASTER_KEY_FILE で鍵暗号化鍵を指定してください",
+                en: "With PostgreSQL, name the master key with MADOGUCHI_MASTER_KEY or MADOGUCHI_MASTER_KEY_FILE")
+        }
+        return try resolve(forDatabase: "", environment: environment)
+    }
+
     /// The master key for a database file: `MADOGUCHI_MASTER_KEY` (base64url), else the file `MADOGUCHI_MASTER_KEY_FILE`,
     /// else `<database>.key` beside it, made (readable by its owner only) when there is none yet. Production keeps the
     /// file on another volume or replaces this with a KMS.

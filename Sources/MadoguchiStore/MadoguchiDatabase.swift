@@ -39,6 +39,27 @@ public final class MadoguchiDatabase: Sendable {
         try MadoguchiDatabase(postgres: try PostgresEngine(url: url), keys: keys)
     }
 
+    /// Whether `location` names a PostgreSQL database (`postgres://` or `postgresql://`) rather than a SQLite file.
+    public static func isServerURL(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// Opens what `--db` names: a PostgreSQL database by its URL (its key-encryption key from the environment,
+    /// `MasterKey.resolve(forServer:)`), or else a SQLite file (`open(path:)`).
+    public static func open(_ location: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+        -> MadoguchiDatabase
+    {
+        if isServerURL(location) {
+            return try open(postgres: location, keys: try MasterKey.resolve(forServer: environment))
+        }
+        return try open(path: location)
+    }
+
+    /// Whether the database holds no city yet (a new file, or a new PostgreSQL database): the demo is made into it.
+    public func isEmptyCity() throws -> Bool {
+        try registry.meta("city.code") == nil && registry.counts().residents == 0
+    }
+
     /// The engine under this database.
     public var engine: SQLEngine {
         switch storage {

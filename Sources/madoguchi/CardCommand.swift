@@ -21,7 +21,7 @@ struct CardCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue a card to a resident: a software card file with its key, certificate and PIN.",
             discussion: "MADOGUCHI_CLOCK, when set, is the time of issue.")
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "The resident's id.") var resident: Int64
         @Option(help: "The 4-digit PIN (利用者証明用).") var pin: String
         @Option(help: "Where to write the card file.") var out: String
@@ -39,7 +39,7 @@ struct CardCommand: AsyncParsableCommand {
                     throw MadoguchiError(.invalidOption, ja: "生体認証はスマホ用電子証明書だけです（--medium smartphone）",
                                          en: "Biometrics unlock a smartphone's certificate only (--medium smartphone)")
                 }
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 var card = try await database.cards.issue(residentId: resident, pin: pin, medium: medium, now: now)
                 card.biometric = biometric
@@ -53,14 +53,14 @@ struct CardCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Renew a card at the counter: a new key and certificate; the old one is revoked (superseded).",
             discussion: "MADOGUCHI_CLOCK, when set, is the time of renewal.")
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "The serial of the card to renew.") var serial: String
         @Option(help: "The 4-digit PIN for the renewed card.") var pin: String
         @Option(help: "Where to write the new card file.") var out: String
 
         func run() async throws {
             try await reporting {
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 let card = try await database.cards.renew(serial: serial, pin: pin, now: now)
                 let until = try await CardCommand.save(card, to: out, database: database)
@@ -71,7 +71,7 @@ struct CardCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a card certificate with an X.509 reason.")
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "The card serial.") var serial: String
         @Option(help: "keyCompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold …")
         var reason: String
@@ -83,7 +83,7 @@ struct CardCommand: AsyncParsableCommand {
                         .invalidOption, ja: "失効理由が読めません: \(reason)",
                         en: "Unknown reason \(reason); one of \(RevocationReason.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let at = LedgerRecord.timestamp(try environmentClock().now())
                 try await database.cards.revoke(serial: serial, reason: why, at: at)
                 print("revoked \(serial): \(why.rawValue)（\(why.japanese)）")
@@ -94,11 +94,11 @@ struct CardCommand: AsyncParsableCommand {
     struct CA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ca", abstract: "Print the card authority's certificate (PEM).")
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
 
         func run() async throws {
             try await reporting {
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 let ca = try await database.cards.authority(now: now)
                 print(ca.certificatePEM)
@@ -133,7 +133,7 @@ struct CardCommand: AsyncParsableCommand {
                 Run at the 本籍地's counter after checking the holder in person. --authority is the card city's
                 card authority (its /pki/ca.pem). The holder can then print that 戸籍 at stores (kiosk --honseki).
                 """)
-        @Option(help: "This city's SQLite database (the 本籍地).") var db: String = defaultDatabasePath
+        @Option(help: "This city's database (the 本籍地): a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "The record here (resident id) whose 戸籍 the card's holder may print.") var resident: Int64
         @Option(help: "The card file.") var card: String
         @Option(help: "The card city's card authority certificate (PEM).") var authority: String
@@ -146,7 +146,7 @@ struct CardCommand: AsyncParsableCommand {
                 else {
                     throw MadoguchiError(.fileUnreadable, ja: "カードまたは認証局のファイルを読めません", en: "Cannot read the card or the authority file")
                 }
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let at = LedgerRecord.timestamp(try environmentClock().now())
                 let serial = try await database.cards.registerHonseki(
                     residentId: resident, cardCertificatePEM: file.certificatePEM, authorityPEM: authorityPEM, cardCityCode: file.cityCode, at: at)

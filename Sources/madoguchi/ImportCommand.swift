@@ -12,7 +12,7 @@ struct Import: ParsableCommand {
 
     /// What every import takes besides its file.
     struct Options: ParsableArguments {
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
         @Flag(help: "Import the good rows and report the bad ones.") var skipBad = false
         @Flag(help: "Check the file without importing.") var dryRun = false
@@ -86,14 +86,14 @@ struct Import: ParsableCommand {
                 + "異動事由: \(ChangeFeed.Change.allCases.map(\.japanese).joined(separator: ", ")). One bad row and nothing is applied.")
 
         @Argument(help: "The CSV file.") var file: String
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
         @Flag(help: "Check the file without applying it.") var dryRun = false
 
         func run() throws {
             let report = try reporting {
                 try ChangeFeed.run(
-                    [UInt8](try readFile(file)), into: try MadoguchiDatabase.open(path: db).registry,
+                    [UInt8](try readFile(file)), into: try MadoguchiDatabase.open(db).registry,
                     encoding: try encoding.map { try textEncoding($0) }, dryRun: dryRun)
             }
             try Import.finish(report, what: "changes")
@@ -114,7 +114,7 @@ struct Import: ParsableCommand {
                 + "A file with any bad row imports nothing unless --skip-bad is given.")
 
         @Argument(help: "The CSV file.") var file: String
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
         @Flag(help: "Import the good rows and report the bad ones.") var skipBad = false
         @Flag(help: "Check the file without importing.") var dryRun = false
@@ -123,7 +123,7 @@ struct Import: ParsableCommand {
             let result: ResidentImporter.Result = try reporting {
                 let chosen = try encoding.map { try textEncoding($0) }
                 let data = try readFile(file)
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 var bar: ProgressBar?
                 return try ResidentImporter(registry: database.registry).run(
                     [UInt8](data), encoding: chosen, skipBad: skipBad, dryRun: dryRun
@@ -175,7 +175,7 @@ extension RegistryImportCommand {
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         let report = try reporting {
             try Self.kind.run(
-                [UInt8](try readFile(file)), into: try MadoguchiDatabase.open(path: options.db).registry,
+                [UInt8](try readFile(file)), into: try MadoguchiDatabase.open(options.db).registry,
                 encoding: try options.encoding.map { try textEncoding($0) }, skipBad: options.skipBad, dryRun: options.dryRun,
                 file: { name in
                     // A file the rows name, inside the CSV's folder only.

@@ -22,12 +22,12 @@ struct LedgerCommand: AsyncParsableCommand {
                 city's keys: --jwks (a file or URL), else the database's own.
                 """)
 
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "A checkpoint kept earlier: a file, or a URL.") var checkpoint: String?
         @Option(help: "The city's public keys (JWKS file or URL) to check the checkpoint with.") var jwks: String?
 
         func run() async throws {
-            let database = try reporting { try MadoguchiDatabase.open(path: db) }
+            let database = try reporting { try MadoguchiDatabase.open(db) }
             let result = try await reporting { try await database.ledger.verify() }
             if let bad = result.firstBad {
                 printError("台帳が改ざんされています: 第\(bad)項（\(result.problem ?? "")）")
@@ -74,11 +74,11 @@ struct LedgerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a signed checkpoint of the ledger's and the access log's heads (as GET /ledger/checkpoint), to keep.")
 
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
 
         func run() async throws {
             let published = try await reporting {
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 try await database.setUpKeys(now: now)
                 return try await database.ledger.checkpoint(at: LedgerRecord.timestamp(now))

@@ -15,7 +15,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     /// Where and by whom: every procedure is recorded with both.
     struct Who: ParsableArguments {
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "Who does it (recorded with the procedure).") var actor: String = "cli:" + (ProcessInfo.processInfo.environment["USER"] ?? "staff")
         @Option(help: "The facility where it is done.") var facility: String?
 
@@ -26,7 +26,7 @@ struct RegistryCommand: AsyncParsableCommand {
             if let url = environment["MADOGUCHI_RELAY_URL"], !url.isEmpty, let token = environment["MADOGUCHI_RELAY_TOKEN"], !token.isEmpty {
                 relay = WideAreaRelayClient(relay: url, token: token, client: HTTPClient.shared)
             }
-            return RegistryProcedures(database: try MadoguchiDatabase.open(path: db), clock: try environmentClock(), relay: relay)
+            return RegistryProcedures(database: try MadoguchiDatabase.open(db), clock: try environmentClock(), relay: relay)
         }
 
         var by: RegistryProcedures.Actor { .init(actor, facilityId: facility) }

@@ -8,7 +8,7 @@ struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the synthetic demo city (窓口市) into a new database file. Deterministic for a seed.")
 
-    @Option(help: "The SQLite file to create.") var db: String
+    @Option(help: "The SQLite file to create, or an empty PostgreSQL database (postgres://user@host:port/db).") var db: String
     @Option(help: "Number of persons (current residents and 除票).") var residents: Int = 20_000
     @Option(help: "Random seed: the same seed builds the same city.") var seed: UInt64 = 1
     @Option(help: "The day the registry is as of (YYYY-MM-DD).") var asOf: String = "2026-10-01"
@@ -30,7 +30,7 @@ struct Seed: ParsableCommand {
                 throw MadoguchiError(.invalidDate, ja: "--as-of が日付として読めません: \(asOf)", en: "--as-of is not a date: \(asOf)")
             }
             let identity = try cityIdentity(code: city, name: cityName)
-            let database = try MadoguchiDatabase.open(path: db)
+            let database = try MadoguchiDatabase.open(db)
             try database.prepareForBulkLoad(cacheMiB: max(0, cacheMib))
             let start = ContinuousClock.now
             var bar = ProgressBar(total: residents, label: "住民を作成中")

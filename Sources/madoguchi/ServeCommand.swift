@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
             MADOGUCHI_RELAY_URL is the relay this counter asks other cities through.
             """)
 
-    @Option(help: "The SQLite database file.") var db: String = defaultDatabasePath
+    @Option(help: "The database: a SQLite file, or postgres://user@host:port/db (key from MADOGUCHI_MASTER_KEY[_FILE]).") var db: String = defaultDatabasePath
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Persons in the demo city created when the database is new.") var residents: Int = 20_000
@@ -51,8 +51,11 @@ struct Serve: AsyncParsableCommand {
         let (database, clock, isNew): (MadoguchiDatabase, MadoguchiClock, Bool) = try reporting {
             let clock = try environmentClock()
             let identity = try cityIdentity(code: city, name: cityName)
-            let isNew = !FileManager.default.fileExists(atPath: db)
-            let database = try MadoguchiDatabase.open(path: db)
+            let onServer = MadoguchiDatabase.isServerURL(db)
+            let fileIsNew = !onServer && !FileManager.default.fileExists(atPath: db)
+            let database = try MadoguchiDatabase.open(db)
+            // A PostgreSQL database is new when it holds no city yet (the server made the empty database).
+            let isNew = try fileIsNew || (onServer && database.isEmptyCity())
             if isNew {
                 print("デモ用の\(identity.name)を作成しています（\(residents)人）… / creating the demo city")
                 var bar = ProgressBar(total: residents, label: "住民を作成中")

@@ -56,7 +56,7 @@ struct SheetBench: AsyncParsableCommand {
     func shareQuery() async throws {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
-        let database = try MadoguchiDatabase.open(path: db)
+        let database = try MadoguchiDatabase.open(db)
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: 100, seed: 1))
         let facilities = try database.registry.facilities().map(\.id)
         let start = ContinuousClock.now

@@ -19,7 +19,7 @@ struct SheetCommand: AsyncParsableCommand {
                 + "with exit status 1 and the line (行) it could not read; then nothing is imported.")
 
         @Argument(help: "The sheet files.") var files: [String]
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
         @Option(help: "Who imports (kept in the sheet's history).") var author: String = "import"
         @Option(help: "The grade scale of program sheets, which print no legend: abc, five-level, done, kawasaki-measure.")
@@ -42,7 +42,7 @@ struct SheetCommand: AsyncParsableCommand {
                         throw MadoguchiError(e.code, ja: "\(file): \(e.ja)", en: "\(file): \(e.en)")
                     }
                 }
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 try await database.sheets.importSheets(sheets, author: author, now: now)
                 return sheets.map(\.code)
@@ -56,7 +56,7 @@ struct SheetCommand: AsyncParsableCommand {
             abstract: "Render a sheet as HTML, PDF or canonical JSON, to standard output unless --out is given.")
 
         @Argument(help: "The sheet's code (P1-1-3, 72302000).") var code: String
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "html, pdf or json.") var format: String = "html"
         @Option(help: "Write to this file instead of standard output.") var out: String?
         @Flag(help: "The version last published instead of the current draft.") var published = false
@@ -68,7 +68,7 @@ struct SheetCommand: AsyncParsableCommand {
                         .invalidOption, ja: "--format は html、pdf、json のどれかです: \(format)",
                         en: "--format must be html, pdf or json: \(format)")
                 }
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let sheet: EvaluationSheet
                 if published {
                     guard let p = try await database.sheets.published(code: code) else {
@@ -88,10 +88,10 @@ struct SheetCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the sheets: code, stage, version, title.")
 
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
 
         func run() async throws {
-            let rows = try await reporting { try await MadoguchiDatabase.open(path: db).sheets.list() }
+            let rows = try await reporting { try await MadoguchiDatabase.open(db).sheets.list() }
             for r in rows { print("\(r.code)\t\(r.stage.rawValue)\tv\(r.version)\t\(r.title)") }
         }
     }
@@ -103,7 +103,7 @@ extension SheetCommand {
             commandName: "opendata",
             abstract: "Every indicator value per fiscal year of the published sheets, as CSV (UTF-8 or CP932) or JSON.")
 
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "csv or json.") var format: String = "csv"
         @Option(help: "utf-8 or cp932 (CSV only).") var encoding: String = "utf-8"
         @Option(help: "Write to this file instead of standard output.") var out: String?
@@ -111,7 +111,7 @@ extension SheetCommand {
 
         func run() async throws {
             let bytes: [UInt8] = try await reporting {
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 let rows = try await database.indicators.openData(drafts: drafts, now: now)
                 switch format {
@@ -136,7 +136,7 @@ extension SheetCommand {
         @Option(help: "service-corner-share, store-smartphone-share, regional-staff-activities, survey-satisfaction or none.") var source: String
         @Option(help: "The survey question's code.") var question: String?
         @Option(help: "Activity kinds that count, comma-separated.") var kinds: String?
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "Who makes the change.") var author: String = "cli"
 
         func run() async throws {
@@ -154,7 +154,7 @@ extension SheetCommand {
                 default:
                     throw MadoguchiError(.invalidOption, ja: "--source が不明です: \(source)", en: "Unknown --source \(source)")
                 }
-                let database = try MadoguchiDatabase.open(path: db)
+                let database = try MadoguchiDatabase.open(db)
                 let now = try environmentClock().now()
                 let stored = try await database.sheets.sheet(code: code)
                 var sheet = stored.sheet
@@ -180,7 +180,7 @@ extension SheetCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create a survey from a JSON file: {id, title, fiscalYear, questions: [{code, text, options, satisfied}]}.")
             @Argument(help: "The survey JSON.") var file: String
-            @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+            @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
 
             func run() async throws {
                 let id: String = try await reporting {
@@ -189,7 +189,7 @@ extension SheetCommand {
                     do { survey = try JSONDecoder().decode(Survey.self, from: data) } catch {
                         throw MadoguchiError(.surveyInvalid, ja: "調査のJSONを読めません: \(file)", en: "Cannot read the survey JSON \(file): \(error)")
                     }
-                    try await MadoguchiDatabase.open(path: db).indicators.saveSurvey(survey)
+                    try await MadoguchiDatabase.open(db).indicators.saveSurvey(survey)
                     return survey.id
                 }
                 print(id)
@@ -201,14 +201,14 @@ extension SheetCommand {
                 commandName: "import", abstract: "Import a survey's answers from CSV (回答者ID, then one column per question code).")
             @Argument(help: "The survey's id.") var survey: String
             @Argument(help: "The CSV file.") var file: String
-            @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+            @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
             @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
 
             func run() async throws {
                 let n: Int = try await reporting {
                     let data = try readFile(file)
                     let chosen = try encoding.map { try textEncoding($0) }
-                    return try await SurveyCSVImporter().run([UInt8](data), surveyId: survey, into: MadoguchiDatabase.open(path: db).indicators, encoding: chosen)
+                    return try await SurveyCSVImporter().run([UInt8](data), surveyId: survey, into: MadoguchiDatabase.open(db).indicators, encoding: chosen)
                 }
                 print("\(n) responses")
             }

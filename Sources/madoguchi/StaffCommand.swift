@@ -13,10 +13,10 @@ struct StaffCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Disable.self, Enable.self, Reset.self, Token.self, Revoke.self])
 
     struct Common: ParsableArguments {
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
         @Option(help: "Who does this (recorded).") var actor: String = "console:" + (ProcessInfo.processInfo.environment["USER"] ?? "admin")
 
-        func service() throws -> StaffService { StaffService(database: try MadoguchiDatabase.open(path: db), clock: try environmentClock()) }
+        func service() throws -> StaffService { StaffService(database: try MadoguchiDatabase.open(db), clock: try environmentClock()) }
     }
 
     static func roles(_ text: String) throws -> Set<StaffRole> {

@@ -26,7 +26,7 @@ struct Verify: AsyncParsableCommand {
         let (token, printedText) = try reporting { try Self.read(file) }
         let result: DocumentVerification
         if let db {
-            result = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(path: db)).verify(token) }
+            result = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).verify(token) }
         } else if let jwks {
             let keys = try await Self.loadKeys(jwks)
             result = DocumentVerification.offline(token, keys: keys)
@@ -120,10 +120,10 @@ struct Keys: ParsableCommand {
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Retire the active signing key and start a new one (older papers still verify).")
-        @Option(help: "The SQLite database.") var db: String = defaultDatabasePath
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
 
         func run() throws {
-            let kid = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(path: db)).rotateSigningKey() }
+            let kid = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).rotateSigningKey() }
             print("active key: \(kid)")
         }
     }
