@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import MadoguchiTestSupport
 import Testing
 
 @testable import MadoguchiDomain
@@ -100,34 +101,134 @@ struct MigrationHistoryTests {
         let database = try DatabaseQueue()
         try Schema.migrator.migrate(database)
         let accepted = try database.read(Self.accepted)
-        let vocabularies: [(String, Set<String>)] = [
-            ("ledgerEntry.action", Self.cases(LedgerRecord.Action.self)),
-            ("certificate.kind", Self.cases(CertificateKind.self)),
-            ("certificate.channel", Self.cases(Channel.self)),
-            ("certificate.requesterClass", Self.cases(RequesterClass.self)),
-            ("facility.kind", Self.cases(FacilityKind.self)),
-            ("issuanceCount.place", Self.cases(FacilityKind.self)),
-            ("card.revocationReason", Self.cases(RevocationReason.self)),
-            ("card.medium", Self.cases(CertificateMedium.self)),
-            ("kioskSession.medium", Self.cases(CertificateMedium.self)),
-            ("resident.sex", Self.cases(Sex.self)),
-            ("resident.relationship", Self.cases(Relationship.self)),
-            ("resident.removalReason", Self.cases(RemovedRecord.Reason.self)),
-            ("residentMovement.kind", Self.cases(ResidentMovement.Kind.self)),
-            ("familyRegisterMember.sex", Self.cases(Sex.self)),
-            ("familyRegisterEvent.kind", Self.cases(FamilyRegisterEvent.Kind.self)),
-            ("planNode.level", Self.cases(PlanLevel.self)),
-            ("evaluationSheet.layout", Self.cases(SheetLayout.self)),
-            ("evaluationSheet.stage", Self.cases(ReviewStage.self)),
-            ("sheetReview.action", Self.cases(ReviewAction.self)),
-            ("sheetReview.fromStage", Self.cases(ReviewStage.self)),
-            ("sheetReview.toStage", Self.cases(ReviewStage.self)),
-            ("sheetReview.role", Self.cases(ReviewRole.self)),
-            ("accessEntry.purpose", Self.cases(AccessPurpose.self)),
-            ("kioskSession.state", Self.cases(KioskSessionState.self)),
-        ]
+        let vocabularies = Self.vocabularies
         for (column, values) in vocabularies {
             let allowed = try #require(accepted[column], "no vocabulary check found on \(column)")
+            #expect(values.isSubset(of: allowed), "\(column) refuses \(values.subtracting(allowed).sorted()): add a migration that accepts them")
+        }
+    }
+
+    static let vocabularies: [(String, Set<String>)] = [
+        ("ledgerEntry.action", Self.cases(LedgerRecord.Action.self)),
+        ("certificate.kind", Self.cases(CertificateKind.self)),
+        ("certificate.channel", Self.cases(Channel.self)),
+        ("certificate.requesterClass", Self.cases(RequesterClass.self)),
+        ("facility.kind", Self.cases(FacilityKind.self)),
+        ("issuanceCount.place", Self.cases(FacilityKind.self)),
+        ("card.revocationReason", Self.cases(RevocationReason.self)),
+        ("card.medium", Self.cases(CertificateMedium.self)),
+        ("kioskSession.medium", Self.cases(CertificateMedium.self)),
+        ("resident.sex", Self.cases(Sex.self)),
+        ("resident.relationship", Self.cases(Relationship.self)),
+        ("resident.removalReason", Self.cases(RemovedRecord.Reason.self)),
+        ("residentMovement.kind", Self.cases(ResidentMovement.Kind.self)),
+        ("familyRegisterMember.sex", Self.cases(Sex.self)),
+        ("familyRegisterEvent.kind", Self.cases(FamilyRegisterEvent.Kind.self)),
+        ("planNode.level", Self.cases(PlanLevel.self)),
+        ("evaluationSheet.layout", Self.cases(SheetLayout.self)),
+        ("evaluationSheet.stage", Self.cases(ReviewStage.self)),
+        ("sheetReview.action", Self.cases(ReviewAction.self)),
+        ("sheetReview.fromStage", Self.cases(ReviewStage.self)),
+        ("sheetReview.toStage", Self.cases(ReviewStage.self)),
+        ("sheetReview.role", Self.cases(ReviewRole.self)),
+        ("accessEntry.purpose", Self.cases(AccessPurpose.self)),
+        ("kioskSession.state", Self.cases(KioskSessionState.self)),
+    ]
+
+    // MARK: PostgreSQL
+
+    /// The PostgreSQL migrations, pinned the same way.
+    static let shippedPostgres: [(String, String)] = [
+        ("p1-ledger", "e10f9decc2e9bfd2464e50167d9bd6dc7d0064611e704132c6b4c90070c966d6"),
+        ("p2-window", "e4a41d17e93999c0d6e4bb7ad8c258f71d73d85eead1159e6990e261da70da6f"),
+        ("p3-office", "435abf81e8f9774ef027bee4a8e4db765dc16606e59abf2abf0276cecdf69330"),
+    ]
+
+    @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")
+    func frozenPostgres() {
+        let today = PostgresSchema.migrations.map { ($0.id, Self.sha256($0.sql)) }
+        #expect(today.count >= Self.shippedPostgres.count, "a shipped migration was removed")
+        for (i, (id, hash)) in Self.shippedPostgres.enumerated() where i < today.count {
+            #expect(today[i].0 == id, "migration \(i + 1) was \(id), now \(today[i].0): migrations are never renamed or reordered")
+            #expect(today[i].1 == hash, "\(id) changed after it shipped (sha256 \(today[i].1)): write a new migration instead")
+        }
+        for (id, hash) in today.dropFirst(Self.shippedPostgres.count) {
+            Issue.record("\(id) is not recorded as shipped: add (\"\(id)\", \"\(hash)\") to MigrationHistoryTests.shippedPostgres")
+        }
+    }
+
+    /// The schema as PostgreSQL's catalogue keeps it: columns with their types, nullability, defaults and collations;
+    /// indexes, constraints and triggers by their definitions; the functions' bodies.
+    static func postgresSchema(_ engine: PostgresEngine) throws -> [String] {
+        try engine.transaction(readOnly: true) { s in
+            try s.column(
+                """
+                SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' '
+                  || is_identity || ' ' || coalesce(column_default, '') || ' ' || coalesce(collation_name, '') AS line
+                FROM information_schema.columns WHERE table_schema = 'public'
+                UNION ALL SELECT 'index ' || indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+                UNION ALL SELECT 'constraint ' || conrelid::regclass::text || '.' || conname || ': ' || pg_get_constraintdef(oid)
+                  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+                UNION ALL SELECT 'trigger ' || tgname || ': ' || pg_get_triggerdef(oid) FROM pg_trigger WHERE NOT tgisinternal
+                UNION ALL SELECT 'function ' || proname || ': ' || pg_get_functiondef(oid) FROM pg_proc
+                  WHERE pronamespace = 'public'::regnamespace
+                ORDER BY 1
+                """, as: String.self)
+        }
+    }
+
+    @Test("a PostgreSQL database upgraded from any earlier migration has exactly the schema of a fresh one",
+          .enabled(if: TestEngines.available.contains(.postgres)))
+    func upgradedEqualsFreshPostgres() throws {
+        let fresh = try TestEngines.fresh(.postgres)
+        let engine = try PostgresEngine(url: fresh.location, threads: 1)
+        defer { engine.closeIdle() }
+        try PostgresSchema.migrate(engine)
+        let expected = try Self.postgresSchema(engine)
+        #expect(expected.count > 100)
+        for migration in PostgresSchema.migrations.dropLast() {
+            let store = try TestEngines.fresh(.postgres)
+            let old = try PostgresEngine(url: store.location, threads: 1)
+            defer { old.closeIdle() }
+            try PostgresSchema.migrate(old, upTo: migration.id)
+            #expect(try PostgresSchema.applied(old).last == migration.id)
+            try PostgresSchema.migrate(old)
+            let upgraded = try Self.postgresSchema(old)
+            #expect(upgraded == expected, "upgraded from \(migration.id): \(Set(upgraded).symmetricDifference(expected).sorted())")
+        }
+    }
+
+    @Test("every value of today's vocabularies is accepted by the PostgreSQL schema too",
+          .enabled(if: TestEngines.available.contains(.postgres)))
+    func vocabulariesPostgres() throws {
+        let fresh = try TestEngines.fresh(.postgres)
+        let engine = try PostgresEngine(url: fresh.location, threads: 1)
+        defer { engine.closeIdle() }
+        try PostgresSchema.migrate(engine)
+        // pg_get_constraintdef writes `column IN ('a', 'b')` as `column = ANY (ARRAY['a'::text, 'b'::text])`.
+        let list = try NSRegularExpression(pattern: #"\b(\w+) = ANY \(ARRAY\[([^\]]*)\]"#)
+        let value = try NSRegularExpression(pattern: #"'([^']*)'"#)
+        var accepted: [String: Set<String>] = [:]
+        let rows = try engine.transaction(readOnly: true) { s in
+            try s.rows(
+                """
+                SELECT conrelid::regclass::text AS tbl, pg_get_constraintdef(oid) AS def FROM pg_constraint
+                WHERE connamespace = 'public'::regnamespace AND contype = 'c'
+                """, [])
+        }
+        for row in rows {
+            let table = try row.text("tbl"), def = try row.text("def")
+            let ns = def as NSString
+            for m in list.matches(in: def, range: NSRange(location: 0, length: ns.length)) {
+                let column = ns.substring(with: m.range(at: 1)), values = ns.substring(with: m.range(at: 2))
+                let found = value.matches(in: values, range: NSRange(location: 0, length: (values as NSString).length))
+                    .map { (values as NSString).substring(with: $0.range(at: 1)) }
+                accepted["\(table).\(column)", default: []].formUnion(found)
+            }
+        }
+        for (column, values) in Self.vocabularies {
+            // PostgreSQL folds the unquoted names to lower case.
+            let allowed = try #require(accepted[column.lowercased()], "no vocabulary check found on \(column)")
             #expect(values.isSubset(of: allowed), "\(column) refuses \(values.subtracting(allowed).sorted()): add a migration that accepts them")
         }
     }
