@@ -22,6 +22,34 @@ public enum LiveIndicators {
                         activity.note, LedgerRecord.timestamp(now), author])
     }
 
+    /// Many activities, each checked as one entered alone, inserted a few hundred rows to a statement (a dataset load
+    /// records tens of thousands; on PostgreSQL a statement is a round trip).
+    public static func record(_ db: any SQLSession, activities: [RegionalActivity], by author: String, now: Date) throws {
+        for activity in activities {
+            let problems = activity.problems()
+            guard problems.isEmpty else {
+                throw MadoguchiError(.activityInvalid, ja: problems.map(\.ja).joined(separator: "、"), en: problems.map(\.en).joined(separator: "; "))
+            }
+        }
+        let at = LedgerRecord.timestamp(now)
+        try insertRows(
+            db, "INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy) VALUES", columns: 8,
+            activities.map { a in
+                [a.staff.trimmingCharacters(in: .whitespaces), a.center.trimmingCharacters(in: .whitespaces), a.date.description,
+                 a.kind.trimmingCharacters(in: .whitespaces), a.participants, a.note, at, author]
+            })
+    }
+
+    /// `prefix (?, …), (?, …) …` for `rows`, `chunk` rows to a statement: one SQL text on both engines.
+    static func insertRows(_ db: any SQLSession, _ prefix: String, columns: Int, _ rows: [[any SQLBindable]], chunk: Int = 250) throws {
+        let one = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        for start in stride(from: 0, to: rows.count, by: chunk) {
+            let part = rows[start..<min(start + chunk, rows.count)]
+            let sql = prefix + " " + Array(repeating: one, count: part.count).joined(separator: ", ")
+            try db.execute(sql, part.flatMap { $0.map(\.sqlValue) })
+        }
+    }
+
     /// The latest activities, newest first.
     public static func activities(_ db: any SQLSession, limit: Int = 100) throws -> [RegionalActivity] {
         try db.rows("SELECT id, staff, center, date, kind, participants, note FROM regionalActivity ORDER BY date DESC, id DESC LIMIT ?", limit)
@@ -105,6 +133,33 @@ public enum LiveIndicators {
             guard let value else { continue }
             try db.execute("INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES (?, ?, ?, ?)", survey.id, respondent, code, value)
         }
+    }
+
+    /// Many respondents' answers to a survey already read, all checked first, then inserted a few hundred rows to a
+    /// statement. A respondent twice in `rows`, or one who has answered already, refuses the whole load.
+    public static func answer(_ db: any SQLSession, survey: Survey, rows: [(respondent: String, answers: [String: String])]) throws {
+        var seen = Set<String>()
+        var responses: [[any SQLBindable]] = []
+        var answers: [[any SQLBindable]] = []
+        for row in rows {
+            guard !row.respondent.isEmpty else { throw MadoguchiError(.surveyInvalid, ja: "回答者IDがありません", en: "No respondent id") }
+            for (code, _) in row.answers where !survey.questions.contains(where: { $0.code == code }) {
+                throw MadoguchiError(.surveyInvalid, ja: "設問\(code)はこの調査にありません", en: "The survey has no question \(code)")
+            }
+            guard seen.insert(row.respondent).inserted else {
+                throw MadoguchiError(.surveyInvalid, ja: "回答者\(row.respondent)の回答が重複しています", en: "Respondent \(row.respondent) appears twice")
+            }
+            responses.append([survey.id, row.respondent])
+            for q in survey.questions {
+                if let value = try row.answers[q.code].flatMap({ try q.answer($0) }) { answers.append([survey.id, row.respondent, q.code, value]) }
+            }
+        }
+        let taken = try db.column("SELECT respondent FROM surveyResponse WHERE surveyId = ?", arguments: [survey.id], as: String.self)
+        if let again = taken.first(where: seen.contains) {
+            throw MadoguchiError(.surveyInvalid, ja: "回答者\(again)の回答は既にあります", en: "Respondent \(again) has answered already")
+        }
+        try insertRows(db, "INSERT INTO surveyResponse (surveyId, respondent) VALUES", columns: 2, responses)
+        try insertRows(db, "INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES", columns: 4, answers)
     }
 
     // MARK: - Issuance counts from before the ledger

@@ -36,6 +36,8 @@ struct KioskBench: AsyncParsableCommand {
     @Flag(help: "No injected faults and no city restart: clean throughput.") var noFaults = false
     @Option(help: "Keep the databases and logs here (a temporary folder otherwise).") var dir: String?
     @Option(help: "First of five loopback ports.") var basePort: Int = 0
+    @Option(help: "Run the three cities on this PostgreSQL server (postgres://user@host:port/db), each in a database of its own made and dropped by the bench, instead of SQLite files.")
+    var postgres: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     static let cities: [(code: String, name: String, seed: UInt64)] = [
@@ -80,6 +82,8 @@ struct KioskBench: AsyncParsableCommand {
         var voidEntries = 0
         var cityRestarted = false
         var steppedClock = false
+        /// `sqlite` or `postgres`: where the cities kept their data
+        var engine = "sqlite"
         var clockSteps = 0
         var confirmationLost = 0
         var violations: [String] = []
@@ -117,10 +121,23 @@ struct KioskBench: AsyncParsableCommand {
         log("seeding 3 cities × \(residents) persons and issuing \(cardsPerCity) cards each…")
         var databases: [MadoguchiDatabase] = []
         var cards: [Card] = []
+        // On PostgreSQL: a database per city on the server, one key-encryption key for the run (the servers read it from
+        // the environment, as a city's servers would), all dropped at the end.
+        let server = try postgres.map { try PostgresCities(server: $0) }
+        defer { server?.drop() }
+        if let server { env["MADOGUCHI_MASTER_KEY"] = server.keyText }
+        func location(_ city: (code: String, name: String, seed: UInt64)) -> String {
+            server?.url(city.code) ?? folder.appendingPathComponent("city-\(city.code).sqlite").path
+        }
         for (i, city) in Self.cities.enumerated() {
-            let path = folder.appendingPathComponent("city-\(city.code).sqlite").path
-            try? FileManager.default.removeItem(atPath: path)
-            let database = try MadoguchiDatabase.open(path: path)
+            let database: MadoguchiDatabase
+            if let server {
+                database = try server.create(city.code)
+            } else {
+                let path = location(city)
+                try? FileManager.default.removeItem(atPath: path)
+                database = try MadoguchiDatabase.open(path: path)
+            }
             _ = try DemoCityGenerator.generate(
                 into: database,
                 options: .init(residents: residents, seed: city.seed, city: .init(code: try LocalGovernmentCode(city.code), name: city.name)))
@@ -140,7 +157,7 @@ struct KioskBench: AsyncParsableCommand {
         let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         func serverArguments(_ i: Int) -> [String] {
             let city = Self.cities[i]
-            return ["serve", "--db", folder.appendingPathComponent("city-\(city.code).sqlite").path, "--port", String(port + i),
+            return ["serve", "--db", location(city), "--port", String(port + i),
                     "--city", city.code, "--city-name", city.name, "--kiosk-print-seconds", String(printSeconds),
                     "--kiosk-session-seconds", String(sessionSeconds), "--hub-keys", folder.appendingPathComponent("hub-keys").path]
         }
@@ -270,6 +287,7 @@ struct KioskBench: AsyncParsableCommand {
         var report = try await check(results, cards: cards, databases: databases)
         if unfinished > 0 { log("\(unfinished) sessions still open when the wait ended") }
         report.steppedClock = clock != nil
+        report.engine = postgres == nil ? "sqlite" : "postgres"
         report.clockSteps = clock?.steps ?? 0
         if clock != nil {
             // The clock stood still but for the slow prints' steps: any other session that expired is a deadline
@@ -565,5 +583,41 @@ final class SlowPrintGate: @unchecked Sendable {
         for continuation in released.0 {
             if let error = released.1 { continuation.resume(throwing: error) } else { continuation.resume() }
         }
+    }
+}
+
+/// The bench's cities on a PostgreSQL server: a database each, made fresh and dropped at the end.
+final class PostgresCities {
+    let admin: PostgresEngine
+    let server: URLComponents
+    let prefix = "madoguchi_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(8)
+    let keys = MasterKey.generate()
+    var made: [String] = []
+
+    init(server url: String) throws {
+        guard let components = URLComponents(string: url) else {
+            throw MadoguchiError(.invalidOption, ja: "--postgres がURLとして読めません", en: "--postgres is not a URL")
+        }
+        server = components
+        admin = try PostgresEngine(url: url, threads: 1)
+    }
+
+    var keyText: String { keys.fileText.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    func url(_ code: String) -> String {
+        var url = server
+        url.path = "/\(prefix)_\(code)"
+        return url.string!
+    }
+
+    func create(_ code: String) throws -> MadoguchiDatabase {
+        try admin.autocommit("CREATE DATABASE \(prefix)_\(code)")
+        made.append("\(prefix)_\(code)")
+        return try MadoguchiDatabase.open(postgres: url(code), keys: keys)
+    }
+
+    func drop() {
+        for name in made { try? admin.autocommit("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        admin.closeIdle()
     }
 }

@@ -321,15 +321,19 @@ struct KioskFaultRunTests {
     /// The cities' clock stands still while sessions run and is stepped past the print deadline only for the slow
     /// prints (`--stepped-clock`): what each session comes to depends on its fault, never on how fast or busy the
     /// machine is. So the test asserts what must hold of every session, not how many printed.
-    @Test("1,000 concurrent sessions through 2 hubs to 3 cities, with slow prints, print failures, vanished kiosks and a city killed and restarted: no document for the wrong person, every abort voided, nothing left open")
-    func thousandSessions() throws {
-        let r = try CLI.run([
+    @Test("1,000 concurrent sessions through 2 hubs to 3 cities, with slow prints, print failures, vanished kiosks and a city killed and restarted: no document for the wrong person, every abort voided, nothing left open (SQLite files, and a PostgreSQL server)",
+          arguments: TestEngines.available)
+    func thousandSessions(engine: SQLEngine) throws {
+        var arguments = [
             "bench", "kiosk", "--sessions", "1000", "--concurrency", "1000", "--residents", "400", "--cards-per-city", "30",
             "--print-seconds", "10", "--stepped-clock", "--json",
-        ])
+        ]
+        if engine == .postgres { arguments += ["--postgres", try #require(TestEngines.serverURL, "MADOGUCHI_REQUIRE_POSTGRES=1 but MADOGUCHI_TEST_POSTGRES names no server")] }
+        let r = try CLI.run(arguments)
         #expect(r.status == 0, "\(r.out)\n\(r.err)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         #expect(report["sessions"] as? Int == 1000)
+        #expect(report["engine"] as? String == engine.rawValue)
         #expect(report["steppedClock"] as? Bool == true)
         // No document for another person, every abort voided with its ledger entry, no session left open, the
         // ledger intact, and no session expired but the slow prints whose deadline the clock was stepped past.

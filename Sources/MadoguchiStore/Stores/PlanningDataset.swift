@@ -79,11 +79,9 @@ extension MadoguchiDatabase {
             try transaction(readOnly: false) { db in
                 for load in dataset.surveys {
                     try LiveIndicators.saveSurvey(db, load.survey)
-                    for row in load.responses {
-                        try LiveIndicators.answer(db, survey: load.survey, respondent: row.respondent, answers: row.answers)
-                    }
+                    try LiveIndicators.answer(db, survey: load.survey, rows: load.responses.map { ($0.respondent, $0.answers) })
                 }
-                for activity in dataset.activities { try LiveIndicators.record(db, activity, by: dataset.importer, now: now) }
+                try LiveIndicators.record(db, activities: dataset.activities, by: dataset.importer, now: now)
                 for count in dataset.counts {
                     try LiveIndicators.setIssuanceCount(db, year: count.year, place: count.place, copies: count.copies, source: count.source)
                 }
