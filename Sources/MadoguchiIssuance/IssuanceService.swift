@@ -291,7 +291,7 @@ public struct IssuanceService: Sendable {
     /// The published keys, read only: the public JWKS and verification never wait on the database's write lock.
     /// `prepareSigning()` at start-up makes sure there is one.
     public func jwks() throws -> JWKSet {
-        try database.snapshot { tx in try tx.publishedKeys() }
+        try database.publicSnapshot { tx in try tx.publishedKeys() }
     }
 
     /// At start-up: the signing key and the card authority exist, so that the public routes only read.
@@ -319,8 +319,10 @@ public struct IssuanceService: Sendable {
         var result = DocumentVerification.offline(text, keys: keys)
         result.checkedOnline = true
         guard result.status == .valid, let claims = result.claims else { return result }
-        let city = try database.snapshot { tx in try tx.city() }
-        let stored = try certificate(claims.jti)
+        // Verification is public and may lag the primary (the standby's reads); a certificate the standby does not
+        // know yet (issued a moment ago) is looked up on the primary.
+        let (city, onStandby) = try database.publicSnapshot { tx in (try tx.city(), try tx.certificate(id: claims.jti).map(IssuedCertificate.init)) }
+        let stored = try onStandby ?? certificate(claims.jti)
         guard claims.iss == city.code, let stored else {
             return DocumentVerification(
                 status: .invalid, ja: "この市が発行した証明書の記録がありません。", en: "No such certificate was issued by this city.",

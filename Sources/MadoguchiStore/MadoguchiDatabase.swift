@@ -14,20 +14,25 @@ public final class MadoguchiDatabase: Sendable {
     }
 
     let storage: Storage
+    /// A streaming standby of the PostgreSQL primary, for the reads that may lag it by the replication delay (public
+    /// verification, the published keys, the registry's search). Nil: every read goes to the primary.
+    let standby: PostgresEngine?
     public let path: String?
     /// Seals and opens the private keys kept in the database; the key-encryption key is never in it
     public let keys: any KeyProtector
 
     init(writer: any DatabaseWriter, path: String?, keys: any KeyProtector) throws {
         self.storage = .sqlite(writer)
+        self.standby = nil
         self.path = path
         self.keys = keys
         try Schema.migrator.migrate(writer)
         _ = try KeySealing.sealPlaintext(writer, keys: keys)
     }
 
-    init(postgres engine: PostgresEngine, keys: any KeyProtector) throws {
+    init(postgres engine: PostgresEngine, keys: any KeyProtector, standby: PostgresEngine? = nil) throws {
         self.storage = .postgres(engine)
+        self.standby = standby
         self.path = nil
         self.keys = keys
         try PostgresSchema.migrate(engine)
@@ -35,8 +40,10 @@ public final class MadoguchiDatabase: Sendable {
 
     /// Opens a PostgreSQL database (`postgres://user@host:port/db`) and brings its schema up to date. `keys`: the
     /// key-encryption key (on a server it comes from the environment or a KMS, never from the database).
-    public static func open(postgres url: String, keys: any KeyProtector) throws -> MadoguchiDatabase {
-        try MadoguchiDatabase(postgres: try PostgresEngine(url: url), keys: keys)
+    /// `standby`: a streaming standby's URL, which then serves the reads that may lag (`publicRead`). It is not
+    /// migrated (a standby replays the primary's schema) and not required to be up: those reads fall back to the primary.
+    public static func open(postgres url: String, keys: any KeyProtector, standby: String? = nil) throws -> MadoguchiDatabase {
+        try MadoguchiDatabase(postgres: try PostgresEngine(url: url), keys: keys, standby: try standby.map { try PostgresEngine(url: $0) })
     }
 
     /// Whether `location` names a PostgreSQL database (`postgres://` or `postgresql://`) rather than a SQLite file.
@@ -46,11 +53,17 @@ public final class MadoguchiDatabase: Sendable {
 
     /// Opens what `--db` names: a PostgreSQL database by its URL (its key-encryption key from the environment,
     /// `MasterKey.resolve(forServer:)`), or else a SQLite file (`open(path:)`).
-    public static func open(_ location: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws
-        -> MadoguchiDatabase
-    {
+    public static func open(
+        _ location: String, standby: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> MadoguchiDatabase {
         if isServerURL(location) {
-            return try open(postgres: location, keys: try MasterKey.resolve(forServer: environment))
+            if let standby, !isServerURL(standby) {
+                throw MadoguchiError(.storeBadURL, ja: "スタンバイはPostgreSQLのURLで指定してください", en: "The standby must be a postgres:// URL")
+            }
+            return try open(postgres: location, keys: try MasterKey.resolve(forServer: environment), standby: standby)
+        }
+        guard standby == nil else {
+            throw MadoguchiError(.storeBadURL, ja: "スタンバイはPostgreSQLで運用するときだけ指定できます", en: "A standby needs a PostgreSQL primary")
         }
         return try open(path: location)
     }

@@ -154,7 +154,8 @@ public struct RegistryRepository: Sendable {
             """
         arguments += [limit]
         let bound = arguments
-        return try database.transaction(readOnly: true) { db in try db.rows(sql, arguments: bound).map(Self.summary) }
+        // On the standby when there is one: a search may lag the primary by the replication delay.
+        return try database.publicRead { db in try db.rows(sql, arguments: bound).map(Self.summary) }
     }
 
     static func resident(_ row: SQLRow) -> Resident {

@@ -28,6 +28,8 @@ struct Serve: AsyncParsableCommand {
             """)
 
     @Option(help: "The database: a SQLite file, or postgres://user@host:port/db (key from MADOGUCHI_MASTER_KEY[_FILE]).") var db: String = defaultDatabasePath
+    @Option(help: "A streaming standby of the PostgreSQL --db (postgres://…): public verification, the published keys and search read there (they may lag by the replication delay); without it, or when it is down, they read the primary.")
+    var standby: String?
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port to listen on.") var port: Int = 8080
     @Option(help: "Persons in the demo city created when the database is new.") var residents: Int = 20_000
@@ -53,7 +55,7 @@ struct Serve: AsyncParsableCommand {
             let identity = try cityIdentity(code: city, name: cityName)
             let onServer = MadoguchiDatabase.isServerURL(db)
             let fileIsNew = !onServer && !FileManager.default.fileExists(atPath: db)
-            let database = try MadoguchiDatabase.open(db)
+            let database = try MadoguchiDatabase.open(db, standby: standby)
             // A PostgreSQL database is new when it holds no city yet (the server made the empty database).
             let isNew = try fileIsNew || (onServer && database.isEmptyCity())
             if isNew {

@@ -88,7 +88,10 @@ public final class PostgresEngine: Sendable {
         var broken = false
         defer { release(connection, broken: broken) }
         do {
-            try session.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN", [])
+            // A read is one snapshot (REPEATABLE READ: every statement sees the same data; a read-only transaction there
+            // never fails to serialise, and a hot standby runs it too); a write is READ COMMITTED, serialised where it
+            // must be by its locks (ADR 0010 §7).
+            try session.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", [])
             let result = try body(session)
             try session.execute("COMMIT", [])
             return result

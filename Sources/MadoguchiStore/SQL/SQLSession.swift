@@ -402,6 +402,27 @@ extension MadoguchiDatabase: SQLTransactor {
 }
 
 extension MadoguchiDatabase {
+    /// A read that may lag the primary by the replication delay, on the standby when the city has one: public
+    /// verification, the published keys, the registry's search. When the standby cannot be reached (or there is none)
+    /// it runs on the primary; when the primary is down the standby still answers these reads.
+    public func publicRead<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        if let standby {
+            do { return try standby.transaction(readOnly: true, body) } catch let e as MadoguchiError where e.code == .storeUnavailable {}
+        }
+        return try transaction(readOnly: true, body)
+    }
+
+    /// `publicRead` over the window's records.
+    public func publicSnapshot<T>(_ body: (any WindowTransaction) throws -> T) throws -> T {
+        let keys = self.keys
+        return try publicRead { s in try body(SQLWindowTransaction(db: s, keys: keys)) }
+    }
+
+    /// Whether reads that may lag go to a standby.
+    public var hasStandby: Bool { standby != nil }
+}
+
+extension MadoguchiDatabase {
     /// A read-only transaction in the shared SQL, from async code, on either engine.
     func sqlRead<T: Sendable>(_ body: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await transaction(readOnly: true, async: body)
