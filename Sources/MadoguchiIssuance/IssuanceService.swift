@@ -167,13 +167,15 @@ public struct IssuanceService: Sendable {
             try Self.remember(tx, key: idempotencyKey, digest: requestDigest, sequence: entry.sequence, at: at)
             return .refused(refusals, ledgerSequence: entry.sequence)
         }
-        let sequence = try tx.nextLedgerSequence()
+        // Read before the ledger's lock: the serialised part holds only the head, the append and the inserts.
         let city = try tx.city()
+        let key = try tx.activeSigningKey(at: at)
+        let sequence = try tx.nextLedgerSequence()
         let content = CertificateContent.build(
             request, source: source, city: city, serialNumber: Self.serial(sequence, today), basicItemsOnly: decision.basicItemsOnly)
         let certificate = try record(
             tx, content: content, submission: submission, fee: fee.total, at: at, idempotencyKey: idempotencyKey,
-            actor: actor, action: .issue, reason: nil, expectedSequence: sequence)
+            actor: actor, action: .issue, reason: nil, expectedSequence: sequence, signingKey: key)
         try Self.remember(tx, key: idempotencyKey, digest: requestDigest, sequence: sequence, at: at)
         // 本人通知: one notice for each registered person the certificate shows.
         for resident in decision.notifiedResidentIds.sorted() {
@@ -359,7 +361,7 @@ public struct IssuanceService: Sendable {
     func record(
         _ tx: any WindowTransaction, content: CertificateContent, submission: Submission, fee: Int, at: String,
         idempotencyKey: String?, actor: String?, action: LedgerRecord.Action, reason: String?, expectedSequence: Int64,
-        keeping: Keeping? = nil
+        keeping: Keeping? = nil, signingKey: SigningKey? = nil
     ) throws -> IssuedCertificate {
         let json = try content.canonicalJSON()
         let digest = Ledger.sha256(json)
@@ -372,7 +374,7 @@ public struct IssuanceService: Sendable {
                 contentDigest: digest, idempotencyKey: idempotencyKey, actor: actor, keepingCity: keeping?.city,
                 keepingSubject: keeping?.subject, medium: submission.medium))
         precondition(entry.sequence == expectedSequence, "the serial number must be the ledger sequence")
-        let key = try tx.activeSigningKey(at: at)
+        let key = try signingKey ?? tx.activeSigningKey(at: at)
         let claims = DocumentClaims(
             jti: id, iss: content.cityCode, iat: Int64(clock.now().timeIntervalSince1970), kind: content.kind.rawValue,
             names: content.persons.map(\.name), births: content.persons.map(\.birthDate.description), digest: digest)

@@ -62,10 +62,29 @@ public enum Ledger {
     /// so that servers sharing the database extend one chain (and the schema refuses any entry that would fork it).
     @discardableResult
     public static func append(_ record: LedgerRecord, in session: any SQLSession) throws -> LedgerEntry {
+        try append(record, in: session, after: nil)
+    }
+
+    /// The chain's last entry (sequence 0 and the genesis hash for an empty ledger).
+    public struct Head: Sendable, Hashable {
+        public var sequence: Int64
+        public var hash: String
+    }
+
+    /// Takes the ledger's lock (PostgreSQL) and reads the head: from here to the commit no other transaction appends,
+    /// so the head read stays the head until this transaction appends after it.
+    public static func lockedHead(_ session: any SQLSession) throws -> Head {
         try serialise(session)
         let last = try session.row("SELECT sequence, hash FROM ledgerEntry ORDER BY sequence DESC LIMIT 1")
-        let sequence = (try last?.int("sequence") ?? 0) + 1
-        let previous = try last?.text("hash") ?? genesis
+        return Head(sequence: try last?.int("sequence") ?? 0, hash: try last?.text("hash") ?? genesis)
+    }
+
+    /// Appends after `head` when the caller holds it from `lockedHead` in this transaction (one lock and one read
+    /// fewer inside the serialised part); else locks and reads the head first.
+    public static func append(_ record: LedgerRecord, in session: any SQLSession, after head: Head?) throws -> LedgerEntry {
+        let head = try head ?? lockedHead(session)
+        let sequence = head.sequence + 1
+        let previous = head.hash
         let payload = try record.canonicalJSON()
         let hash = hash(previous: previous, payload: payload)
         try session.execute(
@@ -81,8 +100,7 @@ public enum Ledger {
     /// The sequence the next entry of this transaction gets. On PostgreSQL it takes the ledger's lock first, so the
     /// number cannot be taken by another server before this transaction appends (a certificate prints it).
     public static func nextSequence(in session: any SQLSession) throws -> Int64 {
-        try serialise(session)
-        return try session.row("SELECT coalesce(max(sequence), 0) + 1 AS next FROM ledgerEntry")?.int("next") ?? 1
+        try lockedHead(session).sequence + 1
     }
 
     /// The ledger's transaction-level advisory lock on PostgreSQL (released at commit or rollback); nothing on SQLite,

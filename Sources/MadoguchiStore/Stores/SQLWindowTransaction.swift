@@ -190,6 +190,18 @@ enum Unreadable {
 struct SQLWindowTransaction: WindowTransaction {
     let db: any SQLSession
     let keys: any KeyProtector
+    /// The ledger's head once this transaction holds the ledger's lock: the sequence a certificate prints and the
+    /// append after it read it once, inside the serialised part.
+    let head = HeadBox()
+
+    final class HeadBox {
+        var value: Ledger.Head?
+    }
+
+    init(db: any SQLSession, keys: any KeyProtector) {
+        self.db = db
+        self.keys = keys
+    }
 
     // MARK: RegistryFacts
 
@@ -239,9 +251,16 @@ struct SQLWindowTransaction: WindowTransaction {
 
     // MARK: CertificateBook
 
-    func appendLedger(_ record: LedgerRecord) throws -> LedgerEntry { try Ledger.append(record, in: db) }
+    func appendLedger(_ record: LedgerRecord) throws -> LedgerEntry {
+        let entry = try Ledger.append(record, in: db, after: head.value)
+        head.value = Ledger.Head(sequence: entry.sequence, hash: entry.hash)
+        return entry
+    }
 
-    func nextLedgerSequence() throws -> Int64 { try Ledger.nextSequence(in: db) }
+    func nextLedgerSequence() throws -> Int64 {
+        if head.value == nil { head.value = try Ledger.lockedHead(db) }
+        return head.value!.sequence + 1
+    }
 
     func ledgerRecord(sequence: Int64) throws -> LedgerRecord? {
         try db.scalar("SELECT payload FROM ledgerEntry WHERE sequence = ?", arguments: [sequence], as: String.self).map {
