@@ -189,6 +189,26 @@ struct OfficeContractTests {
         #expect(try await indicators.activities(limit: 2).map(\.kind) == ["相談", "会議"])
     }
 
+    @Test("a ledger appended in bulk is the chain one-by-one appends make, and the counts the ledger keeps match it",
+          arguments: TestEngines.available)
+    func bulkLedger(engine: SQLEngine) async throws {
+        let rig = try Rig(engine, residents: 20)
+        let facilities = try rig.db.registry.facilities().map(\.id)
+        try await rig.db.fillSyntheticLedger(issues: 1_234, facilities: facilities, seed: 3)
+        let verified = try await rig.db.ledger.verify()
+        #expect(verified.entries == 1_234 + 13 && verified.firstBad == nil, "\(verified)")
+        // Every issue's copies, less the voided ones', are in the counts the trigger kept as the rows went in.
+        let copies = try rig.scalar("SELECT sum(copies) FROM issuanceCount WHERE source = 'ledger'", as: Int.self)
+        let payloads = try await rig.db.transaction(readOnly: true, async: { s in
+            try s.rows("SELECT payload, action, documentId FROM ledgerEntry ORDER BY sequence", []).map {
+                (try JSONDecoder().decode(LedgerRecord.self, from: Data(try $0.text("payload").utf8)), try $0.text("action"))
+            }
+        })
+        let voided = Set(payloads.filter { $0.1 == "void" }.compactMap(\.0.documentId))
+        let expected = payloads.filter { $0.1 == "issue" && !voided.contains($0.0.documentId ?? "") }.map(\.0.copies).reduce(0, +)
+        #expect(copies == expected && expected > 1_234)
+    }
+
     @Test("a checkpoint signs both chains' heads, and a rewritten chain no longer holds it", arguments: TestEngines.available)
     func checkpoint(engine: SQLEngine) async throws {
         let rig = try Rig(engine)

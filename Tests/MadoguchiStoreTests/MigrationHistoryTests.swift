@@ -40,14 +40,20 @@ struct MigrationHistoryTests {
 
     @Test("every shipped migration's SQL is exactly what shipped; new ones only come after")
     func frozen() {
-        let today = Schema.migrations.map { ($0.id, Self.sha256($0.sql)) }
-        #expect(today.count >= Self.shipped.count, "a shipped migration was removed")
-        for (i, (id, hash)) in Self.shipped.enumerated() where i < today.count {
+        Self.holdFrozen(Schema.migrations, shipped: Self.shipped, list: "shipped")
+    }
+
+    /// Each migration in `migrations` is the one `shipped` names at its place, with the same SQL; any after are listed
+    /// to be added.
+    static func holdFrozen(_ migrations: [Schema.Migration], shipped: [(String, String)], list: String) {
+        let today = migrations.map { ($0.id, Self.sha256($0.sql)) }
+        #expect(today.count >= shipped.count, "a shipped migration was removed")
+        for (i, (id, hash)) in shipped.enumerated() where i < today.count {
             #expect(today[i].0 == id, "migration \(i + 1) was \(id), now \(today[i].0): migrations are never renamed or reordered")
             #expect(today[i].1 == hash, "\(id) changed after it shipped (sha256 \(today[i].1)): write a new migration instead")
         }
-        for (id, hash) in today.dropFirst(Self.shipped.count) {
-            Issue.record("\(id) is not recorded as shipped: add (\"\(id)\", \"\(hash)\") to MigrationHistoryTests.shipped")
+        for (id, hash) in today.dropFirst(shipped.count) {
+            Issue.record("\(id) is not recorded as shipped: add (\"\(id)\", \"\(hash)\") to MigrationHistoryTests.\(list)")
         }
     }
 
@@ -146,15 +152,7 @@ struct MigrationHistoryTests {
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")
     func frozenPostgres() {
-        let today = PostgresSchema.migrations.map { ($0.id, Self.sha256($0.sql)) }
-        #expect(today.count >= Self.shippedPostgres.count, "a shipped migration was removed")
-        for (i, (id, hash)) in Self.shippedPostgres.enumerated() where i < today.count {
-            #expect(today[i].0 == id, "migration \(i + 1) was \(id), now \(today[i].0): migrations are never renamed or reordered")
-            #expect(today[i].1 == hash, "\(id) changed after it shipped (sha256 \(today[i].1)): write a new migration instead")
-        }
-        for (id, hash) in today.dropFirst(Self.shippedPostgres.count) {
-            Issue.record("\(id) is not recorded as shipped: add (\"\(id)\", \"\(hash)\") to MigrationHistoryTests.shippedPostgres")
-        }
+        Self.holdFrozen(PostgresSchema.migrations, shipped: Self.shippedPostgres, list: "shippedPostgres")
     }
 
     /// The schema as PostgreSQL's catalogue keeps it: columns with their types, nullability, defaults and collations;

@@ -148,29 +148,36 @@ extension MadoguchiDatabase {
     /// For benchmarks only: `issues` synthetic issue entries over three fiscal years from FY2023 (30 % at stores, the
     /// rest at `facilities`), one in a hundred voided, appended through the ledger's own chain in one transaction.
     public func fillSyntheticLedger(issues: Int, facilities: [String], seed: UInt64) async throws {
-        try await sqlWrite { db in
-            var state = seed | 1
-            func next() -> UInt64 {  // xorshift: the same ledger for a seed
-                state ^= state << 13
-                state ^= state >> 7
-                state ^= state << 17
-                return state
-            }
-            for i in 0..<issues {
-                let day = CivilDate(dayNumber: CivilDate(year: 2023, month: 4, day: 1)!.dayNumber + i * 1096 / max(issues, 1))
+        var state = seed | 1
+        func next() -> UInt64 {  // xorshift: the same ledger for a seed
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        // A hundred thousand issues to a transaction, 500 entries to a statement, chained in Swift after the head
+        // read under the ledger's lock: the same entries `Ledger.append` would write, without a round trip each.
+        var i = 0
+        while i < issues {
+            var records: [LedgerRecord] = []
+            let end = min(issues, i + 100_000)
+            for n in i..<end {
+                let day = CivilDate(dayNumber: CivilDate(year: 2023, month: 4, day: 1)!.dayNumber + n * 1096 / max(issues, 1))
                 let at = "\(day)T10:00:00.000+09:00"
                 let store = next() % 10 < 3
                 let record = LedgerRecord(
-                    action: .issue, at: at, documentId: "bench-\(i)", kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
+                    action: .issue, at: at, documentId: "bench-\(n)", kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
                     channel: store ? .kiosk : .counter, facilityId: store || facilities.isEmpty ? nil : facilities[Int(next() % UInt64(facilities.count))],
                     copies: 1 + Int(next() % 2), feeYen: 300)
-                _ = try Ledger.append(record, in: db)
-                if i % 100 == 0 {
-                    _ = try Ledger.append(
-                        LedgerRecord(action: .void, at: at, documentId: "bench-\(i)", kind: .residentRecordCopy, subjectId: 1,
-                                     requesterClass: .self, channel: record.channel, reason: "bench"), in: db)
+                records.append(record)
+                if n % 100 == 0 {
+                    records.append(LedgerRecord(action: .void, at: at, documentId: "bench-\(n)", kind: .residentRecordCopy, subjectId: 1,
+                                                requesterClass: .self, channel: record.channel, reason: "bench"))
                 }
             }
+            let batch = records
+            try await sqlWrite { db in try Ledger.append(batch, in: db) }
+            i = end
         }
     }
 
