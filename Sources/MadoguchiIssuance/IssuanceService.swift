@@ -324,7 +324,7 @@ public struct IssuanceService: Sendable {
         // Verification is public and may lag the primary (the standby's reads); a certificate the standby does not
         // know yet (issued a moment ago) is looked up on the primary.
         let (city, onStandby) = try database.publicSnapshot { tx in (try tx.city(), try tx.certificate(id: claims.jti).map(IssuedCertificate.init)) }
-        let stored = try onStandby ?? certificate(claims.jti)
+        let stored = try onStandby ?? (database.hasStandby ? certificate(claims.jti) : nil)
         guard claims.iss == city.code, let stored else {
             return DocumentVerification(
                 status: .invalid, ja: "この市が発行した証明書の記録がありません。", en: "No such certificate was issued by this city.",

@@ -78,8 +78,8 @@ public enum Ledger {
                          record.documentId, record.subjectId, record.at])
             head = Head(sequence: head.sequence + 1, hash: hash)
         }
-        try LiveIndicators.insertRows(
-            session, "INSERT INTO ledgerEntry (sequence, previousHash, hash, payload, action, documentId, subjectId, at) VALUES",
+        try session.insertRows(
+            "INSERT INTO ledgerEntry (sequence, previousHash, hash, payload, action, documentId, subjectId, at) VALUES",
             columns: 8, rows, chunk: 500)
     }
 

@@ -32,22 +32,12 @@ public enum LiveIndicators {
             }
         }
         let at = LedgerRecord.timestamp(now)
-        try insertRows(
-            db, "INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy) VALUES", columns: 8,
+        try db.insertRows(
+            "INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy) VALUES", columns: 8,
             activities.map { a in
                 [a.staff.trimmingCharacters(in: .whitespaces), a.center.trimmingCharacters(in: .whitespaces), a.date.description,
                  a.kind.trimmingCharacters(in: .whitespaces), a.participants, a.note, at, author]
             })
-    }
-
-    /// `prefix (?, …), (?, …) …` for `rows`, `chunk` rows to a statement: one SQL text on both engines.
-    static func insertRows(_ db: any SQLSession, _ prefix: String, columns: Int, _ rows: [[any SQLBindable]], chunk: Int = 250) throws {
-        let one = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        for start in stride(from: 0, to: rows.count, by: chunk) {
-            let part = rows[start..<min(start + chunk, rows.count)]
-            let sql = prefix + " " + Array(repeating: one, count: part.count).joined(separator: ", ")
-            try db.execute(sql, part.flatMap { $0.map(\.sqlValue) })
-        }
     }
 
     /// The latest activities, newest first.
@@ -158,8 +148,8 @@ public enum LiveIndicators {
         if let again = taken.first(where: seen.contains) {
             throw MadoguchiError(.surveyInvalid, ja: "回答者\(again)の回答は既にあります", en: "Respondent \(again) has answered already")
         }
-        try insertRows(db, "INSERT INTO surveyResponse (surveyId, respondent) VALUES", columns: 2, responses)
-        try insertRows(db, "INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES", columns: 4, answers)
+        try db.insertRows("INSERT INTO surveyResponse (surveyId, respondent) VALUES", columns: 2, responses)
+        try db.insertRows("INSERT INTO surveyAnswer (surveyId, respondent, question, answer) VALUES", columns: 4, answers)
     }
 
     // MARK: - Issuance counts from before the ledger

@@ -70,7 +70,11 @@ public final class MadoguchiDatabase: Sendable {
 
     /// Whether the database holds no city yet (a new file, or a new PostgreSQL database): the demo is made into it.
     public func isEmptyCity() throws -> Bool {
-        try registry.meta("city.code") == nil && registry.counts().residents == 0
+        // Existence only: `serve` asks this at every start, and a count would walk the whole registry.
+        try transaction(readOnly: true) { s in
+            try s.scalar("SELECT value FROM meta WHERE key = 'city.code'", as: String.self) == nil
+                && !s.exists("SELECT 1 FROM resident")
+        }
     }
 
     /// The engine under this database.

@@ -175,18 +175,22 @@ struct MigrationHistoryTests {
         }
     }
 
+    /// A fresh PostgreSQL database of the test's own (dropped when `Fresh` goes) and an engine on it, not yet migrated.
+    static func postgres() throws -> (TestEngines.Fresh, PostgresEngine) {
+        let fresh = try TestEngines.fresh(.postgres)
+        return (fresh, try PostgresEngine(url: fresh.location, threads: 1))
+    }
+
     @Test("a PostgreSQL database upgraded from any earlier migration has exactly the schema of a fresh one",
           .enabled(if: TestEngines.available.contains(.postgres)))
     func upgradedEqualsFreshPostgres() throws {
-        let fresh = try TestEngines.fresh(.postgres)
-        let engine = try PostgresEngine(url: fresh.location, threads: 1)
+        let (fresh, engine) = try Self.postgres()
         defer { engine.closeIdle() }
         try PostgresSchema.migrate(engine)
         let expected = try Self.postgresSchema(engine)
         #expect(expected.count > 100)
         for migration in PostgresSchema.migrations.dropLast() {
-            let store = try TestEngines.fresh(.postgres)
-            let old = try PostgresEngine(url: store.location, threads: 1)
+            let (store, old) = try Self.postgres()
             defer { old.closeIdle() }
             try PostgresSchema.migrate(old, upTo: migration.id)
             #expect(try PostgresSchema.applied(old).last == migration.id)
@@ -199,8 +203,7 @@ struct MigrationHistoryTests {
     @Test("every value of today's vocabularies is accepted by the PostgreSQL schema too",
           .enabled(if: TestEngines.available.contains(.postgres)))
     func vocabulariesPostgres() throws {
-        let fresh = try TestEngines.fresh(.postgres)
-        let engine = try PostgresEngine(url: fresh.location, threads: 1)
+        let (fresh, engine) = try Self.postgres()
         defer { engine.closeIdle() }
         try PostgresSchema.migrate(engine)
         // pg_get_constraintdef writes `column IN ('a', 'b')` as `column = ANY (ARRAY['a'::text, 'b'::text])`.
