@@ -13,7 +13,7 @@ public struct DemoCityGenerator {
         public var seed: UInt64
         /// The day the registry is as of (fixed, so the city does not depend on when it is built)
         public var asOf: CivilDate
-        /// Households written per transaction
+        /// Households between two progress reports
         public var batchSize: Int
         /// Which city this is (name and 全国地方公共団体コード)
         public var city: DemoCity.Identity
@@ -65,21 +65,19 @@ public struct DemoCityGenerator {
                 en: "This database already holds residents; seed a new file")
         }
         var generator = DemoCityGenerator(options: options)
-        try registry.write { w in
+        // The whole city in one transaction: a seed that stops half-way leaves no half city behind.
+        try registry.bulkLoad { w in
             try w.setMeta("city.name", options.city.name)
             try w.setMeta("city.code", options.city.code.digits)
             try w.setMeta("city.mayor", options.city.mayor)
             try w.setMeta("demo.seed", String(options.seed))
             try w.setMeta("demo.asOf", options.asOf.description)
             for f in DemoCity.facilities(for: options.city) { try w.upsert(f) }
-        }
-        while generator.personIndex < options.residents {
-            try registry.write { w in
-                var households = 0
-                while households < options.batchSize && generator.personIndex < options.residents {
-                    try generator.household(w)
-                    households += 1
-                }
+            var households = 0
+            while generator.personIndex < options.residents {
+                try generator.household(w)
+                households += 1
+                if households % options.batchSize == 0 { progress(generator.personIndex) }
             }
             progress(generator.personIndex)
         }

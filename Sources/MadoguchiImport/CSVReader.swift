@@ -8,13 +8,14 @@ public struct CSVRecord: Sendable, Hashable {
 
 /// RFC 4180 CSV: quoted fields with "" escapes and embedded newlines, CRLF or LF line ends.
 public enum CSVReader {
-    public static func records(_ text: String) throws -> [CSVRecord] {
+    /// The records of `text`, numbered from `firstLine` (a piece of a longer file starts further down).
+    public static func records(_ text: String, firstLine: Int = 1) throws -> [CSVRecord] {
         var records: [CSVRecord] = []
         var fields: [String] = []
         var field = ""
         var inQuotes = false
-        var line = 1
-        var recordLine = 1
+        var line = firstLine
+        var recordLine = firstLine
         var fieldStarted = false
         var iterator = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil

@@ -48,27 +48,64 @@ public struct CSVTable {
     public init(_ bytes: [UInt8], encoding requested: TextEncoding? = nil, columns: [Column]) throws {
         let (text, used) = try TextEncoding.decode(bytes, as: requested)
         let records = try CSVReader.records(text)
-        guard let header = records.first else {
-            throw MadoguchiError(.csvHeader, ja: "ファイルが空です", en: "The file is empty")
-        }
-        var index: [String: Int] = [:]
-        for (i, name) in header.fields.enumerated() {
-            let n = JapaneseText.normalized(name).trimmingCharacters(in: .whitespaces)
-            guard let column = columns.first(where: { $0.names.contains(n) }) else {
-                throw MadoguchiError(.csvHeader, ja: "1行目: 不明な列名「\(name)」があります", en: "Line 1: unknown column \"\(name)\"")
-            }
-            guard index[column.key] == nil else {
-                throw MadoguchiError(.csvHeader, ja: "1行目: 列「\(name)」が重複しています", en: "Line 1: column \"\(name)\" appears twice")
-            }
-            index[column.key] = i
-        }
-        for column in columns where column.required && index[column.key] == nil {
-            throw MadoguchiError(
-                .csvHeader, ja: "1行目: 必須の列「\(column.names[0])」がありません", en: "Line 1: the required column \(column.key) is missing")
-        }
+        guard let first = records.first else { throw Header.empty }
+        let header = try Header(first, columns: columns)
         encoding = used
-        let width = header.fields.count
-        rows = records.dropFirst().map { Row(line: $0.line, fields: $0.fields, width: width, index: index, columns: columns) }
+        rows = records.dropFirst().map(header.row)
+    }
+
+    /// Reads a source one record at a time (a whole city's file is never held at once): the header is checked
+    /// first, then `body` is given each row. Returns the number of rows.
+    @discardableResult
+    public static func forEachRow(
+        _ source: CSVSource, encoding: TextEncoding, columns: [Column], _ body: (Row) throws -> Void
+    ) throws -> Int {
+        var header: Header?
+        var count = 0
+        try source.forEachRecord(encoding: encoding) { record in
+            guard let header else {
+                header = try Header(record, columns: columns)
+                return
+            }
+            count += 1
+            try body(header.row(record))
+        }
+        if header == nil { throw Header.empty }
+        return count
+    }
+
+    /// The header row: which field holds which column.
+    struct Header {
+        let index: [String: Int]
+        let width: Int
+        let columns: [Column]
+
+        static var empty: MadoguchiError { MadoguchiError(.csvHeader, ja: "ファイルが空です", en: "The file is empty") }
+
+        init(_ header: CSVRecord, columns: [Column]) throws {
+            var index: [String: Int] = [:]
+            for (i, name) in header.fields.enumerated() {
+                let n = JapaneseText.normalized(name).trimmingCharacters(in: .whitespaces)
+                guard let column = columns.first(where: { $0.names.contains(n) }) else {
+                    throw MadoguchiError(.csvHeader, ja: "1行目: 不明な列名「\(name)」があります", en: "Line 1: unknown column \"\(name)\"")
+                }
+                guard index[column.key] == nil else {
+                    throw MadoguchiError(.csvHeader, ja: "1行目: 列「\(name)」が重複しています", en: "Line 1: column \"\(name)\" appears twice")
+                }
+                index[column.key] = i
+            }
+            for column in columns where column.required && index[column.key] == nil {
+                throw MadoguchiError(
+                    .csvHeader, ja: "1行目: 必須の列「\(column.names[0])」がありません", en: "Line 1: the required column \(column.key) is missing")
+            }
+            self.index = index
+            self.width = header.fields.count
+            self.columns = columns
+        }
+
+        func row(_ record: CSVRecord) -> Row {
+            Row(line: record.line, fields: record.fields, width: width, index: index, columns: columns)
+        }
     }
 
     /// The header line of such a file, in Japanese.

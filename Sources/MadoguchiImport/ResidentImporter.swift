@@ -57,13 +57,39 @@ public struct ResidentImporter {
         _ bytes: [UInt8], encoding: TextEncoding? = nil, skipBad: Bool = false, dryRun: Bool = false,
         progress: (Int, Int) -> Void = { _, _ in }
     ) throws -> Result {
-        let table = try CSVTable(bytes, encoding: encoding, columns: Self.columns)
+        try run(.bytes(bytes), encoding: encoding, skipBad: skipBad, dryRun: dryRun, progress: progress)
+    }
+
+    /// Reads, checks and (when clean, or with `skipBad`) imports a file in two passes over it, so that memory holds
+    /// the keys that must be unique rather than the rows: the first checks every row (its own fields, repeats in the
+    /// file, numbers already in the registry), the second reads the good rows again and writes them in one
+    /// transaction. All of them are stored, or none.
+    public func run(
+        _ source: CSVSource, encoding requested: TextEncoding? = nil, skipBad: Bool = false, dryRun: Bool = false,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) throws -> Result {
+        let encoding = try source.encoding(requested)
         var errors: [RowError] = []
-        var rows: [ParsedRow] = []
+        var bad = Set<Int>()
+        var good = 0
         var numbers: [String: Int] = [:]
         var codes: [String: Int] = [:]
         var householders: [String: Int] = [:]
-        for record in table.rows {
+        // Rows checked in the file, waiting to be looked up in the registry in one query.
+        var unchecked: [(line: Int, number: String, code: String)] = []
+        func lookUpInRegistry() throws {
+            let existing = try registry.existingIdentifiers(
+                individualNumbers: unchecked.map(\.number), residentRecordCodes: unchecked.map(\.code))
+            for row in unchecked where existing.contains(row.number) || existing.contains(row.code) {
+                errors.append(RowError(line: row.line, error: MadoguchiError(
+                    .csvRow, ja: "この個人番号または住民票コードは既に登録されています",
+                    en: "the individual number or resident record code is already registered")))
+                bad.insert(row.line)
+                good -= 1
+            }
+            unchecked.removeAll(keepingCapacity: true)
+        }
+        let rows = try CSVTable.forEachRow(source, encoding: encoding, columns: Self.columns) { record in
             do {
                 try record.checkWidth()
                 let row = try parse(record)
@@ -82,53 +108,55 @@ public struct ResidentImporter {
                 }
                 numbers[row.resident.individualNumber] = record.line
                 codes[row.resident.residentRecordCode] = record.line
-                rows.append(row)
+                good += 1
+                unchecked.append((record.line, row.resident.individualNumber, row.resident.residentRecordCode))
             } catch let error as MadoguchiError {
                 errors.append(RowError(line: record.line, error: error))
+                bad.insert(record.line)
             }
+            if unchecked.count == 5_000 { try lookUpInRegistry() }
         }
-        // Numbers already in the registry.
-        let existing = try registry.existingIdentifiers(
-            individualNumbers: rows.map(\.resident.individualNumber), residentRecordCodes: rows.map(\.resident.residentRecordCode))
-        rows.removeAll { row in
-            if existing.contains(row.resident.individualNumber) || existing.contains(row.resident.residentRecordCode) {
-                errors.append(RowError(line: row.line, error: MadoguchiError(
-                    .csvRow, ja: "この個人番号または住民票コードは既に登録されています",
-                    en: "the individual number or resident record code is already registered")))
-                return true
-            }
-            return false
-        }
+        try lookUpInRegistry()
+        numbers = [:]
+        codes = [:]
+        householders = [:]
         errors.sort { $0.line < $1.line }
-        var result = Result(encoding: table.encoding, rows: table.rows.count, imported: 0, households: 0, errors: errors)
+        var result = Result(encoding: encoding, rows: rows, imported: 0, households: 0, errors: errors)
         if (!errors.isEmpty && !skipBad) || dryRun { return result }
 
         var lineInProgress = 0
-        do {
-            result.households = try registry.write { w in
-                var households: [String: Int64] = [:]
-                for (n, row) in rows.enumerated() {
-                    lineInProgress = row.line
-                    let householdId: Int64
-                    if let id = households[row.householdKey] { householdId = id } else {
-                        householdId = try w.insert(row.household)
-                        households[row.householdKey] = householdId
-                    }
-                    var resident = row.resident
-                    resident.householdId = householdId
-                    try w.insert(resident)
-                    if n % 1_000 == 999 { progress(n + 1, rows.count) }
+        func write(_ w: RegistryWriter) throws -> (households: Int, written: Int) {
+            var households: [String: Int64] = [:]
+            var written = 0
+            try CSVTable.forEachRow(source, encoding: encoding, columns: Self.columns) { record in
+                guard !bad.contains(record.line) else { return }
+                lineInProgress = record.line
+                let row = try parse(record)
+                let householdId: Int64
+                if let id = households[row.householdKey] { householdId = id } else {
+                    householdId = try w.insert(row.household)
+                    households[row.householdKey] = householdId
                 }
-                progress(rows.count, rows.count)
-                return households.count
+                var resident = row.resident
+                resident.householdId = householdId
+                try w.insert(resident)
+                written += 1
+                if written % 1_000 == 0 { progress(written, good) }
             }
+            progress(written, good)
+            return (households.count, written)
+        }
+        do {
+            // Into an empty registry (a city's first load) the indexes are built once at the end, not row by row.
+            let done = try registry.hasResidents() ? try registry.write(write) : try registry.bulkLoad(write)
+            result.households = done.households
+            result.imported = done.written
         } catch let error as MadoguchiError {
             // Nothing was written: report the row the transaction stopped at.
             result.errors.append(RowError(line: lineInProgress, error: error))
             result.errors.sort { $0.line < $1.line }
             return result
         }
-        result.imported = rows.count
         return result
     }
 

@@ -70,13 +70,26 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         _ input: [UInt8], from: String, to: String, error: (Int) -> MadoguchiError
     ) throws -> [UInt8] {
         if input.isEmpty { return [] }
+        let cd = try converter(from: from, to: to)
+        defer { iconv_close(cd) }
+        return try convert(input, with: cd, error: error)
+    }
+
+    /// An iconv converter, or a coded error when the C library has none for the pair.
+    static func converter(from: String, to: String) throws -> iconv_t {
         let cd = iconv_open(to, from)
         guard cd != iconv_t(bitPattern: -1) else {
             throw MadoguchiError(
                 .encodingInvalid, ja: "この環境では\(from)から\(to)へ変換できません",
                 en: "\(from) to \(to) conversion is not available here")
         }
-        defer { iconv_close(cd) }
+        return cd!
+    }
+
+    /// Converts all of `input` with an open converter (reset first); `error` is given the line of a byte it cannot.
+    static func convert(_ input: [UInt8], with cd: iconv_t, error: (Int) -> MadoguchiError) throws -> [UInt8] {
+        if input.isEmpty { return [] }
+        iconv(cd, nil, nil, nil, nil)
         var source = input
         var output = [UInt8](repeating: 0, count: input.count * 3 + 4)
         var failedAt: Int?
@@ -95,7 +108,8 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         if let failedAt {
             throw error(input[..<failedAt].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) })
         }
-        return Array(output[..<written])
+        output.removeSubrange(written...)
+        return output
     }
 }
 
@@ -104,4 +118,5 @@ extension MadoguchiError.Code {
     public static let csvMalformed = Self("import.csv.malformed")
     public static let csvHeader = Self("import.csv.header")
     public static let csvRow = Self("import.csv.row")
+    public static let importUnreadable = Self("import.unreadable")
 }

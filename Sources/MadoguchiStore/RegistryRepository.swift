@@ -72,6 +72,42 @@ public struct RegistryRepository: Sendable {
         try database.transaction(readOnly: false) { s in try body(RegistryWriter(s)) }
     }
 
+    /// The registry's own tables, whose secondary indexes a bulk load builds once at its end.
+    static let bulkTables = [
+        "household", "resident", "residentMovement", "sealRegistration", "taxAssessment", "familyRegister",
+        "familyRegisterMember", "familyRegisterEvent", "familyRegisterAnnexEntry", "supportMeasure",
+        "holderNotificationRegistration",
+    ]
+
+    /// A load of many rows (the demo city, a whole city's first import) in one write transaction: all of it is
+    /// stored, or none.
+    ///
+    /// On SQLite the registry's secondary indexes (names, kana, birth dates, household, the one-householder and
+    /// one-seal rules) are dropped at the start and built again from their stored definitions before the commit. A
+    /// row inserted in random key order into a deep index touches pages all over the file; building the index once
+    /// at the end sorts instead. The rules of the unique ones are checked then over the whole load, and a violation
+    /// rolls everything back. Column `UNIQUE` constraints (個人番号, 住民票コード) stay in force row by row. Other
+    /// connections keep reading the last committed registry, indexes included, until the commit.
+    public func bulkLoad<T>(_ body: (RegistryWriter) throws -> T) throws -> T {
+        try database.transaction(readOnly: false) { s in
+            guard s.engine == .sqlite else { return try body(RegistryWriter(s)) }
+            let marks = Self.bulkTables.map { _ in "?" }.joined(separator: ", ")
+            let indexes = try s.rows(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (\(marks)) ORDER BY rowid",
+                arguments: Self.bulkTables.map { $0 as any SQLBindable }
+            ).map { (name: try $0.text("name"), sql: try $0.text("sql")) }
+            for index in indexes { try s.execute("DROP INDEX \"\(index.name)\"") }
+            let result = try body(RegistryWriter(s))
+            for index in indexes { try s.execute(index.sql) }
+            return result
+        }
+    }
+
+    /// Whether any resident (current or removed) is registered.
+    public func hasResidents() throws -> Bool {
+        try database.transaction(readOnly: true) { s in try s.exists("SELECT 1 FROM resident") }
+    }
+
     public func meta(_ key: String) throws -> String? {
         try database.transaction(readOnly: true) { s in try s.scalar("SELECT value FROM meta WHERE key = ?", arguments: [key], as: String.self) }
     }

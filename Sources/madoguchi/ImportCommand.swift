@@ -122,11 +122,15 @@ struct Import: ParsableCommand {
         func run() throws {
             let result: ResidentImporter.Result = try reporting {
                 let chosen = try encoding.map { try textEncoding($0) }
-                let data = try readFile(file)
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    throw MadoguchiError(.fileUnreadable, ja: "ファイルを読めません: \(file)", en: "Cannot read \(file)")
+                }
                 let database = try MadoguchiDatabase.open(db)
+                try database.prepareForBulkLoad(cacheMiB: 256)
                 var bar: ProgressBar?
+                // The file is read twice, a piece at a time (checked, then written), never held whole.
                 return try ResidentImporter(registry: database.registry).run(
-                    [UInt8](data), encoding: chosen, skipBad: skipBad, dryRun: dryRun
+                    .file(file), encoding: chosen, skipBad: skipBad, dryRun: dryRun
                 ) { done, total in
                     if bar == nil { bar = ProgressBar(total: total, label: "取込中") }
                     bar?.update(done)

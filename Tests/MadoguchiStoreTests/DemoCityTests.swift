@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MadoguchiTestSupport
 import Testing
 
 @testable import MadoguchiDemo
@@ -77,6 +78,56 @@ struct DemoCityTests {
         let rows = try db.writer.read { d in try Row.fetchAll(d, sql: "SELECT * FROM resident") }
         for row in rows { try RegistryRepository.resident(SQLRow(row)).validate() }
         #expect(rows.count == 2_000)
+    }
+
+    /// The registry's indexes and their definitions, as the catalogue holds them.
+    static func indexes(_ db: any SQLTransactor) throws -> [String: String] {
+        try db.transaction(readOnly: true) { s in
+            Dictionary(uniqueKeysWithValues: try s.rows(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            ).map { (try $0.text("name"), try $0.text("sql")) })
+        }
+    }
+
+    @Test("a bulk load builds the registry's indexes again exactly as the migrations defined them, and searches use them")
+    func bulkLoadKeepsIndexes() throws {
+        let fresh = try MadoguchiDatabase.inMemory()
+        let before = try Self.indexes(fresh)
+        #expect(before["resident_searchName"] != nil && before["resident_one_householder"] != nil)
+        let (db, _) = try Self.build(500)
+        #expect(try Self.indexes(db) == before)
+        let plan = try db.writer.read { d in
+            try Row.fetchAll(d, sql: "EXPLAIN QUERY PLAN SELECT id FROM resident WHERE searchName >= 'タ' AND searchName < 'チ'")
+                .map { $0["detail"] as String }
+        }
+        #expect(plan.joined().contains("resident_searchName"), "\(plan)")
+    }
+
+    @Test("a bulk load that breaks a rule its dropped indexes keep (one living householder per household) stores nothing",
+          arguments: TestEngines.available)
+    func bulkLoadAllOrNothing(engine: SQLEngine) throws {
+        let store = try TestEngines.fresh(engine)
+        let db = try store.database(keys: MasterKey.generate())
+        do {
+            try db.registry.bulkLoad { w in
+                let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+                try w.insert(Make.resident(household: h, n: 1))
+                try w.insert(Make.resident(household: h, n: 2, given: "次郎", givenKana: "ジロウ"))
+            }
+            Issue.record("two living householders in one household were stored")
+        } catch let error as MadoguchiError {
+            #expect(error.code == .constraintViolation)
+        }
+        #expect(try db.registry.counts() == RegistryRepository.Counts())
+        if engine == .sqlite { #expect(try Self.indexes(db) == Self.indexes(try MadoguchiDatabase.inMemory())) }
+        // The rule also holds row by row outside a bulk load.
+        #expect(throws: MadoguchiError.self) {
+            try db.registry.write { w in
+                let h = try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+                try w.insert(Make.resident(household: h, n: 3))
+                try w.insert(Make.resident(household: h, n: 4, given: "三郎", givenKana: "サブロウ"))
+            }
+        }
     }
 
     @Test("seeding a database that already has residents is refused")

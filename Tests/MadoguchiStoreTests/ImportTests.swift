@@ -130,6 +130,55 @@ struct ImportTests {
         }
     }
 
+    @Test("a file read a piece at a time gives the records of the whole text, in UTF-8 and CP932, whatever the piece size")
+    func streamedRecords() throws {
+        let text = "\u{FEFF}a,b\r\n\"髙橋, 﨑\",\"say \"\"hi\"\"\"\n\"multi\n行\",z\n\n最後,1"
+        let whole = try CSVReader.records(String(text.dropFirst()))
+        for encoding in [TextEncoding.utf8, .cp932] {
+            let bytes = encoding == .utf8 ? Array(text.utf8) : [0xEF, 0xBB, 0xBF] + (try TextEncoding.encode(String(text.dropFirst()), as: .cp932))
+            for chunk in [1, 2, 3, 7, 64, 1 << 20] {
+                let source = CSVSource.bytes(bytes)
+                #expect(try source.encoding(nil, chunk: chunk) == (encoding == .utf8 ? .utf8 : .cp932), "piece \(chunk)")
+                var records: [CSVRecord] = []
+                try source.forEachRecord(encoding: encoding, chunk: chunk) { records.append($0) }
+                #expect(records == whole, "\(encoding) in pieces of \(chunk)")
+            }
+        }
+        // A byte that is not CP932 is named by its own line, not the record's first.
+        var bad = try TextEncoding.encode("a,b\n\"x\ny\",z\n", as: .cp932)
+        bad.insert(0x81, at: bad.count - 3)
+        #expect(throws: MadoguchiError.self) { try CSVSource.bytes(bad).forEachRecord(encoding: .cp932) { _ in } }
+        do { try CSVSource.bytes(bad).forEachRecord(encoding: .cp932, chunk: 2) { _ in } } catch let error as MadoguchiError {
+            #expect(error.en.contains("line 3"), "\(error.en)")
+        }
+    }
+
+    @Test("a file on disk imports as its bytes do, read twice in pieces and never whole, into an empty or a filled registry")
+    func importsFromFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("residents.csv")
+        let csv = ([Self.header] + Self.good).joined(separator: "\r\n") + "\r\n"
+        try Data(try TextEncoding.encode(csv, as: .cp932)).write(to: file)
+        let (db, importer) = try importer()
+        let first = try importer.run(.file(file.path))
+        #expect(first.encoding == .cp932 && first.rows == 3 && first.imported == 3 && first.households == 2 && first.errors.isEmpty)
+        #expect(try db.registry.search(ResidentQuery(text: "髙橋")).count == 2)
+        // Into a registry that has residents: a row at a time, the numbers already there refused.
+        let more = dir.appendingPathComponent("more.csv")
+        try Data(([Self.header, Self.row("H9", "佐藤", "一", "サトウ", "ハジメ", n: 21)] + Self.good.prefix(1)).joined(separator: "\n").utf8).write(to: more)
+        let second = try importer.run(.file(more.path), skipBad: true)
+        #expect(second.imported == 1 && second.errors.map(\.line) == [3])
+        #expect(try db.registry.counts().residents == 4)
+        do {
+            _ = try importer.run(.file(dir.appendingPathComponent("missing.csv").path))
+            Issue.record("a missing file was read")
+        } catch let error as MadoguchiError {
+            #expect(error.code == .importUnreadable)
+        }
+    }
+
     @Test("CSV quoting: commas, doubled quotes and newlines inside fields, with line numbers kept")
     func csvQuoting() throws {
         let records = try CSVReader.records("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"multi\nline\",z\n\nlast,1")
