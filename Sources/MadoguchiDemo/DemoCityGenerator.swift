@@ -6,7 +6,7 @@ import MadoguchiStore
 /// deaths (除票), 転出届, seals, tax assessments, 戸籍 with their 附票, 支援措置 and 本人通知 cases.
 ///
 /// The same options give the same city: every choice comes from one seeded ``DemoRandom``.
-public struct DemoCityGenerator {
+public struct DemoCityGenerator: Sendable {
     public struct Options: Sendable {
         /// Number of persons to create, current residents and 除票 together
         public var residents: Int
@@ -17,6 +17,8 @@ public struct DemoCityGenerator {
         public var batchSize: Int
         /// Which city this is (name and 全国地方公共団体コード)
         public var city: DemoCity.Identity
+        /// On SQLite, draw the people on a thread of their own beside the writing one (off: one thread, to compare)
+        public var twoThreads = true
 
         public init(residents: Int, seed: UInt64 = 1, asOf: CivilDate = CivilDate(year: 2026, month: 10, day: 1)!,
                     batchSize: Int = 2_000, city: DemoCity.Identity = .standard) {
@@ -66,6 +68,7 @@ public struct DemoCityGenerator {
         }
         var generator = DemoCityGenerator(options: options)
         // The whole city in one transaction: a seed that stops half-way leaves no half city behind.
+        let engine = database.engine
         try registry.bulkLoad { w in
             try w.setMeta("city.name", options.city.name)
             try w.setMeta("city.code", options.city.code.digits)
@@ -73,15 +76,72 @@ public struct DemoCityGenerator {
             try w.setMeta("demo.seed", String(options.seed))
             try w.setMeta("demo.asOf", options.asOf.description)
             for f in DemoCity.facilities(for: options.city) { try w.upsert(f) }
-            var households = 0
-            while generator.personIndex < options.residents {
-                try generator.household(w)
-                households += 1
-                if households % options.batchSize == 0 { progress(generator.personIndex) }
+            if engine == .sqlite && options.twoThreads {
+                generator = try generator.generatedOnItsOwnThread(into: w, progress: progress)
+            } else {
+                // PostgreSQL's sequences do not restart after a rollback, so ids are not planned there.
+                var sink = w
+                var households = 0
+                while generator.personIndex < options.residents {
+                    try generator.household(&sink)
+                    households += 1
+                    if households % options.batchSize == 0 { progress(generator.personIndex) }
+                }
             }
             progress(generator.personIndex)
         }
         return generator.report
+    }
+
+    /// Generates the rest of the city on a thread of its own, in batches of households whose rows' ids are planned
+    /// (``RegistryPlan``), while the calling thread writes them into `w` and checks every id. Two cores then share
+    /// the work: one draws the people, the other runs SQLite. Returns the generator as it ends.
+    func generatedOnItsOwnThread(into w: RegistryWriter, progress: (Int) -> Void) throws -> DemoCityGenerator {
+        final class Outcome: @unchecked Sendable {
+            var generator: DemoCityGenerator?
+            var error: (any Error)?
+        }
+        let start = try NextRowIds(w)
+        let handoff = Handoff<(plan: RegistryPlan, persons: Int)>(capacity: 3)
+        let outcome = Outcome()
+        let thread = Thread { [self] in
+            var generator = self
+            var next = start
+            do {
+                while generator.personIndex < generator.options.residents {
+                    var plan = RegistryPlan(next: next)
+                    var households = 0
+                    while households < generator.options.batchSize && generator.personIndex < generator.options.residents {
+                        try generator.household(&plan)
+                        households += 1
+                    }
+                    next = plan.next
+                    guard handoff.put((plan, generator.personIndex)) else { return }
+                }
+                outcome.generator = generator
+            } catch {
+                outcome.error = error
+            }
+            handoff.finish()
+        }
+        thread.name = "demo-city-generator"
+        thread.start()
+        var expected = start
+        do {
+            while let batch = handoff.take() {
+                try batch.plan.write(to: w, expected: &expected)
+                progress(batch.persons)
+            }
+        } catch {
+            handoff.cancel()
+            throw error
+        }
+        // `finish()` came after the outcome was set, under the handoff's lock.
+        if let error = outcome.error { throw error }
+        guard let generator = outcome.generator else {
+            throw MadoguchiError(.bulkLoadOutOfStep, ja: "住民の生成が途中で止まりました", en: "The generator stopped before the end")
+        }
+        return generator
     }
 
     // MARK: - People
@@ -205,7 +265,7 @@ public struct DemoCityGenerator {
 
     // MARK: - Households
 
-    mutating func household(_ w: RegistryWriter) throws {
+    mutating func household<Sink: RegistrySink>(_ w: inout Sink) throws {
         let asOf = options.asOf
         let ward = rng.weighted(DemoCity.wards.map { ($0, $0.weight) })
         let town = rng.pick(ward.towns) + NamePools.kanjiDigits[rng.int(1...5)] + "丁目"

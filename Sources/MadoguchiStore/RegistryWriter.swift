@@ -2,6 +2,18 @@ import Foundation
 import GRDB
 import MadoguchiDomain
 
+/// One registry row ready to insert: its statement and values, checked by the domain and with its search keys folded.
+/// It can be made on any thread (the demo's generator makes them beside the thread that writes).
+public struct RegistryRow: Sendable {
+    let sql: String
+    let values: [SQLValue]
+
+    init(_ sql: String, _ arguments: [any SQLBindable]) {
+        self.sql = sql
+        self.values = arguments.map(\.sqlValue)
+    }
+}
+
 /// Inserts registry records inside one open write transaction, through cached prepared statements
 /// (the demo generator and the CSV import write millions of rows through here).
 ///
@@ -13,18 +25,28 @@ public struct RegistryWriter {
 
     init(_ session: any SQLSession) { self.db = session }
 
-    /// An INSERT into a table keyed by `id`; the new id.
-    private func run(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
-        try db.insert(sql, arguments: arguments)
+    /// The id the next row of one of the registry's tables gets (its largest id plus one), for a bulk load that
+    /// plans its rows' ids before writing them.
+    public func nextRowId(_ table: String) throws -> Int64 {
+        guard RegistryRepository.bulkTables.contains(table) else {
+            throw MadoguchiError(.notFound, ja: "登録簿の表ではありません: \(table)", en: "Not a registry table: \(table)")
+        }
+        return try db.scalar("SELECT coalesce(max(id), 0) + 1 FROM \(table)", as: Int64.self) ?? 1
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
         try db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
     }
 
+    /// Writes a row made by one of the `row` functions.
     @discardableResult
-    public func insert(_ h: Household) throws -> Int64 {
-        try run(
+    public func insert(_ row: RegistryRow) throws -> Int64 {
+        try db.insert(row.sql, row.values)
+    }
+
+    /// The row of a Household.
+    public static func row(_ h: Household) -> RegistryRow {
+        RegistryRow(
             """
             INSERT INTO household (prefecture, municipality, ward, town, block, building, formedOn)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -34,9 +56,12 @@ public struct RegistryWriter {
     }
 
     @discardableResult
-    public func insert(_ r: Resident) throws -> Int64 {
+    public func insert(_ h: Household) throws -> Int64 { try insert(Self.row(h)) }
+
+    /// The row of a Resident, checked by the domain.
+    public static func row(_ r: Resident) throws -> RegistryRow {
         try r.validate()
-        return try run(
+        return RegistryRow(
             """
             INSERT INTO resident (householdId, familyName, givenName, familyNameKana, givenNameKana,
               formerFamilyName, formerFamilyNameKana, searchName, searchKana, birthDate, sex, relationship,
@@ -51,6 +76,121 @@ public struct RegistryWriter {
              r.addressSetOn.description, r.notifiedOn.description, r.previousAddress, r.individualNumber,
              r.residentRecordCode])
     }
+
+    @discardableResult
+    public func insert(_ r: Resident) throws -> Int64 { try insert(try Self.row(r)) }
+
+    /// The row of a ResidentMovement.
+    public static func row(_ m: ResidentMovement) -> RegistryRow {
+        RegistryRow(
+            """
+            INSERT INTO residentMovement (residentId, kind, occurredOn, notifiedOn, fromAddress, toAddress)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [m.residentId, m.kind.rawValue, m.occurredOn.description, m.notifiedOn.description, m.fromAddress,
+             m.toAddress])
+    }
+
+    @discardableResult
+    public func insert(_ m: ResidentMovement) throws -> Int64 { try insert(Self.row(m)) }
+
+    /// The row of a SealRegistration.
+    public static func row(_ s: SealRegistration) -> RegistryRow {
+        RegistryRow(
+            """
+            INSERT INTO sealRegistration (residentId, registrationNumber, registeredOn, sealImage, sealImageType, abolishedOn)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [s.residentId, s.registrationNumber, s.registeredOn.description, Data(s.sealImage), s.sealImageType,
+             s.abolishedOn?.description])
+    }
+
+    @discardableResult
+    public func insert(_ s: SealRegistration) throws -> Int64 { try insert(Self.row(s)) }
+
+    /// The row of a TaxAssessment.
+    public static func row(_ t: TaxAssessment) -> RegistryRow {
+        RegistryRow(
+            """
+            INSERT INTO taxAssessment (residentId, fiscalYear, grossIncome, totalIncome, taxableIncome,
+              municipalTax, prefecturalTax) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax,
+             t.prefecturalTax])
+    }
+
+    @discardableResult
+    public func insert(_ t: TaxAssessment) throws -> Int64 { try insert(Self.row(t)) }
+
+    /// The row of a FamilyRegister.
+    public static func row(_ f: FamilyRegister) -> RegistryRow {
+        RegistryRow(
+            "INSERT INTO familyRegister (permanentDomicile, headName, createdOn) VALUES (?, ?, ?)",
+            [f.permanentDomicile, f.headName, f.createdOn.description])
+    }
+
+    @discardableResult
+    public func insert(_ f: FamilyRegister) throws -> Int64 { try insert(Self.row(f)) }
+
+    /// The row of a FamilyRegisterMember.
+    public static func row(_ m: FamilyRegisterMember) -> RegistryRow {
+        RegistryRow(
+            """
+            INSERT INTO familyRegisterMember (familyRegisterId, residentId, familyName, givenName, familyNameKana,
+              givenNameKana, birthDate, sex, relationship, fatherName, motherName, leftOn)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [m.familyRegisterId, m.residentId, m.name.family, m.name.given, m.name.familyKana, m.name.givenKana,
+             m.birthDate.description, m.sex.rawValue, m.relationship, m.fatherName, m.motherName,
+             m.leftOn?.description])
+    }
+
+    @discardableResult
+    public func insert(_ m: FamilyRegisterMember) throws -> Int64 { try insert(Self.row(m)) }
+
+    /// The row of a FamilyRegisterEvent.
+    public static func row(_ e: FamilyRegisterEvent) -> RegistryRow {
+        RegistryRow(
+            "INSERT INTO familyRegisterEvent (familyRegisterId, memberId, kind, occurredOn, detail) VALUES (?, ?, ?, ?, ?)",
+            [e.familyRegisterId, e.memberId, e.kind.rawValue, e.occurredOn.description, e.detail])
+    }
+
+    @discardableResult
+    public func insert(_ e: FamilyRegisterEvent) throws -> Int64 { try insert(Self.row(e)) }
+
+    /// The row of a FamilyRegisterAnnexEntry.
+    public static func row(_ a: FamilyRegisterAnnexEntry) -> RegistryRow {
+        RegistryRow(
+            "INSERT INTO familyRegisterAnnexEntry (memberId, address, since) VALUES (?, ?, ?)",
+            [a.memberId, a.address, a.since.description])
+    }
+
+    @discardableResult
+    public func insert(_ a: FamilyRegisterAnnexEntry) throws -> Int64 { try insert(Self.row(a)) }
+
+    /// The row of a SupportMeasure.
+    public static func row(_ s: SupportMeasure) -> RegistryRow {
+        RegistryRow(
+            """
+            INSERT INTO supportMeasure (subjectId, otherPartyName, otherPartyBirthDate, otherPartyResidentId,
+              termStart, termEnd) VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [s.subjectId, s.otherPartyName, s.otherPartyBirthDate?.description, s.otherPartyResidentId,
+             s.termStart.description, s.termEnd.description])
+    }
+
+    @discardableResult
+    public func insert(_ s: SupportMeasure) throws -> Int64 { try insert(Self.row(s)) }
+
+    /// The row of a HolderNotificationRegistration.
+    public static func row(_ h: HolderNotificationRegistration) -> RegistryRow {
+        RegistryRow(
+            "INSERT INTO holderNotificationRegistration (residentId, registeredOn, endedOn) VALUES (?, ?, ?)",
+            [h.residentId, h.registeredOn.description, h.endedOn?.description])
+    }
+
+    @discardableResult
+    public func insert(_ h: HolderNotificationRegistration) throws -> Int64 { try insert(Self.row(h)) }
 
     /// Makes a 住民票 a 除票.
     public func remove(_ record: RemovedRecord) throws {
@@ -72,91 +212,6 @@ public struct RegistryWriter {
                 "UPDATE card SET revokedAt = ?, revocationReason = ? WHERE residentId = ? AND revokedAt IS NULL",
                 "\(record.removedOn.description)T00:00:00.000+09:00", RevocationReason.cessationOfOperation.rawValue, record.residentId)
         }
-    }
-
-    @discardableResult
-    public func insert(_ m: ResidentMovement) throws -> Int64 {
-        try run(
-            """
-            INSERT INTO residentMovement (residentId, kind, occurredOn, notifiedOn, fromAddress, toAddress)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [m.residentId, m.kind.rawValue, m.occurredOn.description, m.notifiedOn.description, m.fromAddress,
-             m.toAddress])
-    }
-
-    @discardableResult
-    public func insert(_ s: SealRegistration) throws -> Int64 {
-        try run(
-            """
-            INSERT INTO sealRegistration (residentId, registrationNumber, registeredOn, sealImage, sealImageType, abolishedOn)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [s.residentId, s.registrationNumber, s.registeredOn.description, Data(s.sealImage), s.sealImageType,
-             s.abolishedOn?.description])
-    }
-
-    @discardableResult
-    public func insert(_ t: TaxAssessment) throws -> Int64 {
-        try run(
-            """
-            INSERT INTO taxAssessment (residentId, fiscalYear, grossIncome, totalIncome, taxableIncome,
-              municipalTax, prefecturalTax) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax,
-             t.prefecturalTax])
-    }
-
-    @discardableResult
-    public func insert(_ f: FamilyRegister) throws -> Int64 {
-        try run(
-            "INSERT INTO familyRegister (permanentDomicile, headName, createdOn) VALUES (?, ?, ?)",
-            [f.permanentDomicile, f.headName, f.createdOn.description])
-    }
-
-    @discardableResult
-    public func insert(_ m: FamilyRegisterMember) throws -> Int64 {
-        try run(
-            """
-            INSERT INTO familyRegisterMember (familyRegisterId, residentId, familyName, givenName, familyNameKana,
-              givenNameKana, birthDate, sex, relationship, fatherName, motherName, leftOn)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [m.familyRegisterId, m.residentId, m.name.family, m.name.given, m.name.familyKana, m.name.givenKana,
-             m.birthDate.description, m.sex.rawValue, m.relationship, m.fatherName, m.motherName,
-             m.leftOn?.description])
-    }
-
-    @discardableResult
-    public func insert(_ e: FamilyRegisterEvent) throws -> Int64 {
-        try run(
-            "INSERT INTO familyRegisterEvent (familyRegisterId, memberId, kind, occurredOn, detail) VALUES (?, ?, ?, ?, ?)",
-            [e.familyRegisterId, e.memberId, e.kind.rawValue, e.occurredOn.description, e.detail])
-    }
-
-    @discardableResult
-    public func insert(_ a: FamilyRegisterAnnexEntry) throws -> Int64 {
-        try run(
-            "INSERT INTO familyRegisterAnnexEntry (memberId, address, since) VALUES (?, ?, ?)",
-            [a.memberId, a.address, a.since.description])
-    }
-
-    @discardableResult
-    public func insert(_ s: SupportMeasure) throws -> Int64 {
-        try run(
-            """
-            INSERT INTO supportMeasure (subjectId, otherPartyName, otherPartyBirthDate, otherPartyResidentId,
-              termStart, termEnd) VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [s.subjectId, s.otherPartyName, s.otherPartyBirthDate?.description, s.otherPartyResidentId,
-             s.termStart.description, s.termEnd.description])
-    }
-
-    @discardableResult
-    public func insert(_ h: HolderNotificationRegistration) throws -> Int64 {
-        try run(
-            "INSERT INTO holderNotificationRegistration (residentId, registeredOn, endedOn) VALUES (?, ?, ?)",
-            [h.residentId, h.registeredOn.description, h.endedOn?.description])
     }
 
     /// A current resident, by 住民票コード, with their household's address (for the 異動 feed's changes).

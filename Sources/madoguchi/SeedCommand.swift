@@ -20,6 +20,8 @@ struct Seed: ParsableCommand {
     var cases = true
     @Option(help: "Memory for the database's page cache while seeding, in MiB (0: SQLite's default of 2 MiB).")
     var cacheMib: Int = 256
+    @Flag(help: "Generate and write on one thread (to compare with the default of two on SQLite).")
+    var oneThread = false
 
     func run() throws {
         try reporting {
@@ -34,9 +36,9 @@ struct Seed: ParsableCommand {
             try database.prepareForBulkLoad(cacheMiB: max(0, cacheMib))
             let start = ContinuousClock.now
             var bar = ProgressBar(total: residents, label: "住民を作成中")
-            let report = try DemoCityGenerator.generate(
-                into: database, options: .init(residents: residents, seed: seed, asOf: date, city: identity)
-            ) { bar.update($0) }
+            var options = DemoCityGenerator.Options(residents: residents, seed: seed, asOf: date, city: identity)
+            options.twoThreads = !oneThread
+            let report = try DemoCityGenerator.generate(into: database, options: options) { bar.update($0) }
             if cases { try DemoScenarios.add(into: database, asOf: date) }
             let planning = try DemoPlanning.seed(
                 into: database, sheetFiles: DemoPlanning.bundledSheets(in: sheets), now: try environmentClock().now(), seed: seed)

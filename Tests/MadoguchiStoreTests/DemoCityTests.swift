@@ -130,6 +130,53 @@ struct DemoCityTests {
         }
     }
 
+    @Test("the generator on its own thread, writing planned ids, stores exactly what it stores writing row by row")
+    func twoThreadsAsOne() throws {
+        let options = DemoCityGenerator.Options(residents: 2_500, seed: 11, batchSize: 97)
+        let a = try MadoguchiDatabase.inMemory()
+        let report = try DemoCityGenerator.generate(into: a, options: options)
+        let b = try MadoguchiDatabase.inMemory()
+        var one = DemoCityGenerator(options: options)
+        try b.registry.bulkLoad { w in
+            var sink = w
+            while one.personIndex < options.residents { try one.household(&sink) }
+        }
+        #expect(one.report == report)
+        func dump(_ db: MadoguchiDatabase) throws -> [String] {
+            try db.writer.read { d in
+                try String.fetchAll(d, sql: "SELECT id || householdId || familyName || givenName || individualNumber || coalesce(removedOn, '') FROM resident ORDER BY id")
+                    + String.fetchAll(d, sql: "SELECT id || familyRegisterId || coalesce(residentId, '') || relationship FROM familyRegisterMember ORDER BY id")
+                    + String.fetchAll(d, sql: "SELECT id || memberId || address FROM familyRegisterAnnexEntry ORDER BY id")
+                    + String.fetchAll(d, sql: "SELECT id || subjectId || coalesce(otherPartyResidentId, '') FROM supportMeasure ORDER BY id")
+                    + String.fetchAll(d, sql: "SELECT id || residentId || registrationNumber FROM sealRegistration ORDER BY id")
+            }
+        }
+        let rows = try dump(a)
+        #expect(rows.count > 3_000)
+        #expect(rows == (try dump(b)))
+    }
+
+    @Test("a planned id that is not the one the database gives stops the load, and nothing of it is stored")
+    func plannedIdsChecked() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        do {
+            try db.registry.bulkLoad { w in
+                var next = try NextRowIds(w)
+                next[.resident] += 1  // as if another row had been written in between
+                var plan = RegistryPlan(next: next)
+                var generator = DemoCityGenerator(options: .init(residents: 20))
+                while generator.personIndex < 20 { try generator.household(&plan) }
+                var expected = try NextRowIds(w)
+                expected[.resident] += 1
+                try plan.write(to: w, expected: &expected)
+            }
+            Issue.record("rows were written under ids that were not planned")
+        } catch let error as MadoguchiError {
+            #expect(error.code == .bulkLoadOutOfStep)
+        }
+        #expect(try db.registry.counts() == RegistryRepository.Counts())
+    }
+
     @Test("seeding a database that already has residents is refused")
     func refusesSecondSeed() throws {
         let (db, _) = try Self.build(100)
