@@ -133,14 +133,14 @@ public struct CSVTable {
         /// A value, normalized; nil when the column is absent or the cell empty.
         public func value(_ key: String) -> String? {
             guard let i = index[key], i < fields.count else { return nil }
-            let v = JapaneseText.normalized(fields[i]).trimmingCharacters(in: .whitespaces)
+            let v = JapaneseText.normalized(fields[i]).trimmingSpaces
             return v.isEmpty ? nil : v
         }
 
         /// A name exactly as written (MJ characters and IVS kept), only trimmed.
         public func exact(_ key: String) -> String? {
             guard let i = index[key], i < fields.count else { return nil }
-            let v = fields[i].trimmingCharacters(in: .whitespaces)
+            let v = fields[i].trimmingSpaces
             return v.isEmpty ? nil : v
         }
 
@@ -157,7 +157,7 @@ public struct CSVTable {
         /// A date in 西暦 (2026-11-24, 2026/11/24) or 和暦 (令和8年11月24日, R8.11.24).
         public func date(_ key: String) throws -> CivilDate? {
             guard let text = value(key) else { return nil }
-            if let d = CivilDate.parseGregorian(text.replacingOccurrences(of: "/", with: "-")) { return d }
+            if let d = CivilDate.parseGregorian(text.contains("/") ? text.replacingOccurrences(of: "/", with: "-") : text) { return d }
             if let d = try? JapaneseDate.parse(text) { return d.gregorian }
             throw error("「\(label(key))」が日付として読めません: \(text)", "\(key) is not a date: \(text)")
         }

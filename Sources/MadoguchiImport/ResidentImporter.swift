@@ -179,8 +179,7 @@ public struct ResidentImporter {
             permanentDomicile: row.value("permanentDomicile"), domicileHead: row.exact("domicileHead"),
             becameResidentOn: try row.requiredDate("becameResidentOn"), addressSetOn: try row.requiredDate("addressSetOn"),
             notifiedOn: try row.requiredDate("notifiedOn"), previousAddress: row.value("previousAddress"),
-            individualNumber: try row.required("individualNumber").replacingOccurrences(of: "-", with: "")
-                .replacingOccurrences(of: " ", with: ""),
+            individualNumber: try row.required("individualNumber").filter { $0 != "-" && $0 != " " },
             residentRecordCode: try row.required("residentRecordCode"))
         try resident.validate()
         return ParsedRow(

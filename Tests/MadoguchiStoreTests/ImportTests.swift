@@ -179,6 +179,14 @@ struct ImportTests {
         }
     }
 
+    @Test("fields are trimmed of the spaces Foundation's .whitespaces names (full-width 　 and tabs too), nothing else")
+    func trimming() {
+        let samples = ["", " ", "　", "\t髙橋\t", "　渡邉\u{E0110}　", " a b ", "x", "\u{00A0}y\u{2003}", "\n z \n", "葛\u{E0100}"]
+        for sample in samples {
+            #expect(sample.trimmingSpaces == sample.trimmingCharacters(in: .whitespaces), "\(sample.unicodeScalars.map(\.value))")
+        }
+    }
+
     @Test("CSV quoting: commas, doubled quotes and newlines inside fields, with line numbers kept")
     func csvQuoting() throws {
         let records = try CSVReader.records("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"multi\nline\",z\n\nlast,1")

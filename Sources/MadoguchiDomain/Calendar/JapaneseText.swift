@@ -32,3 +32,17 @@ public enum JapaneseText {
         return false
     }
 }
+
+extension String {
+    /// The text without the spaces and tabs at either end (ASCII and the full-width 　, every Unicode space
+    /// separator), as `trimmingCharacters(in: .whitespaces)` gives, without bridging to Foundation: an import trims every
+    /// field of millions of rows, and the common field with nothing to trim is returned as it is.
+    public var trimmingSpaces: String {
+        func isSpace(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s.properties.generalCategory == .spaceSeparator }
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return self }
+        guard let start = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = scalars.lastIndex(where: { !isSpace($0) })!
+        return String(scalars[start...end])
+    }
+}

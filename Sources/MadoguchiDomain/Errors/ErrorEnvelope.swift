@@ -94,7 +94,7 @@ public enum ErrorStatus {
         "honseki.noRegister": 422, "resident.challengeInvalid": 422, "staff.invalid": 422, "staff.passwordWeak": 422,
         "staff.sessionEnded": 422, "activity.invalid": 422, "survey.invalid": 422, "survey.answer.unknown": 422, "sheet.invalid": 422,
         "sheet.json.invalid": 422, "sheet.grade.unknown": 422, "sheet.unreadable": 422, "sheet.review.commentRequired": 422,
-        "import.csv.header": 422, "import.csv.malformed": 422, "import.csv.row": 422, "import.encoding": 422,
+        "import.csv.header": 422, "import.csv.malformed": 422, "import.csv.row": 422, "import.encoding": 422, "import.unreadable": 422,
         "verify.qrNotFound": 422, "ledger.checkpointInvalid": 422,
         "kiosk.crossedAnswer": 422, "kiosk.crossedChallenge": 422, "kiosk.printFailure": 422, "printer.jam": 422,
         // Slow down (429)
@@ -102,6 +102,7 @@ public enum ErrorStatus {
         // Our fault (500), a neighbour's (502), or not now (503)
         "server.internal": 500, "store.failure": 500, "issuance.renderingFailed": 500, "keys.masterKeyInvalid": 500,
         "keys.masterKeyMismatch": 500, "keys.unreadable": 500, "hub.badConfiguration": 500, "cli.toolMissing": 500,
+        "demo.bulkLoadOutOfStep": 500,
         "wideArea.badAnswer": 502, "wideArea.unavailable": 502, "card.statusUnavailable": 502, "hub.cityUnavailable": 502,
         "kiosk.badAnswer": 502, "kiosk.network": 502,
         "store.busy": 503, "store.unavailable": 503, "store.notOnEngine": 503, "kiosk.closed": 503, "kiosk.notConfigured": 503, "relay.notConfigured": 503,
