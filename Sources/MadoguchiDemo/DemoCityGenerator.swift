@@ -67,19 +67,37 @@ public struct DemoCityGenerator: Sendable {
                 en: "This database already holds residents; seed a new file")
         }
         var generator = DemoCityGenerator(options: options)
-        // The whole city in one transaction: a seed that stops half-way leaves no half city behind.
-        let engine = database.engine
-        try registry.bulkLoad { w in
+        func identity(_ w: RegistryWriter) throws {
             try w.setMeta("city.name", options.city.name)
             try w.setMeta("city.code", options.city.code.digits)
             try w.setMeta("city.mayor", options.city.mayor)
             try w.setMeta("demo.seed", String(options.seed))
             try w.setMeta("demo.asOf", options.asOf.description)
             for f in DemoCity.facilities(for: options.city) { try w.upsert(f) }
-            if engine == .sqlite && options.twoThreads {
+        }
+        guard database.engine == .sqlite else {
+            // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a
+            // rollback, so ids are not planned there).
+            try registry.write(identity)
+            while generator.personIndex < options.residents {
+                try registry.write { w in
+                    var sink = w
+                    var households = 0
+                    while households < options.batchSize && generator.personIndex < options.residents {
+                        try generator.household(&sink)
+                        households += 1
+                    }
+                }
+                progress(generator.personIndex)
+            }
+            return generator.report
+        }
+        // SQLite: the whole city in one transaction, so a seed that stops half-way leaves no half city behind.
+        try registry.bulkLoad { w in
+            try identity(w)
+            if options.twoThreads {
                 generator = try generator.generatedOnItsOwnThread(into: w, progress: progress)
             } else {
-                // PostgreSQL's sequences do not restart after a rollback, so ids are not planned there.
                 var sink = w
                 var households = 0
                 while generator.personIndex < options.residents {

@@ -103,14 +103,6 @@ public struct RegistryRepository: Sendable {
         }
     }
 
-    /// Whether the registry answers a read: one row of `meta` by its key, so a health check every few seconds costs
-    /// nothing however large the city (it counted every table before, a full scan of 1.5 million residents).
-    public func answers() async -> Bool {
-        (try? await database.transaction(readOnly: true, async: { s in
-            try s.scalar("SELECT value FROM meta WHERE key = 'city.code'", as: String.self)
-        })) != nil
-    }
-
     /// Whether any resident (current or removed) is registered.
     public func hasResidents() throws -> Bool {
         try database.transaction(readOnly: true) { s in try s.exists("SELECT 1 FROM resident") }
