@@ -79,14 +79,10 @@ public struct DemoCityGenerator: Sendable {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a
             // rollback, so ids are not planned there).
             try registry.write(identity)
-            while generator.personIndex < options.residents {
+            while !generator.isDone {
                 try registry.write { w in
                     var sink = w
-                    var households = 0
-                    while households < options.batchSize && generator.personIndex < options.residents {
-                        try generator.household(&sink)
-                        households += 1
-                    }
+                    try generator.households(options.batchSize, into: &sink)
                 }
                 progress(generator.personIndex)
             }
@@ -99,11 +95,9 @@ public struct DemoCityGenerator: Sendable {
                 generator = try generator.generatedOnItsOwnThread(into: w, progress: progress)
             } else {
                 var sink = w
-                var households = 0
-                while generator.personIndex < options.residents {
-                    try generator.household(&sink)
-                    households += 1
-                    if households % options.batchSize == 0 { progress(generator.personIndex) }
+                while !generator.isDone {
+                    try generator.households(options.batchSize, into: &sink)
+                    progress(generator.personIndex)
                 }
             }
             progress(generator.personIndex)
@@ -126,13 +120,9 @@ public struct DemoCityGenerator: Sendable {
             var generator = self
             var next = start
             do {
-                while generator.personIndex < generator.options.residents {
+                while !generator.isDone {
                     var plan = RegistryPlan(next: next)
-                    var households = 0
-                    while households < generator.options.batchSize && generator.personIndex < generator.options.residents {
-                        try generator.household(&plan)
-                        households += 1
-                    }
+                    try generator.households(generator.options.batchSize, into: &plan)
                     next = plan.next
                     guard handoff.put((plan, generator.personIndex)) else { return }
                 }
@@ -160,6 +150,18 @@ public struct DemoCityGenerator: Sendable {
             throw MadoguchiError(.bulkLoadOutOfStep, ja: "住民の生成が途中で止まりました", en: "The generator stopped before the end")
         }
         return generator
+    }
+
+    /// Every person asked for has been made.
+    var isDone: Bool { personIndex >= options.residents }
+
+    /// Up to `count` more households into `sink` (fewer when the city is complete before).
+    mutating func households<Sink: RegistrySink>(_ count: Int, into sink: inout Sink) throws {
+        var made = 0
+        while made < count && !isDone {
+            try household(&sink)
+            made += 1
+        }
     }
 
     // MARK: - People
