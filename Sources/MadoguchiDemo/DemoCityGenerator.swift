@@ -121,7 +121,7 @@ public struct DemoCityGenerator: Sendable {
             var next = start
             do {
                 while !generator.isDone {
-                    var plan = RegistryPlan(next: next)
+                    var plan = RegistryPlan(next: next, capacity: generator.options.batchSize * 15)
                     try generator.households(generator.options.batchSize, into: &plan)
                     next = plan.next
                     guard handoff.put((plan, generator.personIndex)) else { return }

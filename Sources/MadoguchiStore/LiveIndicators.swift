@@ -17,8 +17,8 @@ public enum LiveIndicators {
             INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            arguments: [activity.staff.trimmingCharacters(in: .whitespaces), activity.center.trimmingCharacters(in: .whitespaces),
-                        activity.date.description, activity.kind.trimmingCharacters(in: .whitespaces), activity.participants,
+            arguments: [activity.staff.trimmingSpaces, activity.center.trimmingSpaces,
+                        activity.date.description, activity.kind.trimmingSpaces, activity.participants,
                         activity.note, LedgerRecord.timestamp(now), author])
     }
 
@@ -35,8 +35,8 @@ public enum LiveIndicators {
         try db.insertRows(
             "INSERT INTO regionalActivity (staff, center, date, kind, participants, note, recordedAt, recordedBy) VALUES", columns: 8,
             activities.map { a in
-                [a.staff.trimmingCharacters(in: .whitespaces), a.center.trimmingCharacters(in: .whitespaces), a.date.description,
-                 a.kind.trimmingCharacters(in: .whitespaces), a.participants, a.note, at, author]
+                [a.staff.trimmingSpaces, a.center.trimmingSpaces, a.date.description,
+                 a.kind.trimmingSpaces, a.participants, a.note, at, author]
             })
     }
 

@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 import MadoguchiDomain
@@ -99,7 +100,14 @@ public final class MadoguchiDatabase: Sendable {
         }
     }
 
+    /// Whether SQLite's process-wide memory statistics were turned off before its first use (they cost every
+    /// allocation inside SQLite a global mutex: a tenth of the seed's writing thread, and contention between the
+    /// server's reading threads). Evaluated once, before the first SQLite database of the process is opened; false
+    /// when something else had used SQLite first, which changes nothing but the speed.
+    static let sqliteTuned: Bool = madoguchi_sqlite_memstatus_off() == SQLITE_OK
+
     static func configuration() -> Configuration {
+        _ = sqliteTuned
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)

@@ -2,18 +2,6 @@ import Foundation
 import GRDB
 import MadoguchiDomain
 
-/// One registry row ready to insert: its statement and values, checked by the domain and with its search keys folded.
-/// It can be made on any thread (the demo's generator makes them beside the thread that writes).
-public struct RegistryRow: Sendable {
-    let sql: String
-    let values: [SQLValue]
-
-    init(_ sql: String, _ arguments: [any SQLBindable]) {
-        self.sql = sql
-        self.values = arguments.map(\.sqlValue)
-    }
-}
-
 /// Inserts registry records inside one open write transaction, through cached prepared statements
 /// (the demo generator and the CSV import write millions of rows through here).
 ///
@@ -38,159 +26,101 @@ public struct RegistryWriter {
         try db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value)
     }
 
-    /// Writes a row made by one of the `row` functions.
-    @discardableResult
-    public func insert(_ row: RegistryRow) throws -> Int64 {
-        try db.insert(row.sql, row.values)
+    /// Writes a batch's steps in order and hands each inserted row's table and new id to `inserted`. On SQLite every
+    /// value is bound straight from the batch's buffer into the table's prepared statement; on PostgreSQL each row
+    /// is an insert of its values.
+    public func write(_ batch: RegistryBatch, inserted: (RegistryTable, Int64) throws -> Void) throws {
+        if let sqlite = db as? GRDBSession {
+            return try sqlite.write(batch, remove: remove, inserted: inserted)
+        }
+        var next = 0
+        for step in batch.steps {
+            switch step {
+            case .remove(let index):
+                try remove(batch.removals[index])
+            case .insert(let table):
+                let count = table.columns.count
+                let values = (next..<(next + count)).map(batch.value)
+                next += count
+                try inserted(table, try db.insert(table.insertSQL, values))
+            }
+        }
     }
 
-    /// The row of a Household.
-    public static func row(_ h: Household) -> RegistryRow {
-        RegistryRow(
-            """
-            INSERT INTO household (prefecture, municipality, ward, town, block, building, formedOn)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [h.address.prefecture, h.address.municipality, h.address.ward, h.address.town, h.address.block,
-             h.address.building, h.formedOn.description])
+    /// Writes a batch whose rows' ids were planned: every id the database gives must be the next one of `expected`,
+    /// or the load stops (and its transaction rolls back) before a row is linked to the wrong person.
+    public func write(_ batch: RegistryBatch, expected: inout NextRowIds) throws {
+        try write(batch) { table, id in
+            guard id == expected.take(table) else {
+                throw MadoguchiError(
+                    .bulkLoadOutOfStep, ja: "一括登録の行番号が計画と一致しません（\(table.name) \(id)）",
+                    en: "A bulk load's row id \(id) in \(table.name) is not the one planned")
+            }
+        }
     }
 
-    @discardableResult
-    public func insert(_ h: Household) throws -> Int64 { try insert(Self.row(h)) }
-
-    /// The row of a Resident, checked by the domain.
-    public static func row(_ r: Resident) throws -> RegistryRow {
-        try r.validate()
-        return RegistryRow(
-            """
-            INSERT INTO resident (householdId, familyName, givenName, familyNameKana, givenNameKana,
-              formerFamilyName, formerFamilyNameKana, searchName, searchKana, birthDate, sex, relationship,
-              permanentDomicile, domicileHead, becameResidentOn, addressSetOn, notifiedOn, previousAddress,
-              individualNumber, residentRecordCode)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [r.householdId, r.name.family, r.name.given, r.name.familyKana, r.name.givenKana,
-             r.formerFamilyName, r.formerFamilyNameKana, NameFolding.searchKey(r.name.family + r.name.given),
-             NameFolding.kanaKey(r.name.familyKana + r.name.givenKana), r.birthDate.description, r.sex.rawValue,
-             r.relationship.rawValue, r.permanentDomicile, r.domicileHead, r.becameResidentOn.description,
-             r.addressSetOn.description, r.notifiedOn.description, r.previousAddress, r.individualNumber,
-             r.residentRecordCode])
-    }
-
-    @discardableResult
-    public func insert(_ r: Resident) throws -> Int64 { try insert(try Self.row(r)) }
-
-    /// The row of a ResidentMovement.
-    public static func row(_ m: ResidentMovement) -> RegistryRow {
-        RegistryRow(
-            """
-            INSERT INTO residentMovement (residentId, kind, occurredOn, notifiedOn, fromAddress, toAddress)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [m.residentId, m.kind.rawValue, m.occurredOn.description, m.notifiedOn.description, m.fromAddress,
-             m.toAddress])
+    /// Inserts the one row of `batch` and returns its id.
+    private func insertOne(_ batch: RegistryBatch) throws -> Int64 {
+        var id: Int64 = 0
+        try write(batch) { _, new in id = new }
+        return id
     }
 
     @discardableResult
-    public func insert(_ m: ResidentMovement) throws -> Int64 { try insert(Self.row(m)) }
+    public func insert(_ h: Household) throws -> Int64 {
+        var b = RegistryBatch(); b.append(h); return try insertOne(b)
+    }
 
-    /// The row of a SealRegistration.
-    public static func row(_ s: SealRegistration) -> RegistryRow {
-        RegistryRow(
-            """
-            INSERT INTO sealRegistration (residentId, registrationNumber, registeredOn, sealImage, sealImageType, abolishedOn)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [s.residentId, s.registrationNumber, s.registeredOn.description, Data(s.sealImage), s.sealImageType,
-             s.abolishedOn?.description])
+    /// Inserts a Resident, checked by the domain.
+    @discardableResult
+    public func insert(_ r: Resident) throws -> Int64 {
+        var b = RegistryBatch(); try b.append(r); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ s: SealRegistration) throws -> Int64 { try insert(Self.row(s)) }
-
-    /// The row of a TaxAssessment.
-    public static func row(_ t: TaxAssessment) -> RegistryRow {
-        RegistryRow(
-            """
-            INSERT INTO taxAssessment (residentId, fiscalYear, grossIncome, totalIncome, taxableIncome,
-              municipalTax, prefecturalTax) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax,
-             t.prefecturalTax])
+    public func insert(_ m: ResidentMovement) throws -> Int64 {
+        var b = RegistryBatch(); b.append(m); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ t: TaxAssessment) throws -> Int64 { try insert(Self.row(t)) }
-
-    /// The row of a FamilyRegister.
-    public static func row(_ f: FamilyRegister) -> RegistryRow {
-        RegistryRow(
-            "INSERT INTO familyRegister (permanentDomicile, headName, createdOn) VALUES (?, ?, ?)",
-            [f.permanentDomicile, f.headName, f.createdOn.description])
+    public func insert(_ s: SealRegistration) throws -> Int64 {
+        var b = RegistryBatch(); b.append(s); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ f: FamilyRegister) throws -> Int64 { try insert(Self.row(f)) }
-
-    /// The row of a FamilyRegisterMember.
-    public static func row(_ m: FamilyRegisterMember) -> RegistryRow {
-        RegistryRow(
-            """
-            INSERT INTO familyRegisterMember (familyRegisterId, residentId, familyName, givenName, familyNameKana,
-              givenNameKana, birthDate, sex, relationship, fatherName, motherName, leftOn)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [m.familyRegisterId, m.residentId, m.name.family, m.name.given, m.name.familyKana, m.name.givenKana,
-             m.birthDate.description, m.sex.rawValue, m.relationship, m.fatherName, m.motherName,
-             m.leftOn?.description])
+    public func insert(_ t: TaxAssessment) throws -> Int64 {
+        var b = RegistryBatch(); b.append(t); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ m: FamilyRegisterMember) throws -> Int64 { try insert(Self.row(m)) }
-
-    /// The row of a FamilyRegisterEvent.
-    public static func row(_ e: FamilyRegisterEvent) -> RegistryRow {
-        RegistryRow(
-            "INSERT INTO familyRegisterEvent (familyRegisterId, memberId, kind, occurredOn, detail) VALUES (?, ?, ?, ?, ?)",
-            [e.familyRegisterId, e.memberId, e.kind.rawValue, e.occurredOn.description, e.detail])
+    public func insert(_ f: FamilyRegister) throws -> Int64 {
+        var b = RegistryBatch(); b.append(f); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ e: FamilyRegisterEvent) throws -> Int64 { try insert(Self.row(e)) }
-
-    /// The row of a FamilyRegisterAnnexEntry.
-    public static func row(_ a: FamilyRegisterAnnexEntry) -> RegistryRow {
-        RegistryRow(
-            "INSERT INTO familyRegisterAnnexEntry (memberId, address, since) VALUES (?, ?, ?)",
-            [a.memberId, a.address, a.since.description])
+    public func insert(_ m: FamilyRegisterMember) throws -> Int64 {
+        var b = RegistryBatch(); b.append(m); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ a: FamilyRegisterAnnexEntry) throws -> Int64 { try insert(Self.row(a)) }
-
-    /// The row of a SupportMeasure.
-    public static func row(_ s: SupportMeasure) -> RegistryRow {
-        RegistryRow(
-            """
-            INSERT INTO supportMeasure (subjectId, otherPartyName, otherPartyBirthDate, otherPartyResidentId,
-              termStart, termEnd) VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            [s.subjectId, s.otherPartyName, s.otherPartyBirthDate?.description, s.otherPartyResidentId,
-             s.termStart.description, s.termEnd.description])
+    public func insert(_ e: FamilyRegisterEvent) throws -> Int64 {
+        var b = RegistryBatch(); b.append(e); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ s: SupportMeasure) throws -> Int64 { try insert(Self.row(s)) }
-
-    /// The row of a HolderNotificationRegistration.
-    public static func row(_ h: HolderNotificationRegistration) -> RegistryRow {
-        RegistryRow(
-            "INSERT INTO holderNotificationRegistration (residentId, registeredOn, endedOn) VALUES (?, ?, ?)",
-            [h.residentId, h.registeredOn.description, h.endedOn?.description])
+    public func insert(_ a: FamilyRegisterAnnexEntry) throws -> Int64 {
+        var b = RegistryBatch(); b.append(a); return try insertOne(b)
     }
 
     @discardableResult
-    public func insert(_ h: HolderNotificationRegistration) throws -> Int64 { try insert(Self.row(h)) }
+    public func insert(_ s: SupportMeasure) throws -> Int64 {
+        var b = RegistryBatch(); b.append(s); return try insertOne(b)
+    }
+
+    @discardableResult
+    public func insert(_ h: HolderNotificationRegistration) throws -> Int64 {
+        var b = RegistryBatch(); b.append(h); return try insertOne(b)
+    }
 
     /// Makes a 住民票 a 除票.
     public func remove(_ record: RemovedRecord) throws {

@@ -38,6 +38,7 @@ enum Schema {
         Migration("v15-keys-at-rest", keysAtRestSQL),
         Migration("v16-smartphone", smartphoneSQL),
         Migration("v17-medium-counts", mediumCountsSQL),
+        Migration("v18-resident-checks", residentChecksSQL),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -32,6 +32,7 @@ struct MigrationHistoryTests {
         ("v15-keys-at-rest", "d6d808a8a69637d16fe65df4a25f650bdc6922915540b1fdde0902a4784bafb3"),
         ("v16-smartphone", "2f51003b8e770247903f4b6c19642d90eb7d04e307ca1f6687a050817164c89a"),
         ("v17-medium-counts", "1d305828b21a807b4f68b5506be07bd133a52d7e3d9c42945676de814c252855"),
+        ("v18-resident-checks", "b5a753372a9e5c2e1b94d068a0e4fc9eae1dc3c32f7ffe5434d83acb16941b3d"),
     ]
 
     static func sha256(_ text: String) -> String {

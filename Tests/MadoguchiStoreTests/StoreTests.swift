@@ -15,7 +15,7 @@ struct StoreTests {
         let path = dir.appendingPathComponent("sub/new.sqlite").path
         let db = try MadoguchiDatabase.open(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks"])
         let (mode, fk) = try db.writer.read { d in
             (try String.fetchOne(d, sql: "PRAGMA journal_mode")!, try Int.fetchOne(d, sql: "PRAGMA foreign_keys")!)
         }
@@ -25,7 +25,7 @@ struct StoreTests {
         try db.registry.write { w in try w.setMeta("k", "v") }
         let again = try MadoguchiDatabase.open(path: path)
         #expect(try again.registry.meta("k") == "v")
-        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts"])
+        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks"])
     }
 
     @Test("a file made by an earlier version is migrated forward with its data")
@@ -42,7 +42,7 @@ struct StoreTests {
             }
         }
         let db = try MadoguchiDatabase.open(path: path)
-        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks"])
         #expect(try db.registry.counts().residents == 1)
         #expect(try db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry") } == 0)
     }
@@ -120,6 +120,152 @@ struct StoreTests {
             }
         }
         #expect(refused, "\(`case`) was stored")
+    }
+
+    /// The schema's own check-digit rules (v18: the digits read by integer division) accept exactly the numbers the
+    /// domain's rule makes and refuse every other last digit, for remainders 0 and 1 too (番号法施行令 §8 for the
+    /// 個人番号; the 住民票コード's modulus 11).
+    @Test("the schema's check digits agree with the domain's for every last digit")
+    func schemaCheckDigits() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let h = try db.registry.write { w in try w.insert(Household(address: Make.address, formedOn: Make.d("2010-04-01"))) }
+        var random = SystemRandomNumberGenerator()
+        var remainders: Set<Int> = []
+        func stored(number: String, code: String) throws -> Bool {
+            do {
+                try db.writer.write { d in
+                    try d.execute(
+                        sql: """
+                            INSERT INTO resident (householdId, familyName, givenName, familyNameKana, givenNameKana, searchName,
+                              searchKana, birthDate, sex, relationship, becameResidentOn, addressSetOn, notifiedOn,
+                              individualNumber, residentRecordCode)
+                            VALUES (?, '山田', '太郎', 'ヤマダ', 'タロウ', '山田太郎', 'ヤマダタロウ', '1980-01-02', 'male', 'child',
+                              '1980-01-02', '2010-04-01', '2010-04-01', ?, ?)
+                            """, arguments: [h, number, code])
+                }
+                return true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                return false
+            }
+        }
+        for _ in 0..<300 {
+            let body = (0..<11).map { _ in Int.random(in: 0...9, using: &random) }
+            let codeBody = (0..<10).map { _ in Int.random(in: 0...9, using: &random) }
+            let sum = zip(body, [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]).reduce(0) { $0 + $1.0 * $1.1 }
+            remainders.insert(sum % 11)
+            let goodCode = codeBody.map(String.init).joined() + String(ResidentRecordCode.checkDigit(for: codeBody))
+            let good = IndividualNumber.checkDigit(for: body)
+            for last in 0...9 {
+                let number = body.map(String.init).joined() + String(last)
+                try db.writer.write { d in try d.execute(sql: "DELETE FROM resident") }
+                #expect(try stored(number: number, code: goodCode) == (last == good), "個人番号 \(number)")
+            }
+            let goodNumber = body.map(String.init).joined() + String(good)
+            for last in 0...9 {
+                let code = codeBody.map(String.init).joined() + String(last)
+                try db.writer.write { d in try d.execute(sql: "DELETE FROM resident") }
+                #expect(try stored(number: goodNumber, code: code) == (last == ResidentRecordCode.checkDigit(for: codeBody)),
+                        "住民票コード \(code)")
+            }
+        }
+        #expect(remainders.isSuperset(of: [0, 1]), "the draw missed the remainders whose check digit is 0")
+        // Still unique, through the named indexes.
+        try db.writer.write { d in try d.execute(sql: "DELETE FROM resident") }
+        #expect(try stored(number: Make.individualNumber(7), code: Make.residentRecordCode(7)))
+        #expect(try !stored(number: Make.individualNumber(7), code: Make.residentRecordCode(8)))
+        #expect(try !stored(number: Make.individualNumber(8), code: Make.residentRecordCode(7)))
+    }
+
+    @Test("v18 keeps an existing city's residents when it rebuilds the table, and refuses a bad row it finds")
+    func residentChecksUpgrade() throws {
+        let old = try DatabaseQueue()
+        try Schema.migrator.migrate(old, upTo: "v17-medium-counts")
+        try old.write { d in
+            try d.execute(sql: "INSERT INTO household (prefecture, municipality, ward, town, block, formedOn) VALUES ('神奈川県', '窓口市', '中央区', '本町', '1番', '2010-04-01')")
+            for n in 1...3 {
+                try d.execute(
+                    sql: """
+                        INSERT INTO resident (householdId, familyName, givenName, familyNameKana, givenNameKana, searchName,
+                          searchKana, birthDate, sex, relationship, becameResidentOn, addressSetOn, notifiedOn,
+                          individualNumber, residentRecordCode)
+                        VALUES (1, '山田', '太郎', 'ヤマダ', 'タロウ', '山田太郎', 'ヤマダタロウ', '1980-01-02', 'male', ?,
+                          '1980-01-02', '2010-04-01', '2010-04-01', ?, ?)
+                        """, arguments: [n == 1 ? "householder" : "child", Make.individualNumber(n), Make.residentRecordCode(n)])
+            }
+        }
+        try Schema.migrator.migrate(old)
+        let rows = try old.read { d in try String.fetchAll(d, sql: "SELECT individualNumber FROM resident ORDER BY id") }
+        #expect(rows == (1...3).map(Make.individualNumber))
+        // A row that v1 would have refused cannot have been stored; one that v18 refuses stops the upgrade.
+        let bad = try DatabaseQueue()
+        try Schema.migrator.migrate(bad, upTo: "v17-medium-counts")
+        try bad.write { d in
+            try d.execute(sql: "PRAGMA ignore_check_constraints = ON")
+            try d.execute(sql: "INSERT INTO household (prefecture, municipality, ward, town, block, formedOn) VALUES ('神奈川県', '窓口市', '中央区', '本町', '1番', '2010-04-01')")
+            try d.execute(sql: """
+                INSERT INTO resident (householdId, familyName, givenName, familyNameKana, givenNameKana, searchName,
+                  searchKana, birthDate, sex, relationship, becameResidentOn, addressSetOn, notifiedOn,
+                  individualNumber, residentRecordCode)
+                VALUES (1, '山田', '太郎', 'ヤマダ', 'タロウ', '山田太郎', 'ヤマダタロウ', '1980-01-02', 'male', 'householder',
+                  '1980-01-02', '2010-04-01', '2010-04-01', '123456789012', ?)
+                """, arguments: [Make.residentRecordCode(1)])
+            try d.execute(sql: "PRAGMA ignore_check_constraints = OFF")
+        }
+        #expect(throws: DatabaseError.self) { try Schema.migrator.migrate(bad) }
+        #expect(try bad.read { d in try !Schema.migrator.appliedIdentifiers(d).contains("v18-resident-checks") })
+    }
+
+    @Test("a packed batch stores texts, dates, blobs, nulls and ids as they are, and leaves its statements reusable")
+    func packedBatch() throws {
+        let db = try MadoguchiDatabase.inMemory()
+        let image: [UInt8] = [0, 1, 2, 255, 0]
+        try db.registry.bulkLoad { w in
+            var next = try NextRowIds(w)
+            var batch = RegistryBatch()
+            var household = Household(address: Make.address, formedOn: Make.d("1999-12-31"))
+            household.address.building = "窓口ハイツ　１０１"
+            batch.append(household)
+            let h = next.take(.household)
+            batch.append(Household(address: Make.address, formedOn: Make.d("2010-04-01")))
+            _ = next.take(.household)
+            try batch.append(Make.resident(household: h, n: 1, family: "髙橋", familyKana: "タカハシ"))
+            let r = next.take(.resident)
+            batch.append(SealRegistration(residentId: r, registrationNumber: "S-1", registeredOn: Make.d("2020-02-29"),
+                                          sealImage: image, sealImageType: "image/png"))
+            batch.append(SealRegistration(residentId: r, registrationNumber: "S-0", registeredOn: Make.d("2019-01-01"),
+                                          sealImage: [7], sealImageType: "image/png", abolishedOn: Make.d("2020-02-28")))
+            _ = (next.take(.seal), next.take(.seal))
+            #expect(batch.rowCount == 5)
+            var expected = try NextRowIds(w)
+            try w.write(batch, expected: &expected)
+            #expect(expected == next)
+            // The same statements, row by row after the batch (its bindings were cleared, not left pointing at it).
+            try w.insert(Make.resident(household: h + 1, n: 2, given: "次郎", givenKana: "ジロウ"))
+        }
+        let rows = try db.writer.read { d in
+            try Row.fetchAll(d, sql: "SELECT building, formedOn, typeof(building) AS t FROM household ORDER BY id")
+        }
+        #expect(rows.map { $0["building"] as String? } == ["窓口ハイツ　１０１", nil])
+        #expect(rows.map { $0["formedOn"] as String } == ["1999-12-31", "2010-04-01"])
+        let seals = try db.writer.read { d in
+            try Row.fetchAll(d, sql: "SELECT sealImage, typeof(sealImage) AS t, registeredOn, abolishedOn FROM sealRegistration ORDER BY id")
+        }
+        #expect(seals.map { $0["t"] as String } == ["blob", "blob"])
+        #expect(seals.map { [UInt8]($0["sealImage"] as Data) } == [image, [7]])
+        #expect(seals.map { $0["abolishedOn"] as String? } == [nil, "2020-02-28"])
+        let names = try db.writer.read { d in try String.fetchAll(d, sql: "SELECT familyName || givenName || searchName FROM resident ORDER BY id") }
+        #expect(names == ["髙橋太郎" + NameFolding.searchKey("髙橋太郎"), "山田次郎" + NameFolding.searchKey("山田次郎")])
+    }
+
+    @Test("a batch refuses a resident the domain refuses, and appends nothing of it")
+    func batchValidates() throws {
+        var batch = RegistryBatch()
+        var bad = Make.resident(household: 1, n: 1)
+        bad.individualNumber = "123456789012"
+        #expect(throws: MadoguchiError.self) { try batch.append(bad) }
+        #expect(batch.rowCount == 0)
+        try batch.append(Make.resident(household: 1, n: 1))
+        #expect(batch.rowCount == 1)
     }
 
     @Test("one living householder per household; a removed one makes room")

@@ -28,11 +28,11 @@ public struct RegionalActivity: Hashable, Sendable, Codable {
 
     public func problems() -> [SheetProblem] {
         var out: [SheetProblem] = []
-        if staff.trimmingCharacters(in: .whitespaces).isEmpty { out.append(.init(field: "staff", ja: "職員名を入力してください", en: "Enter the staff member")) }
-        if center.trimmingCharacters(in: .whitespaces).isEmpty {
+        if staff.trimmingSpaces.isEmpty { out.append(.init(field: "staff", ja: "職員名を入力してください", en: "Enter the staff member")) }
+        if center.trimmingSpaces.isEmpty {
             out.append(.init(field: "center", ja: "まちづくりセンターを入力してください", en: "Enter the まちづくりセンター"))
         }
-        if kind.trimmingCharacters(in: .whitespaces).isEmpty { out.append(.init(field: "kind", ja: "活動の種類を入力してください", en: "Enter the kind of activity")) }
+        if kind.trimmingSpaces.isEmpty { out.append(.init(field: "kind", ja: "活動の種類を入力してください", en: "Enter the kind of activity")) }
         if participants < 0 || participants > 100_000 {
             out.append(.init(field: "participants", ja: "参加人数は0〜100000人です", en: "Participants must be 0 to 100000"))
         }
@@ -61,7 +61,7 @@ public struct Survey: Hashable, Sendable, Codable {
         if id.isEmpty || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             out.append(.init(field: "id", ja: "調査IDは英数字とハイフンです", en: "A survey id is letters, digits and hyphens"))
         }
-        if title.trimmingCharacters(in: .whitespaces).isEmpty { out.append(.init(field: "title", ja: "調査名を入力してください", en: "Enter the title")) }
+        if title.trimmingSpaces.isEmpty { out.append(.init(field: "title", ja: "調査名を入力してください", en: "Enter the title")) }
         if questions.isEmpty { out.append(.init(field: "questions", ja: "設問がありません", en: "The survey has no question")) }
         var codes: Set<String> = []
         for (i, q) in questions.enumerated() {

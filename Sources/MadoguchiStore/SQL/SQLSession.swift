@@ -287,11 +287,7 @@ struct GRDBSession: SQLSession {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        func failure(_ code: CInt, _ message: String? = nil) -> DatabaseError {
-            let text = message ?? db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
-            let extended = db.sqliteConnection.map { sqlite3_extended_errcode($0) } ?? code
-            return DatabaseError(resultCode: ResultCode(rawValue: extended), message: text, sql: sql)
-        }
+        func failure(_ code: CInt, _ message: String? = nil) -> DatabaseError { error(code, sql: sql, message: message) }
         guard Int(sqlite3_bind_parameter_count(handle)) == arguments.count else {
             throw failure(SQLITE_MISUSE, "wrong number of statement arguments: \(arguments.count)")
         }
@@ -316,6 +312,13 @@ struct GRDBSession: SQLSession {
         }
         sqlite3_reset(handle)
         return db.lastInsertedRowID
+    }
+
+    /// SQLite's error for `code` (its extended code and message), as GRDB would raise it.
+    func error(_ code: CInt, sql: String, message: String? = nil) -> DatabaseError {
+        let text = message ?? db.sqliteConnection.map { String(cString: sqlite3_errmsg($0)) }
+        let extended = db.sqliteConnection.map { sqlite3_extended_errcode($0) } ?? code
+        return DatabaseError(resultCode: ResultCode(rawValue: extended), message: text, sql: sql)
     }
 
     /// GRDB's arguments, built without key paths (the bulk loads bind millions of values through here).
