@@ -51,10 +51,26 @@ public enum RegistryTable: Int, CaseIterable, Sendable {
     /// `INSERT INTO table (columns) VALUES (?, …)`, the same text on both engines.
     var insertSQL: String { Self.statements[rawValue] }
 
-    private static let statements: [String] = allCases.map { table in
-        let marks = Array(repeating: "?", count: table.columns.count).joined(separator: ", ")
-        return "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES (\(marks))"
+    /// The insert of `rows` rows at once (`VALUES (?, …), (?, …)`).
+    func insertSQL(rows: Int) -> String {
+        if rows == 1 { return insertSQL }
+        if rows == GRDBSession.rowsPerInsert { return Self.chunkStatements[rawValue] }
+        return Self.statement(self, rows: rows)
     }
+
+    /// The order a bulk load writes the tables in: every table after the tables its rows refer to.
+    static let loadOrder: [RegistryTable] = [
+        .household, .resident, .movement, .seal, .tax, .holder, .support, .register, .member, .event, .annex,
+    ]
+
+    private static func statement(_ table: RegistryTable, rows: Int) -> String {
+        let marks = "(" + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
+        let values = Array(repeating: marks, count: rows).joined(separator: ", ")
+        return "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES \(values)"
+    }
+
+    private static let statements: [String] = allCases.map { statement($0, rows: 1) }
+    private static let chunkStatements: [String] = allCases.map { statement($0, rows: GRDBSession.rowsPerInsert) }
 }
 
 /// Registry records checked by the domain, with their search keys folded, packed into a few flat arrays: one byte
@@ -259,20 +275,46 @@ public struct RegistryBatch: Sendable {
 }
 
 extension GRDBSession {
-    /// Writes a batch through each table's prepared statement, binding texts and blobs in place (`SQLITE_STATIC`:
-    /// SQLite neither copies them nor frees them). The bindings are cleared before the buffer goes away.
+    /// Rows a multi-row insert writes at once: one statement for 16 rows runs SQLite's statement setup and reset once
+    /// instead of 16 times.
+    static let rowsPerInsert = 16
+
+    /// Writes a batch through each table's prepared statements, binding texts and blobs in place (`SQLITE_STATIC`:
+    /// SQLite neither copies them nor frees them); the bindings are cleared before the buffer goes away.
+    ///
+    /// The rows go table by table in the order the tables refer to each other (``RegistryTable/loadOrder``: a row's
+    /// household, person or register is always written before it), each table's rows in the order appended and 16 a
+    /// statement where there are that many, and the 除票 changes right after the residents. Each table's ids are
+    /// then those a row-at-a-time write in the appended order would give: a SQLite `INTEGER PRIMARY KEY` takes the
+    /// largest id plus one, so the rows of one statement get consecutive ids ending at the last inserted one.
     func write(
         _ batch: RegistryBatch, remove: (RemovedRecord) throws -> Void, inserted: (RegistryTable, Int64) throws -> Void
     ) throws {
-        var handles = [SQLiteStatement?](repeating: nil, count: RegistryTable.allCases.count)
-        func handle(_ table: RegistryTable) throws -> SQLiteStatement {
-            if let h = handles[table.rawValue] { return h }
-            let h = try db.cachedStatement(sql: table.insertSQL).sqliteStatement
-            guard Int(sqlite3_bind_parameter_count(h)) == table.columns.count else {
-                throw error(SQLITE_MISUSE, sql: table.insertSQL, message: "wrong number of statement arguments")
+        let chunk = Self.rowsPerInsert
+        // Each table's rows: the index of their first value.
+        var starts = [[Int]](repeating: [], count: RegistryTable.allCases.count)
+        var removals: [Int] = []
+        var value = 0
+        for step in batch.steps {
+            switch step {
+            case .insert(let table):
+                starts[table.rawValue].append(value)
+                value += table.columns.count
+            case .remove(let index):
+                removals.append(index)
+            }
+        }
+        var handles = [SQLiteStatement?](repeating: nil, count: RegistryTable.allCases.count * 2)
+        func handle(_ table: RegistryTable, rows: Int) throws -> SQLiteStatement {
+            let slot = table.rawValue * 2 + (rows == 1 ? 0 : 1)
+            if let h = handles[slot] { return h }
+            let sql = table.insertSQL(rows: rows)
+            let h = try db.cachedStatement(sql: sql).sqliteStatement
+            guard Int(sqlite3_bind_parameter_count(h)) == table.columns.count * rows else {
+                throw error(SQLITE_MISUSE, sql: sql, message: "wrong number of statement arguments")
             }
             sqlite3_reset(h)
-            handles[table.rawValue] = h
+            handles[slot] = h
             return h
         }
         defer {
@@ -280,42 +322,47 @@ extension GRDBSession {
         }
         try batch.bytes.withUnsafeBufferPointer { buffer in
             let base = UnsafeRawPointer(buffer.baseAddress!)
-            var value = 0
-            for step in batch.steps {
-                let table: RegistryTable
-                switch step {
-                case .remove(let index):
-                    try remove(batch.removals[index])
-                    continue
-                case .insert(let t):
-                    table = t
-                }
-                let h = try handle(table)
-                for column in 1...table.columns.count {
-                    let n = batch.numbers[value]
-                    let code: CInt
-                    switch batch.tags[value] {
-                    case .null: code = sqlite3_bind_null(h, CInt(column))
-                    case .integer: code = sqlite3_bind_int64(h, CInt(column), n)
-                    case .text:
-                        code = sqlite3_bind_text(
-                            h, CInt(column), (base + Int(n >> 32)).assumingMemoryBound(to: CChar.self),
-                            CInt(truncatingIfNeeded: n & 0xFFFF_FFFF), nil)
-                    case .blob:
-                        code = sqlite3_bind_blob(
-                            h, CInt(column), base + Int(n >> 32), CInt(truncatingIfNeeded: n & 0xFFFF_FFFF), nil)
+            for table in RegistryTable.loadOrder {
+                let rows = starts[table.rawValue]
+                let columns = table.columns.count
+                var next = 0
+                while next < rows.count {
+                    let count = rows.count - next >= chunk ? chunk : 1
+                    let h = try handle(table, rows: count)
+                    var parameter: CInt = 1
+                    for row in rows[next..<(next + count)] {
+                        for value in row..<(row + columns) {
+                            let n = batch.numbers[value]
+                            let code: CInt
+                            switch batch.tags[value] {
+                            case .null: code = sqlite3_bind_null(h, parameter)
+                            case .integer: code = sqlite3_bind_int64(h, parameter, n)
+                            case .text:
+                                code = sqlite3_bind_text(
+                                    h, parameter, (base + Int(n >> 32)).assumingMemoryBound(to: CChar.self),
+                                    CInt(truncatingIfNeeded: n & 0xFFFF_FFFF), nil)
+                            case .blob:
+                                code = sqlite3_bind_blob(
+                                    h, parameter, base + Int(n >> 32), CInt(truncatingIfNeeded: n & 0xFFFF_FFFF), nil)
+                            }
+                            guard code == SQLITE_OK else { throw error(code, sql: table.insertSQL(rows: count)) }
+                            parameter += 1
+                        }
                     }
-                    guard code == SQLITE_OK else { throw error(code, sql: table.insertSQL) }
-                    value += 1
-                }
-                let code = sqlite3_step(h)
-                guard code == SQLITE_DONE else {
-                    let failure = error(code, sql: table.insertSQL)
+                    let code = sqlite3_step(h)
+                    guard code == SQLITE_DONE else {
+                        let failure = error(code, sql: table.insertSQL(rows: count))
+                        sqlite3_reset(h)
+                        throw failure
+                    }
                     sqlite3_reset(h)
-                    throw failure
+                    let last = db.lastInsertedRowID
+                    for k in 0..<count { try inserted(table, last - Int64(count - 1 - k)) }
+                    next += count
                 }
-                sqlite3_reset(h)
-                try inserted(table, db.lastInsertedRowID)
+                if table == .resident {
+                    for index in removals { try remove(batch.removals[index]) }
+                }
             }
         }
     }
