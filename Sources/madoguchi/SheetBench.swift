@@ -16,7 +16,10 @@ struct SheetBench: AsyncParsableCommand {
     @Option(help: "Imports, JSON round trips and HTML renderings of each seed.") var count: Int = 2_000
     @Option(help: "PDF renderings of each seed.") var pdfs: Int = 100
     @Option(help: "Ledger entries (issued copies over three fiscal years) for the live share query.") var ledger: Int = 1_000_000
-    @Option(help: "Where the ledger database is built (deleted after).") var db: String = "/tmp/madoguchi-bench-sheets.sqlite"
+    @Option(help: "Where the ledger database is built (deleted after): a SQLite file, or an empty PostgreSQL database's URL.")
+    var db: String = "/tmp/madoguchi-bench-sheets.sqlite"
+    @Flag(help: "PostgreSQL only (a superuser): fill the ledger with the triggers off, then count it as migration p3 does.")
+    var fillWithoutTriggers = false
 
     func run() async throws {
         try await reporting {
@@ -60,7 +63,7 @@ struct SheetBench: AsyncParsableCommand {
         _ = try DemoCityGenerator.generate(into: database, options: .init(residents: 100, seed: 1))
         let facilities = try database.registry.facilities().map(\.id)
         let start = ContinuousClock.now
-        try await database.fillSyntheticLedger(issues: ledger, facilities: facilities, seed: 7)
+        try await database.fillSyntheticLedger(issues: ledger, facilities: facilities, seed: 7, withoutTriggers: fillWithoutTriggers)
         print(String(format: "ledger: %d issues written in %.1f s", ledger, Seed.seconds(ContinuousClock.now - start)))
         let now = Date()
         var reading: LiveIndicatorReading?

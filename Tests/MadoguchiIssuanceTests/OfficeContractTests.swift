@@ -209,6 +209,24 @@ struct OfficeContractTests {
         #expect(copies == expected && expected > 1_234)
     }
 
+    @Test("a bench ledger filled with PostgreSQL's triggers off is the same chain, and migration p3's count of it is the trigger's",
+          .enabled(if: TestEngines.available.contains(.postgres)))
+    func bulkLedgerWithoutTriggers() async throws {
+        var counts: [[String]] = []
+        for off in [false, true] {
+            let rig = try Rig(.postgres, residents: 20)
+            let facilities = try rig.db.registry.facilities().map(\.id)
+            try await rig.db.fillSyntheticLedger(issues: 1_234, facilities: facilities, seed: 3, withoutTriggers: off)
+            let verified = try await rig.db.ledger.verify()
+            #expect(verified.entries == 1_234 + 13 && verified.firstBad == nil, "\(verified)")
+            counts.append(try await rig.db.transaction(readOnly: true, async: { s in
+                try s.rows("SELECT fiscalYear || ' ' || place || ' ' || copies AS line FROM issuanceCount WHERE source = 'ledger' ORDER BY 1", [])
+                    .map { try $0.text("line") }
+            }))
+        }
+        #expect(counts[0] == counts[1] && counts[0].count > 3, "\(counts)")
+    }
+
     @Test("a checkpoint signs both chains' heads, and a rewritten chain no longer holds it", arguments: TestEngines.available)
     func checkpoint(engine: SQLEngine) async throws {
         let rig = try Rig(engine)

@@ -146,8 +146,15 @@ struct SQLInspectionStore: InspectionStore {
 
 extension MadoguchiDatabase {
     /// For benchmarks only: `issues` synthetic issue entries over three fiscal years from FY2023 (30 % at stores, the
-    /// rest at `facilities`), one in a hundred voided, appended through the ledger's own chain in one transaction.
-    public func fillSyntheticLedger(issues: Int, facilities: [String], seed: UInt64) async throws {
+    /// rest at `facilities`), one in a hundred voided, appended through the ledger's own chain.
+    ///
+    /// `withoutTriggers` (PostgreSQL, a superuser's connection): the entries are written with the database's triggers
+    /// off (`session_replication_role = replica`), chained by Swift exactly as `Ledger.append` chains them, and the
+    /// live counts are then built in one statement, the one migration p3 fills `issuanceCount` with from a ledger that
+    /// already exists. With the triggers on, PostgreSQL writes about 3,000 entries a second (the count trigger's
+    /// upsert of a hot row), and ten million would take an hour.
+    public func fillSyntheticLedger(issues: Int, facilities: [String], seed: UInt64, withoutTriggers: Bool = false) async throws {
+        let triggersOff = withoutTriggers && engine == .postgres
         var state = seed | 1
         func next() -> UInt64 {  // xorshift: the same ledger for a seed
             state ^= state << 13
@@ -155,12 +162,16 @@ extension MadoguchiDatabase {
             state ^= state << 17
             return state
         }
-        // A hundred thousand issues to a transaction, 500 entries to a statement, chained in Swift after the head
-        // read under the ledger's lock: the same entries `Ledger.append` would write, without a round trip each.
+        // 500 entries to a statement, chained in Swift after the head read under the ledger's lock: the same entries
+        // `Ledger.append` would write, without a round trip each. A hundred thousand issues to a transaction on
+        // SQLite; one statement's 500 on PostgreSQL, where the count trigger updates the same few dozen `issuanceCount` rows
+        // for every entry: each update leaves a row version that cannot be pruned before the commit, and the next
+        // update of that row walks them all (a million entries in 100,000-entry transactions took 601 s).
+        let perTransaction = engine == .postgres && !triggersOff ? 500 : 100_000
         var i = 0
         while i < issues {
             var records: [LedgerRecord] = []
-            let end = min(issues, i + 100_000)
+            let end = min(issues, i + perTransaction)
             for n in i..<end {
                 let day = CivilDate(dayNumber: CivilDate(year: 2023, month: 4, day: 1)!.dayNumber + n * 1096 / max(issues, 1))
                 let at = "\(day)T10:00:00.000+09:00"
@@ -176,8 +187,25 @@ extension MadoguchiDatabase {
                 }
             }
             let batch = records
-            try await sqlWrite { db in try Ledger.append(batch, in: db) }
+            try await sqlWrite { db in
+                if triggersOff { try db.execute("SET LOCAL session_replication_role = replica") }
+                try Ledger.append(batch, in: db)
+            }
             i = end
+        }
+        if triggersOff {
+            try await sqlWrite { db in
+                try db.execute("DELETE FROM issuanceCount WHERE source = 'ledger'")
+                // Migration p3's own statement for the counts of a ledger that already exists.
+                try db.execute(
+                    """
+                    INSERT INTO issuanceCount (fiscalYear, place, source, copies)
+                    SELECT madoguchi_fiscal_year(e.at) AS fy, madoguchi_count_place(e.payload) AS place, 'ledger', sum((e.payload::jsonb ->> 'copies')::bigint)
+                    FROM ledgerEntry e
+                    WHERE e.action = 'issue' AND NOT EXISTS (SELECT 1 FROM ledgerEntry v WHERE v.action = 'void' AND v.documentId = e.documentId)
+                    GROUP BY 1, 2
+                    """)
+            }
         }
     }
 
