@@ -50,12 +50,14 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "madoguchi")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let environment = ProcessInfo.processInfo.environment
+        let startup = StartupLog()
         let (database, clock, isNew): (MadoguchiDatabase, MadoguchiClock, Bool) = try reporting {
             let clock = try environmentClock()
             let identity = try cityIdentity(code: city, name: cityName)
             let onServer = MadoguchiDatabase.isServerURL(db)
             let fileIsNew = !onServer && !FileManager.default.fileExists(atPath: db)
             let database = try MadoguchiDatabase.open(db, standby: standby)
+            startup.phase("データベースを開きました（移行済み）", "database open, migrations applied")
             // A PostgreSQL database is new when it holds no city yet (the server made the empty database).
             let isNew = try fileIsNew || (onServer && database.isEmptyCity())
             if isNew {
@@ -64,9 +66,11 @@ struct Serve: AsyncParsableCommand {
                 let report = try DemoCityGenerator.generate(
                     into: database, options: .init(residents: residents, city: identity)
                 ) { bar.update($0) }
+                startup.phase("住民記録を作成しました", "registry seeded")
                 try DemoScenarios.add(into: database, asOf: clock.today)
                 let planning = try DemoPlanning.seed(
                     into: database, sheetFiles: DemoPlanning.bundledSheets(in: sheets), now: clock.now())
+                startup.phase("施策の資料を作成しました", "planning data seeded")
                 print("作成しました: \(report.persons) persons in \(report.households) households; sheets \(planning.sheets.joined(separator: " "))")
             } else if city != nil, let stored = try database.registry.meta("city.code"), stored != identity.code.digits {
                 throw MadoguchiError(
@@ -76,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         }
         if isNew { try await reporting { try await DemoStaff.create(into: database, clock: clock) } }
         try await reporting { try await DemoStaff.bootstrap(database, clock: clock) }
+        startup.phase("職員と鍵を確認しました", "staff accounts and keys ready")
         let configuration = try reporting { () throws -> ServerConfiguration in
             var policy = KioskPolicy(sessionSeconds: kioskSessionSeconds, printSeconds: kioskPrintSeconds)
             if let kioskKinds { policy.kinds = try parseKinds(kioskKinds) }
@@ -113,6 +118,7 @@ struct Serve: AsyncParsableCommand {
                 clock: clock, hubKeys: keys, kiosk: policy, fees: schedule, relayToken: relayToken, wideAreaRelay: relay)
         }
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
+        startup.phase("受付を開始します", "starting to listen")
         if let keys = configuration.hubKeys {
             logger.info("kiosk protocol on", metadata: ["hubs": .string(keys.ids.joined(separator: ","))])
         } else {

@@ -57,6 +57,20 @@ struct ProgressBar {
     }
 }
 
+/// Start-up phases of a long-running command, one line each on standard output with the seconds since the command
+/// began, flushed at once: when a server's output goes to a file (a service manager, a test's log), the file says
+/// how far start-up got even if it never finishes.
+struct StartupLog {
+    let start = ContinuousClock.now
+
+    func phase(_ ja: String, _ en: String) {
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "[%.2f s] ", seconds) + "\(ja) / \(en)")
+        fflush(nil)
+    }
+}
+
 /// Peak resident memory of this process (Linux VmHWM), in MiB.
 func peakMemoryMiB() -> Double? {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }

@@ -17,10 +17,12 @@ struct DaemonError: Error, CustomStringConvertible {
 final class Daemon: @unchecked Sendable {
     let process = Process()
     let port: Int
+    let log: URL?
 
     /// `log`: a file that takes the daemon's standard output and error (otherwise they are dropped).
     init(_ arguments: [String], port: Int, environment: [String: String] = [:], log: URL? = nil) throws {
         self.port = port
+        self.log = log
         process.executableURL = CLI.binary
         process.arguments = arguments + ["--port", String(port)]
         var env = ProcessInfo.processInfo.environment
@@ -47,11 +49,17 @@ final class Daemon: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if let (status, _) = await HTTP.get(url + "/health"), status == 200 { return }
             guard process.isRunning else {
-                throw DaemonError(description: "\(process.arguments ?? []) exited with status \(process.terminationStatus)")
+                throw DaemonError(description: "\(process.arguments ?? []) exited with status \(process.terminationStatus)\(logTail)")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw DaemonError(description: "\(process.arguments ?? []) did not answer /health in 300 s")
+        throw DaemonError(description: "\(process.arguments ?? []) did not answer /health in 300 s\(logTail)")
+    }
+
+    /// The last lines of the daemon's log, for a failure's message (how far its start-up got).
+    var logTail: String {
+        guard let log, let text = try? String(contentsOf: log, encoding: .utf8) else { return "" }
+        return "; its log ends:\n" + text.split(separator: "\n", omittingEmptySubsequences: false).suffix(30).joined(separator: "\n")
     }
 
     func stop() {

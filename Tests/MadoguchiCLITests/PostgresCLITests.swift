@@ -30,6 +30,11 @@ struct PostgresCLITests {
                                log: dir.appendingPathComponent("first.log"))
         defer { first.stop() }
         try await first.waitUntilHealthy()
+        // Start-up says how far it got, a flushed line a phase, even with its output in a file.
+        let phases = try String(contentsOf: dir.appendingPathComponent("first.log"), encoding: .utf8)
+        for phase in ["migrations applied", "registry seeded", "planning data seeded", "staff accounts and keys ready", "starting to listen"] {
+            #expect(phases.contains(phase), "\(phases)")
+        }
         let second = try Daemon(["serve", "--db", url], port: base + 1, environment: key, log: dir.appendingPathComponent("second.log"))
         defer { second.stop() }
         try await second.waitUntilHealthy()
