@@ -317,10 +317,11 @@ extension GRDBSession {
             handles[slot] = h
             return h
         }
-        defer {
-            for h in handles { if let h { sqlite3_reset(h); sqlite3_clear_bindings(h) } }
-        }
         try batch.bytes.withUnsafeBufferPointer { buffer in
+            // The statements stay in GRDB's cache: none may keep a pointer into the buffer once this closure ends.
+            defer {
+                for h in handles { if let h { sqlite3_reset(h); sqlite3_clear_bindings(h) } }
+            }
             let base = UnsafeRawPointer(buffer.baseAddress!)
             for table in RegistryTable.loadOrder {
                 let rows = starts[table.rawValue]
