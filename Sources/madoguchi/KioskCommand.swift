@@ -131,6 +131,8 @@ struct HubServe: AsyncParsableCommand {
     @Option(help: "A store maintenance day (YYYY-MM-DD), repeatable.") var maintenanceDay: [String] = []
     @Option(help: "The hub's signing key file (default MADOGUCHI_HUB_KEY).") var key: String?
     @Option(help: "The store chains' secrets, `CHAIN SECRET` lines (default MADOGUCHI_HUB_CHAINS).") var chains: String?
+    @Option(help: "Seconds the hub waits for a city's answer before telling the kiosk the city is unavailable.")
+    var upstreamTimeout: Int64 = 20
 
     func run() async throws {
         var logger = Logger(label: "madoguchi-hub")
@@ -160,7 +162,7 @@ struct HubServe: AsyncParsableCommand {
                 try secretFile(chains, "MADOGUCHI_HUB_CHAINS", what: ("店舗チェーンの秘密", "store chains")))
             return HubConfiguration(
                 host: host, port: port, cities: cities, signingKey: signingKey, chains: chainSecrets,
-                clock: try environmentClock(), hours: hours)
+                clock: try environmentClock(), hours: hours, upstreamTimeoutSeconds: max(1, upstreamTimeout))
         }
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
