@@ -73,11 +73,7 @@ public struct RegistryRepository: Sendable {
     }
 
     /// The registry's own tables, whose secondary indexes a bulk load builds once at its end.
-    static let bulkTables = [
-        "household", "resident", "residentMovement", "sealRegistration", "taxAssessment", "familyRegister",
-        "familyRegisterMember", "familyRegisterEvent", "familyRegisterAnnexEntry", "supportMeasure",
-        "holderNotificationRegistration",
-    ]
+    static let bulkTables = RegistryTable.allCases.map(\.name)
 
     /// A load of many rows (the demo city, a whole city's first import) in one write transaction: all of it is
     /// stored, or none.

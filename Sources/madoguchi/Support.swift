@@ -64,9 +64,7 @@ struct StartupLog {
     let start = ContinuousClock.now
 
     func phase(_ ja: String, _ en: String) {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "[%.2f s] ", seconds) + "\(ja) / \(en)")
+        print(String(format: "[%.2f s] ", Seed.seconds(ContinuousClock.now - start)) + "\(ja) / \(en)")
         fflush(nil)
     }
 }
