@@ -37,13 +37,13 @@ public enum AccessLog {
     /// to its commit, so that servers sharing the database extend one chain (the schema refuses a fork besides).
     @discardableResult
     public static func append(_ record: AccessRecord, in db: any SQLSession) throws -> AccessEntry {
-        if db.engine == .postgres { try db.execute("SELECT pg_advisory_xact_lock(?)", [.integer(accessLock)]) }
+        if db.engine == .postgres { try db.enqueue("SELECT pg_advisory_xact_lock(?)", [.integer(accessLock)]) }
         let last = try db.row("SELECT sequence, hash FROM accessEntry ORDER BY sequence DESC LIMIT 1")
         let sequence = (try last?.int("sequence") ?? 0) + 1
         let previous = try last?.text("hash") ?? Ledger.genesis
         let payload = try record.canonicalJSON()
         let hash = Ledger.hash(previous: previous, payload: payload)
-        try db.execute(
+        try db.enqueue(
             """
             INSERT INTO accessEntry (sequence, previousHash, hash, payload, at, actor, facilityId, action, purpose, flagged)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,7 +52,7 @@ public enum AccessLog {
                 sequence, previous, hash, String(decoding: payload, as: UTF8.self), record.at, record.actor, record.facilityId,
                 record.action.rawValue, record.purpose.rawValue, record.flagged,
             ])
-        for id in record.subjects { try db.execute("INSERT INTO accessSubject (residentId, sequence) VALUES (?, ?)", id, sequence) }
+        for id in record.subjects { try db.enqueue("INSERT INTO accessSubject (residentId, sequence) VALUES (?, ?)", id, sequence) }
         return AccessEntry(sequence: sequence, hash: hash, record: record)
     }
 

@@ -105,7 +105,7 @@ public enum Ledger {
         let previous = head.hash
         let payload = try record.canonicalJSON()
         let hash = hash(previous: previous, payload: payload)
-        try session.execute(
+        try session.enqueue(
             """
             INSERT INTO ledgerEntry (sequence, previousHash, hash, payload, action, documentId, subjectId, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -125,7 +125,7 @@ public enum Ledger {
     /// whose one writer already serialises.
     static func serialise(_ session: any SQLSession) throws {
         guard session.engine == .postgres else { return }
-        try session.execute("SELECT pg_advisory_xact_lock(?)", [.integer(ledgerLock)])
+        try session.enqueue("SELECT pg_advisory_xact_lock(?)", [.integer(ledgerLock)])
     }
 
     static let ledgerLock: Int64 = 0x6D61_646F_0002
@@ -135,7 +135,7 @@ public enum Ledger {
     /// lock is taken later, only around the append. Nothing on SQLite.
     static func serialise(_ session: any SQLSession, idempotencyKey key: String) throws {
         guard session.engine == .postgres else { return }
-        try session.execute("SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(?))", [.integer(keyLockNamespace), .text(key)])
+        try session.enqueue("SELECT pg_advisory_xact_lock(CAST(? AS integer), hashtext(?))", [.integer(keyLockNamespace), .text(key)])
     }
 
     static let keyLockNamespace: Int64 = 0x6D61_6403

@@ -200,6 +200,18 @@ public protocol SQLSession {
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
     /// Runs an INSERT into a table whose key is `id` and returns the new row's id.
     func insert(_ sql: String, _ arguments: [SQLValue]) throws -> Int64
+    /// Runs a statement whose answer the caller does not need (a lock, an insert): PostgreSQL's session sends it and
+    /// goes on without waiting for the server, and its error, if any, is raised by the next statement that waits or by
+    /// the commit. The transaction is all or nothing either way. SQLite runs it at once.
+    func enqueue(_ sql: String, _ arguments: [SQLValue]) throws
+}
+
+extension SQLSession {
+    public func enqueue(_ sql: String, _ arguments: [SQLValue]) throws { try execute(sql, arguments) }
+
+    public func enqueue(_ sql: String, _ arguments: any SQLBindable...) throws { try enqueue(sql, arguments.map { $0.sqlValue }) }
+
+    public func enqueue(_ sql: String, arguments: [any SQLBindable]) throws { try enqueue(sql, arguments.map { $0.sqlValue }) }
 }
 
 extension SQLSession {
@@ -350,7 +362,8 @@ struct GRDBSession: SQLSession {
 
 /// `?` placeholders numbered for PostgreSQL (`$1`, `$2` …), leaving quoted text and identifiers alone.
 enum Placeholders {
-    static func numbered(_ sql: String) -> String {
+    /// With `types`, the n-th placeholder becomes `$n::type` (left bare where its type is "").
+    static func numbered(_ sql: String, types: [String] = []) -> String {
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
         var n = 0
@@ -365,6 +378,7 @@ enum Placeholders {
             } else if c == "?" {
                 n += 1
                 out += "$\(n)"
+                if n <= types.count, !types[n - 1].isEmpty { out += "::" + types[n - 1] }
             } else {
                 out.append(c)
             }

@@ -74,12 +74,14 @@ struct SQLResidentSignInStore: ResidentSignInStore {
 
 /// What the city's own records say about it (its code, name and mayor, as certificates print them).
 public enum CityMeta {
+    /// One statement for the three values (every certificate reads them; on PostgreSQL each statement is a round trip).
     static func city(_ s: any SQLSession) throws -> CityInfo {
-        func meta(_ key: String) throws -> String? {
-            try s.scalar("SELECT value FROM meta WHERE key = ?", arguments: [key], as: String.self)
+        var meta: [String: String] = [:]
+        for row in try s.rows("SELECT key, value FROM meta WHERE key IN ('city.name', 'city.code', 'city.mayor')") {
+            meta[try row.text("key")] = try row.text("value")
         }
-        let name = try meta("city.name") ?? "窓口市"
-        return CityInfo(code: try meta("city.code") ?? "000000", name: name, mayor: try meta("city.mayor") ?? "\(name)長")
+        let name = meta["city.name"] ?? "窓口市"
+        return CityInfo(code: meta["city.code"] ?? "000000", name: name, mayor: meta["city.mayor"] ?? "\(name)長")
     }
 }
 

@@ -280,7 +280,7 @@ struct SQLWindowTransaction: WindowTransaction {
 
     func insertCertificate(_ certificate: StoredCertificate) throws {
         let r = try CertificateRow(certificate)
-        try db.execute(
+        try db.enqueue(
             """
             INSERT INTO certificate (id, kind, subjectId, keepingCityCode, keepingSubject, channel, facilityId, requesterClass,
               requester, options, content, contentDigest, copies, feeYen, issuedAt, status, supersededBy, ledgerSequence, token)
@@ -306,7 +306,7 @@ struct SQLWindowTransaction: WindowTransaction {
     }
 
     func addHolderNotice(residentId: Int64, certificateId: String, requesterClass: RequesterClass, at: String) throws {
-        try db.execute(
+        try db.enqueue(
             "INSERT INTO holderNotification (residentId, certificateId, requesterClass, createdAt) VALUES (?, ?, ?, ?)",
             residentId, certificateId, requesterClass.rawValue, at)
     }
@@ -325,7 +325,7 @@ struct SQLWindowTransaction: WindowTransaction {
     }
 
     func rememberIdempotency(key: String, digest: String, ledgerSequence: Int64, at: String) throws {
-        try db.execute(
+        try db.enqueue(
             "INSERT INTO idempotencyKey (key, requestDigest, ledgerSequence, createdAt) VALUES (?, ?, ?, ?)", key, digest,
             ledgerSequence, at)
     }
