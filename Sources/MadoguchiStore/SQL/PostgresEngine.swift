@@ -210,21 +210,8 @@ struct PostgresSession: SQLSession {
     /// Sent now, answered later: PostgresNIO runs a connection's statements in the order they were sent, so the
     /// server goes on to the next one without a round trip through this thread.
     func enqueue(_ sql: String, _ arguments: [SQLValue]) throws {
-        let future: EventLoopFuture<Void>
-        switch Self.kind(of: sql) {
-        case .query:
-            if let prepared = try settling({ try prepared(sql, arguments) }) {
-                future = prepared.execute(arguments.map(Self.data)).map { _ in }
-            } else {
-                future = connection.query(Self.query(sql, arguments), logger: logger).map { _ in }
-            }
-        case .schema:
-            pooled.changedSchema = true
-            future = connection.query(Self.query(sql, arguments), logger: logger).map { _ in }
-        case .change, .control:
-            future = connection.query(Self.query(sql, arguments), logger: logger).map { _ in }
-        }
-        pooled.pending.append(future)
+        if Self.kind(of: sql) == .schema { pooled.changedSchema = true }
+        pooled.pending.append(try send(sql, arguments, preparing: Self.kind(of: sql) == .query).map { _ in })
     }
 
     /// Waits for `body`, then for the statements enqueued before it, which the server answered first: an error of
@@ -274,14 +261,19 @@ struct PostgresSession: SQLSession {
     /// connection is dropped with everything it prepared, so the next transaction plans afresh.
     func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [PostgresRow] {
         do {
-            return try settling {
-                if let prepared = try prepared(sql, arguments) { return try prepared.execute(arguments.map(Self.data)).wait() }
-                return try connection.query(Self.query(sql, arguments), logger: logger).wait().rows
-            }
+            return try settling { try send(sql, arguments, preparing: true).wait() }
         } catch {
             if PostgresEngine.state(of: error) == "0A000" { pooled.changedSchema = true }
             throw error
         }
+    }
+
+    /// Sends a statement without waiting for its answer, as its prepared statement when `preparing` and the cache has room.
+    func send(_ sql: String, _ arguments: [SQLValue], preparing: Bool) throws -> EventLoopFuture<[PostgresRow]> {
+        if preparing, let prepared = try prepared(sql, arguments) {
+            return prepared.execute(arguments.map(Self.data))
+        }
+        return connection.query(Self.query(sql, arguments), logger: logger).map(\.rows)
     }
 
     /// The connection's prepared statement for `sql` with these arguments' types, prepared now if it has none yet; nil
@@ -293,7 +285,8 @@ struct PostgresSession: SQLSession {
         if let prepared = pooled.prepared[key] { return prepared }
         guard pooled.prepared.count < PooledConnection.capacity else { return nil }
         let text = arguments.isEmpty ? sql : Placeholders.numbered(sql, types: types)
-        let prepared = try connection.prepare(query: text).wait()
+        // Only a first use waits (for the statements enqueued before it, too); a cached statement is sent at once.
+        let prepared = try settling { try connection.prepare(query: text).wait() }
         pooled.prepared[key] = prepared
         return prepared
     }
