@@ -166,7 +166,10 @@ struct HubServe: AsyncParsableCommand {
         }
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
-        clientConfiguration.timeout = .init(connect: .seconds(3), read: .seconds(30))
+        // The upstream timeout is the one limit on a city's answer: a shorter connect or read timeout here would
+        // answer hub.cityUnavailable for a city that is only busy, sooner than the operator asked for.
+        let patience = Int64(configuration.upstreamTimeoutSeconds)
+        clientConfiguration.timeout = .init(connect: .seconds(patience), read: .seconds(patience))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let app = buildHub(configuration: configuration, client: client, logger: logger)
         print("ハブを開始しました / hub \(configuration.signingKey.id) serving: http://\(host):\(port)/ → \(configuration.cities.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
