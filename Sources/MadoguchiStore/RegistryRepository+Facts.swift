@@ -17,15 +17,25 @@ extension RegistryRepository {
     static func subjectFacts(_ s: any SQLSession, id: Int64, on date: CivilDate, request: CertificateRequest? = nil) throws
         -> SubjectFacts?
     {
-        guard let r = try s.row("SELECT householdId, birthDate, removalReason, familyName, givenName FROM resident WHERE id = ?", id)
-        else { return nil }
         let day = date.description
+        // The subject's own facts in one statement (on PostgreSQL each statement is a round trip): the record, the 戸籍
+        // it is in (a current membership before a past one), a 転出届 filed for a day from this one, a live 印鑑登録.
+        guard let r = try s.row(
+            """
+            SELECT r.householdId, r.birthDate, r.removalReason, r.familyName, r.givenName,
+              (SELECT m.familyRegisterId FROM familyRegisterMember m WHERE m.residentId = r.id
+               ORDER BY m.leftOn IS NOT NULL, m.id LIMIT 1) AS registerId,
+              EXISTS (SELECT 1 FROM residentMovement v WHERE v.residentId = r.id AND v.kind = 'moveOutNotified'
+                      AND v.occurredOn >= ?) AS moveOutFiled,
+              EXISTS (SELECT 1 FROM sealRegistration g WHERE g.residentId = r.id AND g.abolishedOn IS NULL
+                      AND g.registeredOn <= ?) AS hasActiveSeal
+            FROM resident r WHERE r.id = ?
+            """, day, day, id)
+        else { return nil }
         let householdId: Int64 = r["householdId"]
         let members = Set(try s.column(
             "SELECT id FROM resident WHERE householdId = ? AND removedOn IS NULL", arguments: [householdId], as: Int64.self))
-        let register = try s.scalar(
-            "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
-            arguments: [id], as: Int64.self)
+        let register: Int64? = r["registerId"]
         let registerMembers = try register.map { registerId in
             Set(try s.column(
                 "SELECT residentId FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId IS NOT NULL",
@@ -90,13 +100,10 @@ extension RegistryRepository {
         return SubjectFacts(
             residentId: id, householdId: householdId, birthDate: Rows.date(r["birthDate"]),
             removal: (r["removalReason"] as String?).flatMap(RemovedRecord.Reason.init(rawValue:)),
-            moveOutFiled: try s.exists(
-                "SELECT 1 FROM residentMovement WHERE residentId = ? AND kind = 'moveOutNotified' AND occurredOn >= ?",
-                arguments: [id, day]),
+            moveOutFiled: r["moveOutFiled"],
             protections: protections,
             householdMemberIds: members,
-            hasActiveSeal: try s.exists(
-                "SELECT 1 FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL AND registeredOn <= ?", arguments: [id, day]),
+            hasActiveSeal: r["hasActiveSeal"],
             taxYears: Set(try s.column("SELECT fiscalYear FROM taxAssessment WHERE residentId = ?", arguments: [id], as: Int.self)
                 .map(FiscalYear.init)),
             familyRegisterHere: register != nil, familyRegisterMemberIds: registerMembers,

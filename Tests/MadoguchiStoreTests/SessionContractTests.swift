@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiDemo
 import MadoguchiTestSupport
 import Testing
 
@@ -112,5 +113,57 @@ struct SessionContractTests {
         #expect(again?.names["extra"] != nil && again?.value("extra") == .null)
         #expect(try again?.optionalText("note") == "added")
         #expect(try again.map { try $0.int("id") } == 1)
+    }
+}
+
+/// The subject's own facts are read in one statement (a round trip each on PostgreSQL); they must be what the three
+/// separate reads they replaced give, on both engines, for every person of a demo city.
+@Suite("資格判定の事実（一文で読む）", .serialized)
+struct SubjectFactsContractTests {
+    @Test("転出届, 印鑑登録 and the 戸籍 read together agree with separate reads, for everyone", arguments: TestEngines.available)
+    func factsInOneStatement(engine: SQLEngine) throws {
+        let store = try TestEngines.fresh(engine)
+        let database = try store.database(keys: MasterKey.generate())
+        _ = try DemoCityGenerator.generate(into: database, options: .init(residents: 400, seed: 7))
+        let day = CivilDate.parseGregorian("2026-11-24")!
+        let ids = try database.transaction(readOnly: false) { s in
+            let ids = try s.column("SELECT id FROM resident ORDER BY id", as: Int64.self)
+            // 転出届 for a day before, on and after the day asked about (the demo city files none).
+            for (id, on) in zip(ids.prefix(3), ["2026-11-23", "2026-11-24", "2026-12-20"]) {
+                try s.execute(
+                    "INSERT INTO residentMovement (residentId, kind, occurredOn, notifiedOn) VALUES (?, 'moveOutNotified', ?, ?)",
+                    id, on, "2026-11-20")
+            }
+            return ids
+        }
+        var seen = (moveOut: Set<Bool>(), seal: Set<Bool>(), register: Set<Bool>())
+        try database.transaction(readOnly: true) { s in
+            for id in ids {
+                let facts = try #require(try RegistryRepository.subjectFacts(s, id: id, on: day))
+                let d = day.description
+                let moveOut = try s.exists(
+                    "SELECT 1 FROM residentMovement WHERE residentId = ? AND kind = 'moveOutNotified' AND occurredOn >= ?", arguments: [id, d])
+                let seal = try s.exists(
+                    "SELECT 1 FROM sealRegistration WHERE residentId = ? AND abolishedOn IS NULL AND registeredOn <= ?", arguments: [id, d])
+                let register = try s.scalar(
+                    "SELECT familyRegisterId FROM familyRegisterMember WHERE residentId = ? ORDER BY leftOn IS NOT NULL, id LIMIT 1",
+                    arguments: [id], as: Int64.self)
+                #expect(facts.moveOutFiled == moveOut, "resident \(id)")
+                #expect(facts.hasActiveSeal == seal, "resident \(id)")
+                #expect(facts.familyRegisterHere == (register != nil), "resident \(id)")
+                let members = try register.map { r in
+                    Set(try s.column("SELECT residentId FROM familyRegisterMember WHERE familyRegisterId = ? AND residentId IS NOT NULL",
+                                     arguments: [r], as: Int64.self))
+                } ?? []
+                #expect(facts.familyRegisterMemberIds == members, "resident \(id)")
+                seen.moveOut.insert(moveOut)
+                seen.seal.insert(seal)
+                seen.register.insert(register != nil)
+            }
+        }
+        // The city has both answers of each, so a fact read wrong one way or the other shows.
+        #expect(seen.moveOut == [true, false])
+        #expect(seen.seal == [true, false])
+        #expect(seen.register == [true, false])
     }
 }
