@@ -209,7 +209,7 @@ struct OfficeContractTests {
         #expect(copies == expected && expected > 1_234)
     }
 
-    @Test("a bench ledger filled with PostgreSQL's triggers off is the same chain, and migration p3's count of it is the trigger's",
+    @Test("a bench ledger filled with PostgreSQL's triggers off is the same chain, and migration p3's count of it is the trigger's (p4's)",
           .enabled(if: TestEngines.available.contains(.postgres)))
     func bulkLedgerWithoutTriggers() async throws {
         var counts: [[String]] = []
@@ -225,6 +225,9 @@ struct OfficeContractTests {
             }))
         }
         #expect(counts[0] == counts[1] && counts[0].count > 3, "\(counts)")
+        // Every kind of place the trigger tells apart: a facility's kind, a channel, and a store copy made with a phone.
+        #expect(counts[0].contains { $0.contains(" channel:kiosk:smartphone ") } && counts[0].contains { $0.contains(" channel:kiosk ") }
+                && counts[0].contains { $0.contains(" wardOffice ") }, "\(counts)")
     }
 
     @Test("a checkpoint signs both chains' heads, and a rewritten chain no longer holds it", arguments: TestEngines.available)

@@ -149,6 +149,7 @@ struct MigrationHistoryTests {
         ("p1-ledger", "e10f9decc2e9bfd2464e50167d9bd6dc7d0064611e704132c6b4c90070c966d6"),
         ("p2-window", "e4a41d17e93999c0d6e4bb7ad8c258f71d73d85eead1159e6990e261da70da6f"),
         ("p3-office", "435abf81e8f9774ef027bee4a8e4db765dc16606e59abf2abf0276cecdf69330"),
+        ("p4-counts", "5999ed413bb43cbc4ecac8119be0d19e775aa8f63bbe0fd876fa8b768d0c5094"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

@@ -179,7 +179,7 @@ extension MadoguchiDatabase {
                 let record = LedgerRecord(
                     action: .issue, at: at, documentId: "bench-\(n)", kind: .residentRecordCopy, subjectId: 1, requesterClass: .self,
                     channel: store ? .kiosk : .counter, facilityId: store || facilities.isEmpty ? nil : facilities[Int(next() % UInt64(facilities.count))],
-                    copies: 1 + Int(next() % 2), feeYen: 300)
+                    copies: 1 + Int(next() % 2), feeYen: 300, medium: store && next() % 4 == 0 ? .smartphone : nil)
                 records.append(record)
                 if n % 100 == 0 {
                     records.append(LedgerRecord(action: .void, at: at, documentId: "bench-\(n)", kind: .residentRecordCopy, subjectId: 1,
