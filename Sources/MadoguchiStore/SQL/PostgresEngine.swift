@@ -210,8 +210,9 @@ struct PostgresSession: SQLSession {
     /// Sent now, answered later: PostgresNIO runs a connection's statements in the order they were sent, so the
     /// server goes on to the next one without a round trip through this thread.
     func enqueue(_ sql: String, _ arguments: [SQLValue]) throws {
-        if Self.kind(of: sql) == .schema { pooled.changedSchema = true }
-        pooled.pending.append(try send(sql, arguments, preparing: Self.kind(of: sql) == .query).map { _ in })
+        let kind = Self.kind(of: sql)
+        if kind == .schema { pooled.changedSchema = true }
+        pooled.pending.append(try send(sql, arguments, preparing: kind == .query).map { _ in })
     }
 
     /// Waits for `body`, then for the statements enqueued before it, which the server answered first: an error of
