@@ -1,8 +1,9 @@
 import MadoguchiDomain
 
-/// 窓口市 (Madoguchi-shi): a fictional city whose facility network is modelled on the seeds' —
-/// 7 wards each with a 区役所, 2 支所, 出張所, 6 行政サービスコーナー and 2 連絡所 (one closed at the end of
-/// FY2011, as the seed's 宮前連絡所 was). Every person in it is synthetic.
+/// 窓口市 (Madoguchi-shi): a fictional city whose facility network and its history are modelled on the seeds' —
+/// 7 wards each with a 区役所, 2 支所, 出張所 that became まちづくりセンター, 6 行政サービスコーナー, 2 連絡所 (one closed at
+/// the end of FY2011 as the seed's 宮前連絡所 was, one without its manned window from FY2015 as 柿生's), automatic
+/// machines and post offices (see ``network(for:)``). Every person in it is synthetic.
 public enum DemoCity {
     public static let name = "窓口市"
     public static let prefecture = "神奈川県"
@@ -50,59 +51,112 @@ public enum DemoCity {
         Address(prefecture: prefecture, municipality: city.name, ward: ward.name, town: town, block: block, building: building)
     }
 
-    /// The facility network of 窓口市, with stable codes.
+    /// The facility network of 窓口市 as it stands, with stable codes.
     public static var facilities: [Facility] { facilities(for: .standard) }
 
-    /// The facility network of a demo city.
-    public static func facilities(for city: Identity) -> [Facility] {
-        let cityFounded = CivilDate(year: 1972, month: 4, day: 1)!
-        var list: [Facility] = []
-        for (i, ward) in wards.enumerated() {
-            list.append(
-                Facility(
-                    id: "\(ward.key)-ward-office", kind: .wardOffice, name: "\(ward.name)役所", ward: ward.name,
-                    address: address(city, ward: ward, town: ward.towns[0] + "一丁目", block: "\(i + 1)番地"),
-                    openedOn: cityFounded))
+    /// The facility network of a demo city as it stands (each row as its history leaves it).
+    public static func facilities(for city: Identity) -> [Facility] { network(for: city).map(\.facility) }
+
+    /// One facility of the demo network: its row and its history, first event to last.
+    public struct NetworkFacility: Sendable {
+        public var facility: Facility
+        public var events: [FacilityEvent]
+    }
+
+    static func day(_ y: Int, _ m: Int, _ d: Int) -> CivilDate { CivilDate(year: y, month: m, day: d)! }
+
+    /// The network's history, modelled on the seeds' under the demo's own names:
+    /// - the 区役所 and 支所 since the city's wards were made (1972);
+    /// - the 出張所 (1975), converted to まちづくりセンター on 2017-04-01 by the 出張所等再編方針 (seed P1-1-3: H29年度からの
+    ///   出張所等の再編, まちづくりセンターの設置): certificates stay, 届出 go to the ward office;
+    /// - six 行政サービスコーナー at stations (1996); 中央駅 and 北駅 moved to better sites (seed 72302000: 行政サービス
+    ///   コーナーの適地移転（川崎・小杉）);
+    /// - 宮野連絡所 closed at the end of FY2011 (seed: 宮前連絡所は2011年度末をもって廃止), and 柿の木連絡所's manned window
+    ///   closed at the end of FY2014 (seed: 柿生連絡所機能再編計画, 証明書発行有人窓口の2014年度末の廃止);
+    /// - two automatic certificate machines (2005), switched off after store issuance began (seed: 自動交付機による証明書
+    ///   交付実施方針; コンビニ交付 from 2016-03);
+    /// - two post offices issuing on the city's behalf since 2020.
+    public static func network(for city: Identity) -> [NetworkFacility] {
+        var list: [NetworkFacility] = []
+        func add(_ id: String, _ kind: FacilityKind, _ name: String, _ ward: Ward, _ address: Address, opened: CivilDate,
+                 _ decision: FacilityDecision, then later: [FacilityEvent] = []) {
+            let opening = FacilityEvent(
+                facilityId: id, change: .opened, effectiveOn: opened, decision: decision, kind: kind, name: name, ward: ward.name,
+                address: address, menu: FacilityService.standardMenu(kind))
+            let events = [opening] + later
+            let bare = Facility(id: id, kind: kind, name: name, ward: ward.name, address: address, openedOn: opened)
+            // The demo's history keeps the rules by construction; a broken one is a bug in this file.
+            let row = try! FacilityHistory.row(bare, events, today: day(2099, 12, 31))
+            list.append(NetworkFacility(facility: row, events: events))
         }
-        let chuo = wards[0]
-        list.append(
-            Facility(
-                id: "minato-branch-office", kind: .branchOffice, name: "港支所", ward: chuo.name,
-                address: address(city, ward: chuo, town: "港町二丁目", block: "5番地"), openedOn: cityFounded))
-        list.append(
-            Facility(
-                id: "hama-branch-office", kind: .branchOffice, name: "浜支所", ward: wards[1].name,
-                address: address(city, ward: wards[1], town: "浜町三丁目", block: "12番地"), openedOn: cityFounded))
+        let wardsMade = FacilityDecision(document: "\(city.name)区の設置等に関する条例", decidedOn: day(1971, 12, 20))
+        for (i, ward) in wards.enumerated() {
+            add("\(ward.key)-ward-office", .wardOffice, "\(ward.name)役所", ward,
+                address(city, ward: ward, town: ward.towns[0] + "一丁目", block: "\(i + 1)番地"), opened: day(1972, 4, 1), wardsMade)
+        }
+        add("minato-branch-office", .branchOffice, "港支所", wards[0], address(city, ward: wards[0], town: "港町二丁目", block: "5番地"),
+            opened: day(1972, 4, 1), wardsMade)
+        add("hama-branch-office", .branchOffice, "浜支所", wards[1], address(city, ward: wards[1], town: "浜町三丁目", block: "12番地"),
+            opened: day(1972, 4, 1), wardsMade)
+        let reorganisation = FacilityDecision(document: "まちづくり支援機能強化と出張所等再編方針", decidedOn: day(2016, 11, 30))
         for ward in wards.dropFirst(1) {
             let town = ward.towns[1]
-            list.append(
-                Facility(
-                    id: "\(ward.key)-sub-branch-office", kind: .subBranchOffice, name: "\(town)出張所", ward: ward.name,
-                    address: address(city, ward: ward, town: town + "一丁目", block: "3番地"),
-                    openedOn: CivilDate(year: 1975, month: 4, day: 1)!))
+            let id = "\(ward.key)-sub-branch-office"
+            add(id, .subBranchOffice, "\(town)出張所", ward, address(city, ward: ward, town: town + "一丁目", block: "3番地"),
+                opened: day(1975, 4, 1), FacilityDecision(document: "\(city.name)出張所設置条例", decidedOn: day(1975, 3, 20)),
+                then: [FacilityEvent(facilityId: id, change: .converted, effectiveOn: day(2017, 4, 1), decision: reorganisation,
+                                     kind: .communityCenter, name: "\(town)まちづくりセンター")])
         }
         let corners: [(String, String, Int)] = [
             ("chuo-station", "中央駅", 0), ("higashi-guchi", "東口", 1), ("nishi-station", "西駅", 2),
             ("minami-station", "南駅", 3), ("kita-station", "北駅", 4), ("midori-station", "緑駅", 5),
         ]
+        // 適地移転: 中央駅 (川崎) to the station's new east building, 北駅 (小杉) into the redeveloped station tower.
+        let moves: [String: (town: String, block: String, building: String, on: CivilDate, decided: CivilDate)] = [
+            "chuo-station": ("駅前本町二丁目", "1番地", "中央駅東口ビル1階", day(2016, 2, 22), day(2014, 3, 25)),
+            "kita-station": ("杉田一丁目", "10番地", "北駅タワー2階", day(2016, 10, 11), day(2015, 3, 20)),
+        ]
         for (key, label, w) in corners {
             let ward = wards[w]
-            list.append(
-                Facility(
-                    id: "\(key)-service-corner", kind: .serviceCorner, name: "\(label)行政サービスコーナー", ward: ward.name,
-                    address: address(city, ward: ward, town: ward.towns[6] + "一丁目", block: "1番地", building: "駅ビル2階"),
-                    openedOn: CivilDate(year: 1996, month: 10, day: 1)!))
+            let id = "\(key)-service-corner"
+            let later = moves[key].map { m in
+                [FacilityEvent(
+                    facilityId: id, change: .relocated, effectiveOn: m.on,
+                    decision: FacilityDecision(document: "行政サービスコーナーの適地移転について（\(label)）", decidedOn: m.decided),
+                    address: address(city, ward: ward, town: m.town, block: m.block, building: m.building))]
+            } ?? []
+            add(id, .serviceCorner, "\(label)行政サービスコーナー", ward,
+                address(city, ward: ward, town: ward.towns[6] + "一丁目", block: "1番地", building: "駅ビル2階"),
+                opened: day(1996, 10, 1), FacilityDecision(document: "行政サービスコーナー設置要綱", decidedOn: day(1996, 8, 1)), then: later)
         }
-        list.append(
-            Facility(
-                id: "miyano-liaison-office", kind: .liaisonOffice, name: "宮野連絡所", ward: wards[5].name,
-                address: address(city, ward: wards[5], town: "宮野二丁目", block: "8番地"),
-                openedOn: CivilDate(year: 1982, month: 4, day: 1)!, closedOn: CivilDate(year: 2012, month: 4, day: 1)!))
-        list.append(
-            Facility(
-                id: "kakinoki-liaison-office", kind: .liaisonOffice, name: "柿の木連絡所", ward: wards[6].name,
-                address: address(city, ward: wards[6], town: "柿の木一丁目", block: "4番地"),
-                openedOn: CivilDate(year: 1984, month: 4, day: 1)!))
+        let liaison = FacilityDecision(document: "連絡所設置要綱", decidedOn: day(1982, 3, 1))
+        add("miyano-liaison-office", .liaisonOffice, "宮野連絡所", wards[5], address(city, ward: wards[5], town: "宮野二丁目", block: "8番地"),
+            opened: day(1982, 4, 1), liaison,
+            then: [FacilityEvent(
+                facilityId: "miyano-liaison-office", change: .closed, effectiveOn: day(2012, 4, 1),
+                decision: FacilityDecision(document: "区役所と支所・出張所等の窓口サービス機能再編実施方針（宮野連絡所の廃止）", decidedOn: day(2011, 3, 28)))])
+        add("kakinoki-liaison-office", .liaisonOffice, "柿の木連絡所", wards[6],
+            address(city, ward: wards[6], town: "柿の木一丁目", block: "4番地"), opened: day(1984, 4, 1), liaison,
+            then: [FacilityEvent(
+                facilityId: "kakinoki-liaison-office", change: .mannedWindowClosed, effectiveOn: day(2015, 4, 1),
+                decision: FacilityDecision(document: "柿の木連絡所機能再編計画", decidedOn: day(2014, 3, 27)), menu: [])])
+        let machines = FacilityDecision(document: "証明書自動交付機設置要綱", decidedOn: day(2005, 5, 2))
+        let machinesOff = FacilityDecision(document: "自動交付機による証明書交付実施方針", decidedOn: day(2012, 3, 28))
+        for (id, name, w, town, building) in [
+            ("sakura-mall-machine", "サクラモール証明書自動交付機", 0, "錦町一丁目", "サクラモール1階"),
+            ("sagisawa-machine", "鷺沼駅証明書自動交付機", 5, "鷺沼一丁目", "鷺沼駅改札外"),
+        ] {
+            add(id, .automaticMachine, name, wards[w], address(city, ward: wards[w], town: town, block: "2番地", building: building),
+                opened: day(2005, 7, 1), machines,
+                then: [FacilityEvent(facilityId: id, change: .closed, effectiveOn: day(2019, 4, 1), decision: machinesOff)])
+        }
+        let postOffices = FacilityDecision(document: "郵便局における証明書交付事務の取扱いに関する規約", decidedOn: day(2020, 6, 30))
+        for (id, name, w, town) in [
+            ("midorigaoka-post-office", "緑ヶ丘郵便局", 5, "緑ヶ丘三丁目"), ("yamatedai-post-office", "山手台郵便局", 6, "山手台二丁目"),
+        ] {
+            add(id, .postOffice, name, wards[w], address(city, ward: wards[w], town: town, block: "7番地"),
+                opened: day(2020, 10, 1), postOffices)
+        }
         return list
     }
 }

@@ -73,7 +73,10 @@ public struct DemoCityGenerator: Sendable {
             try w.setMeta("city.mayor", options.city.mayor)
             try w.setMeta("demo.seed", String(options.seed))
             try w.setMeta("demo.asOf", options.asOf.description)
-            for f in DemoCity.facilities(for: options.city) { try w.upsert(f) }
+            for f in DemoCity.network(for: options.city) {
+                try w.upsert(f.facility)
+                for e in f.events { try w.record(e, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
+            }
         }
         guard database.engine == .sqlite else {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a

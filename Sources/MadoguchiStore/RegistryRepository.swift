@@ -259,16 +259,7 @@ public struct RegistryRepository: Sendable {
     }
 
     public func facilities() throws -> [Facility] {
-        try database.transaction(readOnly: true) { db in
-            try db.rows("SELECT * FROM facility ORDER BY ward, kind, id").map { f in
-                Facility(
-                    id: f["id"], kind: FacilityKind(rawValue: f["kind"])!, name: f["name"], ward: f["ward"],
-                    address: Address(
-                        prefecture: f["prefecture"], municipality: f["municipality"], ward: f["addressWard"],
-                        town: f["town"], block: f["block"], building: f["building"]),
-                    openedOn: Rows.date(f["openedOn"]), closedOn: Rows.date(f["closedOn"] as String?))
-            }
-        }
+        try database.transaction(readOnly: true) { db in try FacilityRows.facilities(db) }
     }
 }
 

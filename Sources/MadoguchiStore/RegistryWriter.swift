@@ -202,17 +202,10 @@ public struct RegistryWriter {
             arguments: [t.residentId, t.fiscalYear.startYear, t.grossIncome, t.totalIncome, t.taxableIncome, t.municipalTax, t.prefecturalTax])
     }
 
-    public func upsert(_ f: Facility) throws {
-        try db.execute(
-            """
-            INSERT INTO facility (id, kind, name, ward, prefecture, municipality, addressWard, town, block, building,
-              openedOn, closedOn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, ward = excluded.ward,
-              prefecture = excluded.prefecture, municipality = excluded.municipality,
-              addressWard = excluded.addressWard, town = excluded.town, block = excluded.block,
-              building = excluded.building, openedOn = excluded.openedOn, closedOn = excluded.closedOn
-            """,
-            arguments: [f.id, f.kind.rawValue, f.name, f.ward, f.address.prefecture, f.address.municipality, f.address.ward,
-             f.address.town, f.address.block, f.address.building, f.openedOn.description, f.closedOn?.description])
+    public func upsert(_ f: Facility) throws { try FacilityRows.upsert(db, f) }
+
+    /// A facility's event, recorded as given: the caller has checked the history (`FacilityHistory`).
+    public func record(_ event: FacilityEvent, at: String, by actor: String) throws {
+        try FacilityRows.insert(db, event, at: at, by: actor)
     }
 }

@@ -39,6 +39,7 @@ enum Schema {
         Migration("v16-smartphone", smartphoneSQL),
         Migration("v17-medium-counts", mediumCountsSQL),
         Migration("v18-resident-checks", residentChecksSQL),
+        Migration("v19-facility-network", facilityNetworkSQL),
     ]
 
     static var migrator: DatabaseMigrator {

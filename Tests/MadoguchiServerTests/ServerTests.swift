@@ -149,7 +149,7 @@ struct ServerTests {
             try await client.execute(uri: "/api/v1/facilities", method: .get, headers: Self.bearer) { response in
                 let body = try Self.json(response.body)
                 let list = body["facilities"] as! [[String: Any]]
-                #expect(list.count == 23)
+                #expect(list.count == 27)
                 #expect(list.filter { $0["kind"] as? String == "serviceCorner" }.count == 6)
                 let miyano = try #require(list.first { $0["id"] as? String == "miyano-liaison-office" })
                 #expect(miyano["operating"] as? Bool == false)
@@ -195,6 +195,35 @@ struct ServerTests {
             try await client.execute(uri: "/facilities", method: .get) { response in
                 #expect(String(buffer: response.body).contains("宮野連絡所"))
             }
+        }
+    }
+
+    @Test("the public network page as it stood on any day, and each facility's history with its decisions (issue 14, item 1)")
+    func networkPages() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            func page(_ uri: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: uri, method: .get) { ($0.status, String(buffer: $0.body)) }
+            }
+            func openTable(_ html: String) -> String {
+                String(html[html.range(of: "<tbody>")!.upperBound..<html.range(of: "</tbody>")!.lowerBound])
+            }
+            let before = try await page("/facilities?date=2012-03-31"), after = try await page("/facilities?date=2012-04-01")
+            #expect(before.0 == .ok && after.0 == .ok)
+            #expect(before.1.contains("平成24年3月31日 現在"))
+            #expect(openTable(before.1).contains("宮野連絡所") && !openTable(after.1).contains("宮野連絡所"))
+            #expect(after.1.contains("宮野連絡所</a>（連絡所）：平成24年4月1日に廃止"))
+            let today = try await page("/facilities")
+            #expect(openTable(today.1).contains("桜台まちづくりセンター") && !openTable(today.1).contains("桜台出張所"))
+            #expect(openTable(try await page("/facilities?date=2017-03-31").1).contains("桜台出張所"))
+            #expect(today.1.contains("<label for=\"date\">") && today.1.contains("<caption>"))
+            let kakinoki = try await page("/facilities/kakinoki-liaison-office")
+            #expect(kakinoki.0 == .ok)
+            #expect(kakinoki.1.contains("有人窓口の廃止") && kakinoki.1.contains("柿の木連絡所機能再編計画（平成26年3月27日）"))
+            #expect(kakinoki.1.contains("取り扱う業務はありません"))
+            #expect(try await page("/facilities/atlantis").0 == .notFound)
+            #expect(try await page("/facilities?date=not-a-day").0 == .badRequest)
+            #expect(try await page("/facilities?date=%3Cscript%3E").1.contains("<script>") == false)
         }
     }
 }

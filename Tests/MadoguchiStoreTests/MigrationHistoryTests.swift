@@ -33,6 +33,7 @@ struct MigrationHistoryTests {
         ("v16-smartphone", "2f51003b8e770247903f4b6c19642d90eb7d04e307ca1f6687a050817164c89a"),
         ("v17-medium-counts", "1d305828b21a807b4f68b5506be07bd133a52d7e3d9c42945676de814c252855"),
         ("v18-resident-checks", "b5a753372a9e5c2e1b94d068a0e4fc9eae1dc3c32f7ffe5434d83acb16941b3d"),
+        ("v19-facility-network", "fe57e413fe43488d1e01cf885bf9115072d9ef438d0cbc3055e261e73212786a"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -121,6 +122,8 @@ struct MigrationHistoryTests {
         ("certificate.channel", Self.cases(Channel.self)),
         ("certificate.requesterClass", Self.cases(RequesterClass.self)),
         ("facility.kind", Self.cases(FacilityKind.self)),
+        ("facilityEvent.kind", Self.cases(FacilityKind.self)),
+        ("facilityEvent.change", Self.cases(FacilityEvent.Change.self)),
         ("issuanceCount.place", Self.cases(FacilityKind.self)),
         ("card.revocationReason", Self.cases(RevocationReason.self)),
         ("card.medium", Self.cases(CertificateMedium.self)),
@@ -150,6 +153,7 @@ struct MigrationHistoryTests {
         ("p2-window", "e4a41d17e93999c0d6e4bb7ad8c258f71d73d85eead1159e6990e261da70da6f"),
         ("p3-office", "435abf81e8f9774ef027bee4a8e4db765dc16606e59abf2abf0276cecdf69330"),
         ("p4-counts", "5999ed413bb43cbc4ecac8119be0d19e775aa8f63bbe0fd876fa8b768d0c5094"),
+        ("p5-facility-network", "06bd1fca70e26b8bc2ddc55f6fff5c1cfb5aa482ac6458b2ad481110e3ef05aa"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

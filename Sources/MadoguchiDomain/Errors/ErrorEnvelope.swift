@@ -74,7 +74,7 @@ public enum ErrorStatus {
         "kiosk.cardMismatch": 403, "kiosk.notThisSession": 403, "hub.chainMismatch": 403, "hub.cardUntrusted": 403, "hub.cardRevoked": 403,
         "hub.cardExpired": 403, "hub.cardUnknown": 403,
         // What is not there (404) or no longer (410)
-        "registry.notFound": 404, "sheet.notFound": 404, "relay.unknownCity": 404, "hub.unknownCity": 404, "hub.unknownStep": 404,
+        "registry.notFound": 404, "facility.unknown": 404, "sheet.notFound": 404, "relay.unknownCity": 404, "hub.unknownCity": 404, "hub.unknownStep": 404,
         "store.noSession": 404, "store.notPrinted": 404,
         "issuance.notPrintable": 410, "kiosk.sessionExpired": 410,
         // The state does not allow it now (409)
@@ -86,7 +86,7 @@ public enum ErrorStatus {
         "registry.individualNumber.invalid": 422, "registry.residentRecordCode.invalid": 422, "registry.resident.invalid": 422,
         "calendar.date.invalid": 422, "calendar.date.beforeSupportedRange": 422, "calendar.era.outOfRange": 422,
         "calendar.era.unknown": 422, "calendar.fiscalYear.unreadable": 422, "calendar.fiscalYear.needsEra": 422,
-        "calendar.fiscalYear.inconsistent": 422, "city.code.invalid": 422, "issuance.unknownFacility": 422,
+        "calendar.fiscalYear.inconsistent": 422, "city.code.invalid": 422, "issuance.unknownFacility": 422, "facility.historyInvalid": 422,
         "procedure.invalid": 422, "kiosk.paymentMismatch": 422, "kiosk.honsekiFamilyRegisterOnly": 422,
         "card.malformed": 422, "card.untrusted": 422, "card.badSignature": 422, "card.revoked": 422, "card.expired": 422,
         "card.unknown": 422, "card.pinMalformed": 422, "card.pinWrong": 422, "card.locked": 422, "card.biometricMismatch": 422,

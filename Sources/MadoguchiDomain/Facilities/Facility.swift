@@ -10,6 +10,13 @@ public enum FacilityKind: String, Sendable, Codable, CaseIterable {
     case serviceCorner
     /// 連絡所
     case liaisonOffice
+    /// まちづくりセンター: what the 出張所 became in the seeds' reorganisation (地域のまちづくり支援, and the
+    /// certificates the city kept there)
+    case communityCenter
+    /// 証明書自動交付機の設置場所: a machine of the city's, away from its offices
+    case automaticMachine
+    /// 郵便局: issues on the city's behalf (地方公共団体の特定の事務の郵便局における取扱いに関する法律)
+    case postOffice
 
     public var japanese: String {
         switch self {
@@ -18,6 +25,31 @@ public enum FacilityKind: String, Sendable, Codable, CaseIterable {
         case .subBranchOffice: "出張所"
         case .serviceCorner: "行政サービスコーナー"
         case .liaisonOffice: "連絡所"
+        case .communityCenter: "まちづくりセンター"
+        case .automaticMachine: "証明書自動交付機"
+        case .postOffice: "郵便局"
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .wardOffice: "ward office"
+        case .branchOffice: "branch office"
+        case .subBranchOffice: "sub-branch office"
+        case .serviceCorner: "service corner"
+        case .liaisonOffice: "liaison office"
+        case .communityCenter: "community centre"
+        case .automaticMachine: "automatic certificate machine"
+        case .postOffice: "post office"
+        }
+    }
+
+    /// Whether the city's own staff serve at a window there. A machine has none; a post office's clerks are the post
+    /// office's, issuing on the city's behalf.
+    public var hasCityStaff: Bool {
+        switch self {
+        case .automaticMachine, .postOffice: false
+        default: true
         }
     }
 }

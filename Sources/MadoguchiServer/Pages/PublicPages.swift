@@ -2,7 +2,7 @@ import Hummingbird
 import MadoguchiDomain
 import MadoguchiStore
 
-/// The public pages: home, facilities, closure calendar.
+/// The public pages: home and closure calendar (the facilities are `FacilityPages`).
 struct PublicPages<Context: RequestContext> {
     let registry: RegistryRepository
     let clock: MadoguchiClock
@@ -10,7 +10,6 @@ struct PublicPages<Context: RequestContext> {
 
     func addRoutes(to router: Router<Context>) {
         router.get("/", use: home)
-        router.get("/facilities", use: facilities)
         router.get("/calendar", use: calendar)
     }
 
@@ -48,26 +47,6 @@ struct PublicPages<Context: RequestContext> {
             職員用トークン（<code>Authorization: Bearer …</code>）が必要です。</p>
             """
         return HTML.response(HTML.page(title: "窓口サービス", cityName: cityName, body: body))
-    }
-
-    @Sendable func facilities(_ request: Request, context: Context) async throws -> Response {
-        let today = clock.today
-        var rows = ""
-        for f in try await blocking({ try registry.facilities() }) {
-            let open = f.isOperating(on: today)
-            let status = open ? "開設中" : "廃止（\(f.closedOn.map { (try? JapaneseDate($0).description) ?? $0.description } ?? "")）"
-            rows += "<tr\(open ? "" : " class=\"closed\"")><td>\(HTML.escape(f.name))</td><td>\(HTML.escape(f.kind.japanese))</td>"
-                + "<td>\(HTML.escape(f.ward))</td><td>\(HTML.escape(f.address.description))</td><td>\(HTML.escape(status))</td></tr>\n"
-        }
-        let body = """
-            <h1>窓口の一覧</h1>
-            <table>
-            <thead><tr><th>名称</th><th>種別</th><th>区</th><th>所在地</th><th>状況</th></tr></thead>
-            <tbody>
-            \(rows)</tbody>
-            </table>
-            """
-        return HTML.response(HTML.page(title: "窓口の一覧", cityName: cityName, body: body))
     }
 
     @Sendable func calendar(_ request: Request, context: Context) async throws -> Response {

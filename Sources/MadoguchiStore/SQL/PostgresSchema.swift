@@ -16,6 +16,7 @@ enum PostgresSchema {
         Schema.Migration("p2-window", windowSQL),
         Schema.Migration("p3-office", officeSQL),
         Schema.Migration("p4-counts", countsSQL),
+        Schema.Migration("p5-facility-network", facilityNetworkSQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -754,6 +755,40 @@ enum PostgresSchema {
           END IF;
           RETURN NULL;
         END $$;
+        """#
+
+    /// SQLite's v19 on PostgreSQL: three more facility kinds, in `facility` and in the ledger's counts by place (each
+    /// CHECK replaced in place), and the append-only, effective-dated history of the network.
+    static let facilityNetworkSQL = #"""
+        ALTER TABLE facility DROP CONSTRAINT facility_kind_check;
+        ALTER TABLE facility ADD CONSTRAINT facility_kind_check CHECK (kind IN ('wardOffice', 'branchOffice', 'subBranchOffice',
+          'serviceCorner', 'liaisonOffice', 'communityCenter', 'automaticMachine', 'postOffice'));
+        ALTER TABLE issuanceCount DROP CONSTRAINT issuancecount_place_check;
+        ALTER TABLE issuanceCount ADD CONSTRAINT issuancecount_place_check CHECK (place IN ('wardOffice', 'branchOffice',
+          'subBranchOffice', 'serviceCorner', 'liaisonOffice', 'communityCenter', 'automaticMachine', 'postOffice')
+          OR place ~ '^channel:.');
+
+        CREATE TABLE facilityEvent (
+          id BIGSERIAL PRIMARY KEY,
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          change TEXT NOT NULL CHECK (change IN ('opened', 'converted', 'mannedWindowClosed', 'relocated', 'menuChanged', 'closed')),
+          effectiveOn TEXT NOT NULL CHECK (madoguchi_is_date(effectiveOn)),
+          decisionDocument TEXT NOT NULL CHECK (decisionDocument <> ''),
+          decidedOn TEXT NOT NULL CHECK (madoguchi_is_date(decidedOn) AND decidedOn <= effectiveOn),
+          kind TEXT CHECK (kind IS NULL OR kind IN ('wardOffice', 'branchOffice', 'subBranchOffice', 'serviceCorner',
+            'liaisonOffice', 'communityCenter', 'automaticMachine', 'postOffice')),
+          name TEXT CHECK (name IS NULL OR name <> ''),
+          ward TEXT,
+          address TEXT CHECK (address IS NULL OR madoguchi_json_valid(address)),
+          menu TEXT CHECK (menu IS NULL OR (madoguchi_json_valid(menu) AND left(ltrim(menu), 1) = '[')),
+          recordedAt TEXT NOT NULL,
+          recordedBy TEXT NOT NULL CHECK (recordedBy <> ''),
+          UNIQUE (facilityId, effectiveOn)
+        );
+        CREATE TRIGGER facilityEvent_append_only BEFORE UPDATE OR DELETE ON facilityEvent
+          FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('the facility network''s history is append-only');
+        CREATE TRIGGER facilityEvent_no_truncate BEFORE TRUNCATE ON facilityEvent
+          FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('the facility network''s history is append-only');
         """#
 
     /// Brings a database up to date. Two servers starting at once do not both migrate: the first holds an advisory

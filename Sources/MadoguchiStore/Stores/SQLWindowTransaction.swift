@@ -183,6 +183,10 @@ enum Unreadable {
     static func error(_ column: String) -> MadoguchiError {
         MadoguchiError(.storeFailure, ja: "保存されたデータを読み取れません（\(column)）", en: "A stored value is unreadable (\(column))")
     }
+    /// A stored JSON value decoded, or the column's coded error.
+    static func decoding<T>(_ column: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw Self.error(column) }
+    }
 }
 
 /// The window's transaction on either engine: each method is a statement or two of the shared SQL on the session the

@@ -1,0 +1,169 @@
+import Hummingbird
+import MadoguchiDomain
+import MadoguchiIssuance
+
+/// The public pages of the facility network (issue 14, item 1): the network as it stood on any day, and each facility's
+/// history with the decisions behind it. Each page is a model built from the use case, then a view of the model.
+struct FacilityPages<Context: RequestContext> {
+    let network: FacilityNetworkService
+    let clock: MadoguchiClock
+    let cityName: String
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/facilities", use: list)
+        router.get("/facilities/:id", use: history)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let asked = request.uri.queryParameters.get("date")
+        guard let date = asked.map(Self.day) ?? clock.today else {
+            let body = "<h1>窓口の一覧</h1><p role=\"alert\">日付を読めません。2012-04-01 のように年・月・日で指定してください。</p>"
+            return HTML.response(HTML.page(title: "窓口の一覧", cityName: cityName, body: body), status: .badRequest)
+        }
+        let model = NetworkModel(date: date, today: clock.today, histories: try await network.histories())
+        return HTML.response(HTML.page(title: "窓口の一覧", cityName: cityName, body: model.html, wide: true))
+    }
+
+    @Sendable func history(_ request: Request, context: Context) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        let model = HistoryModel(history: try await network.history(of: id))
+        return HTML.response(HTML.page(title: model.history.facility.name, cityName: cityName, body: model.html, wide: true))
+    }
+
+    /// YYYY-MM-DD or a 和暦 date.
+    static func day(_ text: String) -> CivilDate? {
+        CivilDate.parseGregorian(text) ?? (try? JapaneseDate.parse(text))?.gregorian
+    }
+
+    static func wareki(_ date: CivilDate) -> String { (try? JapaneseDate(date).description) ?? date.description }
+
+    /// The menu in a cell: certificates, 届出 and procedures on a line each.
+    static func menu(_ menu: Set<FacilityService>) -> String {
+        guard !menu.isEmpty else { return "取り扱う業務はありません" }
+        let items = menu.sorted()
+        var lines: [String] = []
+        for (label, part) in [
+            ("証明書", items.filter { if case .certificate = $0 { true } else { false } }),
+            ("届出", items.filter { if case .notification = $0 { true } else { false } }),
+            ("手続", items.filter { if case .procedure = $0 { true } else { false } }),
+        ] where !part.isEmpty {
+            lines.append("\(label)：" + part.map(\.japanese).joined(separator: "、"))
+        }
+        return lines.map(HTML.escape).joined(separator: "<br>")
+    }
+}
+
+/// The network on a day: who was open, as what, where and for what; and who was not (not yet opened, or closed).
+struct NetworkModel {
+    struct Row {
+        var id: String
+        var period: FacilityPeriod
+    }
+
+    struct Absent {
+        var id: String
+        var name: String
+        var kind: FacilityKind
+        /// 開設前: opens on this day; 廃止: closed on this day
+        var opens: CivilDate?
+        var closed: CivilDate?
+    }
+
+    let date: CivilDate
+    let today: CivilDate
+    var open: [Row] = []
+    var absent: [Absent] = []
+
+    init(date: CivilDate, today: CivilDate, histories: [FacilityNetworkService.History]) {
+        self.date = date
+        self.today = today
+        for h in histories {
+            if let period = h.period(on: date) {
+                open.append(Row(id: h.facility.id, period: period))
+            } else if let first = h.periods.first {
+                absent.append(Absent(
+                    id: h.facility.id, name: first.name, kind: first.kind, opens: first.from > date ? first.from : nil,
+                    closed: first.from > date ? nil : h.closedOn))
+            }
+        }
+    }
+
+    var html: String {
+        let when = FacilityPages<BasicRequestContext>.wareki(date)
+        var rows = ""
+        for r in open {
+            let p = r.period
+            rows += "<tr><td><a href=\"/facilities/\(HTML.escape(r.id))\">\(HTML.escape(p.name))</a></td>"
+                + "<td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.ward))</td>"
+                + "<td>\(HTML.escape(p.address.description))</td><td>\(FacilityPages<BasicRequestContext>.menu(p.menu))</td>"
+                + "<td>\(p.manned ? "職員が対応" : (p.kind == .postOffice ? "郵便局員が対応" : "職員なし"))</td></tr>\n"
+        }
+        var gone = ""
+        for a in absent {
+            let status = a.opens.map { "\(FacilityPages<BasicRequestContext>.wareki($0))に開設" }
+                ?? a.closed.map { "\(FacilityPages<BasicRequestContext>.wareki($0))に廃止" } ?? ""
+            gone += "<li class=\"closed\"><a href=\"/facilities/\(HTML.escape(a.id))\">\(HTML.escape(a.name))</a>"
+                + "（\(HTML.escape(a.kind.japanese))）：\(HTML.escape(status))</li>\n"
+        }
+        return """
+            <h1>窓口の一覧（\(HTML.escape(when)) 現在）</h1>
+            <form method="get" action="/facilities">
+            <label for="date">日付を指定して、その日の窓口の配置を表示</label>
+            <input type="date" id="date" name="date" value="\(date)" min="1972-04-01">
+            <button type="submit">表示</button>
+            \(date == today ? "" : "<a href=\"/facilities\">本日の一覧へ</a>")
+            </form>
+            <p>\(open.count)か所の窓口が開設されていました。名称を選ぶと、開設からの経緯と根拠となった決定を表示します。</p>
+            <table>
+            <caption>\(HTML.escape(when))の窓口</caption>
+            <thead><tr><th scope="col">名称</th><th scope="col">種別</th><th scope="col">区</th><th scope="col">所在地</th><th scope="col">取り扱う業務</th><th scope="col">対応</th></tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+            \(gone.isEmpty ? "" : "<h2>この日に開設されていなかった窓口</h2>\n<ul>\n\(gone)</ul>")
+            """
+    }
+}
+
+/// One facility's history: each change with the decision it rests on, and the periods it stood through.
+struct HistoryModel {
+    let history: FacilityNetworkService.History
+
+    var html: String {
+        typealias Pages = FacilityPages<BasicRequestContext>
+        let f = history.facility
+        var rows = ""
+        for e in history.events {
+            var what: [String] = []
+            if let kind = e.kind { what.append("種別：\(kind.japanese)") }
+            if let name = e.name { what.append("名称：\(name)") }
+            if let address = e.address { what.append("所在地：\(address.description)") }
+            let decision = history.recorded ? "\(e.decision.document)（\(Pages.wareki(e.decision.decidedOn))）" : "記録なし"
+            rows += "<tr><td>\(HTML.escape(Pages.wareki(e.effectiveOn)))</td><td>\(HTML.escape(e.change.japanese))</td>"
+                + "<td>\(what.map(HTML.escape).joined(separator: "<br>"))</td><td>\(HTML.escape(decision))</td></tr>\n"
+        }
+        var periods = ""
+        for p in history.periods {
+            let span = "\(Pages.wareki(p.from))から" + (p.until.map { "\(Pages.wareki($0))の前日まで" } ?? "現在まで")
+            periods += "<tr><td>\(HTML.escape(span))</td><td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.name))</td>"
+                + "<td>\(HTML.escape(p.address.description))</td><td>\(Pages.menu(p.menu))</td></tr>\n"
+        }
+        return """
+            <h1>\(HTML.escape(f.name))の経緯</h1>
+            <p><a href="/facilities">窓口の一覧へ</a></p>
+            <table>
+            <caption>変更の記録（効力の生じた日の順）</caption>
+            <thead><tr><th scope="col">効力の日</th><th scope="col">変更</th><th scope="col">内容</th><th scope="col">根拠となった決定</th></tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+            <h2>期間ごとの取扱業務</h2>
+            <table>
+            <caption>期間ごとの種別・所在地・取り扱う業務</caption>
+            <thead><tr><th scope="col">期間</th><th scope="col">種別</th><th scope="col">名称</th><th scope="col">所在地</th><th scope="col">取り扱う業務</th></tr></thead>
+            <tbody>
+            \(periods)</tbody>
+            </table>
+            """
+    }
+}

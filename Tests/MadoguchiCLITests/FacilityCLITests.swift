@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// Issue 14, item 1: `madoguchi facility history|at DATE` on the demo city.
+@Suite("窓口の配置と経緯（コマンド）", .serialized)
+struct FacilityCLITests {
+    @Test("`facility at` answers across the reorganisation days (和暦 too); `facility history` lists each change with its decision")
+    func historyAndAt() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("f.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "40", "--no-cases"]).status == 0)
+        func at(_ date: String) throws -> [String: [String]] {
+            let result = try CLI.run(["facility", "at", date, "--db", db])
+            #expect(result.status == 0, "\(result.err)")
+            let lines = result.out.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            #expect(lines.first == ["facility", "kind", "name", "ward", "address", "manned", "menu", "since"])
+            return Dictionary(uniqueKeysWithValues: lines.dropFirst().map { ($0[0], $0) })
+        }
+        let fy2011 = try at("2012-03-31"), fy2012 = try at("平成24年4月1日")
+        #expect(fy2011["miyano-liaison-office"] != nil && fy2012["miyano-liaison-office"] == nil)
+        let window = try at("2015-03-31")["kakinoki-liaison-office"], none = try at("H27.4.1")["kakinoki-liaison-office"]
+        #expect(window?[5] == "manned" && window?[6].contains("certificate:residentRecordCopy") == true)
+        #expect(none?[5] == "unmanned" && none?[6] == "-" && none?[7] == "2015-04-01")
+        #expect(try at("2017-03-31")["nishi-sub-branch-office"]?[1] == "subBranchOffice")
+        #expect(try at("2017-04-01")["nishi-sub-branch-office"]?[1] == "communityCenter")
+
+        let history = try CLI.run(["facility", "history", "chuo-station-service-corner", "--db", db])
+        #expect(history.status == 0)
+        let rows = history.out.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.map { $0[2] } == ["opened", "relocated"])
+        #expect(rows[1][1] == "2016-02-22" && rows[1][7] == "行政サービスコーナーの適地移転について（中央駅）" && rows[1][8] == "2014-03-25")
+        #expect(try CLI.run(["facility", "history", "--db", db]).out.split(separator: "\n").count > 30)
+
+        let unknown = try CLI.run(["facility", "history", "atlantis", "--db", db])
+        #expect(unknown.status == 1 && unknown.err.contains("facility.unknown"))
+        let badDate = try CLI.run(["facility", "at", "2015-13-40", "--db", db])
+        #expect(badDate.status == 1 && badDate.err.contains("calendar.date.invalid"))
+    }
+}
