@@ -159,4 +159,49 @@ public enum DemoCity {
         }
         return list
     }
+
+    /// The demo network's opening hours:
+    /// - 区役所: weekdays 8:30–17:00; from 2019-04-01 (the seeds' 市民が利用しやすい時間帯の開庁) Thursdays to 19:00 and the
+    ///   2nd and 4th Sunday mornings; the last Saturday and Sunday of March open for the moving season (one-off days);
+    ///   中央区役所 closed for an inspection on 2027-02-15;
+    /// - 支所, 出張所 and まちづくりセンター, 連絡所: weekdays 8:30–17:00;
+    /// - 行政サービスコーナー: weekdays 7:30–19:00, weekends and holidays 9:00–17:00;
+    /// - automatic machines: every day 6:30–21:00; post offices: weekdays 9:00–17:00.
+    /// Every schedule closes 12/29–1/3.
+    public static func hours(for city: Identity) -> (schedules: [HoursPeriod], days: [DayException]) {
+        func span(_ text: String) -> OpeningSpan { try! OpeningSpan(text) }
+        let office = try! HoursSchedule.weekdays([span("08:30-17:00")])
+        let extended = try! HoursSchedule.weekdays(
+            [span("08:30-17:00")], except: [.thursday: [span("08:30-19:00")]],
+            monthly: [MonthlyOpening(.sunday, weeks: [2, 4], spans: [span("09:00-12:00")])])
+        let corner = try! HoursSchedule(
+            weekly: (0..<7).map { $0 == 0 || $0 == 6 ? [span("09:00-17:00")] : [span("07:30-19:00")] }, holidays: [span("09:00-17:00")])
+        let machine = try! HoursSchedule.daily([span("06:30-21:00")])
+        let post = try! HoursSchedule.weekdays([span("09:00-17:00")])
+        let extension2019 = FacilityDecision(document: "区役所の開庁時間の拡大について", decidedOn: day(2018, 12, 20))
+        var schedules: [HoursPeriod] = []
+        var days: [DayException] = []
+        for f in network(for: city) {
+            let first = f.events[0]
+            let schedule: HoursSchedule = switch f.facility.kind {
+            case .serviceCorner: corner
+            case .automaticMachine: machine
+            case .postOffice: post
+            default: office
+            }
+            schedules.append(HoursPeriod(facilityId: f.facility.id, effectiveOn: first.effectiveOn, schedule: schedule, decision: first.decision))
+            guard f.facility.kind == .wardOffice else { continue }
+            schedules.append(HoursPeriod(facilityId: f.facility.id, effectiveOn: day(2019, 4, 1), schedule: extended, decision: extension2019))
+            for year in 2019...2027 {
+                let lastSunday = (25...31).map { day(year, 3, $0) }.last { $0.weekday == .sunday }!
+                for d in [lastSunday.adding(days: -1), lastSunday] {
+                    days.append(try! DayException(facilityId: f.facility.id, day: d, spans: [span("09:00-16:00")], reason: "転入・転出の多い時期の休日開庁"))
+                }
+            }
+            if f.facility.id == "chuo-ward-office" {
+                days.append(try! DayException(facilityId: f.facility.id, day: day(2027, 2, 15), spans: [], reason: "庁舎の電気設備点検のため休業"))
+            }
+        }
+        return (schedules, days)
+    }
 }

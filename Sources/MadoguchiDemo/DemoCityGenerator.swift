@@ -77,6 +77,9 @@ public struct DemoCityGenerator: Sendable {
                 try w.upsert(f.facility)
                 for e in f.events { try w.record(e, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
             }
+            let hours = DemoCity.hours(for: options.city)
+            for h in hours.schedules { try w.record(h, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
+            for d in hours.days { try w.record(d, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
         }
         guard database.engine == .sqlite else {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a

@@ -62,6 +62,38 @@ public struct FacilityNetworkService: Sendable {
         }
     }
 
+    /// A facility's hours day by day from `from`: its schedule and one-off days, and closed (`notOperating`) on a day
+    /// it was not open. At most 800 days.
+    public func hours(of id: String, from: CivilDate, days: Int) async throws -> (history: History, days: [DayHours]) {
+        let history = try await history(of: id)
+        let (schedules, exceptions) = try await store.hours(facilityId: id)
+        let list = OpeningHours.days(from: from, count: min(max(days, 0), 800), schedules: schedules, exceptions: exceptions).map { day in
+            history.period(on: day.date) == nil ? DayHours(date: day.date, spans: [], basis: .notOperating) : day
+        }
+        return (history, list)
+    }
+
+    /// Records a facility's regular hours from a day on. One schedule a facility a day; the decision comes first.
+    public func record(_ hours: HoursPeriod, at: String, by actor: String) async throws {
+        try await store.record(hours, at: at, by: actor) { _, existing in
+            guard hours.decision.decidedOn <= hours.effectiveOn, !hours.decision.document.allSatisfy(\.isWhitespace) else {
+                throw MadoguchiError(
+                    .hoursInvalid, ja: "開庁時間の変更には、効力の日以前の決定（文書名）が必要です",
+                    en: "Hours need a decision (its document) made on or before their first day")
+            }
+            guard !existing.contains(where: { $0.effectiveOn == hours.effectiveOn }) else {
+                throw MadoguchiError(
+                    .hoursInvalid, ja: "\(hours.effectiveOn)からの開庁時間は既に記録されています",
+                    en: "Hours from \(hours.effectiveOn) are already recorded")
+            }
+        }
+    }
+
+    /// Records a one-off day (closed, or open otherwise); a later record of the same day supersedes it.
+    public func record(_ day: DayException, at: String, by actor: String) async throws {
+        try await store.record(day, at: at, by: actor) { _ in }
+    }
+
     /// The history a facility's row implies.
     static func implied(_ facility: Facility) -> [FacilityEvent] {
         var events = [FacilityEvent.opening(of: facility)]

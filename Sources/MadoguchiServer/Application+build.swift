@@ -61,7 +61,8 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     router.post("/logout", use: StaffSignIn.logout(staff, secure: configuration.secureCookies) as @Sendable (Request, Context) async throws -> Response)
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     FacilityPages<Context>(
-        network: FacilityNetworkService(store: database.facilityNetwork), clock: configuration.clock, cityName: cityName
+        network: FacilityNetworkService(store: database.facilityNetwork), clock: configuration.clock, cityName: cityName,
+        cityCode: cityCode
     ).addRoutes(to: router)
     let api = router.group("api/v1")
     RegistryController<Context>(registry: registry, clock: configuration.clock, trail: trail).addRoutes(to: api)

@@ -208,4 +208,10 @@ public struct RegistryWriter {
     public func record(_ event: FacilityEvent, at: String, by actor: String) throws {
         try FacilityRows.insert(db, event, at: at, by: actor)
     }
+
+    /// A facility's regular hours from a day on, recorded as given.
+    public func record(_ hours: HoursPeriod, at: String, by actor: String) throws { try FacilityRows.insert(db, hours, at: at, by: actor) }
+
+    /// A one-off day, recorded as given.
+    public func record(_ day: DayException, at: String, by actor: String) throws { try FacilityRows.insert(db, day, at: at, by: actor) }
 }

@@ -40,6 +40,7 @@ enum Schema {
         Migration("v17-medium-counts", mediumCountsSQL),
         Migration("v18-resident-checks", residentChecksSQL),
         Migration("v19-facility-network", facilityNetworkSQL),
+        Migration("v20-opening-hours", openingHoursSQL),
     ]
 
     static var migrator: DatabaseMigrator {

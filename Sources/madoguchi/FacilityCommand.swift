@@ -8,7 +8,7 @@ import MadoguchiStore
 struct FacilityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facility", abstract: "The facility network: its history, and how it stood on a day.",
-        subcommands: [History.self, At.self])
+        subcommands: [History.self, At.self, Hours.self])
 
     struct History: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -49,6 +49,40 @@ struct FacilityCommand: AsyncParsableCommand {
                 let p = s.period
                 print([p.facilityId, p.kind.rawValue, p.name, p.ward, p.address.description, p.manned ? "manned" : "unmanned",
                        FacilityCommand.menu(p.menu), p.from.description].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Hours: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A facility's opening hours day by day (holidays, the year-end and one-off days applied), or as iCalendar.")
+
+        @Argument(help: "The facility's code.") var facility: String
+        @Option(help: "The first day (YYYY-MM-DD or 和暦; default today).") var from: String?
+        @Option(help: "How many days (1–800).") var days: Int = 14
+        @Flag(help: "Write RFC 5545 iCalendar instead of lines.") var ics = false
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
+
+        func run() async throws {
+            let clock = try reporting { try environmentClock() }
+            let (history, list) = try await reporting {
+                let first = try from.map(FacilityCommand.day) ?? clock.today
+                guard (1...800).contains(days) else {
+                    throw MadoguchiError(.hoursInvalid, ja: "日数は1から800までです", en: "Days must be 1 to 800")
+                }
+                return try await FacilityNetworkService(store: try MadoguchiDatabase.open(db).facilityNetwork)
+                    .hours(of: facility, from: first, days: days)
+            }
+            if ics {
+                let code = (try? MadoguchiDatabase.open(db).registry.meta("city.code")) ?? nil
+                let stamp = ISO8601DateFormatter().string(from: clock.now()).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+                print(ICalendar.hours(
+                    facilityId: facility, name: history.facility.name, address: history.facility.address.description, days: list,
+                    uidDomain: "\(code ?? "city").madoguchi", stamp: stamp), terminator: "")
+                return
+            }
+            for d in list {
+                print([d.date.description, d.date.weekday.japanese, d.spans.map(\.description).joined(separator: ","), d.japanese].joined(separator: "\t"))
             }
         }
     }

@@ -38,3 +38,24 @@ struct FacilityCLITests {
         #expect(badDate.status == 1 && badDate.err.contains("calendar.date.invalid"))
     }
 }
+
+extension FacilityCLITests {
+    @Test("`facility hours` lists the days with why they close; `--ics` writes a calendar; a bad count is a coded error")
+    func hours() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("h.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "40", "--no-cases"]).status == 0)
+        let week = try CLI.run(["facility", "hours", "chuo-ward-office", "--from", "2026-12-28", "--days", "8", "--db", db])
+        #expect(week.status == 0, "\(week.err)")
+        let lines = week.out.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines.map { $0[0] } == ["2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04"])
+        #expect(lines[0][2] == "08:30-17:00" && lines[1][3] == "休業（年末年始）" && lines[7][2] == "08:30-17:00")
+        let ics = try CLI.run(["facility", "hours", "kita-station-service-corner", "--from", "2026-11-23", "--days", "2", "--ics", "--db", db],
+                              environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
+        #expect(ics.status == 0 && ics.out.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.out.contains("DTSTAMP:20261124T010000Z"))
+        #expect(ics.out.contains("DTSTART;TZID=Asia/Tokyo:20261123T090000") && ics.out.contains("UID:kita-station-service-corner-20261124-0730@149802.madoguchi"))
+        let bad = try CLI.run(["facility", "hours", "chuo-ward-office", "--days", "0", "--db", db])
+        #expect(bad.status == 1 && bad.err.contains("facility.hoursInvalid"))
+    }
+}

@@ -158,4 +158,55 @@ struct FacilityNetworkContractTests {
         #expect(try rig.count("SELECT copies FROM issuanceCount WHERE source = 'ledger' AND place = 'communityCenter'") == 2)
         #expect(try rig.count("SELECT copies FROM issuanceCount WHERE source = 'ledger' AND place = 'postOffice'") == 2)
     }
+
+    @Test("opening hours: the demo's schedules by day, a new schedule and a one-off day recorded, the bad refused, append-only",
+          arguments: TestEngines.available)
+    func hours(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let service = rig.service
+        func day(_ text: String) -> CivilDate { Self.day(text) }
+        func span(_ text: String) -> OpeningSpan { try! OpeningSpan(text) }
+        let (_, week) = try await service.hours(of: "chuo-ward-office", from: day("2026-11-23"), days: 7)
+        #expect(week.map(\.spans) == [[], [span("08:30-17:00")], [span("08:30-17:00")], [span("08:30-19:00")], [span("08:30-17:00")], [], []])
+        #expect(try await service.hours(of: "chuo-ward-office", from: day("2026-12-13"), days: 1).days[0].spans == [span("09:00-12:00")])
+        #expect(try await service.hours(of: "chuo-ward-office", from: day("2027-03-27"), days: 2).days.allSatisfy { $0.spans == [span("09:00-16:00")] })
+        #expect(try await service.hours(of: "chuo-ward-office", from: day("2027-02-15"), days: 1).days[0].basis == .exception("庁舎の電気設備点検のため休業"))
+        #expect(try await service.hours(of: "higashi-guchi-service-corner", from: day("2026-11-23"), days: 1).days[0].spans == [span("09:00-17:00")])
+        let miyano = try await service.hours(of: "miyano-liaison-office", from: day("2012-03-30"), days: 3).days
+        #expect(miyano.map(\.basis) == [.regular, .regular, .notOperating], "closed for good from 2012-04-01 (03-31 a Saturday)")
+        #expect(miyano[0].isOpen && !miyano[1].isOpen)
+
+        // A new schedule from next April: Fridays to 19:00 too. The same day twice, or a decision after its effect, is refused.
+        let friday = HoursPeriod(
+            facilityId: "hama-branch-office", effectiveOn: day("2027-04-01"),
+            schedule: try .weekdays([span("08:30-17:00")], except: [.friday: [span("08:30-19:00")]]),
+            decision: FacilityDecision(document: "支所の開庁時間の拡大について", decidedOn: day("2026-11-20")))
+        try await service.record(friday, at: Self.at, by: "planner")
+        #expect(try await service.hours(of: "hama-branch-office", from: day("2027-04-02"), days: 1).days[0].spans == [span("08:30-19:00")])
+        #expect(try await service.hours(of: "hama-branch-office", from: day("2026-11-27"), days: 1).days[0].spans == [span("08:30-17:00")])
+        await #expect { try await service.record(friday, at: Self.at, by: "planner") } throws: { ($0 as? MadoguchiError)?.code == .hoursInvalid }
+        var late = friday
+        late.effectiveOn = day("2027-05-01")
+        late.decision.decidedOn = day("2027-06-01")
+        await #expect { try await service.record(late, at: Self.at, by: "planner") } throws: { ($0 as? MadoguchiError)?.code == .hoursInvalid }
+        var elsewhere = friday
+        elsewhere.facilityId = "atlantis"
+        await #expect { try await service.record(elsewhere, at: Self.at, by: "planner") } throws: { ($0 as? MadoguchiError)?.code == .facilityUnknown }
+
+        // A one-off closure, then the same day opened after all: the later record holds, the earlier stays.
+        try await service.record(try DayException(facilityId: "hama-branch-office", day: day("2026-12-10"), spans: [], reason: "停電"), at: Self.at, by: "planner")
+        #expect(try await service.hours(of: "hama-branch-office", from: day("2026-12-10"), days: 1).days[0].japanese == "休業（停電）")
+        try await service.record(
+            try DayException(facilityId: "hama-branch-office", day: day("2026-12-10"), spans: [span("13:00-17:00")], reason: "停電は午前のみ"),
+            at: Self.at, by: "planner")
+        #expect(try await service.hours(of: "hama-branch-office", from: day("2026-12-10"), days: 1).days[0].spans == [span("13:00-17:00")])
+        #expect(try rig.count("SELECT count(*) FROM facilityDay WHERE facilityId = 'hama-branch-office'") == 2)
+
+        #expect(rig.raw("UPDATE facilityHours SET decisionDocument = 'x'") == .constraintViolation)
+        #expect(rig.raw("DELETE FROM facilityDay") == .constraintViolation)
+        #expect(rig.raw("""
+            INSERT INTO facilityHours (facilityId, effectiveOn, schedule, decisionDocument, decidedOn, recordedAt, recordedBy)
+            VALUES ('hama-branch-office', '2030-04-01', 'not json', 'x', '2030-01-01', 'now', 'x')
+            """) == .constraintViolation)
+    }
 }

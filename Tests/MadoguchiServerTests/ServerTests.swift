@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MadoguchiTestSupport
 import Testing
 
 @testable import MadoguchiDemo
@@ -224,6 +225,44 @@ struct ServerTests {
             #expect(try await page("/facilities/atlantis").0 == .notFound)
             #expect(try await page("/facilities?date=not-a-day").0 == .badRequest)
             #expect(try await page("/facilities?date=%3Cscript%3E").1.contains("<script>") == false)
+        }
+    }
+
+    @Test("a facility's hours: the page shows the next two weeks, and the .ics reads back in an independent parser (RFC 5545)")
+    func hoursCalendar() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            let page = try await client.execute(uri: "/facilities/chuo-ward-office", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("令和8年11月26日（木）</td><td>8時30分から19時まで"))
+            #expect(page.contains("令和8年12月6日（日）</td><td>休業</td>"), "the 1st Sunday")
+            #expect(page.contains("令和8年11月29日（日）</td><td>休業</td>") && !page.contains("11月23日"), "from today, the 5th Sunday closed")
+            #expect(page.contains("href=\"/facilities/chuo-ward-office/hours.ics\""))
+            let (status, type, body) = try await client.execute(uri: "/facilities/chuo-ward-office/hours.ics?from=2026-12-24&days=14", method: .get) {
+                ($0.status, $0.headers[.contentType], Data(buffer: $0.body))
+            }
+            #expect(status == .ok && type == "text/calendar; charset=utf-8")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("hours-\(UUID().uuidString).ics")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try body.write(to: file)
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Interop/read_ics.py").path
+            let (out, code) = try Poppler.python(script, [file.path])
+            #expect(code == 0, "\(out)")
+            let parsed = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+            #expect(parsed["name"] as? String == "中央区役所の開庁時間" && parsed["timezones"] as? [String] == ["Asia/Tokyo"])
+            let events = parsed["events"] as! [[String: Any]]
+            let timed = events.filter { $0["allDay"] as? Bool == false }.map { "\($0["start"]!) \($0["end"]!)" }
+            // 12/24 (Thu) to 19:00, 12/25 (Fri), 12/27 (4th Sunday) morning, then the year-end, then 1/4–1/6.
+            #expect(timed == [
+                "2026-12-24T08:30:00+09:00 2026-12-24T19:00:00+09:00", "2026-12-25T08:30:00+09:00 2026-12-25T17:00:00+09:00",
+                "2026-12-27T09:00:00+09:00 2026-12-27T12:00:00+09:00", "2026-12-28T08:30:00+09:00 2026-12-28T17:00:00+09:00",
+                "2027-01-04T08:30:00+09:00 2027-01-04T17:00:00+09:00", "2027-01-05T08:30:00+09:00 2027-01-05T17:00:00+09:00",
+                "2027-01-06T08:30:00+09:00 2027-01-06T17:00:00+09:00",
+            ], "\(timed)")
+            let notes = events.filter { $0["allDay"] as? Bool == true }
+            #expect(notes.map { $0["start"] as? String } == ["2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01", "2027-01-02", "2027-01-03"])
+            #expect(Set(events.map { $0["uid"] as! String }).count == events.count, "UIDs are unique")
+            #expect(try await client.execute(uri: "/facilities/atlantis/hours.ics", method: .get) { $0.status } == .notFound)
         }
     }
 }

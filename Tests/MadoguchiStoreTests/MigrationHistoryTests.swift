@@ -34,6 +34,7 @@ struct MigrationHistoryTests {
         ("v17-medium-counts", "1d305828b21a807b4f68b5506be07bd133a52d7e3d9c42945676de814c252855"),
         ("v18-resident-checks", "b5a753372a9e5c2e1b94d068a0e4fc9eae1dc3c32f7ffe5434d83acb16941b3d"),
         ("v19-facility-network", "fe57e413fe43488d1e01cf885bf9115072d9ef438d0cbc3055e261e73212786a"),
+        ("v20-opening-hours", "dd367db8f70a913e7c6f8417a0b00929c0e0ec23f6ee0f172f3cab30a084fff7"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -154,6 +155,7 @@ struct MigrationHistoryTests {
         ("p3-office", "435abf81e8f9774ef027bee4a8e4db765dc16606e59abf2abf0276cecdf69330"),
         ("p4-counts", "5999ed413bb43cbc4ecac8119be0d19e775aa8f63bbe0fd876fa8b768d0c5094"),
         ("p5-facility-network", "06bd1fca70e26b8bc2ddc55f6fff5c1cfb5aa482ac6458b2ad481110e3ef05aa"),
+        ("p6-opening-hours", "4fee560cb8bbf2d4793efb1f8efb10fe0a9690083c5ca856455fb2faedcd661b"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiIssuance
@@ -8,10 +9,31 @@ struct FacilityPages<Context: RequestContext> {
     let network: FacilityNetworkService
     let clock: MadoguchiClock
     let cityName: String
+    let cityCode: String
 
     func addRoutes(to router: Router<Context>) {
         router.get("/facilities", use: list)
         router.get("/facilities/:id", use: history)
+        router.get("/facilities/:id/hours.ics", use: calendar)
+    }
+
+    /// The facility's hours as iCalendar (RFC 5545): `from` (default today) for `days` (default 62, at most 400).
+    @Sendable func calendar(_ request: Request, context: Context) async throws -> Response {
+        let id = context.parameters.get("id") ?? ""
+        let from = request.uri.queryParameters.get("from").flatMap(Self.day) ?? clock.today
+        let days = min(max(request.uri.queryParameters.get("days", as: Int.self) ?? 62, 1), 400)
+        let (history, list) = try await network.hours(of: id, from: from, days: days)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let text = ICalendar.hours(
+            facilityId: id, name: history.facility.name, address: history.facility.address.description, days: list,
+            uidDomain: "\(cityCode).madoguchi", stamp: formatter.string(from: clock.now()))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/calendar; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(id)-hours.ics\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
@@ -26,7 +48,8 @@ struct FacilityPages<Context: RequestContext> {
 
     @Sendable func history(_ request: Request, context: Context) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let model = HistoryModel(history: try await network.history(of: id))
+        let (history, days) = try await network.hours(of: id, from: clock.today, days: 14)
+        let model = HistoryModel(history: history, days: days)
         return HTML.response(HTML.page(title: model.history.facility.name, cityName: cityName, body: model.html, wide: true))
     }
 
@@ -128,6 +151,8 @@ struct NetworkModel {
 /// One facility's history: each change with the decision it rests on, and the periods it stood through.
 struct HistoryModel {
     let history: FacilityNetworkService.History
+    /// The next two weeks' hours
+    let days: [DayHours]
 
     var html: String {
         typealias Pages = FacilityPages<BasicRequestContext>
@@ -148,9 +173,22 @@ struct HistoryModel {
             periods += "<tr><td>\(HTML.escape(span))</td><td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.name))</td>"
                 + "<td>\(HTML.escape(p.address.description))</td><td>\(Pages.menu(p.menu))</td></tr>\n"
         }
+        var hours = ""
+        for d in days {
+            hours += "<tr><td>\(HTML.escape(Pages.wareki(d.date)))（\(d.date.weekday.japanese)）</td><td>\(HTML.escape(d.japanese))</td></tr>\n"
+        }
         return """
-            <h1>\(HTML.escape(f.name))の経緯</h1>
+            <h1>\(HTML.escape(f.name))</h1>
             <p><a href="/facilities">窓口の一覧へ</a></p>
+            <h2>開庁時間（今日から2週間）</h2>
+            <table>
+            <caption>日ごとの開庁時間</caption>
+            <thead><tr><th scope="col">日付</th><th scope="col">開庁時間</th></tr></thead>
+            <tbody>
+            \(hours)</tbody>
+            </table>
+            <p><a href="/facilities/\(HTML.escape(f.id))/hours.ics">開庁時間をカレンダーに取り込む（iCalendar）</a></p>
+            <h2>経緯</h2>
             <table>
             <caption>変更の記録（効力の生じた日の順）</caption>
             <thead><tr><th scope="col">効力の日</th><th scope="col">変更</th><th scope="col">内容</th><th scope="col">根拠となった決定</th></tr></thead>

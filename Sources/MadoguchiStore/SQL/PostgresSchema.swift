@@ -17,6 +17,7 @@ enum PostgresSchema {
         Schema.Migration("p3-office", officeSQL),
         Schema.Migration("p4-counts", countsSQL),
         Schema.Migration("p5-facility-network", facilityNetworkSQL),
+        Schema.Migration("p6-opening-hours", openingHoursSQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -789,6 +790,40 @@ enum PostgresSchema {
           FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('the facility network''s history is append-only');
         CREATE TRIGGER facilityEvent_no_truncate BEFORE TRUNCATE ON facilityEvent
           FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('the facility network''s history is append-only');
+        """#
+
+    /// SQLite's v20 on PostgreSQL: opening hours per facility and one-off days, append-only.
+    static let openingHoursSQL = #"""
+        CREATE TABLE facilityHours (
+          id BIGSERIAL PRIMARY KEY,
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          effectiveOn TEXT NOT NULL CHECK (madoguchi_is_date(effectiveOn)),
+          schedule TEXT NOT NULL CHECK (madoguchi_json_valid(schedule) AND left(ltrim(schedule), 1) = '{'),
+          decisionDocument TEXT NOT NULL CHECK (decisionDocument <> ''),
+          decidedOn TEXT NOT NULL CHECK (madoguchi_is_date(decidedOn) AND decidedOn <= effectiveOn),
+          recordedAt TEXT NOT NULL,
+          recordedBy TEXT NOT NULL CHECK (recordedBy <> ''),
+          UNIQUE (facilityId, effectiveOn)
+        );
+        CREATE TRIGGER facilityHours_append_only BEFORE UPDATE OR DELETE ON facilityHours
+          FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('opening hours are append-only');
+        CREATE TRIGGER facilityHours_no_truncate BEFORE TRUNCATE ON facilityHours
+          FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('opening hours are append-only');
+
+        CREATE TABLE facilityDay (
+          id BIGSERIAL PRIMARY KEY,
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          day TEXT NOT NULL CHECK (madoguchi_is_date(day)),
+          spans TEXT NOT NULL CHECK (madoguchi_json_valid(spans) AND left(ltrim(spans), 1) = '['),
+          reason TEXT NOT NULL CHECK (reason <> ''),
+          recordedAt TEXT NOT NULL,
+          recordedBy TEXT NOT NULL CHECK (recordedBy <> '')
+        );
+        CREATE INDEX facilityDay_facility ON facilityDay(facilityId, day);
+        CREATE TRIGGER facilityDay_append_only BEFORE UPDATE OR DELETE ON facilityDay
+          FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('opening hours are append-only');
+        CREATE TRIGGER facilityDay_no_truncate BEFORE TRUNCATE ON facilityDay
+          FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('opening hours are append-only');
         """#
 
     /// Brings a database up to date. Two servers starting at once do not both migrate: the first holds an advisory

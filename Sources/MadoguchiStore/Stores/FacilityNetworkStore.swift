@@ -15,6 +15,14 @@ public protocol FacilityNetworkStore: Sendable {
         _ event: FacilityEvent, at: String, by actor: String,
         decide: @escaping @Sendable (Facility, [FacilityEvent]) throws -> (append: [FacilityEvent], row: Facility)
     ) async throws
+    /// The regular hours and one-off days recorded, of one facility or of all.
+    func hours(facilityId: String?) async throws -> (schedules: [HoursPeriod], days: [DayException])
+    /// Appends a schedule; `check` sees the facility's row and recorded schedules first (it throws to refuse).
+    func record(
+        _ hours: HoursPeriod, at: String, by actor: String, check: @escaping @Sendable (Facility, [HoursPeriod]) throws -> Void
+    ) async throws
+    /// Appends a one-off day; `check` sees the facility's row first.
+    func record(_ day: DayException, at: String, by actor: String, check: @escaping @Sendable (Facility) throws -> Void) async throws
 }
 
 struct SQLFacilityNetworkStore: FacilityNetworkStore {
@@ -39,6 +47,28 @@ struct SQLFacilityNetworkStore: FacilityNetworkStore {
             let (append, row) = try decide(facility, try FacilityRows.events(db, facilityId: event.facilityId))
             for e in append { try FacilityRows.insert(db, e, at: at, by: actor) }
             if row != facility { try FacilityRows.upsert(db, row) }
+        }
+    }
+}
+
+extension SQLFacilityNetworkStore {
+    func hours(facilityId: String?) async throws -> (schedules: [HoursPeriod], days: [DayException]) {
+        try await database.sqlRead { db in (try FacilityRows.schedules(db, facilityId: facilityId), try FacilityRows.days(db, facilityId: facilityId)) }
+    }
+
+    func record(
+        _ hours: HoursPeriod, at: String, by actor: String, check: @escaping @Sendable (Facility, [HoursPeriod]) throws -> Void
+    ) async throws {
+        try await database.sqlWrite { db in
+            try check(try FacilityRows.existing(db, hours.facilityId), try FacilityRows.schedules(db, facilityId: hours.facilityId))
+            try FacilityRows.insert(db, hours, at: at, by: actor)
+        }
+    }
+
+    func record(_ day: DayException, at: String, by actor: String, check: @escaping @Sendable (Facility) throws -> Void) async throws {
+        try await database.sqlWrite { db in
+            try check(try FacilityRows.existing(db, day.facilityId))
+            try FacilityRows.insert(db, day, at: at, by: actor)
         }
     }
 }
@@ -119,6 +149,61 @@ enum FacilityRows {
                 e.facilityId, e.change.rawValue, e.effectiveOn.description, e.decision.document, e.decision.decidedOn.description,
                 e.kind?.rawValue, e.name, e.ward, address, menu, at, actor,
             ])
+    }
+
+    static func existing(_ db: any SQLSession, _ id: String) throws -> Facility {
+        guard let facility = try facility(db, id: id) else {
+            throw MadoguchiError(.facilityUnknown, ja: "施設が見つかりません: \(id)", en: "No facility \(id)")
+        }
+        return facility
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func schedules(_ db: any SQLSession, facilityId: String?) throws -> [HoursPeriod] {
+        let rows =
+            try facilityId.map { try db.rows("SELECT * FROM facilityHours WHERE facilityId = ? ORDER BY effectiveOn", $0) }
+            ?? db.rows("SELECT * FROM facilityHours ORDER BY facilityId, effectiveOn", [])
+        return try rows.map { r in
+            let text = try r.text("schedule")
+            return HoursPeriod(
+                facilityId: try r.text("facilityId"), effectiveOn: try date(r, "effectiveOn"),
+                schedule: try Unreadable.decoding("facilityHours.schedule") { try JSONDecoder().decode(HoursSchedule.self, from: Data(text.utf8)) },
+                decision: FacilityDecision(document: try r.text("decisionDocument"), decidedOn: try date(r, "decidedOn")))
+        }
+    }
+
+    /// One-off days, the earlier records of a day first (the last one of a day holds).
+    static func days(_ db: any SQLSession, facilityId: String?) throws -> [DayException] {
+        let rows =
+            try facilityId.map { try db.rows("SELECT * FROM facilityDay WHERE facilityId = ? ORDER BY day, id", $0) }
+            ?? db.rows("SELECT * FROM facilityDay ORDER BY facilityId, day, id", [])
+        return try rows.map { r in
+            let text = try r.text("spans")
+            return try DayException(
+                facilityId: try r.text("facilityId"), day: try date(r, "day"),
+                spans: try Unreadable.decoding("facilityDay.spans") { try JSONDecoder().decode([OpeningSpan].self, from: Data(text.utf8)) },
+                reason: try r.text("reason"))
+        }
+    }
+
+    static func insert(_ db: any SQLSession, _ h: HoursPeriod, at: String, by actor: String) throws {
+        try db.enqueue(
+            """
+            INSERT INTO facilityHours (facilityId, effectiveOn, schedule, decisionDocument, decidedOn, recordedAt, recordedBy)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            arguments: [h.facilityId, h.effectiveOn.description, try json(h.schedule), h.decision.document, h.decision.decidedOn.description, at, actor])
+    }
+
+    static func insert(_ db: any SQLSession, _ d: DayException, at: String, by actor: String) throws {
+        try db.enqueue(
+            "INSERT INTO facilityDay (facilityId, day, spans, reason, recordedAt, recordedBy) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [d.facilityId, d.day.description, try json(d.spans), d.reason, at, actor])
     }
 
     static func date(_ row: SQLRow, _ column: String) throws -> CivilDate {
