@@ -1,3 +1,4 @@
+import Foundation
 import MadoguchiDomain
 
 /// 窓口市 (Madoguchi-shi): a fictional city whose facility network and its history are modelled on the seeds' —
@@ -203,5 +204,24 @@ public enum DemoCity {
             }
         }
         return (schedules, days)
+    }
+
+    /// Where each 町丁目 of the demo city is: 中央区 at the centre (35.56°N 139.64°E), the other wards on a ring about 6 km
+    /// out, each ward's eight towns on a ring about 2 km around its centre, and 一丁目 to 五丁目 a few hundred metres
+    /// apart eastwards. Synthetic, like everything in the demo.
+    public static func townLocations() -> [TownKey: GeoPoint] {
+        var out: [TownKey: GeoPoint] = [:]
+        for (i, ward) in wards.enumerated() {
+            let angle = Double(i - 1) * Double.pi / 3
+            let centre = i == 0 ? (35.56, 139.64) : (35.56 + 0.054 * sin(angle), 139.64 + 0.066 * cos(angle))
+            for (j, town) in ward.towns.enumerated() {
+                let a = Double(j) * Double.pi / 4
+                for n in 1...5 {
+                    out[TownKey(ward: ward.name, town: town + NamePools.kanjiDigits[n] + "丁目")] = GeoPoint(
+                        latitude: centre.0 + 0.018 * sin(a), longitude: centre.1 + 0.022 * cos(a) + 0.004 * Double(n - 1))
+                }
+            }
+        }
+        return out
     }
 }

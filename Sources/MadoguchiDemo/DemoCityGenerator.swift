@@ -80,6 +80,7 @@ public struct DemoCityGenerator: Sendable {
             let hours = DemoCity.hours(for: options.city)
             for h in hours.schedules { try w.record(h, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
             for d in hours.days { try w.record(d, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
+            for (town, point) in DemoCity.townLocations().sorted(by: { $0.key < $1.key }) { try w.setLocation(town, point) }
         }
         guard database.engine == .sqlite else {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a

@@ -94,6 +94,34 @@ public struct FacilityNetworkService: Sendable {
         try await store.record(day, at: at, by: actor) { _ in }
     }
 
+    /// Where a certificate can be had on a day (at a time), nearest first from a 町丁目 (issue 14, item 3): each facility
+    /// open that day whose menu then has it and whose hours serve, and the store channel when the city offers the kind
+    /// there and its hours serve. An unknown 町丁目 is `finder.unknownTown`.
+    public func find(_ kind: CertificateKind, on date: CivilDate, at time: TimeOfDay?, from town: TownKey?, stores: KioskPolicy?)
+        async throws -> [FinderAnswer]
+    {
+        let locations = try await store.townLocations()
+        let origin: GeoPoint? = try town.map { t in
+            guard let point = locations[t] else {
+                throw MadoguchiError(.unknownTown, ja: "町丁目が見つかりません: \(t)", en: "No such town in the city: \(t)")
+            }
+            return point
+        }
+        let (schedules, exceptions) = try await store.hours(facilityId: nil)
+        let byFacility = Dictionary(grouping: schedules, by: \.facilityId)
+        let daysByFacility = Dictionary(grouping: exceptions, by: \.facilityId)
+        let candidates = try await histories().compactMap { h -> Finder.Candidate? in
+            guard let period = h.period(on: date) else { return nil }
+            let hours = OpeningHours.day(date, schedules: byFacility[h.facility.id] ?? [], exceptions: daysByFacility[h.facility.id] ?? [])
+            return Finder.Candidate(
+                period: period, hours: hours, location: locations[TownKey(ward: period.address.ward, town: period.address.town)])
+        }
+        return Finder.find(kind, at: time, from: origin, facilities: candidates, stores: stores.map { ($0.kinds, $0.hours.hours(on: date)) })
+    }
+
+    /// The city's 町丁目 with a known location, in order.
+    public func towns() async throws -> [TownKey] { try await store.townLocations().keys.sorted() }
+
     /// The history a facility's row implies.
     static func implied(_ facility: Facility) -> [FacilityEvent] {
         var events = [FacilityEvent.opening(of: facility)]

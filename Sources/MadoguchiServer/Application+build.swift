@@ -62,7 +62,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     PublicPages(registry: registry, clock: configuration.clock, cityName: cityName).addRoutes(to: router)
     FacilityPages<Context>(
         network: FacilityNetworkService(store: database.facilityNetwork), clock: configuration.clock, cityName: cityName,
-        cityCode: cityCode
+        cityCode: cityCode, stores: configuration.kiosk
     ).addRoutes(to: router)
     let api = router.group("api/v1")
     RegistryController<Context>(registry: registry, clock: configuration.clock, trail: trail).addRoutes(to: api)

@@ -213,6 +213,20 @@ enum OpenAPIDocument {
             "paths": [
                 "/health": ["get": ["summary": "Liveness and database check", "responses": ["200": json("ok")]]],
                 "/api/v1/city": ["get": ["summary": "Which city this server is (code and name)", "responses": ["200": json("The city")]]],
+                "/api/v1/finder": ["get": [
+                    "summary": "Where a certificate can be had on a day (at a time), nearest first from a 町丁目 (public)",
+                    "parameters": [
+                        ["name": "kind", "in": "query", "required": true, "schema": ["type": "string", "enum": CertificateKind.allCases.map(\.rawValue)]],
+                        ["name": "date", "in": "query", "schema": ["type": "string", "format": "date"]],
+                        ["name": "time", "in": "query", "schema": ["type": "string", "pattern": "^[0-9]{1,2}:[0-9]{2}$"]],
+                        ["name": "ward", "in": "query", "schema": ["type": "string"]],
+                        ["name": "town", "in": "query", "schema": ["type": "string"]],
+                    ],
+                    "responses": [
+                        "200": json("The places, nearest first"), "400": errorResponse("No or unknown kind, or an unreadable date or time"),
+                        "422": errorResponse("Unknown 町丁目"),
+                    ],
+                ]],
                 "/api/v1/residents": ["get": [
                     "summary": "Search residents by name (kanji or kana) and/or birth date (西暦 or 和暦)", "security": bearer,
                     "parameters": [

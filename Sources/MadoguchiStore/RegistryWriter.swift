@@ -212,6 +212,15 @@ public struct RegistryWriter {
     /// A facility's regular hours from a day on, recorded as given.
     public func record(_ hours: HoursPeriod, at: String, by actor: String) throws { try FacilityRows.insert(db, hours, at: at, by: actor) }
 
+    /// Where a 町丁目 is (replacing what was recorded for it).
+    public func setLocation(_ town: TownKey, _ point: GeoPoint) throws {
+        try db.execute(
+            """
+            INSERT INTO townLocation (ward, town, latitude, longitude) VALUES (?, ?, ?, ?)
+            ON CONFLICT (ward, town) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude
+            """, town.ward, town.town, point.latitude, point.longitude)
+    }
+
     /// A one-off day, recorded as given.
     public func record(_ day: DayException, at: String, by actor: String) throws { try FacilityRows.insert(db, day, at: at, by: actor) }
 }

@@ -41,6 +41,7 @@ enum Schema {
         Migration("v18-resident-checks", residentChecksSQL),
         Migration("v19-facility-network", facilityNetworkSQL),
         Migration("v20-opening-hours", openingHoursSQL),
+        Migration("v21-town-locations", townLocationsSQL),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -56,7 +56,7 @@ struct OpeningHoursTests {
         #expect(Self.hours("2027-02-15", Self.ward, Self.oneOffs + [later]).spans == [Self.span("08:30-12:00")], "the later record of a day holds")
     }
 
-    @Test("a service corner opens on holidays 9:00–17:00; the store channel 6:30–23:00 every day but the year-end")
+    @Test("a service corner opens on holidays 9:00–17:00; the store channel 6:30–23:00 every day but the year-end and maintenance")
     func cornersAndStores() throws {
         let corner = [HoursPeriod(
             facilityId: "c", effectiveOn: Self.day("1996-10-01"),
@@ -66,10 +66,16 @@ struct OpeningHoursTests {
         #expect(Self.hours("2026-11-23", corner, []).spans == [Self.span("09:00-17:00")])
         #expect(Self.hours("2026-11-24", corner, []).spans == [Self.span("07:30-19:00")])
         #expect(!Self.hours("2026-12-31", corner, []).isOpen)
-        let store = [OpeningHours.storeChannel]
-        #expect(Self.hours("2026-11-23", store, []).spans == [Self.span("06:30-23:00")])
-        #expect(!Self.hours("2027-01-02", store, []).isOpen && Self.hours("2026-12-28", store, []).isOpen)
-        let day = Self.hours("2026-11-24", store, [])
+        let store = StoreHours(maintenanceDays: [Self.day("2026-12-01")])
+        #expect(store.hours(on: Self.day("2026-11-23")).spans == [Self.span("06:30-23:00")])
+        #expect(!store.hours(on: Self.day("2027-01-02")).isOpen && store.hours(on: Self.day("2026-12-28")).isOpen)
+        #expect(store.hours(on: Self.day("2026-12-01")).basis == .exception("保守停止"))
+        // The day's hours and the instant rule the kiosks use agree at every minute of a day.
+        let day = store.hours(on: Self.day("2026-11-24"))
+        for minute in stride(from: 0, to: 1440, by: 1) {
+            let instant = Date(timeIntervalSince1970: TimeInterval(Self.day("2026-11-24").dayNumber * 86_400 - 9 * 3600 + minute * 60))
+            #expect(day.isOpen(at: TimeOfDay(minutes: minute)!) == store.isOpen(at: instant), "\(minute)")
+        }
         #expect(day.isOpen(at: TimeOfDay("06:30")!) && day.isOpen(at: TimeOfDay("22:59")!))
         #expect(!day.isOpen(at: TimeOfDay("23:00")!) && !day.isOpen(at: TimeOfDay("06:29")!))
     }

@@ -209,4 +209,34 @@ struct FacilityNetworkContractTests {
             VALUES ('hama-branch-office', '2030-04-01', 'not json', 'x', '2030-01-01', 'now', 'x')
             """) == .constraintViolation)
     }
+
+    @Test("the finder on the demo city: Thursday evening at a ward office, Friday evening only corners and stores, 除票 never at a store",
+          arguments: TestEngines.available)
+    func finder(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let service = rig.service
+        let home = TownKey(ward: "中央区", town: "本町一丁目")
+        func ids(_ answers: [FinderAnswer]) -> [String] {
+            answers.map { if case .facility(let p) = $0.place { p.facilityId } else { "stores" } }
+        }
+        let thursday = try await service.find(.residentRecordCopy, on: Self.day("2026-12-03"), at: TimeOfDay("18:30"), from: home, stores: KioskPolicy())
+        #expect(ids(thursday).prefix(2) == ["stores", "chuo-ward-office"] && thursday[1].distanceKm == 0)
+        #expect(Set(ids(thursday)).isSuperset(of: ["higashi-ward-office", "chuo-station-service-corner"]))
+        #expect(!ids(thursday).contains("midorigaoka-post-office") && !ids(thursday).contains("nishi-sub-branch-office"), "closed at 17:00")
+        let distances = thursday.dropFirst().compactMap(\.distanceKm)
+        #expect(distances == distances.sorted() && distances.count == thursday.count - 1)
+        let friday = try await service.find(.residentRecordCopy, on: Self.day("2026-12-04"), at: TimeOfDay("18:30"), from: home, stores: KioskPolicy())
+        #expect(Set(ids(friday)) == Set(["stores"] + ["chuo-station", "higashi-guchi", "nishi-station", "minami-station", "kita-station", "midori-station"].map { "\($0)-service-corner" }))
+        let removed = try await service.find(.removedRecord, on: Self.day("2026-12-04"), at: TimeOfDay("10:00"), from: nil, stores: KioskPolicy())
+        #expect(!ids(removed).contains("stores") && ids(removed).count == 9, "7 ward offices and 2 branch offices: \(ids(removed))")
+        // 2012-03-30, from 宮野一丁目: the 出張所 there first, the liaison office in 宮野二丁目 next; a week later it is gone.
+        let miyano = TownKey(ward: "緑区", town: "宮野一丁目")
+        let before = try await service.find(.residentRecordCopy, on: Self.day("2012-03-30"), at: TimeOfDay("10:00"), from: miyano, stores: nil)
+        let after = try await service.find(.residentRecordCopy, on: Self.day("2012-04-06"), at: TimeOfDay("10:00"), from: miyano, stores: nil)
+        #expect(ids(before).prefix(2) == ["midori-sub-branch-office", "miyano-liaison-office"], "\(ids(before))")
+        #expect(ids(after).first == "midori-sub-branch-office" && !ids(after).contains("miyano-liaison-office"))
+        await #expect { try await service.find(.residentRecordCopy, on: Self.day("2026-12-04"), at: nil, from: TownKey(ward: "中央区", town: "どこか一丁目"), stores: nil) } throws: {
+            ($0 as? MadoguchiError)?.code == .unknownTown
+        }
+    }
 }

@@ -265,6 +265,43 @@ struct ServerTests {
             #expect(try await client.execute(uri: "/facilities/atlantis/hours.ics", method: .get) { $0.status } == .notFound)
         }
     }
+
+    @Test("the finder: a public API and page, nearest first; a missing kind, a bad time or an unknown 町丁目 is a coded error")
+    func finder() async throws {
+        let (app, _) = try Self.app()
+        try await app.test(.router) { client in
+            let uri = "/api/v1/finder?kind=residentRecordCopy&date=2026-12-04&time=18:30&ward=%E4%B8%AD%E5%A4%AE%E5%8C%BA&town=%E6%9C%AC%E7%94%BA%E4%B8%80%E4%B8%81%E7%9B%AE"
+            let body = try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .ok)
+                return try Self.json(response.body)
+            }
+            let results = body["results"] as! [[String: Any]]
+            #expect(body["from"] as? String == "中央区本町一丁目" && body["time"] as? String == "18:30")
+            #expect(results.first?["kind"] as? String == "stores" && results.first?["hours"] as? [String] == ["06:30-23:00"])
+            #expect(results.dropFirst().allSatisfy { $0["kind"] as? String == "serviceCorner" } && results.count == 7)
+            let km = results.dropFirst().compactMap { $0["distanceKm"] as? Double }
+            #expect(km.count == 6 && km == km.sorted())
+            for (bad, status, code) in [
+                ("/api/v1/finder", HTTPResponse.Status.badRequest, "request.invalid"),
+                ("/api/v1/finder?kind=passport", .badRequest, "request.invalid"),
+                ("/api/v1/finder?kind=taxCertificate&time=25:00", .badRequest, "request.invalid"),
+                ("/api/v1/finder?kind=taxCertificate&ward=x&town=y", .unprocessableContent, "finder.unknownTown"),
+            ] {
+                try await client.execute(uri: bad, method: .get) { response in
+                    #expect(response.status == status, "\(bad)")
+                    let error = (try Self.json(response.body))["error"] as? [String: Any]
+                    #expect(error?["code"] as? String == code, "\(bad)")
+                }
+            }
+            let form = try await client.execute(uri: "/finder", method: .get) { ($0.status, String(buffer: $0.body)) }
+            #expect(form.0 == .ok && form.1.contains("<label for=\"kind\">") && form.1.contains("<optgroup label=\"中央区\">"))
+            let page = try await client.execute(uri: "/finder?kind=removedRecord&date=2026-12-04&time=10:00&from=%E4%B8%AD%E5%A4%AE%E5%8C%BA%7C%E6%9C%AC%E7%94%BA%E4%B8%80%E4%B8%81%E7%9B%AE", method: .get) {
+                String(buffer: $0.body)
+            }
+            #expect(page.contains("除票の写しを取れる場所（近い順）") && page.contains("<td><a href=\"/facilities/chuo-ward-office\">中央区役所</a></td><td>区役所</td><td>0.0 km</td>"))
+            #expect(!page.contains("コンビニエンスストア（マイナンバーカード）</td>"))
+        }
+    }
 }
 
 enum Make {

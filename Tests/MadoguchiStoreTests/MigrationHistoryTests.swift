@@ -35,6 +35,7 @@ struct MigrationHistoryTests {
         ("v18-resident-checks", "b5a753372a9e5c2e1b94d068a0e4fc9eae1dc3c32f7ffe5434d83acb16941b3d"),
         ("v19-facility-network", "fe57e413fe43488d1e01cf885bf9115072d9ef438d0cbc3055e261e73212786a"),
         ("v20-opening-hours", "dd367db8f70a913e7c6f8417a0b00929c0e0ec23f6ee0f172f3cab30a084fff7"),
+        ("v21-town-locations", "67f783b08f1dd89f8106f0d1ec441dc986fcd26faea04a616b01f234069a2e6f"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -156,6 +157,7 @@ struct MigrationHistoryTests {
         ("p4-counts", "5999ed413bb43cbc4ecac8119be0d19e775aa8f63bbe0fd876fa8b768d0c5094"),
         ("p5-facility-network", "06bd1fca70e26b8bc2ddc55f6fff5c1cfb5aa482ac6458b2ad481110e3ef05aa"),
         ("p6-opening-hours", "4fee560cb8bbf2d4793efb1f8efb10fe0a9690083c5ca856455fb2faedcd661b"),
+        ("p7-town-locations", "44a088dcb97e2afa8931a4abe3f837a109a4c004e0a4ce5c79b71bc2da0aaff9"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

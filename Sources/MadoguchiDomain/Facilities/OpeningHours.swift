@@ -267,12 +267,6 @@ public enum OpeningHours {
     public static func days(from: CivilDate, count: Int, schedules: [HoursPeriod], exceptions: [DayException]) -> [DayHours] {
         (0..<max(0, count)).map { day(from.adding(days: $0), schedules: schedules, exceptions: exceptions) }
     }
-
-    /// The store channel's hours (コンビニ交付): 6:30 to 23:00 every day, holidays included, but not 12/29–1/3.
-    public static let storeChannel = HoursPeriod(
-        facilityId: "channel:kiosk", effectiveOn: CivilDate(year: 2016, month: 3, day: 1)!,
-        schedule: try! HoursSchedule.daily([try! OpeningSpan("06:30-23:00")]),
-        decision: FacilityDecision(document: "コンビニエンスストア等における証明書等の交付に関する規則", decidedOn: CivilDate(year: 2016, month: 1, day: 29)!))
 }
 
 extension MadoguchiError.Code {

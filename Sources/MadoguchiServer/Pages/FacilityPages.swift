@@ -10,11 +10,85 @@ struct FacilityPages<Context: RequestContext> {
     let clock: MadoguchiClock
     let cityName: String
     let cityCode: String
+    let stores: KioskPolicy
 
     func addRoutes(to router: Router<Context>) {
         router.get("/facilities", use: list)
         router.get("/facilities/:id", use: history)
         router.get("/facilities/:id/hours.ics", use: calendar)
+        router.get("/finder", use: finderPage)
+        router.get("/api/v1/finder", use: finderAPI)
+    }
+
+    /// The question in the query: `kind` (required), `date` (default today), `time` (`HH:MM`; default now when no
+    /// date is given, else the whole day), `ward` and `town` or the page's `from` (the 町丁目 to measure from, optional).
+    func question(_ request: Request) throws -> FinderQuestion? {
+        let q = request.uri.queryParameters
+        guard let raw = q.get("kind"), !raw.isEmpty else { return nil }
+        guard let kind = CertificateKind(rawValue: raw) else {
+            throw MadoguchiError(.badRequest, ja: "証明書の種類が正しくありません: \(raw)", en: "Unknown certificate kind: \(raw)")
+        }
+        var date = clock.today
+        var time: TimeOfDay?
+        if let text = q.get("date"), !text.isEmpty {
+            guard let d = Self.day(text) else {
+                throw MadoguchiError(.badRequest, ja: "日付を読めません: \(text)", en: "Unreadable date: \(text)")
+            }
+            date = d
+        } else {
+            let seconds = Int(clock.now().timeIntervalSince1970) + 9 * 3600
+            time = TimeOfDay(minutes: ((seconds % 86_400) + 86_400) % 86_400 / 60)
+        }
+        if let text = q.get("time"), !text.isEmpty {
+            guard let t = TimeOfDay(text) else {
+                throw MadoguchiError(.badRequest, ja: "時刻を読めません: \(text)（例 18:30）", en: "Unreadable time: \(text) (e.g. 18:30)")
+            }
+            time = t
+        }
+        var ward = q.get("ward") ?? "", town = q.get("town") ?? ""
+        // The page's one select sends `from=区|町丁目`.
+        if let from = q.get("from"), let bar = from.firstIndex(of: "|") {
+            ward = String(from[..<bar])
+            town = String(from[from.index(after: bar)...])
+        }
+        return FinderQuestion(kind: kind, date: date, time: time, town: town.isEmpty ? nil : TownKey(ward: ward, town: town))
+    }
+
+    struct FinderView: ResponseEncodable {
+        let kind: String
+        let date: CivilDate
+        let time: String?
+        let from: String?
+        let count: Int
+        let results: [FinderResultView]
+    }
+
+    static func results(_ answers: [FinderAnswer]) -> [FinderResultView] {
+        answers.map { a in
+            let facility: FacilityPeriod? = if case .facility(let p) = a.place { p } else { nil }
+            return FinderResultView(
+                id: facility?.facilityId, name: a.name, kind: facility?.kind.rawValue ?? "stores",
+                kindJa: facility?.kind.japanese ?? "コンビニ交付", address: facility?.address.description,
+                distanceKm: a.distanceKm.map { ($0 * 10).rounded() / 10 }, hours: a.hours.spans.map(\.description), hoursJa: a.hours.japanese)
+        }
+    }
+
+    @Sendable func finderAPI(_ request: Request, context: Context) async throws -> FinderView {
+        guard let q = try question(request) else {
+            throw MadoguchiError(.badRequest, ja: "証明書の種類（kind）を指定してください", en: "Say which certificate (kind)")
+        }
+        let answers = try await network.find(q.kind, on: q.date, at: q.time, from: q.town, stores: stores)
+        return FinderView(
+            kind: q.kind.rawValue, date: q.date, time: q.time?.description, from: q.town?.description, count: answers.count,
+            results: Self.results(answers))
+    }
+
+    @Sendable func finderPage(_ request: Request, context: Context) async throws -> Response {
+        let q = try question(request)
+        var answers: [FinderAnswer]?
+        if let q { answers = try await network.find(q.kind, on: q.date, at: q.time, from: q.town, stores: stores) }
+        let model = FinderModel(question: q, answers: answers.map(Self.results), towns: try await network.towns(), today: clock.today)
+        return HTML.response(HTML.page(title: "証明書を取れる場所を探す", cityName: cityName, body: model.html, wide: true))
     }
 
     /// The facility's hours as iCalendar (RFC 5545): `from` (default today) for `days` (default 62, at most 400).
@@ -204,4 +278,79 @@ struct HistoryModel {
             </table>
             """
     }
+}
+
+/// The finder's page: the question's form, and the places that serve, nearest first.
+struct FinderModel {
+    let question: FinderQuestion?
+    let answers: [FinderResultView]?
+    let towns: [TownKey]
+    let today: CivilDate
+
+    var html: String {
+        let kinds = CertificateKind.allCases.map { k in
+            "<option value=\"\(k.rawValue)\"\(question?.kind == k ? " selected" : "")>\(HTML.escape(k.japanese))</option>"
+        }.joined()
+        var groups = ""
+        for (ward, list) in Dictionary(grouping: towns, by: \.ward).sorted(by: { $0.key < $1.key }) {
+            groups += "<optgroup label=\"\(HTML.escape(ward))\">" + list.map { t in
+                let value = "\(t.ward)|\(t.town)"
+                return "<option value=\"\(HTML.escape(value))\"\(question?.town == t ? " selected" : "")>\(HTML.escape(t.town))</option>"
+            }.joined() + "</optgroup>"
+        }
+        var result = ""
+        if let q = question, let answers {
+            let when = FacilityPages<BasicRequestContext>.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
+            if answers.isEmpty {
+                result = "<p role=\"status\">\(HTML.escape(when))に\(HTML.escape(q.kind.japanese))を取れる場所はありません。</p>"
+            } else {
+                let rows = answers.map { a in
+                    let name = a.id.map { "<a href=\"/facilities/\(HTML.escape($0))\">\(HTML.escape(a.name))</a>" } ?? HTML.escape(a.name)
+                    return "<tr><td>\(name)</td><td>\(HTML.escape(a.kindJa))</td><td>\(a.distanceKm.map { String(format: "%.1f km", $0) } ?? "—")</td>"
+                        + "<td>\(HTML.escape(a.hoursJa))</td><td>\(HTML.escape(a.address ?? "全国の対応店舗（6時30分から23時まで）"))</td></tr>"
+                }.joined(separator: "\n")
+                result = """
+                    <table>
+                    <caption>\(HTML.escape(when))に\(HTML.escape(q.kind.japanese))を取れる場所（近い順）</caption>
+                    <thead><tr><th scope="col">場所</th><th scope="col">種別</th><th scope="col">距離</th><th scope="col">その日の時間</th><th scope="col">所在地</th></tr></thead>
+                    <tbody>
+                    \(rows)
+                    </tbody>
+                    </table>
+                    """
+            }
+        }
+        return """
+            <h1>証明書を取れる場所を探す</h1>
+            <form method="get" action="/finder">
+            <p><label for="kind">証明書</label> <select id="kind" name="kind">\(kinds)</select></p>
+            <p><label for="date">日付</label> <input type="date" id="date" name="date" value="\(question?.date ?? today)">
+            <label for="time">時刻</label> <input type="time" id="time" name="time" value="\(question?.time?.description ?? "")"></p>
+            <p><label for="from">お住まいの町丁目（近い順に並べます）</label> <select id="from" name="from"><option value="">指定しない</option>\(groups)</select></p>
+            <p><button type="submit">探す</button></p>
+            </form>
+            <p>コンビニ交付にはマイナンバーカード（利用者証明用電子証明書）が必要です。時刻を空けると、その日に開いている場所をすべて表示します。</p>
+            \(result)
+            """
+    }
+}
+
+/// A finder question: which certificate, on which day, at what time (nil: any time that day), from which 町丁目.
+struct FinderQuestion {
+    var kind: CertificateKind
+    var date: CivilDate
+    var time: TimeOfDay?
+    var town: TownKey?
+}
+
+/// One place in the finder's answer, as the API sends it.
+struct FinderResultView: Codable, Sendable {
+    let id: String?
+    let name: String
+    let kind: String
+    let kindJa: String
+    let address: String?
+    let distanceKm: Double?
+    let hours: [String]
+    let hoursJa: String
 }

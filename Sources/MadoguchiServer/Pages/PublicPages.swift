@@ -35,6 +35,7 @@ struct PublicPages<Context: RequestContext> {
             <h2>ページ</h2>
             <nav>
             <a href="/facilities">窓口の一覧</a>
+            <a href="/finder">証明書を取れる場所を探す</a>
             <a href="/calendar">閉庁日カレンダー</a>
             <a href="/verify">証明書の確認</a>
             <a href="/my">わたしの情報の利用記録（マイナンバーカードでログイン）</a>

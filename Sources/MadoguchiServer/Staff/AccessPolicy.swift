@@ -27,7 +27,7 @@ enum AccessPolicy {
     static let rules: [String: Access] = [
         // Public
         "GET /": .anyone, "GET /health": .anyone, "GET /openapi.json": .anyone, "GET /api/v1/city": .anyone,
-        "GET /calendar": .anyone, "GET /facilities": .anyone, "GET /facilities/{id}": .anyone, "GET /facilities/{id}/hours.ics": .anyone, "GET /verify": .anyone, "POST /verify": .anyone,
+        "GET /calendar": .anyone, "GET /facilities": .anyone, "GET /facilities/{id}": .anyone, "GET /facilities/{id}/hours.ics": .anyone, "GET /finder": .anyone, "GET /api/v1/finder": .anyone, "GET /verify": .anyone, "POST /verify": .anyone,
         "POST /api/v1/verify": .anyone, "GET /.well-known/jwks.json": .anyone,
         "GET /pki/ca.pem": .anyone, "GET /pki/crl.der": .anyone, "GET /pki/status/{serial}": .anyone,
         "GET /sheets": .anyone, "GET /sheets/{code}": .anyone, "GET /sheets/{code}/sheet.pdf": .anyone,

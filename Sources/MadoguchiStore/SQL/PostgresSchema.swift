@@ -18,6 +18,7 @@ enum PostgresSchema {
         Schema.Migration("p4-counts", countsSQL),
         Schema.Migration("p5-facility-network", facilityNetworkSQL),
         Schema.Migration("p6-opening-hours", openingHoursSQL),
+        Schema.Migration("p7-town-locations", townLocationsSQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -824,6 +825,17 @@ enum PostgresSchema {
           FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('opening hours are append-only');
         CREATE TRIGGER facilityDay_no_truncate BEFORE TRUNCATE ON facilityDay
           FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('opening hours are append-only');
+        """#
+
+    /// SQLite's v21 on PostgreSQL: where each 町丁目 is.
+    static let townLocationsSQL = #"""
+        CREATE TABLE townLocation (
+          ward TEXT NOT NULL,
+          town TEXT NOT NULL CHECK (town <> ''),
+          latitude DOUBLE PRECISION NOT NULL CHECK (latitude BETWEEN 20 AND 46),
+          longitude DOUBLE PRECISION NOT NULL CHECK (longitude BETWEEN 122 AND 154),
+          PRIMARY KEY (ward, town)
+        );
         """#
 
     /// Brings a database up to date. Two servers starting at once do not both migrate: the first holds an advisory

@@ -23,6 +23,8 @@ public protocol FacilityNetworkStore: Sendable {
     ) async throws
     /// Appends a one-off day; `check` sees the facility's row first.
     func record(_ day: DayException, at: String, by actor: String, check: @escaping @Sendable (Facility) throws -> Void) async throws
+    /// Where each 町丁目 is.
+    func townLocations() async throws -> [TownKey: GeoPoint]
 }
 
 struct SQLFacilityNetworkStore: FacilityNetworkStore {
@@ -52,6 +54,19 @@ struct SQLFacilityNetworkStore: FacilityNetworkStore {
 }
 
 extension SQLFacilityNetworkStore {
+    func townLocations() async throws -> [TownKey: GeoPoint] {
+        try await database.sqlRead { db in
+            var out: [TownKey: GeoPoint] = [:]
+            for r in try db.rows("SELECT ward, town, latitude, longitude FROM townLocation", []) {
+                guard case .real(let lat) = r.value("latitude"), case .real(let lon) = r.value("longitude") else {
+                    throw SQLRow.unreadable("townLocation")
+                }
+                out[TownKey(ward: try r.text("ward"), town: try r.text("town"))] = GeoPoint(latitude: lat, longitude: lon)
+            }
+            return out
+        }
+    }
+
     func hours(facilityId: String?) async throws -> (schedules: [HoursPeriod], days: [DayException]) {
         try await database.sqlRead { db in (try FacilityRows.schedules(db, facilityId: facilityId), try FacilityRows.days(db, facilityId: facilityId)) }
     }
