@@ -24,7 +24,7 @@ public enum OfficeCalendar {
     /// Why the office is closed on `date`, or `nil` when it opens. The year-end closure wins over
     /// a weekday name, a holiday over a weekend.
     public static func closure(on date: CivilDate) -> ClosureReason? {
-        if (date.month == 12 && date.day >= 29) || (date.month == 1 && date.day <= 3) { return .yearEnd }
+        if isYearEnd(date) { return .yearEnd }
         if let holiday = NationalHolidays.holiday(on: date) { return .holiday(holiday) }
         switch date.weekday {
         case .saturday: return .saturday
@@ -34,6 +34,10 @@ public enum OfficeCalendar {
     }
 
     public static func isOpen(on date: CivilDate) -> Bool { closure(on: date) == nil }
+
+    /// 年末年始: 12月29日から1月3日まで (行政機関の休日に関する法律 §1 ① 三, and the cities' 休日条例). The one place the
+    /// rule is written: offices, facilities' schedules and the store channel read it here.
+    public static func isYearEnd(_ date: CivilDate) -> Bool { (date.month == 12 && date.day >= 29) || (date.month == 1 && date.day <= 3) }
 
     /// The first open day on or after `date`.
     public static func nextOpenDay(onOrAfter date: CivilDate) -> CivilDate {

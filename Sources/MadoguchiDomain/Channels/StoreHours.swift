@@ -18,7 +18,7 @@ public struct StoreHours: Sendable, Hashable, Codable {
     /// Why the service is closed at an instant, or `nil` when it is open.
     public func closure(at instant: Date) -> StoreClosure? {
         let day = JapanTime.date(of: instant)
-        if (day.month == 12 && day.day >= 29) || (day.month == 1 && day.day <= 3) { return .yearEnd }
+        if OfficeCalendar.isYearEnd(day) { return .yearEnd }
         if maintenanceDays.contains(day) { return .maintenance }
         let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + JapanTime.offsetSeconds
         let minute = ((seconds % 86_400) + 86_400) % 86_400 / 60

@@ -117,7 +117,7 @@ extension StoreHours {
     /// The store channel's hours on a day, read like a facility's: closed 12/29–1/3 and on maintenance days, otherwise
     /// from `opensAt` to `closesAt` (holidays included). The same rule as ``closure(at:)``.
     public func hours(on date: CivilDate) -> DayHours {
-        if (date.month == 12 && date.day >= 29) || (date.month == 1 && date.day <= 3) {
+        if OfficeCalendar.isYearEnd(date) {
             return DayHours(date: date, spans: [], basis: .yearEnd)
         }
         if maintenanceDays.contains(date) { return DayHours(date: date, spans: [], basis: .exception("保守停止")) }

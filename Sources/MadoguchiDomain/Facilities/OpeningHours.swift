@@ -251,7 +251,7 @@ public enum OpeningHours {
             return DayHours(date: date, spans: [], basis: .noSchedule)
         }
         let schedule = period.schedule
-        if schedule.yearEndClosure, (date.month == 12 && date.day >= 29) || (date.month == 1 && date.day <= 3) {
+        if schedule.yearEndClosure, OfficeCalendar.isYearEnd(date) {
             return DayHours(date: date, spans: [], basis: .yearEnd)
         }
         if let holiday = NationalHolidays.holiday(on: date) {
