@@ -65,20 +65,19 @@ struct FacilityCommand: AsyncParsableCommand {
 
         func run() async throws {
             let clock = try reporting { try environmentClock() }
-            let (history, list) = try await reporting {
+            let (history, list, code) = try await reporting {
                 let first = try from.map(FacilityCommand.day) ?? clock.today
                 guard (1...800).contains(days) else {
                     throw MadoguchiError(.hoursInvalid, ja: "日数は1から800までです", en: "Days must be 1 to 800")
                 }
-                return try await FacilityNetworkService(store: try MadoguchiDatabase.open(db).facilityNetwork)
-                    .hours(of: facility, from: first, days: days)
+                let database = try MadoguchiDatabase.open(db)
+                let (history, list) = try await FacilityNetworkService(store: database.facilityNetwork).hours(of: facility, from: first, days: days)
+                return (history, list, ics ? try database.registry.meta("city.code") : nil)
             }
             if ics {
-                let code = (try? MadoguchiDatabase.open(db).registry.meta("city.code")) ?? nil
-                let stamp = ISO8601DateFormatter().string(from: clock.now()).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
                 print(ICalendar.hours(
                     facilityId: facility, name: history.facility.name, address: history.facility.address.description, days: list,
-                    uidDomain: "\(code ?? "city").madoguchi", stamp: stamp), terminator: "")
+                    uidDomain: "\(code ?? "city").madoguchi", stamp: ICalendar.stamp(clock.now())), terminator: "")
                 return
             }
             for d in list {

@@ -20,8 +20,7 @@ public struct StoreHours: Sendable, Hashable, Codable {
         let day = JapanTime.date(of: instant)
         if OfficeCalendar.isYearEnd(day) { return .yearEnd }
         if maintenanceDays.contains(day) { return .maintenance }
-        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + JapanTime.offsetSeconds
-        let minute = ((seconds % 86_400) + 86_400) % 86_400 / 60
+        let minute = JapanTime.minuteOfDay(of: instant)
         if minute < opensAt || minute >= closesAt { return .outsideHours }
         return nil
     }

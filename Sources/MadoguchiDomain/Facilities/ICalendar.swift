@@ -1,3 +1,5 @@
+import Foundation
+
 /// A facility's opening hours as an iCalendar file (RFC 5545): one event per open span, and an all-day event for each
 /// day closed against its week (a holiday, the year-end, a one-off day). Times are in Asia/Tokyo, declared by a
 /// VTIMEZONE (JST has no daylight saving). Lines end in CRLF and are folded at 75 octets without splitting a UTF-8
@@ -47,6 +49,14 @@ public enum ICalendar {
         }
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// DTSTAMP: an instant in UTC, `20261124T010000Z`.
+    public static func stamp(_ instant: Date) -> String {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = seconds - days * 86_400
+        return compact(CivilDate(dayNumber: days)) + "T" + two(inDay / 3600) + two(inDay % 3600 / 60) + two(inDay % 60) + "Z"
     }
 
     /// 20261201

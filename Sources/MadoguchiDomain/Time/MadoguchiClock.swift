@@ -40,4 +40,10 @@ public enum JapanTime {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         return CivilDate(dayNumber: days)
     }
+
+    /// The JST minute of the day of an instant (0…1439).
+    public static func minuteOfDay(of instant: Date) -> Int {
+        let seconds = Int(instant.timeIntervalSince1970.rounded(.down)) + offsetSeconds
+        return ((seconds % 86_400) + 86_400) % 86_400 / 60
+    }
 }

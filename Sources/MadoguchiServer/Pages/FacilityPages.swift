@@ -31,13 +31,12 @@ struct FacilityPages<Context: RequestContext> {
         var date = clock.today
         var time: TimeOfDay?
         if let text = q.get("date"), !text.isEmpty {
-            guard let d = Self.day(text) else {
+            guard let d = FacilityText.day(text) else {
                 throw MadoguchiError(.badRequest, ja: "日付を読めません: \(text)", en: "Unreadable date: \(text)")
             }
             date = d
         } else {
-            let seconds = Int(clock.now().timeIntervalSince1970) + 9 * 3600
-            time = TimeOfDay(minutes: ((seconds % 86_400) + 86_400) % 86_400 / 60)
+            time = TimeOfDay(minutes: JapanTime.minuteOfDay(of: clock.now()))
         }
         if let text = q.get("time"), !text.isEmpty {
             guard let t = TimeOfDay(text) else {
@@ -94,16 +93,12 @@ struct FacilityPages<Context: RequestContext> {
     /// The facility's hours as iCalendar (RFC 5545): `from` (default today) for `days` (default 62, at most 400).
     @Sendable func calendar(_ request: Request, context: Context) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
-        let from = request.uri.queryParameters.get("from").flatMap(Self.day) ?? clock.today
+        let from = request.uri.queryParameters.get("from").flatMap(FacilityText.day) ?? clock.today
         let days = min(max(request.uri.queryParameters.get("days", as: Int.self) ?? 62, 1), 400)
         let (history, list) = try await network.hours(of: id, from: from, days: days)
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         let text = ICalendar.hours(
             facilityId: id, name: history.facility.name, address: history.facility.address.description, days: list,
-            uidDomain: "\(cityCode).madoguchi", stamp: formatter.string(from: clock.now()))
+            uidDomain: "\(cityCode).madoguchi", stamp: ICalendar.stamp(clock.now()))
         var headers = HTTPFields()
         headers[.contentType] = "text/calendar; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"\(id)-hours.ics\""
@@ -112,7 +107,7 @@ struct FacilityPages<Context: RequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let asked = request.uri.queryParameters.get("date")
-        guard let date = asked.map(Self.day) ?? clock.today else {
+        guard let date = asked.map(FacilityText.day) ?? clock.today else {
             let body = "<h1>窓口の一覧</h1><p role=\"alert\">日付を読めません。2012-04-01 のように年・月・日で指定してください。</p>"
             return HTML.response(HTML.page(title: "窓口の一覧", cityName: cityName, body: body), status: .badRequest)
         }
@@ -125,28 +120,6 @@ struct FacilityPages<Context: RequestContext> {
         let (history, days) = try await network.hours(of: id, from: clock.today, days: 14)
         let model = HistoryModel(history: history, days: days)
         return HTML.response(HTML.page(title: model.history.facility.name, cityName: cityName, body: model.html, wide: true))
-    }
-
-    /// YYYY-MM-DD or a 和暦 date.
-    static func day(_ text: String) -> CivilDate? {
-        CivilDate.parseGregorian(text) ?? (try? JapaneseDate.parse(text))?.gregorian
-    }
-
-    static func wareki(_ date: CivilDate) -> String { (try? JapaneseDate(date).description) ?? date.description }
-
-    /// The menu in a cell: certificates, 届出 and procedures on a line each.
-    static func menu(_ menu: Set<FacilityService>) -> String {
-        guard !menu.isEmpty else { return "取り扱う業務はありません" }
-        let items = menu.sorted()
-        var lines: [String] = []
-        for (label, part) in [
-            ("証明書", items.filter { if case .certificate = $0 { true } else { false } }),
-            ("届出", items.filter { if case .notification = $0 { true } else { false } }),
-            ("手続", items.filter { if case .procedure = $0 { true } else { false } }),
-        ] where !part.isEmpty {
-            lines.append("\(label)：" + part.map(\.japanese).joined(separator: "、"))
-        }
-        return lines.map(HTML.escape).joined(separator: "<br>")
     }
 }
 
@@ -186,19 +159,19 @@ struct NetworkModel {
     }
 
     var html: String {
-        let when = FacilityPages<BasicRequestContext>.wareki(date)
+        let when = FacilityText.wareki(date)
         var rows = ""
         for r in open {
             let p = r.period
             rows += "<tr><td><a href=\"/facilities/\(HTML.escape(r.id))\">\(HTML.escape(p.name))</a></td>"
                 + "<td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.ward))</td>"
-                + "<td>\(HTML.escape(p.address.description))</td><td>\(FacilityPages<BasicRequestContext>.menu(p.menu))</td>"
+                + "<td>\(HTML.escape(p.address.description))</td><td>\(FacilityText.menu(p.menu))</td>"
                 + "<td>\(p.manned ? "職員が対応" : (p.kind == .postOffice ? "郵便局員が対応" : "職員なし"))</td></tr>\n"
         }
         var gone = ""
         for a in absent {
-            let status = a.opens.map { "\(FacilityPages<BasicRequestContext>.wareki($0))に開設" }
-                ?? a.closed.map { "\(FacilityPages<BasicRequestContext>.wareki($0))に廃止" } ?? ""
+            let status = a.opens.map { "\(FacilityText.wareki($0))に開設" }
+                ?? a.closed.map { "\(FacilityText.wareki($0))に廃止" } ?? ""
             gone += "<li class=\"closed\"><a href=\"/facilities/\(HTML.escape(a.id))\">\(HTML.escape(a.name))</a>"
                 + "（\(HTML.escape(a.kind.japanese))）：\(HTML.escape(status))</li>\n"
         }
@@ -229,7 +202,6 @@ struct HistoryModel {
     let days: [DayHours]
 
     var html: String {
-        typealias Pages = FacilityPages<BasicRequestContext>
         let f = history.facility
         var rows = ""
         for e in history.events {
@@ -237,19 +209,19 @@ struct HistoryModel {
             if let kind = e.kind { what.append("種別：\(kind.japanese)") }
             if let name = e.name { what.append("名称：\(name)") }
             if let address = e.address { what.append("所在地：\(address.description)") }
-            let decision = history.recorded ? "\(e.decision.document)（\(Pages.wareki(e.decision.decidedOn))）" : "記録なし"
-            rows += "<tr><td>\(HTML.escape(Pages.wareki(e.effectiveOn)))</td><td>\(HTML.escape(e.change.japanese))</td>"
+            let decision = history.recorded ? "\(e.decision.document)（\(FacilityText.wareki(e.decision.decidedOn))）" : "記録なし"
+            rows += "<tr><td>\(HTML.escape(FacilityText.wareki(e.effectiveOn)))</td><td>\(HTML.escape(e.change.japanese))</td>"
                 + "<td>\(what.map(HTML.escape).joined(separator: "<br>"))</td><td>\(HTML.escape(decision))</td></tr>\n"
         }
         var periods = ""
         for p in history.periods {
-            let span = "\(Pages.wareki(p.from))から" + (p.until.map { "\(Pages.wareki($0))の前日まで" } ?? "現在まで")
+            let span = "\(FacilityText.wareki(p.from))から" + (p.until.map { "\(FacilityText.wareki($0))の前日まで" } ?? "現在まで")
             periods += "<tr><td>\(HTML.escape(span))</td><td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.name))</td>"
-                + "<td>\(HTML.escape(p.address.description))</td><td>\(Pages.menu(p.menu))</td></tr>\n"
+                + "<td>\(HTML.escape(p.address.description))</td><td>\(FacilityText.menu(p.menu))</td></tr>\n"
         }
         var hours = ""
         for d in days {
-            hours += "<tr><td>\(HTML.escape(Pages.wareki(d.date)))（\(d.date.weekday.japanese)）</td><td>\(HTML.escape(d.japanese))</td></tr>\n"
+            hours += "<tr><td>\(HTML.escape(FacilityText.wareki(d.date)))（\(d.date.weekday.japanese)）</td><td>\(HTML.escape(d.japanese))</td></tr>\n"
         }
         return """
             <h1>\(HTML.escape(f.name))</h1>
@@ -300,7 +272,7 @@ struct FinderModel {
         }
         var result = ""
         if let q = question, let answers {
-            let when = FacilityPages<BasicRequestContext>.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
+            let when = FacilityText.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
             if answers.isEmpty {
                 result = "<p role=\"status\">\(HTML.escape(when))に\(HTML.escape(q.kind.japanese))を取れる場所はありません。</p>"
             } else {
@@ -353,4 +325,29 @@ struct FinderResultView: Codable, Sendable {
     let distanceKm: Double?
     let hours: [String]
     let hoursJa: String
+}
+
+/// How the facility pages write a day and a menu, and read a day.
+enum FacilityText {
+    /// YYYY-MM-DD or a 和暦 date.
+    static func day(_ text: String) -> CivilDate? {
+        CivilDate.parseGregorian(text) ?? (try? JapaneseDate.parse(text))?.gregorian
+    }
+
+    static func wareki(_ date: CivilDate) -> String { (try? JapaneseDate(date).description) ?? date.description }
+
+    /// The menu in a cell: certificates, 届出 and procedures on a line each.
+    static func menu(_ menu: Set<FacilityService>) -> String {
+        guard !menu.isEmpty else { return "取り扱う業務はありません" }
+        let items = menu.sorted()
+        var lines: [String] = []
+        for (label, part) in [
+            ("証明書", items.filter { if case .certificate = $0 { true } else { false } }),
+            ("届出", items.filter { if case .notification = $0 { true } else { false } }),
+            ("手続", items.filter { if case .procedure = $0 { true } else { false } }),
+        ] where !part.isEmpty {
+            lines.append("\(label)：" + part.map(\.japanese).joined(separator: "、"))
+        }
+        return lines.map(HTML.escape).joined(separator: "<br>")
+    }
 }

@@ -151,10 +151,8 @@ enum FacilityRows {
     }
 
     static func insert(_ db: any SQLSession, _ e: FacilityEvent, at: String, by actor: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let address = try e.address.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        let menu = try e.menu.map { String(decoding: try encoder.encode($0.sorted()), as: UTF8.self) }
+        let address = try e.address.map(json)
+        let menu = try e.menu.map { try json($0.sorted()) }
         try db.enqueue(
             """
             INSERT INTO facilityEvent (facilityId, change, effectiveOn, decisionDocument, decidedOn, kind, name, ward, address,
