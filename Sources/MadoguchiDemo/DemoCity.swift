@@ -206,6 +206,32 @@ public enum DemoCity {
         return (schedules, days)
     }
 
+    /// The counter windows of the facilities with staff, and the lines each serves: a 区役所 has eight (証明書 1–2,
+    /// 住所異動 3–5, 戸籍・印鑑 6, マイナンバーカード 7, 保険・児童 8), a 支所 four, a まちづくりセンター two, a
+    /// 行政サービスコーナー two for certificates. Closed until their staff open them.
+    public static func windows(for city: Identity) -> [QueueWindow] {
+        let ward: [(String, [QueueProcedure])] = [
+            ("1", [.certificates]), ("2", [.certificates]), ("3", [.moving]), ("4", [.moving]), ("5", [.moving, .certificates]),
+            ("6", [.familyRegister, .sealRegistration]), ("7", [.myNumberCard]), ("8", [.insurance, .childAllowance]),
+        ]
+        let branch: [(String, [QueueProcedure])] = [
+            ("1", [.certificates]), ("2", [.moving]), ("3", [.moving, .familyRegister, .sealRegistration]),
+            ("4", [.myNumberCard, .insurance, .childAllowance]),
+        ]
+        var out: [QueueWindow] = []
+        for f in network(for: city).map(\.facility) where f.closedOn == nil {
+            let layout: [(String, [QueueProcedure])] = switch f.kind {
+            case .wardOffice: ward
+            case .branchOffice: branch
+            case .communityCenter: [("1", [.certificates]), ("2", [.consultation])]
+            case .serviceCorner: [("1", [.certificates]), ("2", [.certificates])]
+            default: []
+            }
+            out += layout.map { QueueWindow(facilityId: f.id, id: $0.0, skills: $0.1) }
+        }
+        return out
+    }
+
     /// Where each 町丁目 of the demo city is: 中央区 at the centre (35.56°N 139.64°E), the other wards on a ring about 6 km
     /// out, each ward's eight towns on a ring about 2 km around its centre, and 一丁目 to 五丁目 a few hundred metres
     /// apart eastwards. Synthetic, like everything in the demo.

@@ -81,6 +81,8 @@ public struct DemoCityGenerator: Sendable {
             for h in hours.schedules { try w.record(h, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
             for d in hours.days { try w.record(d, at: "\(options.asOf)T00:00:00+09:00", by: "demo") }
             for (town, point) in DemoCity.townLocations().sorted(by: { $0.key < $1.key }) { try w.setLocation(town, point) }
+            let configured = MadoguchiClock.parse("\(options.asOf)T00:00:00+09:00")?.now() ?? Date()
+            for window in DemoCity.windows(for: options.city) { try w.configure(window, at: configured, by: "demo") }
         }
         guard database.engine == .sqlite else {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a

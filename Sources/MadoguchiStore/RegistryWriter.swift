@@ -223,4 +223,11 @@ public struct RegistryWriter {
 
     /// A one-off day, recorded as given.
     public func record(_ day: DayException, at: String, by actor: String) throws { try FacilityRows.insert(db, day, at: at, by: actor) }
+
+    /// A counter window and the lines it serves, with its log entry.
+    public func configure(_ window: QueueWindow, at: Date, by actor: String) throws {
+        var change = QueueChange()
+        change.windows = [WindowLogEntry(window: window, change: .configured, at: at, actor: actor)]
+        try QueueRows.write(db, change)
+    }
 }

@@ -42,6 +42,7 @@ enum Schema {
         Migration("v19-facility-network", facilityNetworkSQL),
         Migration("v20-opening-hours", openingHoursSQL),
         Migration("v21-town-locations", townLocationsSQL),
+        Migration("v22-counter-queues", counterQueuesSQL),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -75,18 +75,20 @@ public enum ErrorStatus {
         "hub.cardExpired": 403, "hub.cardUnknown": 403,
         // What is not there (404) or no longer (410)
         "registry.notFound": 404, "facility.unknown": 404, "sheet.notFound": 404, "relay.unknownCity": 404, "hub.unknownCity": 404, "hub.unknownStep": 404,
-        "store.noSession": 404, "store.notPrinted": 404,
+        "store.noSession": 404, "store.notPrinted": 404, "queue.unknownTicket": 404, "queue.unknownWindow": 404,
         "issuance.notPrintable": 410, "kiosk.sessionExpired": 410,
         // The state does not allow it now (409)
         "store.constraint": 409, "issuance.idempotencyConflict": 409, "issuance.notIssued": 409, "supportMeasure.notAllowed": 409,
         "kiosk.outOfOrder": 409, "kiosk.sessionEnded": 409, "kiosk.requestIdReused": 409, "kiosk.alreadyCompleted": 409,
         "sheet.versionConflict": 409, "sheet.notEditable": 409, "sheet.review.notAllowed": 409, "store.printing": 409,
         "store.unlockOnPhone": 409, "store.notAPhone": 409, "demo.alreadySeeded": 409, "cli.cityMismatch": 409,
+        "queue.invalidStep": 409, "queue.reservationLapsed": 409, "queue.windowClosed": 409, "queue.windowBusy": 409,
+        "queue.empty": 409, "queue.closed": 409, "queue.slotFull": 409,
         // Understood, and refused by a rule about what it says (422)
         "registry.individualNumber.invalid": 422, "registry.residentRecordCode.invalid": 422, "registry.resident.invalid": 422,
         "calendar.date.invalid": 422, "calendar.date.beforeSupportedRange": 422, "calendar.era.outOfRange": 422,
         "calendar.era.unknown": 422, "calendar.fiscalYear.unreadable": 422, "calendar.fiscalYear.needsEra": 422,
-        "calendar.fiscalYear.inconsistent": 422, "city.code.invalid": 422, "issuance.unknownFacility": 422, "facility.historyInvalid": 422, "facility.hoursInvalid": 422, "finder.unknownTown": 422,
+        "calendar.fiscalYear.inconsistent": 422, "city.code.invalid": 422, "issuance.unknownFacility": 422, "facility.historyInvalid": 422, "facility.hoursInvalid": 422, "finder.unknownTown": 422, "queue.invalid": 422,
         "procedure.invalid": 422, "kiosk.paymentMismatch": 422, "kiosk.honsekiFamilyRegisterOnly": 422,
         "card.malformed": 422, "card.untrusted": 422, "card.badSignature": 422, "card.revoked": 422, "card.expired": 422,
         "card.unknown": 422, "card.pinMalformed": 422, "card.pinWrong": 422, "card.locked": 422, "card.biometricMismatch": 422,

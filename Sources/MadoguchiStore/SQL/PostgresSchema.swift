@@ -19,6 +19,7 @@ enum PostgresSchema {
         Schema.Migration("p5-facility-network", facilityNetworkSQL),
         Schema.Migration("p6-opening-hours", openingHoursSQL),
         Schema.Migration("p7-town-locations", townLocationsSQL),
+        Schema.Migration("p8-counter-queues", counterQueuesSQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -836,6 +837,93 @@ enum PostgresSchema {
           longitude DOUBLE PRECISION NOT NULL CHECK (longitude BETWEEN 122 AND 154),
           PRIMARY KEY (ward, town)
         );
+        """#
+
+    /// SQLite's v22 on PostgreSQL: windows, tickets and their history, the per-day lock and the mail outbox.
+    static let counterQueuesSQL = #"""
+        CREATE TABLE queueWindow (
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          id TEXT NOT NULL CHECK (id <> '' AND length(id) <= 8),
+          skills TEXT NOT NULL CHECK (madoguchi_json_valid(skills) AND left(ltrim(skills), 1) = '[' AND skills <> '[]'),
+          openedBy TEXT CHECK (openedBy IS NULL OR openedBy <> ''),
+          PRIMARY KEY (facilityId, id)
+        );
+        CREATE TABLE queueWindowLog (
+          id BIGSERIAL PRIMARY KEY,
+          facilityId TEXT NOT NULL,
+          windowId TEXT NOT NULL,
+          change TEXT NOT NULL CHECK (change IN ('configured', 'opened', 'closed')),
+          skills TEXT NOT NULL CHECK (madoguchi_json_valid(skills)),
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL CHECK (actor <> ''),
+          FOREIGN KEY (facilityId, windowId) REFERENCES queueWindow(facilityId, id)
+        );
+        CREATE TRIGGER queueWindowLog_append_only BEFORE UPDATE OR DELETE ON queueWindowLog
+          FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('the window log is append-only');
+        CREATE TRIGGER queueWindowLog_no_truncate BEFORE TRUNCATE ON queueWindowLog
+          FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('the window log is append-only');
+
+        CREATE TABLE queueTicket (
+          id TEXT PRIMARY KEY CHECK (length(id) = 26),
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          day TEXT NOT NULL CHECK (madoguchi_is_date(day)),
+          letter TEXT NOT NULL CHECK (length(letter) = 1),
+          sequence BIGINT NOT NULL CHECK (sequence >= 1),
+          number TEXT NOT NULL CHECK (number <> ''),
+          route TEXT NOT NULL CHECK (madoguchi_json_valid(route) AND left(ltrim(route), 1) = '[' AND route <> '[]'),
+          step BIGINT NOT NULL CHECK (step >= 0),
+          state TEXT NOT NULL CHECK (state IN ('reserved', 'waiting', 'called', 'serving', 'parked', 'done', 'noShow', 'cancelled')),
+          channel TEXT NOT NULL CHECK (channel IN ('entrance', 'web', 'reservation')),
+          slot TEXT,
+          issuedAt TEXT NOT NULL,
+          queuedAt TEXT NOT NULL,
+          windowId TEXT,
+          calledAt TEXT,
+          estimatedWaitMinutes BIGINT NOT NULL CHECK (estimatedWaitMinutes >= 0),
+          language TEXT NOT NULL CHECK (language IN ('ja', 'en')),
+          email TEXT CHECK (email IS NULL OR email LIKE '%_@_%'),
+          nearAlerted BIGINT NOT NULL CHECK (nearAlerted IN (0, 1)),
+          CHECK ((channel = 'reservation') = (slot IS NOT NULL)),
+          UNIQUE (facilityId, day, letter, sequence)
+        );
+        CREATE INDEX queueTicket_day ON queueTicket(facilityId, day, state);
+
+        CREATE TABLE queueEvent (
+          id BIGSERIAL PRIMARY KEY,
+          ticketId TEXT NOT NULL REFERENCES queueTicket(id),
+          kind TEXT NOT NULL CHECK (kind IN ('issued', 'reserved', 'checkedIn', 'called', 'recalled', 'started', 'parked',
+            'resumed', 'transferred', 'stepDone', 'finished', 'noShow', 'cancelled')),
+          step BIGINT NOT NULL CHECK (step >= 0),
+          procedure TEXT NOT NULL,
+          windowId TEXT,
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL CHECK (actor <> '')
+        );
+        CREATE INDEX queueEvent_ticket ON queueEvent(ticketId, id);
+        CREATE TRIGGER queueEvent_append_only BEFORE UPDATE OR DELETE ON queueEvent
+          FOR EACH ROW EXECUTE FUNCTION madoguchi_append_only('a ticket''s history is append-only');
+        CREATE TRIGGER queueEvent_no_truncate BEFORE TRUNCATE ON queueEvent
+          FOR EACH STATEMENT EXECUTE FUNCTION madoguchi_append_only('a ticket''s history is append-only');
+
+        CREATE TABLE queueDayLock (
+          facilityId TEXT NOT NULL,
+          day TEXT NOT NULL CHECK (madoguchi_is_date(day)),
+          changes BIGINT NOT NULL CHECK (changes >= 1),
+          PRIMARY KEY (facilityId, day)
+        );
+
+        CREATE TABLE mailOutbox (
+          id BIGSERIAL PRIMARY KEY,
+          ticketId TEXT REFERENCES queueTicket(id),
+          recipient TEXT NOT NULL CHECK (recipient LIKE '%_@_%'),
+          subject TEXT NOT NULL CHECK (subject <> ''),
+          body TEXT NOT NULL,
+          createdAt TEXT NOT NULL,
+          sentAt TEXT,
+          attempts BIGINT NOT NULL CHECK (attempts >= 0),
+          lastError TEXT
+        );
+        CREATE INDEX mailOutbox_pending ON mailOutbox(sentAt, id);
         """#
 
     /// Brings a database up to date. Two servers starting at once do not both migrate: the first holds an advisory
