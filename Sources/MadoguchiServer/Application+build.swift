@@ -15,6 +15,14 @@ public func buildApplication(
         issuance: IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees),
         policy: configuration.kiosk)
     let edge = configuration.edge
+    let cityName = try database.registry.meta("city.name") ?? "窓口市"
+    var services: [any Service] = [
+        KioskSweeper(service: kiosk, logger: logger),
+        QueueSweeper(queue: QueueService(database: database, clock: configuration.clock, cityName: cityName), logger: logger),
+    ]
+    if let mail = configuration.mail {
+        services.append(MailSender(store: database.queues, transport: mail, cityName: cityName, clock: configuration.clock, logger: logger))
+    }
     return Application(
         router: router,
         server: .http1(configuration: .init(
@@ -22,7 +30,7 @@ public func buildApplication(
             idleTimeout: .milliseconds(Int64(edge.idleSeconds * 1000)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Madoguchi"),
-        services: [KioskSweeper(service: kiosk, logger: logger)],
+        services: services,
         logger: logger)
 }
 
@@ -41,7 +49,8 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     router.add(middleware: DomainErrorMiddleware(cityName: cityName))
     router.add(middleware: RateLimitMiddleware(
         signIn: RateLimiter(perMinute: configuration.edge.signInsPerMinute, clock: configuration.clock),
-        verify: RateLimiter(perMinute: configuration.edge.verificationsPerMinute, clock: configuration.clock)))
+        verify: RateLimiter(perMinute: configuration.edge.verificationsPerMinute, clock: configuration.clock),
+        tickets: RateLimiter(perMinute: configuration.edge.ticketsPerMinute, clock: configuration.clock)))
     router.add(middleware: StaffAuthenticationMiddleware(staff: staff))
     router.add(middleware: AccessPolicyMiddleware())
     let cityCode = try registry.meta("city.code") ?? ""
@@ -65,6 +74,12 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
         cityCode: cityCode, stores: configuration.kiosk
     ).addRoutes(to: router)
     let api = router.group("api/v1")
+    // Queues at the counter: the entrance, the ticket's page, the display board, and the windows' API.
+    let queue = QueueService(database: database, clock: configuration.clock, cityName: cityName)
+    QueuePages<Context>(queue: queue, cityName: cityName, secure: configuration.secureCookies).addRoutes(to: router)
+    let queueController = QueueController<Context>(queue: queue)
+    queueController.addPublicRoutes(to: api)
+    queueController.addStaffRoutes(to: api)
     RegistryController<Context>(registry: registry, clock: configuration.clock, trail: trail).addRoutes(to: api)
     let issuance = IssuanceService(database: database, clock: configuration.clock, fees: configuration.fees)
     try issuance.prepareSigning()

@@ -398,7 +398,7 @@ enum OpenAPIDocument {
                     "parameters": [["name": "serial", "in": "path", "required": true, "schema": ["type": "string"]]],
                     "responses": ["200": json("serial, status, reason, revokedAt, notAfter")],
                 ]],
-            ].merging(kioskPaths) { a, _ in a }.merging(sheetPaths) { a, _ in a },
+            ].merging(kioskPaths) { a, _ in a }.merging(sheetPaths) { a, _ in a }.merging(queuePaths) { a, _ in a },
         ]
     }
 
@@ -473,6 +473,88 @@ enum OpenAPIDocument {
             ]],
             "/sheets/opendata.json": ["get": [
                 "summary": "The same values as JSON (public)", "responses": ["200": json("Values")],
+            ]],
+        ]
+    }
+
+    /// The counter's queues: residents' tickets by their secret (public), and the windows of the staff's own facility.
+    static var queuePaths: [String: Any] {
+        let bearer: [[String: [String]]] = [["staffCredential": []]]
+        let id: [String: Any] = ["name": "id", "in": "path", "required": true, "schema": ["type": "string"], "example": "chuo-ward-office"]
+        let ticket: [String: Any] = ["name": "ticket", "in": "path", "required": true, "schema": ["type": "string"], "description": "The ticket's secret"]
+        let window: [String: Any] = ["name": "window", "in": "path", "required": true, "schema": ["type": "string"], "example": "1"]
+        let procedure = enumSchema(QueueProcedure.self, "The line: 証明書, 住所異動, 戸籍, 印鑑, マイナンバーカード, 保険, 児童, 相談")
+        let draw: [String: Any] = [
+            "type": "object", "required": ["route"],
+            "properties": [
+                "route": ["type": "array", "items": procedure, "minItems": 1, "maxItems": 5, "description": "The lines of the visit, in order"],
+                "language": ["type": "string", "enum": ["ja", "en"]],
+                "email": ["type": "string", "format": "email", "description": "Where the alerts go (optional; erased when the visit ends)"],
+                "slot": ["type": "string", "format": "date-time", "description": "A reservation's slot (reservations only)"],
+            ],
+        ]
+        let body: ([String: Any]) -> [String: Any] = { ["required": true, "content": ["application/json": ["schema": $0]]] }
+        return [
+            "/api/v1/facilities/{id}/tickets": ["post": [
+                "summary": "Draw a ticket while the facility is open (public; 30 a minute per address)", "parameters": [id], "requestBody": body(draw),
+                "responses": [
+                    "201": json("ticket (the secret), page, status"), "400": errorResponse("Malformed request"),
+                    "404": errorResponse("No such facility"), "409": errorResponse("Not taking tickets now (queue.closed)"),
+                    "422": errorResponse("A line the facility lacks, or an unreadable address (queue.invalid)"), "429": errorResponse("Too many"),
+                ],
+            ]],
+            "/api/v1/facilities/{id}/reservations": ["post": [
+                "summary": "Reserve a 30-minute slot up to 62 days ahead (public)", "parameters": [id], "requestBody": body(draw),
+                "responses": [
+                    "201": json("ticket (the secret), page, status"), "400": errorResponse("Malformed request or no slot"),
+                    "404": errorResponse("No such facility"), "409": errorResponse("Closed then, or the slot is full (queue.slotFull)"),
+                    "422": errorResponse("Not a slot, or a line the facility lacks"), "429": errorResponse("Too many"),
+                ],
+            ]],
+            "/api/v1/facilities/{id}/board": ["get": [
+                "summary": "The display board: windows and the numbers they call, each line's waiting count and estimate (public)",
+                "parameters": [id], "responses": ["200": json("The board"), "404": errorResponse("No such facility"), "409": errorResponse("Not open that day")],
+            ]],
+            "/api/v1/tickets/{ticket}": ["get": [
+                "summary": "A ticket's place: state, tickets ahead, estimated wait, window when called", "parameters": [ticket],
+                "responses": ["200": json("The status"), "404": errorResponse("No such ticket")],
+            ]],
+            "/api/v1/tickets/{ticket}/{action}": ["post": [
+                "summary": "Cancel a ticket, or check in a reservation on arrival",
+                "parameters": [ticket, ["name": "action", "in": "path", "required": true, "schema": ["type": "string", "enum": ["cancel", "check-in"]]]],
+                "responses": [
+                    "200": json("The status"), "404": errorResponse("No such ticket"),
+                    "409": errorResponse("Not possible in its state, or the reservation lapsed"),
+                ],
+            ]],
+            "/api/v1/queue/windows": ["get": [
+                "summary": "The windows of the staff's facility, what each holds, and the lines", "security": bearer,
+                "responses": ["200": json("Windows"), "401": errorResponse("No staff credential"), "403": errorResponse("Not a clerk at a facility")],
+            ]],
+            "/api/v1/queue/windows/{window}": ["put": [
+                "summary": "Set the lines a window serves (supervisor)", "security": bearer, "parameters": [window],
+                "requestBody": body(["type": "object", "required": ["skills"], "properties": ["skills": ["type": "array", "items": procedure, "minItems": 1]]]),
+                "responses": ["200": json("Windows"), "403": errorResponse("Not a supervisor here"), "422": errorResponse("queue.invalid")],
+            ]],
+            "/api/v1/queue/windows/{window}/{action}": ["post": [
+                "summary": "A window's action: open, close, next, recall, start, park, transfer (body: procedure), complete, no-show",
+                "security": bearer,
+                "parameters": [
+                    window,
+                    ["name": "action", "in": "path", "required": true, "schema": [
+                        "type": "string", "enum": ["open", "close", "next", "recall", "start", "park", "transfer", "complete", "no-show"],
+                    ]],
+                ],
+                "requestBody": ["required": false, "content": ["application/json": ["schema": ["type": "object", "properties": ["procedure": procedure]]]]],
+                "responses": [
+                    "200": json("The window's ticket after the action"), "404": errorResponse("No such window"),
+                    "409": errorResponse("Closed, busy, nobody waiting, or not possible in the ticket's state"),
+                ],
+            ]],
+            "/api/v1/queue/tickets/{number}/resume": ["post": [
+                "summary": "Put a parked ticket back in its line with its place", "security": bearer,
+                "parameters": [["name": "number", "in": "path", "required": true, "schema": ["type": "string"], "example": "A012"]],
+                "responses": ["200": json("The ticket"), "404": errorResponse("No such ticket today"), "409": errorResponse("Not parked")],
             ]],
         ]
     }

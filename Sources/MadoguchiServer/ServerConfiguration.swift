@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var wideAreaRelay: (any WideAreaRelay)?
     /// The HTTP edge: how long a request may take to arrive, how long a connection may sit idle, and the rate limits
     public var edge = EdgeLimits()
+    /// The city's mail relay for the queue's alerts (`MADOGUCHI_SMTP`); none: alerts wait in the outbox
+    public var mail: MailTransport?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, clock: MadoguchiClock = .system,
@@ -50,6 +52,8 @@ public struct ServerConfiguration: Sendable {
         public var signInsPerMinute = 20
         /// Public verifications a client address may ask for in a minute
         public var verificationsPerMinute = 120
+        /// Tickets and reservations a client address may draw in a minute (the entrance's touch page is one address)
+        public var ticketsPerMinute = 30
 
         public init() {}
     }

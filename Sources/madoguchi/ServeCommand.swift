@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
             the kiosk protocol is off.
             広域交付: MADOGUCHI_RELAY_TOKEN is this city's relay secret (without it no other city is answered);
             MADOGUCHI_RELAY_URL is the relay this counter asks other cities through.
+            順番待ちのお知らせ: MADOGUCHI_SMTP=host:port is the city's mail relay (sent through msmtp; MADOGUCHI_SMTP_TLS=1
+            for STARTTLS), MADOGUCHI_MAIL_FROM its sender address; without it alerts wait in the outbox.
             """)
 
     @Option(help: "The database: a SQLite file, or postgres://user@host:port/db (key from MADOGUCHI_MASTER_KEY[_FILE]).") var db: String = defaultDatabasePath
@@ -112,10 +114,21 @@ struct Serve: AsyncParsableCommand {
                 }
                 relay = WideAreaRelayClient(relay: url, token: relayToken, client: HTTPClient.shared)
             }
-            return ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: host, port: port,
                 secureCookies: ["1", "true", "yes"].contains(environment["MADOGUCHI_SECURE_COOKIES"]?.lowercased() ?? ""),
                 clock: clock, hubKeys: keys, kiosk: policy, fees: schedule, relayToken: relayToken, wideAreaRelay: relay)
+            if let smtp = environment["MADOGUCHI_SMTP"], !smtp.isEmpty {
+                guard let from = environment["MADOGUCHI_MAIL_FROM"], from.contains("@"),
+                    let mail = MailTransport(address: smtp, from: from, startTLS: environment["MADOGUCHI_SMTP_TLS"] == "1")
+                else {
+                    throw MadoguchiError(
+                        .invalidOption, ja: "MADOGUCHI_SMTP は host:port、MADOGUCHI_MAIL_FROM は送信元アドレスです",
+                        en: "MADOGUCHI_SMTP is host:port and needs MADOGUCHI_MAIL_FROM, the sender's address")
+                }
+                configuration.mail = mail
+            }
+            return configuration
         }
         let app = try buildApplication(configuration: configuration, database: database, logger: logger)
         startup.phase("受付を開始します", "starting to listen")

@@ -268,7 +268,7 @@ struct OpenAPITests {
             for (path, method) in operations {
                 let concrete = path.replacingOccurrences(of: "{id}", with: "1")
                 do {
-                    try await client.execute(uri: concrete, method: method == "post" ? .post : .get, headers: ServerTests.bearer,
+                    try await client.execute(uri: concrete, method: HTTPRequest.Method(rawValue: method.uppercased()) ?? .get, headers: ServerTests.bearer,
                                              body: ByteBuffer(string: "{}")) { response in
                         let unknownRoute = response.status == .notFound && !String(buffer: response.body).contains("\"code\"")
                         #expect(!unknownRoute, "\(method) \(path) is not routed")

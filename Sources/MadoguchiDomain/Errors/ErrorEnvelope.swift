@@ -105,7 +105,7 @@ public enum ErrorStatus {
         "server.internal": 500, "store.failure": 500, "issuance.renderingFailed": 500, "keys.masterKeyInvalid": 500,
         "keys.masterKeyMismatch": 500, "keys.unreadable": 500, "hub.badConfiguration": 500, "cli.toolMissing": 500,
         "demo.bulkLoadOutOfStep": 500,
-        "wideArea.badAnswer": 502, "wideArea.unavailable": 502, "card.statusUnavailable": 502, "hub.cityUnavailable": 502,
+        "wideArea.badAnswer": 502, "mail.failed": 502, "wideArea.unavailable": 502, "card.statusUnavailable": 502, "hub.cityUnavailable": 502,
         "kiosk.badAnswer": 502, "kiosk.network": 502,
         "store.busy": 503, "store.unavailable": 503, "store.notOnEngine": 503, "kiosk.closed": 503, "kiosk.notConfigured": 503, "relay.notConfigured": 503,
         // The console's own (never on a server; listed so that none is left to a default)

@@ -122,12 +122,17 @@ actor RateLimiter {
 struct RateLimitMiddleware<Context: StaffContext>: RouterMiddleware {
     let signIn: RateLimiter
     let verify: RateLimiter
+    var tickets: RateLimiter? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let limiter: RateLimiter?
         if request.method == .post && path.hasSuffix("/login") {
             limiter = signIn
+        } else if request.method == .post, path.hasPrefix("/facilities/") || path.hasPrefix("/api/v1/facilities/"),
+            path.hasSuffix("/queue") || path.hasSuffix("/tickets") || path.hasSuffix("/reservations")
+        {
+            limiter = tickets
         } else if path == "/verify" || path == "/api/v1/verify" || path == "/ledger/checkpoint" || (request.method == .get && path == "/my") {
             limiter = verify
         } else {

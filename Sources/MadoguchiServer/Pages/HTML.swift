@@ -6,14 +6,17 @@ enum HTML {
     static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
     /// The shared page frame (lang="ja", readable on a phone, no external assets).
-    static func page(title: String, cityName: String, body: String, style: String = "", wide: Bool = false) -> String {
+    static func page(
+        title: String, cityName: String, body: String, style: String = "", wide: Bool = false, lang: String = "ja", script: String? = nil
+    ) -> String {
         """
         <!doctype html>
-        <html lang="ja">
+        <html lang="\(lang == "en" ? "en" : "ja")">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title))｜\(escape(cityName))</title>
+        \(script.map { "<script src=\"\(escape($0))\" defer></script>" } ?? "")
         <style>
         body{font-family:"IPAexGothic","Hiragino Sans","Noto Sans JP",sans-serif;margin:0;color:#1a1a1a;line-height:1.7}
         header{background:#0b5394;color:#fff;padding:1rem 1.5rem}
@@ -26,7 +29,7 @@ enum HTML {
         </style>
         </head>
         <body>
-        <header><a href="/"><strong>\(escape(cityName))</strong> 窓口サービス</a></header>
+        <header><a href="/"><strong>\(escape(cityName))</strong> \(lang == "en" ? "City services" : "窓口サービス")</a></header>
         <main>
         \(body)
         </main>

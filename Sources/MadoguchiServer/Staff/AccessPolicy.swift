@@ -29,6 +29,12 @@ enum AccessPolicy {
         "GET /": .anyone, "GET /health": .anyone, "GET /openapi.json": .anyone, "GET /api/v1/city": .anyone,
         "GET /calendar": .anyone, "GET /facilities": .anyone, "GET /facilities/{id}": .anyone, "GET /facilities/{id}/hours.ics": .anyone, "GET /finder": .anyone, "GET /api/v1/finder": .anyone, "GET /verify": .anyone, "POST /verify": .anyone,
         "POST /api/v1/verify": .anyone, "GET /.well-known/jwks.json": .anyone,
+        // The queue's public side: the entrance's touch page, a ticket by its secret, the display board
+        "GET /facilities/{id}/queue": .anyone, "POST /facilities/{id}/queue": .anyone, "GET /facilities/{id}/board": .anyone,
+        "GET /facilities/{id}/board/events": .anyone, "GET /tickets/{ticket}": .anyone, "POST /tickets/{ticket}/cancel": .anyone,
+        "GET /tickets/{ticket}/events": .anyone, "GET /assets/queue.js": .anyone,
+        "POST /api/v1/facilities/{id}/tickets": .anyone, "POST /api/v1/facilities/{id}/reservations": .anyone,
+        "GET /api/v1/facilities/{id}/board": .anyone, "GET /api/v1/tickets/{ticket}": .anyone, "POST /api/v1/tickets/{ticket}/{action}": .anyone,
         "GET /pki/ca.pem": .anyone, "GET /pki/crl.der": .anyone, "GET /pki/status/{serial}": .anyone,
         "GET /sheets": .anyone, "GET /sheets/{code}": .anyone, "GET /sheets/{code}/sheet.pdf": .anyone,
         "GET /sheets/opendata.csv": .anyone, "GET /sheets/opendata.json": .anyone,
@@ -42,6 +48,9 @@ enum AccessPolicy {
         "POST /relay/v1/wide-area": .relay, "POST /relay/v1/support-measures": .relay, "POST /relay/v1/card-status": .relay, "GET /ledger/checkpoint": .anyone,
         // The counter: finding people, issuing, the counter's own records
         "GET /api/v1/facilities": .staff([]),
+        // The windows of the member of staff's own facility (a supervisor sets what each serves)
+        "GET /api/v1/queue/windows": .staff(counter), "PUT /api/v1/queue/windows/{window}": .staff([.supervisor]),
+        "POST /api/v1/queue/windows/{window}/{action}": .staff(counter), "POST /api/v1/queue/tickets/{number}/resume": .staff(counter),
         "GET /api/v1/residents": .staff(counter), "GET /api/v1/residents/{id}": .staff(counter),
         "POST /api/v1/certificates": .staff(counter), "GET /api/v1/certificates/{id}": .staff(counter.union([.auditor])),
         "GET /api/v1/certificates/{id}/document.pdf": .staff(counter), "POST /api/v1/certificates/{id}/reprint": .staff(counter),
