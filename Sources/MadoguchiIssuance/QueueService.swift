@@ -441,18 +441,21 @@ public struct QueueService: Sendable {
         }
     }
 
-    /// After a change, the waiting tickets with an address whose turn is now near (once a step).
+    /// After a change, the waiting tickets with an address whose turn is now near (once a step). A ticket that enters a
+    /// line already near its head (its next step, a transfer, back from 保留, a reservation checked in) is at the
+    /// counter already: it is marked without a mail, as a ticket drawn near the head is.
     func nearAlerts(_ queue: QueueDay, _ change: QueueChange, now: Date, nearAhead: Int, updated: inout [QueueTicket]) -> [OutboundMail] {
         var tickets = Dictionary(uniqueKeysWithValues: queue.active.map { ($0.id, $0) })
         for t in change.tickets { tickets[t.id] = t }
         let all = Array(tickets.values).filter { $0.state.isActive }
+        let entering = Set(change.events.filter { [.stepDone, .transferred, .resumed, .checkedIn].contains($0.kind) }.map(\.ticketId))
         var mail: [OutboundMail] = []
         for t in all where t.state == .waiting && t.email != nil && !t.nearAlerted {
             guard QueueRules.ahead(of: t, among: all, now: now) <= nearAhead else { continue }
             var alerted = t
             alerted.nearAlerted = true
             if let i = updated.firstIndex(where: { $0.id == t.id }) { updated[i] = alerted } else { updated.append(alerted) }
-            mail.append(message(t, near: true, window: nil, now: now))
+            if !entering.contains(t.id) { mail.append(message(t, near: true, window: nil, now: now)) }
         }
         return mail
     }

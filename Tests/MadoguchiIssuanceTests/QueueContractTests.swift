@@ -253,5 +253,13 @@ struct QueueContractTests {
         _ = try await rig.act(.complete, "1")
         #expect(try await rig.db.queues.ticket(id: mine.id)?.email == nil)
         #expect(try await rig.queue.status(of: mine.id).state == .done)
+        // A visit that enters its next line near the head is at the counter already: the call is mailed, no "near".
+        let before = try rig.count("SELECT count(*) FROM mailOutbox")
+        let visit = try await rig.draw([.certificates, .sealRegistration], email: "visit@example.jp")
+        _ = try await rig.next("1")
+        _ = try await rig.act(.start, "1")
+        #expect(try await rig.act(.complete, "1").procedure == .sealRegistration)
+        #expect(try rig.count("SELECT count(*) FROM mailOutbox") == before + 1)
+        #expect(try await rig.db.queues.ticket(id: visit.id)?.nearAlerted == true)
     }
 }

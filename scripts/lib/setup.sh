@@ -3,9 +3,10 @@
 
 # Debian packages the product builds against and prints with: the system SQLite (GRDB), cairo and Pango
 # (PDF), librsvg (seal images), libqrencode (QR codes), and the IPA fonts (IPAmj明朝 prints MJ/IVS names).
-# `madoguchi verify` reads PDFs and scans with poppler-utils and zbar-tools.
+# `madoguchi verify` reads PDFs and scans with poppler-utils and zbar-tools. The queue's alerts leave through the
+# city's mail relay by msmtp.
 MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
-  fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools)
+  fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools msmtp)
 # What the tests check with, besides: Python to run an independent JOSE library, openssl for the card chain and
 # CRL, Debian's Chromium with its driver for the store copier's touch page (driven by selenium), and PostgreSQL's
 # server for the contract suite that every store passes on both engines.
@@ -31,7 +32,8 @@ ensure_swift() {
   fi
 }
 
-# Python packages the tests use as independent checkers (joserfc verifies our JWS).
+# Python packages the tests use as independent checkers (joserfc verifies our JWS; aiosmtpd is the SMTP sink the
+# queue's mail is sent to).
 ensure_python_packages() {
   for p in "$@"; do
     python3 -c "import $p" 2>/dev/null && continue

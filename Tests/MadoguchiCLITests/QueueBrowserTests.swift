@@ -1,0 +1,107 @@
+import Foundation
+import MadoguchiTestSupport
+import Testing
+
+/// Issue 14, item 4 end to end: the real server with a window's API credential and the city's mail relay set to a
+/// local SMTP sink (aiosmtpd); a resident's phone and the display board in headless Chromium follow the calls live;
+/// the call's alert arrives as mail that Python's own parser reads.
+@Suite("順番待ち（ヘッドレスChromium と SMTP シンク）", .serialized)
+struct QueueBrowserTests {
+    static let interop = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Interop")
+
+    /// aiosmtpd keeping every message in a Maildir.
+    final class SMTPSink: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+        let maildir: URL
+
+        init(port: Int, maildir: URL) throws {
+            self.port = port
+            self.maildir = maildir
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// Waits until the sink takes connections.
+        func waitUntilListening() async throws {
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                if !FreePorts.isFree(port) { return }
+                guard process.isRunning else { throw DaemonError(description: "aiosmtpd exited with \(process.terminationStatus)") }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw DaemonError(description: "aiosmtpd did not listen in 60 s")
+        }
+
+        /// The messages kept so far, read by Python's e-mail parser.
+        func messages() throws -> [[String: Any]] {
+            let (out, status) = try Poppler.python(QueueBrowserTests.interop.appendingPathComponent("read_mail.py").path, [maildir.path])
+            guard status == 0 else { throw DaemonError(description: out) }
+            return try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+        }
+
+        /// aiosmtpd ignores SIGTERM while it serves: it is killed.
+        func stop() {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    @Test("a resident's phone and the board follow a two-window visit live; the call's alert arrives by mail")
+    func visit() async throws {
+        let dir = CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("q.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "300"]).status == 0)
+        let issued = try CLI.run(["staff", "token", "--label", "窓口端末", "--roles", "clerk", "--facility", "chuo-ward-office", "--db", db])
+        #expect(issued.status == 0, "\(issued.err)")
+        let token = String(issued.out.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let ports = FreePorts.base(2)
+        let sink = try SMTPSink(port: ports + 1, maildir: dir.appendingPathComponent("maildir"))
+        defer { sink.stop() }
+        try await sink.waitUntilListening()
+        let server = try Daemon(
+            ["serve", "--db", db], port: ports, environment: [
+                "MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00", "MADOGUCHI_SMTP": "127.0.0.1:\(ports + 1)",
+                "MADOGUCHI_MAIL_FROM": "madoguchi@city.example.jp",
+            ], log: dir.appendingPathComponent("serve.log"))
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+
+        let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("queue_day.py").path, [server.url, token, "resident@example.jp"])
+        #expect(status == 0, "\(out)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
+        let phone = report["phone"] as? [String: Any] ?? [:]
+        let board = report["board"] as? [String: Any] ?? [:]
+        #expect(phone["number"] as? String == "B001")
+        #expect((phone["title"] as? String)?.contains("3番窓口") == true)
+        #expect((phone["secondStep"] as? String)?.contains("2件中2件目") == true, "\(phone)")
+        #expect((phone["secondCall"] as? String)?.contains("7番窓口") == true)
+        #expect((board["row"] as? [String])?.first?.contains("3番") == true, "\(board)")
+        #expect((board["calling"] as? String)?.contains("B001") == true)
+
+        // Both calls' alerts reach the sink (the outbox is sent every two seconds), read by an independent parser.
+        var mail: [[String: Any]] = []
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline {
+            mail = try sink.messages()
+            if mail.count >= 2 { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(mail.count == 2, "\(mail)")
+        let first = try #require(mail.first)
+        #expect(first["subject"] as? String == "【窓口市】B001番: 3番窓口へお越しください")
+        #expect((first["to"] as? String)?.contains("resident@example.jp") == true)
+        #expect((first["from"] as? String)?.contains("madoguchi@city.example.jp") == true && (first["from"] as? String)?.contains("窓口市") == true)
+        #expect((first["body"] as? String)?.contains("10分以内にお越しにならない場合") == true)
+        #expect(first["autoSubmitted"] as? String == "auto-generated")
+        #expect((mail.last?["subject"] as? String)?.contains("7番窓口") == true)
+        // The address never reaches the server's log.
+        let log = try String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)
+        #expect(!log.contains("resident@example.jp"))
+    }
+}
