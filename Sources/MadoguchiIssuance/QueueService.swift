@@ -275,6 +275,12 @@ public struct QueueService: Sendable {
         }
     }
 
+    /// The tickets in play at a facility today (reserved, waiting, called, serving, parked), in their lines' order.
+    public func activeTickets(of facilityId: String) async throws -> [QueueTicket] {
+        let now = clock.now()
+        return try await store.day(facilityId: facilityId, day: clock.today).active.sorted { QueueTicket.inOrder($0, $1, now: now) }
+    }
+
     /// Sets the lines a window serves (a new window, or new skills for one).
     public func configure(facilityId: String, windowId: String, skills: [QueueProcedure], by actor: String) async throws {
         let offered = try await lines(of: facilityId).procedures

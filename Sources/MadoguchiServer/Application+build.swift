@@ -101,6 +101,7 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     wideAreaController.addRoutes(to: api)
     let counterGroup = router.group("counter")
     WideAreaPages(counter: counter, service: wideArea, relay: configuration.wideAreaRelay).addRoutes(to: counterGroup)
+    QueueWindowPages(counter: counter, queue: queue).addRoutes(to: counterGroup)
     // The registry the counter keeps itself: 支援措置, 印鑑登録, 本人通知.
     let procedures = RegistryProcedures(database: database, clock: configuration.clock, relay: configuration.wideAreaRelay)
     let proceduresController = ProceduresController<Context>(procedures: procedures, trail: trail)

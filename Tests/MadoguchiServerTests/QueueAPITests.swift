@@ -165,4 +165,74 @@ struct QueueAPITests {
             }
         }
     }
+
+    @Test("the clerk's window page: open, call, start, park and put back, with the session's CSRF token; others are refused")
+    func windowPage() async throws {
+        let (app, _) = try ServerTests.app()
+        @Sendable func form(_ login: String, csrf: Bool = true) -> HTTPFields {
+            var h = TestStaff.cookie(login)
+            h[.contentType] = "application/x-www-form-urlencoded"
+            if csrf { h[HTTPField.Name("X-CSRF-Token")!] = TestStaff.csrf(login) }
+            return h
+        }
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/api/v1/facilities/chuo-ward-office/tickets", method: .post, headers: Self.jsonHeaders, body: Self.body(#"{"route":["certificates"]}"#)
+            ) { r in #expect(r.status == .created) }
+            try await client.execute(uri: "/counter/queue?window=1", method: .get, headers: TestStaff.cookie("clerk")) { r in
+                let html = String(buffer: r.body)
+                #expect(r.status == .ok && html.contains("1番窓口") && html.contains("data-line=\"certificates\">1人"))
+            }
+            try await client.execute(uri: "/counter/queue/windows/1/open", method: .post, headers: form("clerk", csrf: false)) { r in
+                #expect(r.status == .forbidden)
+            }
+            for action in ["open", "next", "start", "park"] {
+                try await client.execute(uri: "/counter/queue/windows/1/\(action)", method: .post, headers: form("clerk")) { r in
+                    #expect(r.status == .seeOther, "\(action): \(String(buffer: r.body))")
+                }
+            }
+            try await client.execute(uri: "/counter/queue?window=1", method: .get, headers: TestStaff.cookie("clerk")) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("保留中の番号") && html.contains("A001") && html.contains("data-action=\"next\""))
+            }
+            try await client.execute(uri: "/counter/queue/tickets/A001/resume", method: .post, headers: form("clerk"), body: ByteBuffer(string: "window=1")) { r in
+                #expect(r.status == .seeOther)
+            }
+            // A refused step says why on the page, and changes nothing.
+            try await client.execute(uri: "/counter/queue/windows/1/complete", method: .post, headers: form("clerk")) { r in
+                #expect(r.status == .conflict && String(buffer: r.body).contains("対応中の番号はありません"))
+            }
+            try await client.execute(uri: "/counter/queue", method: .get, headers: TestStaff.cookie("planner")) { r in
+                #expect(r.status == .forbidden)
+            }
+        }
+    }
+
+    @Test("a reservation: reserved by API, checked in from its page on arrival, then in line")
+    func reservationCheckIn() async throws {
+        let (app, _) = try ServerTests.app()
+        try await app.test(.router) { client in
+            var secret = ""
+            try await client.execute(
+                uri: "/api/v1/facilities/chuo-ward-office/reservations", method: .post, headers: Self.jsonHeaders,
+                body: Self.body(#"{"route":["moving"],"slot":"2026-11-24T10:30:00+09:00"}"#)
+            ) { r in
+                #expect(r.status == .created, "\(String(buffer: r.body))")
+                secret = try ServerTests.json(r.body)["ticket"] as? String ?? ""
+            }
+            try await client.execute(uri: "/tickets/\(secret)", method: .get) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("10:30の予約です") && html.contains("/tickets/\(secret)/check-in"))
+            }
+            try await client.execute(uri: "/tickets/\(secret)/check-in", method: .post) { r in #expect(r.status == .seeOther) }
+            try await client.execute(uri: "/api/v1/tickets/\(secret)", method: .get) { r in
+                let json = try ServerTests.json(r.body)
+                #expect(json["state"] as? String == "waiting")
+            }
+            try await client.execute(
+                uri: "/api/v1/facilities/chuo-ward-office/reservations", method: .post, headers: Self.jsonHeaders,
+                body: Self.body(#"{"route":["moving"]}"#)
+            ) { r in #expect(r.status == .badRequest) }
+        }
+    }
 }

@@ -82,6 +82,7 @@ struct CounterPages<Context: StaffContext> {
             </form>
             \(results)
             <p><a href="/counter/wide-area">広域交付（他の市区町村の住民票・戸籍）</a></p>
+            <p><a href="/counter/queue">窓口の呼出（番号札）</a></p>
             """)
     }
 

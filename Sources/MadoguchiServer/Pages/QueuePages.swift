@@ -21,6 +21,7 @@ struct QueuePages<Context: RequestContext> {
         router.get("/facilities/:id/board/events", use: boardEvents)
         router.get("/tickets/:ticket", use: ticketPage)
         router.post("/tickets/:ticket/cancel", use: cancelFromPage)
+        router.post("/tickets/:ticket/check-in", use: checkInFromPage)
         router.get("/tickets/:ticket/events", use: ticketEvents)
         router.get("/assets/queue.js", use: script)
     }
@@ -76,6 +77,17 @@ struct QueuePages<Context: RequestContext> {
     @Sendable func cancelFromPage(_ request: Request, context: Context) async throws -> Response {
         let ticket = context.parameters.get("ticket") ?? ""
         _ = try await queue.cancel(ticketId: ticket)
+        return Self.backToTicket(ticket)
+    }
+
+    /// A reservation checked in on arrival (on the phone, or at the entrance from its QR code).
+    @Sendable func checkInFromPage(_ request: Request, context: Context) async throws -> Response {
+        let ticket = context.parameters.get("ticket") ?? ""
+        _ = try await queue.checkIn(ticketId: ticket)
+        return Self.backToTicket(ticket)
+    }
+
+    static func backToTicket(_ ticket: String) -> Response {
         var headers = HTTPFields()
         headers[.location] = "/tickets/\(ticket)"
         return Response(status: .seeOther, headers: headers)
@@ -263,6 +275,9 @@ enum QueueViews {
                 out += "<p class=\"muted\">\(e(en ? "Scan to follow your place and be alerted. Keep this page to yourself." : "読み取ると順番の確認とお知らせができます。このページのアドレスは他の人に教えないでください。"))</p>"
             }
             out += "<p><button type=\"button\" id=\"notify\">\(e(en ? "Alert me on this device" : "この端末で通知を受け取る"))</button></p>"
+            if m.status.state == .reserved {
+                out += "<form method=\"post\" action=\"/tickets/\(e(m.ticket))/check-in\"><button class=\"main\" type=\"submit\">\(e(en ? "I have arrived: check in" : "到着しました（受付する）"))</button></form>"
+            }
             if [.waiting, .reserved, .parked].contains(m.status.state) {
                 out += "<form method=\"post\" action=\"/tickets/\(e(m.ticket))/cancel\"><button type=\"submit\">\(e(en ? "Give up my place" : "順番を取り消す"))</button></form>"
             }

@@ -32,7 +32,7 @@ enum AccessPolicy {
         // The queue's public side: the entrance's touch page, a ticket by its secret, the display board
         "GET /facilities/{id}/queue": .anyone, "POST /facilities/{id}/queue": .anyone, "GET /facilities/{id}/board": .anyone,
         "GET /facilities/{id}/board/events": .anyone, "GET /tickets/{ticket}": .anyone, "POST /tickets/{ticket}/cancel": .anyone,
-        "GET /tickets/{ticket}/events": .anyone, "GET /assets/queue.js": .anyone,
+        "GET /tickets/{ticket}/events": .anyone, "POST /tickets/{ticket}/check-in": .anyone, "GET /assets/queue.js": .anyone,
         "POST /api/v1/facilities/{id}/tickets": .anyone, "POST /api/v1/facilities/{id}/reservations": .anyone,
         "GET /api/v1/facilities/{id}/board": .anyone, "GET /api/v1/tickets/{ticket}": .anyone, "POST /api/v1/tickets/{ticket}/{action}": .anyone,
         "GET /pki/ca.pem": .anyone, "GET /pki/crl.der": .anyone, "GET /pki/status/{serial}": .anyone,
@@ -66,6 +66,8 @@ enum AccessPolicy {
         "GET /counter/certificates/{id}/document.pdf": .staff(counter), "POST /counter/certificates/{id}/reprint": .staff(counter),
         "POST /counter/certificates/{id}/void": .staff([.supervisor]),
         "GET /counter/wide-area": .staff(counter), "POST /counter/wide-area": .staff(counter),
+        "GET /counter/queue": .staff(counter), "POST /counter/queue/windows/{window}/{action}": .staff(counter),
+        "POST /counter/queue/tickets/{number}/resume": .staff(counter),
         "GET /counter/residents/{id}/procedures": .staff(counter), "POST /counter/residents/{id}/procedures/support-measure": .staff(counter),
         "POST /counter/residents/{id}/procedures/support-measure/{measure}/{action}": .staff([.supervisor]),
         "POST /counter/residents/{id}/procedures/seal": .staff(counter), "POST /counter/residents/{id}/procedures/seal/abolish": .staff(counter),
