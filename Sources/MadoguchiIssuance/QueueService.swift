@@ -244,8 +244,8 @@ public struct QueueService: Sendable {
         let boardLines = lines.procedures.map { p in
             let waiting = day.active.filter { $0.state == .waiting && $0.procedure == p }.count
             let minutes = WaitEstimate.minutes(
-                ahead: waiting, serviceMinutes: WaitEstimate.serviceMinutes(p, measured: measured[p] ?? []),
-                capacity: WaitEstimate.capacity(p, windows: day.windows, busyLines: busy))
+                ahead: waiting, serviceMinutes: WaitEstimate.serviceMinutes(p, measured: measured[p]),
+                capacity: WaitEstimate.capacity(p, windows: day.windows, busyLines: busy), idle: Self.idleWindows(p, day))
             return Board.Line(
                 procedure: p, letter: String(p.letter), japanese: p.japanese, english: p.english, waiting: waiting,
                 estimatedWaitMinutes: waiting == 0 ? 0 : minutes)
@@ -406,29 +406,10 @@ public struct QueueService: Sendable {
 
     // MARK: - Statistics for the estimate
 
-    /// Service times measured at a facility (a step's start to its end, minutes) over the last 28 days, by line.
-    public func measuredServiceMinutes(facilityId: String) async throws -> [QueueProcedure: [Double]] {
+    /// Service times measured at a facility (each step's start to its end) over the last 28 days, by line.
+    public func measuredServiceMinutes(facilityId: String) async throws -> [QueueProcedure: WaitEstimate.Measured] {
         let today = clock.today
-        let events = try await store.events(facilityId: facilityId, from: today.adding(days: -28), through: today)
-        return Self.serviceMinutes(events)
-    }
-
-    /// Service times from events: each step's `started` to its `stepDone`, `parked` or `transferred`.
-    public static func serviceMinutes(_ events: [TicketEvent]) -> [QueueProcedure: [Double]] {
-        var started: [String: (Date, QueueProcedure)] = [:]
-        var out: [QueueProcedure: [Double]] = [:]
-        for e in events {
-            let key = "\(e.ticketId)#\(e.step)"
-            switch e.kind {
-            case .started: started[key] = (e.at, e.procedure)
-            case .stepDone, .parked, .transferred:
-                if let (at, p) = started.removeValue(forKey: key), e.kind == .stepDone {
-                    out[p, default: []].append(e.at.timeIntervalSince(at) / 60)
-                }
-            default: break
-            }
-        }
-        return out
+        return try await store.serviceTimes(facilityId: facilityId, from: today.adding(days: -28), through: today)
     }
 
     // MARK: - Internals
@@ -490,11 +471,17 @@ public struct QueueService: Sendable {
         return OutboundMail(ticketId: t.id, recipient: t.email ?? "", subject: subject, body: body + footer, createdAt: now)
     }
 
-    static func estimate(_ t: QueueTicket, ahead: Int, day: QueueDay, measured: [QueueProcedure: [Double]]) -> Int {
+    static func estimate(_ t: QueueTicket, ahead: Int, day: QueueDay, measured: [QueueProcedure: WaitEstimate.Measured]) -> Int {
         let busy = Set(day.active.filter { $0.state == .waiting }.map(\.procedure)).union([t.procedure])
         return WaitEstimate.minutes(
-            ahead: ahead, serviceMinutes: WaitEstimate.serviceMinutes(t.procedure, measured: measured[t.procedure] ?? []),
-            capacity: WaitEstimate.capacity(t.procedure, windows: day.windows, busyLines: busy))
+            ahead: ahead, serviceMinutes: WaitEstimate.serviceMinutes(t.procedure, measured: measured[t.procedure]),
+            capacity: WaitEstimate.capacity(t.procedure, windows: day.windows, busyLines: busy), idle: idleWindows(t.procedure, day))
+    }
+
+    /// Open windows for a line that hold no ticket now.
+    static func idleWindows(_ p: QueueProcedure, _ day: QueueDay) -> Int {
+        let held = Set(day.active.filter { $0.state == .called || $0.state == .serving }.compactMap(\.windowId))
+        return day.windows.filter { $0.isOpen && $0.skills.contains(p) && !held.contains($0.id) }.count
     }
 
     static func nextNumber(_ first: QueueProcedure, _ day: QueueDay) -> String {

@@ -51,6 +51,7 @@ extension Schema {
           queuedAt TEXT NOT NULL,
           windowId TEXT,
           calledAt TEXT,
+          startedAt TEXT,
           estimatedWaitMinutes INTEGER NOT NULL CHECK (estimatedWaitMinutes >= 0),
           language TEXT NOT NULL CHECK (language IN ('ja', 'en')),
           email TEXT CHECK (email IS NULL OR email LIKE '%_@_%'),
@@ -69,7 +70,8 @@ extension Schema {
           procedure TEXT NOT NULL,
           windowId TEXT,
           at TEXT NOT NULL,
-          actor TEXT NOT NULL CHECK (actor <> '')
+          actor TEXT NOT NULL CHECK (actor <> ''),
+          serviceSeconds REAL CHECK (serviceSeconds IS NULL OR (kind = 'stepDone' AND serviceSeconds >= 0))
         );
         CREATE INDEX queueEvent_ticket ON queueEvent(ticketId, id);
         CREATE TRIGGER queueEvent_no_update BEFORE UPDATE ON queueEvent

@@ -87,7 +87,7 @@ public enum FreePorts {
         return Int.random(in: 20_000...(32_000 - count))
     }
 
-    public static func isFree(_ port: Int) -> Bool {
+    static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

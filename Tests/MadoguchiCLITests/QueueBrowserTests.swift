@@ -25,15 +25,17 @@ struct QueueBrowserTests {
             try process.run()
         }
 
-        /// Waits until the sink takes connections.
+        /// Waits until the sink greets (SMTP 220), for as long as a busy machine takes to start Python.
         func waitUntilListening() async throws {
-            let deadline = ContinuousClock.now + .seconds(60)
+            let deadline = ContinuousClock.now + .seconds(300)
             while ContinuousClock.now < deadline {
-                if !FreePorts.isFree(port) { return }
+                if let socket = try? RawSocket(port: port, patience: 10), let greeting = socket.receive(), greeting.starts(with: Data("220".utf8)) {
+                    return
+                }
                 guard process.isRunning else { throw DaemonError(description: "aiosmtpd exited with \(process.terminationStatus)") }
-                try await Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: .milliseconds(200))
             }
-            throw DaemonError(description: "aiosmtpd did not listen in 60 s")
+            throw DaemonError(description: "aiosmtpd did not greet in 300 s")
         }
 
         /// The messages kept so far, read by Python's e-mail parser.

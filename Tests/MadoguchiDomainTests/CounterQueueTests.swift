@@ -120,6 +120,9 @@ struct CounterQueueTests {
         // Before any window opens, the configured ones count.
         #expect(WaitEstimate.capacity(.certificates, windows: [closed], busyLines: []) == 1)
         #expect(WaitEstimate.minutes(ahead: 9, serviceMinutes: 5, capacity: 2) == 24)
+        // Idle windows take the first tickets at once.
+        #expect(WaitEstimate.minutes(ahead: 1, serviceMinutes: 5, capacity: 2, idle: 2) == 0)
+        #expect(WaitEstimate.minutes(ahead: 3, serviceMinutes: 5, capacity: 2, idle: 1) == 7)
         #expect(WaitEstimate.publicRule(ahead: 10) == 20)
     }
 }

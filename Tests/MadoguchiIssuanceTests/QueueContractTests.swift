@@ -74,8 +74,9 @@ struct QueueContractTests {
         let a2 = try await rig.draw([.certificates])
         let b2 = try await rig.draw([.moving])
         #expect([a1.number, b1.number, a2.number, b2.number] == ["A001", "B001", "A002", "B002"])
-        // Estimates at ticketing: nobody ahead is half a typical service on the one open window.
-        #expect(a1.estimatedWaitMinutes == 3 && a2.estimatedWaitMinutes == 8)
+        // Estimates at ticketing: window 1 is open and idle, so A001 waits nothing; A002 waits for A001's service to be
+        // half done on average (2.5 minutes of a typical 5, rounded up).
+        #expect(a1.estimatedWaitMinutes == 0 && a2.estimatedWaitMinutes == 3)
         #expect(try await rig.queue.status(of: a2.id).ahead == 1)
 
         // Window 1 serves certificates, window 3 moving: each calls the first of its line.
@@ -126,8 +127,28 @@ struct QueueContractTests {
         #expect(history.map(\.procedure) == [.moving, .moving, .moving, .moving, .myNumberCard, .myNumberCard])
         #expect(history[3].at.timeIntervalSince(history[2].at) == 300 && history[4].actor == "clerk7")
         #expect(try await rig.db.queues.events(ticketId: a3.id).map(\.actor).last == "system")
-        let a1Times = QueueService.serviceMinutes(try await rig.db.queues.events(ticketId: a1.id))
-        #expect(a1Times == [.certificates: [5]])  // started at 10:03:10, done at 10:08:10
+        // Each step's service time is kept with its end: 10:03:10 to 10:08:10.
+        #expect(try await rig.db.queues.events(ticketId: a1.id).compactMap(\.serviceSeconds) == [300])
+        #expect(history.compactMap(\.serviceSeconds) == [300])
+        let measured = try await rig.queue.measuredServiceMinutes(facilityId: Self.office)
+        #expect(measured[.certificates]?.count == 1 && measured[.certificates]?.totalMinutes == 5 && measured[.moving]?.count == 1)
+    }
+
+    @Test("the queue's timestamps read back to the millisecond without a formatter, as the formatter reads them")
+    func timestamps() throws {
+        var seed: UInt64 = 42
+        for _ in 0..<2000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let instant = Date(timeIntervalSince1970: Double(seed % 4_000_000_000_000) / 1000 - 1_000_000_000)
+            let text = LedgerRecord.timestamp(instant)
+            let fast = try #require(QueueRows.fastInstant(text))
+            #expect(fast == Cards.instant(text), "\(text)")
+            #expect(abs(fast.timeIntervalSince(instant)) < 0.0011)
+        }
+        #expect(QueueRows.fastInstant("2026-11-24T10:00:00.000-05:00") == Cards.instant("2026-11-24T10:00:00.000-05:00"))
+        for bad in ["2026-11-24T10:00:00+09:00", "2026-13-24T10:00:00.000+09:00", "2026-11-24 10:00:00.000+09:00", "x"] {
+            #expect(QueueRows.fastInstant(bad) == nil, "\(bad)")
+        }
     }
 
     @Test("refusals write nothing: replayed and out-of-order steps, closed or unknown windows, lines the facility lacks, closed hours",

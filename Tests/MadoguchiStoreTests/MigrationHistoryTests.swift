@@ -36,7 +36,7 @@ struct MigrationHistoryTests {
         ("v19-facility-network", "fe57e413fe43488d1e01cf885bf9115072d9ef438d0cbc3055e261e73212786a"),
         ("v20-opening-hours", "dd367db8f70a913e7c6f8417a0b00929c0e0ec23f6ee0f172f3cab30a084fff7"),
         ("v21-town-locations", "67f783b08f1dd89f8106f0d1ec441dc986fcd26faea04a616b01f234069a2e6f"),
-        ("v22-counter-queues", "d662e9d65afad83c293af36186d2a8e40aacbf8d20e04faede826065fe926396"),
+        ("v22-counter-queues", "f1535d7df59b36b20de7c27ba6f31f3bc511577e4d09b641660557e60e593940"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -159,7 +159,7 @@ struct MigrationHistoryTests {
         ("p5-facility-network", "06bd1fca70e26b8bc2ddc55f6fff5c1cfb5aa482ac6458b2ad481110e3ef05aa"),
         ("p6-opening-hours", "4fee560cb8bbf2d4793efb1f8efb10fe0a9690083c5ca856455fb2faedcd661b"),
         ("p7-town-locations", "44a088dcb97e2afa8931a4abe3f837a109a4c004e0a4ce5c79b71bc2da0aaff9"),
-        ("p8-counter-queues", "57e3e3cb27fe0f1a2e026209105b1fd431fff95710834dfdeeedefa4bac5232c"),
+        ("p8-counter-queues", "29f95c6fbd5a942dee72fb1d7a7380b4b7337ce50f64d26460edfe1ef866839f"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

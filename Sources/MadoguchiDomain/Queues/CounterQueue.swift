@@ -177,6 +177,8 @@ public struct QueueTicket: Sendable, Hashable, Codable {
     public var windowId: String?
     /// When it was last called to that window
     public var calledAt: Date?
+    /// When its current step's service began at the window
+    public var startedAt: Date?
     /// The wait estimated when the ticket was drawn (minutes), kept to compare with the actual wait
     public var estimatedWaitMinutes: Int
     /// "ja" or "en": the language of its page and its mail
@@ -189,7 +191,8 @@ public struct QueueTicket: Sendable, Hashable, Codable {
     public init(
         id: String, facilityId: String, day: CivilDate, number: String, route: [QueueProcedure], step: Int = 0,
         state: TicketState, channel: TicketChannel, slot: Date? = nil, issuedAt: Date, queuedAt: Date, windowId: String? = nil,
-        calledAt: Date? = nil, estimatedWaitMinutes: Int = 0, language: String = "ja", email: String? = nil, nearAlerted: Bool = false
+        calledAt: Date? = nil, startedAt: Date? = nil, estimatedWaitMinutes: Int = 0, language: String = "ja", email: String? = nil,
+        nearAlerted: Bool = false
     ) {
         self.id = id
         self.facilityId = facilityId
@@ -204,6 +207,7 @@ public struct QueueTicket: Sendable, Hashable, Codable {
         self.queuedAt = queuedAt
         self.windowId = windowId
         self.calledAt = calledAt
+        self.startedAt = startedAt
         self.estimatedWaitMinutes = estimatedWaitMinutes
         self.language = language
         self.email = email
@@ -261,8 +265,13 @@ public struct TicketEvent: Sendable, Hashable, Codable {
     public var at: Date
     /// A member of staff's login, `resident`, or `system` (a no-show after the set time)
     public var actor: String
+    /// A step's service time, start to end (on `stepDone` only): what the wait estimate learns from
+    public var serviceSeconds: Double?
 
-    public init(ticketId: String, kind: Kind, step: Int, procedure: QueueProcedure, windowId: String?, at: Date, actor: String) {
+    public init(
+        ticketId: String, kind: Kind, step: Int, procedure: QueueProcedure, windowId: String?, at: Date, actor: String,
+        serviceSeconds: Double? = nil
+    ) {
         self.ticketId = ticketId
         self.kind = kind
         self.step = step
@@ -270,6 +279,7 @@ public struct TicketEvent: Sendable, Hashable, Codable {
         self.windowId = windowId
         self.at = at
         self.actor = actor
+        self.serviceSeconds = serviceSeconds
     }
 }
 
@@ -339,12 +349,14 @@ public enum QueueRules {
         case .start:
             guard t.state == .called else { throw refuse() }
             t.state = .serving
+            t.startedAt = now
             return (t, [event(.started)])
         case .park:
             guard t.state == .called || t.state == .serving else { throw refuse() }
             let e = event(.parked)
             t.state = .parked
             t.windowId = nil
+            t.startedAt = nil
             return (t, [e])
         case .resume:
             guard t.state == .parked else { throw refuse() }
@@ -355,12 +367,15 @@ public enum QueueRules {
             t.route[t.step] = procedure
             t.state = .waiting
             t.windowId = nil
+            t.startedAt = nil
             t.nearAlerted = false
             return (t, [event(.transferred, ticket.windowId)])
         case .complete:
             guard t.state == .serving else { throw refuse() }
-            let done = event(.stepDone)
+            var done = event(.stepDone)
+            done.serviceSeconds = t.startedAt.map { max(0, now.timeIntervalSince($0)) }
             t.windowId = nil
+            t.startedAt = nil
             if t.step + 1 < t.route.count {
                 t.step += 1
                 t.state = .waiting

@@ -879,6 +879,7 @@ enum PostgresSchema {
           queuedAt TEXT NOT NULL,
           windowId TEXT,
           calledAt TEXT,
+          startedAt TEXT,
           estimatedWaitMinutes BIGINT NOT NULL CHECK (estimatedWaitMinutes >= 0),
           language TEXT NOT NULL CHECK (language IN ('ja', 'en')),
           email TEXT CHECK (email IS NULL OR email LIKE '%_@_%'),
@@ -897,7 +898,8 @@ enum PostgresSchema {
           procedure TEXT NOT NULL,
           windowId TEXT,
           at TEXT NOT NULL,
-          actor TEXT NOT NULL CHECK (actor <> '')
+          actor TEXT NOT NULL CHECK (actor <> ''),
+          serviceSeconds DOUBLE PRECISION CHECK (serviceSeconds IS NULL OR (kind = 'stepDone' AND serviceSeconds >= 0))
         );
         CREATE INDEX queueEvent_ticket ON queueEvent(ticketId, id);
         CREATE TRIGGER queueEvent_append_only BEFORE UPDATE OR DELETE ON queueEvent

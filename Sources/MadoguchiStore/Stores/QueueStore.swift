@@ -85,6 +85,8 @@ public protocol QueueStore: Sendable {
     func events(ticketId: String) async throws -> [TicketEvent]
     /// Every event of a facility's tickets from one day to another (inclusive), by time.
     func events(facilityId: String, from: CivilDate, through: CivilDate) async throws -> [TicketEvent]
+    /// The service times measured at a facility from one day to another (inclusive), by line.
+    func serviceTimes(facilityId: String, from: CivilDate, through: CivilDate) async throws -> [QueueProcedure: WaitEstimate.Measured]
     /// Every ticket of a facility from one day to another (inclusive), by day and time drawn.
     func tickets(facilityId: String, from: CivilDate, through: CivilDate) async throws -> [QueueTicket]
     /// The facilities with tickets still in play on a day.
@@ -127,6 +129,24 @@ struct SQLQueueStore: QueueStore {
                 WHERE t.facilityId = ? AND t.day BETWEEN ? AND ? ORDER BY e.at, e.id
                 """, facilityId, from.description, through.description
             ).map(QueueRows.event)
+        }
+    }
+
+    func serviceTimes(facilityId: String, from: CivilDate, through: CivilDate) async throws -> [QueueProcedure: WaitEstimate.Measured] {
+        try await database.sqlRead { db in
+            var out: [QueueProcedure: WaitEstimate.Measured] = [:]
+            for r in try db.rows(
+                """
+                SELECT e.procedure AS procedure, count(*) AS n, sum(e.serviceSeconds) AS total FROM queueEvent e
+                JOIN queueTicket t ON t.id = e.ticketId
+                WHERE t.facilityId = ? AND t.day BETWEEN ? AND ? AND e.kind = 'stepDone' AND e.serviceSeconds IS NOT NULL
+                GROUP BY e.procedure
+                """, facilityId, from.description, through.description)
+            {
+                guard let p = QueueProcedure(rawValue: try r.text("procedure")), let total = Double.decode(r.value("total")) else { continue }
+                out[p] = WaitEstimate.Measured(count: Int(try r.int("n")), totalMinutes: total / 60)
+            }
+            return out
         }
     }
 
@@ -231,23 +251,27 @@ enum QueueRows {
             try db.enqueue(
                 """
                 INSERT INTO queueTicket (id, facilityId, day, letter, sequence, number, route, step, state, channel, slot, issuedAt,
-                  queuedAt, windowId, calledAt, estimatedWaitMinutes, language, email, nearAlerted)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  queuedAt, windowId, calledAt, startedAt, estimatedWaitMinutes, language, email, nearAlerted)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET route = excluded.route, step = excluded.step, state = excluded.state,
                   queuedAt = excluded.queuedAt, windowId = excluded.windowId, calledAt = excluded.calledAt,
-                  email = excluded.email, nearAlerted = excluded.nearAlerted
+                  startedAt = excluded.startedAt, email = excluded.email, nearAlerted = excluded.nearAlerted
                 """,
                 arguments: [
                     t.id, t.facilityId, t.day.description, letter, sequence, t.number, try FacilityRows.json(t.route), t.step,
                     t.state.rawValue, t.channel.rawValue, t.slot.map(LedgerRecord.timestamp), LedgerRecord.timestamp(t.issuedAt),
-                    LedgerRecord.timestamp(t.queuedAt), t.windowId, t.calledAt.map(LedgerRecord.timestamp), t.estimatedWaitMinutes,
+                    LedgerRecord.timestamp(t.queuedAt), t.windowId, t.calledAt.map(LedgerRecord.timestamp),
+                    t.startedAt.map(LedgerRecord.timestamp), t.estimatedWaitMinutes,
                     t.language, t.email, t.nearAlerted ? 1 : 0,
                 ])
         }
         for e in change.events {
             try db.enqueue(
-                "INSERT INTO queueEvent (ticketId, kind, step, procedure, windowId, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [e.ticketId, e.kind.rawValue, e.step, e.procedure.rawValue, e.windowId, LedgerRecord.timestamp(e.at), e.actor])
+                "INSERT INTO queueEvent (ticketId, kind, step, procedure, windowId, at, actor, serviceSeconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    e.ticketId, e.kind.rawValue, e.step, e.procedure.rawValue, e.windowId, LedgerRecord.timestamp(e.at), e.actor,
+                    e.serviceSeconds,
+                ])
         }
         for m in change.mail {
             try db.enqueue(
@@ -273,6 +297,7 @@ enum QueueRows {
             slot: try r.optionalText("slot").map { _ in try instant(r, "slot") }, issuedAt: try instant(r, "issuedAt"),
             queuedAt: try instant(r, "queuedAt"), windowId: try r.optionalText("windowId"),
             calledAt: try r.optionalText("calledAt").map { _ in try instant(r, "calledAt") },
+            startedAt: try r.optionalText("startedAt").map { _ in try instant(r, "startedAt") },
             estimatedWaitMinutes: Int(try r.int("estimatedWaitMinutes")), language: try r.text("language"),
             email: try r.optionalText("email"), nearAlerted: try r.int("nearAlerted") != 0)
     }
@@ -280,11 +305,37 @@ enum QueueRows {
     static func event(_ r: SQLRow) throws -> TicketEvent {
         TicketEvent(
             ticketId: try r.text("ticketId"), kind: try r.code("kind"), step: Int(try r.int("step")), procedure: try r.code("procedure"),
-            windowId: try r.optionalText("windowId"), at: try instant(r, "at"), actor: try r.text("actor"))
+            windowId: try r.optionalText("windowId"), at: try instant(r, "at"), actor: try r.text("actor"),
+            serviceSeconds: Double.decode(r.value("serviceSeconds")))
     }
 
     static func instant(_ r: SQLRow, _ column: String) throws -> Date {
-        guard let date = Cards.instant(try r.text(column)) else { throw SQLRow.unreadable(column) }
+        let text = try r.text(column)
+        guard let date = fastInstant(text) ?? Cards.instant(text) else { throw SQLRow.unreadable(column) }
         return date
+    }
+
+    /// The ledger's own timestamp form (`2026-11-24T10:00:00.123+09:00`, as `LedgerRecord.timestamp` writes it) read
+    /// without a formatter: a busy day's queue reads hundreds of them in every change. Anything else: nil.
+    static func fastInstant(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        guard b.count == 29, b[4] == 45, b[7] == 45, b[10] == 84, b[13] == 58, b[16] == 58, b[19] == 46, b[26] == 58,
+            b[23] == 43 || b[23] == 45
+        else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var n = 0
+            for i in from..<(from + count) {
+                guard (48...57).contains(b[i]) else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2), let second = number(17, 2), let ms = number(20, 3), let oh = number(24, 2), let om = number(27, 2),
+            let date = CivilDate(year: year, month: month, day: day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        let offset = (oh * 3600 + om * 60) * (b[23] == 43 ? 1 : -1)
+        let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + Double(ms) / 1000)
     }
 }
