@@ -38,6 +38,13 @@ struct QueueBrowserTests {
             throw DaemonError(description: "aiosmtpd did not greet in 300 s")
         }
 
+        /// The files of the messages delivered so far (Maildir's new and cur).
+        func delivered() -> [String] {
+            ["new", "cur"].flatMap { sub in
+                ((try? FileManager.default.contentsOfDirectory(atPath: maildir.appendingPathComponent(sub).path)) ?? []).map { "\(sub)/\($0)" }
+            }.sorted()
+        }
+
         /// The messages kept so far, read by Python's e-mail parser.
         func messages() throws -> [[String: Any]] {
             let (out, status) = try Poppler.python(QueueBrowserTests.interop.appendingPathComponent("read_mail.py").path, [maildir.path])
@@ -86,15 +93,14 @@ struct QueueBrowserTests {
         #expect((board["row"] as? [String])?.first?.contains("3番") == true, "\(board)")
         #expect((board["calling"] as? String)?.contains("B001") == true)
 
-        // Both calls' alerts reach the sink (the outbox is sent every two seconds), read by an independent parser.
-        var mail: [[String: Any]] = []
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            mail = try sink.messages()
-            if mail.count >= 2 { break }
+        // Both calls' alerts reach the sink (the outbox is sent every two seconds): wait for the sink's files, then read
+        // them with an independent parser.
+        let deadline = ContinuousClock.now + .seconds(300)
+        while ContinuousClock.now < deadline, sink.delivered().count < 2 {
             try await Task.sleep(for: .milliseconds(500))
         }
-        #expect(mail.count == 2, "\(mail)")
+        let mail = try sink.messages()
+        #expect(mail.count == 2, "files \(sink.delivered()); read \(mail)")
         let first = try #require(mail.first)
         #expect(first["subject"] as? String == "【窓口市】B001番: 3番窓口へお越しください")
         #expect((first["to"] as? String)?.contains("resident@example.jp") == true)
