@@ -55,7 +55,7 @@ public struct QueueService: Sendable {
         let hours = days[0]
         return Lines(
             facility: period, procedures: QueueProcedure.offered(menu: period.menu, staffed: period.manned), hours: hours,
-            openNow: hours.isOpen(at: Self.time(of: now)))
+            openNow: TimeOfDay(minutes: JapanTime.minuteOfDay(of: now)).map(hours.isOpen(at:)) ?? false)
     }
 
     // MARK: - Residents
@@ -101,10 +101,7 @@ public struct QueueService: Sendable {
             let ahead = QueueRules.ahead(of: t, among: day.active, now: now)
             t.estimatedWaitMinutes = Self.estimate(t, ahead: ahead, day: day, measured: measured)
             t.nearAlerted = ahead <= nearAhead
-            var change = QueueChange()
-            change.tickets = [t]
-            change.events = [TicketEvent(ticketId: id, kind: .issued, step: 0, procedure: t.procedure, windowId: nil, at: now, actor: "resident")]
-            return (change, t)
+            return (QueueChange(tickets: [t], events: [TicketEvent(ticketId: id, kind: .issued, step: 0, procedure: t.procedure, windowId: nil, at: now, actor: "resident")]), t)
         }
         return (ticket, try await status(of: ticket.id))
     }
@@ -142,10 +139,7 @@ public struct QueueService: Sendable {
             let t = QueueTicket(
                 id: id, facilityId: facilityId, day: day, number: Self.nextNumber(route[0], queue), route: route, state: .reserved,
                 channel: .reservation, slot: slot, issuedAt: now, queuedAt: slot, language: language, email: email, nearAlerted: false)
-            var change = QueueChange()
-            change.tickets = [t]
-            change.events = [TicketEvent(ticketId: id, kind: .reserved, step: 0, procedure: t.procedure, windowId: nil, at: now, actor: "resident")]
-            return (change, t)
+            return (QueueChange(tickets: [t], events: [TicketEvent(ticketId: id, kind: .reserved, step: 0, procedure: t.procedure, windowId: nil, at: now, actor: "resident")]), t)
         }
     }
 
@@ -170,10 +164,7 @@ public struct QueueService: Sendable {
                 throw MadoguchiError(.queueInvalidStep, ja: "この番号札は既に終了しています", en: "This ticket has ended")
             }
             let (moved, events) = try QueueRules.apply(action, to: t, at: now, by: "resident")
-            var change = QueueChange()
-            change.tickets = [moved]
-            change.events = events
-            return (change, ())
+            return (QueueChange(tickets: [moved], events: events), ())
         }
         return try await status(of: ticketId)
     }
@@ -377,10 +368,7 @@ public struct QueueService: Sendable {
                 throw MadoguchiError(.queueUnknownTicket, ja: "本日の番号 \(number) は見つかりません", en: "No ticket \(number) in play today")
             }
             let (moved, events) = try QueueRules.apply(.resume, to: t, at: now, by: actor)
-            var change = QueueChange()
-            change.tickets = [moved]
-            change.events = events
-            return (change, moved)
+            return (QueueChange(tickets: [moved], events: events), moved)
         }
     }
 
@@ -519,11 +507,6 @@ public struct QueueService: Sendable {
             throw MadoguchiError(.queueInvalid, ja: "メールアドレスを読めません", en: "Unreadable e-mail address")
         }
         return email
-    }
-
-    static func time(of instant: Date) -> TimeOfDay {
-        let m = JapanTime.minuteOfDay(of: instant)
-        return TimeOfDay(hour: m / 60, minute: m % 60)!
     }
 
     /// 130 random bits as 26 characters of RFC 4648 base32 (lower case, no padding).

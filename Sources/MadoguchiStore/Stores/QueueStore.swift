@@ -68,7 +68,11 @@ public struct QueueChange: Sendable {
     public var windows: [WindowLogEntry] = []
     public var mail: [OutboundMail] = []
 
-    public init() {}
+    public init(tickets: [QueueTicket] = [], events: [TicketEvent] = [], mail: [OutboundMail] = []) {
+        self.tickets = tickets
+        self.events = events
+        self.mail = mail
+    }
 
     public var isEmpty: Bool { tickets.isEmpty && events.isEmpty && windows.isEmpty && mail.isEmpty }
 }
