@@ -111,5 +111,9 @@ struct QueueBrowserTests {
         // The address never reaches the server's log.
         let log = try String(contentsOf: dir.appendingPathComponent("serve.log"), encoding: .utf8)
         #expect(!log.contains("resident@example.jp"))
+        // Nor does the ticket's secret (whoever holds it can follow and cancel the ticket): its segment is logged as `…`.
+        let ticketPaths = log.ranges(of: "/tickets/").map { String(log[$0.upperBound...].prefix(while: { $0 != "\"" && $0 != "/" && !$0.isWhitespace })) }
+        #expect(ticketPaths.contains("…"), "the ticket page's requests are logged")
+        #expect(ticketPaths.allSatisfy { $0 == "…" }, "a ticket secret is in the log: \(Set(ticketPaths).filter { $0 != "…" }.count) distinct")
     }
 }

@@ -86,6 +86,18 @@ struct QueueAPITests {
         }
     }
 
+    @Test("the request log names a ticket's route, never its secret (ADR 0012: the secret is the ticket)")
+    func loggedPathHidesTheSecret() {
+        typealias Log = AccessLogMiddleware<BasicRequestContext>
+        #expect(Log.loggedPath("/tickets/Qx7-secret", endpoint: "/tickets/{ticket}") == "/tickets/…")
+        #expect(Log.loggedPath("/tickets/Qx7-secret/events", endpoint: "/tickets/{ticket}/events") == "/tickets/…/events")
+        #expect(Log.loggedPath("/api/v1/tickets/Qx7-secret/cancel", endpoint: "/api/v1/tickets/{ticket}/{action}")
+                == "/api/v1/tickets/…/cancel")
+        // Other parameters are not secrets: a facility and a window stay readable.
+        #expect(Log.loggedPath("/facilities/chuo-ward-office/board", endpoint: "/facilities/{id}/board") == "/facilities/chuo-ward-office/board")
+        #expect(Log.loggedPath("/no/route", endpoint: nil) == "/no/route")
+    }
+
     @Test("hostile: no credential, the wrong role, another facility's clerk, a guessed secret, malformed bodies")
     func hostile() async throws {
         let (app, db) = try ServerTests.app()

@@ -12,8 +12,23 @@ enum Secrets {
     }
 }
 
-/// Logs method, path (never the query, which may hold a name), status and time: no personal data.
+/// Logs method, path (never the query, which may hold a name), status and time: no personal data. A path segment that
+/// is a bearer secret (a queue ticket's: whoever has it can follow and cancel the ticket, ADR 0012) is logged as `…`.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Route parameters whose values are secrets.
+    static var secretParameters: Set<String> { ["{ticket}"] }
+
+    /// The path as logged: each segment the route template names a secret parameter becomes `…`.
+    static func loggedPath(_ path: String, endpoint: String?) -> String {
+        guard let endpoint, secretParameters.contains(where: endpoint.contains) else { return path }
+        let template = endpoint.split(separator: "/", omittingEmptySubsequences: false)
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for (i, part) in template.enumerated() where i < segments.count && secretParameters.contains(String(part)) {
+            segments[i] = "…"
+        }
+        return segments.joined(separator: "/")
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
@@ -37,7 +52,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         context.logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(status)",
+                "method": "\(request.method.rawValue)", "path": "\(Self.loggedPath(request.uri.path, endpoint: context.endpointPath))", "status": "\(status)",
                 "ms": "\(String(format: "%.1f", ms))",
             ])
     }
