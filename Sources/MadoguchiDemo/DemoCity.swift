@@ -232,6 +232,33 @@ public enum DemoCity {
         return out
     }
 
+    /// Where the demo's ticket history says it comes from.
+    public static let arrivalHistorySource = "デモ用の合成履歴（旧発券システムの時間帯別集計を模したもの）"
+
+    /// Two years of hourly ticket counts before `asOf` at every facility with windows, as a city would import them from
+    /// the ticketing system it had before (synthetic: ``SyntheticArrivals``): an ordinary day draws 300 tickets at a
+    /// 区役所, 150 at a 支所, 60 at a 行政サービスコーナー and 40 at a まちづくりセンター.
+    public static func arrivalHistory(for city: Identity, before asOf: CivilDate, seed: UInt64) -> [(String, [ArrivalCount])] {
+        let hours = hours(for: city)
+        let staffed = Set(windows(for: city).map(\.facilityId))
+        let first = asOf.adding(days: -730)
+        return network(for: city).filter { staffed.contains($0.facility.id) }.map { f in
+            let start = max(first, f.events[0].effectiveOn)
+            let days = OpeningHours.days(
+                from: start, count: asOf.dayNumber - start.dayNumber, schedules: hours.schedules.filter { $0.facilityId == f.facility.id },
+                exceptions: hours.days.filter { $0.facilityId == f.facility.id })
+            let ordinary: Double = switch f.facility.kind {
+            case .wardOffice: 300
+            case .branchOffice: 150
+            case .serviceCorner: 60
+            default: 40
+            }
+            // A seed of the facility's own, the same on every machine.
+            let own = f.facility.id.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+            return (f.facility.id, SyntheticArrivals(ordinaryDay: ordinary).generate(days, seed: seed ^ own))
+        }
+    }
+
     /// Where each 町丁目 of the demo city is: 中央区 at the centre (35.56°N 139.64°E), the other wards on a ring about 6 km
     /// out, each ward's eight towns on a ring about 2 km around its centre, and 一丁目 to 五丁目 a few hundred metres
     /// apart eastwards. Synthetic, like everything in the demo.

@@ -83,6 +83,9 @@ public struct DemoCityGenerator: Sendable {
             for (town, point) in DemoCity.townLocations().sorted(by: { $0.key < $1.key }) { try w.setLocation(town, point) }
             let configured = MadoguchiClock.parse("\(options.asOf)T00:00:00+09:00")?.now() ?? Date()
             for window in DemoCity.windows(for: options.city) { try w.configure(window, at: configured, by: "demo") }
+            for (facilityId, counts) in DemoCity.arrivalHistory(for: options.city, before: options.asOf, seed: options.seed) {
+                try w.recordArrivalHistory(facilityId: facilityId, counts, source: DemoCity.arrivalHistorySource, at: configured)
+            }
         }
         guard database.engine == .sqlite else {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a

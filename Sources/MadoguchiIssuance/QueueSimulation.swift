@@ -306,28 +306,3 @@ public final class SimulatedClock: @unchecked Sendable {
     public var clock: MadoguchiClock { MadoguchiClock { [self] in lock.withLock { instant } } }
     public func set(_ date: Date) { lock.withLock { instant = date } }
 }
-
-/// A small seeded generator (SplitMix64): the same seed, the same day.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    /// A lognormal draw with the given mean and σ of its logarithm.
-    mutating func lognormal(mean: Double, sigma: Double) -> Double {
-        let u1 = max(unit(), 1e-12), u2 = unit()
-        let normal = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-        return mean * exp(sigma * normal - sigma * sigma / 2)
-    }
-}

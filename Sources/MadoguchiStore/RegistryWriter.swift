@@ -230,4 +230,9 @@ public struct RegistryWriter {
         change.windows = [WindowLogEntry(window: window, change: .configured, at: at, actor: actor)]
         try QueueRows.write(db, change)
     }
+
+    /// A facility's hourly ticket counts from before its tickets here (see `QueueStore.recordArrivalHistory`).
+    public func recordArrivalHistory(facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) throws {
+        try QueueRows.recordArrivalHistory(db, facilityId: facilityId, counts, source: source, at: at)
+    }
 }

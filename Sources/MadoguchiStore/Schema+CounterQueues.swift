@@ -99,4 +99,23 @@ extension Schema {
         );
         CREATE INDEX mailOutbox_pending ON mailOutbox(sentAt, id);
         """
+
+    /// v23 (issue 14, item 6): ticket counts by hour from before the city's own tickets (the previous ticketing system's
+    /// export, or the demo's synthetic years), which the congestion forecast learns from with the tickets drawn here:
+    /// a row a facility a day, its 24 hours' counts as a JSON array of whole numbers. A day with tickets of its own is
+    /// counted from them; this table fills the days before. Recording a day again replaces it. The day's check is
+    /// stricter than `date(day)` alone, which lets 2026-02-30 and 2026-13-01 through (a NULL check passes).
+    ///
+    /// Frozen text: this migration never changes once shipped.
+    static let arrivalHistorySQL = """
+        CREATE TABLE queueArrivalHistory (
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          day TEXT NOT NULL CHECK (coalesce(day = date(day, '+0 days'), 0)),
+          hourly TEXT NOT NULL CHECK (json_valid(hourly) AND json_type(hourly) = 'array' AND json_array_length(hourly) = 24
+            AND hourly NOT GLOB '*[^]0-9,[]*' AND length(hourly) - length(replace(hourly, '[', '')) = 1),
+          source TEXT NOT NULL CHECK (source <> '' AND length(source) <= 200),
+          recordedAt TEXT NOT NULL,
+          PRIMARY KEY (facilityId, day)
+        );
+        """
 }

@@ -43,6 +43,7 @@ enum Schema {
         Migration("v20-opening-hours", openingHoursSQL),
         Migration("v21-town-locations", townLocationsSQL),
         Migration("v22-counter-queues", counterQueuesSQL),
+        Migration("v23-arrival-history", arrivalHistorySQL),
     ]
 
     static var migrator: DatabaseMigrator {

@@ -37,6 +37,7 @@ struct MigrationHistoryTests {
         ("v20-opening-hours", "dd367db8f70a913e7c6f8417a0b00929c0e0ec23f6ee0f172f3cab30a084fff7"),
         ("v21-town-locations", "67f783b08f1dd89f8106f0d1ec441dc986fcd26faea04a616b01f234069a2e6f"),
         ("v22-counter-queues", "f1535d7df59b36b20de7c27ba6f31f3bc511577e4d09b641660557e60e593940"),
+        ("v23-arrival-history", "5a8f0dbbb555030dda5a34848a668746913160010bf6ca6edb9376681e4a7662"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -160,6 +161,7 @@ struct MigrationHistoryTests {
         ("p6-opening-hours", "4fee560cb8bbf2d4793efb1f8efb10fe0a9690083c5ca856455fb2faedcd661b"),
         ("p7-town-locations", "44a088dcb97e2afa8931a4abe3f837a109a4c004e0a4ce5c79b71bc2da0aaff9"),
         ("p8-counter-queues", "29f95c6fbd5a942dee72fb1d7a7380b4b7337ce50f64d26460edfe1ef866839f"),
+        ("p9-arrival-history", "155499428255f05859d9a5a8811d77277f6c3058eea1290eca16474fd47b30c3"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

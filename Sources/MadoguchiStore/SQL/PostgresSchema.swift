@@ -20,6 +20,7 @@ enum PostgresSchema {
         Schema.Migration("p6-opening-hours", openingHoursSQL),
         Schema.Migration("p7-town-locations", townLocationsSQL),
         Schema.Migration("p8-counter-queues", counterQueuesSQL),
+        Schema.Migration("p9-arrival-history", arrivalHistorySQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -1000,4 +1001,16 @@ enum PostgresSchema {
         if !last.isEmpty { out.append(last) }
         return out
     }
+
+    /// Ticket counts by hour from before the city's own tickets (see `Schema.arrivalHistorySQL`).
+    static let arrivalHistorySQL = #"""
+        CREATE TABLE queueArrivalHistory (
+          facilityId TEXT NOT NULL REFERENCES facility(id),
+          day TEXT NOT NULL CHECK (madoguchi_is_date(day)),
+          hourly TEXT NOT NULL CHECK (hourly ~ '^\[[0-9]+(,[0-9]+){23}\]$'),
+          source TEXT NOT NULL CHECK (source <> '' AND length(source) <= 200),
+          recordedAt TEXT NOT NULL,
+          PRIMARY KEY (facilityId, day)
+        );
+        """#
 }

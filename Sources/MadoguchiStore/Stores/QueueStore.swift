@@ -98,6 +98,12 @@ public protocol QueueStore: Sendable {
     /// Changes a facility's day in one transaction, serialised with every other change of that day (on every server):
     /// `body` sees the day and answers with what to write (it throws to refuse, and nothing is written).
     func change<T: Sendable>(facilityId: String, day: CivilDate, _ body: @escaping @Sendable (QueueDay) throws -> (QueueChange, T)) async throws -> T
+    /// Tickets drawn at a facility by day and hour (Japan time) from one day to another (inclusive): a day's own tickets
+    /// where it has any, else the history recorded for it. Hours without a ticket are not listed.
+    func arrivals(facilityId: String, from: CivilDate, through: CivilDate) async throws -> [ArrivalCount]
+    /// Records a facility's hourly ticket counts from before its tickets here (the previous system's), all or nothing: a
+    /// day recorded again is replaced whole.
+    func recordArrivalHistory(facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) async throws
     /// Mail not sent yet, oldest first.
     func pendingMail(limit: Int) async throws -> [OutboundMail]
     /// Records a try at sending: sent (at `sentAt`), or failed with `error`.
@@ -183,6 +189,17 @@ struct SQLQueueStore: QueueStore {
             let (change, result) = try body(try QueueRows.day(db, facilityId: facilityId, day: day))
             try QueueRows.write(db, change)
             return result
+        }
+    }
+
+    func arrivals(facilityId: String, from: CivilDate, through: CivilDate) async throws -> [ArrivalCount] {
+        try await database.sqlRead { db in try QueueRows.arrivals(db, facilityId: facilityId, from: from, through: through) }
+    }
+
+    func recordArrivalHistory(facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) async throws {
+        try await database.sqlWrite { db in
+            _ = try FacilityRows.existing(db, facilityId)
+            try QueueRows.recordArrivalHistory(db, facilityId: facilityId, counts, source: source, at: at)
         }
     }
 
@@ -281,6 +298,66 @@ enum QueueRows {
             try db.enqueue(
                 "INSERT INTO mailOutbox (ticketId, recipient, subject, body, createdAt, attempts) VALUES (?, ?, ?, ?, ?, 0)",
                 arguments: [m.ticketId, m.recipient, m.subject, m.body, LedgerRecord.timestamp(m.createdAt)])
+        }
+    }
+
+    /// Hourly tickets: the tickets' own (the hour is the timestamp's, written in Japan time), then the recorded history
+    /// of the days without any.
+    static func arrivals(_ db: any SQLSession, facilityId: String, from: CivilDate, through: CivilDate) throws -> [ArrivalCount] {
+        var out: [ArrivalCount] = []
+        var own = Set<CivilDate>()
+        for r in try db.rows(
+            """
+            SELECT day, CAST(substr(issuedAt, 12, 2) AS INTEGER) AS hour, count(*) AS n FROM queueTicket
+            WHERE facilityId = ? AND day BETWEEN ? AND ? GROUP BY day, CAST(substr(issuedAt, 12, 2) AS INTEGER)
+            """, facilityId, from.description, through.description)
+        {
+            let day = try FacilityRows.date(r, "day")
+            own.insert(day)
+            out.append(ArrivalCount(day: day, hour: Int(try r.int("hour")), tickets: Int(try r.int("n"))))
+        }
+        for r in try db.rows(
+            "SELECT day, hourly FROM queueArrivalHistory WHERE facilityId = ? AND day BETWEEN ? AND ?",
+            facilityId, from.description, through.description)
+        {
+            let day = try FacilityRows.date(r, "day")
+            guard !own.contains(day) else { continue }
+            let text = try r.text("hourly")
+            let hourly = try Unreadable.decoding("queueArrivalHistory.hourly") { try JSONDecoder().decode([Int].self, from: Data(text.utf8)) }
+            for (hour, tickets) in hourly.enumerated() where tickets > 0 {
+                out.append(ArrivalCount(day: day, hour: hour, tickets: tickets))
+            }
+        }
+        return out.sorted { ($0.day, $0.hour) < ($1.day, $1.hour) }
+    }
+
+    /// Writes hourly counts as a row a day, 200 days a statement; a day recorded again is replaced whole (its hours not
+    /// given are zero).
+    static func recordArrivalHistory(_ db: any SQLSession, facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) throws {
+        guard counts.allSatisfy({ (0..<24).contains($0.hour) && $0.tickets >= 0 }), !source.isEmpty, source.count <= 200 else {
+            throw MadoguchiError(
+                .queueInvalid, ja: "来庁数の履歴は0〜23時、0件以上、出典つきで記録してください",
+                en: "Arrival history needs hours 0–23, counts of zero or more, and its source")
+        }
+        var days: [CivilDate: [Int]] = [:]
+        for c in counts { days[c.day, default: Array(repeating: 0, count: 24)][c.hour] += c.tickets }
+        let recorded = LedgerRecord.timestamp(at)
+        let rows = days.sorted { $0.key < $1.key }
+        var start = 0
+        while start < rows.count {
+            let batch = rows[start..<min(start + 200, rows.count)]
+            let values = Array(repeating: "(?, ?, ?, ?, ?)", count: batch.count).joined(separator: ", ")
+            try db.enqueue(
+                """
+                INSERT INTO queueArrivalHistory (facilityId, day, hourly, source, recordedAt) VALUES \(values)
+                ON CONFLICT(facilityId, day) DO UPDATE SET hourly = excluded.hourly, source = excluded.source,
+                  recordedAt = excluded.recordedAt
+                """,
+                batch.flatMap { day, hourly -> [SQLValue] in
+                    let json = "[" + hourly.map(String.init).joined(separator: ",") + "]"
+                    return [facilityId.sqlValue, day.description.sqlValue, json.sqlValue, source.sqlValue, recorded.sqlValue]
+                })
+            start += 200
         }
     }
 
