@@ -52,7 +52,7 @@ public struct CongestionService: Sendable {
         public var at: Date
         /// Whether the facility takes tickets now
         public var open: Bool
-        /// The busiest line's level (nil while closed)
+        /// The busiest line's level (nil while closed, or where there is no queue)
         public var level: CongestionLevel?
         public var lines: [Line]
     }
@@ -67,7 +67,7 @@ public struct CongestionService: Sendable {
         }
         return Now(
             facilityId: facilityId, facilityName: board.facilityName, at: clock.now(), open: lines.openNow,
-            level: lines.openNow ? out.map(\.level).max() ?? .quiet : nil, lines: out)
+            level: lines.openNow ? out.map(\.level).max() : nil, lines: out)
     }
 
     // MARK: - The forecast calendar

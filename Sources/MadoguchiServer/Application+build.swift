@@ -78,6 +78,11 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     let queue = QueueService(database: database, clock: configuration.clock, cityName: cityName)
     QueuePages<Context>(queue: queue, cityName: cityName, secure: configuration.secureCookies).addRoutes(to: router)
     let queueController = QueueController<Context>(queue: queue)
+    CongestionPages<Context>(
+        congestion: CongestionService(
+            queue: queue, store: database.queues, network: FacilityNetworkService(store: database.facilityNetwork), clock: configuration.clock),
+        cityName: cityName
+    ).addRoutes(to: router, api: api)
     queueController.addPublicRoutes(to: api)
     queueController.addStaffRoutes(to: api)
     RegistryController<Context>(registry: registry, clock: configuration.clock, trail: trail).addRoutes(to: api)

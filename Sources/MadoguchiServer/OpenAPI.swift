@@ -515,6 +515,10 @@ enum OpenAPIDocument {
                 "summary": "The display board: windows and the numbers they call, each line's waiting count and estimate (public)",
                 "parameters": [id], "responses": ["200": json("The board"), "404": errorResponse("No such facility"), "409": errorResponse("Not open that day")],
             ]],
+            "/api/v1/facilities/{id}/congestion": ["get": [
+                "summary": "How busy the counter is now (each line's waiting and estimated wait, with a level) and the forecast of the next two months by day and hour (public)",
+                "parameters": [id], "responses": ["200": json("now and calendar"), "404": errorResponse("No such facility"), "409": errorResponse("Not open that day")],
+            ]],
             "/api/v1/tickets/{ticket}": ["get": [
                 "summary": "A ticket's place: state, tickets ahead, estimated wait, window when called", "parameters": [ticket],
                 "responses": ["200": json("The status"), "404": errorResponse("No such ticket")],
