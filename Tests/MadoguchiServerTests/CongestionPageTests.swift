@@ -34,6 +34,13 @@ struct CongestionPageTests {
                 #expect(html.contains("<td class=\"busy\"") && html.contains("<td class=\"quiet\""))
                 #expect(!html.contains("example.jp"), "the page holds no address")
             }
+            // The facility's page links to it; a post office's (no queue) does not.
+            try await client.execute(uri: "/facilities/chuo-ward-office", method: .get) { r in
+                #expect(String(buffer: r.body).contains("<a href=\"/facilities/chuo-ward-office/congestion\">"))
+            }
+            try await client.execute(uri: "/facilities/midorigaoka-post-office", method: .get) { r in
+                #expect(r.status == .ok && !String(buffer: r.body).contains("/congestion"))
+            }
             try await client.execute(uri: "/facilities/chuo-ward-office/congestion?lang=en", method: .get) { r in
                 let html = String(buffer: r.body)
                 #expect(html.contains("<html lang=\"en\"") && html.contains("How busy: 中央区役所") && html.contains("Now (as of 10:00)"))

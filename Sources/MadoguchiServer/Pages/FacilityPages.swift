@@ -201,6 +201,12 @@ struct HistoryModel {
     /// The next two weeks' hours
     let days: [DayHours]
 
+    /// Whether the facility has counter windows with staff today (a queue, and so a congestion page)
+    var queued: Bool {
+        guard let today = days.first?.date, let period = history.period(on: today) else { return false }
+        return !QueueProcedure.offered(menu: period.menu, staffed: period.manned).isEmpty
+    }
+
     var html: String {
         let f = history.facility
         var rows = ""
@@ -234,6 +240,7 @@ struct HistoryModel {
             \(hours)</tbody>
             </table>
             <p><a href="/facilities/\(HTML.escape(f.id))/hours.ics">開庁時間をカレンダーに取り込む（iCalendar）</a></p>
+            \(queued ? "<p><a href=\"/facilities/\(HTML.escape(f.id))/congestion\">窓口の混雑状況と混雑予想カレンダー</a></p>" : "")
             <h2>経緯</h2>
             <table>
             <caption>変更の記録（効力の生じた日の順）</caption>
