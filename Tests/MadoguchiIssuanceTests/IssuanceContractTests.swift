@@ -92,6 +92,26 @@ struct IssuanceContractTests {
         #expect(ledger.entries == 1)
     }
 
+    @Test("statistics count the copies that stand, by facility, channel, kind, month and hour (issue 14, item 7)", arguments: TestEngines.available)
+    func statistics(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let subject = try #require(try rig.subjects().first)
+        var two = IssuanceService.Submission(kind: .residentRecordCopy, subjectId: subject, requester: Self.me(subject))
+        two.options.copies = 2
+        _ = try rig.service.issue(two, idempotencyKey: "statistics-key-0001")
+        let voided = try rig.service.issue(
+            IssuanceService.Submission(kind: .residentRecordCopy, subjectId: subject, requester: Self.me(subject)), idempotencyKey: "statistics-key-0002")
+        guard case .issued(let certificate, _) = voided else { Issue.record("refused: \(voided)"); return }
+        _ = try rig.service.void(certificate.id, reason: "記載誤り")
+        let day = CivilDate(year: 2026, month: 11, day: 24)!
+        let tallies = try await rig.db.statistics.issuance(from: day, through: day, facilityId: nil)
+        #expect(tallies.count == 1, "\(tallies)")
+        #expect(tallies.first.map { "\($0.channel) \($0.kind) \($0.month) \($0.hour) \($0.copies)" } == "counter residentRecordCopy 2026-11 10 2")
+        // The day after, and another facility, have none.
+        #expect(try await rig.db.statistics.issuance(from: day.adding(days: 1), through: day.adding(days: 1), facilityId: nil).isEmpty)
+        #expect(try await rig.db.statistics.issuance(from: day, through: day, facilityId: "no-such-office").isEmpty)
+    }
+
     @Test("a retry racing its original, on the other server, gets the same certificate", arguments: TestEngines.available)
     func racingRetry(engine: SQLEngine) async throws {
         let rig = try Rig(engine)

@@ -85,6 +85,10 @@ enum AccessPolicy {
         "GET /planning/sheets/{code}/history": .staff(sheetReaders), "GET /planning/sheets/{code}/sheet.json": .staff(sheetReaders),
         "GET /planning/sheets/{code}/sheet.pdf": .staff(sheetReaders), "GET /planning/sheets/{code}/versions/{version}": .staff(sheetReaders),
         "GET /planning/activities": .staff([.planner, .regionalStaff]), "POST /planning/activities": .staff([.planner, .regionalStaff]),
+        // Statistics: counts by facility, channel, procedure, window and hour (no person), for planning and the counters' supervisors
+        "GET /planning/statistics": .staff(sheetReaders.union([.supervisor, .auditor])),
+        "GET /planning/statistics/issuance.csv": .staff(sheetReaders.union([.supervisor, .auditor])),
+        "GET /planning/statistics/tickets.csv": .staff(sheetReaders.union([.supervisor, .auditor])),
         "GET /planning/surveys": .staff([.planner]), "POST /planning/surveys": .staff([.planner]),
         "POST /planning/surveys/{id}/answers": .staff([.planner]), "POST /planning/surveys/{id}/responses": .staff([.planner]),
         // Residents: their own access record, behind their card (the session names the person; no route takes an id)
