@@ -206,6 +206,14 @@ public enum LiveIndicators {
             return LiveIndicatorReading(
                 source: .storeSmartphoneShare, detail: "コンビニ交付の部数のうちスマホ用電子証明書で交付した部数（無効にした証明書を除く）",
                 asOf: asOf, values: try storeSmartphoneShare(db))
+        case .counterMeanWait:
+            let kind = definition.facilityKind ?? .wardOffice, month = definition.month ?? 3
+            guard (1...12).contains(month) else {
+                throw MadoguchiError(.sheetInvalid, ja: "月は1から12までです", en: "The month is 1 to 12")
+            }
+            return LiveIndicatorReading(
+                source: .counterMeanWait, detail: "\(kind.japanese)の番号札、各年度の\(month)月（発券から最初の呼出まで。呼出のなかった番号札を除く）",
+                asOf: asOf, values: try counterMeanWait(db, kind: kind, month: month))
         case .regionalStaffActivities:
             var sql = """
                 SELECT \(Self.fiscalYearSQL("date")) AS fy, count(*) AS n
@@ -269,6 +277,40 @@ public enum LiveIndicators {
             let corner = Int(try row.int("corner")), total = Int(try row.int("total"))
             let year = FiscalYear(Int(try row.int("fiscalYear")))
             return Share.percent(corner, of: total).map { LiveYearValue(year: year, value: $0, numerator: corner, denominator: total) }
+        }
+    }
+
+    /// The mean wait (minutes, to a tenth) of the tickets drawn in `month` at facilities of `kind`, per fiscal year:
+    /// from drawing (a reservation: its check-in) to the first call, as the events recorded them. The numerator is the
+    /// minutes waited in all, the denominator the tickets called. The kind is the facility's as last recorded.
+    static func counterMeanWait(_ db: any SQLSession, kind: FacilityKind, month: Int) throws -> [LiveYearValue] {
+        var sums: [Int: (minutes: Double, tickets: Int)] = [:]
+        for row in try db.rows(
+            """
+            SELECT t.day AS day, t.issuedAt AS issuedAt,
+              min(CASE WHEN e.kind = 'checkedIn' THEN e.at END) AS checkedIn,
+              min(CASE WHEN e.kind = 'called' AND e.step = 0 THEN e.at END) AS called
+            FROM queueTicket t JOIN facility f ON f.id = t.facilityId JOIN queueEvent e ON e.ticketId = t.id
+            WHERE f.kind = ? AND substr(t.day, 6, 2) = ?
+            GROUP BY t.id, t.day, t.issuedAt
+            """, kind.rawValue, month < 10 ? "0\(month)" : String(month))
+        {
+            guard let calledText = try row.optionalText("called") else { continue }
+            let from = try row.optionalText("checkedIn") ?? row.text("issuedAt")
+            guard let queued = QueueRows.fastInstant(from) ?? Cards.instant(from),
+                let called = QueueRows.fastInstant(calledText) ?? Cards.instant(calledText),
+                let day = CivilDate.parseGregorian(try row.text("day"))
+            else { throw SQLRow.unreadable("queueEvent.at") }
+            let year = day.month < 4 ? day.year - 1 : day.year
+            sums[year, default: (0, 0)].minutes += max(0, called.timeIntervalSince(queued)) / 60
+            sums[year, default: (0, 0)].tickets += 1
+        }
+        return sums.keys.sorted().map { year in
+            let (minutes, tickets) = sums[year]!
+            let mean = (minutes / Double(tickets) * 10).rounded() / 10
+            return LiveYearValue(
+                year: FiscalYear(year), value: SheetNumber(String(format: "%.1f", mean)) ?? SheetNumber(Int(mean)),
+                numerator: Int(minutes.rounded()), denominator: tickets)
         }
     }
 

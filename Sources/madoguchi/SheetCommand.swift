@@ -133,7 +133,9 @@ extension SheetCommand {
 
         @Argument(help: "The sheet's code.") var code: String
         @Option(help: "The indicator's number (1 for ①).") var indicator: Int
-        @Option(help: "service-corner-share, store-smartphone-share, regional-staff-activities, survey-satisfaction or none.") var source: String
+        @Option(help: "service-corner-share, store-smartphone-share, counter-mean-wait, regional-staff-activities, survey-satisfaction or none.") var source: String
+        @Option(help: "For counter-mean-wait: the kind of facility (wardOffice, branchOffice …).") var facilityKind: String?
+        @Option(help: "For counter-mean-wait: the month of each fiscal year (3 for March).") var month: Int?
         @Option(help: "The survey question's code.") var question: String?
         @Option(help: "Activity kinds that count, comma-separated.") var kinds: String?
         @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
@@ -145,6 +147,11 @@ extension SheetCommand {
                 switch source {
                 case "service-corner-share": definition = LiveIndicatorDefinition(source: .serviceCornerShare)
                 case "store-smartphone-share": definition = LiveIndicatorDefinition(source: .storeSmartphoneShare)
+                case "counter-mean-wait":
+                    guard let kind = FacilityKind(rawValue: facilityKind ?? "wardOffice") else {
+                        throw MadoguchiError(.invalidOption, ja: "--facility-kind が不明です", en: "Unknown --facility-kind")
+                    }
+                    definition = LiveIndicatorDefinition(source: .counterMeanWait, facilityKind: kind, month: month ?? 3)
                 case "regional-staff-activities":
                     definition = LiveIndicatorDefinition(
                         source: .regionalStaffActivities,

@@ -121,6 +121,42 @@ struct CongestionContractTests {
         #expect(try await congestion.now(of: Self.office).level == nil)
     }
 
+    static func reading(_ db: MadoguchiDatabase, _ definition: LiveIndicatorDefinition) throws -> LiveIndicatorReading {
+        try db.transaction(readOnly: true) { s in try LiveIndicators.reading(s, definition, now: Date()) }
+    }
+
+    @Test("an evaluation sheet's indicator reads the mean wait at the ward offices in March of each fiscal year",
+          arguments: TestEngines.available)
+    func meanWaitInMarch(engine: SQLEngine) async throws {
+        let rig = try QueueContractTests.Rig(engine)
+        // November: a wait of 45 minutes, not counted.
+        _ = try await rig.draw([.certificates])
+        rig.time.advance(45 * 60)
+        try await rig.open("1")
+        _ = try await rig.next("1")
+        // March 2027 (fiscal year 2026): waits of 20 and 30 minutes.
+        rig.time.set("2027-03-29T10:00:00+09:00")
+        _ = try await rig.draw([.moving])
+        rig.time.advance(5 * 60)
+        _ = try await rig.draw([.moving])
+        rig.time.advance(15 * 60)
+        try await rig.open("3", "4")
+        _ = try await rig.next("3")
+        rig.time.advance(15 * 60)
+        _ = try await rig.next("4")
+        let definition = LiveIndicatorDefinition(source: .counterMeanWait)
+        let reading = try Self.reading(rig.db, definition)
+        #expect(reading.values.count == 1, "\(reading.values)")
+        #expect(reading.values.first?.year == FiscalYear(2026) && reading.values.first?.value == SheetNumber("25.0"))
+        #expect(reading.values.first?.numerator == 50 && reading.values.first?.denominator == 2)
+        #expect(reading.detail.contains("区役所") && reading.detail.contains("3月"))
+        // November at the ward offices is the one ticket of 45 minutes; no branch office has any.
+        let november = try Self.reading(rig.db, LiveIndicatorDefinition(source: .counterMeanWait, month: 11))
+        #expect(november.values.first?.value == SheetNumber("45.0"))
+        let branches = try Self.reading(rig.db, LiveIndicatorDefinition(source: .counterMeanWait, facilityKind: .branchOffice))
+        #expect(branches.values.isEmpty)
+    }
+
     @Test("on a held-out moving season, the forecast's error is below that of the same weekday a year before")
     func heldOut() {
         // The demo's 中央区役所: Thursdays to 19:00, 2nd and 4th Sunday mornings, the last weekend of March open.

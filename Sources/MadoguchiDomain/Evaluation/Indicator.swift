@@ -130,6 +130,10 @@ public enum LiveIndicatorSource: String, Hashable, Sendable, Codable, CaseIterab
     /// コンビニ交付の部数に占めるスマホ用電子証明書による部数の割合, from the issuance ledger (%): the phone and the
     /// card counted apart (issue 12, item 4)
     case storeSmartphoneShare
+    /// 区役所（or another kind of facility）の窓口の平均待ち時間 in one month of each fiscal year (3月: the moving
+    /// season), from the tickets' events (分): from drawing (a reservation: its check-in) to the first call (issue 14,
+    /// item 7)
+    case counterMeanWait
 }
 
 extension LiveIndicatorSource {
@@ -139,6 +143,7 @@ extension LiveIndicatorSource {
         case .regionalStaffActivities: "地域活動記録（まちづくりセンター地域担当職員の活動件数）"
         case .surveySatisfaction: "市民アンケート（満足と答えた人の割合）"
         case .storeSmartphoneShare: "証明書発行台帳（コンビニ交付のうちスマホ用電子証明書による部数 ÷ コンビニ交付の部数）"
+        case .counterMeanWait: "番号札の記録（発券から最初の呼出までの平均待ち時間）"
         }
     }
 
@@ -146,6 +151,7 @@ extension LiveIndicatorSource {
         switch self {
         case .serviceCornerShare, .surveySatisfaction, .storeSmartphoneShare: "%"
         case .regionalStaffActivities: "件"
+        case .counterMeanWait: "分"
         }
     }
 }
@@ -158,11 +164,19 @@ public struct LiveIndicatorDefinition: Hashable, Sendable, Codable {
     public var question: String?
     /// Activity kinds that count; empty counts every kind.
     public var activityKinds: [String]
+    /// For a wait: the kind of facility whose counters count (`wardOffice` when nil)
+    public var facilityKind: FacilityKind?
+    /// For a wait: the month of each fiscal year that counts (3, March, when nil)
+    public var month: Int?
 
-    public init(source: LiveIndicatorSource, question: String? = nil, activityKinds: [String] = []) {
+    public init(
+        source: LiveIndicatorSource, question: String? = nil, activityKinds: [String] = [], facilityKind: FacilityKind? = nil, month: Int? = nil
+    ) {
         self.source = source
         self.question = question
         self.activityKinds = activityKinds
+        self.facilityKind = facilityKind
+        self.month = month
     }
 }
 
