@@ -128,7 +128,7 @@ extension SheetCommand {
     struct Live: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Feed an indicator live from operations (saved as a new version of the draft).",
-            discussion: "Sources: service-corner-share and store-smartphone-share (the issuance ledger), regional-staff-activities (the activity log, "
+            discussion: "Sources: service-corner-share and store-smartphone-share (the issuance ledger), counter-mean-wait (the tickets' events, --facility-kind and --month), regional-staff-activities (the activity log, "
                 + "--kinds to count some kinds only), survey-satisfaction (--question, the survey question's code), none.")
 
         @Argument(help: "The sheet's code.") var code: String
