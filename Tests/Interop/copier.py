@@ -4,11 +4,29 @@ import json
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+
+def gone(element):
+    """A wait condition: the element's page has been replaced. Chromium says so either as a stale element or, while
+    the new document is being committed, as an inspector error about a node that no longer belongs to the document
+    (selenium's own staleness_of lets that one through and fails the run)."""
+    def check(_):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    return check
 
 
 class Copier:

@@ -8,10 +8,9 @@ import json
 import sys
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select
 
-from copier import Copier
+from copier import Copier, gone
 
 
 def main():
@@ -69,7 +68,7 @@ def main():
             form.find_element(By.NAME, "comment").send_keys(f"{role_label}の確認")
             form.find_element(By.CSS_SELECTOR, "button").click()
             # The answer comes back to the same address: wait for the old page to go, not for the address.
-            b.wait.until(staleness_of(form))
+            b.wait.until(gone(form))
             b.wait.until(lambda d: d.current_url.endswith(f"/planning/sheets/{code}"))
         b.report["stage"] = b.text(".stage")
 
