@@ -8,7 +8,7 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import data from the core systems.",
         subcommands: [Residents.self, Seals.self, Tax.self, FamilyRegisters.self, FamilyRegisterEvents.self, Annex.self,
-                      SupportMeasures.self, HolderNotifications.self, Changes.self])
+                      SupportMeasures.self, HolderNotifications.self, Changes.self, Arrivals.self])
 
     /// What every import takes besides its file.
     struct Options: ParsableArguments {
@@ -26,6 +26,42 @@ struct Import: ParsableCommand {
             printError("エラーのある行があるため、何も取り込みませんでした。")
             printError("Nothing was imported because some rows are bad.")
             throw ExitCode(1)
+        }
+    }
+
+    /// `madoguchi import arrivals`: the previous ticketing system's hourly counts, for the congestion forecast.
+    struct Arrivals: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "番号札の時間帯別集計: hourly ticket counts from the ticketing system before (施設ID,日付,時,発券数), all or nothing",
+            discussion: "A facility's day is written whole (hours not given are zero); a day with tickets of its own is counted from them.")
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "Where the counts come from (kept with each day).") var source: String
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
+        @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
+        @Flag(help: "Check the file without importing.") var dryRun = false
+
+        func run() async throws {
+            try await reporting {
+                let bytes = Array(try readFile(file))
+                let chosen = try encoding.map { name -> TextEncoding in
+                    guard let e = TextEncoding(rawValue: name.lowercased()) else {
+                        throw MadoguchiError(.invalidOption, ja: "--encoding は utf-8 か cp932 です", en: "--encoding is utf-8 or cp932")
+                    }
+                    return e
+                }
+                let contents = try ArrivalHistoryImporter.read(bytes, encoding: chosen)
+                for e in contents.errors { printError(e.description) }
+                guard contents.errors.isEmpty else {
+                    printError("エラーのある行があるため、何も取り込みませんでした。")
+                    printError("Nothing was imported because some rows are bad.")
+                    throw ExitCode(1)
+                }
+                let days = contents.counts.values.reduce(0) { $0 + Set($1.map(\.day)).count }
+                if !dryRun {
+                    try await MadoguchiDatabase.open(db).queues.recordArrivalHistory(contents.counts, source: source, at: try environmentClock().now())
+                }
+                print("\(contents.rows) rows (\(contents.encoding.rawValue)): \(contents.counts.count) facilities, \(days) days \(dryRun ? "checked" : "imported")")
+            }
         }
     }
 

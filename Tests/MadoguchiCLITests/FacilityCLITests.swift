@@ -1,4 +1,6 @@
 import Foundation
+import MadoguchiDomain
+import MadoguchiStore
 import Testing
 
 /// Issue 14, item 1: `madoguchi facility history|at DATE` on the demo city.
@@ -57,5 +59,44 @@ extension FacilityCLITests {
         #expect(ics.out.contains("DTSTART;TZID=Asia/Tokyo:20261123T090000") && ics.out.contains("UID:kita-station-service-corner-20261124-0730@149802.madoguchi"))
         let bad = try CLI.run(["facility", "hours", "chuo-ward-office", "--days", "0", "--db", db])
         #expect(bad.status == 1 && bad.err.contains("facility.hoursInvalid"))
+    }
+
+    @Test("`import arrivals` records the previous system's hourly counts all or nothing; the forecast's history reads them")
+    func importArrivals() async throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("a.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "40", "--no-cases"]).status == 0)
+        let good = dir.appendingPathComponent("good.csv")
+        try "施設ID,日付,時,発券数\r\nchuo-ward-office,2026-10-05,9,12\r\nchuo-ward-office,2026-10-05,10,\"1,024\"\r\nkita-ward-office,2026/10/06,16,3\r\n"
+            .write(to: good, atomically: true, encoding: .utf8)
+        let imported = try CLI.run(["import", "arrivals", good.path, "--source", "旧発券システム", "--db", db])
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(imported.out.contains("3 rows (utf-8): 2 facilities, 2 days imported"), "\(imported.out)")
+        let store = try MadoguchiDatabase.open(path: db).queues
+        let day = CivilDate(year: 2026, month: 10, day: 5)!
+        #expect(try await store.arrivals(facilityId: "chuo-ward-office", from: day, through: day)
+                == [ArrivalCount(day: day, hour: 9, tickets: 12), ArrivalCount(day: day, hour: 10, tickets: 1024)])
+
+        // Bad rows (an hour of 24, an hour given twice, a count below zero, no date) import nothing, and say where.
+        let bad = dir.appendingPathComponent("bad.csv")
+        try "施設ID,日付,時,発券数\nchuo-ward-office,2026-10-07,24,1\nchuo-ward-office,2026-10-07,9,1\nchuo-ward-office,2026-10-07,9,2\nchuo-ward-office,2026-10-07,11,-3\nchuo-ward-office,,11,3\n"
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["import", "arrivals", bad.path, "--source", "x", "--db", db])
+        #expect(refused.status == 1)
+        for line in ["2行目", "4行目", "5行目", "6行目"] { #expect(refused.err.contains(line), "\(line): \(refused.err)") }
+        #expect(!refused.err.contains("3行目"))
+        let october7 = CivilDate(year: 2026, month: 10, day: 7)!
+        #expect(try await store.arrivals(facilityId: "chuo-ward-office", from: october7, through: october7).isEmpty)
+        // An unknown facility refuses the whole file, the known one's day included.
+        let unknown = dir.appendingPathComponent("unknown.csv")
+        try "facilityId,day,hour,tickets\nchuo-ward-office,2026-10-08,9,5\natlantis,2026-10-08,9,5\n".write(to: unknown, atomically: true, encoding: .utf8)
+        let refusedAll = try CLI.run(["import", "arrivals", unknown.path, "--source", "x", "--db", db])
+        #expect(refusedAll.status == 1 && refusedAll.err.contains("facility.unknown"), "\(refusedAll.err)")
+        let october8 = CivilDate(year: 2026, month: 10, day: 8)!
+        #expect(try await store.arrivals(facilityId: "chuo-ward-office", from: october8, through: october8).isEmpty)
+        let header = dir.appendingPathComponent("header.csv")
+        try "施設,日付,時,発券数\n".write(to: header, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "arrivals", header.path, "--source", "x", "--db", db]).err.contains("import.csv.header"))
     }
 }

@@ -104,6 +104,8 @@ public protocol QueueStore: Sendable {
     /// Records a facility's hourly ticket counts from before its tickets here (the previous system's), all or nothing: a
     /// day recorded again is replaced whole.
     func recordArrivalHistory(facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) async throws
+    /// The same for several facilities in one transaction: an unknown facility or a bad count writes nothing.
+    func recordArrivalHistory(_ counts: [String: [ArrivalCount]], source: String, at: Date) async throws
     /// Mail not sent yet, oldest first.
     func pendingMail(limit: Int) async throws -> [OutboundMail]
     /// Records a try at sending: sent (at `sentAt`), or failed with `error`.
@@ -197,9 +199,15 @@ struct SQLQueueStore: QueueStore {
     }
 
     func recordArrivalHistory(facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) async throws {
+        try await recordArrivalHistory([facilityId: counts], source: source, at: at)
+    }
+
+    func recordArrivalHistory(_ counts: [String: [ArrivalCount]], source: String, at: Date) async throws {
         try await database.sqlWrite { db in
-            _ = try FacilityRows.existing(db, facilityId)
-            try QueueRows.recordArrivalHistory(db, facilityId: facilityId, counts, source: source, at: at)
+            for (facilityId, list) in counts.sorted(by: { $0.key < $1.key }) {
+                _ = try FacilityRows.existing(db, facilityId)
+                try QueueRows.recordArrivalHistory(db, facilityId: facilityId, list, source: source, at: at)
+            }
         }
     }
 
