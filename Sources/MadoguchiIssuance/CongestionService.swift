@@ -137,23 +137,24 @@ public struct CongestionService: Sendable {
         return out
     }
 
-    /// The facility's forecast learnt today (kept for the day), with the opening hours from two years back to the
-    /// horizon and each open day's traits.
+    /// The facility's forecast learnt today (kept for the day), with the opening hours from before today to the horizon
+    /// and each open day's traits. Two years of hours are read only to learn; a kept forecast needs the horizon and the
+    /// fortnight before today (a day after a holiday looks back to the open day before it).
     func forecast(facilityId: String, today: CivilDate, horizon: Int) async throws
         -> (FacilityNetworkService.History, ArrivalForecast, [CivilDate: DayTraits], [DayHours])
     {
-        let first = today.adding(days: -Self.historyDays)
+        let kept = learnt.model(facilityId, on: today)
+        let first = today.adding(days: kept == nil ? -Self.historyDays : -14)
+        let (history, before) = try await network.hours(of: facilityId, from: first, days: today.dayNumber - first.dayNumber)
         // The month after the horizon too, so that the horizon's last month knows its end.
-        let (history, before) = try await network.hours(of: facilityId, from: first, days: Self.historyDays)
         let (_, ahead) = try await network.hours(of: facilityId, from: today, days: horizon + 31)
         let days = before + ahead
         let traits = DayTraits.of(days)
-        if let kept = learnt.model(facilityId, on: today) { return (history, kept, traits, days) }
+        if let kept { return (history, kept, traits, days) }
         let counts = try await store.arrivals(facilityId: facilityId, from: first, through: today.adding(days: -1))
-        let past = before
         // Learn only from the days history covers: before the first recorded day the facility had no tickets to count.
         let firstCounted = counts.map(\.day).min() ?? today
-        let model = ArrivalForecast.fit(ArrivalForecast.openHours(past.filter { $0.date >= firstCounted }, counts: counts), traits: traits)
+        let model = ArrivalForecast.fit(ArrivalForecast.openHours(before.filter { $0.date >= firstCounted }, counts: counts), traits: traits)
         learnt.keep(model, facilityId, on: today)
         return (history, model, traits, days)
     }

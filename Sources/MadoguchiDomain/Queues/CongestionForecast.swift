@@ -131,26 +131,19 @@ public struct ArrivalForecast: Sendable, Hashable {
     public var hour: [Double]
     public var recentLevel: Double
     /// Expected tickets an hour above which an hour is moderate, and busy
-    public var thresholds: (moderate: Double, busy: Double)
+    public var thresholds: Thresholds
     /// How many hours of history it learnt from
     public var hoursLearnt: Int
 
-    public static func == (a: Self, b: Self) -> Bool {
-        a.base == b.base && a.weekday == b.weekday && a.month == b.month && a.movingWeek == b.movingWeek && a.afterHoliday == b.afterHoliday
-            && a.monthEnd == b.monthEnd && a.hour == b.hour && a.recentLevel == b.recentLevel && a.thresholds == b.thresholds
-            && a.hoursLearnt == b.hoursLearnt
-    }
-
-    public func hash(into h: inout Hasher) {
-        h.combine(base)
-        h.combine(hour)
-        h.combine(hoursLearnt)
+    public struct Thresholds: Sendable, Hashable {
+        public var moderate: Double
+        public var busy: Double
     }
 
     /// Nothing learnt: every hour alike.
     public static let empty = ArrivalForecast(
         base: 0, weekday: Array(repeating: 1, count: 7), month: Array(repeating: 1, count: 13), movingWeek: Array(repeating: 1, count: 5),
-        afterHoliday: [1, 1], monthEnd: [1, 1], hour: Array(repeating: 1, count: 24), recentLevel: 1, thresholds: (0, 0), hoursLearnt: 0)
+        afterHoliday: [1, 1], monthEnd: [1, 1], hour: Array(repeating: 1, count: 24), recentLevel: 1, thresholds: Thresholds(moderate: 0, busy: 0), hoursLearnt: 0)
 
     /// The factors' indices for one hour of one day.
     struct Cell {
@@ -218,7 +211,7 @@ public struct ArrivalForecast: Sendable, Hashable {
                 return model.expected(t, hour: c.hour)
             }.sorted()
             if !year.isEmpty {
-                model.thresholds = (year[Int(Double(year.count - 1) * 0.6)], year[Int(Double(year.count - 1) * 0.9)])
+                model.thresholds = Thresholds(moderate: year[Int(Double(year.count - 1) * 0.6)], busy: year[Int(Double(year.count - 1) * 0.9)])
             }
         }
         return model
