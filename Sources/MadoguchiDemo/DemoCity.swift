@@ -137,7 +137,7 @@ public enum DemoCity {
                 facilityId: "miyano-liaison-office", change: .closed, effectiveOn: day(2012, 4, 1),
                 decision: FacilityDecision(document: "区役所と支所・出張所等の窓口サービス機能再編実施方針（宮野連絡所の廃止）", decidedOn: day(2011, 3, 28)))])
         add("kakinoki-liaison-office", .liaisonOffice, "柿の木連絡所", wards[6],
-            address(city, ward: wards[6], town: "柿の木一丁目", block: "4番地"), opened: day(1984, 4, 1), liaison,
+            address(city, ward: wards[6], town: "柿の木五丁目", block: "4番地"), opened: day(1984, 4, 1), liaison,
             then: [FacilityEvent(
                 facilityId: "kakinoki-liaison-office", change: .mannedWindowClosed, effectiveOn: day(2015, 4, 1),
                 decision: FacilityDecision(document: "柿の木連絡所機能再編計画", decidedOn: day(2014, 3, 27)), menu: [])])
@@ -229,6 +229,42 @@ public enum DemoCity {
             }
             out += layout.map { QueueWindow(facilityId: f.id, id: $0.0, skills: $0.1) }
         }
+        return out
+    }
+
+    /// Where the demo's yearly figures say they come from.
+    public static let serviceFiguresSource = "デモ用の合成実績（施設別の証明書発行件数と経費）"
+
+    /// Each place's certificates and costs (synthetic, of the size the seeds' city reports) for FY2014, the year before
+    /// 柿の木連絡所's manned window closed (no stores yet), and FY2025 (the stores issuing about three in ten): a place
+    /// has the figures of its kind as it stood at the year's end. 柿の木連絡所 issued little at a high cost, as the seed
+    /// says of 柿生 (証明書発行件数が減少): about ¥4,000 a certificate against ¥1,200–2,000 at the other counters.
+    public static func serviceFigures(for city: Identity) -> [AnnualServiceFigures] {
+        var out: [AnnualServiceFigures] = []
+        let weight = Dictionary(uniqueKeysWithValues: wards.map { ($0.name, $0.weight) })
+        for year in [2014, 2025] {
+            let fy = FiscalYear(year)
+            for f in network(for: city) {
+                guard let period = try! FacilityHistory.period(f.events, on: day(year + 1, 3, 31)), !period.menu.isEmpty else { continue }
+                let (certificates, staff, premises, per): (Int, Int, Int, Int) = switch (period.kind, year) {
+                case (.wardOffice, 2014): (30_000 * weight[period.ward, default: 20] / 20, 44_000_000, 9_000_000, 0)
+                case (.wardOffice, _): (24_000 * weight[period.ward, default: 20] / 20, 42_000_000, 9_000_000, 0)
+                case (.branchOffice, 2014): (19_000, 28_000_000, 5_000_000, 0)
+                case (.branchOffice, _): (14_000, 27_000_000, 5_000_000, 0)
+                case (.subBranchOffice, _), (.communityCenter, _): year == 2014 ? (11_000, 16_000_000, 3_000_000, 0) : (6_500, 12_000_000, 3_000_000, 0)
+                case (.serviceCorner, _):
+                    ((f.facility.id.hasPrefix("chuo") ? 27_000 : 21_000) * (year == 2014 ? 100 : 80) / 100, 19_000_000, 7_000_000, 0)
+                case (.liaisonOffice, _): (2_600, 8_400_000, 2_200_000, 0)
+                case (.automaticMachine, _): (8_500, 0, 2_400_000, 0)
+                case (.postOffice, _): (1_400, 0, 240_000, 175)
+                }
+                out.append(AnnualServiceFigures(
+                    fiscalYear: fy, facilityId: f.facility.id, certificates: certificates, staffYen: staff, premisesYen: premises,
+                    perCertificateYen: per))
+            }
+        }
+        out.append(AnnualServiceFigures(
+            fiscalYear: FiscalYear(2025), facilityId: nil, certificates: 160_000, staffYen: 0, premisesYen: 24_000_000, perCertificateYen: 117))
         return out
     }
 

@@ -86,6 +86,7 @@ public struct DemoCityGenerator: Sendable {
             for (facilityId, counts) in DemoCity.arrivalHistory(for: options.city, before: options.asOf, seed: options.seed) {
                 try w.recordArrivalHistory(facilityId: facilityId, counts, source: DemoCity.arrivalHistorySource, at: configured)
             }
+            try w.recordServiceFigures(DemoCity.serviceFigures(for: options.city), source: DemoCity.serviceFiguresSource, at: configured)
         }
         guard database.engine == .sqlite else {
             // PostgreSQL: a transaction per batch of households, one thread (its sequences do not go back after a

@@ -117,6 +117,10 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     PlanningPages<Context>(database: database, clock: configuration.clock, cityName: cityName, staff: staff, secureCookie: configuration.secureCookies)
         .addRoutes(to: router)
     StatisticsPages<Context>(statistics: StatisticsService(database: database), clock: configuration.clock, cityName: cityName).addRoutes(to: router)
+    ReorganisationPages<Context>(
+        service: ReorganisationService(database: database, clock: configuration.clock),
+        network: FacilityNetworkService(store: database.facilityNetwork), clock: configuration.clock, cityName: cityName
+    ).addRoutes(to: router)
     ResidentPages<Context>(portal: ResidentPortal(database: database, clock: configuration.clock, relay: configuration.wideAreaRelay), cityName: cityName,
                            secureCookie: configuration.secureCookies).addRoutes(to: router)
     AuditPages<Context>(audit: trail.audit, staff: staff, cityName: cityName, secureCookie: configuration.secureCookies).addRoutes(to: router)

@@ -235,4 +235,9 @@ public struct RegistryWriter {
     public func recordArrivalHistory(facilityId: String, _ counts: [ArrivalCount], source: String, at: Date) throws {
         try QueueRows.recordArrivalHistory(db, facilityId: facilityId, counts, source: source, at: at)
     }
+
+    /// Places' certificates and costs for fiscal years (see `ServiceFiguresStore.record`).
+    public func recordServiceFigures(_ figures: [AnnualServiceFigures], source: String, at: Date) throws {
+        try ServiceFigureRows.record(db, figures, source: source, at: at)
+    }
 }

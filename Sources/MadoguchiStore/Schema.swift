@@ -44,6 +44,7 @@ enum Schema {
         Migration("v21-town-locations", townLocationsSQL),
         Migration("v22-counter-queues", counterQueuesSQL),
         Migration("v23-arrival-history", arrivalHistorySQL),
+        Migration("v24-service-figures", serviceFiguresSQL),
     ]
 
     static var migrator: DatabaseMigrator {

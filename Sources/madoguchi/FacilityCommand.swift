@@ -8,7 +8,7 @@ import MadoguchiStore
 struct FacilityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "facility", abstract: "The facility network: its history, and how it stood on a day.",
-        subcommands: [History.self, At.self, Hours.self])
+        subcommands: [History.self, At.self, Hours.self, WhatIf.self])
 
     struct History: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -100,3 +100,41 @@ extension FacilityCLITests {
         #expect(try CLI.run(["import", "arrivals", header.path, "--source", "x", "--db", db]).err.contains("import.csv.header"))
     }
 }
+
+extension FacilityCLITests {
+    @Test("`facility whatif --replay 2015-04-01` weighs 柿の木's decision; `--change` weighs any; a bad change is a coded error")
+    func whatIf() throws {
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("w.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "200", "--no-cases"]).status == 0)
+        let clock = ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"]
+        let replay = try CLI.run(["facility", "whatif", "--replay", "2015-04-01", "--db", db], environment: clock)
+        #expect(replay.status == 0, "\(replay.err)")
+        let lines = replay.out.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines[0] == ["base 2015-03-31, figures 2014年度, decay 1.0/km"])
+        let liaison = try #require(lines.first { $0[0] == "kakinoki-liaison-office" })
+        #expect(liaison[2] == "0" && liaison[6] == "4077" || liaison[6] == "4078" || liaison[6] == "4076", "\(liaison)")
+        let ward = try #require(lines.first { $0[0] == "yamate-ward-office" })
+        #expect(ward[3].hasPrefix("+") && Int(ward[3].dropFirst())! > 100, "\(ward)")
+        let total = try #require(lines.first { $0[0] == "total" })
+        #expect(Int(total[1]) == Int(total[2]) && Int(total[4])! < Int(total[3])!, "\(total)")
+
+        let json = try CLI.run(
+            ["facility", "whatif", "--on", "2026-11-24", "--change", "close:yamate-sub-branch-office", "--decay", "1.5", "--json", "--db", db],
+            environment: clock)
+        #expect(json.status == 0, "\(json.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as! [String: Any]
+        let outcome = report["outcome"] as! [String: Any]
+        #expect(outcome["decayPerKm"] as? Double == 1.5 && (outcome["rows"] as! [Any]).count > 20)
+
+        for (args, code) in [
+            (["--change", "close:atlantis"], "reorganisation.invalid"), (["--change", "raze:chuo-ward-office"], "reorganisation.invalid"),
+            (["--on", "2010-04-01", "--change", "close:chuo-ward-office"], "reorganisation.noFigures"), ([], "reorganisation.invalid"),
+            (["--replay", "2015-04-01", "--change", "close:chuo-ward-office"], "reorganisation.invalid"),
+        ] {
+            let bad = try CLI.run(["facility", "whatif"] + args + ["--db", db], environment: clock)
+            #expect(bad.status == 1 && bad.err.contains(code), "\(args): \(bad.err)")
+        }
+    }
+}

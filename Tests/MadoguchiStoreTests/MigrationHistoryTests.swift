@@ -38,6 +38,7 @@ struct MigrationHistoryTests {
         ("v21-town-locations", "67f783b08f1dd89f8106f0d1ec441dc986fcd26faea04a616b01f234069a2e6f"),
         ("v22-counter-queues", "f1535d7df59b36b20de7c27ba6f31f3bc511577e4d09b641660557e60e593940"),
         ("v23-arrival-history", "5a8f0dbbb555030dda5a34848a668746913160010bf6ca6edb9376681e4a7662"),
+        ("v24-service-figures", "7ce539ad111c9af20e586c9bdca96d6ade17c925e61dac62a04f583d1e59c2b7"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -162,6 +163,7 @@ struct MigrationHistoryTests {
         ("p7-town-locations", "44a088dcb97e2afa8931a4abe3f837a109a4c004e0a4ce5c79b71bc2da0aaff9"),
         ("p8-counter-queues", "29f95c6fbd5a942dee72fb1d7a7380b4b7337ce50f64d26460edfe1ef866839f"),
         ("p9-arrival-history", "155499428255f05859d9a5a8811d77277f6c3058eea1290eca16474fd47b30c3"),
+        ("p10-service-figures", "cf4f8fdea30a92a9badaa97b9cf7aa071a6da3d40b5656313e5faf323eabf358"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

@@ -88,7 +88,7 @@ public enum ErrorStatus {
         "registry.individualNumber.invalid": 422, "registry.residentRecordCode.invalid": 422, "registry.resident.invalid": 422,
         "calendar.date.invalid": 422, "calendar.date.beforeSupportedRange": 422, "calendar.era.outOfRange": 422,
         "calendar.era.unknown": 422, "calendar.fiscalYear.unreadable": 422, "calendar.fiscalYear.needsEra": 422,
-        "calendar.fiscalYear.inconsistent": 422, "city.code.invalid": 422, "issuance.unknownFacility": 422, "facility.historyInvalid": 422, "facility.hoursInvalid": 422, "finder.unknownTown": 422, "queue.invalid": 422, "statistics.invalidPeriod": 422,
+        "calendar.fiscalYear.inconsistent": 422, "city.code.invalid": 422, "issuance.unknownFacility": 422, "facility.historyInvalid": 422, "facility.hoursInvalid": 422, "finder.unknownTown": 422, "queue.invalid": 422, "statistics.invalidPeriod": 422, "reorganisation.figuresInvalid": 422, "reorganisation.invalid": 422, "reorganisation.noFigures": 422,
         "procedure.invalid": 422, "kiosk.paymentMismatch": 422, "kiosk.honsekiFamilyRegisterOnly": 422,
         "card.malformed": 422, "card.untrusted": 422, "card.badSignature": 422, "card.revoked": 422, "card.expired": 422,
         "card.unknown": 422, "card.pinMalformed": 422, "card.pinWrong": 422, "card.locked": 422, "card.biometricMismatch": 422,

@@ -21,7 +21,7 @@ public struct GeoPoint: Hashable, Sendable, Codable {
 }
 
 /// A 町丁目 of the city: its 区 and its name with the 丁目 (本町一丁目).
-public struct TownKey: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct TownKey: Hashable, Sendable, Comparable, Codable, CustomStringConvertible {
     public var ward: String
     public var town: String
 

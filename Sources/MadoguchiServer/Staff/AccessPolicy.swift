@@ -89,6 +89,7 @@ enum AccessPolicy {
         "GET /planning/statistics": .staff(sheetReaders.union([.supervisor, .auditor])),
         "GET /planning/statistics/issuance.csv": .staff(sheetReaders.union([.supervisor, .auditor])),
         "GET /planning/statistics/tickets.csv": .staff(sheetReaders.union([.supervisor, .auditor])),
+        "GET /planning/reorganisation": .staff(sheetReaders.union([.supervisor, .auditor])),
         "GET /planning/surveys": .staff([.planner]), "POST /planning/surveys": .staff([.planner]),
         "POST /planning/surveys/{id}/answers": .staff([.planner]), "POST /planning/surveys/{id}/responses": .staff([.planner]),
         // Residents: their own access record, behind their card (the session names the person; no route takes an id)

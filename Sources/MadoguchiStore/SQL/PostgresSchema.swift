@@ -21,6 +21,7 @@ enum PostgresSchema {
         Schema.Migration("p7-town-locations", townLocationsSQL),
         Schema.Migration("p8-counter-queues", counterQueuesSQL),
         Schema.Migration("p9-arrival-history", arrivalHistorySQL),
+        Schema.Migration("p10-service-figures", serviceFiguresSQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -1012,5 +1013,20 @@ enum PostgresSchema {
           recordedAt TEXT NOT NULL,
           PRIMARY KEY (facilityId, day)
         );
+        """#
+
+    /// A place's certificates and costs for a fiscal year (see `Schema.serviceFiguresSQL`).
+    static let serviceFiguresSQL = #"""
+        CREATE TABLE serviceAnnualFigures (
+          fiscalYear INTEGER NOT NULL CHECK (fiscalYear BETWEEN 1950 AND 2100),
+          facilityId TEXT REFERENCES facility(id),
+          certificates BIGINT NOT NULL CHECK (certificates >= 0),
+          staffYen BIGINT NOT NULL CHECK (staffYen >= 0),
+          premisesYen BIGINT NOT NULL CHECK (premisesYen >= 0),
+          perCertificateYen BIGINT NOT NULL CHECK (perCertificateYen >= 0),
+          source TEXT NOT NULL CHECK (source <> '' AND length(source) <= 200),
+          recordedAt TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX serviceAnnualFigures_place ON serviceAnnualFigures(fiscalYear, (coalesce(facilityId, '')));
         """#
 }
