@@ -8,7 +8,7 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import data from the core systems.",
         subcommands: [Residents.self, Seals.self, Tax.self, FamilyRegisters.self, FamilyRegisterEvents.self, Annex.self,
-                      SupportMeasures.self, HolderNotifications.self, Changes.self, Arrivals.self])
+                      SupportMeasures.self, HolderNotifications.self, Changes.self, Arrivals.self, ServiceFigures.self])
 
     /// What every import takes besides its file.
     struct Options: ParsableArguments {
@@ -61,6 +61,42 @@ struct Import: ParsableCommand {
                     try await MadoguchiDatabase.open(db).queues.recordArrivalHistory(contents.counts, source: source, at: try environmentClock().now())
                 }
                 print("\(contents.rows) rows (\(contents.encoding.rawValue)): \(contents.counts.count) facilities, \(days) days \(dryRun ? "checked" : "imported")")
+            }
+        }
+    }
+
+    /// `madoguchi import service-figures`: each place's certificates and costs by fiscal year, for the what-if.
+    struct ServiceFigures: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "service-figures",
+            abstract: "施設別の年度実績: certificates and costs by place and fiscal year (年度,施設ID,証明書件数,人件費,施設費,1件あたり手数料), all or nothing",
+            discussion: "The store channel's row has no 施設ID. A place's year recorded again is replaced.")
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "Where the figures come from (決算書, 事務事業評価 …).") var source: String
+        @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
+        @Option(help: "utf-8 or cp932; detected when omitted.") var encoding: String?
+        @Flag(help: "Check the file without importing.") var dryRun = false
+
+        func run() async throws {
+            try await reporting {
+                let chosen = try encoding.map { name -> TextEncoding in
+                    guard let e = TextEncoding(rawValue: name.lowercased()) else {
+                        throw MadoguchiError(.invalidOption, ja: "--encoding は utf-8 か cp932 です", en: "--encoding is utf-8 or cp932")
+                    }
+                    return e
+                }
+                let contents = try ServiceFiguresImporter.read(Array(try readFile(file)), encoding: chosen)
+                for e in contents.errors { printError(e.description) }
+                guard contents.errors.isEmpty else {
+                    printError("エラーのある行があるため、何も取り込みませんでした。")
+                    printError("Nothing was imported because some rows are bad.")
+                    throw ExitCode(1)
+                }
+                if !dryRun {
+                    try await MadoguchiDatabase.open(db).serviceFigures.record(contents.figures, source: source, at: try environmentClock().now())
+                }
+                let years = Set(contents.figures.map(\.fiscalYear)).count
+                print("\(contents.rows) rows (\(contents.encoding.rawValue)): \(contents.figures.count) places' years over \(years) fiscal years \(dryRun ? "checked" : "imported")")
             }
         }
     }

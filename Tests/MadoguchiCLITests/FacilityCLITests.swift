@@ -136,5 +136,23 @@ extension FacilityCLITests {
             let bad = try CLI.run(["facility", "whatif"] + args + ["--db", db], environment: clock)
             #expect(bad.status == 1 && bad.err.contains(code), "\(args): \(bad.err)")
         }
+
+        // A year's figures from the city's accounts: bad rows import nothing; good ones make the year the what-if weighs.
+        let bad = dir.appendingPathComponent("bad-figures.csv")
+        try "年度,施設ID,証明書件数,人件費,施設費,1件あたり手数料\n令和8年度,chuo-ward-office,-1,0,0,0\n2026,chuo-ward-office,10,0,0,0\n2026,chuo-ward-office,11,0,0,0\n昭和元年度,kita-ward-office,1,1,1,1\n"
+            .write(to: bad, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["import", "service-figures", bad.path, "--source", "決算", "--db", db], environment: clock)
+        #expect(refused.status == 1 && refused.err.contains("2行目") && refused.err.contains("4行目") && refused.err.contains("5行目") && !refused.err.contains("3行目"), "\(refused.err)")
+        let good = dir.appendingPathComponent("figures.csv")
+        try "年度,施設ID,証明書件数,人件費,施設費,1件あたり手数料\r\n令和8年度,yamate-ward-office,\"21,000\",\"40,000,000円\",9000000,0\r\n2026,yamate-sub-branch-office,6000,12000000,3000000,0\r\n2026,,150000,0,24000000,117\r\n"
+            .write(to: good, atomically: true, encoding: .utf8)
+        let imported = try CLI.run(["import", "service-figures", good.path, "--source", "令和8年度決算（見込み）", "--db", db], environment: clock)
+        #expect(imported.status == 0 && imported.out.contains("3 rows (utf-8): 3 places' years over 1 fiscal years imported"), "\(imported.err)")
+        let fy2026 = try CLI.run(
+            ["facility", "whatif", "--change", "close:yamate-sub-branch-office", "--json", "--db", db], environment: clock)
+        #expect(fy2026.status == 0, "\(fy2026.err)")
+        let o = (try JSONSerialization.jsonObject(with: Data(fy2026.out.utf8)) as! [String: Any])["outcome"] as! [String: Any]
+        #expect(o["fiscalYear"] as? Int == 2026, "the figures of the base day's own year, now that it has some")
+        #expect((o["rows"] as! [Any]).count == 3 && (o["withoutFigures"] as! [String]).contains("chuo-ward-office"))
     }
 }
