@@ -29,6 +29,26 @@ struct Import: ParsableCommand {
         }
     }
 
+    /// The `--encoding` asked for (nil: detect).
+    static func encoding(_ name: String?) throws -> TextEncoding? {
+        try name.map { name -> TextEncoding in
+            guard let e = TextEncoding(rawValue: name.lowercased()) else {
+                throw MadoguchiError(.invalidOption, ja: "--encoding は utf-8 か cp932 です", en: "--encoding is utf-8 or cp932")
+            }
+            return e
+        }
+    }
+
+    /// An all-or-nothing import: any bad row is reported and nothing is written (exit 1).
+    static func refuseAny(_ errors: [ImportRowError]) throws {
+        for e in errors { printError(e.description) }
+        guard errors.isEmpty else {
+            printError("エラーのある行があるため、何も取り込みませんでした。")
+            printError("Nothing was imported because some rows are bad.")
+            throw ExitCode(1)
+        }
+    }
+
     /// `madoguchi import arrivals`: the previous ticketing system's hourly counts, for the congestion forecast.
     struct Arrivals: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -43,19 +63,9 @@ struct Import: ParsableCommand {
         func run() async throws {
             try await reporting {
                 let bytes = Array(try readFile(file))
-                let chosen = try encoding.map { name -> TextEncoding in
-                    guard let e = TextEncoding(rawValue: name.lowercased()) else {
-                        throw MadoguchiError(.invalidOption, ja: "--encoding は utf-8 か cp932 です", en: "--encoding is utf-8 or cp932")
-                    }
-                    return e
-                }
+                let chosen = try Import.encoding(encoding)
                 let contents = try ArrivalHistoryImporter.read(bytes, encoding: chosen)
-                for e in contents.errors { printError(e.description) }
-                guard contents.errors.isEmpty else {
-                    printError("エラーのある行があるため、何も取り込みませんでした。")
-                    printError("Nothing was imported because some rows are bad.")
-                    throw ExitCode(1)
-                }
+                try Import.refuseAny(contents.errors)
                 let days = contents.counts.values.reduce(0) { $0 + Set($1.map(\.day)).count }
                 if !dryRun {
                     try await MadoguchiDatabase.open(db).queues.recordArrivalHistory(contents.counts, source: source, at: try environmentClock().now())
@@ -79,19 +89,9 @@ struct Import: ParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let chosen = try encoding.map { name -> TextEncoding in
-                    guard let e = TextEncoding(rawValue: name.lowercased()) else {
-                        throw MadoguchiError(.invalidOption, ja: "--encoding は utf-8 か cp932 です", en: "--encoding is utf-8 or cp932")
-                    }
-                    return e
-                }
+                let chosen = try Import.encoding(encoding)
                 let contents = try ServiceFiguresImporter.read(Array(try readFile(file)), encoding: chosen)
-                for e in contents.errors { printError(e.description) }
-                guard contents.errors.isEmpty else {
-                    printError("エラーのある行があるため、何も取り込みませんでした。")
-                    printError("Nothing was imported because some rows are bad.")
-                    throw ExitCode(1)
-                }
+                try Import.refuseAny(contents.errors)
                 if !dryRun {
                     try await MadoguchiDatabase.open(db).serviceFigures.record(contents.figures, source: source, at: try environmentClock().now())
                 }

@@ -199,50 +199,83 @@ public struct DemandModel: Sendable {
         return exp(-decayPerKm * town.location.distanceKm(to: l))
     }
 
-    /// Yearly certificates by place (and the demand no place serves, under `nil`), for a city total of `total`.
+    /// The model over a list of places, by index: each town's decay to each place, each town's demand by kind (as a
+    /// share of the city's), and which places offer each kind. Fitting runs hundreds of rounds over it.
+    struct Indexed {
+        let decay: [[Double]]
+        let demand: [[Double]]
+        let offers: [[Int]]
+
+        init(_ model: DemandModel, _ places: [Place]) {
+            let residents = Double(model.towns.reduce(0) { $0 + $1.residents })
+            let kinds = model.kindMix.filter { $0.value > 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
+            decay = model.towns.map { t in places.map { model.decay(t, $0) } }
+            demand = model.towns.map { t in kinds.map { residents > 0 ? Double(t.residents) / residents * $0.value : 0 } }
+            offers = kinds.map { k in places.indices.filter { places[$0].kinds.contains(k.key) } }
+        }
+
+        /// Certificates by place for a city total, by town and place when `byTown`, and the demand no place serves.
+        func flows(_ a: [Double], total: Double, byTown: Bool) -> (byPlace: [Double], byTown: [[Double]], unserved: Double) {
+            var byPlace = [Double](repeating: 0, count: a.count)
+            var towns: [[Double]] = []
+            var unserved = 0.0
+            var weights = [Double](repeating: 0, count: a.count)
+            for (t, decays) in decay.enumerated() {
+                var row = [Double](repeating: 0, count: byTown ? a.count : 0)
+                for j in a.indices { weights[j] = a[j] * decays[j] }
+                for (k, places) in offers.enumerated() {
+                    let d = total * demand[t][k]
+                    guard d > 0 else { continue }
+                    var sum = 0.0
+                    for j in places { sum += weights[j] }
+                    guard sum > 0 else { unserved += d; continue }
+                    for j in places where weights[j] > 0 {
+                        let f = d * weights[j] / sum
+                        byPlace[j] += f
+                        if byTown { row[j] += f }
+                    }
+                }
+                if byTown { towns.append(row) }
+            }
+            return (byPlace, towns, unserved)
+        }
+    }
+
+    /// Yearly certificates by place (and by town and place), and the demand no place serves, for a city total of `total`.
     public func flows(_ places: [Place], attractiveness: [String: Double], total: Double) -> (byPlace: [String: Double], byTown: [String: [TownKey: Double]], unserved: Double) {
-        let residents = Double(towns.reduce(0) { $0 + $1.residents })
+        guard towns.contains(where: { $0.residents > 0 }) else { return ([:], [:], total) }
+        let f = Indexed(self, places).flows(places.map { attractiveness[$0.id] ?? 0 }, total: total, byTown: true)
         var byPlace: [String: Double] = [:]
         var byTown: [String: [TownKey: Double]] = [:]
-        var unserved = 0.0
-        guard residents > 0 else { return ([:], [:], total) }
-        for town in towns where town.residents > 0 {
-            let weights = places.map { (attractiveness[$0.id] ?? 0) * decay(town, $0) }
-            for (kind, share) in kindMix where share > 0 {
-                let demand = total * Double(town.residents) / residents * share
-                var sum = 0.0
-                for (i, p) in places.enumerated() where p.kinds.contains(kind) { sum += weights[i] }
-                guard sum > 0 else { unserved += demand; continue }
-                for (i, p) in places.enumerated() where p.kinds.contains(kind) && weights[i] > 0 {
-                    let f = demand * weights[i] / sum
-                    byPlace[p.id, default: 0] += f
-                    byTown[p.id, default: [:]][town.key, default: 0] += f
-                }
-            }
+        for (j, p) in places.enumerated() where f.byPlace[j] > 0 {
+            byPlace[p.id] = f.byPlace[j]
+            var share: [TownKey: Double] = [:]
+            for (t, town) in towns.enumerated() where f.byTown[t][j] > 0 { share[town.key] = f.byTown[t][j] }
+            byTown[p.id] = share
         }
-        return (byPlace, byTown, unserved)
+        return (byPlace, byTown, f.unserved)
     }
 
     /// The attractiveness that reproduces each place's observed certificates (balancing: A_j ← A_j · observed / modelled,
-    /// until every place is within 0.1 % or 500 rounds). A place that issued nothing gets 0.
+    /// until every place is within 0.1 % or 2,000 rounds). A place that issued nothing gets 0.
     public func calibrate(_ places: [Place], observed: [String: Double]) -> [String: Double] {
         let total = observed.values.reduce(0, +)
-        var a = Dictionary(uniqueKeysWithValues: places.map { ($0.id, (observed[$0.id] ?? 0) > 0 ? 1.0 : 0.0) })
-        for _ in 0..<500 {
-            let modelled = flows(places, attractiveness: a, total: total).byPlace
+        let indexed = Indexed(self, places)
+        let target = places.map { observed[$0.id] ?? 0 }
+        var a = target.map { $0 > 0 ? 1.0 : 0.0 }
+        for _ in 0..<2000 {
+            let modelled = indexed.flows(a, total: total, byTown: false).byPlace
             var worst = 0.0
-            for p in places where a[p.id]! > 0 {
-                let m = modelled[p.id] ?? 0, o = observed[p.id] ?? 0
-                guard m > 0 else { continue }
-                worst = max(worst, abs(m - o) / o)
-                a[p.id]! *= o / m
+            for j in a.indices where a[j] > 0 && modelled[j] > 0 {
+                worst = max(worst, abs(modelled[j] - target[j]) / target[j])
+                a[j] *= target[j] / modelled[j]
             }
             // Keep the scale fixed (the model is invariant to it).
-            let scale = a.values.max() ?? 1
-            if scale > 0 { a = a.mapValues { $0 / scale } }
+            let scale = a.max() ?? 1
+            if scale > 0 { for j in a.indices { a[j] /= scale } }
             if worst < 0.001 { break }
         }
-        return a
+        return Dictionary(uniqueKeysWithValues: zip(places.map(\.id), a))
     }
 }
 
