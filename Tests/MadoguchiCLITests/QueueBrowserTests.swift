@@ -117,3 +117,36 @@ struct QueueBrowserTests {
         #expect(ticketPaths.allSatisfy { $0 == "…" }, "a ticket secret is in the log: \(Set(ticketPaths).filter { $0 != "…" }.count) distinct")
     }
 }
+
+extension QueueBrowserTests {
+    /// Issue 14, item 9 (first part): the public pages a resident meets at the counter and on the phone — the ticket,
+    /// the display board, the congestion page and the finder, with the touch page — pass axe-core (WCAG 2.1 A and AA,
+    /// and its best practices) with no violation, on a phone's screen and a desk's, and none is wider than the phone.
+    @Test("the ticket, board, congestion, finder and touch pages: no axe-core violation, on a phone and a desk, in Japanese and English")
+    func accessibility() async throws {
+        let dir = CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("a.sqlite").path
+        #expect(try CLI.run(["seed", "--db", db, "--residents", "300", "--no-cases"]).status == 0)
+        let server = try Daemon(
+            ["serve", "--db", db], port: FreePorts.base(1), environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"],
+            log: dir.appendingPathComponent("serve.log"))
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+        let town = "ward=%E4%B8%AD%E5%A4%AE%E5%8C%BA&town=%E6%9C%AC%E7%94%BA%E4%B8%80%E4%B8%81%E7%9B%AE"  // 中央区 本町一丁目
+        let pages = [
+            "ticket:chuo-ward-office:ja", "ticket:chuo-ward-office:en", "/facilities/chuo-ward-office/board",
+            "/facilities/chuo-ward-office/congestion", "/facilities/chuo-ward-office/congestion?lang=en",
+            "/finder?kind=residentRecordCopy&\(town)", "/finder?kind=taxCertificate&\(town)&lang=en", "/facilities/chuo-ward-office/queue", "/facilities/chuo-ward-office/queue?lang=en",
+        ]
+        let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("accessibility.py").path, [server.url] + pages)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")
+        let checked = report["pages"] as? [[String: Any]] ?? []
+        #expect(checked.count == pages.count * 2, "each page on a phone and a desk")
+        #expect((report["axe"] as? String)?.hasPrefix("axe v4.") == true)
+        for page in checked {
+            let violations = page["violations"] as? [[String: Any]] ?? []
+            #expect(violations.isEmpty, "\(page["path"] ?? "") (\(page["screen"] ?? "")): \(violations)")
+        }
+        #expect(status == 0)
+    }
+}

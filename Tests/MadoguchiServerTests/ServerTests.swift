@@ -300,6 +300,14 @@ struct ServerTests {
             }
             #expect(page.contains("除票の写しを取れる場所（近い順）") && page.contains("<td><a href=\"/facilities/chuo-ward-office\">中央区役所</a></td><td>区役所</td><td>0.0 km</td>"))
             #expect(!page.contains("コンビニエンスストア（マイナンバーカード）</td>"))
+            #expect(page.contains("<a href=\"/finder?kind=removedRecord&amp;date=2026-12-04&amp;time=10:00&amp;from=%E4%B8%AD%E5%A4%AE%E5%8C%BA%7C%E6%9C%AC%E7%94%BA%E4%B8%80%E4%B8%81%E7%9B%AE&amp;lang=en\" lang=\"en\">English</a>"))
+            // The English toggle: the same question, the page in English; addresses stay as the city writes them.
+            let english = try await client.execute(uri: "/finder?kind=residentRecordCopy&date=2026-12-04&time=10:00&lang=en", method: .get) {
+                String(buffer: $0.body)
+            }
+            #expect(english.contains("<html lang=\"en\">") && english.contains("Places that issue a copy of the resident record on 2026-12-04 10:00, nearest first"), "\(english.prefix(400))")
+            #expect(english.contains("<td>ward office</td>") && english.contains("Convenience stores (with the My Number card)") && english.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"))
+            #expect(english.contains("<a href=\"/finder?kind=residentRecordCopy&amp;date=2026-12-04&amp;time=10:00&amp;lang=ja\" lang=\"ja\">日本語</a>"))
         }
     }
 }

@@ -34,6 +34,18 @@ ensure_swift() {
 
 # Python packages the tests use as independent checkers (joserfc verifies our JWS; aiosmtpd is the SMTP sink the
 # queue's mail is sent to).
+# Packages the tests take files from without their dependencies, pinned (NAME==VERSION): axe-core's axe.min.js from
+# axe-playwright-python, without Playwright.
+ensure_python_files() {
+  for p in "$@"; do
+    local module=${p%%==*}
+    python3 -c "import $module" 2>/dev/null && continue
+    local dist=${p//_/-}
+    echo "Installing Python package (its files only): $dist"
+    python3 -m pip install --quiet --no-deps "$dist" 2>/dev/null || python3 -m pip install --quiet --no-deps --break-system-packages "$dist"
+  done
+}
+
 ensure_python_packages() {
   for p in "$@"; do
     python3 -c "import $p" 2>/dev/null && continue

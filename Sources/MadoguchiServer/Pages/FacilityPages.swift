@@ -86,8 +86,12 @@ struct FacilityPages<Context: RequestContext> {
         let q = try question(request)
         var answers: [FinderAnswer]?
         if let q { answers = try await network.find(q.kind, on: q.date, at: q.time, from: q.town, stores: stores) }
-        let model = FinderModel(question: q, answers: answers.map(Self.results), towns: try await network.towns(), today: clock.today)
-        return HTML.response(HTML.page(title: "証明書を取れる場所を探す", cityName: cityName, body: model.html, wide: true))
+        let en = request.uri.queryParameters.get("lang") == "en"
+        let model = FinderModel(
+            question: q, answers: answers.map(Self.results), towns: try await network.towns(), today: clock.today, en: en,
+            query: request.uri.query ?? "")
+        return HTML.response(HTML.page(
+            title: en ? "Where to get a certificate" : "証明書を取れる場所を探す", cityName: cityName, body: model.html, wide: true, lang: en ? "en" : "ja"))
     }
 
     /// The facility's hours as iCalendar (RFC 5545): `from` (default today) for `days` (default 62, at most 400).
@@ -265,10 +269,23 @@ struct FinderModel {
     let answers: [FinderResultView]?
     let towns: [TownKey]
     let today: CivilDate
+    /// The page in English (`?lang=en`); addresses and 町丁目 stay as the city writes them
+    var en = false
+    /// The query as asked, for the link to the other language
+    var query = ""
+
+    /// The same question in the other language.
+    var otherLanguage: String {
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
+        let lang = en ? "lang=ja" : "lang=en"
+        return "/finder?" + (kept.isEmpty ? lang : kept + "&" + lang)
+    }
+
+    func t(_ ja: String, _ english: String) -> String { HTML.escape(en ? english : ja) }
 
     var html: String {
         let kinds = CertificateKind.allCases.map { k in
-            "<option value=\"\(k.rawValue)\"\(question?.kind == k ? " selected" : "")>\(HTML.escape(k.japanese))</option>"
+            "<option value=\"\(k.rawValue)\"\(question?.kind == k ? " selected" : "")>\(t(k.japanese, k.english))</option>"
         }.joined()
         var groups = ""
         for (ward, list) in Dictionary(grouping: towns, by: \.ward).sorted(by: { $0.key < $1.key }) {
@@ -279,36 +296,43 @@ struct FinderModel {
         }
         var result = ""
         if let q = question, let answers {
-            let when = FacilityText.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
+            let when = en ? q.date.description + (q.time.map { " \($0)" } ?? "") : FacilityText.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
+            let kind = en ? q.kind.english : q.kind.japanese
             if answers.isEmpty {
-                result = "<p role=\"status\">\(HTML.escape(when))に\(HTML.escape(q.kind.japanese))を取れる場所はありません。</p>"
+                result = "<p role=\"status\">\(t("\(when)に\(kind)を取れる場所はありません。", "No place issues a \(kind) on \(when)."))</p>"
             } else {
                 let rows = answers.map { a in
-                    let name = a.id.map { "<a href=\"/facilities/\(HTML.escape($0))\">\(HTML.escape(a.name))</a>" } ?? HTML.escape(a.name)
-                    return "<tr><td>\(name)</td><td>\(HTML.escape(a.kindJa))</td><td>\(a.distanceKm.map { String(format: "%.1f km", $0) } ?? "—")</td>"
-                        + "<td>\(HTML.escape(a.hoursJa))</td><td>\(HTML.escape(a.address ?? "全国の対応店舗（6時30分から23時まで）"))</td></tr>"
+                    let label = a.id == nil && en ? "Convenience stores (with the My Number card)" : a.name
+                    let name = a.id.map { "<a href=\"/facilities/\(HTML.escape($0))\">\(HTML.escape(label))</a>" } ?? HTML.escape(label)
+                    let kindText = en ? (FacilityKind(rawValue: a.kind)?.english ?? "stores") : a.kindJa
+                    let hours = en ? (a.hours.isEmpty ? "closed" : a.hours.joined(separator: ", ")) : a.hoursJa
+                    return "<tr><td>\(name)</td><td>\(HTML.escape(kindText))</td><td>\(a.distanceKm.map { String(format: "%.1f km", $0) } ?? "—")</td>"
+                        + "<td>\(HTML.escape(hours))</td><td>\(HTML.escape(a.address ?? (en ? "Stores across Japan (6:30 to 23:00)" : "全国の対応店舗（6時30分から23時まで）")))</td></tr>"
                 }.joined(separator: "\n")
                 result = """
+                    <div class="scroll" role="region" tabindex="0" aria-label="\(t("検索結果", "Results"))">
                     <table>
-                    <caption>\(HTML.escape(when))に\(HTML.escape(q.kind.japanese))を取れる場所（近い順）</caption>
-                    <thead><tr><th scope="col">場所</th><th scope="col">種別</th><th scope="col">距離</th><th scope="col">その日の時間</th><th scope="col">所在地</th></tr></thead>
+                    <caption>\(t("\(when)に\(kind)を取れる場所（近い順）", "Places that issue a \(kind) on \(when), nearest first"))</caption>
+                    <thead><tr><th scope="col">\(t("場所", "Place"))</th><th scope="col">\(t("種別", "Kind"))</th><th scope="col">\(t("距離", "Distance"))</th><th scope="col">\(t("その日の時間", "Hours that day"))</th><th scope="col">\(t("所在地", "Address"))</th></tr></thead>
                     <tbody>
                     \(rows)
                     </tbody>
                     </table>
+                    </div>
                     """
             }
         }
         return """
-            <h1>証明書を取れる場所を探す</h1>
-            <form method="get" action="/finder">
-            <p><label for="kind">証明書</label> <select id="kind" name="kind">\(kinds)</select></p>
-            <p><label for="date">日付</label> <input type="date" id="date" name="date" value="\(question?.date ?? today)">
-            <label for="time">時刻</label> <input type="time" id="time" name="time" value="\(question?.time?.description ?? "")"></p>
-            <p><label for="from">お住まいの町丁目（近い順に並べます）</label> <select id="from" name="from"><option value="">指定しない</option>\(groups)</select></p>
-            <p><button type="submit">探す</button></p>
+            <h1>\(t("証明書を取れる場所を探す", "Where to get a certificate"))</h1>
+            <p><a href="\(HTML.escape(otherLanguage))" lang="\(en ? "ja" : "en")">\(en ? "日本語" : "English")</a></p>
+            <form method="get" action="/finder">\(en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
+            <p><label for="kind">\(t("証明書", "Certificate"))</label> <select id="kind" name="kind">\(kinds)</select></p>
+            <p><label for="date">\(t("日付", "Date"))</label> <input type="date" id="date" name="date" value="\(question?.date ?? today)">
+            <label for="time">\(t("時刻", "Time"))</label> <input type="time" id="time" name="time" value="\(question?.time?.description ?? "")"></p>
+            <p><label for="from">\(t("お住まいの町丁目（近い順に並べます）", "Your 町丁目 (to list the nearest first)"))</label> <select id="from" name="from"><option value="">\(t("指定しない", "Any"))</option>\(groups)</select></p>
+            <p><button type="submit">\(t("探す", "Search"))</button></p>
             </form>
-            <p>コンビニ交付にはマイナンバーカード（利用者証明用電子証明書）が必要です。時刻を空けると、その日に開いている場所をすべて表示します。</p>
+            <p>\(t("コンビニ交付にはマイナンバーカード（利用者証明用電子証明書）が必要です。時刻を空けると、その日に開いている場所をすべて表示します。", "The stores need the My Number card (its certificate for user authentication). Leave the time empty to list every place open that day."))</p>
             \(result)
             """
     }

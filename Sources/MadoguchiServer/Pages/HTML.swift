@@ -24,6 +24,7 @@ enum HTML {
         main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
         table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
         th{background:#eef3f8}.closed{color:#777}nav a{margin-right:1rem}
+        .scroll{overflow-x:auto;position:relative}
         \(wide ? "main{max-width:76rem}" : "")
         \(style)
         </style>

@@ -228,6 +228,7 @@ enum QueueViews {
     static let boardStyle = """
         .board td,.board th{font-size:1.6rem;padding:.5rem 1rem}.board .num{font-size:2.4rem;font-weight:700}
         .calling{font-size:2rem}.calling strong{display:inline-block;margin-right:1.5rem;color:#b91c1c}
+        @media (max-width:600px){.board td,.board th{font-size:1.05rem;padding:.3rem .4rem}.board .num{font-size:1.5rem}.calling{font-size:1.3rem}}
         """
 
     static func touch(_ m: TouchModel) -> String {
