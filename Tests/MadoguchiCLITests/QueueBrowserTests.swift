@@ -120,8 +120,9 @@ struct QueueBrowserTests {
 
 extension QueueBrowserTests {
     /// Issue 14, item 9 (first part): the public pages a resident meets at the counter and on the phone — the ticket,
-    /// the display board, the congestion page and the finder, with the touch page — pass axe-core (WCAG 2.1 A and AA,
-    /// and its best practices) with no violation, on a phone's screen and a desk's, and none is wider than the phone.
+    /// the display board, the congestion page and the finder, with the touch page, and the other public pages — pass
+    /// axe-core (WCAG 2.1 A and AA, and its best practices) with no violation, on a phone's screen and a desk's, and
+    /// none is wider than the phone.
     @Test("the ticket, board, congestion, finder and touch pages: no axe-core violation, on a phone and a desk, in Japanese and English")
     func accessibility() async throws {
         let dir = CLI.temporaryDirectory()
@@ -137,6 +138,8 @@ extension QueueBrowserTests {
             "ticket:chuo-ward-office:ja", "ticket:chuo-ward-office:en", "/facilities/chuo-ward-office/board",
             "/facilities/chuo-ward-office/congestion", "/facilities/chuo-ward-office/congestion?lang=en",
             "/finder?kind=residentRecordCopy&\(town)", "/finder?kind=taxCertificate&\(town)&lang=en", "/facilities/chuo-ward-office/queue", "/facilities/chuo-ward-office/queue?lang=en",
+            // The other public pages: the home page, the closing days, the network then and now, a facility, verification.
+            "/", "/calendar", "/facilities", "/facilities?date=2015-03-31", "/facilities/kakinoki-liaison-office", "/verify",
         ]
         let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("accessibility.py").path, [server.url] + pages)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")

@@ -23,7 +23,7 @@ enum HTML {
         header a{color:#fff;text-decoration:none}
         main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
         table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
-        th{background:#eef3f8}.closed{color:#777}nav a{margin-right:1rem}
+        th{background:#eef3f8}.closed{color:#595959}nav a{margin-right:1rem}code{overflow-wrap:anywhere}
         .scroll{overflow-x:auto;position:relative}
         \(wide ? "main{max-width:76rem}" : "")
         \(style)
