@@ -29,16 +29,6 @@ struct Import: ParsableCommand {
         }
     }
 
-    /// The `--encoding` asked for (nil: detect).
-    static func encoding(_ name: String?) throws -> TextEncoding? {
-        try name.map { name -> TextEncoding in
-            guard let e = TextEncoding(rawValue: name.lowercased()) else {
-                throw MadoguchiError(.invalidOption, ja: "--encoding は utf-8 か cp932 です", en: "--encoding is utf-8 or cp932")
-            }
-            return e
-        }
-    }
-
     /// An all-or-nothing import: any bad row is reported and nothing is written (exit 1).
     static func refuseAny(_ errors: [ImportRowError]) throws {
         for e in errors { printError(e.description) }
@@ -63,7 +53,7 @@ struct Import: ParsableCommand {
         func run() async throws {
             try await reporting {
                 let bytes = Array(try readFile(file))
-                let chosen = try Import.encoding(encoding)
+                let chosen = try encoding.map(textEncoding)
                 let contents = try ArrivalHistoryImporter.read(bytes, encoding: chosen)
                 try Import.refuseAny(contents.errors)
                 let days = contents.counts.values.reduce(0) { $0 + Set($1.map(\.day)).count }
@@ -89,7 +79,7 @@ struct Import: ParsableCommand {
 
         func run() async throws {
             try await reporting {
-                let chosen = try Import.encoding(encoding)
+                let chosen = try encoding.map(textEncoding)
                 let contents = try ServiceFiguresImporter.read(Array(try readFile(file)), encoding: chosen)
                 try Import.refuseAny(contents.errors)
                 if !dryRun {

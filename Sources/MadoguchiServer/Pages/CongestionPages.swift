@@ -84,14 +84,8 @@ enum CongestionViews {
         table.forecast td.closed{color:#555;text-align:left}
         .reasons{display:block;font-weight:400;font-size:.8rem;color:#555}
         .legend span{margin-right:1rem}.muted{color:#555}
-        .scroll{overflow-x:auto;position:relative}
         .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
         """
-
-    /// The opening of a region that scrolls sideways on a phone: named, and focusable so that a keyboard can scroll it.
-    static func scroll(_ label: String) -> String {
-        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(e(label))\">"
-    }
 
     static func badge(_ l: CongestionLevel, _ m: CongestionModel) -> String {
         "<span class=\"level \(l.rawValue)\">\(e(l.symbol)) \(e(m.level(l)))</span>"
@@ -116,7 +110,7 @@ enum CongestionViews {
             out += "<p>\(e(en ? "This facility has no counter queue." : "この施設には番号札の窓口がありません。"))</p>"
         } else {
             if let level = m.now.level { out += "<p class=\"facts\">\(e(en ? "Overall: " : "全体: "))\(badge(level, m))</p>" }
-            out += scroll(en ? "Waiting now, by procedure" : "手続ごとの待ち状況")
+            out += HTML.scroll(en ? "Waiting now, by procedure" : "手続ごとの待ち状況")
             out += "<table class=\"forecast\"><caption>\(e(en ? "Waiting now, by procedure" : "手続ごとの待ち状況"))</caption><thead><tr>"
             out += "<th scope=\"col\">\(e(en ? "Procedure" : "手続"))</th><th scope=\"col\">\(e(en ? "Waiting" : "待ち人数"))</th>"
             out += "<th scope=\"col\">\(e(en ? "Estimated wait" : "待ち時間の目安"))</th><th scope=\"col\">\(e(en ? "Status" : "状況"))</th></tr></thead><tbody>"
@@ -137,7 +131,7 @@ enum CongestionViews {
         out += "<p class=\"muted\">\(e(en ? "Learnt from the last two years of tickets and the calendar (the moving season, Mondays, days after holidays, month ends). Levels compare with this counter's own ordinary hours." : "過去2年間の発券記録と暦（転入・転出の多い時期、月曜日、休日明け、月末）から予想しています。混雑の度合いは、この窓口のふだんの時間帯との比較です。"))</p>"
         out += "<p class=\"legend\">" + CongestionLevel.allCases.map { badge($0, m) }.joined(separator: " ") + "</p>"
         let hours = m.hours
-        out += scroll(en ? "Expected crowding by day and hour" : "日・時間帯ごとの混雑予想")
+        out += HTML.scroll(en ? "Expected crowding by day and hour" : "日・時間帯ごとの混雑予想")
         out += "<table class=\"forecast\"><caption>\(e(en ? "Expected crowding by day and hour" : "日・時間帯ごとの混雑予想"))</caption>"
         out += "<thead><tr><th scope=\"col\">\(e(en ? "Day" : "日"))</th>"
         for h in hours { out += "<th scope=\"col\">\(h)\(e(en ? ":00" : "時"))</th>" }

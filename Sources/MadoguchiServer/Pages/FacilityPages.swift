@@ -310,7 +310,7 @@ struct FinderModel {
                         + "<td>\(HTML.escape(hours))</td><td>\(HTML.escape(a.address ?? (en ? "Stores across Japan (6:30 to 23:00)" : "全国の対応店舗（6時30分から23時まで）")))</td></tr>"
                 }.joined(separator: "\n")
                 result = """
-                    <div class="scroll" role="region" tabindex="0" aria-label="\(t("検索結果", "Results"))">
+                    \(HTML.scroll(en ? "Results" : "検索結果"))
                     <table>
                     <caption>\(t("\(when)に\(kind)を取れる場所（近い順）", "Places that issue a \(kind) on \(when), nearest first"))</caption>
                     <thead><tr><th scope="col">\(t("場所", "Place"))</th><th scope="col">\(t("種別", "Kind"))</th><th scope="col">\(t("距離", "Distance"))</th><th scope="col">\(t("その日の時間", "Hours that day"))</th><th scope="col">\(t("所在地", "Address"))</th></tr></thead>

@@ -39,6 +39,12 @@ enum HTML {
         """
     }
 
+    /// The opening of a box that scrolls sideways on a phone (`.scroll` in the frame's style): a named region, focusable
+    /// so that a keyboard can scroll it. Close it with `</div>`.
+    static func scroll(_ label: String) -> String {
+        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(escape(label))\">"
+    }
+
     static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"

@@ -54,11 +54,14 @@ struct ReorganisationPages<Context: StaffContext> {
             report = try await service.run(scenario)
         }
         let shownDay = report?.scenario.baseDay ?? base
-        // The places a change can weigh: those that issued certificates that day.
-        let facilities = try await network.network(on: shownDay)
-            .filter { s in s.period.menu.contains { if case .certificate = $0 { true } else { false } } }
-            .map { ($0.facility.id, $0.period.name) }
-        let decisions = try await Self.recordedDays(network)
+        // One read of the network's history for the form: the places a change can weigh (those that issued certificates
+        // that day) and the recorded days to replay.
+        let histories = try await network.histories()
+        let facilities = histories.compactMap { h -> (String, String)? in
+            guard let p = h.period(on: shownDay), p.menu.contains(where: { if case .certificate = $0 { true } else { false } }) else { return nil }
+            return (h.facility.id, p.name)
+        }
+        let decisions = Self.recordedDays(histories)
         let body = ReorganisationViews.page(
             report: report, baseDay: shownDay, decay: decay, codes: report?.scenario.changes.map(\.code) ?? codes, facilities: facilities,
             decisions: decisions)
@@ -67,9 +70,9 @@ struct ReorganisationPages<Context: StaffContext> {
 
     /// The recorded days a what-if can replay (closures, manned windows closed, conversions), latest first, with the
     /// decisions behind them.
-    static func recordedDays(_ network: FacilityNetworkService) async throws -> [(CivilDate, String)] {
+    static func recordedDays(_ histories: [FacilityNetworkService.History]) -> [(CivilDate, String)] {
         var days: [CivilDate: Set<String>] = [:]
-        for h in try await network.histories() where h.recorded {
+        for h in histories where h.recorded {
             for e in h.events where [.closed, .mannedWindowClosed, .converted].contains(e.change) {
                 days[e.effectiveOn, default: []].insert(e.decision.document)
             }
