@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Pure domain: registry values, calendars, facilities. Foundation only.
@@ -93,7 +94,11 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The pages' templates, style sheets and script, compiled into the binary (no resource bundle to lose
+            // when the binary is copied to a server).
+            resources: [.embedInCode("Views/Templates"), .embedInCode("Views/Assets")]
         ),
         // The store ↔ city relay (stateless), the kiosk protocol client and the store copier simulator.
         .target(

@@ -4,7 +4,8 @@ the PyPI package axe-playwright-python (installed without Playwright: only its a
 selenium). Prints a JSON report; exit 1 on any violation.
 
 usage: accessibility.py BASE_URL PATH...
-A PATH of the form `ticket:FACILITY:LANG` draws a ticket there through the public API and checks its page."""
+A PATH of the form `ticket:FACILITY:LANG` draws a ticket there through the public API and checks its page;
+`ticket:FACILITY:LANG:SHOWN` checks it in the language SHOWN (its page's `?lang=` toggle)."""
 import importlib.util
 import json
 import os
@@ -27,13 +28,14 @@ def axe_source():
 
 
 def ticket(base, spec):
-    """The page of a ticket drawn for certificates at a facility, in a language."""
-    _, facility, lang = spec.split(":")
+    """The page of a ticket drawn for certificates at a facility, in a language (and shown in another)."""
+    _, facility, lang, *shown = spec.split(":")
     request = urllib.request.Request(
         f"{base}/api/v1/facilities/{facility}/tickets", data=json.dumps({"route": ["certificates"], "language": lang}).encode(),
         method="POST", headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request) as response:
-        return json.loads(response.read())["page"]
+        page = json.loads(response.read())["page"]
+    return page + (f"?lang={shown[0]}" if shown else "")
 
 
 def main():

@@ -135,11 +135,11 @@ extension QueueBrowserTests {
         try await server.waitUntilHealthy()
         let town = "ward=%E4%B8%AD%E5%A4%AE%E5%8C%BA&town=%E6%9C%AC%E7%94%BA%E4%B8%80%E4%B8%81%E7%9B%AE"  // 中央区 本町一丁目
         let pages = [
-            "ticket:chuo-ward-office:ja", "ticket:chuo-ward-office:en", "/facilities/chuo-ward-office/board",
+            "ticket:chuo-ward-office:ja", "ticket:chuo-ward-office:en", "ticket:chuo-ward-office:ja:en", "/facilities/chuo-ward-office/board",
             "/facilities/chuo-ward-office/congestion", "/facilities/chuo-ward-office/congestion?lang=en",
             "/finder?kind=residentRecordCopy&\(town)", "/finder?kind=taxCertificate&\(town)&lang=en", "/facilities/chuo-ward-office/queue", "/facilities/chuo-ward-office/queue?lang=en",
             // The other public pages: the home page, the closing days, the network then and now, a facility, verification.
-            "/", "/calendar", "/facilities", "/facilities?date=2015-03-31", "/facilities/kakinoki-liaison-office", "/verify",
+            "/", "/calendar", "/facilities", "/facilities?date=2015-03-31", "/facilities?lang=en", "/facilities/kakinoki-liaison-office", "/facilities/chuo-ward-office?lang=en", "/verify",
         ]
         let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("accessibility.py").path, [server.url] + pages)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")

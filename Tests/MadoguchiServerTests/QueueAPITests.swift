@@ -247,4 +247,38 @@ struct QueueAPITests {
             ) { r in #expect(r.status == .badRequest) }
         }
     }
+
+    @Test("the ticket's page and its events in the language asked for (?lang=), else the one it was drawn in; a bad lang is ignored")
+    func ticketPageLanguage() async throws {
+        let (app, _) = try ServerTests.app()
+        try await app.test(.router) { client in
+            var secret = ""
+            try await client.execute(
+                uri: "/api/v1/facilities/chuo-ward-office/tickets", method: .post, headers: Self.jsonHeaders,
+                body: Self.body(#"{"route":["moving"],"language":"ja"}"#)
+            ) { r in secret = try ServerTests.json(r.body)["ticket"] as? String ?? "" }
+            try await client.execute(uri: "/tickets/\(secret)", method: .get) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("<html lang=\"ja\">") && html.contains("あなたの番号") && html.contains("href=\"/tickets/\(secret)?lang=en\""))
+                #expect(html.contains("data-events=\"/tickets/\(secret)/events\""))
+            }
+            try await client.execute(uri: "/tickets/\(secret)?lang=en", method: .get) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("<html lang=\"en\">") && html.contains("Your number") && !html.contains("あなたの番号"))
+                #expect(html.contains("data-events=\"/tickets/\(secret)/events?lang=en\"") && html.contains("Give up my place"))
+            }
+            try await client.execute(uri: "/tickets/\(secret)?lang=%3Cx%3E", method: .get) { r in
+                #expect(r.status == .ok && String(buffer: r.body).contains("あなたの番号"))
+            }
+            // A finished ticket's stream sends one event and ends: in the page's language.
+            try await client.execute(uri: "/api/v1/tickets/\(secret)/cancel", method: .post) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/tickets/\(secret)/events?lang=en", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(text.contains("Your number") && text.contains("Cancelled") && text.contains(#""final":"1""#) && !text.contains("あなたの番号"))
+            }
+            try await client.execute(uri: "/tickets/\(secret)/events", method: .get) { r in
+                #expect(String(buffer: r.body).contains("あなたの番号"))
+            }
+        }
+    }
 }

@@ -225,6 +225,15 @@ struct ServerTests {
             #expect(try await page("/facilities/atlantis").0 == .notFound)
             #expect(try await page("/facilities?date=not-a-day").0 == .badRequest)
             #expect(try await page("/facilities?date=%3Cscript%3E").1.contains("<script>") == false)
+            // In English: ISO dates, the kinds' and changes' English names; names and addresses as the city writes them.
+            let english = try await page("/facilities?date=2012-04-01&lang=en")
+            #expect(english.1.contains("<html lang=\"en\">") && english.1.contains("City service points on 2012-04-01"))
+            #expect(english.1.contains("宮野連絡所</a> (\(FacilityKind.liaisonOffice.english)): closed 2012-04-01"))
+            #expect(english.1.contains("href=\"/facilities?date=2012-04-01&amp;lang=ja\"") && !english.1.contains("平成"))
+            let kakinokiEnglish = try await page("/facilities/kakinoki-liaison-office?lang=en")
+            #expect(kakinokiEnglish.1.contains("manned window closed") && kakinokiEnglish.1.contains("柿の木連絡所機能再編計画（2014-03-27）"))
+            #expect(kakinokiEnglish.1.contains("No services") && kakinokiEnglish.1.contains("href=\"/facilities/kakinoki-liaison-office?lang=ja\""))
+            #expect(try await page("/facilities?date=not-a-day&lang=en").1.contains("Unreadable date"))
         }
     }
 

@@ -107,6 +107,7 @@ public enum Weekday: Int, Sendable, CaseIterable {
 
     /// 日, 月, 火 …
     public var japanese: String { ["日", "月", "火", "水", "木", "金", "土"][rawValue] }
+    public var english: String { ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][rawValue] }
 }
 
 extension CivilDate {

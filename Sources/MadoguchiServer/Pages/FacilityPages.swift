@@ -86,12 +86,10 @@ struct FacilityPages<Context: RequestContext> {
         let q = try question(request)
         var answers: [FinderAnswer]?
         if let q { answers = try await network.find(q.kind, on: q.date, at: q.time, from: q.town, stores: stores) }
-        let en = request.uri.queryParameters.get("lang") == "en"
-        let model = FinderModel(
-            question: q, answers: answers.map(Self.results), towns: try await network.towns(), today: clock.today, en: en,
-            query: request.uri.query ?? "")
-        return HTML.response(HTML.page(
-            title: en ? "Where to get a certificate" : "証明書を取れる場所を探す", cityName: cityName, body: model.html, wide: true, lang: en ? "en" : "ja"))
+        let page = FinderPage(
+            question: q, answers: answers.map(Self.results), towns: try await network.towns(), today: clock.today,
+            language: Language(request.uri.queryParameters.get("lang")), query: request.uri.query ?? "")
+        return HTML.response(HTML.page(title: page.title, cityName: cityName, body: Views.render(page, .finder), wide: true, lang: page.language.code))
     }
 
     /// The facility's hours as iCalendar (RFC 5545): `from` (default today) for `days` (default 62, at most 400).
@@ -111,230 +109,324 @@ struct FacilityPages<Context: RequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let asked = request.uri.queryParameters.get("date")
+        let language = Language(request.uri.queryParameters.get("lang"))
         guard let date = asked.map(FacilityText.day) ?? clock.today else {
-            let body = "<h1>窓口の一覧</h1><p role=\"alert\">日付を読めません。2012-04-01 のように年・月・日で指定してください。</p>"
-            return HTML.response(HTML.page(title: "窓口の一覧", cityName: cityName, body: body), status: .badRequest)
+            let problem = NetworkPage.Problem(
+                title: language.t("窓口の一覧", "City service points"),
+                message: language.t("日付を読めません。2012-04-01 のように年・月・日で指定してください。", "Unreadable date: write it as 2012-04-01."))
+            return HTML.response(
+                HTML.page(title: problem.title, cityName: cityName, body: Views.render(problem, .problem), lang: language.code), status: .badRequest)
         }
-        let model = NetworkModel(date: date, today: clock.today, histories: try await network.histories())
-        return HTML.response(HTML.page(title: "窓口の一覧", cityName: cityName, body: model.html, wide: true))
+        let page = NetworkPage(date: date, today: clock.today, histories: try await network.histories(), language: language)
+        return HTML.response(HTML.page(title: page.title, cityName: cityName, body: Views.render(page, .network), wide: true, lang: page.language.code))
     }
 
     @Sendable func history(_ request: Request, context: Context) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let (history, days) = try await network.hours(of: id, from: clock.today, days: 14)
-        let model = HistoryModel(history: history, days: days)
-        return HTML.response(HTML.page(title: model.history.facility.name, cityName: cityName, body: model.html, wide: true))
+        let page = HistoryPage(history: history, days: days, language: Language(request.uri.queryParameters.get("lang")))
+        return HTML.response(HTML.page(title: page.title, cityName: cityName, body: Views.render(page, .history), wide: true, lang: page.language.code))
     }
 }
 
 /// The network on a day: who was open, as what, where and for what; and who was not (not yet opened, or closed).
-struct NetworkModel {
+struct NetworkPage {
     struct Row {
-        var id: String
-        var period: FacilityPeriod
+        let href: String
+        let name: String
+        let kind: String
+        let ward: String
+        let address: String
+        let menu: [MenuLine]
+        let staffing: String
     }
 
     struct Absent {
-        var id: String
-        var name: String
-        var kind: FacilityKind
-        /// 開設前: opens on this day; 廃止: closed on this day
-        var opens: CivilDate?
-        var closed: CivilDate?
+        let href: String
+        let name: String
+        /// Its kind, and when it opens or closed
+        let detail: String
     }
 
-    let date: CivilDate
-    let today: CivilDate
-    var open: [Row] = []
-    var absent: [Absent] = []
+    let language: Language
+    let toggle: String
+    let title: String
+    let date: String
+    let back: Bool
+    let count: String
+    let caption: String
+    let open: [Row]
+    let absent: [Absent]
+    let hasAbsent: Bool
+    let words: [String: String]
+    /// The table's scrolling box on a phone (markup of the frame's `scroll` view)
+    let box: String
 
-    init(date: CivilDate, today: CivilDate, histories: [FacilityNetworkService.History]) {
-        self.date = date
-        self.today = today
+    /// A page that could not be answered: its heading and what was wrong.
+    struct Problem {
+        let title: String
+        let message: String
+    }
+
+    init(date: CivilDate, today: CivilDate, histories: [FacilityNetworkService.History], language l: Language) {
+        self.language = l
+        toggle = "/facilities?" + (date == today ? "" : "date=\(date)&") + "lang=\(l.other)"
+        let when = FacilityText.day(date, l)
+        title = l.t("窓口の一覧（\(when) 現在）", "City service points on \(when)")
+        self.date = date.description
+        back = date != today
+        var open: [Row] = []
+        var absent: [Absent] = []
         for h in histories {
-            if let period = h.period(on: date) {
-                open.append(Row(id: h.facility.id, period: period))
+            if let p = h.period(on: date) {
+                let staffing = p.manned ? l.t("職員が対応", "City staff") : p.kind == .postOffice ? l.t("郵便局員が対応", "Post office staff") : l.t("職員なし", "No staff")
+                open.append(Row(
+                    href: "/facilities/\(h.facility.id)", name: p.name, kind: l.en ? p.kind.english : p.kind.japanese, ward: p.ward,
+                    address: p.address.description, menu: MenuLine.lines(p.menu, l), staffing: staffing))
             } else if let first = h.periods.first {
-                absent.append(Absent(
-                    id: h.facility.id, name: first.name, kind: first.kind, opens: first.from > date ? first.from : nil,
-                    closed: first.from > date ? nil : h.closedOn))
+                let status =
+                    first.from > date
+                    ? l.t("\(FacilityText.day(first.from, l))に開設", "opens \(FacilityText.day(first.from, l))")
+                    : h.closedOn.map { l.t("\(FacilityText.day($0, l))に廃止", "closed \(FacilityText.day($0, l))") } ?? ""
+                let kind = l.en ? first.kind.english : first.kind.japanese
+                absent.append(Absent(href: "/facilities/\(h.facility.id)", name: first.name, detail: l.t("（\(kind)）：\(status)", " (\(kind)): \(status)")))
             }
         }
+        self.open = open
+        self.absent = absent
+        hasAbsent = !absent.isEmpty
+        count = l.t(
+            "\(open.count)か所の窓口が開設されていました。名称を選ぶと、開設からの経緯と根拠となった決定を表示します。",
+            "\(open.count) service points were open. Choose a name for its history and the decisions behind it.")
+        caption = l.t("\(when)の窓口", "Service points on \(when)")
+        words = [
+            "pick": l.t("日付を指定して、その日の窓口の配置を表示", "Show the network as it stood on a day"),
+            "show": l.t("表示", "Show"),
+            "today": l.t("本日の一覧へ", "Today's network"),
+            "name": l.t("名称", "Name"),
+            "kind": l.t("種別", "Kind"),
+            "ward": l.t("区", "Ward"),
+            "address": l.t("所在地", "Address"),
+            "menu": l.t("取り扱う業務", "Services"),
+            "staffing": l.t("対応", "Served by"),
+            "absent": l.t("この日に開設されていなかった窓口", "Not open on this day"),
+        ]
+        box = HTML.scroll(caption)
     }
+}
 
-    var html: String {
-        let when = FacilityText.wareki(date)
-        var rows = ""
-        for r in open {
-            let p = r.period
-            rows += "<tr><td><a href=\"/facilities/\(HTML.escape(r.id))\">\(HTML.escape(p.name))</a></td>"
-                + "<td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.ward))</td>"
-                + "<td>\(HTML.escape(p.address.description))</td><td>\(FacilityText.menu(p.menu))</td>"
-                + "<td>\(p.manned ? "職員が対応" : (p.kind == .postOffice ? "郵便局員が対応" : "職員なし"))</td></tr>\n"
+/// A line of a facility's menu in a cell: its certificates, 届出 or procedures.
+struct MenuLine {
+    /// Whether a line comes before it (the template breaks the line)
+    let more: Bool
+    let text: String
+
+    static func lines(_ menu: Set<FacilityService>, _ l: Language) -> [MenuLine] {
+        guard !menu.isEmpty else { return [MenuLine(more: false, text: l.t("取り扱う業務はありません", "No services"))] }
+        let items = menu.sorted()
+        var lines: [String] = []
+        for (label, part) in [
+            (l.t("証明書", "Certificates"), items.filter { if case .certificate = $0 { true } else { false } }),
+            (l.t("届出", "Notifications"), items.filter { if case .notification = $0 { true } else { false } }),
+            (l.t("手続", "Procedures"), items.filter { if case .procedure = $0 { true } else { false } }),
+        ] where !part.isEmpty {
+            lines.append(label + l.t("：", ": ") + part.map { l.en ? $0.english : $0.japanese }.joined(separator: l.t("、", ", ")))
         }
-        var gone = ""
-        for a in absent {
-            let status = a.opens.map { "\(FacilityText.wareki($0))に開設" }
-                ?? a.closed.map { "\(FacilityText.wareki($0))に廃止" } ?? ""
-            gone += "<li class=\"closed\"><a href=\"/facilities/\(HTML.escape(a.id))\">\(HTML.escape(a.name))</a>"
-                + "（\(HTML.escape(a.kind.japanese))）：\(HTML.escape(status))</li>\n"
-        }
-        return """
-            <h1>窓口の一覧（\(HTML.escape(when)) 現在）</h1>
-            <form method="get" action="/facilities">
-            <label for="date">日付を指定して、その日の窓口の配置を表示</label>
-            <input type="date" id="date" name="date" value="\(date)" min="1972-04-01">
-            <button type="submit">表示</button>
-            \(date == today ? "" : "<a href=\"/facilities\">本日の一覧へ</a>")
-            </form>
-            <p>\(open.count)か所の窓口が開設されていました。名称を選ぶと、開設からの経緯と根拠となった決定を表示します。</p>
-            <table>
-            <caption>\(HTML.escape(when))の窓口</caption>
-            <thead><tr><th scope="col">名称</th><th scope="col">種別</th><th scope="col">区</th><th scope="col">所在地</th><th scope="col">取り扱う業務</th><th scope="col">対応</th></tr></thead>
-            <tbody>
-            \(rows)</tbody>
-            </table>
-            \(gone.isEmpty ? "" : "<h2>この日に開設されていなかった窓口</h2>\n<ul>\n\(gone)</ul>")
-            """
+        return lines.enumerated().map { MenuLine(more: $0.offset > 0, text: $0.element) }
     }
 }
 
 /// One facility's history: each change with the decision it rests on, and the periods it stood through.
-struct HistoryModel {
-    let history: FacilityNetworkService.History
-    /// The next two weeks' hours
-    let days: [DayHours]
-
-    /// Whether the facility has counter windows with staff today (a queue, and so a congestion page)
-    var queued: Bool {
-        guard let today = days.first?.date, let period = history.period(on: today) else { return false }
-        return !QueueProcedure.offered(menu: period.menu, staffed: period.manned).isEmpty
+struct HistoryPage {
+    struct Event {
+        let on: String
+        let change: String
+        let what: [MenuLine]
+        let decision: String
     }
 
-    var html: String {
+    struct Period {
+        let span: String
+        let kind: String
+        let name: String
+        let address: String
+        let menu: [MenuLine]
+    }
+
+    struct Day {
+        let date: String
+        let hours: String
+    }
+
+    let language: Language
+    let toggle: String
+    let title: String
+    let id: String
+    /// Whether the facility has counter windows with staff today (a queue, and so a congestion page)
+    let queued: Bool
+    let days: [Day]
+    let events: [Event]
+    let periods: [Period]
+    let words: [String: String]
+    /// The tables' scrolling boxes on a phone (markup of the frame's `scroll` view)
+    let hoursBox: String
+    let eventsBox: String
+    let periodsBox: String
+
+    /// - Parameter days: the next two weeks' hours
+    init(history: FacilityNetworkService.History, days: [DayHours], language l: Language) {
         let f = history.facility
-        var rows = ""
-        for e in history.events {
+        self.language = l
+        toggle = "/facilities/\(f.id)?lang=\(l.other)"
+        title = f.name
+        id = f.id
+        if let today = days.first?.date, let period = history.period(on: today) {
+            queued = !QueueProcedure.offered(menu: period.menu, staffed: period.manned).isEmpty
+        } else {
+            queued = false
+        }
+        self.days = days.map { d in
+            Day(
+                date: l.en ? "\(d.date) (\(d.date.weekday.english))" : "\(FacilityText.wareki(d.date))（\(d.date.weekday.japanese)）",
+                hours: l.en ? (d.spans.isEmpty ? "Closed" : d.spans.map(\.description).joined(separator: ", ")) : d.japanese)
+        }
+        events = history.events.map { e in
             var what: [String] = []
-            if let kind = e.kind { what.append("種別：\(kind.japanese)") }
-            if let name = e.name { what.append("名称：\(name)") }
-            if let address = e.address { what.append("所在地：\(address.description)") }
-            let decision = history.recorded ? "\(e.decision.document)（\(FacilityText.wareki(e.decision.decidedOn))）" : "記録なし"
-            rows += "<tr><td>\(HTML.escape(FacilityText.wareki(e.effectiveOn)))</td><td>\(HTML.escape(e.change.japanese))</td>"
-                + "<td>\(what.map(HTML.escape).joined(separator: "<br>"))</td><td>\(HTML.escape(decision))</td></tr>\n"
+            if let kind = e.kind { what.append(l.t("種別：", "Kind: ") + (l.en ? kind.english : kind.japanese)) }
+            if let name = e.name { what.append(l.t("名称：", "Name: ") + name) }
+            if let address = e.address { what.append(l.t("所在地：", "Address: ") + address.description) }
+            let decision = history.recorded ? "\(e.decision.document)（\(FacilityText.day(e.decision.decidedOn, l))）" : l.t("記録なし", "Not recorded")
+            return Event(
+                on: FacilityText.day(e.effectiveOn, l), change: l.en ? e.change.english : e.change.japanese,
+                what: what.enumerated().map { MenuLine(more: $0.offset > 0, text: $0.element) }, decision: decision)
         }
-        var periods = ""
-        for p in history.periods {
-            let span = "\(FacilityText.wareki(p.from))から" + (p.until.map { "\(FacilityText.wareki($0))の前日まで" } ?? "現在まで")
-            periods += "<tr><td>\(HTML.escape(span))</td><td>\(HTML.escape(p.kind.japanese))</td><td>\(HTML.escape(p.name))</td>"
-                + "<td>\(HTML.escape(p.address.description))</td><td>\(FacilityText.menu(p.menu))</td></tr>\n"
+        periods = history.periods.map { p in
+            let from = FacilityText.day(p.from, l)
+            let span = l.en ? "\(from) to " + (p.until.map { "the day before \(FacilityText.day($0, l))" } ?? "now")
+                : "\(from)から" + (p.until.map { "\(FacilityText.day($0, l))の前日まで" } ?? "現在まで")
+            return Period(
+                span: span, kind: l.en ? p.kind.english : p.kind.japanese, name: p.name, address: p.address.description, menu: MenuLine.lines(p.menu, l))
         }
-        var hours = ""
-        for d in days {
-            hours += "<tr><td>\(HTML.escape(FacilityText.wareki(d.date)))（\(d.date.weekday.japanese)）</td><td>\(HTML.escape(d.japanese))</td></tr>\n"
-        }
-        return """
-            <h1>\(HTML.escape(f.name))</h1>
-            <p><a href="/facilities">窓口の一覧へ</a></p>
-            <h2>開庁時間（今日から2週間）</h2>
-            <table>
-            <caption>日ごとの開庁時間</caption>
-            <thead><tr><th scope="col">日付</th><th scope="col">開庁時間</th></tr></thead>
-            <tbody>
-            \(hours)</tbody>
-            </table>
-            <p><a href="/facilities/\(HTML.escape(f.id))/hours.ics">開庁時間をカレンダーに取り込む（iCalendar）</a></p>
-            \(queued ? "<p><a href=\"/facilities/\(HTML.escape(f.id))/congestion\">窓口の混雑状況と混雑予想カレンダー</a></p>" : "")
-            <h2>経緯</h2>
-            <table>
-            <caption>変更の記録（効力の生じた日の順）</caption>
-            <thead><tr><th scope="col">効力の日</th><th scope="col">変更</th><th scope="col">内容</th><th scope="col">根拠となった決定</th></tr></thead>
-            <tbody>
-            \(rows)</tbody>
-            </table>
-            <h2>期間ごとの取扱業務</h2>
-            <table>
-            <caption>期間ごとの種別・所在地・取り扱う業務</caption>
-            <thead><tr><th scope="col">期間</th><th scope="col">種別</th><th scope="col">名称</th><th scope="col">所在地</th><th scope="col">取り扱う業務</th></tr></thead>
-            <tbody>
-            \(periods)</tbody>
-            </table>
-            """
+        words = [
+            "list": l.t("窓口の一覧へ", "All service points"),
+            "hours": l.t("開庁時間（今日から2週間）", "Opening hours (the next two weeks)"),
+            "hoursCaption": l.t("日ごとの開庁時間", "Hours by day"),
+            "date": l.t("日付", "Date"),
+            "open": l.t("開庁時間", "Hours"),
+            "ics": l.t("開庁時間をカレンダーに取り込む（iCalendar）", "Add the hours to your calendar (iCalendar)"),
+            "congestion": l.t("窓口の混雑状況と混雑予想カレンダー", "How busy the counter is, now and in the coming weeks"),
+            "history": l.t("経緯", "History"),
+            "eventsCaption": l.t("変更の記録（効力の生じた日の順）", "Changes, in the order they took effect"),
+            "effective": l.t("効力の日", "Took effect"),
+            "change": l.t("変更", "Change"),
+            "what": l.t("内容", "What changed"),
+            "decision": l.t("根拠となった決定", "Decision"),
+            "periods": l.t("期間ごとの取扱業務", "Services by period"),
+            "periodsCaption": l.t("期間ごとの種別・所在地・取り扱う業務", "Kind, address and services by period"),
+            "span": l.t("期間", "Period"),
+            "kind": l.t("種別", "Kind"),
+            "name": l.t("名称", "Name"),
+            "address": l.t("所在地", "Address"),
+            "menu": l.t("取り扱う業務", "Services"),
+        ]
+        hoursBox = HTML.scroll(words["hoursCaption"] ?? "")
+        eventsBox = HTML.scroll(words["eventsCaption"] ?? "")
+        periodsBox = HTML.scroll(words["periodsCaption"] ?? "")
     }
 }
 
 /// The finder's page: the question's form, and the places that serve, nearest first.
-struct FinderModel {
-    let question: FinderQuestion?
-    let answers: [FinderResultView]?
-    let towns: [TownKey]
-    let today: CivilDate
-    /// The page in English (`?lang=en`); addresses and 町丁目 stay as the city writes them
-    var en = false
-    /// The query as asked, for the link to the other language
-    var query = ""
-
-    /// The same question in the other language.
-    var otherLanguage: String {
-        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
-        let lang = en ? "lang=ja" : "lang=en"
-        return "/finder?" + (kept.isEmpty ? lang : kept + "&" + lang)
+struct FinderPage {
+    struct Option {
+        let value: String
+        let text: String
+        let selected: Bool
     }
 
-    func t(_ ja: String, _ english: String) -> String { HTML.escape(en ? english : ja) }
+    struct Group {
+        let ward: String
+        let towns: [Option]
+    }
 
-    var html: String {
-        let kinds = CertificateKind.allCases.map { k in
-            "<option value=\"\(k.rawValue)\"\(question?.kind == k ? " selected" : "")>\(t(k.japanese, k.english))</option>"
-        }.joined()
-        var groups = ""
-        for (ward, list) in Dictionary(grouping: towns, by: \.ward).sorted(by: { $0.key < $1.key }) {
-            groups += "<optgroup label=\"\(HTML.escape(ward))\">" + list.map { t in
-                let value = "\(t.ward)|\(t.town)"
-                return "<option value=\"\(HTML.escape(value))\"\(question?.town == t ? " selected" : "")>\(HTML.escape(t.town))</option>"
-            }.joined() + "</optgroup>"
+    struct Row {
+        let href: String?
+        let name: String
+        let kind: String
+        let distance: String
+        let hours: String
+        let address: String
+    }
+
+    let language: Language
+    /// The same question in the other language
+    let toggle: String
+    let title: String
+    let kinds: [Option]
+    let date: String
+    let time: String
+    let groups: [Group]
+    /// What the page says when nothing serves, or nil
+    let none: String?
+    let caption: String?
+    let rows: [Row]
+    let hasRows: Bool
+    let words: [String: String]
+    /// The scrolling box of the results (markup of the frame's `scroll` view)
+    let resultsBox: String
+
+    /// - Parameter query: the query as asked, for the link to the other language
+    init(question: FinderQuestion?, answers: [FinderResultView]?, towns: [TownKey], today: CivilDate, language l: Language, query: String) {
+        self.language = l
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
+        toggle = "/finder?" + (kept.isEmpty ? "lang=\(l.other)" : kept + "&lang=\(l.other)")
+        title = l.t("証明書を取れる場所を探す", "Where to get a certificate")
+        kinds = CertificateKind.allCases.map { Option(value: $0.rawValue, text: l.en ? $0.english : $0.japanese, selected: question?.kind == $0) }
+        date = (question?.date ?? today).description
+        time = question?.time?.description ?? ""
+        groups = Dictionary(grouping: towns, by: \.ward).sorted(by: { $0.key < $1.key }).map { ward, list in
+            Group(ward: ward, towns: list.map { Option(value: "\($0.ward)|\($0.town)", text: $0.town, selected: question?.town == $0) })
         }
-        var result = ""
+        var none: String?
+        var caption: String?
+        var rows: [Row] = []
         if let q = question, let answers {
-            let when = en ? q.date.description + (q.time.map { " \($0)" } ?? "") : FacilityText.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
-            let kind = en ? q.kind.english : q.kind.japanese
+            let when = l.en ? q.date.description + (q.time.map { " \($0)" } ?? "") : FacilityText.wareki(q.date) + (q.time.map { " \($0.japanese)" } ?? "")
+            let kind = l.en ? q.kind.english : q.kind.japanese
             if answers.isEmpty {
-                result = "<p role=\"status\">\(t("\(when)に\(kind)を取れる場所はありません。", "No place issues a \(kind) on \(when)."))</p>"
+                none = l.t("\(when)に\(kind)を取れる場所はありません。", "No place issues a \(kind) on \(when).")
             } else {
-                let rows = answers.map { a in
-                    let label = a.id == nil && en ? "Convenience stores (with the My Number card)" : a.name
-                    let name = a.id.map { "<a href=\"/facilities/\(HTML.escape($0))\">\(HTML.escape(label))</a>" } ?? HTML.escape(label)
-                    let kindText = en ? (FacilityKind(rawValue: a.kind)?.english ?? "stores") : a.kindJa
-                    let hours = en ? (a.hours.isEmpty ? "closed" : a.hours.joined(separator: ", ")) : a.hoursJa
-                    return "<tr><td>\(name)</td><td>\(HTML.escape(kindText))</td><td>\(a.distanceKm.map { String(format: "%.1f km", $0) } ?? "—")</td>"
-                        + "<td>\(HTML.escape(hours))</td><td>\(HTML.escape(a.address ?? (en ? "Stores across Japan (6:30 to 23:00)" : "全国の対応店舗（6時30分から23時まで）")))</td></tr>"
-                }.joined(separator: "\n")
-                result = """
-                    \(HTML.scroll(en ? "Results" : "検索結果"))
-                    <table>
-                    <caption>\(t("\(when)に\(kind)を取れる場所（近い順）", "Places that issue a \(kind) on \(when), nearest first"))</caption>
-                    <thead><tr><th scope="col">\(t("場所", "Place"))</th><th scope="col">\(t("種別", "Kind"))</th><th scope="col">\(t("距離", "Distance"))</th><th scope="col">\(t("その日の時間", "Hours that day"))</th><th scope="col">\(t("所在地", "Address"))</th></tr></thead>
-                    <tbody>
-                    \(rows)
-                    </tbody>
-                    </table>
-                    </div>
-                    """
+                caption = l.t("\(when)に\(kind)を取れる場所（近い順）", "Places that issue a \(kind) on \(when), nearest first")
+                rows = answers.map { a in
+                    Row(
+                        href: a.id.map { "/facilities/\($0)" }, name: a.id == nil && l.en ? "Convenience stores (with the My Number card)" : a.name,
+                        kind: l.en ? (FacilityKind(rawValue: a.kind)?.english ?? "stores") : a.kindJa,
+                        distance: a.distanceKm.map { String(format: "%.1f km", $0) } ?? "—",
+                        hours: l.en ? (a.hours.isEmpty ? "closed" : a.hours.joined(separator: ", ")) : a.hoursJa,
+                        address: a.address ?? l.t("全国の対応店舗（6時30分から23時まで）", "Stores across Japan (6:30 to 23:00)"))
+                }
             }
         }
-        return """
-            <h1>\(t("証明書を取れる場所を探す", "Where to get a certificate"))</h1>
-            <p><a href="\(HTML.escape(otherLanguage))" lang="\(en ? "ja" : "en")">\(en ? "日本語" : "English")</a></p>
-            <form method="get" action="/finder">\(en ? "<input type=\"hidden\" name=\"lang\" value=\"en\">" : "")
-            <p><label for="kind">\(t("証明書", "Certificate"))</label> <select id="kind" name="kind">\(kinds)</select></p>
-            <p><label for="date">\(t("日付", "Date"))</label> <input type="date" id="date" name="date" value="\(question?.date ?? today)">
-            <label for="time">\(t("時刻", "Time"))</label> <input type="time" id="time" name="time" value="\(question?.time?.description ?? "")"></p>
-            <p><label for="from">\(t("お住まいの町丁目（近い順に並べます）", "Your 町丁目 (to list the nearest first)"))</label> <select id="from" name="from"><option value="">\(t("指定しない", "Any"))</option>\(groups)</select></p>
-            <p><button type="submit">\(t("探す", "Search"))</button></p>
-            </form>
-            <p>\(t("コンビニ交付にはマイナンバーカード（利用者証明用電子証明書）が必要です。時刻を空けると、その日に開いている場所をすべて表示します。", "The stores need the My Number card (its certificate for user authentication). Leave the time empty to list every place open that day."))</p>
-            \(result)
-            """
+        self.none = none
+        self.caption = caption
+        self.rows = rows
+        hasRows = !rows.isEmpty
+        resultsBox = HTML.scroll(l.t("検索結果", "Results"))
+        words = [
+            "kind": l.t("証明書", "Certificate"),
+            "date": l.t("日付", "Date"),
+            "time": l.t("時刻", "Time"),
+            "from": l.t("お住まいの町丁目（近い順に並べます）", "Your 町丁目 (to list the nearest first)"),
+            "any": l.t("指定しない", "Any"),
+            "search": l.t("探す", "Search"),
+            "note": l.t(
+                "コンビニ交付にはマイナンバーカード（利用者証明用電子証明書）が必要です。時刻を空けると、その日に開いている場所をすべて表示します。",
+                "The stores need the My Number card (its certificate for user authentication). Leave the time empty to list every place open that day."),
+            "place": l.t("場所", "Place"),
+            "kindHead": l.t("種別", "Kind"),
+            "distance": l.t("距離", "Distance"),
+            "hours": l.t("その日の時間", "Hours that day"),
+            "address": l.t("所在地", "Address"),
+        ]
     }
 }
 
@@ -367,18 +459,6 @@ enum FacilityText {
 
     static func wareki(_ date: CivilDate) -> String { (try? JapaneseDate(date).description) ?? date.description }
 
-    /// The menu in a cell: certificates, 届出 and procedures on a line each.
-    static func menu(_ menu: Set<FacilityService>) -> String {
-        guard !menu.isEmpty else { return "取り扱う業務はありません" }
-        let items = menu.sorted()
-        var lines: [String] = []
-        for (label, part) in [
-            ("証明書", items.filter { if case .certificate = $0 { true } else { false } }),
-            ("届出", items.filter { if case .notification = $0 { true } else { false } }),
-            ("手続", items.filter { if case .procedure = $0 { true } else { false } }),
-        ] where !part.isEmpty {
-            lines.append("\(label)：" + part.map(\.japanese).joined(separator: "、"))
-        }
-        return lines.map(HTML.escape).joined(separator: "<br>")
-    }
+    /// A day as the page's language writes it: 和暦 in Japanese, ISO 8601 in English.
+    static func day(_ date: CivilDate, _ l: Language) -> String { l.en ? date.description : wareki(date) }
 }

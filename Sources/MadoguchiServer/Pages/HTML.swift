@@ -5,44 +5,37 @@ import MadoguchiDocuments
 enum HTML {
     static func escape(_ s: String) -> String { HTMLText.escape(s) }
 
-    /// The shared page frame (lang="ja", readable on a phone, no external assets).
+    /// The shared page frame (lang="ja", readable on a phone, no external assets): `frame.mustache` around a body.
     static func page(
         title: String, cityName: String, body: String, style: String = "", wide: Bool = false, lang: String = "ja", script: String? = nil
     ) -> String {
-        """
-        <!doctype html>
-        <html lang="\(lang == "en" ? "en" : "ja")">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))｜\(escape(cityName))</title>
-        \(script.map { "<script src=\"\(escape($0))\" defer></script>" } ?? "")
-        <style>
-        body{font-family:"IPAexGothic","Hiragino Sans","Noto Sans JP",sans-serif;margin:0;color:#1a1a1a;line-height:1.7}
-        header{background:#0b5394;color:#fff;padding:1rem 1.5rem}
-        header a{color:#fff;text-decoration:none}
-        main{max-width:60rem;margin:0 auto;padding:1rem 1.5rem}
-        table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
-        th{background:#eef3f8}.closed{color:#595959}nav a{margin-right:1rem}code{overflow-wrap:anywhere}
-        .scroll{overflow-x:auto;position:relative}
-        \(wide ? "main{max-width:76rem}" : "")
-        \(style)
-        </style>
-        </head>
-        <body>
-        <header><a href="/"><strong>\(escape(cityName))</strong> \(lang == "en" ? "City services" : "窓口サービス")</a></header>
-        <main>
-        \(body)
-        </main>
-        </body>
-        </html>
-        """
+        Views.render(
+            Frame(
+                lang: lang == "en" ? "en" : "ja", title: title, cityName: cityName, services: lang == "en" ? "City services" : "窓口サービス",
+                script: script, siteStyle: Frame.siteStyle, wide: wide, style: style, body: body),
+            .frame)
+    }
+
+    /// The frame's model.
+    struct Frame {
+        static let siteStyle = Views.Asset.site.text
+        let lang: String
+        let title: String
+        let cityName: String
+        let services: String
+        let script: String?
+        let siteStyle: String
+        let wide: Bool
+        /// The page's own style sheet (markup of this program, not escaped)
+        let style: String
+        /// The page's body (markup made by its view)
+        let body: String
     }
 
     /// The opening of a box that scrolls sideways on a phone (`.scroll` in the frame's style): a named region, focusable
     /// so that a keyboard can scroll it. Close it with `</div>`.
     static func scroll(_ label: String) -> String {
-        "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"\(escape(label))\">"
+        Views.render(["scrollLabel": label], .scroll)
     }
 
     static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,0 +1,67 @@
+import Mustache
+
+/// The pages' views: Mustache templates (`Views/Templates`) and their style sheets and script (`Views/Assets`),
+/// compiled into the binary. A page is a model (`…Page`, built from a use case's answer, every word already in the
+/// page's language) rendered by its template; `{{…}}` escapes every value, so a value cannot become markup. Only a
+/// template's `{{{…}}}` inserts markup, and only markup this program made (a nested view, an SVG of a QR code).
+enum Views {
+    /// Every template, by the name a model renders with.
+    enum Template: String, CaseIterable, Sendable {
+        case frame, scroll
+        case touch, ticket, ticketLive = "ticket-live", board, boardLive = "board-live"
+        case congestion, finder, network, history, problem
+
+        var text: [UInt8] {
+            switch self {
+            case .frame: PackageResources.frame_mustache
+            case .scroll: PackageResources.scroll_mustache
+            case .touch: PackageResources.touch_mustache
+            case .ticket: PackageResources.ticket_mustache
+            case .ticketLive: PackageResources.ticket_live_mustache
+            case .board: PackageResources.board_mustache
+            case .boardLive: PackageResources.board_live_mustache
+            case .congestion: PackageResources.congestion_mustache
+            case .finder: PackageResources.finder_mustache
+            case .network: PackageResources.network_mustache
+            case .history: PackageResources.history_mustache
+            case .problem: PackageResources.problem_mustache
+            }
+        }
+    }
+
+    /// The style sheets and the script, as text.
+    enum Asset: Sendable {
+        case site, queue, board, congestion, queueScript
+
+        var text: String {
+            let bytes =
+                switch self {
+                case .site: PackageResources.site_css
+                case .queue: PackageResources.queue_css
+                case .board: PackageResources.board_css
+                case .congestion: PackageResources.congestion_css
+                case .queueScript: PackageResources.queue_js
+                }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The templates, parsed once. They are part of the program: one that does not parse is a fault of the build, found
+    /// by `ViewsTests` before it ships.
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for template in Template.allCases {
+            do {
+                try library.register(String(decoding: template.text, as: UTF8.self), named: template.rawValue)
+            } catch {
+                preconditionFailure("The template \(template.rawValue) does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+
+    /// The template's text for the model.
+    static func render(_ model: Any, _ template: Template) -> String {
+        library.render(model, withTemplate: template.rawValue) ?? ""
+    }
+}
