@@ -25,7 +25,7 @@ struct ViewsTests {
             #expect(Views.library.getTemplate(named: template.rawValue) != nil, "\(template.rawValue)")
             #expect(!template.text.isEmpty, "\(template.rawValue) is empty")
         }
-        for asset in [Views.Asset.site, .queue, .board, .congestion, .queueScript] { #expect(!asset.text.isEmpty) }
+        for asset in Views.Asset.allCases { #expect(!asset.text.isEmpty, "\(asset)") }
     }
 
     @Test("the frame: the page's language, its title escaped, its style and script; a value never becomes markup")
@@ -161,5 +161,22 @@ struct ViewsTests {
             facilityId: "f", facilityName: "x", learntOn: calendar.learntOn, hoursLearnt: 0, moderateAbove: 0, busyAbove: 0, days: [])
         let quiet = Views.render(CongestionPage(now: closed, calendar: unlearnt, language: Language("ja")), .congestion)
         #expect(quiet.contains("ただいま受付時間外です。") && quiet.contains("予想に必要な発券の記録がまだありません。") && !quiet.contains("<table"))
+    }
+
+    @Test("a table of figures and a bar chart: every value is text, a missing class is no attribute, the bars scale to the largest")
+    func figures() {
+        let table = FigureTable(
+            "stats", caption: Self.hostile, head: ["施設", Self.hostile],
+            rows: [FigureTable.Row(Self.hostile, cells: [FigureTable.Cell("+3", className: "gain"), FigureTable.Cell(Self.hostile)]), FigureTable.Row("計", ["3"])])
+        let html = Views.render(table, .table)
+        #expect(!html.contains("<script>") && html.contains("<caption>&lt;script&gt;"))
+        #expect(html.contains("<td class=\"gain\">+3</td>") && html.contains("<tr><th scope=\"row\">計</th><td>3</td></tr>"))
+        #expect(html.components(separatedBy: "<th scope=\"col\">").count - 1 == 2 && html.hasSuffix("</table>\n</div>\n"))
+        let chart = BarChart(title: "時間帯別", caption: Self.hostile, labels: ["9時", "10時"], values: [1, 4], unit: "枚", width: 248, height: 140)
+        #expect(chart.bars.map(\.height) == ["25.0", "100.0"] && chart.bars.map(\.title) == ["9時: 1.0枚", "10時: 4.0枚"] && chart.maxText == "4.0")
+        let svg = Views.render(chart, .chart)
+        #expect(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"248\" height=\"140\" viewBox=\"0 0 248 140\" role=\"img\" aria-label=\"時間帯別\">"))
+        #expect(svg.contains("<rect x=\"158.4\" y=\"12.0\" width=\"67.2\" height=\"100.0\" fill=\"#0b5394\"><title>10時: 4.0枚</title></rect>"))
+        #expect(svg.contains("<figcaption>&lt;script&gt;") && !svg.contains("<script>"))
     }
 }

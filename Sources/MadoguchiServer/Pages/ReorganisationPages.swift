@@ -62,10 +62,11 @@ struct ReorganisationPages<Context: StaffContext> {
             return (h.facility.id, p.name)
         }
         let decisions = Self.recordedDays(histories)
-        let body = ReorganisationViews.page(
+        let page = ReorganisationPage(
             report: report, baseDay: shownDay, decay: decay, codes: report?.scenario.changes.map(\.code) ?? codes, facilities: facilities,
             decisions: decisions)
-        return HTML.response(HTML.page(title: "窓口再編の試算", cityName: cityName, body: body, style: ReorganisationViews.style, wide: true))
+        return HTML.response(HTML.page(
+            title: "窓口再編の試算", cityName: cityName, body: Views.render(page, .reorganisation), style: Views.Asset.reorganisation.text, wide: true))
     }
 
     /// The recorded days a what-if can replay (closures, manned windows closed, conversions), latest first, with the
@@ -81,111 +82,125 @@ struct ReorganisationPages<Context: StaffContext> {
     }
 }
 
-/// The what-if page's views.
-enum ReorganisationViews {
-    static func e(_ s: String) -> String { HTML.escape(s) }
+/// The what-if page: the recorded decisions to replay, the form, and the outcome's tables before and after.
+struct ReorganisationPage {
+    struct Option {
+        let value: String
+        let text: String
+    }
+
+    struct Decision {
+        let href: String
+        let text: String
+    }
+
+    /// The outcome of a what-if, when one was asked.
+    struct Result {
+        let basis: String
+        let changes: [String]
+        let notReplayed: String?
+        let withoutFigures: String?
+        let cost: String
+        let perCertificate: String
+        let unserved: String?
+        let changed: FigureTable
+        let receivers: FigureTable
+        let chart: BarChart?
+        let channels: FigureTable
+    }
+
+    let decisions: [Decision]
+    let baseDay: String
+    let facilities: [Option]
+    let actions: [Option]
+    let codes: String
+    let decay: String
+    let result: Result?
+
+    init(
+        report: ReorganisationService.Report?, baseDay: CivilDate, decay: Double, codes: [String], facilities: [(String, String)],
+        decisions: [(CivilDate, String)]
+    ) {
+        self.decisions = decisions.map { Decision(href: "/planning/reorganisation?replay=\($0.0)", text: "\($0.0)　\($0.1)") }
+        self.baseDay = baseDay.description
+        self.facilities = facilities.map { Option(value: $0.0, text: $0.1) }
+        actions = [Option(value: "close", text: "廃止"), Option(value: "close-window", text: "有人窓口の廃止")]
+            + [FacilityKind.serviceCorner, .communityCenter, .subBranchOffice, .branchOffice].map {
+                Option(value: "convert:{id}:\($0.rawValue)", text: "\($0.japanese)へ転換")
+            }
+            + [Option(value: "hours:{id}:weekdays 08:30-19:00", text: "平日19時まで開庁"), Option(value: "hours:{id}:sat 09:00-12:00", text: "土曜午前も開庁")]
+        self.codes = codes.joined(separator: "\n")
+        self.decay = "\(decay)"
+        result = report.map(Self.result)
+    }
+
+    static func result(_ report: ReorganisationService.Report) -> Result {
+        let o = report.outcome
+        let total = o.total
+        let changed = FigureTable(
+            "whatif", caption: "変更した施設", head: ["施設", "変更", "年間交付（前）", "（後）", "1枚あたり経費（前）", "主な利用者の町丁目（年間枚数）"],
+            rows: o.rows.filter { $0.change != nil }.map { r in
+                FigureTable.Row(r.name, [
+                    r.change?.japanese ?? "", n(r.before), n(r.after), yen(r.before > 0 ? r.costBeforeYen / r.before : nil),
+                    r.topTowns.map { "\($0.town) \(n($0.certificates))" }.joined(separator: "、"),
+                ])
+            })
+        let receivers = o.receivers.filter { $0.change == nil || $0.before == 0 }
+        let moved = receivers.reduce(0) { $0 + $1.after - $1.before }
+        let receiving = FigureTable(
+            "whatif", caption: "需要の移る先と、繁忙期（3月中旬〜4月上旬）の証明書窓口の平均待ち時間",
+            head: ["移る先", "増える枚数（年）", "割合", "待ち時間（前）", "窓口の負荷（前）", "待ち時間（後）", "窓口の負荷（後）"],
+            rows: receivers.prefix(12).map { r in
+                let delta = r.after - r.before
+                let share = moved > 0 ? String(format: "%.0f%%", delta / moved * 100) : "—"
+                return FigureTable.Row(
+                    r.name, cells: [FigureTable.Cell(signed(delta), className: "gain"), FigureTable.Cell(share)] + wait(r.peakBefore) + wait(r.peakAfter))
+            })
+        let top = Array(receivers.prefix(8))
+        let channels = FigureTable(
+            "whatif", caption: "チャネル別の交付枚数と証明書1枚あたりの経費", head: ["チャネル", "年間交付（前）", "（後）", "年間経費（前）", "（後）", "1枚あたり（前）", "（後）"],
+            rows: o.channels.map { c in
+                FigureTable.Row(c.channel.japanese, [
+                    n(c.before), n(c.after), yen(c.costBeforeYen), yen(c.costAfterYen), yen(c.perCertificateBefore), yen(c.perCertificateAfter),
+                ])
+            } + [
+                FigureTable.Row("計", [
+                    n(total.before), n(total.after), yen(total.costBeforeYen), yen(total.costAfterYen), yen(total.perCertificateBefore),
+                    yen(total.perCertificateAfter),
+                ])
+            ])
+        return Result(
+            basis: "基準日 \(report.scenario.baseDay)（\(o.fiscalYear)の実績）・距離減衰β \(String(format: "%.1f", o.decayPerKm))/km",
+            changes: report.scenario.changes.map { c in "\(o.rows.first { $0.id == c.facilityId }?.name ?? c.facilityId)：\(c.japanese)" },
+            notReplayed: report.notReplayed.isEmpty ? nil : report.notReplayed.joined(separator: "、"),
+            withoutFigures: o.withoutFigures.isEmpty ? nil : o.withoutFigures.joined(separator: "、"),
+            cost: "\(yen(total.costBeforeYen)) → \(yen(total.costAfterYen))（\(signed(total.costAfterYen - total.costBeforeYen))円）",
+            perCertificate: "\(yen(total.perCertificateBefore)) → \(yen(total.perCertificateAfter))",
+            unserved: o.unservedAfter >= 0.5 ? n(o.unservedAfter) : nil, changed: changed, receivers: receiving,
+            chart: top.isEmpty
+                ? nil
+                : BarChart(
+                    title: "需要の移る先（年間枚数）", caption: "需要の移る先（年間の増加枚数）", labels: top.map { String($0.name.prefix(6)) },
+                    values: top.map { $0.after - $0.before }, unit: "枚"),
+            channels: channels)
+    }
+
     static func n(_ x: Double) -> String {
         let f = NumberFormatter()
         f.numberStyle = .decimal
         f.maximumFractionDigits = 0
         return f.string(from: NSNumber(value: x.rounded())) ?? String(Int(x.rounded()))
     }
+
     static func yen(_ x: Double?) -> String { x.map { "¥" + n($0) } ?? "—" }
     static func signed(_ x: Double) -> String { (x >= 0.5 ? "+" : "") + n(x) }
 
-    static let style = """
-        table.whatif{border-collapse:collapse;margin:.5rem 0 1rem;width:auto}
-        table.whatif th,table.whatif td{border:1px solid #ccc;padding:.2rem .5rem}
-        table.whatif td{text-align:right}
-        .gain{color:#0b5394}.loss{color:#a61c00}
-        textarea{width:100%;max-width:44rem;font-family:monospace}
-        form p{margin:.4rem 0}
-        """
-
-    static func wait(_ p: PeakLoad?) -> String {
-        guard let p else { return "<td>—</td><td>—</td>" }
-        return "<td>\(Int(p.waitMinutes.rounded()))分（閉庁時\(Int(p.closingWaitMinutes.rounded()))分）</td><td>\(Int((p.utilisation * 100).rounded()))%\(p.overloaded ? "（超過）" : "")</td>"
-    }
-
-    static func page(
-        report: ReorganisationService.Report?, baseDay: CivilDate, decay: Double, codes: [String], facilities: [(String, String)],
-        decisions: [(CivilDate, String)]
-    ) -> String {
-        var out = "<h1>窓口再編の試算</h1>"
-        out += "<p>施設の廃止・有人窓口の廃止・転換・開庁時間の変更・新設について、証明書の需要がどこへ移るか、受け入れる窓口の繁忙期の待ち時間、チャネル別の証明書1枚あたりの経費を、変更前と比べて示します。"
-        out += "需要は住民記録の町丁目別人口と施設別の年度実績から推計します（距離減衰モデル。前提はADR 0014）。</p>"
-        out += "<h2>記録された再編を再現する</h2><ul>"
-        for (day, documents) in decisions {
-            out += "<li><a href=\"/planning/reorganisation?replay=\(day)\">\(e(day.description))　\(e(documents))</a></li>"
-        }
-        out += "</ul>"
-        out += "<h2>試算する</h2><form method=\"get\" action=\"/planning/reorganisation\">"
-        out += "<p><label>基準日（この日の施設網と、この日までの最新年度の実績で試算） <input type=\"date\" name=\"on\" value=\"\(baseDay)\"></label></p>"
-        out += "<p><label>施設 <select name=\"facility\"><option value=\"\">（選ぶ）</option>"
-        for (id, name) in facilities { out += "<option value=\"\(e(id))\">\(e(name))</option>" }
-        out += "</select></label> <label>変更 <select name=\"action\"><option value=\"close\">廃止</option><option value=\"close-window\">有人窓口の廃止</option>"
-        for kind in [FacilityKind.serviceCorner, .communityCenter, .subBranchOffice, .branchOffice] {
-            out += "<option value=\"convert:{id}:\(kind.rawValue)\">\(e(kind.japanese))へ転換</option>"
-        }
-        out += "<option value=\"hours:{id}:weekdays 08:30-19:00\">平日19時まで開庁</option><option value=\"hours:{id}:sat 09:00-12:00\">土曜午前も開庁</option>"
-        out += "</select></label></p>"
-        out += "<p><label>ほかの変更（1行に1件: close:ID、close-window:ID、convert:ID:種別、hours:ID:weekdays 08:30-19:00、open:ID:serviceCorner:名称:区:町丁目[:年間経費]）<br>"
-        out += "<textarea name=\"changes\" rows=\"4\">\(e(codes.joined(separator: "\n")))</textarea></label></p>"
-        out += "<p><label>距離減衰β（1kmあたり） <input type=\"number\" name=\"decay\" step=\"0.1\" min=\"0\" max=\"5\" value=\"\(decay)\"></label> "
-        out += "<button type=\"submit\">試算</button></p></form>"
-        guard let report else { return out }
-        let o = report.outcome
-        out += "<h2>結果</h2>"
-        out += "<p>基準日 \(e(report.scenario.baseDay.description))（\(e(o.fiscalYear.description))の実績）・距離減衰β \(e(String(format: "%.1f", o.decayPerKm)))/km</p><ul>"
-        for c in report.scenario.changes {
-            let name = o.rows.first { $0.id == c.facilityId }?.name ?? c.facilityId
-            out += "<li>\(e(name))：\(e(c.japanese))</li>"
-        }
-        out += "</ul>"
-        if !report.notReplayed.isEmpty { out += "<p>再現の対象外（試算できない変更）: \(e(report.notReplayed.joined(separator: "、")))</p>" }
-        if !o.withoutFigures.isEmpty { out += "<p>年度実績がないため試算から除いた施設: \(e(o.withoutFigures.joined(separator: "、")))</p>" }
-        let total = o.total
-        out += "<p><strong>年間経費 \(yen(total.costBeforeYen)) → \(yen(total.costAfterYen))（\(signed(total.costAfterYen - total.costBeforeYen))円）、"
-        out += "証明書1枚あたり \(yen(total.perCertificateBefore)) → \(yen(total.perCertificateAfter))</strong></p>"
-        if o.unservedAfter >= 0.5 { out += "<p class=\"loss\">どの施設・チャネルでも取り扱わなくなる需要: 年\(n(o.unservedAfter))枚</p>" }
-
-        out += "<table class=\"whatif\"><caption>変更した施設</caption><thead><tr><th scope=\"col\">施設</th><th scope=\"col\">変更</th><th scope=\"col\">年間交付（前）</th><th scope=\"col\">（後）</th>"
-        out += "<th scope=\"col\">1枚あたり経費（前）</th><th scope=\"col\">主な利用者の町丁目（年間枚数）</th></tr></thead><tbody>"
-        for r in o.rows where r.change != nil {
-            out += "<tr><th scope=\"row\">\(e(r.name))</th><td>\(e(r.change?.japanese ?? ""))</td><td>\(n(r.before))</td><td>\(n(r.after))</td>"
-            out += "<td>\(yen(r.before > 0 ? r.costBeforeYen / r.before : nil))</td><td>\(e(r.topTowns.map { "\($0.town) \(n($0.certificates))" }.joined(separator: "、")))</td></tr>"
-        }
-        out += "</tbody></table>"
-
-        let receivers = o.receivers.filter { $0.change == nil || $0.before == 0 }
-        let moved = receivers.reduce(0) { $0 + $1.after - $1.before }
-        out += "<table class=\"whatif\"><caption>需要の移る先と、繁忙期（3月中旬〜4月上旬）の証明書窓口の平均待ち時間</caption><thead><tr><th scope=\"col\">移る先</th><th scope=\"col\">増える枚数（年）</th><th scope=\"col\">割合</th>"
-        out += "<th scope=\"col\">待ち時間（前）</th><th scope=\"col\">窓口の負荷（前）</th><th scope=\"col\">待ち時間（後）</th><th scope=\"col\">窓口の負荷（後）</th></tr></thead><tbody>"
-        for r in receivers.prefix(12) {
-            let delta = r.after - r.before
-            out += "<tr><th scope=\"row\">\(e(r.name))</th><td class=\"gain\">\(signed(delta))</td><td>\(moved > 0 ? String(format: "%.0f%%", delta / moved * 100) : "—")</td>"
-            out += wait(r.peakBefore) + wait(r.peakAfter) + "</tr>"
-        }
-        out += "</tbody></table>"
-        if !receivers.isEmpty {
-            let top = Array(receivers.prefix(8))
-            out += "<figure>" + StatisticsViews.bars(
-                title: "需要の移る先（年間枚数）", labels: top.map { String($0.name.prefix(6)) }, values: top.map { $0.after - $0.before }, unit: "枚")
-            out += "<figcaption>需要の移る先（年間の増加枚数）</figcaption></figure>"
-        }
-
-        out += "<table class=\"whatif\"><caption>チャネル別の交付枚数と証明書1枚あたりの経費</caption><thead><tr><th scope=\"col\">チャネル</th><th scope=\"col\">年間交付（前）</th><th scope=\"col\">（後）</th>"
-        out += "<th scope=\"col\">年間経費（前）</th><th scope=\"col\">（後）</th><th scope=\"col\">1枚あたり（前）</th><th scope=\"col\">（後）</th></tr></thead><tbody>"
-        for c in o.channels {
-            out += "<tr><th scope=\"row\">\(e(c.channel.japanese))</th><td>\(n(c.before))</td><td>\(n(c.after))</td><td>\(yen(c.costBeforeYen))</td><td>\(yen(c.costAfterYen))</td>"
-            out += "<td>\(yen(c.perCertificateBefore))</td><td>\(yen(c.perCertificateAfter))</td></tr>"
-        }
-        out += "<tr><th scope=\"row\">計</th><td>\(n(total.before))</td><td>\(n(total.after))</td><td>\(yen(total.costBeforeYen))</td><td>\(yen(total.costAfterYen))</td>"
-        out += "<td>\(yen(total.perCertificateBefore))</td><td>\(yen(total.perCertificateAfter))</td></tr></tbody></table>"
-        out += "<p>待ち時間は、証明書の窓口数（他の手続と兼ねる窓口は按分し切り捨て）と実測の対応時間、繁忙期の1時間あたりの来庁数（各施設の番号札の履歴の形）から、"
-        out += "開庁時に待ちのない1日の平均（M/M/c、閉庁時の待ちも併記）として求めています。経費は、廃止・有人窓口の廃止でその施設の経費がなくなり、開庁時間の変更では人件費が開庁時間に比例し、"
-        out += "受け入れる窓口の固定費は変わらないものとしています（郵便局・コンビニは1枚あたりの手数料が増えます）。"
-        out += "町丁目別の人口は現在の住民記録によります（過去の基準日でも同じ分布とみなします）。</p>"
-        return out
+    /// The peak season's wait at a counter and its load: two cells.
+    static func wait(_ p: PeakLoad?) -> [FigureTable.Cell] {
+        guard let p else { return [FigureTable.Cell("—"), FigureTable.Cell("—")] }
+        return [
+            FigureTable.Cell("\(Int(p.waitMinutes.rounded()))分（閉庁時\(Int(p.closingWaitMinutes.rounded()))分）"),
+            FigureTable.Cell("\(Int((p.utilisation * 100).rounded()))%" + (p.overloaded ? "（超過）" : "")),
+        ]
     }
 }

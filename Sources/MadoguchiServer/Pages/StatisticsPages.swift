@@ -38,9 +38,9 @@ struct StatisticsPages<Context: StaffContext> {
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let report = try await report(request)
-        let query = request.uri.query.map { "?" + $0 } ?? ""
+        let page = StatisticsPage(report, query: request.uri.query ?? "")
         return HTML.response(HTML.page(
-            title: "窓口の統計", cityName: cityName, body: StatisticsViews.page(report, query: query), style: StatisticsViews.style, wide: true))
+            title: "窓口の統計", cityName: cityName, body: Views.render(page, .statistics), style: Views.Asset.statistics.text, wide: true))
     }
 
     @Sendable func issuanceCSV(_ request: Request, context: Context) async throws -> Response {
@@ -62,103 +62,93 @@ struct StatisticsPages<Context: StaffContext> {
     }
 }
 
-/// The statistics page's views, and its charts.
-enum StatisticsViews {
-    static func e(_ s: String) -> String { HTML.escape(s) }
-    static func f(_ x: Double?) -> String { x.map { String(format: "%.1f", $0) } ?? "—" }
-
-    static let style = """
-        table.stats{border-collapse:collapse;margin:.5rem 0 1rem}
-        table.stats th,table.stats td{border:1px solid #ccc;padding:.2rem .5rem}
-        table.stats td{text-align:right}
-        figure{margin:.5rem 0 1.5rem}
-        """
-
-    /// A bar chart of values by label, as SVG with its numbers in a title per bar, labelled for screen readers.
-    static func bars(title: String, labels: [String], values: [Double], unit: String, width: Int = 640, height: Int = 220) -> String {
-        let left = 48.0, bottom = 28.0, top = 12.0
-        let plotW = Double(width) - left - 8, plotH = Double(height) - top - bottom
-        let maxValue = max(values.max() ?? 0, 1)
-        let slot = plotW / Double(max(values.count, 1))
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(e(title))\">"
-        s += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(Double(width) - 8)\" y2=\"\(top + plotH)\" stroke=\"#333\"/>"
-        s += "<text x=\"\(left - 6)\" y=\"\(top + 8)\" font-size=\"11\" text-anchor=\"end\">\(e(f(maxValue)))</text>"
-        s += "<text x=\"\(left - 6)\" y=\"\(top + plotH)\" font-size=\"11\" text-anchor=\"end\">0</text>"
-        for (i, (label, value)) in zip(labels, values).enumerated() {
-            let h = plotH * value / maxValue, x = left + Double(i) * slot
-            s += "<rect x=\(q(x + slot * 0.15)) y=\(q(top + plotH - h)) width=\(q(slot * 0.7)) height=\(q(h)) fill=\"#0b5394\"><title>\(e("\(label): \(f(value))\(unit)"))</title></rect>"
-            s += "<text x=\(q(x + slot / 2)) y=\(q(Double(height) - 10)) font-size=\"11\" text-anchor=\"middle\">\(e(label))</text>"
-        }
-        return s + "</svg>"
+/// The statistics page: the period and facility asked for, the CSV links, and the tables and charts of certificates
+/// issued and of tickets, waits and service times.
+struct StatisticsPage {
+    struct Option {
+        let value: String
+        let text: String
+        let selected: Bool
     }
 
-    static func q(_ v: Double) -> String { "\"" + String(format: "%.1f", v) + "\"" }
+    struct Link {
+        let href: String
+        let text: String
+    }
 
-    static func page(_ r: StatisticsService.Report, query: String) -> String {
-        var out = "<h1>窓口の統計</h1>"
-        out += "<form method=\"get\" action=\"/planning/statistics\"><label>期間 <input type=\"date\" name=\"from\" value=\"\(r.from)\"></label>"
-        out += " <label>〜 <input type=\"date\" name=\"through\" value=\"\(r.through)\"></label>"
-        out += " <label>施設 <select name=\"facility\"><option value=\"\">すべて</option>"
-        for (id, name) in r.names.sorted(by: { $0.key < $1.key }) {
-            out += "<option value=\"\(e(id))\"\(id == r.facilityId ? " selected" : "")>\(e(name))</option>"
-        }
-        out += "</select></label> <button type=\"submit\">表示</button></form>"
-        out += "<p>\(e(r.from.description))〜\(e(r.through.description))・\(e(r.facilityId.map(r.name) ?? "全施設"))</p>"
-        let csvQuery = query.isEmpty ? "?" : query + "&amp;"
-        out += "<p>CSV: <a href=\"/planning/statistics/issuance.csv\(e(query))\">交付枚数（UTF-8）</a> · "
-        out += "<a href=\"/planning/statistics/issuance.csv\(csvQuery)encoding=cp932\">交付枚数（Shift_JIS）</a> · "
-        out += "<a href=\"/planning/statistics/tickets.csv\(e(query))\">番号札（UTF-8）</a> · "
-        out += "<a href=\"/planning/statistics/tickets.csv\(csvQuery)encoding=cp932\">番号札（Shift_JIS）</a></p>"
+    let from: String
+    let through: String
+    let facilities: [Option]
+    let period: String
+    let csv: [Link]
+    let issuanceByFacility: FigureTable
+    let issuanceByKind: FigureTable
+    let issuanceByHour: BarChart
+    let ticketsByLine: FigureTable
+    let ticketsByWindow: FigureTable
+    /// Tickets and the mean wait by the hour drawn, when any ticket was drawn
+    let ticketHours: [BarChart]
+
+    /// - Parameter query: the page's query (`from=…&through=…`), for the CSV links
+    init(_ r: StatisticsService.Report, query: String) {
+        from = r.from.description
+        through = r.through.description
+        facilities = r.names.sorted(by: { $0.key < $1.key }).map { Option(value: $0.key, text: $0.value, selected: $0.key == r.facilityId) }
+        period = "\(r.from)〜\(r.through)・" + (r.facilityId.map(r.name) ?? "全施設")
+        let plain = query.isEmpty ? "" : "?" + query
+        let cp932 = (query.isEmpty ? "?" : "?" + query + "&") + "encoding=cp932"
+        csv = [
+            Link(href: "/planning/statistics/issuance.csv" + plain, text: "交付枚数（UTF-8）"),
+            Link(href: "/planning/statistics/issuance.csv" + cp932, text: "交付枚数（Shift_JIS）"),
+            Link(href: "/planning/statistics/tickets.csv" + plain, text: "番号札（UTF-8）"),
+            Link(href: "/planning/statistics/tickets.csv" + cp932, text: "番号札（Shift_JIS）"),
+        ]
+        let f = BarChart.figure
 
         // Certificates
-        out += "<h2>証明書の交付枚数</h2>"
         let channels = ["counter", "kiosk", "automaticMachine", "postOffice", "post", "online"]
         let byFacility = CounterStatistics.sum(r.issuance) { [$0.facilityId ?? "", $0.channel] }
-        let facilities = Set(r.issuance.map { $0.facilityId ?? "" }).sorted()
-        out += "<table class=\"stats\"><caption>施設・交付チャネル別</caption><thead><tr><th scope=\"col\">施設</th>"
-        for c in channels { out += "<th scope=\"col\">\(e(StatisticsService.channelName(c)))</th>" }
-        out += "<th scope=\"col\">計</th></tr></thead><tbody>"
-        for id in facilities {
-            out += "<tr><th scope=\"row\">\(e(r.name(id.isEmpty ? nil : id)))</th>"
-            for c in channels { out += "<td>\(byFacility[[id, c]] ?? 0)</td>" }
-            out += "<td>\(channels.reduce(0) { $0 + (byFacility[[id, $1]] ?? 0) })</td></tr>"
-        }
-        out += "</tbody></table>"
-        let byKind = CounterStatistics.sum(r.issuance) { $0.kind }
-        out += "<table class=\"stats\"><caption>証明書の種類別</caption><thead><tr><th scope=\"col\">種類</th><th scope=\"col\">枚数</th></tr></thead><tbody>"
-        for (kind, copies) in byKind.sorted(by: { $0.value > $1.value }) {
-            out += "<tr><th scope=\"row\">\(e(CertificateKind(rawValue: kind)?.japanese ?? kind))</th><td>\(copies)</td></tr>"
-        }
-        out += "</tbody></table>"
+        issuanceByFacility = FigureTable(
+            "stats", caption: "施設・交付チャネル別", head: ["施設"] + channels.map(StatisticsService.channelName) + ["計"],
+            rows: Set(r.issuance.map { $0.facilityId ?? "" }).sorted().map { id in
+                let counts = channels.map { byFacility[[id, $0]] ?? 0 }
+                return FigureTable.Row(r.name(id.isEmpty ? nil : id), counts.map(String.init) + [String(counts.reduce(0, +))])
+            })
+        issuanceByKind = FigureTable(
+            "stats", caption: "証明書の種類別", head: ["種類", "枚数"],
+            rows: CounterStatistics.sum(r.issuance) { $0.kind }.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).map {
+                FigureTable.Row(CertificateKind(rawValue: $0.key)?.japanese ?? $0.key, [String($0.value)])
+            })
         let byHour = CounterStatistics.sum(r.issuance) { $0.hour }
         let hours = Array((byHour.keys.min() ?? 8)...(byHour.keys.max() ?? 17))
-        out += "<figure>" + bars(title: "時間帯別の交付枚数", labels: hours.map { "\($0)時" }, values: hours.map { Double(byHour[$0] ?? 0) }, unit: "枚")
-        out += "<figcaption>時間帯別の交付枚数</figcaption></figure>"
+        issuanceByHour = BarChart(
+            title: "時間帯別の交付枚数", caption: "時間帯別の交付枚数", labels: hours.map { "\($0)時" }, values: hours.map { Double(byHour[$0] ?? 0) }, unit: "枚")
 
         // Tickets
-        out += "<h2>番号札・待ち時間・対応時間</h2>"
-        let byLine = CounterStatistics.sum(r.tickets) { [$0.facilityId, $0.procedure.rawValue] }
-        out += "<table class=\"stats\"><caption>施設・手続別（待ち時間は発券から最初の呼出まで、対応時間は窓口での開始から終了まで）</caption><thead><tr>"
-        out += "<th scope=\"col\">施設</th><th scope=\"col\">手続</th><th scope=\"col\">発券数</th><th scope=\"col\">平均待ち時間（分）</th><th scope=\"col\">対応数</th><th scope=\"col\">平均対応時間（分）</th></tr></thead><tbody>"
-        for (_, t) in byLine.sorted(by: { ($0.value.facilityId, $0.value.procedure) < ($1.value.facilityId, $1.value.procedure) }) {
-            out += "<tr><th scope=\"row\">\(e(r.name(t.facilityId)))</th><td>\(e(t.procedure.japanese))</td><td>\(t.tickets)</td><td>\(f(t.meanWait))</td>"
-            out += "<td>\(t.served)</td><td>\(f(t.meanService))</td></tr>"
-        }
-        out += "</tbody></table>"
-        let byWindow = CounterStatistics.sum(r.tickets.filter { $0.windowId != nil }) { [$0.facilityId, $0.windowId ?? ""] }
-        out += "<table class=\"stats\"><caption>窓口別</caption><thead><tr><th scope=\"col\">施設</th><th scope=\"col\">窓口</th><th scope=\"col\">対応数</th><th scope=\"col\">平均対応時間（分）</th></tr></thead><tbody>"
-        for (_, t) in byWindow.sorted(by: { ($0.value.facilityId, $0.value.windowId ?? "") < ($1.value.facilityId, $1.value.windowId ?? "") }) {
-            out += "<tr><th scope=\"row\">\(e(r.name(t.facilityId)))</th><td>\(e(t.windowId ?? ""))番</td><td>\(t.served)</td><td>\(f(t.meanService))</td></tr>"
-        }
-        out += "</tbody></table>"
+        ticketsByLine = FigureTable(
+            "stats", caption: "施設・手続別（待ち時間は発券から最初の呼出まで、対応時間は窓口での開始から終了まで）",
+            head: ["施設", "手続", "発券数", "平均待ち時間（分）", "対応数", "平均対応時間（分）"],
+            rows: CounterStatistics.sum(r.tickets) { [$0.facilityId, $0.procedure.rawValue] }.values
+                .sorted { ($0.facilityId, $0.procedure) < ($1.facilityId, $1.procedure) }
+                .map { FigureTable.Row(r.name($0.facilityId), [$0.procedure.japanese, String($0.tickets), f($0.meanWait), String($0.served), f($0.meanService)]) })
+        ticketsByWindow = FigureTable(
+            "stats", caption: "窓口別", head: ["施設", "窓口", "対応数", "平均対応時間（分）"],
+            rows: CounterStatistics.sum(r.tickets.filter { $0.windowId != nil }) { [$0.facilityId, $0.windowId ?? ""] }.values
+                .sorted { ($0.facilityId, $0.windowId ?? "") < ($1.facilityId, $1.windowId ?? "") }
+                .map { FigureTable.Row(r.name($0.facilityId), ["\($0.windowId ?? "")番", String($0.served), f($0.meanService)]) })
         let ticketHours = CounterStatistics.sum(r.tickets) { $0.hour }
         if let first = ticketHours.keys.min(), let last = ticketHours.keys.max() {
             let span = Array(first...last)
-            out += "<figure>" + bars(title: "時間帯別の発券数", labels: span.map { "\($0)時" }, values: span.map { Double(ticketHours[$0]?.tickets ?? 0) }, unit: "枚")
-            out += "<figcaption>時間帯別の発券数</figcaption></figure>"
-            out += "<figure>" + bars(title: "時間帯別の平均待ち時間", labels: span.map { "\($0)時" }, values: span.map { ticketHours[$0]?.meanWait ?? 0 }, unit: "分")
-            out += "<figcaption>時間帯別の平均待ち時間（発券した時間帯ごと）</figcaption></figure>"
+            self.ticketHours = [
+                BarChart(
+                    title: "時間帯別の発券数", caption: "時間帯別の発券数", labels: span.map { "\($0)時" },
+                    values: span.map { Double(ticketHours[$0]?.tickets ?? 0) }, unit: "枚"),
+                BarChart(
+                    title: "時間帯別の平均待ち時間", caption: "時間帯別の平均待ち時間（発券した時間帯ごと）", labels: span.map { "\($0)時" },
+                    values: span.map { ticketHours[$0]?.meanWait ?? 0 }, unit: "分"),
+            ]
+        } else {
+            self.ticketHours = []
         }
-        return out
     }
 }

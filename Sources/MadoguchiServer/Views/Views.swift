@@ -10,6 +10,7 @@ enum Views {
         case frame, scroll
         case touch, ticket, ticketLive = "ticket-live", board, boardLive = "board-live"
         case congestion, finder, network, history, problem
+        case table, chart, statistics, reorganisation
 
         var text: [UInt8] {
             switch self {
@@ -25,13 +26,17 @@ enum Views {
             case .network: PackageResources.network_mustache
             case .history: PackageResources.history_mustache
             case .problem: PackageResources.problem_mustache
+            case .table: PackageResources.table_mustache
+            case .chart: PackageResources.chart_mustache
+            case .statistics: PackageResources.statistics_mustache
+            case .reorganisation: PackageResources.reorganisation_mustache
             }
         }
     }
 
     /// The style sheets and the script, as text.
-    enum Asset: Sendable {
-        case site, queue, board, congestion, queueScript
+    enum Asset: CaseIterable, Sendable {
+        case site, queue, board, congestion, statistics, reorganisation, queueScript
 
         var text: String {
             let bytes =
@@ -40,6 +45,8 @@ enum Views {
                 case .queue: PackageResources.queue_css
                 case .board: PackageResources.board_css
                 case .congestion: PackageResources.congestion_css
+                case .statistics: PackageResources.statistics_css
+                case .reorganisation: PackageResources.reorganisation_css
                 case .queueScript: PackageResources.queue_js
                 }
             return String(decoding: bytes, as: UTF8.self)
