@@ -32,7 +32,7 @@ enum AccessPolicy {
         // The queue's public side: the entrance's touch page, a ticket by its secret, the display board
         "GET /facilities/{id}/queue": .anyone, "POST /facilities/{id}/queue": .anyone, "GET /facilities/{id}/board": .anyone,
         "GET /facilities/{id}/board/events": .anyone, "GET /tickets/{ticket}": .anyone, "POST /tickets/{ticket}/cancel": .anyone,
-        "GET /tickets/{ticket}/events": .anyone, "POST /tickets/{ticket}/check-in": .anyone, "GET /assets/queue.js": .anyone, "GET /facilities/{id}/congestion": .anyone,
+        "GET /tickets/{ticket}/events": .anyone, "POST /tickets/{ticket}/check-in": .anyone, "GET /assets/queue.js": .anyone, "GET /assets/verify.js": .anyone, "GET /facilities/{id}/congestion": .anyone,
         "GET /api/v1/facilities/{id}/congestion": .anyone,
         "POST /api/v1/facilities/{id}/tickets": .anyone, "POST /api/v1/facilities/{id}/reservations": .anyone,
         "GET /api/v1/facilities/{id}/board": .anyone, "GET /api/v1/tickets/{ticket}": .anyone, "POST /api/v1/tickets/{ticket}/{action}": .anyone,

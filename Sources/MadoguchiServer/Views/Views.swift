@@ -11,6 +11,7 @@ enum Views {
         case touch, ticket, ticketLive = "ticket-live", board, boardLive = "board-live"
         case congestion, finder, network, history, problem
         case table, chart, statistics, reorganisation
+        case home, calendar, verify
 
         var text: [UInt8] {
             switch self {
@@ -30,13 +31,16 @@ enum Views {
             case .chart: PackageResources.chart_mustache
             case .statistics: PackageResources.statistics_mustache
             case .reorganisation: PackageResources.reorganisation_mustache
+            case .home: PackageResources.home_mustache
+            case .calendar: PackageResources.calendar_mustache
+            case .verify: PackageResources.verify_mustache
             }
         }
     }
 
     /// The style sheets and the script, as text.
     enum Asset: CaseIterable, Sendable {
-        case site, queue, board, congestion, statistics, reorganisation, queueScript
+        case site, queue, board, congestion, statistics, reorganisation, verify, queueScript, verifyScript
 
         var text: String {
             let bytes =
@@ -47,7 +51,9 @@ enum Views {
                 case .congestion: PackageResources.congestion_css
                 case .statistics: PackageResources.statistics_css
                 case .reorganisation: PackageResources.reorganisation_css
+                case .verify: PackageResources.verify_css
                 case .queueScript: PackageResources.queue_js
+                case .verifyScript: PackageResources.verify_js
                 }
             return String(decoding: bytes, as: UTF8.self)
         }
