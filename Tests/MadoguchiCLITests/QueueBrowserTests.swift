@@ -139,7 +139,7 @@ extension QueueBrowserTests {
             "/facilities/chuo-ward-office/congestion", "/facilities/chuo-ward-office/congestion?lang=en",
             "/finder?kind=residentRecordCopy&\(town)", "/finder?kind=taxCertificate&\(town)&lang=en", "/facilities/chuo-ward-office/queue", "/facilities/chuo-ward-office/queue?lang=en",
             // The other public pages: the home page, the closing days, the network then and now, a facility, verification.
-            "/", "/?lang=en", "/calendar", "/calendar?lang=en", "/facilities", "/facilities?date=2015-03-31", "/facilities?lang=en", "/facilities/kakinoki-liaison-office", "/facilities/chuo-ward-office?lang=en", "/verify",
+            "/", "/?lang=en", "/calendar", "/calendar?lang=en", "/facilities", "/facilities?date=2015-03-31", "/facilities?lang=en", "/facilities/kakinoki-liaison-office", "/facilities/chuo-ward-office?lang=en", "/verify", "/my",
         ]
         let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("accessibility.py").path, [server.url] + pages)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")

@@ -32,55 +32,20 @@ struct ResidentPages<Context: StaffContext>: Sendable {
         return try await portal.resident(session: secret)
     }
 
-    static func when(_ at: String) -> String {
-        // 2026-11-24T10:00:00.000+09:00 → 2026年11月24日 10:00
-        let c = Array(at)
-        guard c.count >= 16 else { return at }
-        return "\(String(c[0..<4]))年\(Int(String(c[5..<7])) ?? 0)月\(Int(String(c[8..<10])) ?? 0)日 \(String(c[11..<16]))"
-    }
-
     func signInPage(error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let (id, challenge) = try await portal.challenge()
-        let code = challenge.encoded
-        let body = """
-            <h1>わたしの情報の利用記録</h1>
-            <p>市の職員があなたの住民記録を見たとき、あなたの証明書が交付されたときの記録を、マイナンバーカードでログインして確認できます。</p>
-            \(error.map { "<p role=\"alert\" style=\"color:#b00020\">\(HTML.escape($0))</p>" } ?? "")
-            <ol>
-            <li>カード読み取りアプリで、次の確認コードにマイナンバーカードで署名してください（利用者証明用電子証明書の暗証番号・数字4桁）。<br>
-            <code id="challenge">\(code)</code><br><small>デモでは: <code>madoguchi card answer --card カードファイル --pin 暗証番号 --challenge \(code)</code></small></li>
-            <li>アプリが示す応答を貼り付けて、ログインしてください（確認コードの有効期限は2分です）。</li>
-            </ol>
-            <form method="post" action="/my/login">
-            <input type="hidden" name="challengeId" value="\(HTML.escape(id))">
-            <p><label>カードの応答 <textarea name="answer" rows="4" cols="60" required></textarea></label></p>
-            <p><button type="submit">ログイン</button></p>
-            </form>
-            """
-        var response = HTML.response(HTML.page(title: "わたしの情報の利用記録", cityName: cityName, body: body), status: status)
+        let page = ResidentSignInPage(challengeId: id, code: challenge.encoded, error: error)
+        var response = HTML.response(
+            HTML.page(title: "わたしの情報の利用記録", cityName: cityName, body: Views.render(page, .mySignIn), style: Views.Asset.my.text), status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         guard let residentId = try await resident(request) else { return try await signInPage() }
-        let lines = try await portal.lines(residentId: residentId)
-        let rows = lines.map { l in
-            "<tr data-source=\"\(l.source.rawValue)\"><td>\(HTML.escape(Self.when(l.at)))</td><td>\(HTML.escape(l.place))</td><td>\(HTML.escape(l.what))</td>"
-                + "<td>\(HTML.escape(l.purpose ?? "—"))</td><td>\(HTML.escape(l.requester ?? "—"))</td></tr>"
-        }.joined(separator: "\n")
-        let body = """
-            <form method="post" action="/my/logout" style="float:right"><button type="submit">ログアウト</button></form>
-            <h1>わたしの情報の利用記録</h1>
-            <p>市の職員があなたの情報を見た記録と、あなたの証明書の交付の記録です（新しい順）。見た職員の名前は表示しませんが、
-            すべて記録され、監査されています。心当たりのない記録があれば、市民課にお問い合わせください。</p>
-            <p id="count" data-count="\(lines.count)">\(lines.count)件</p>
-            <table><thead><tr><th>日時</th><th>窓口</th><th>内容</th><th>用件</th><th>請求者</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
-            <p><small>法令や市の定めにより、捜査機関などからの照会への回答、国・地方公共団体の公用請求、紛争処理手続のための職務上請求、
-            監査のための閲覧は表示しません。</small></p>
-            """
-        var response = HTML.response(HTML.page(title: "わたしの情報の利用記録", cityName: cityName, body: body, wide: true))
+        let page = ResidentAccessPage(try await portal.lines(residentId: residentId))
+        var response = HTML.response(HTML.page(
+            title: "わたしの情報の利用記録", cityName: cityName, body: Views.render(page, .myAccess), style: Views.Asset.my.text, wide: true))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -118,3 +83,43 @@ struct ResidentPages<Context: StaffContext>: Sendable {
 }
 
 extension ResidentAccessLine: ResponseEncodable {}
+
+/// The resident's sign-in: the one-time challenge to sign with the card, and the form for the card's answer.
+struct ResidentSignInPage {
+    let challengeId: String
+    let code: String
+    let error: String?
+}
+
+/// The resident's own record of reads and certificates, newest first.
+struct ResidentAccessPage {
+    struct Line {
+        let source: String
+        let when: String
+        let place: String
+        let what: String
+        let purpose: String
+        let requester: String
+    }
+
+    let count: Int
+    let lines: [Line]
+    /// The table's scrolling box on a phone (markup of the frame's `scroll` view)
+    let box = HTML.scroll("利用と交付の記録")
+
+    /// 2026-11-24T10:00:00.000+09:00 → 2026年11月24日 10:00
+    static func when(_ at: String) -> String {
+        let c = Array(at)
+        guard c.count >= 16 else { return at }
+        return "\(String(c[0..<4]))年\(Int(String(c[5..<7])) ?? 0)月\(Int(String(c[8..<10])) ?? 0)日 \(String(c[11..<16]))"
+    }
+
+    init(_ lines: [ResidentAccessLine]) {
+        count = lines.count
+        self.lines = lines.map {
+            Line(
+                source: $0.source.rawValue, when: Self.when($0.at), place: $0.place, what: $0.what, purpose: $0.purpose ?? "—",
+                requester: $0.requester ?? "—")
+        }
+    }
+}

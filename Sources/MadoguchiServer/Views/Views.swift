@@ -11,7 +11,7 @@ enum Views {
         case touch, ticket, ticketLive = "ticket-live", board, boardLive = "board-live"
         case congestion, finder, network, history, problem
         case table, chart, statistics, reorganisation
-        case home, calendar, verify
+        case home, calendar, verify, mySignIn = "my-signin", myAccess = "my-access"
 
         var text: [UInt8] {
             switch self {
@@ -34,13 +34,15 @@ enum Views {
             case .home: PackageResources.home_mustache
             case .calendar: PackageResources.calendar_mustache
             case .verify: PackageResources.verify_mustache
+            case .mySignIn: PackageResources.my_signin_mustache
+            case .myAccess: PackageResources.my_access_mustache
             }
         }
     }
 
     /// The style sheets and the script, as text.
     enum Asset: CaseIterable, Sendable {
-        case site, queue, board, congestion, statistics, reorganisation, verify, queueScript, verifyScript
+        case site, queue, board, congestion, statistics, reorganisation, verify, my, queueScript, verifyScript
 
         var text: String {
             let bytes =
@@ -52,6 +54,7 @@ enum Views {
                 case .statistics: PackageResources.statistics_css
                 case .reorganisation: PackageResources.reorganisation_css
                 case .verify: PackageResources.verify_css
+                case .my: PackageResources.my_css
                 case .queueScript: PackageResources.queue_js
                 case .verifyScript: PackageResources.verify_js
                 }
