@@ -217,6 +217,15 @@ struct QueueAPITests {
             try await client.execute(uri: "/counter/queue", method: .get, headers: TestStaff.cookie("planner")) { r in
                 #expect(r.status == .forbidden)
             }
+            // Called again: the window offers what a called number allows, and a transfer to the other lines only.
+            try await client.execute(uri: "/counter/queue/windows/1/next", method: .post, headers: form("clerk")) { r in #expect(r.status == .seeOther) }
+            try await client.execute(uri: "/counter/queue?window=1", method: .get, headers: TestStaff.cookie("clerk")) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("data-ticket=\"A001\"><strong>A001</strong> お呼び出し中・証明書の交付</p>"))
+                for action in ["start", "recall", "no-show", "park", "transfer"] { #expect(html.contains("data-action=\"\(action)\""), "\(action)") }
+                #expect(!html.contains("data-action=\"next\"") && !html.contains("data-action=\"complete\""))
+                #expect(html.contains("<option value=\"moving\">") && !html.contains("<option value=\"certificates\">"))
+            }
         }
     }
 

@@ -32,8 +32,8 @@ struct QueueWindowPages<Context: StaffContext> {
         let windows = try await queue.windows(of: facility)
         let tickets = try await queue.activeTickets(of: facility)
         let lines = try await queue.lines(of: facility)
-        let model = WindowFloor(windows: windows, tickets: tickets, lines: lines, chosen: chosen ?? windows.first?.window.id, message: message)
-        return counter.page("窓口の呼出", try await counter.facilityLine(context) + WindowFloorView.html(model), status: status)
+        let page = WindowFloorPage(windows: windows, tickets: tickets, lines: lines, chosen: chosen ?? windows.first?.window.id, message: message)
+        return counter.page("窓口の呼出", try await counter.facilityLine(context) + Views.render(page, .windowFloor), status: status, style: Views.Asset.counter.text)
     }
 
     @Sendable func act(_ request: Request, context: Context) async throws -> Response {
@@ -75,62 +75,99 @@ struct QueueWindowPages<Context: StaffContext> {
     }
 }
 
-/// The window page's model: the facility's windows, the tickets in play, its lines, the window being worked.
-struct WindowFloor {
-    var windows: [QueueService.WindowState]
-    var tickets: [QueueTicket]
-    var lines: QueueService.Lines
-    var chosen: String?
-    var message: MadoguchiError?
-}
-
-enum WindowFloorView {
-    static func e(_ s: String) -> String { HTML.escape(s) }
-
-    static func html(_ m: WindowFloor) -> String {
-        var out = "<h1>窓口の呼出</h1>"
-        if let message = m.message { out += "<p class=\"error\" role=\"alert\" style=\"color:#b91c1c\">\(e(message.ja))</p>" }
-        out += "<nav aria-label=\"窓口\">" + m.windows.map { w in
-            let current = w.window.id == m.chosen
-            return "<a href=\"/counter/queue?window=\(e(w.window.id))\"\(current ? " aria-current=\"page\"" : "")>\(e(w.window.japanese))\(w.window.isOpen ? "" : "（閉）")</a>"
-        }.joined() + "</nav>"
-        if let w = m.windows.first(where: { $0.window.id == m.chosen }) { out += window(w, m) }
-        let waiting = m.lines.procedures.map { p -> String in
-            let n = m.tickets.filter { $0.state == .waiting && $0.procedure == p }.count
-            return "<tr><th scope=\"row\">\(p.letter) \(e(p.japanese))</th><td data-line=\"\(p.rawValue)\">\(n)人</td></tr>"
-        }.joined()
-        out += "<h2>お待ちの人数</h2><table><tbody>\(waiting)</tbody></table>"
-        let parked = m.tickets.filter { $0.state == .parked }
-        if !parked.isEmpty {
-            out += "<h2>保留中の番号</h2><ul>" + parked.map { t in
-                "<li>\(e(t.number))（\(e(t.procedure.japanese))） <form method=\"post\" action=\"/counter/queue/tickets/\(e(t.number))/resume\" style=\"display:inline\"><input type=\"hidden\" name=\"window\" value=\"\(e(m.chosen ?? ""))\"><button type=\"submit\">列に戻す</button></form></li>"
-            }.joined() + "</ul>"
-        }
-        return out
+/// The window page: the facility's windows, the one being worked with what its clerk can do now, the lines' waiting
+/// counts, and the parked numbers.
+struct WindowFloorPage {
+    struct Tab {
+        let href: String
+        let name: String
+        let current: Bool
+        let closed: Bool
     }
 
-    static func window(_ w: QueueService.WindowState, _ m: WindowFloor) -> String {
-        let base = "/counter/queue/windows/\(e(w.window.id))"
-        func button(_ action: String, _ label: String) -> String {
-            "<form method=\"post\" action=\"\(base)/\(action)\" style=\"display:inline\"><button type=\"submit\" data-action=\"\(action)\">\(label)</button></form> "
+    struct Action {
+        let action: String
+        let label: String
+    }
+
+    struct Option {
+        let value: String
+        let text: String
+    }
+
+    /// The window being worked.
+    struct Window {
+        let base: String
+        let title: String
+        let open: Bool
+        let openedBy: String
+        /// The ticket at the window, if any: its number and what it is
+        let number: String?
+        let about: String
+        let actions: [Action]
+        let transferTo: [Option]
+        let canTransfer: Bool
+    }
+
+    struct Line {
+        let procedure: String
+        let name: String
+        let waiting: Int
+    }
+
+    struct Parked {
+        let number: String
+        let procedure: String
+        let action: String
+    }
+
+    let message: String?
+    let tabs: [Tab]
+    let window: Window?
+    let lines: [Line]
+    let parked: [Parked]
+    let hasParked: Bool
+    let chosen: String
+
+    init(windows: [QueueService.WindowState], tickets: [QueueTicket], lines: QueueService.Lines, chosen: String?, message: MadoguchiError?) {
+        self.message = message?.ja
+        self.chosen = chosen ?? ""
+        tabs = windows.map { w in
+            Tab(href: "/counter/queue?window=\(w.window.id)", name: w.window.japanese, current: w.window.id == chosen, closed: !w.window.isOpen)
         }
-        var out = "<h2>\(e(w.window.japanese))（\(e(w.window.skills.map(\.japanese).joined(separator: "・"))))</h2>"
-        guard w.window.isOpen else { return out + "<p>閉じています。</p>" + button("open", "窓口を開く") }
-        out += "<p>担当: \(e(w.window.openedBy ?? ""))</p>"
-        if let t = w.ticket {
-            out += "<p style=\"font-size:2rem\" data-ticket=\"\(e(t.number))\"><strong>\(e(t.number))</strong> \(e(t.state.japanese))・\(e(t.procedure.japanese))"
-            if t.route.count > 1 { out += "（\(t.route.count)件中\(t.step + 1)件目）" }
-            out += "</p>"
-            if t.state == .called { out += button("start", "受付開始") + button("recall", "再呼出") + button("no-show", "不在") }
-            if t.state == .serving { out += button("complete", "終了") }
-            out += button("park", "保留")
-            let others = m.lines.procedures.filter { $0 != t.procedure }
-            out += "<form method=\"post\" action=\"\(base)/transfer\" style=\"display:inline\"><label>回付先 <select name=\"procedure\">"
-            out += others.map { "<option value=\"\($0.rawValue)\">\($0.letter) \(e($0.japanese))</option>" }.joined()
-            out += "</select></label> <button type=\"submit\" data-action=\"transfer\">回付</button></form>"
-        } else {
-            out += button("next", "次の方を呼ぶ") + button("close", "窓口を閉じる")
+        window = windows.first { $0.window.id == chosen }.map { Self.window($0, lines) }
+        self.lines = lines.procedures.map { p in
+            Line(procedure: p.rawValue, name: "\(p.letter) \(p.japanese)", waiting: tickets.filter { $0.state == .waiting && $0.procedure == p }.count)
         }
-        return out
+        parked = tickets.filter { $0.state == .parked }.map {
+            Parked(number: $0.number, procedure: $0.procedure.japanese, action: "/counter/queue/tickets/\($0.number)/resume")
+        }
+        hasParked = !parked.isEmpty
+    }
+
+    static func window(_ w: QueueService.WindowState, _ lines: QueueService.Lines) -> Window {
+        let base = "/counter/queue/windows/\(w.window.id)"
+        let title = "\(w.window.japanese)（\(w.window.skills.map(\.japanese).joined(separator: "・"))）"
+        guard w.window.isOpen else {
+            return Window(
+                base: base, title: title, open: false, openedBy: "", number: nil, about: "", actions: [Action(action: "open", label: "窓口を開く")],
+                transferTo: [], canTransfer: false)
+        }
+        guard let t = w.ticket else {
+            return Window(
+                base: base, title: title, open: true, openedBy: w.window.openedBy ?? "", number: nil, about: "",
+                actions: [Action(action: "next", label: "次の方を呼ぶ"), Action(action: "close", label: "窓口を閉じる")], transferTo: [], canTransfer: false)
+        }
+        var actions: [Action] = []
+        if t.state == .called {
+            actions += [Action(action: "start", label: "受付開始"), Action(action: "recall", label: "再呼出"), Action(action: "no-show", label: "不在")]
+        }
+        if t.state == .serving { actions.append(Action(action: "complete", label: "終了")) }
+        actions.append(Action(action: "park", label: "保留"))
+        let others = lines.procedures.filter { $0 != t.procedure }.map { Option(value: $0.rawValue, text: "\($0.letter) \($0.japanese)") }
+        return Window(
+            base: base, title: title, open: true, openedBy: w.window.openedBy ?? "", number: t.number,
+            about: "\(t.state.japanese)・\(t.procedure.japanese)" + (t.route.count > 1 ? "（\(t.route.count)件中\(t.step + 1)件目）" : ""),
+            actions: actions, transferTo: others, canTransfer: true)
     }
 }

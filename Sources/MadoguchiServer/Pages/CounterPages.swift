@@ -31,8 +31,10 @@ struct CounterPages<Context: StaffContext> {
         counter.post("certificates/:id/void", use: void)
     }
 
-    func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok) -> Response {
-        HTML.response(HTML.page(title: title, cityName: cityName, body: "<p>\(StaffSignIn.logoutForm(base: "/counter"))<a href=\"/counter\">窓口業務</a></p>" + body), status: status)
+    func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, style: String = "") -> Response {
+        HTML.response(
+            HTML.page(title: title, cityName: cityName, body: "<p>\(StaffSignIn.logoutForm(base: "/counter"))<a href=\"/counter\">窓口業務</a></p>" + body, style: style),
+            status: status)
     }
 
     static func redirect(_ location: String, cookie: String? = nil) -> Response { StaffSignIn.redirect(location, cookie: cookie) }

@@ -12,6 +12,7 @@ enum Views {
         case congestion, finder, network, history, problem
         case table, chart, statistics, reorganisation
         case home, calendar, verify, mySignIn = "my-signin", myAccess = "my-access"
+        case windowFloor = "window-floor"
 
         var text: [UInt8] {
             switch self {
@@ -36,13 +37,14 @@ enum Views {
             case .verify: PackageResources.verify_mustache
             case .mySignIn: PackageResources.my_signin_mustache
             case .myAccess: PackageResources.my_access_mustache
+            case .windowFloor: PackageResources.window_floor_mustache
             }
         }
     }
 
     /// The style sheets and the script, as text.
     enum Asset: CaseIterable, Sendable {
-        case site, queue, board, congestion, statistics, reorganisation, verify, my, queueScript, verifyScript
+        case site, queue, board, congestion, statistics, reorganisation, verify, my, counter, queueScript, verifyScript
 
         var text: String {
             let bytes =
@@ -55,6 +57,7 @@ enum Views {
                 case .reorganisation: PackageResources.reorganisation_css
                 case .verify: PackageResources.verify_css
                 case .my: PackageResources.my_css
+                case .counter: PackageResources.counter_css
                 case .queueScript: PackageResources.queue_js
                 case .verifyScript: PackageResources.verify_js
                 }
