@@ -4,6 +4,7 @@ import Testing
 @testable import MadoguchiDomain
 @testable import MadoguchiIssuance
 @testable import MadoguchiServer
+@testable import MadoguchiStore
 
 /// Issue 14, item 9: the public pages are models rendered by templates. The models are built here from use-case answers
 /// without a database; the templates must parse, escape every value, and speak the language asked for.
@@ -178,5 +179,25 @@ struct ViewsTests {
         #expect(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"248\" height=\"140\" viewBox=\"0 0 248 140\" role=\"img\" aria-label=\"時間帯別\">"))
         #expect(svg.contains("<rect x=\"158.4\" y=\"12.0\" width=\"67.2\" height=\"100.0\" fill=\"#0b5394\"><title>10時: 4.0枚</title></rect>"))
         #expect(svg.contains("<figcaption>&lt;script&gt;") && !svg.contains("<script>"))
+    }
+
+    @Test("the auditor's page: a search word typed by staff is text on it, never script that runs in the auditor's browser")
+    func auditPageEscapesWhatStaffTyped() {
+        let record = AccessRecord(
+            at: "2026-11-24T10:00:00.000+09:00", actor: "clerk\"><img src=x>", facilityId: "chuo-ward-office", action: .search, purpose: .certificate,
+            subjects: [12, 7], route: "GET /counter/residents", query: Self.hostile, flagged: true)
+        let entry = AccessEntry(sequence: 41, hash: String(repeating: "a", count: 64), record: record)
+        let page = AuditPage(
+            entries: [entry], verification: LedgerVerification(entries: 41, head: "abc", firstBad: nil, problem: nil),
+            value: { ["actor": "\"><script>x</script>", "flagged": "1"][$0] ?? "" }, rawQuery: "actor=%22&flagged=1")
+        let html = Views.render(page, .audit)
+        #expect(!html.contains("<script>") && !html.contains("<img") && html.contains("&lt;script&gt;alert(&quot;x&quot;)"))
+        #expect(html.contains("<tr class=\"flagged\"><td>41</td>") && html.contains("<a href=\"/audit?resident=7\">7</a> <a href=\"/audit?resident=12\">12</a>"))
+        #expect(html.contains("value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\"") && html.contains(" checked>") && html.contains("<td>要確認</td>"))
+        #expect(html.contains("data-intact=\"true\">記録の連鎖を検証しました: 41件、改ざんはありません（先頭 <code>abc</code>）"))
+        #expect(html.contains("href=\"/audit/access.csv?actor=%22&amp;flagged=1\"") && html.contains("action=\"/logout\""))
+        let broken = Views.render(
+            AuditPage(entries: [], verification: LedgerVerification(entries: 3, head: nil, firstBad: 2, problem: "<b>hash</b>"), value: { _ in "" }, rawQuery: ""), .audit)
+        #expect(broken.contains("data-intact=\"false\" role=\"alert\" class=\"error\">記録 #2 が壊れています: &lt;b&gt;hash&lt;/b&gt;</p>"))
     }
 }

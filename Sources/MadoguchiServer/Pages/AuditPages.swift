@@ -32,47 +32,11 @@ struct AuditPages<Context: StaffContext>: Sendable {
     }
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
-        let filter = Self.filter(request, limit: 500)
-        let entries = try await audit.entries(filter)
-        let check: String
-        if request.uri.queryParameters.get("verify") == "1" {
-            let v = try await audit.verify()
-            check = v.isIntact
-                ? "<p id=\"verified\" data-intact=\"true\">記録の連鎖を検証しました: \(v.entries)件、改ざんはありません（先頭 <code>\(v.head ?? "—")</code>）</p>"
-                : "<p id=\"verified\" data-intact=\"false\" role=\"alert\" style=\"color:#b00020\">記録 #\(v.firstBad ?? 0) が壊れています: \(HTML.escape(v.problem ?? ""))</p>"
-        } else {
-            check = ""
-        }
+        let entries = try await audit.entries(Self.filter(request, limit: 500))
+        let verification = request.uri.queryParameters.get("verify") == "1" ? try await audit.verify() : nil
         let q = request.uri.queryParameters
-        func value(_ name: String) -> String { HTML.escape(q.get(name) ?? "") }
-        let rows = entries.map { e -> String in
-            let r = e.record
-            return """
-                <tr\(r.flagged ? " class=\"flagged\" style=\"background:#fff3cd\"" : "")><td>\(e.sequence)</td><td>\(HTML.escape(r.at))</td><td>\(HTML.escape(r.actor))</td>
-                <td>\(HTML.escape(r.facilityId ?? "—"))</td><td>\(HTML.escape(r.action.japanese))</td><td>\(HTML.escape(r.purpose.japanese))</td>
-                <td>\(r.subjects.map { "<a href=\"/audit?resident=\($0)\">\($0)</a>" }.joined(separator: " "))</td><td><code>\(HTML.escape(r.route))</code></td>
-                <td>\(HTML.escape(r.query ?? ""))</td><td>\(r.flagged ? "要確認" : "")</td></tr>
-                """
-        }.joined(separator: "\n")
-        let csvLink = "/audit/access.csv?" + (request.uri.query ?? "")
-        let body = """
-            <p>\(StaffSignIn.logoutForm(base: "/audit"))監査</p>
-            <h1>個人情報の閲覧記録</h1>
-            <p>職員が住民の情報を見るたびに、誰が・どの窓口で・いつ・何のために・誰の情報を見たかを記録しています。支援措置の対象者の閲覧は「要確認」です。</p>
-            <form method="get" action="/audit"><p>
-            <label>から <input name="from" value="\(value("from"))" placeholder="2026-11-24"></label>
-            <label>まで <input name="until" value="\(value("until"))" placeholder="2026-11-30"></label>
-            <label>職員 <input name="actor" value="\(value("actor"))"></label>
-            <label>住民ID <input name="resident" value="\(value("resident"))" inputmode="numeric"></label>
-            <label><input type="checkbox" name="flagged" value="1"\(q.get("flagged") == "1" ? " checked" : "")> 要確認のみ</label>
-            <button type="submit">表示</button></p></form>
-            <p><a href="/audit?verify=1">記録の連鎖を検証する</a>　<a id="csv" href="\(HTML.escape(csvLink))">CSVで出力</a></p>
-            \(check)
-            <p id="count" data-count="\(entries.count)">\(entries.count)件（新しい順、最大500件）</p>
-            <table><thead><tr><th>番号</th><th>日時</th><th>職員</th><th>窓口</th><th>操作</th><th>用件</th><th>住民ID</th><th>経路</th><th>検索語</th><th></th></tr></thead>
-            <tbody>\(rows)</tbody></table>
-            """
-        return HTML.response(HTML.page(title: "閲覧記録", cityName: cityName, body: body, wide: true))
+        let page = AuditPage(entries: entries, verification: verification, value: { q.get($0) ?? "" }, rawQuery: request.uri.query ?? "")
+        return HTML.response(HTML.page(title: "閲覧記録", cityName: cityName, body: Views.render(page, .audit), style: Views.Asset.audit.text, wide: true))
     }
 
     @Sendable func csv(_ request: Request, context: Context) async throws -> Response {
@@ -83,5 +47,65 @@ struct AuditPages<Context: StaffContext>: Sendable {
         headers[.contentDisposition] = "attachment; filename=\"access-log.csv\""
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The auditor's page: the filter as asked, the chain's check when asked, and the entries, newest first.
+struct AuditPage {
+    struct Entry {
+        let sequence: Int64
+        let at: String
+        let actor: String
+        let facility: String
+        let action: String
+        let purpose: String
+        let subjects: [PageLink]
+        let route: String
+        let query: String
+        let flagged: Bool
+    }
+
+    /// The chain's check: intact with its length and head, or the first broken entry.
+    struct Check {
+        let intact: Bool
+        let text: String
+        let head: String?
+    }
+
+    let logout: String
+    let from: String
+    let until: String
+    let actor: String
+    let resident: String
+    let flaggedOnly: Bool
+    let csv: String
+    let check: Check?
+    let count: Int
+    let entries: [Entry]
+    let box: String
+
+    /// - Parameter value: the query's value of a name, empty when absent
+    init(entries: [AccessEntry], verification v: LedgerVerification?, value: (String) -> String, rawQuery: String) {
+        logout = StaffSignIn.logoutForm(base: "/audit")
+        from = value("from")
+        until = value("until")
+        actor = value("actor")
+        resident = value("resident")
+        flaggedOnly = value("flagged") == "1"
+        csv = "/audit/access.csv?" + rawQuery
+        check = v.map { v in
+            v.isIntact
+                ? Check(intact: true, text: "記録の連鎖を検証しました: \(v.entries)件、改ざんはありません（先頭 ", head: v.head ?? "—")
+                : Check(intact: false, text: "記録 #\(v.firstBad ?? 0) が壊れています: \(v.problem ?? "")", head: nil)
+        }
+        count = entries.count
+        self.entries = entries.map { e in
+            let r = e.record
+            return Entry(
+                sequence: e.sequence, at: r.at, actor: r.actor, facility: r.facilityId ?? "—", action: r.action.japanese, purpose: r.purpose.japanese,
+                subjects: r.subjects.map { PageLink(href: "/audit?resident=\($0)", text: "\($0)") }, route: r.route, query: r.query ?? "",
+                flagged: r.flagged)
+        }
+        box = HTML.scroll("閲覧記録")
     }
 }

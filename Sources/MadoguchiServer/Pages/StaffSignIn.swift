@@ -15,17 +15,14 @@ struct StaffSignIn {
     /// Add `Secure` to the cookie (the server is reached over TLS)
     var secureCookie = false
 
-    func form(error: String?) -> String {
-        """
-        <h1>\(HTML.escape(title)) 職員ログイン</h1>
-        \(error.map { "<p role=\"alert\" style=\"color:#b00020\">\(HTML.escape($0))</p>" } ?? "")
-        <form method="post" action="\(base)/login">
-        <p><label>ログイン名 <input name="login" autocomplete="username" required></label></p>
-        <p><label>パスワード <input type="password" name="password" autocomplete="current-password" required></label></p>
-        <p><button type="submit">ログイン</button></p>
-        </form>
-        """
+    /// The sign-in form's model.
+    struct Form {
+        let title: String
+        let action: String
+        let error: String?
     }
+
+    func form(error: String?) -> String { Views.render(Form(title: "\(title) 職員ログイン", action: "\(base)/login", error: error), .staffSignIn) }
 
     func page() -> Response {
         HTML.response(HTML.page(title: "職員ログイン", cityName: cityName, body: form(error: nil)))
@@ -48,9 +45,7 @@ struct StaffSignIn {
     }
 
     /// The sign-out button every signed-in page shows; it comes back to this group's sign-in.
-    static func logoutForm(base: String) -> String {
-        "<form method=\"post\" action=\"/logout\" class=\"logout\" style=\"display:inline;float:right\"><input type=\"hidden\" name=\"to\" value=\"\(base)/login\"><button type=\"submit\">ログアウト</button></form>"
-    }
+    static func logoutForm(base: String) -> String { Views.render(["to": "\(base)/login"], .logout) }
 
     /// `POST /logout`: the session ends and the cookie goes; back to the sign-in the form names (one of ours only).
     static func logout<Context: StaffContext>(_ staff: StaffService, secure: Bool) -> @Sendable (Request, Context) async throws -> Response {

@@ -13,6 +13,7 @@ enum Views {
         case table, chart, statistics, reorganisation
         case home, calendar, verify, mySignIn = "my-signin", myAccess = "my-access"
         case windowFloor = "window-floor"
+        case staffSignIn = "staff-signin", logout, audit
 
         var text: [UInt8] {
             switch self {
@@ -38,13 +39,16 @@ enum Views {
             case .mySignIn: PackageResources.my_signin_mustache
             case .myAccess: PackageResources.my_access_mustache
             case .windowFloor: PackageResources.window_floor_mustache
+            case .staffSignIn: PackageResources.staff_signin_mustache
+            case .logout: PackageResources.logout_mustache
+            case .audit: PackageResources.audit_mustache
             }
         }
     }
 
     /// The style sheets and the script, as text.
     enum Asset: CaseIterable, Sendable {
-        case site, queue, board, congestion, statistics, reorganisation, verify, my, counter, queueScript, verifyScript
+        case site, queue, board, congestion, statistics, reorganisation, verify, my, counter, audit, queueScript, verifyScript
 
         var text: String {
             let bytes =
@@ -58,6 +62,7 @@ enum Views {
                 case .verify: PackageResources.verify_css
                 case .my: PackageResources.my_css
                 case .counter: PackageResources.counter_css
+                case .audit: PackageResources.audit_css
                 case .queueScript: PackageResources.queue_js
                 case .verifyScript: PackageResources.verify_js
                 }
