@@ -200,4 +200,23 @@ struct ViewsTests {
             AuditPage(entries: [], verification: LedgerVerification(entries: 3, head: nil, firstBad: 2, problem: "<b>hash</b>"), value: { _ in "" }, rawQuery: ""), .audit)
         #expect(broken.contains("data-intact=\"false\" role=\"alert\" class=\"error\">記録 #2 が壊れています: &lt;b&gt;hash&lt;/b&gt;</p>"))
     }
+
+    @Test("the administrator's page: a name is text; a new secret is shown once, in its own code, as text")
+    func adminPage() {
+        var account = StaffAccount(login: "x", displayName: Self.hostile, roles: [.clerk], facilityId: nil)
+        account.id = 3
+        let page = AdminPage(
+            me: StaffIdentity(accountId: 1, login: "admin", displayName: "管理者", roles: [.admin], facilityId: nil),
+            accounts: [account],
+            credentials: [
+                StaffCredential(id: 9, label: Self.hostile, accountId: 3, roles: [.clerk], facilityId: nil, createdAt: "2026-11-24"),
+                StaffCredential(id: 10, label: "hub", accountId: nil, roles: [.clerk], facilityId: nil, createdAt: "2026-11-24", revokedAt: "2026-11-25"),
+            ],
+            facilities: [], notice: AdminPage.Notice("資格情報 #9: ", secret: "a<b&c", "（この画面でのみ表示します）"), error: nil)
+        let html = Views.render(page, .admin)
+        #expect(!html.contains("<script>") && html.components(separatedBy: "&lt;script&gt;").count - 1 == 2)
+        #expect(html.contains("<p role=\"status\">資格情報 #9: <code>a&lt;b&amp;c</code>（この画面でのみ表示します）</p>"))
+        #expect(html.contains("action=\"/admin/credentials/9/revoke\"") && !html.contains("/admin/credentials/10/revoke") && html.contains("取消済 2026-11-25"))
+        #expect(html.contains("<td>x</td>") && html.contains("action=\"/admin/accounts/x/disable\""))
+    }
 }

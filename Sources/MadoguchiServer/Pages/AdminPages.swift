@@ -37,8 +37,11 @@ struct AdminPages<Context: StaffContext>: Sendable {
             let account = try await staff.create(
                 StaffAccount(login: form["login"] ?? "", displayName: form["displayName"] ?? "", roles: roles, facilityId: facility),
                 password: password, by: actor)
-            let shown = given.isEmpty ? "（初期パスワード: <code>\(HTML.escape(password))</code>　この画面でのみ表示します）" : ""
-            return try await page(context, notice: "職員 \(HTML.escape(account.login)) を登録しました\(shown)")
+            return try await page(
+                context,
+                notice: given.isEmpty
+                    ? AdminPage.Notice("職員 \(account.login) を登録しました（初期パスワード: ", secret: password, "　この画面でのみ表示します）")
+                    : AdminPage.Notice("職員 \(account.login) を登録しました"))
         } catch let error as MadoguchiError {
             return try await page(context, notice: nil, error: error)
         }
@@ -54,14 +57,13 @@ struct AdminPages<Context: StaffContext>: Sendable {
                     throw MadoguchiError(.staffInvalid, ja: "自分の職員アカウントは無効にできません", en: "You cannot disable your own account")
                 }
                 try await staff.setDisabled(login: login, true, by: actor)
-                return try await page(context, notice: "\(HTML.escape(login)) を無効にしました（すべてのセッションを終了）")
+                return try await page(context, notice: AdminPage.Notice("\(login) を無効にしました（すべてのセッションを終了）"))
             case "enable":
                 try await staff.setDisabled(login: login, false, by: actor)
-                return try await page(context, notice: "\(HTML.escape(login)) を有効にしました")
+                return try await page(context, notice: AdminPage.Notice("\(login) を有効にしました"))
             case "reset":
                 let password = try await staff.resetPassword(login: login, by: actor)
-                return try await page(context, notice:
-                    "\(HTML.escape(login)) の新しいパスワード: <code>\(HTML.escape(password))</code>（この画面でのみ表示します）")
+                return try await page(context, notice: AdminPage.Notice("\(login) の新しいパスワード: ", secret: password, "（この画面でのみ表示します）"))
             default:
                 throw MadoguchiError(.notFound, ja: "その操作はありません", en: "No such account action")
             }
@@ -79,8 +81,8 @@ struct AdminPages<Context: StaffContext>: Sendable {
         do {
             let (secret, credential) = try await staff.issueCredential(
                 label: form["label"] ?? "", login: login, roles: roles.isEmpty ? nil : roles, facilityId: facility, by: actor)
-            return try await page(context, notice:
-                "資格情報 #\(credential.id)（\(HTML.escape(credential.label))）: <code>\(HTML.escape(secret))</code>（この画面でのみ表示します）")
+            return try await page(
+                context, notice: AdminPage.Notice("資格情報 #\(credential.id)（\(credential.label)）: ", secret: secret, "（この画面でのみ表示します）"))
         } catch let error as MadoguchiError {
             return try await page(context, notice: nil, error: error)
         }
@@ -93,75 +95,91 @@ struct AdminPages<Context: StaffContext>: Sendable {
         }
         do {
             try await staff.revokeCredential(id: id, by: actor)
-            return try await page(context, notice: "資格情報 #\(id) を取り消しました")
+            return try await page(context, notice: AdminPage.Notice("資格情報 #\(id) を取り消しました"))
         } catch let error as MadoguchiError {
             return try await page(context, notice: nil, error: error)
         }
     }
 
-    func page(_ context: Context, notice: String?, error: MadoguchiError? = nil) async throws -> Response {
-        let me = try context.actingStaff()
-        let accounts = try await staff.accounts()
-        let credentials = try await staff.credentials()
-        let facilities = try await blocking { [registry] in try registry.facilities() }
-        let byId = Dictionary(uniqueKeysWithValues: accounts.compactMap { a in a.id.map { ($0, a.login) } })
-        func roleNames(_ roles: Set<StaffRole>) -> String { roles.sorted().map(\.japanese).joined(separator: "・") }
-        let roleBoxes = StaffRole.allCases.map {
-            "<label><input type=\"checkbox\" name=\"role\" value=\"\($0.rawValue)\"> \(HTML.escape($0.japanese))</label>"
-        }.joined(separator: " ")
-        let facilityOptions = "<option value=\"\">（なし）</option>" + facilities.map {
-            "<option value=\"\(HTML.escape($0.id))\">\(HTML.escape($0.name))</option>"
-        }.joined()
-        let accountRows = accounts.map { a -> String in
-            let login = HTML.escape(a.login)
-            let toggle = a.disabled ? "enable" : "disable"
-            return """
-                <tr><td>\(login)</td><td>\(HTML.escape(a.displayName))</td><td>\(HTML.escape(roleNames(a.roles)))</td>
-                <td>\(HTML.escape(a.facilityId ?? "—"))</td><td>\(a.disabled ? "無効" : "有効")</td>
-                <td><form method="post" action="/admin/accounts/\(login)/\(toggle)" style="display:inline"><button>\(a.disabled ? "有効にする" : "無効にする")</button></form>
-                <form method="post" action="/admin/accounts/\(login)/reset" style="display:inline"><button>パスワード再発行</button></form></td></tr>
-                """
-        }.joined(separator: "\n")
-        let credentialRows = credentials.map { c -> String in
-            let owner = c.accountId.flatMap { byId[$0] } ?? "端末"
-            let action = c.revokedAt == nil
-                ? "<form method=\"post\" action=\"/admin/credentials/\(c.id)/revoke\"><button>取り消す</button></form>"
-                : "取消済 \(HTML.escape(c.revokedAt ?? ""))"
-            return """
-                <tr><td>\(c.id)</td><td>\(HTML.escape(c.label))</td><td>\(HTML.escape(owner))</td><td>\(HTML.escape(roleNames(c.roles)))</td>
-                <td>\(HTML.escape(c.facilityId ?? "—"))</td><td>\(HTML.escape(c.createdAt))</td><td>\(action)</td></tr>
-                """
-        }.joined(separator: "\n")
-        let body = """
-            <h1>職員管理</h1>
-            <p>\(StaffSignIn.logoutForm(base: "/admin"))\(HTML.escape(me.displayName))（\(HTML.escape(me.login))）</p>
-            \(notice.map { "<p role=\"status\">\($0)</p>" } ?? "")
-            \(error.map { "<p role=\"alert\" style=\"color:#b00020\">\(HTML.escape($0.ja)) / \(HTML.escape($0.en))</p>" } ?? "")
-            <h2>職員</h2>
-            <table><thead><tr><th>ログイン名</th><th>氏名</th><th>役割</th><th>窓口</th><th>状態</th><th></th></tr></thead>
-            <tbody>\(accountRows)</tbody></table>
-            <h3>職員の登録</h3>
-            <form method="post" action="/admin/accounts">
-            <p><label>ログイン名 <input name="login" required pattern="[a-z0-9._-]{3,40}"></label>
-            <label>氏名 <input name="displayName" required></label></p>
-            <p>役割 \(roleBoxes)</p>
-            <p><label>窓口 <select name="facilityId">\(facilityOptions)</select></label>
-            <label>初期パスワード（空欄なら自動生成） <input type="password" name="password" autocomplete="new-password"></label></p>
-            <p><button type="submit">登録する</button></p>
-            </form>
-            <h2>API 資格情報</h2>
-            <table><thead><tr><th>番号</th><th>名前</th><th>職員</th><th>役割</th><th>窓口</th><th>発行</th><th></th></tr></thead>
-            <tbody>\(credentialRows)</tbody></table>
-            <h3>資格情報の発行</h3>
-            <form method="post" action="/admin/credentials">
-            <p><label>名前 <input name="label" required></label>
-            <label>職員のログイン名（端末なら空欄） <input name="login"></label></p>
-            <p>役割（職員の場合は空欄で本人の全役割） \(roleBoxes)</p>
-            <p><label>窓口（端末のみ） <select name="facilityId">\(facilityOptions)</select></label></p>
-            <p><button type="submit">発行する</button></p>
-            </form>
-            """
+    func page(_ context: Context, notice: AdminPage.Notice?, error: MadoguchiError? = nil) async throws -> Response {
+        let page = AdminPage(
+            me: try context.actingStaff(), accounts: try await staff.accounts(), credentials: try await staff.credentials(),
+            facilities: try await blocking { [registry] in try registry.facilities() }, notice: notice, error: error)
         let status: HTTPResponse.Status = error == nil ? .ok : (error?.code == .notFound ? .notFound : .unprocessableContent)
-        return HTML.response(HTML.page(title: "職員管理", cityName: cityName, body: body, wide: true), status: status)
+        return HTML.response(
+            HTML.page(title: "職員管理", cityName: cityName, body: Views.render(page, .admin), style: Views.Asset.counter.text, wide: true), status: status)
+    }
+}
+
+/// The administrator's page: the accounts and the API credentials with what can be done to each, the forms to add them,
+/// and what the last step did (a new password or secret shown this once).
+struct AdminPage {
+    /// What the last step did; a secret made by it is shown in a `code` of its own.
+    struct Notice {
+        let before: String
+        let secret: String?
+        let after: String
+
+        init(_ before: String, secret: String? = nil, _ after: String = "") {
+            self.before = before
+            self.secret = secret
+            self.after = after
+        }
+    }
+
+    struct Account {
+        let login: String
+        let name: String
+        let roles: String
+        let facility: String
+        let state: String
+        let toggle: String
+        let toggleText: String
+    }
+
+    struct Credential {
+        let id: Int64
+        let label: String
+        let owner: String
+        let roles: String
+        let facility: String
+        let created: String
+        /// When it was revoked, or nil while it is in force
+        let revoked: String?
+    }
+
+    struct Option {
+        let value: String
+        let text: String
+    }
+
+    let me: String
+    let logout: String
+    let notice: Notice?
+    let error: String?
+    let accounts: [Account]
+    let credentials: [Credential]
+    let roles: [Option]
+    let facilities: [Option]
+
+    init(me: StaffIdentity, accounts: [StaffAccount], credentials: [StaffCredential], facilities: [Facility], notice: Notice?, error: MadoguchiError?) {
+        func roleNames(_ roles: Set<StaffRole>) -> String { roles.sorted().map(\.japanese).joined(separator: "・") }
+        self.me = "\(me.displayName)（\(me.login)）"
+        logout = StaffSignIn.logoutForm(base: "/admin")
+        self.notice = notice
+        self.error = error.map { "\($0.ja) / \($0.en)" }
+        self.accounts = accounts.map { a in
+            Account(
+                login: a.login, name: a.displayName, roles: roleNames(a.roles), facility: a.facilityId ?? "—", state: a.disabled ? "無効" : "有効",
+                toggle: a.disabled ? "enable" : "disable", toggleText: a.disabled ? "有効にする" : "無効にする")
+        }
+        let byId = Dictionary(uniqueKeysWithValues: accounts.compactMap { a in a.id.map { ($0, a.login) } })
+        self.credentials = credentials.map { c in
+            Credential(
+                id: c.id, label: c.label, owner: c.accountId.flatMap { byId[$0] } ?? "端末", roles: roleNames(c.roles), facility: c.facilityId ?? "—",
+                created: c.createdAt, revoked: c.revokedAt)
+        }
+        roles = StaffRole.allCases.map { Option(value: $0.rawValue, text: $0.japanese) }
+        self.facilities = facilities.map { Option(value: $0.id, text: $0.name) }
     }
 }

@@ -13,7 +13,7 @@ enum Views {
         case table, chart, statistics, reorganisation
         case home, calendar, verify, mySignIn = "my-signin", myAccess = "my-access"
         case windowFloor = "window-floor"
-        case staffSignIn = "staff-signin", logout, audit
+        case staffSignIn = "staff-signin", logout, audit, admin
 
         var text: [UInt8] {
             switch self {
@@ -42,6 +42,7 @@ enum Views {
             case .staffSignIn: PackageResources.staff_signin_mustache
             case .logout: PackageResources.logout_mustache
             case .audit: PackageResources.audit_mustache
+            case .admin: PackageResources.admin_mustache
             }
         }
     }
