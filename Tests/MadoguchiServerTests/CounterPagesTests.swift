@@ -167,10 +167,12 @@ struct CounterPagesTests {
             try await client.execute(uri: "/counter/residents/\(subject)/preview", method: .post, headers: Self.formHeaders,
                                      body: Self.form([("kind", "residentRecordCopy"), ("copies", "2"), ("scope", "household"),
                                                       ("class", "self"), ("identityDocuments", "driversLicense"),
-                                                      ("facilityId", "chuo-ward-office")])) { response in
+                                                      ("facilityId", "chuo-ward-office"), ("reason", "\"><script>alert(1)</script>")])) { response in
                 let html = String(buffer: response.body)
                 #expect(html.contains("data-approved=\"true\""))
                 #expect(html.contains("600円"))
+                // What the clerk typed is carried to the confirmation as a value, never as markup.
+                #expect(!html.contains("<script>alert") && html.contains("name=\"reason\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""))
                 hidden = Self.hiddenFields(html)
             }
             #expect(hidden.contains { $0.0 == "idempotencyKey" })

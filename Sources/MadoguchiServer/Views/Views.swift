@@ -14,6 +14,8 @@ enum Views {
         case home, calendar, verify, mySignIn = "my-signin", myAccess = "my-access"
         case windowFloor = "window-floor"
         case staffSignIn = "staff-signin", logout, audit, admin
+        case counterSearch = "counter-search", counterRequest = "counter-request", counterPreview = "counter-preview"
+        case counterRefused = "counter-refused", counterCertificate = "counter-certificate", facilityLine = "facility-line"
 
         var text: [UInt8] {
             switch self {
@@ -43,6 +45,12 @@ enum Views {
             case .logout: PackageResources.logout_mustache
             case .audit: PackageResources.audit_mustache
             case .admin: PackageResources.admin_mustache
+            case .counterSearch: PackageResources.counter_search_mustache
+            case .counterRequest: PackageResources.counter_request_mustache
+            case .counterPreview: PackageResources.counter_preview_mustache
+            case .counterRefused: PackageResources.counter_refused_mustache
+            case .counterCertificate: PackageResources.counter_certificate_mustache
+            case .facilityLine: PackageResources.facility_line_mustache
             }
         }
     }
