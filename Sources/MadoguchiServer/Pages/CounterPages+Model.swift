@@ -186,6 +186,103 @@ struct CounterCertificatePage {
     }
 }
 
+/// The counter's procedures for a person: support measures with the steps their state allows, the seal, holder
+/// notification, and the record of what was done.
+struct CounterProceduresPage {
+    struct Step {
+        let href: String
+        let label: String
+        /// Ending a measure asks for its reason
+        let asksReason: Bool
+    }
+
+    struct Measure {
+        let state: String
+        let stateText: String
+        let otherParty: String
+        let term: String
+        /// Where the measure is forwarded for the 附票 (the honseki city), and whether it is still to go
+        let forwarding: String?
+        let pending: Bool
+        let steps: [Step]
+    }
+
+    struct Seal {
+        let number: String
+        let registered: String
+    }
+
+    struct Record {
+        let at: String
+        let procedure: String
+        let procedureText: String
+        let actor: String
+        let facility: String
+        let detail: String
+    }
+
+    let name: String
+    let here: String
+    let base: String
+    let measures: [Measure]
+    let seal: Seal?
+    /// Registered for holder notification since this day, or nil
+    let notification: String?
+    let history: [Record]
+
+    init(name: String, id: Int64, overview o: RegistryProcedures.Overview, here: String) {
+        self.name = name
+        self.here = here
+        let base = "/counter/residents/\(id)/procedures"
+        self.base = base
+        measures = o.supportMeasures.map { r in
+            Measure(
+                state: r.state.rawValue, stateText: r.state.japanese, otherParty: r.measure.otherPartyName,
+                term: "\(CounterText.wareki(r.measure.termStart))〜\(CounterText.wareki(r.measure.termEnd))",
+                forwarding: r.honsekiCity, pending: r.forwardPending,
+                steps: [SupportMeasureAction.decide, .extend, .end].filter { (try? SupportMeasureWorkflow.next(from: r.state, action: $0)) != nil }.map {
+                    Step(href: "\(base)/support-measure/\(r.measure.id ?? 0)/\($0.rawValue)", label: $0.japanese, asksReason: $0 == .end)
+                })
+        }
+        seal = o.seal.map { Seal(number: $0.registrationNumber, registered: CounterText.wareki($0.registeredOn)) }
+        notification = o.holderNotification.map { CounterText.wareki($0.registeredOn) }
+        history = o.history.map { h in
+            Record(
+                at: h.at, procedure: h.procedure.rawValue, procedureText: h.procedure.japanese, actor: h.actor, facility: h.facilityId ?? "",
+                detail: h.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+        }
+    }
+}
+
+/// The wide-area request form (広域交付): the keeping city, the certificate, the person, the requester and their photo
+/// identity.
+struct WideAreaPage {
+    let configured: Bool
+    let key: String
+    let kinds: [Choice]
+    let classes: [Choice]
+    let documents: [Choice]
+    let scopes: [Choice]
+    let items: [Choice]
+    let maximumCopies: Int
+    let here: String
+
+    init(configured: Bool, key: String, here: String) {
+        self.configured = configured
+        self.key = key
+        kinds = [
+            Choice("kind", CertificateKind.residentRecordCopy.rawValue, "住民票の写し", checked: true),
+            Choice("kind", CertificateKind.familyRegisterFull.rawValue, "戸籍全部事項証明（除籍を含む）"),
+        ]
+        classes = [Choice("class", "self", "本人", checked: true), Choice("class", "householdMember", "同一世帯員・配偶者・直系")]
+        documents = WideArea.photoIdentities.sorted { $0.rawValue < $1.rawValue }.map { Choice("identityDocuments", $0.rawValue, $0.japanese) }
+        scopes = [Choice("scope", "individual", "一部（本人）", checked: true), Choice("scope", "household", "世帯全員")]
+        items = OptionalItem.allCases.filter { !WideArea.withheldItems.contains($0) }.map { Choice("items", $0.rawValue, $0.japanese) }
+        maximumCopies = CertificateOptions.maximumCopies
+        self.here = here
+    }
+}
+
 /// How the counter writes a day.
 enum CounterText {
     static func wareki(_ d: CivilDate) -> String { (try? JapaneseDate(d).description) ?? d.description }

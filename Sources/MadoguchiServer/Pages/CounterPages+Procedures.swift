@@ -29,8 +29,6 @@ struct ProcedurePages<Context: StaffContext> {
 
     func back(_ id: Int64) -> Response { CounterPages<Context>.redirect("/counter/residents/\(id)/procedures") }
 
-    static func wareki(_ d: CivilDate) -> String { HTML.escape((try? JapaneseDate(d).description) ?? d.description) }
-
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let id = try residentId(context)
         let today = counter.clock.today
@@ -39,53 +37,8 @@ struct ProcedurePages<Context: StaffContext> {
         }
         let o = try await procedures.overview(residentId: id)
         try await counter.trail.record(request, context, .procedures, subjects: [id] + o.supportMeasures.compactMap(\.measure.otherPartyResidentId))
-        let here = try await counter.facilityLine(context)
-        let base = "/counter/residents/\(id)/procedures"
-        let measures = o.supportMeasures.map { r -> String in
-            let actions = [SupportMeasureAction.decide, .extend, .end].filter { (try? SupportMeasureWorkflow.next(from: r.state, action: $0)) != nil }
-                .map { action -> String in
-                    """
-                    <form method="post" action="\(base)/support-measure/\(r.measure.id!)/\(action.rawValue)" style="display:inline">
-                    \(action == .end ? " <input name=\"reason\" placeholder=\"終了の理由\" required>" : "")
-                    <button type="submit">\(action.japanese)</button></form>
-                    """
-                }.joined(separator: " ")
-            return """
-                <tr data-state="\(r.state.rawValue)"><td>\(HTML.escape(r.measure.otherPartyName))</td><td>\(r.state.japanese)</td>
-                <td>\(Self.wareki(r.measure.termStart))〜\(Self.wareki(r.measure.termEnd))\(r.honsekiCity.map { "<br>本籍地 \(HTML.escape($0)) へ\(r.forwardPending ? "<strong>未転送</strong>" : "転送済み")" } ?? "")</td><td>\(actions)</td></tr>
-                """
-        }.joined()
-        let seal = o.seal.map { s -> String in
-            """
-            <p>登録番号 \(HTML.escape(s.registrationNumber))（\(Self.wareki(s.registeredOn))登録）</p>
-            <form method="post" action="\(base)/seal/abolish"><input type="hidden" name="number" value="\(HTML.escape(s.registrationNumber))">
-            <input name="reason" placeholder="廃止の理由" required> <button type="submit">廃止する</button></form>
-            """
-        } ?? """
-            <form method="post" action="\(base)/seal"><p><label>印影（SVG） <textarea name="svg" rows="3" cols="60" required></textarea></label></p>
-            <p><button type="submit">印鑑登録する</button></p></form>
-            """
-        let notification = o.holderNotification.map { n -> String in
-            "<p>登録中（\(Self.wareki(n.registeredOn))から）</p><form method=\"post\" action=\"\(base)/notification/end\"><button type=\"submit\">登録を廃止する</button></form>"
-        } ?? "<form method=\"post\" action=\"\(base)/notification\"><button type=\"submit\">本人通知に登録する</button></form>"
-        let history = o.history.map { h -> String in
-            "<tr><td>\(HTML.escape(h.at))</td><td data-procedure=\"\(h.procedure.rawValue)\">\(h.procedure.japanese)</td><td>\(HTML.escape(h.actor))</td><td>\(HTML.escape(h.facilityId ?? ""))</td><td>\(HTML.escape(h.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))</td></tr>"
-        }.joined()
-        return counter.page("窓口の手続", """
-            <h1>窓口の手続　<span style="font-family:'IPAmjMincho',serif">\(HTML.escape(d.resident.name.full))</span></h1>
-            \(here)
-            <h2>支援措置（住民基本台帳事務処理要領）</h2>
-            <table><thead><tr><th>相手方</th><th>状態</th><th>支援期間</th><th>手続</th></tr></thead><tbody>\(measures)</tbody></table>
-            <form method="post" action="\(base)/support-measure"><p>申出: <label>相手方の氏名 <input name="otherPartyName" required></label>
-            <label>相手方の生年月日 <input name="otherPartyBirthDate" placeholder="1980-01-02"></label>
-            <label>相手方の住民ID <input name="otherPartyResidentId" inputmode="numeric"></label>
-            <label>本籍地の団体コード（他市に本籍がある方: 附票の支援のため転送） <input name="honsekiCity" inputmode="numeric" pattern="[0-9]{6}"></label>
-            <button type="submit">申出を受け付ける</button></p></form>
-            <h2>印鑑登録</h2>\(seal)
-            <h2>本人通知</h2>\(notification)
-            <h2>手続の記録</h2>
-            <table><thead><tr><th>日時</th><th>手続</th><th>職員</th><th>窓口</th><th>内容</th></tr></thead><tbody>\(history)</tbody></table>
-            """)
+        let page = CounterProceduresPage(name: d.resident.name.full, id: id, overview: o, here: try await counter.facilityLine(context))
+        return counter.page("窓口の手続", Views.render(page, .counterProcedures))
     }
 
     @Sendable func applyMeasure(_ request: Request, context: Context) async throws -> Response {

@@ -16,6 +16,7 @@ enum Views {
         case staffSignIn = "staff-signin", logout, audit, admin
         case counterSearch = "counter-search", counterRequest = "counter-request", counterPreview = "counter-preview"
         case counterRefused = "counter-refused", counterCertificate = "counter-certificate", facilityLine = "facility-line"
+        case counterProcedures = "counter-procedures", wideArea = "wide-area", wideAreaRefused = "wide-area-refused"
 
         var text: [UInt8] {
             switch self {
@@ -51,6 +52,9 @@ enum Views {
             case .counterRefused: PackageResources.counter_refused_mustache
             case .counterCertificate: PackageResources.counter_certificate_mustache
             case .facilityLine: PackageResources.facility_line_mustache
+            case .counterProcedures: PackageResources.counter_procedures_mustache
+            case .wideArea: PackageResources.wide_area_mustache
+            case .wideAreaRefused: PackageResources.wide_area_refused_mustache
             }
         }
     }
