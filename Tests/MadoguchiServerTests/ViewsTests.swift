@@ -219,4 +219,20 @@ struct ViewsTests {
         #expect(html.contains("action=\"/admin/credentials/9/revoke\"") && !html.contains("/admin/credentials/10/revoke") && html.contains("取消済 2026-11-25"))
         #expect(html.contains("<td>x</td>") && html.contains("action=\"/admin/accounts/x/disable\""))
     }
+
+    @Test("the plan tree recurses through one partial; a node without a sheet never takes its parent's link (the leading dot)")
+    func planTree() {
+        let nodes = [
+            PlanNode(code: "P1", level: .policy, title: "方針"),
+            PlanNode(code: "P1-1", level: .field, number: "1", title: "分野<1>", parentCode: "P1"),
+            PlanNode(code: "P1-1-3", level: .program, number: "3", title: "プログラム", parentCode: "P1-1"),
+        ]
+        let sheet = SheetSummary(code: "P1-1", title: "分野", layout: .program, stage: .published, version: 2, publishedVersion: 2, updatedAt: "2026-11-24")
+        let html = Views.render(PlanTreePage(nodes: nodes, sheets: [sheet]), .planTree)
+        #expect(html.contains("<ul><li data-code=\"P1\"><span class=\"level\">\(PlanLevel.policy.japanese)</span>方針<ul><li data-code=\"P1-1\">"))
+        #expect(html.contains("1 <a href=\"/planning/sheets/P1-1\">分野&lt;1&gt;</a> <span class=\"stage stage-published\">\(ReviewStage.published.japanese)</span> 第2版"))
+        #expect(html.contains("<li data-code=\"P1-1-3\"><span class=\"level\">\(PlanLevel.program.japanese)</span>3 プログラム</li></ul></li></ul></li></ul>"))
+        #expect(html.components(separatedBy: "<a href=").count - 1 == 1, "only the node with a sheet links")
+        #expect(Views.render(PlanTreePage(nodes: [], sheets: []), .planTree).contains("評価票はまだありません"))
+    }
 }

@@ -44,25 +44,18 @@ struct PlanningPages<Context: StaffContext> {
     }
 
     func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, staff: Bool = true) -> Response {
-        let nav = staff
-            ? "<nav>\(StaffSignIn.logoutForm(base: "/planning"))<a href=\"/planning\">計画体系・評価票</a><a href=\"/planning/activities\">地域活動の記録</a><a href=\"/planning/surveys\">市民アンケート</a><a href=\"/sheets\">公表ページ</a></nav>"
-            : "<nav><a href=\"/sheets\">施策の進行管理・評価</a><a href=\"/sheets/opendata.csv\">オープンデータ（CSV）</a><a href=\"/sheets/opendata.json\">（JSON）</a></nav>"
+        let nav = Views.render(PlanningNav(staff: staff), .planningNav)
         return HTML.response(
             HTML.page(title: title, cityName: cityName, body: nav + body, style: SheetHTML.style + Self.style, wide: true), status: status)
     }
 
-    static var style: String { planningStyle }
-}
+    static var style: String { Views.Asset.planning.text }
 
-private let planningStyle = """
-        .stage{display:inline-block;padding:0 .5em;border-radius:.3em;background:#eef3f8;font-size:.9em}
-        .stage-published{background:#d8f0d8}.problems{color:#b00020}.problem{color:#b00020;font-size:.9em;display:block}
-        .tree ul{list-style:none;padding-left:1.2em}.tree li{margin:.2em 0}.level{color:#555;font-size:.85em;margin-right:.4em}
-        form.editor input[type=text]{width:7em}form.editor input.wide,form.editor textarea{width:100%}
-        form.editor textarea{min-height:5em}fieldset{margin:1em 0;border:1px solid #bbb}legend{font-weight:bold}
-        .actions form{display:inline-block;margin-right:1em}.changes td{font-size:.9em}
-        @media print{header,nav,.actions{display:none}main{padding:0}}
-        """
+    /// A step that could not be taken: why, and the way back.
+    func problem(_ title: String, _ heading: String, _ e: MadoguchiError, back: PageLink, status: HTTPResponse.Status) -> Response {
+        page(title, Views.render(PlanningProblem(heading: heading, code: e.code.rawValue, ja: e.ja, en: e.en, back: back), .planningProblem), status: status)
+    }
+}
 
 extension PlanningPages {
 
@@ -88,34 +81,8 @@ extension PlanningPages {
     @Sendable func tree(_ request: Request, context: Context) async throws -> Response {
         let (nodes, sheets) = (try await database.sheets.tree(), try await database.sheets.list())
         let byCode = Dictionary(uniqueKeysWithValues: sheets.map { ($0.code, $0) })
-        var children: [String?: [PlanNode]] = [:]
-        for node in nodes { children[node.parentCode, default: []].append(node) }
-        func list(_ parent: String?) -> String {
-            guard let nodes = children[parent], !nodes.isEmpty else { return "" }
-            return "<ul>" + nodes.map { node in
-                var line = "<span class=\"level\">\(node.level.japanese)</span>\(HTML.escape(node.number.map { "\($0) " } ?? ""))"
-                if let s = byCode[node.code] {
-                    line += "<a href=\"/planning/sheets/\(HTML.escape(node.code))\">\(HTML.escape(node.title))</a> \(stage(s.stage)) 第\(s.version)版"
-                } else {
-                    line += HTML.escape(node.title)
-                }
-                return "<li data-code=\"\(HTML.escape(node.code))\">\(line)\(list(node.code))</li>"
-            }.joined() + "</ul>"
-        }
-        let body = """
-            <h1>計画体系と施策進行管理・評価票</h1>
-            <div class="tree">\(nodes.isEmpty ? "<p>評価票はまだありません。下から取り込んでください。</p>" : list(nil))</div>
-            <h2>評価票の取込</h2>
-            <p>プログラム進行管理票のTSV、施策進行管理・評価票のテキスト、正規JSONのいずれかを貼り付けてください。同じコードの評価票は新しい版になります。</p>
-            <form method="post" action="/planning/import">
-            <p><textarea name="content" rows="6" style="width:100%" required></textarea></p>
-            <p><button type="submit">取り込む</button></p>
-            </form>
-            """
-        return page("計画体系", body)
+        return page("計画体系", Views.render(PlanTreePage(nodes: nodes, sheets: sheets), .planTree))
     }
-
-    func stage(_ s: ReviewStage) -> String { "<span class=\"stage stage-\(s.rawValue)\">\(s.japanese)</span>" }
 
     @Sendable func importSheet(_ request: Request, context: Context) async throws -> Response {
         let form = try await FormData.read(request)
@@ -126,8 +93,7 @@ extension PlanningPages {
             try await database.sheets.save(sheet, source: "import", author: author, now: now)
             return Self.redirect("/planning/sheets/\(sheet.code)")
         } catch let e as MadoguchiError {
-            return page("取込できません", "<h1>取り込めませんでした</h1><p class=\"problems\" role=\"alert\">\(HTML.escape(e.ja))<br>\(HTML.escape(e.en))</p><p><a href=\"/planning\">戻る</a></p>",
-                        status: .unprocessableContent)
+            return problem("取込できません", "取り込めませんでした", e, back: PageLink(href: "/planning", text: "戻る"), status: .unprocessableContent)
         }
     }
 
@@ -139,30 +105,9 @@ extension PlanningPages {
         let stored = try await database.sheets.sheet(code: code)
         let reviews = try await database.sheets.reviews(code: code)
         let live = try await database.indicators.readings(for: stored.sheet, now: now)
-        let e = HTML.escape
-        let me = try context.actingStaff()
-        // The actions of this stage, for whoever holds the stage's role.
-        let mayAct = me.has(stored.stage.actor.staffRole)
-        let actions = ReviewAction.allCases.filter { (try? ReviewWorkflow.next(from: stored.stage, action: $0, by: stored.stage.actor)) != nil }
-        let forms = mayAct ? actions.map { action -> String in
-            """
-            <form method="post" action="/planning/sheets/\(e(code))/review">
-            <input type="hidden" name="action" value="\(action.rawValue)"><input type="hidden" name="version" value="\(stored.version)">
-            <label>コメント <input name="comment" class="wide"\(action == .sendBack ? " required" : "")></label>
-            <button type="submit">\(action.japanese)</button>（\(e(me.displayName))・\(stored.stage.actor.japanese)として）
-            </form>
-            """
-        }.joined(separator: "\n") : "<p>この段階の操作は\(stored.stage.actor.japanese)が行います。</p>"
-        let last = reviews.last.map { "最終操作: \(e($0.role.japanese)) \(e($0.author))（\(e($0.action.japanese))、\(e($0.at))）\($0.comment.map { "「\(e($0))」" } ?? "")" } ?? ""
-        let body = """
-            <h1>\(e(stored.sheet.code)) \(e(stored.sheet.title))</h1>
-            <p>段階: \(stage(stored.stage)) 第\(stored.version)版（\(e(stored.updatedAt))、\(e(stored.updatedBy))）\(stored.publishedVersion.map { "／公表中: 第\($0)版" } ?? "")</p>
-            <p>\(last)</p>
-            <p>\(ReviewWorkflow.isEditable(stored.stage) ? "<a href=\"/planning/sheets/\(e(code))/edit\">編集する</a>　" : "")<a href="/planning/sheets/\(e(code))/history">変更履歴</a>　<a href="/planning/sheets/\(e(code))/sheet.pdf">PDF</a>　<a href="/planning/sheets/\(e(code))/sheet.json">JSON</a>\(stored.publishedVersion != nil ? "　<a href=\"/sheets/\(e(code))\">公表ページ</a>" : "")</p>
-            <section class="actions"><h2>進行管理（担当 → 課長 → 部長 → 外部評価 → 公表）</h2>\(forms)</section>
-            \(SheetHTML.body(stored.sheet, options: .init(live: live)))
-            """
-        return page(stored.sheet.title, body)
+        let page = PlanningSheetPage(
+            stored: stored, reviews: reviews, me: try context.actingStaff(), body: SheetHTML.body(stored.sheet, options: .init(live: live)))
+        return self.page(stored.sheet.title, Views.render(page, .planningSheet))
     }
 
     @Sendable func review(_ request: Request, context: Context) async throws -> Response {
@@ -177,8 +122,8 @@ extension PlanningPages {
         do {
             _ = try await SheetReview.perform(database.sheets, code: code, action: action, by: me, comment: comment, expectedVersion: version, now: now)
         } catch let e as MadoguchiError {
-            return page("操作できません", "<h1>操作できませんでした</h1><p class=\"problems\" role=\"alert\" data-code=\"\(e.code.rawValue)\">\(HTML.escape(e.ja))<br>\(HTML.escape(e.en))</p><p><a href=\"/planning/sheets/\(HTML.escape(code))\">評価票に戻る</a></p>",
-                        status: APIError.status(for: e.code))
+            return problem(
+                "操作できません", "操作できませんでした", e, back: PageLink(href: "/planning/sheets/\(code)", text: "評価票に戻る"), status: APIError.status(for: e.code))
         }
         return Self.redirect("/planning/sheets/\(code)")
     }
@@ -236,29 +181,7 @@ extension PlanningPages {
         let code = try code(context)
         let (revisions, reviews) = (try await database.sheets.revisions(code: code), try await database.sheets.reviews(code: code))
         guard !revisions.isEmpty else { throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)はありません", en: "No sheet \(code)") }
-        let e = HTML.escape
-        var rows = ""
-        for (i, r) in revisions.enumerated().reversed() {
-            let changes = i == 0 ? [] : SheetDiff.changes(from: revisions[i - 1].content, to: r.content)
-            let list = changes.prefix(40).map { "<tr><td><code>\(e($0.field))</code></td><td>\(e($0.before ?? "（なし）"))</td><td>\(e($0.after ?? "（削除）"))</td></tr>" }.joined()
-            rows += """
-                <h3>第\(r.version)版 <a href="/planning/sheets/\(e(code))/versions/\(r.version)">表示</a></h3>
-                <p>\(r.source == "import" ? "取込" : "編集") — \(e(r.author))、\(e(r.at))\(r.note.map { "「\(e($0))」" } ?? "")</p>
-                \(i == 0 ? "" : changes.isEmpty ? "<p>内容の変更なし</p>" : "<table class=\"changes\"><tr><th>項目</th><th>変更前</th><th>変更後</th></tr>\(list)</table>\(changes.count > 40 ? "<p>ほか\(changes.count - 40)項目</p>" : "")")
-                """
-        }
-        let steps = reviews.map {
-            "<tr><td>第\($0.version)版</td><td>\(e($0.fromStage.japanese)) → \(e($0.toStage.japanese))</td><td>\(e($0.action.japanese))</td><td>\(e($0.role.japanese)) \(e($0.author))</td><td>\(e($0.comment ?? ""))</td><td>\(e($0.at))</td></tr>"
-        }.joined()
-        let body = """
-            <h1>変更履歴: \(e(code)) \(e(revisions.last!.content.title))</h1>
-            <p><a href="/planning/sheets/\(e(code))">評価票に戻る</a></p>
-            <h2>進行管理の記録</h2>
-            \(reviews.isEmpty ? "<p>まだありません。</p>" : "<table><tr><th>版</th><th>段階</th><th>操作</th><th>担当者</th><th>コメント</th><th>日時</th></tr>\(steps)</table>")
-            <h2>版の記録</h2>
-            \(rows)
-            """
-        return page("変更履歴", body)
+        return page("変更履歴", Views.render(SheetHistoryPage(code: code, revisions: revisions, reviews: reviews), .sheetHistory))
     }
 
     @Sendable func version(_ request: Request, context: Context) async throws -> Response {
@@ -268,22 +191,16 @@ extension PlanningPages {
         guard let r = revisions.first(where: { $0.version == v }) else {
             throw MadoguchiError(.sheetNotFound, ja: "評価票\(code)の第\(v)版はありません", en: "Sheet \(code) has no version \(v)")
         }
-        return page("第\(v)版", "<p><a href=\"/planning/sheets/\(HTML.escape(code))/history\">変更履歴に戻る</a>（第\(v)版、\(HTML.escape(r.at))）</p>" + SheetHTML.body(r.content))
+        let back = SheetBodyPage(
+            note: "（第\(v)版、\(r.at)）", link: PageLink(href: "/planning/sheets/\(code)/history", text: "変更履歴に戻る"), body: SheetHTML.body(r.content))
+        return page("第\(v)版", Views.render(back, .sheetBody))
     }
 
     // MARK: Public view
 
     @Sendable func publicList(_ request: Request, context: Context) async throws -> Response {
         let sheets = try await database.sheets.list(publishedOnly: true)
-        let rows = sheets.map {
-            "<tr><td>\(HTML.escape($0.code))</td><td><a href=\"/sheets/\(HTML.escape($0.code))\">\(HTML.escape($0.title))</a></td><td>\($0.layout.japanese)</td></tr>"
-        }.joined()
-        let body = """
-            <h1>施策の進行管理・評価</h1>
-            <p>\(HTML.escape(cityName))が公表している施策進行管理・評価票です。指標の値はオープンデータ（<a href="/sheets/opendata.csv">CSV UTF-8</a>・<a href="/sheets/opendata.csv?encoding=cp932">CSV Shift_JIS</a>・<a href="/sheets/opendata.json">JSON</a>、CC BY 4.0）でも提供しています。</p>
-            \(sheets.isEmpty ? "<p>公表している評価票はまだありません。</p>" : "<table><tr><th>コード</th><th>施策・プログラム</th><th>様式</th></tr>\(rows)</table>")
-            """
-        return page("施策の進行管理・評価", body, staff: false)
+        return page("施策の進行管理・評価", Views.render(PublicSheetsPage(cityName: cityName, sheets: sheets), .publicSheets), staff: false)
     }
 
     func published(_ code: String) async throws -> (EvaluationSheet, Int, String, [Int: LiveIndicatorReading]) {
@@ -297,11 +214,10 @@ extension PlanningPages {
     @Sendable func publicSheet(_ request: Request, context: Context) async throws -> Response {
         let code = try code(context)
         let (sheet, version, at, live) = try await published(code)
-        let body = """
-            <p>公表版（第\(version)版、\(HTML.escape(at))公表）　<a href="/sheets/\(HTML.escape(code))/sheet.pdf">PDFで見る</a></p>
-            \(SheetHTML.body(sheet, options: .init(live: live)))
-            """
-        return page(sheet.title, body, staff: false)
+        let shown = SheetBodyPage(
+            note: "公表版（第\(version)版、\(at)公表）　", link: PageLink(href: "/sheets/\(code)/sheet.pdf", text: "PDFで見る"),
+            body: SheetHTML.body(sheet, options: .init(live: live)), noteFirst: true)
+        return page(sheet.title, Views.render(shown, .sheetBody), staff: false)
     }
 
     @Sendable func publicPDF(_ request: Request, context: Context) async throws -> Response {

@@ -17,6 +17,8 @@ enum Views {
         case counterSearch = "counter-search", counterRequest = "counter-request", counterPreview = "counter-preview"
         case counterRefused = "counter-refused", counterCertificate = "counter-certificate", facilityLine = "facility-line"
         case counterProcedures = "counter-procedures", wideArea = "wide-area", wideAreaRefused = "wide-area-refused"
+        case planningNav = "planning-nav", planningProblem = "planning-problem", planNodes = "plan-nodes", planTree = "plan-tree"
+        case planningSheet = "planning-sheet", sheetHistory = "sheet-history", sheetBody = "sheet-body", publicSheets = "public-sheets"
 
         var text: [UInt8] {
             switch self {
@@ -55,13 +57,21 @@ enum Views {
             case .counterProcedures: PackageResources.counter_procedures_mustache
             case .wideArea: PackageResources.wide_area_mustache
             case .wideAreaRefused: PackageResources.wide_area_refused_mustache
+            case .planningNav: PackageResources.planning_nav_mustache
+            case .planningProblem: PackageResources.planning_problem_mustache
+            case .planNodes: PackageResources.plan_nodes_mustache
+            case .planTree: PackageResources.plan_tree_mustache
+            case .planningSheet: PackageResources.planning_sheet_mustache
+            case .sheetHistory: PackageResources.sheet_history_mustache
+            case .sheetBody: PackageResources.sheet_body_mustache
+            case .publicSheets: PackageResources.public_sheets_mustache
             }
         }
     }
 
     /// The style sheets and the script, as text.
     enum Asset: CaseIterable, Sendable {
-        case site, queue, board, congestion, statistics, reorganisation, verify, my, counter, audit, queueScript, verifyScript
+        case site, queue, board, congestion, statistics, reorganisation, verify, my, counter, audit, planning, queueScript, verifyScript
 
         var text: String {
             let bytes =
@@ -76,6 +86,7 @@ enum Views {
                 case .my: PackageResources.my_css
                 case .counter: PackageResources.counter_css
                 case .audit: PackageResources.audit_css
+                case .planning: PackageResources.planning_css
                 case .queueScript: PackageResources.queue_js
                 case .verifyScript: PackageResources.verify_js
                 }
