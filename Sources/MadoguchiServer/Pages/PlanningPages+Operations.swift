@@ -11,35 +11,9 @@ extension PlanningPages {
     }
 
     func activitiesPage(form: [String: String], problems: [SheetProblem], status: HTTPResponse.Status, saved: Bool = false) async throws -> Response {
-        let list = try await database.indicators.activities(limit: 50)
-        let e = HTML.escape
-        func field(_ name: String, _ label: String, _ input: String) -> String {
-            let messages = problems.filter { $0.field == name }.map { "<span class=\"problem\" role=\"alert\">\(e($0.ja))</span>" }.joined()
-            return "<p><label>\(label) \(input)</label>\(messages)</p>"
-        }
-        let today = clock.today.description
-        let kinds = RegionalActivity.commonKinds.map { "<option value=\"\(e($0))\">" }.joined()
-        let rows = list.map {
-            "<tr><td>\($0.date)</td><td>\(e($0.center))</td><td>\(e($0.staff))</td><td>\(e($0.kind))</td><td class=\"num\">\($0.participants)</td><td>\(e($0.note ?? ""))</td></tr>"
-        }.joined()
-        let body = """
-            <h1>まちづくりセンター地域担当職員の活動記録</h1>
-            <p>ここに記録した活動の件数が、指標「まちづくりセンター地域担当職員の地域での活動件数」に年度ごとに自動集計されます。</p>
-            \(saved ? "<p role=\"status\">記録しました。</p>" : "")
-            \(problems.isEmpty ? "" : "<p class=\"problems\" role=\"alert\">入力を確かめてください。</p>")
-            <form method="post" action="/planning/activities">
-            \(field("date", "活動日", "<input type=\"date\" name=\"date\" value=\"\(e(form["date"] ?? today))\" required>"))
-            \(field("center", "まちづくりセンター", "<input name=\"center\" value=\"\(e(form["center"] ?? ""))\" required>"))
-            \(field("staff", "地域担当職員", "<input name=\"staff\" value=\"\(e(form["staff"] ?? ""))\" required>"))
-            \(field("kind", "活動の種類", "<input name=\"kind\" list=\"kinds\" value=\"\(e(form["kind"] ?? ""))\" required><datalist id=\"kinds\">\(kinds)</datalist>"))
-            \(field("participants", "参加人数", "<input type=\"number\" name=\"participants\" min=\"0\" value=\"\(e(form["participants"] ?? "0"))\">"))
-            \(field("note", "メモ", "<input name=\"note\" class=\"wide\" value=\"\(e(form["note"] ?? ""))\">"))
-            <p><button type="submit">記録する</button></p>
-            </form>
-            <h2>最近の活動</h2>
-            \(list.isEmpty ? "<p>まだ記録はありません。</p>" : "<table><tr><th>活動日</th><th>センター</th><th>職員</th><th>種類</th><th>参加人数</th><th>メモ</th></tr>\(rows)</table>")
-            """
-        return page("地域活動の記録", body, status: status)
+        let page = ActivitiesPage(
+            list: try await database.indicators.activities(limit: 50), form: form, problems: problems, saved: saved, today: clock.today)
+        return self.page("地域活動の記録", Views.render(page, .activities), status: status)
     }
 
     @Sendable func addActivity(_ request: Request, context: Context) async throws -> Response {
@@ -67,41 +41,8 @@ extension PlanningPages {
     }
 
     func surveysPage(message: (String, Bool)?, status: HTTPResponse.Status) async throws -> Response {
-        let list = try await database.indicators.surveys()
-        let e = HTML.escape
-        let rows = list.map { (s, n) in
-            """
-            <tr><td>\(e(s.id))</td><td>\(e(s.title))</td><td>\(e(s.fiscalYear.japaneseDescription))</td>
-            <td>\(s.questions.map { "<code>\(e($0.code))</code> \(e($0.text))（満足: \(e($0.satisfied.joined(separator: "・"))))" }.joined(separator: "<br>"))</td>
-            <td class="num">\(n)</td></tr>
-            <tr><td colspan="5"><form method="post" action="/planning/surveys/\(e(s.id))/responses" class="response">
-            調査票を1枚ずつ入力: <label>回答者ID <input name="respondent" required></label>
-            \(s.questions.map { q in
-                "<label>\(e(q.code)) <select name=\"q.\(e(q.code))\"><option value=\"\">無回答</option>"
-                    + q.options.map { "<option value=\"\(e($0))\">\(e($0))</option>" }.joined() + "</select></label>"
-            }.joined(separator: " "))
-            <button type="submit">1件登録</button></form>
-            <form method="post" action="/planning/surveys/\(e(s.id))/answers">
-            回答のCSV（1行目: 回答者ID,\(e(s.questions.map(\.code).joined(separator: ",")))）<textarea name="csv" rows="3" style="width:100%" required></textarea>
-            <button type="submit">回答を取り込む</button></form></td></tr>
-            """
-        }.joined()
-        let body = """
-            <h1>市民アンケート</h1>
-            <p>設問ごとに「満足」に数える選択肢を決めておくと、満足している市民の割合が年度ごとに指標へ自動集計されます。</p>
-            \(message.map { "<p class=\"\($0.1 ? "" : "problems")\" role=\"\($0.1 ? "status" : "alert")\">\(e($0.0))</p>" } ?? "")
-            \(list.isEmpty ? "<p>調査はまだありません。</p>" : "<table><tr><th>ID</th><th>調査名</th><th>年度</th><th>設問</th><th>回答数</th></tr>\(rows)</table>")
-            <h2>調査を登録する</h2>
-            <form method="post" action="/planning/surveys">
-            <p><label>調査ID（英数字） <input name="id" required pattern="[A-Za-z0-9-]+"></label> <label>調査名 <input name="title" required></label>
-            <label>年度 <input name="year" required placeholder="令和8年度"></label></p>
-            <p><label>設問コード <input name="question" required placeholder="ward-satisfaction"></label> <label>設問文 <input name="text" class="wide" required></label></p>
-            <p><label>選択肢（、区切り） <input name="options" class="wide" value="満足、やや満足、どちらともいえない、やや不満、不満" required></label></p>
-            <p><label>「満足」に数える選択肢（、区切り） <input name="satisfied" value="満足、やや満足" required></label></p>
-            <p><button type="submit">登録する</button></p>
-            </form>
-            """
-        return page("市民アンケート", body, status: status)
+        let page = SurveysPage(list: try await database.indicators.surveys(), message: message)
+        return self.page("市民アンケート", Views.render(page, .surveys), status: status)
     }
 
     @Sendable func createSurvey(_ request: Request, context: Context) async throws -> Response {
@@ -145,5 +86,91 @@ extension PlanningPages {
         } catch let e as MadoguchiError {
             return try await surveysPage(message: ("取り込めませんでした（何も取り込んでいません）: \(e.ja)", false), status: .unprocessableContent)
         }
+    }
+}
+
+/// The regional staff's activity log: the form (what was typed kept, each problem by its field) and the latest entries.
+struct ActivitiesPage {
+    struct Field {
+        let name: String
+        let label: String
+        let value: String
+        let problems: [String]
+    }
+
+    struct Row {
+        let date: String
+        let center: String
+        let staff: String
+        let kind: String
+        let participants: Int
+        let note: String
+    }
+
+    let saved: Bool
+    let invalid: Bool
+    let date: Field
+    let center: Field
+    let staff: Field
+    let kind: Field
+    let participants: Field
+    let note: Field
+    let kinds: [String]
+    let rows: [Row]
+    let hasRows: Bool
+
+    init(list: [RegionalActivity], form: [String: String], problems: [SheetProblem], saved: Bool, today: CivilDate) {
+        func field(_ name: String, _ label: String, _ fallback: String = "") -> Field {
+            Field(name: name, label: label, value: form[name] ?? fallback, problems: problems.filter { $0.field == name }.map(\.ja))
+        }
+        self.saved = saved
+        invalid = !problems.isEmpty
+        date = field("date", "活動日", today.description)
+        center = field("center", "まちづくりセンター")
+        staff = field("staff", "地域担当職員")
+        kind = field("kind", "活動の種類")
+        participants = field("participants", "参加人数", "0")
+        note = field("note", "メモ")
+        kinds = RegionalActivity.commonKinds
+        rows = list.map { Row(date: $0.date.description, center: $0.center, staff: $0.staff, kind: $0.kind, participants: $0.participants, note: $0.note ?? "") }
+        hasRows = !rows.isEmpty
+    }
+}
+
+/// The citizen surveys: each with its questions and responses, a form for one paper response and one for a CSV of
+/// them, and the form for a new survey.
+struct SurveysPage {
+    struct Question {
+        let code: String
+        let text: String
+        let satisfied: String
+        let options: [String]
+    }
+
+    struct Entry {
+        let id: String
+        let title: String
+        let year: String
+        let questions: [Question]
+        let responses: Int
+        let csvHead: String
+    }
+
+    let message: String?
+    let failed: Bool
+    let surveys: [Entry]
+    let hasSurveys: Bool
+
+    /// - Parameter message: what the last step did, and whether it went well
+    init(list: [(Survey, responses: Int)], message: (String, Bool)?) {
+        self.message = message?.0
+        failed = message.map { !$0.1 } ?? false
+        surveys = list.map { s, n in
+            Entry(
+                id: s.id, title: s.title, year: s.fiscalYear.japaneseDescription,
+                questions: s.questions.map { Question(code: $0.code, text: $0.text, satisfied: $0.satisfied.joined(separator: "・"), options: $0.options) },
+                responses: n, csvHead: "回答者ID," + s.questions.map(\.code).joined(separator: ","))
+        }
+        hasSurveys = !surveys.isEmpty
     }
 }

@@ -19,6 +19,7 @@ enum Views {
         case counterProcedures = "counter-procedures", wideArea = "wide-area", wideAreaRefused = "wide-area-refused"
         case planningNav = "planning-nav", planningProblem = "planning-problem", planNodes = "plan-nodes", planTree = "plan-tree"
         case planningSheet = "planning-sheet", sheetHistory = "sheet-history", sheetBody = "sheet-body", publicSheets = "public-sheets"
+        case activities, surveys
 
         var text: [UInt8] {
             switch self {
@@ -65,6 +66,8 @@ enum Views {
             case .sheetHistory: PackageResources.sheet_history_mustache
             case .sheetBody: PackageResources.sheet_body_mustache
             case .publicSheets: PackageResources.public_sheets_mustache
+            case .activities: PackageResources.activities_mustache
+            case .surveys: PackageResources.surveys_mustache
             }
         }
     }
