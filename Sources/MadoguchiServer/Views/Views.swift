@@ -19,7 +19,7 @@ enum Views {
         case counterProcedures = "counter-procedures", wideArea = "wide-area", wideAreaRefused = "wide-area-refused"
         case planningNav = "planning-nav", planningProblem = "planning-problem", planNodes = "plan-nodes", planTree = "plan-tree"
         case planningSheet = "planning-sheet", sheetHistory = "sheet-history", sheetBody = "sheet-body", publicSheets = "public-sheets"
-        case activities, surveys
+        case activities, surveys, sheetEditor = "sheet-editor", editorInput = "editor-input", editorSelect = "editor-select"
 
         var text: [UInt8] {
             switch self {
@@ -68,6 +68,9 @@ enum Views {
             case .publicSheets: PackageResources.public_sheets_mustache
             case .activities: PackageResources.activities_mustache
             case .surveys: PackageResources.surveys_mustache
+            case .sheetEditor: PackageResources.sheet_editor_mustache
+            case .editorInput: PackageResources.editor_input_mustache
+            case .editorSelect: PackageResources.editor_select_mustache
             }
         }
     }
