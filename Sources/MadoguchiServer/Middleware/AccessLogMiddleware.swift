@@ -127,16 +127,26 @@ struct ErrorPage: HTTPResponseError {
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let e = error.error
-        let items = error.refusals.isEmpty ? "" : "<ul>" + error.refusals.map {
-            "<li data-code=\"\(HTML.escape($0.code.rawValue))\">\(HTML.escape($0.ja))<br><small>\(HTML.escape($0.en))</small></li>"
-        }.joined() + "</ul>"
-        let body = """
-            <h1>\(HTML.escape(e.ja))</h1>
-            <p role="alert" data-code="\(HTML.escape(e.code.rawValue))">\(HTML.escape(e.en))（\(status.code) \(HTML.escape(e.code.rawValue))）</p>
-            \(items)
-            <p><a href="/">トップページへ</a></p>
-            """
-        return HTML.response(HTML.page(title: e.ja, cityName: cityName, body: body), status: status)
+        let page = Model(
+            ja: e.ja, en: e.en, code: e.code.rawValue, status: Int(status.code),
+            refusals: error.refusals.map { Model.Refusal(code: $0.code.rawValue, ja: $0.ja, en: $0.en) }, hasRefusals: !error.refusals.isEmpty)
+        return HTML.response(HTML.page(title: e.ja, cityName: cityName, body: Views.render(page, .error)), status: status)
+    }
+
+    /// The page's model.
+    struct Model {
+        struct Refusal {
+            let code: String
+            let ja: String
+            let en: String
+        }
+
+        let ja: String
+        let en: String
+        let code: String
+        let status: Int
+        let refusals: [Refusal]
+        let hasRefusals: Bool
     }
 }
 

@@ -33,7 +33,7 @@ struct CounterPages<Context: StaffContext> {
 
     func page(_ title: String, _ body: String, status: HTTPResponse.Status = .ok, style: String = Views.Asset.counter.text) -> Response {
         HTML.response(
-            HTML.page(title: title, cityName: cityName, body: "<p>\(StaffSignIn.logoutForm(base: "/counter"))<a href=\"/counter\">窓口業務</a></p>" + body, style: style),
+            HTML.page(title: title, cityName: cityName, body: Views.render(["logout": StaffSignIn.logoutForm(base: "/counter")], .counterBar) + body, style: style),
             status: status)
     }
 

@@ -19,6 +19,7 @@ enum Views {
         case counterProcedures = "counter-procedures", wideArea = "wide-area", wideAreaRefused = "wide-area-refused"
         case planningNav = "planning-nav", planningProblem = "planning-problem", planNodes = "plan-nodes", planTree = "plan-tree"
         case planningSheet = "planning-sheet", sheetHistory = "sheet-history", sheetBody = "sheet-body", publicSheets = "public-sheets"
+        case error, counterBar = "counter-bar"
         case activities, surveys, sheetEditor = "sheet-editor", editorInput = "editor-input", editorSelect = "editor-select"
 
         var text: [UInt8] {
@@ -68,6 +69,8 @@ enum Views {
             case .publicSheets: PackageResources.public_sheets_mustache
             case .activities: PackageResources.activities_mustache
             case .surveys: PackageResources.surveys_mustache
+            case .error: PackageResources.error_mustache
+            case .counterBar: PackageResources.counter_bar_mustache
             case .sheetEditor: PackageResources.sheet_editor_mustache
             case .editorInput: PackageResources.editor_input_mustache
             case .editorSelect: PackageResources.editor_select_mustache
