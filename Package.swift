@@ -111,7 +111,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "X509", package: "swift-certificates"),
-            ]
+            ],
+            // The store copier's touch screen, compiled into the binary.
+            resources: [.embedInCode("Assets")]
         ),
         // The one executable: a thin shell over the library targets.
         .executableTarget(
