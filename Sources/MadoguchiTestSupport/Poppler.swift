@@ -42,10 +42,15 @@ public enum Poppler {
     }
 
     /// Runs an independent checker (Python) and returns its output and exit status.
-    public static func python(_ script: String, _ arguments: [String]) throws -> (String, Int32) {
+    public static func python(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script] + arguments
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (k, v) in environment { env[k] = v }
+            process.environment = env
+        }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out

@@ -3,9 +3,12 @@ phone's screen and a desk's: no violations, and nothing wider than the phone's s
 the PyPI package axe-playwright-python (installed without Playwright: only its axe.min.js is used, injected through
 selenium). Prints a JSON report; exit 1 on any violation.
 
-usage: accessibility.py BASE_URL PATH...
+usage: accessibility.py [--desk] BASE_URL PATH...   (--desk: a desk's screen only, for the staff's pages)
 A PATH of the form `ticket:FACILITY:LANG` draws a ticket there through the public API and checks its page;
-`ticket:FACILITY:LANG:SHOWN` checks it in the language SHOWN (its page's `?lang=` toggle)."""
+`ticket:FACILITY:LANG:SHOWN` checks it in the language SHOWN (its page's `?lang=` toggle). A PATH
+`signin:LOGIN:GROUP` signs in at /GROUP/login with the password in MADOGUCHI_DEMO_PASSWORD and checks nothing: the
+paths after it are checked in that member of staff's session; `purpose:VALUE` chooses the counter's purpose of reads
+in it."""
 import importlib.util
 import json
 import os
@@ -38,8 +41,38 @@ def ticket(base, spec):
     return page + (f"?lang={shown[0]}" if shown else "")
 
 
+def sign_in(d, base, login, group):
+    """A fresh session for a member of staff, through the sign-in form as a person would."""
+    from selenium.webdriver.common.by import By
+    d.delete_all_cookies()
+    d.get(f"{base}/{group}/login")
+    d.find_element(By.NAME, "login").send_keys(login)
+    d.find_element(By.NAME, "password").send_keys(os.environ["MADOGUCHI_DEMO_PASSWORD"])
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    try:
+        from selenium.webdriver.support.ui import WebDriverWait
+        WebDriverWait(d, 20).until(lambda driver: "/login" not in driver.current_url)
+    except Exception:
+        sys.exit(f"sign-in as {login} failed")
+
+
+def choose_purpose(d, base, purpose):
+    """The counter's purpose for the session's reads, chosen on its form (住民の情報を見る目的)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+    d.get(f"{base}/counter")
+    Select(d.find_element(By.NAME, "purpose")).select_by_value(purpose)
+    d.find_element(By.CSS_SELECTOR, "#purpose button[type=submit]").click()
+    WebDriverWait(d, 20).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "[data-purpose]"))
+
+
 def main():
-    base, paths = sys.argv[1].rstrip("/"), sys.argv[2:]
+    args = sys.argv[1:]
+    desk_only = args[:1] == ["--desk"]
+    if desk_only:
+        args = args[1:]
+    base, paths = args[0].rstrip("/"), args[1:]
+    screens = (("desk", DESK),) if desk_only else (("phone", PHONE), ("desk", DESK))
     source = axe_source()
     browser = Copier()
     d = browser.driver
@@ -48,7 +81,13 @@ def main():
     failed = False
     try:
         for path in map(lambda p: ticket(base, p) if p.startswith("ticket:") else p, paths):
-            for name, (width, height) in (("phone", PHONE), ("desk", DESK)):
+            if path.startswith("signin:"):
+                sign_in(d, base, *path.split(":")[1:])
+                continue
+            if path.startswith("purpose:"):
+                choose_purpose(d, base, path.split(":")[1])
+                continue
+            for name, (width, height) in screens:
                 d.set_window_size(width, height)
                 d.get(base + path)
                 d.execute_script(source)

@@ -152,4 +152,40 @@ extension QueueBrowserTests {
         }
         #expect(status == 0)
     }
+
+    /// Issue 14, item 9: the staff's pages pass axe-core too, on the desk where they are used, each in the session of
+    /// the member of staff who uses it (signed in through the form; the counter's purpose of reads chosen on its form).
+    @Test("the staff's pages (counter, window, planning, statistics, what-if, audit, administration): no axe-core violation")
+    func staffAccessibility() async throws {
+        let dir = CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("s.sqlite").path
+        let password = "demo-password-axe"
+        // A new database: the server makes the demo city and its staff, one account a role, with this password.
+        let server = try Daemon(
+            ["serve", "--db", db, "--residents", "300"], port: FreePorts.base(2),
+            environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00", "MADOGUCHI_DEMO_PASSWORD": password],
+            log: dir.appendingPathComponent("serve.log"))
+        defer { server.stop() }
+        try await server.waitUntilHealthy()
+        let pages = [
+            "signin:clerk:counter", "/counter", "/counter/queue", "/counter/wide-area",
+            "purpose:certificate", "/counter/residents/1", "/counter/residents/1/procedures",
+            "signin:planner:planning", "/planning", "/planning/statistics", "/planning/reorganisation?replay=2015-04-01", "/planning/activities",
+            "/planning/surveys",
+            "signin:auditor:audit", "/audit", "/audit?verify=1",
+            "signin:admin:admin", "/admin",
+        ]
+        let (out, status) = try Poppler.python(
+            Self.interop.appendingPathComponent("accessibility.py").path, ["--desk", server.url] + pages,
+            environment: ["MADOGUCHI_DEMO_PASSWORD": password])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")
+        let checked = report["pages"] as? [[String: Any]] ?? []
+        #expect(checked.count == pages.filter { $0.hasPrefix("/") }.count)
+        for page in checked {
+            let violations = page["violations"] as? [[String: Any]] ?? []
+            #expect(violations.isEmpty, "\(page["path"] ?? ""): \(violations)")
+            #expect((page["title"] as? String)?.contains("ログイン") == false, "\(page["path"] ?? ""): signed in")
+        }
+        #expect(status == 0)
+    }
 }

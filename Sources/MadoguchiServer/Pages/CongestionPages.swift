@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiIssuance
+import Mustache
 
 /// The public congestion page of a facility and its API (issue 14, item 6): how busy each line is now, and the
 /// 混雑予想カレンダー of the next two months by day and hour. Public: it holds counts, never a person.
@@ -162,5 +163,30 @@ struct CongestionPage {
     static func reason(_ r: String, _ l: Language) -> String {
         guard l.en else { return r }
         return ["転入・転出の多い時期": "moving season", "月曜日": "Monday", "休日明け": "after a holiday", "月末": "month end"][r] ?? r
+    }
+}
+
+// The calendar's cells are the page's many values (two months of hours): read by name, not by reflection.
+extension CongestionPage.Cell: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "level": level
+        case "symbol": symbol
+        case "label": label
+        default: nil
+        }
+    }
+}
+
+extension CongestionPage.Day: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "date": date
+        case "reasons": reasons
+        case "open": open
+        case "closedText": closedText
+        case "cells": cells
+        default: nil
+        }
     }
 }

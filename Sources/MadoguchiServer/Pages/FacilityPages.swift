@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiIssuance
+import Mustache
 
 /// The public pages of the facility network (issue 14, item 1): the network as it stood on any day, and each facility's
 /// history with the decisions behind it. Each page is a model built from the use case, then a view of the model.
@@ -461,4 +462,16 @@ enum FacilityText {
 
     /// A day as the page's language writes it: 和暦 in Japanese, ISO 8601 in English.
     static func day(_ date: CivilDate, _ l: Language) -> String { l.en ? date.description : wareki(date) }
+}
+
+// The finder's list of 町丁目 is long: its options are read by name, not by reflection.
+extension FinderPage.Option: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": value
+        case "text": text
+        case "selected": selected
+        default: nil
+        }
+    }
 }
