@@ -148,19 +148,14 @@ struct AdminPage {
         let revoked: String?
     }
 
-    struct Option {
-        let value: String
-        let text: String
-    }
-
     let me: String
     let logout: String
     let notice: Notice?
     let error: String?
     let accounts: [Account]
     let credentials: [Credential]
-    let roles: [Option]
-    let facilities: [Option]
+    let roles: [PageOption]
+    let facilities: [PageOption]
 
     init(me: StaffIdentity, accounts: [StaffAccount], credentials: [StaffCredential], facilities: [Facility], notice: Notice?, error: MadoguchiError?) {
         func roleNames(_ roles: Set<StaffRole>) -> String { roles.sorted().map(\.japanese).joined(separator: "・") }
@@ -179,7 +174,7 @@ struct AdminPage {
                 id: c.id, label: c.label, owner: c.accountId.flatMap { byId[$0] } ?? "端末", roles: roleNames(c.roles), facility: c.facilityId ?? "—",
                 created: c.createdAt, revoked: c.revokedAt)
         }
-        roles = StaffRole.allCases.map { Option(value: $0.rawValue, text: $0.japanese) }
-        self.facilities = facilities.map { Option(value: $0.id, text: $0.name) }
+        roles = StaffRole.allCases.map { PageOption(value: $0.rawValue, text: $0.japanese) }
+        self.facilities = facilities.map { PageOption(value: $0.id, text: $0.name) }
     }
 }

@@ -55,11 +55,6 @@ struct CounterSearchPage {
 
 /// The request form (書かない窓口): the person as the registry has them, warnings, and every field of a request.
 struct CounterRequestPage {
-    struct Option {
-        let value: String
-        let text: String
-    }
-
     let id: Int64
     let protected: Bool
     let otherParty: Bool
@@ -72,12 +67,12 @@ struct CounterRequestPage {
     let maximumCopies: Int
     let members: [Choice]
     let items: [Choice]
-    let taxYears: [Option]
+    let taxYears: [PageOption]
     let classes: [Choice]
     let documents: [Choice]
-    let professionalPurposes: [Option]
-    let professions: [Option]
-    let waivers: [Option]
+    let professionalPurposes: [PageOption]
+    let professions: [PageOption]
+    let waivers: [PageOption]
     /// The counter the member of staff works at (markup of the `facility-line` view)
     let here: String
 
@@ -95,12 +90,12 @@ struct CounterRequestPage {
         maximumCopies = CertificateOptions.maximumCopies
         members = d.householdMembers.map { Choice("memberIds", String($0.id), "\($0.name.full)（\($0.relationship.japanese)）", checked: $0.id == id) }
         items = OptionalItem.allCases.map { Choice("items", $0.rawValue, $0.japanese) }
-        taxYears = d.taxYears.reversed().map { Option(value: String($0.startYear), text: $0.japaneseDescription) }
+        taxYears = d.taxYears.reversed().map { PageOption(value: String($0.startYear), text: $0.japaneseDescription) }
         classes = RequesterClass.allCases.map { Choice("class", $0.rawValue, $0.japanese, checked: $0 == .self) }
         documents = IdentityDocument.allCases.map { Choice("identityDocuments", $0.rawValue, $0.japanese) }
-        professionalPurposes = ProfessionalPurpose.allCases.map { Option(value: $0.rawValue, text: $0.japanese) }
-        professions = Profession.allCases.map { Option(value: $0.rawValue, text: $0.japanese) }
-        waivers = FeeWaiver.allCases.map { Option(value: $0.rawValue, text: $0.japanese) }
+        professionalPurposes = ProfessionalPurpose.allCases.map { PageOption(value: $0.rawValue, text: $0.japanese) }
+        professions = Profession.allCases.map { PageOption(value: $0.rawValue, text: $0.japanese) }
+        waivers = FeeWaiver.allCases.map { PageOption(value: $0.rawValue, text: $0.japanese) }
         self.here = here
     }
 }

@@ -90,11 +90,6 @@ struct WindowFloorPage {
         let label: String
     }
 
-    struct Option {
-        let value: String
-        let text: String
-    }
-
     /// The window being worked.
     struct Window {
         let base: String
@@ -105,7 +100,7 @@ struct WindowFloorPage {
         let number: String?
         let about: String
         let actions: [Action]
-        let transferTo: [Option]
+        let transferTo: [PageOption]
         let canTransfer: Bool
     }
 
@@ -164,7 +159,7 @@ struct WindowFloorPage {
         }
         if t.state == .serving { actions.append(Action(action: "complete", label: "終了")) }
         actions.append(Action(action: "park", label: "保留"))
-        let others = lines.procedures.filter { $0 != t.procedure }.map { Option(value: $0.rawValue, text: "\($0.letter) \($0.japanese)") }
+        let others = lines.procedures.filter { $0 != t.procedure }.map { PageOption(value: $0.rawValue, text: "\($0.letter) \($0.japanese)") }
         return Window(
             base: base, title: title, open: true, openedBy: w.window.openedBy ?? "", number: t.number,
             about: "\(t.state.japanese)・\(t.procedure.japanese)" + (t.route.count > 1 ? "（\(t.route.count)件中\(t.step + 1)件目）" : ""),

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import MadoguchiDomain
 import MadoguchiIssuance
-import Mustache
 
 /// The public pages of the facility network (issue 14, item 1): the network as it stood on any day, and each facility's
 /// history with the decisions behind it. Each page is a model built from the use case, then a view of the model.
@@ -338,15 +337,9 @@ struct HistoryPage {
 
 /// The finder's page: the question's form, and the places that serve, nearest first.
 struct FinderPage {
-    struct Option {
-        let value: String
-        let text: String
-        let selected: Bool
-    }
-
     struct Group {
         let ward: String
-        let towns: [Option]
+        let towns: [PageOption]
     }
 
     struct Row {
@@ -362,7 +355,7 @@ struct FinderPage {
     /// The same question in the other language
     let toggle: String
     let title: String
-    let kinds: [Option]
+    let kinds: [PageOption]
     let date: String
     let time: String
     let groups: [Group]
@@ -381,11 +374,11 @@ struct FinderPage {
         let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
         toggle = "/finder?" + (kept.isEmpty ? "lang=\(l.other)" : kept + "&lang=\(l.other)")
         title = l.t("証明書を取れる場所を探す", "Where to get a certificate")
-        kinds = CertificateKind.allCases.map { Option(value: $0.rawValue, text: l.en ? $0.english : $0.japanese, selected: question?.kind == $0) }
+        kinds = CertificateKind.allCases.map { PageOption(value: $0.rawValue, text: l.en ? $0.english : $0.japanese, selected: question?.kind == $0) }
         date = (question?.date ?? today).description
         time = question?.time?.description ?? ""
         groups = Dictionary(grouping: towns, by: \.ward).sorted(by: { $0.key < $1.key }).map { ward, list in
-            Group(ward: ward, towns: list.map { Option(value: "\($0.ward)|\($0.town)", text: $0.town, selected: question?.town == $0) })
+            Group(ward: ward, towns: list.map { PageOption(value: "\($0.ward)|\($0.town)", text: $0.town, selected: question?.town == $0) })
         }
         var none: String?
         var caption: String?
@@ -462,16 +455,4 @@ enum FacilityText {
 
     /// A day as the page's language writes it: 和暦 in Japanese, ISO 8601 in English.
     static func day(_ date: CivilDate, _ l: Language) -> String { l.en ? date.description : wareki(date) }
-}
-
-// The finder's list of 町丁目 is long: its options are read by name, not by reflection.
-extension FinderPage.Option: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "value": value
-        case "text": text
-        case "selected": selected
-        default: nil
-        }
-    }
 }

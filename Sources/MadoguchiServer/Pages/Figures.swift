@@ -1,4 +1,22 @@
 import Foundation
+import Mustache
+
+/// An option of a select (or a choice of a list): its value, its text, and whether it is the one chosen. Pages list many
+/// (the finder's 町丁目, the editor's selects), so it answers a template by name rather than by reflection.
+struct PageOption: MustacheParent {
+    let value: String
+    let text: String
+    var selected = false
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": value
+        case "text": text
+        case "selected": selected
+        default: nil
+        }
+    }
+}
 
 /// A table of figures (`table.mustache`): a caption, the column heads, and rows headed by a label.
 struct FigureTable {

@@ -84,11 +84,6 @@ struct ReorganisationPages<Context: StaffContext> {
 
 /// The what-if page: the recorded decisions to replay, the form, and the outcome's tables before and after.
 struct ReorganisationPage {
-    struct Option {
-        let value: String
-        let text: String
-    }
-
     struct Decision {
         let href: String
         let text: String
@@ -111,8 +106,8 @@ struct ReorganisationPage {
 
     let decisions: [Decision]
     let baseDay: String
-    let facilities: [Option]
-    let actions: [Option]
+    let facilities: [PageOption]
+    let actions: [PageOption]
     let codes: String
     let decay: String
     let result: Result?
@@ -123,12 +118,12 @@ struct ReorganisationPage {
     ) {
         self.decisions = decisions.map { Decision(href: "/planning/reorganisation?replay=\($0.0)", text: "\($0.0)　\($0.1)") }
         self.baseDay = baseDay.description
-        self.facilities = facilities.map { Option(value: $0.0, text: $0.1) }
-        actions = [Option(value: "close", text: "廃止"), Option(value: "close-window", text: "有人窓口の廃止")]
+        self.facilities = facilities.map { PageOption(value: $0.0, text: $0.1) }
+        actions = [PageOption(value: "close", text: "廃止"), PageOption(value: "close-window", text: "有人窓口の廃止")]
             + [FacilityKind.serviceCorner, .communityCenter, .subBranchOffice, .branchOffice].map {
-                Option(value: "convert:{id}:\($0.rawValue)", text: "\($0.japanese)へ転換")
+                PageOption(value: "convert:{id}:\($0.rawValue)", text: "\($0.japanese)へ転換")
             }
-            + [Option(value: "hours:{id}:weekdays 08:30-19:00", text: "平日19時まで開庁"), Option(value: "hours:{id}:sat 09:00-12:00", text: "土曜午前も開庁")]
+            + [PageOption(value: "hours:{id}:weekdays 08:30-19:00", text: "平日19時まで開庁"), PageOption(value: "hours:{id}:sat 09:00-12:00", text: "土曜午前も開庁")]
         self.codes = codes.joined(separator: "\n")
         self.decay = "\(decay)"
         result = report.map(Self.result)

@@ -24,16 +24,10 @@ struct SheetEditorPage {
         let problems: [String]
     }
 
-    struct Option {
-        let value: String
-        let text: String
-        let selected: Bool
-    }
-
     /// A select with its options, the one chosen marked.
     struct Select {
         let name: String
-        let options: [Option]
+        let options: [PageOption]
         let problems: [String]
     }
 
@@ -142,7 +136,7 @@ struct SheetEditorPage {
         }
         func select(_ key: String, _ current: String, _ options: [(String, String)]) -> Select {
             let chosen = form?[key] ?? current
-            return Select(name: key, options: options.map { Option(value: $0.0, text: $0.1, selected: chosen == $0.0) }, problems: messages(key))
+            return Select(name: key, options: options.map { PageOption(value: $0.0, text: $0.1, selected: chosen == $0.0) }, problems: messages(key))
         }
         func fig(_ f: SheetFigure?) -> String { f?.description ?? "" }
         func yr(_ y: FiscalYear?) -> String { y.map { String($0.startYear) } ?? "" }

@@ -65,12 +65,6 @@ struct StatisticsPages<Context: StaffContext> {
 /// The statistics page: the period and facility asked for, the CSV links, and the tables and charts of certificates
 /// issued and of tickets, waits and service times.
 struct StatisticsPage {
-    struct Option {
-        let value: String
-        let text: String
-        let selected: Bool
-    }
-
     struct Link {
         let href: String
         let text: String
@@ -78,7 +72,7 @@ struct StatisticsPage {
 
     let from: String
     let through: String
-    let facilities: [Option]
+    let facilities: [PageOption]
     let period: String
     let csv: [Link]
     let issuanceByFacility: FigureTable
@@ -93,7 +87,7 @@ struct StatisticsPage {
     init(_ r: StatisticsService.Report, query: String) {
         from = r.from.description
         through = r.through.description
-        facilities = r.names.sorted(by: { $0.key < $1.key }).map { Option(value: $0.key, text: $0.value, selected: $0.key == r.facilityId) }
+        facilities = r.names.sorted(by: { $0.key < $1.key }).map { PageOption(value: $0.key, text: $0.value, selected: $0.key == r.facilityId) }
         period = "\(r.from)〜\(r.through)・" + (r.facilityId.map(r.name) ?? "全施設")
         let plain = query.isEmpty ? "" : "?" + query
         let cp932 = (query.isEmpty ? "?" : "?" + query + "&") + "encoding=cp932"
