@@ -170,7 +170,8 @@ extension QueueBrowserTests {
         let pages = [
             "signin:clerk:counter", "/counter", "/counter/queue", "/counter/wide-area",
             "purpose:certificate", "/counter/residents/1", "/counter/residents/1/procedures",
-            "signin:planner:planning", "/planning", "/planning/statistics", "/planning/reorganisation?replay=2015-04-01", "/planning/activities",
+            "signin:planner:planning", "/planning", "/planning/statistics", "/planning/reorganisation?replay=2015-04-01", "/planning/statistics?lang=en",
+            "/planning/reorganisation?replay=2015-04-01&lang=en", "/planning/activities",
             "/planning/surveys",
             "signin:auditor:audit", "/audit", "/audit?verify=1",
             "signin:admin:admin", "/admin",

@@ -33,6 +33,15 @@ struct ReorganisationPageTests {
                 #expect(html.contains("<th scope=\"row\">窓口（区役所・支所・センター・コーナー等）</th>"))
                 #expect(!html.contains("コンビニ交付</th>"), "no stores in FY2014")
             }
+            // In English: the same figures, the words and the changes in English, the question kept in the toggle.
+            try await client.execute(uri: "/planning/reorganisation?replay=2015-04-01&lang=en", method: .get, headers: TestStaff.cookie("planner")) { r in
+                let html = String(buffer: r.body)
+                #expect(r.status == .ok && html.contains("<html lang=\"en\">") && html.contains("Base day 2015-03-31"))
+                #expect(html.contains("<li>柿の木連絡所: close the manned window</li>") && html.contains("<td class=\"gain\">+"))
+                #expect(html.contains("<th scope=\"row\">counters (ward offices, branches, centres, corners)</th>") && html.contains(" min ("))
+                #expect(html.contains("href=\"/planning/reorganisation?replay=2015-04-01&amp;lang=ja\"") && !html.contains("基準日"))
+                #expect(html.contains("<input type=\"hidden\" name=\"lang\" value=\"en\">"))
+            }
             let query = "on=2026-11-24&facility=yamate-sub-branch-office&action=close&changes=hours%3Akita-station-service-corner%3Aweekdays%2007%3A30-21%3A00"
             try await client.execute(uri: "/planning/reorganisation?\(query)", method: .get, headers: TestStaff.cookie("auditor")) { r in
                 let html = String(buffer: r.body)

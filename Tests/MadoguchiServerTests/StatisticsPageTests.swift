@@ -46,6 +46,14 @@ struct StatisticsPageTests {
                 #expect(html.contains("<td>3番</td><td>1</td>"), "one service at window 3")
                 #expect(html.contains("role=\"img\" aria-label=\"時間帯別の交付枚数\"") && html.contains("<title>10時: 2.0枚</title>"))
             }
+            try await client.execute(uri: "/planning/statistics?\(period)&lang=en", method: .get, headers: TestStaff.cookie("planner")) { r in
+                let html = String(buffer: r.body)
+                #expect(r.status == .ok && html.contains("<html lang=\"en\">") && html.contains("<h1>Counter statistics</h1>"))
+                #expect(html.contains("<th scope=\"row\">\(CertificateKind.residentRecordCopy.english)</th><td>2</td>"))
+                #expect(html.contains("<td>Window 3</td><td>1</td>") && html.contains("<title>10:00: 2.0 certificates</title>"))
+                #expect(html.contains("href=\"/planning/statistics?\(period.replacingOccurrences(of: "&", with: "&amp;"))&amp;lang=ja\""))
+                #expect(html.contains("href=\"/planning/statistics/issuance.csv?\(period.replacingOccurrences(of: "&", with: "&amp;"))\""), "the CSV is the same, whatever the page's language")
+            }
             try await client.execute(uri: "/planning/statistics/issuance.csv?\(period)", method: .get, headers: TestStaff.cookie("supervisor")) { r in
                 let text = String(buffer: r.body)
                 #expect(r.status == .ok && r.headers[.contentType] == "text/csv; charset=utf-8")

@@ -64,9 +64,10 @@ struct ReorganisationPages<Context: StaffContext> {
         let decisions = Self.recordedDays(histories)
         let page = ReorganisationPage(
             report: report, baseDay: shownDay, decay: decay, codes: report?.scenario.changes.map(\.code) ?? codes, facilities: facilities,
-            decisions: decisions)
+            decisions: decisions, language: Language(q.get("lang")), query: request.uri.query ?? "")
         return HTML.response(HTML.page(
-            title: "窓口再編の試算", cityName: cityName, body: Views.render(page, .reorganisation), style: Views.Asset.reorganisation.text, wide: true))
+            title: page.title, cityName: cityName, body: Views.render(page, .reorganisation), style: Views.Asset.reorganisation.text, wide: true,
+            lang: page.language.code))
     }
 
     /// The recorded days a what-if can replay (closures, manned windows closed, conversions), latest first, with the
@@ -104,6 +105,10 @@ struct ReorganisationPage {
         let channels: FigureTable
     }
 
+    let language: Language
+    let title: String
+    /// The same question in the other language
+    let toggle: String
     let decisions: [Decision]
     let baseDay: String
     let facilities: [PageOption]
@@ -111,72 +116,127 @@ struct ReorganisationPage {
     let codes: String
     let decay: String
     let result: Result?
+    let words: [String: String]
 
+    /// - Parameter query: the page's query, for the link to the other language
     init(
         report: ReorganisationService.Report?, baseDay: CivilDate, decay: Double, codes: [String], facilities: [(String, String)],
-        decisions: [(CivilDate, String)]
+        decisions: [(CivilDate, String)], language l: Language, query: String
     ) {
-        self.decisions = decisions.map { Decision(href: "/planning/reorganisation?replay=\($0.0)", text: "\($0.0)　\($0.1)") }
+        language = l
+        title = l.t("窓口再編の試算", "Weighing a reorganisation")
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
+        toggle = "/planning/reorganisation?" + (kept.isEmpty ? "" : kept + "&") + "lang=\(l.other)"
+        let lang = l.en ? "&lang=en" : ""
+        self.decisions = decisions.map { Decision(href: "/planning/reorganisation?replay=\($0.0)\(lang)", text: "\($0.0)　\($0.1)") }
         self.baseDay = baseDay.description
         self.facilities = facilities.map { PageOption(value: $0.0, text: $0.1) }
-        actions = [PageOption(value: "close", text: "廃止"), PageOption(value: "close-window", text: "有人窓口の廃止")]
+        actions = [PageOption(value: "close", text: l.t("廃止", "Close")), PageOption(value: "close-window", text: l.t("有人窓口の廃止", "Close the manned window"))]
             + [FacilityKind.serviceCorner, .communityCenter, .subBranchOffice, .branchOffice].map {
-                PageOption(value: "convert:{id}:\($0.rawValue)", text: "\($0.japanese)へ転換")
+                PageOption(value: "convert:{id}:\($0.rawValue)", text: l.t("\($0.japanese)へ転換", "Convert to a \($0.english)"))
             }
-            + [PageOption(value: "hours:{id}:weekdays 08:30-19:00", text: "平日19時まで開庁"), PageOption(value: "hours:{id}:sat 09:00-12:00", text: "土曜午前も開庁")]
+            + [
+                PageOption(value: "hours:{id}:weekdays 08:30-19:00", text: l.t("平日19時まで開庁", "Open to 19:00 on weekdays")),
+                PageOption(value: "hours:{id}:sat 09:00-12:00", text: l.t("土曜午前も開庁", "Open on Saturday mornings too")),
+            ]
         self.codes = codes.joined(separator: "\n")
         self.decay = "\(decay)"
-        result = report.map(Self.result)
+        result = report.map { Self.result($0, l) }
+        words = [
+            "intro": l.t(
+                "施設の廃止・有人窓口の廃止・転換・開庁時間の変更・新設について、証明書の需要がどこへ移るか、受け入れる窓口の繁忙期の待ち時間、チャネル別の証明書1枚あたりの経費を、変更前と比べて示します。需要は住民記録の町丁目別人口と施設別の年度実績から推計します（距離減衰モデル。前提はADR 0014）。",
+                "For closing a facility or its manned window, converting it, changing its hours or opening a new one: where the demand for certificates goes, the peak-season wait at the counters that receive it, and the cost of a certificate by channel, before and after. Demand is estimated from the residents of each 町丁目 and each facility's figures for the year (a distance-decay model; ADR 0014 has its assumptions)."),
+            "replay": l.t("記録された再編を再現する", "Replay a recorded reorganisation"),
+            "weigh": l.t("試算する", "Weigh a change"),
+            "baseDay": l.t("基準日（この日の施設網と、この日までの最新年度の実績で試算）", "Base day (the network of that day, and the latest year's figures before it)"),
+            "facility": l.t("施設", "Facility"),
+            "choose": l.t("（選ぶ）", "(choose)"),
+            "change": l.t("変更", "Change"),
+            "codes": l.t(
+                "ほかの変更（1行に1件: close:ID、close-window:ID、convert:ID:種別、hours:ID:weekdays 08:30-19:00、open:ID:serviceCorner:名称:区:町丁目[:年間経費]）",
+                "Other changes (one a line: close:ID, close-window:ID, convert:ID:KIND, hours:ID:weekdays 08:30-19:00, open:ID:serviceCorner:NAME:WARD:TOWN[:YEARLY COST])"),
+            "decay": l.t("距離減衰β（1kmあたり）", "Distance decay β (per km)"),
+            "submit": l.t("試算", "Weigh"),
+            "result": l.t("結果", "Result"),
+            "notReplayed": l.t("再現の対象外（試算できない変更）: ", "Not replayed (changes the model cannot weigh): "),
+            "withoutFigures": l.t("年度実績がないため試算から除いた施設: ", "Left out for want of the year's figures: "),
+            "cost": l.t("年間経費 ", "Yearly cost "),
+            "perCertificate": l.t("、証明書1枚あたり ", "; a certificate "),
+            "unserved": l.t("どの施設・チャネルでも取り扱わなくなる需要: 年", "Demand no facility or channel serves after: "),
+            "unservedUnit": l.t("枚", " certificates a year"),
+            "notes": l.t(
+                "待ち時間は、証明書の窓口数（他の手続と兼ねる窓口は按分し切り捨て）と実測の対応時間、繁忙期の1時間あたりの来庁数（各施設の番号札の履歴の形）から、開庁時に待ちのない1日の平均（M/M/c、閉庁時の待ちも併記）として求めています。経費は、廃止・有人窓口の廃止でその施設の経費がなくなり、開庁時間の変更では人件費が開庁時間に比例し、受け入れる窓口の固定費は変わらないものとしています（郵便局・コンビニは1枚あたりの手数料が増えます）。町丁目別の人口は現在の住民記録によります（過去の基準日でも同じ分布とみなします）。",
+                "The wait is the mean over a day that opens with no queue (M/M/c, with the wait at closing beside it), from the number of certificate windows (windows shared with other procedures counted by their share, rounded down), the measured service times, and the peak season's arrivals an hour (the shape of each facility's ticket history). Costs: closing a facility or its manned window removes its cost; new hours scale its staff cost; the receiving counters' fixed costs stay (post offices and stores are paid by the certificate). The residents by 町丁目 are today's register's (taken as the same on past base days)."),
+        ]
     }
 
-    static func result(_ report: ReorganisationService.Report) -> Result {
+    static func result(_ report: ReorganisationService.Report, _ l: Language) -> Result {
         let o = report.outcome
         let total = o.total
         let changed = FigureTable(
-            "whatif", caption: "変更した施設", head: ["施設", "変更", "年間交付（前）", "（後）", "1枚あたり経費（前）", "主な利用者の町丁目（年間枚数）"],
+            "whatif", caption: l.t("変更した施設", "The facilities changed"),
+            head: [
+                l.t("施設", "Facility"), l.t("変更", "Change"), l.t("年間交付（前）", "Certificates a year (before)"), l.t("（後）", "(after)"),
+                l.t("1枚あたり経費（前）", "Cost a certificate (before)"), l.t("主な利用者の町丁目（年間枚数）", "Where its users live (certificates a year)"),
+            ],
             rows: o.rows.filter { $0.change != nil }.map { r in
                 FigureTable.Row(r.name, [
-                    r.change?.japanese ?? "", n(r.before), n(r.after), yen(r.before > 0 ? r.costBeforeYen / r.before : nil),
+                    r.change.map { l.en ? $0.english : $0.japanese } ?? "", n(r.before), n(r.after), yen(r.before > 0 ? r.costBeforeYen / r.before : nil),
                     r.topTowns.map { "\($0.town) \(n($0.certificates))" }.joined(separator: "、"),
                 ])
             })
         let receivers = o.receivers.filter { $0.change == nil || $0.before == 0 }
         let moved = receivers.reduce(0) { $0 + $1.after - $1.before }
         let receiving = FigureTable(
-            "whatif", caption: "需要の移る先と、繁忙期（3月中旬〜4月上旬）の証明書窓口の平均待ち時間",
-            head: ["移る先", "増える枚数（年）", "割合", "待ち時間（前）", "窓口の負荷（前）", "待ち時間（後）", "窓口の負荷（後）"],
+            "whatif",
+            caption: l.t(
+                "需要の移る先と、繁忙期（3月中旬〜4月上旬）の証明書窓口の平均待ち時間",
+                "Where the demand goes, and the mean wait at the certificate windows in the peak season (mid-March to early April)"),
+            head: [
+                l.t("移る先", "Goes to"), l.t("増える枚数（年）", "More certificates (a year)"), l.t("割合", "Share"), l.t("待ち時間（前）", "Wait (before)"),
+                l.t("窓口の負荷（前）", "Load (before)"), l.t("待ち時間（後）", "Wait (after)"), l.t("窓口の負荷（後）", "Load (after)"),
+            ],
             rows: receivers.prefix(12).map { r in
                 let delta = r.after - r.before
                 let share = moved > 0 ? String(format: "%.0f%%", delta / moved * 100) : "—"
                 return FigureTable.Row(
-                    r.name, cells: [FigureTable.Cell(signed(delta), className: "gain"), FigureTable.Cell(share)] + wait(r.peakBefore) + wait(r.peakAfter))
+                    r.name, cells: [FigureTable.Cell(signed(delta), className: "gain"), FigureTable.Cell(share)] + wait(r.peakBefore, l) + wait(r.peakAfter, l))
             })
         let top = Array(receivers.prefix(8))
         let channels = FigureTable(
-            "whatif", caption: "チャネル別の交付枚数と証明書1枚あたりの経費", head: ["チャネル", "年間交付（前）", "（後）", "年間経費（前）", "（後）", "1枚あたり（前）", "（後）"],
+            "whatif", caption: l.t("チャネル別の交付枚数と証明書1枚あたりの経費", "Certificates and the cost of one, by channel"),
+            head: [
+                l.t("チャネル", "Channel"), l.t("年間交付（前）", "Certificates a year (before)"), l.t("（後）", "(after)"), l.t("年間経費（前）", "Yearly cost (before)"),
+                l.t("（後）", "(after)"), l.t("1枚あたり（前）", "A certificate (before)"), l.t("（後）", "(after)"),
+            ],
             rows: o.channels.map { c in
-                FigureTable.Row(c.channel.japanese, [
+                FigureTable.Row(l.en ? c.channel.english : c.channel.japanese, [
                     n(c.before), n(c.after), yen(c.costBeforeYen), yen(c.costAfterYen), yen(c.perCertificateBefore), yen(c.perCertificateAfter),
                 ])
             } + [
-                FigureTable.Row("計", [
+                FigureTable.Row(l.t("計", "Total"), [
                     n(total.before), n(total.after), yen(total.costBeforeYen), yen(total.costAfterYen), yen(total.perCertificateBefore),
                     yen(total.perCertificateAfter),
                 ])
             ])
         return Result(
-            basis: "基準日 \(report.scenario.baseDay)（\(o.fiscalYear)の実績）・距離減衰β \(String(format: "%.1f", o.decayPerKm))/km",
-            changes: report.scenario.changes.map { c in "\(o.rows.first { $0.id == c.facilityId }?.name ?? c.facilityId)：\(c.japanese)" },
+            basis: l.t("基準日 \(report.scenario.baseDay)（\(o.fiscalYear)の実績）", "Base day \(report.scenario.baseDay) (figures of \(o.fiscalYear))")
+                + l.t("・距離減衰β ", ", distance decay β ") + String(format: "%.1f", o.decayPerKm) + "/km",
+            changes: report.scenario.changes.map { c in
+                "\(o.rows.first { $0.id == c.facilityId }?.name ?? c.facilityId)" + l.t("：", ": ") + (l.en ? c.english : c.japanese)
+            },
             notReplayed: report.notReplayed.isEmpty ? nil : report.notReplayed.joined(separator: "、"),
             withoutFigures: o.withoutFigures.isEmpty ? nil : o.withoutFigures.joined(separator: "、"),
-            cost: "\(yen(total.costBeforeYen)) → \(yen(total.costAfterYen))（\(signed(total.costAfterYen - total.costBeforeYen))円）",
+            cost: "\(yen(total.costBeforeYen)) → \(yen(total.costAfterYen))"
+                + l.t("（\(signed(total.costAfterYen - total.costBeforeYen))円）", " (¥\(signed(total.costAfterYen - total.costBeforeYen)))"),
             perCertificate: "\(yen(total.perCertificateBefore)) → \(yen(total.perCertificateAfter))",
             unserved: o.unservedAfter >= 0.5 ? n(o.unservedAfter) : nil, changed: changed, receivers: receiving,
             chart: top.isEmpty
                 ? nil
                 : BarChart(
-                    title: "需要の移る先（年間枚数）", caption: "需要の移る先（年間の増加枚数）", labels: top.map { String($0.name.prefix(6)) },
-                    values: top.map { $0.after - $0.before }, unit: "枚"),
+                    title: l.t("需要の移る先（年間枚数）", "Where the demand goes (certificates a year)"),
+                    caption: l.t("需要の移る先（年間の増加枚数）", "Where the demand goes (more certificates a year)"), labels: top.map { String($0.name.prefix(6)) },
+                    values: top.map { $0.after - $0.before }, unit: l.t("枚", " certificates")),
             channels: channels)
     }
 
@@ -191,11 +251,12 @@ struct ReorganisationPage {
     static func signed(_ x: Double) -> String { (x >= 0.5 ? "+" : "") + n(x) }
 
     /// The peak season's wait at a counter and its load: two cells.
-    static func wait(_ p: PeakLoad?) -> [FigureTable.Cell] {
+    static func wait(_ p: PeakLoad?, _ l: Language) -> [FigureTable.Cell] {
         guard let p else { return [FigureTable.Cell("—"), FigureTable.Cell("—")] }
+        let (wait, closing) = (Int(p.waitMinutes.rounded()), Int(p.closingWaitMinutes.rounded()))
         return [
-            FigureTable.Cell("\(Int(p.waitMinutes.rounded()))分（閉庁時\(Int(p.closingWaitMinutes.rounded()))分）"),
-            FigureTable.Cell("\(Int((p.utilisation * 100).rounded()))%" + (p.overloaded ? "（超過）" : "")),
+            FigureTable.Cell(l.t("\(wait)分（閉庁時\(closing)分）", "\(wait) min (\(closing) at closing)")),
+            FigureTable.Cell("\(Int((p.utilisation * 100).rounded()))%" + (p.overloaded ? l.t("（超過）", " (over capacity)") : "")),
         ]
     }
 }

@@ -38,9 +38,10 @@ struct StatisticsPages<Context: StaffContext> {
 
     @Sendable func page(_ request: Request, context: Context) async throws -> Response {
         let report = try await report(request)
-        let page = StatisticsPage(report, query: request.uri.query ?? "")
+        let page = StatisticsPage(report, query: request.uri.query ?? "", language: Language(request.uri.queryParameters.get("lang")))
         return HTML.response(HTML.page(
-            title: "窓口の統計", cityName: cityName, body: Views.render(page, .statistics), style: Views.Asset.statistics.text, wide: true))
+            title: page.title, cityName: cityName, body: Views.render(page, .statistics), style: Views.Asset.statistics.text, wide: true,
+            lang: page.language.code))
     }
 
     @Sendable func issuanceCSV(_ request: Request, context: Context) async throws -> Response {
@@ -70,6 +71,10 @@ struct StatisticsPage {
         let text: String
     }
 
+    let language: Language
+    let title: String
+    /// The same period in the other language
+    let toggle: String
     let from: String
     let through: String
     let facilities: [PageOption]
@@ -82,67 +87,102 @@ struct StatisticsPage {
     let ticketsByWindow: FigureTable
     /// Tickets and the mean wait by the hour drawn, when any ticket was drawn
     let ticketHours: [BarChart]
+    let words: [String: String]
 
-    /// - Parameter query: the page's query (`from=…&through=…`), for the CSV links
-    init(_ r: StatisticsService.Report, query: String) {
+    /// - Parameter query: the page's query (`from=…&through=…`), for the CSV links and the other language's link
+    init(_ r: StatisticsService.Report, query: String, language l: Language) {
+        language = l
+        title = l.t("窓口の統計", "Counter statistics")
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
+        toggle = "/planning/statistics?" + (kept.isEmpty ? "" : kept + "&") + "lang=\(l.other)"
         from = r.from.description
         through = r.through.description
         facilities = r.names.sorted(by: { $0.key < $1.key }).map { PageOption(value: $0.key, text: $0.value, selected: $0.key == r.facilityId) }
-        period = "\(r.from)〜\(r.through)・" + (r.facilityId.map(r.name) ?? "全施設")
-        let plain = query.isEmpty ? "" : "?" + query
-        let cp932 = (query.isEmpty ? "?" : "?" + query + "&") + "encoding=cp932"
+        period = "\(r.from)〜\(r.through)・" + (r.facilityId.map(r.name) ?? l.t("全施設", "all facilities"))
+        let plain = kept.isEmpty ? "" : "?" + kept
+        let cp932 = (kept.isEmpty ? "?" : "?" + kept + "&") + "encoding=cp932"
         csv = [
-            Link(href: "/planning/statistics/issuance.csv" + plain, text: "交付枚数（UTF-8）"),
-            Link(href: "/planning/statistics/issuance.csv" + cp932, text: "交付枚数（Shift_JIS）"),
-            Link(href: "/planning/statistics/tickets.csv" + plain, text: "番号札（UTF-8）"),
-            Link(href: "/planning/statistics/tickets.csv" + cp932, text: "番号札（Shift_JIS）"),
+            Link(href: "/planning/statistics/issuance.csv" + plain, text: l.t("交付枚数（UTF-8）", "Certificates (UTF-8)")),
+            Link(href: "/planning/statistics/issuance.csv" + cp932, text: l.t("交付枚数（Shift_JIS）", "Certificates (Shift_JIS)")),
+            Link(href: "/planning/statistics/tickets.csv" + plain, text: l.t("番号札（UTF-8）", "Tickets (UTF-8)")),
+            Link(href: "/planning/statistics/tickets.csv" + cp932, text: l.t("番号札（Shift_JIS）", "Tickets (Shift_JIS)")),
         ]
+        func hour(_ h: Int) -> String { l.t("\(h)時", "\(h):00") }
+        let copiesUnit = l.t("枚", " certificates"), ticketsUnit = l.t("枚", " tickets"), minutes = l.t("分", " min")
         let f = BarChart.figure
 
         // Certificates
         let channels = ["counter", "kiosk", "automaticMachine", "postOffice", "post", "online"]
         let byFacility = CounterStatistics.sum(r.issuance) { [$0.facilityId ?? "", $0.channel] }
         issuanceByFacility = FigureTable(
-            "stats", caption: "施設・交付チャネル別", head: ["施設"] + channels.map(StatisticsService.channelName) + ["計"],
+            "stats", caption: l.t("施設・交付チャネル別", "By facility and channel"),
+            head: [l.t("施設", "Facility")] + channels.map { l.en ? Self.channelEnglish[$0] ?? $0 : StatisticsService.channelName($0) } + [l.t("計", "Total")],
             rows: Set(r.issuance.map { $0.facilityId ?? "" }).sorted().map { id in
                 let counts = channels.map { byFacility[[id, $0]] ?? 0 }
                 return FigureTable.Row(r.name(id.isEmpty ? nil : id), counts.map(String.init) + [String(counts.reduce(0, +))])
             })
         issuanceByKind = FigureTable(
-            "stats", caption: "証明書の種類別", head: ["種類", "枚数"],
+            "stats", caption: l.t("証明書の種類別", "By certificate"), head: [l.t("種類", "Certificate"), l.t("枚数", "Copies")],
             rows: CounterStatistics.sum(r.issuance) { $0.kind }.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }).map {
-                FigureTable.Row(CertificateKind(rawValue: $0.key)?.japanese ?? $0.key, [String($0.value)])
+                FigureTable.Row(CertificateKind(rawValue: $0.key).map { l.en ? $0.english : $0.japanese } ?? $0.key, [String($0.value)])
             })
         let byHour = CounterStatistics.sum(r.issuance) { $0.hour }
         let hours = Array((byHour.keys.min() ?? 8)...(byHour.keys.max() ?? 17))
         issuanceByHour = BarChart(
-            title: "時間帯別の交付枚数", caption: "時間帯別の交付枚数", labels: hours.map { "\($0)時" }, values: hours.map { Double(byHour[$0] ?? 0) }, unit: "枚")
+            title: l.t("時間帯別の交付枚数", "Certificates by hour"), caption: l.t("時間帯別の交付枚数", "Certificates by hour"), labels: hours.map(hour),
+            values: hours.map { Double(byHour[$0] ?? 0) }, unit: copiesUnit)
 
         // Tickets
         ticketsByLine = FigureTable(
-            "stats", caption: "施設・手続別（待ち時間は発券から最初の呼出まで、対応時間は窓口での開始から終了まで）",
-            head: ["施設", "手続", "発券数", "平均待ち時間（分）", "対応数", "平均対応時間（分）"],
+            "stats",
+            caption: l.t(
+                "施設・手続別（待ち時間は発券から最初の呼出まで、対応時間は窓口での開始から終了まで）",
+                "By facility and procedure (the wait runs from the ticket to its first call, the service from its start at the window to its end)"),
+            head: [
+                l.t("施設", "Facility"), l.t("手続", "Procedure"), l.t("発券数", "Tickets"), l.t("平均待ち時間（分）", "Mean wait (min)"),
+                l.t("対応数", "Served"), l.t("平均対応時間（分）", "Mean service (min)"),
+            ],
             rows: CounterStatistics.sum(r.tickets) { [$0.facilityId, $0.procedure.rawValue] }.values
                 .sorted { ($0.facilityId, $0.procedure) < ($1.facilityId, $1.procedure) }
-                .map { FigureTable.Row(r.name($0.facilityId), [$0.procedure.japanese, String($0.tickets), f($0.meanWait), String($0.served), f($0.meanService)]) })
+                .map {
+                    FigureTable.Row(
+                        r.name($0.facilityId),
+                        [l.en ? $0.procedure.english : $0.procedure.japanese, String($0.tickets), f($0.meanWait), String($0.served), f($0.meanService)])
+                })
         ticketsByWindow = FigureTable(
-            "stats", caption: "窓口別", head: ["施設", "窓口", "対応数", "平均対応時間（分）"],
+            "stats", caption: l.t("窓口別", "By window"),
+            head: [l.t("施設", "Facility"), l.t("窓口", "Window"), l.t("対応数", "Served"), l.t("平均対応時間（分）", "Mean service (min)")],
             rows: CounterStatistics.sum(r.tickets.filter { $0.windowId != nil }) { [$0.facilityId, $0.windowId ?? ""] }.values
                 .sorted { ($0.facilityId, $0.windowId ?? "") < ($1.facilityId, $1.windowId ?? "") }
-                .map { FigureTable.Row(r.name($0.facilityId), ["\($0.windowId ?? "")番", String($0.served), f($0.meanService)]) })
+                .map { FigureTable.Row(r.name($0.facilityId), [l.t("\($0.windowId ?? "")番", "Window \($0.windowId ?? "")"), String($0.served), f($0.meanService)]) })
         let ticketHours = CounterStatistics.sum(r.tickets) { $0.hour }
         if let first = ticketHours.keys.min(), let last = ticketHours.keys.max() {
             let span = Array(first...last)
             self.ticketHours = [
                 BarChart(
-                    title: "時間帯別の発券数", caption: "時間帯別の発券数", labels: span.map { "\($0)時" },
-                    values: span.map { Double(ticketHours[$0]?.tickets ?? 0) }, unit: "枚"),
+                    title: l.t("時間帯別の発券数", "Tickets by hour"), caption: l.t("時間帯別の発券数", "Tickets by hour"), labels: span.map(hour),
+                    values: span.map { Double(ticketHours[$0]?.tickets ?? 0) }, unit: ticketsUnit),
                 BarChart(
-                    title: "時間帯別の平均待ち時間", caption: "時間帯別の平均待ち時間（発券した時間帯ごと）", labels: span.map { "\($0)時" },
-                    values: span.map { ticketHours[$0]?.meanWait ?? 0 }, unit: "分"),
+                    title: l.t("時間帯別の平均待ち時間", "Mean wait by hour"),
+                    caption: l.t("時間帯別の平均待ち時間（発券した時間帯ごと）", "Mean wait by the hour the ticket was drawn"), labels: span.map(hour),
+                    values: span.map { ticketHours[$0]?.meanWait ?? 0 }, unit: minutes),
             ]
         } else {
             self.ticketHours = []
         }
+        words = [
+            "period": l.t("期間", "From"),
+            "through": l.t("〜", "to"),
+            "facility": l.t("施設", "Facility"),
+            "all": l.t("すべて", "All"),
+            "show": l.t("表示", "Show"),
+            "issuance": l.t("証明書の交付枚数", "Certificates issued"),
+            "tickets": l.t("番号札・待ち時間・対応時間", "Tickets, waits and service times"),
+        ]
     }
+
+    static let channelEnglish = [
+        "counter": "Counter", "kiosk": "Stores", "automaticMachine": "Automatic machine", "postOffice": "Post office", "post": "By post",
+        "online": "Online",
+    ]
 }
