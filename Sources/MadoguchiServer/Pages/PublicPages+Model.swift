@@ -2,12 +2,6 @@ import Foundation
 import MadoguchiDomain
 import MadoguchiPKI
 
-/// A link on a page.
-struct PageLink {
-    let href: String
-    let text: String
-}
-
 /// The home page: whether the offices are open today, what can be had where, and the way to every public page.
 struct HomePage {
     let language: Language

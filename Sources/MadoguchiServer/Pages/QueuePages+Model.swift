@@ -3,28 +3,6 @@ import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiIssuance
 
-/// The language of a page: its words, and the link to the same page in the other language. Every field is stored, so
-/// that a template reads it (`{{language.code}}`, `{{language.otherName}}`, `{{#language.en}}`).
-struct Language: Sendable, Equatable {
-    let en: Bool
-    /// `ja` or `en`
-    let code: String
-    /// The other language's code
-    let other: String
-    /// The other language's name, in that language (the toggle's text)
-    let otherName: String
-
-    /// English for `en`, else Japanese.
-    init(_ code: String?) {
-        en = code == "en"
-        self.code = en ? "en" : "ja"
-        other = en ? "ja" : "en"
-        otherName = en ? "日本語" : "English"
-    }
-
-    func t(_ ja: String, _ english: String) -> String { en ? english : ja }
-}
-
 /// The touch page at a facility's entrance (and on a phone): one button per line, and a form for a visit of several
 /// lines or alerts by e-mail.
 struct TouchPage {
