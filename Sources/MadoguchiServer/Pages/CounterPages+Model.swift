@@ -46,7 +46,7 @@ struct CounterSearchPage {
         searched = results != nil
         rows = (results ?? []).map { r in
             Row(
-                href: "/counter/residents/\(r.id)", name: r.name.full, kana: r.name.fullKana, birth: CounterText.wareki(r.birthDate), address: r.address,
+                href: "/counter/residents/\(r.id)", name: r.name.full, kana: r.name.fullKana, birth: FacilityText.wareki(r.birthDate), address: r.address,
                 removed: r.removed)
         }
         hasRows = !rows.isEmpty
@@ -81,10 +81,10 @@ struct CounterRequestPage {
         self.id = id
         protected = d.protectedBySupportMeasure
         otherParty = d.namedAsOtherParty
-        removal = d.removal.map { "この方は除票です（\($0.reason.japanese)、\(CounterText.wareki($0.removedOn))）。" }
+        removal = d.removal.map { "この方は除票です（\($0.reason.japanese)、\(FacilityText.wareki($0.removedOn))）。" }
         name = r.name.full
         kana = r.name.fullKana
-        birth = CounterText.wareki(r.birthDate)
+        birth = FacilityText.wareki(r.birthDate)
         address = d.household.address.description
         kinds = CertificateKind.allCases.map { Choice("kind", $0.rawValue, $0.japanese, checked: $0 == .residentRecordCopy) }
         maximumCopies = CertificateOptions.maximumCopies
@@ -138,7 +138,7 @@ struct CounterPreviewPage {
         refusals = decision.refusals.map { Refusal(code: $0.code, ja: $0.japanese, en: $0.english) }
         var facts = [
             Fact(label: "証明書", value: "\(s.kind.japanese)　\(s.options.copies)通", mincho: false),
-            Fact(label: "対象者", value: "\(d.resident.name.full)（\(CounterText.wareki(d.resident.birthDate))生）", mincho: true),
+            Fact(label: "対象者", value: "\(d.resident.name.full)（\(FacilityText.wareki(d.resident.birthDate))生）", mincho: true),
             Fact(label: "住所", value: d.household.address.description, mincho: false),
             Fact(label: "請求者", value: s.requester.requesterClass.japanese + (s.requester.name.map { "　" + $0 } ?? ""), mincho: false),
             Fact(label: "本人確認書類", value: s.requester.identityDocuments.map(\.japanese).sorted().joined(separator: "、"), mincho: false),
@@ -233,14 +233,14 @@ struct CounterProceduresPage {
         measures = o.supportMeasures.map { r in
             Measure(
                 state: r.state.rawValue, stateText: r.state.japanese, otherParty: r.measure.otherPartyName,
-                term: "\(CounterText.wareki(r.measure.termStart))〜\(CounterText.wareki(r.measure.termEnd))",
+                term: "\(FacilityText.wareki(r.measure.termStart))〜\(FacilityText.wareki(r.measure.termEnd))",
                 forwarding: r.honsekiCity, pending: r.forwardPending,
                 steps: [SupportMeasureAction.decide, .extend, .end].filter { (try? SupportMeasureWorkflow.next(from: r.state, action: $0)) != nil }.map {
                     Step(href: "\(base)/support-measure/\(r.measure.id ?? 0)/\($0.rawValue)", label: $0.japanese, asksReason: $0 == .end)
                 })
         }
-        seal = o.seal.map { Seal(number: $0.registrationNumber, registered: CounterText.wareki($0.registeredOn)) }
-        notification = o.holderNotification.map { CounterText.wareki($0.registeredOn) }
+        seal = o.seal.map { Seal(number: $0.registrationNumber, registered: FacilityText.wareki($0.registeredOn)) }
+        notification = o.holderNotification.map { FacilityText.wareki($0.registeredOn) }
         history = o.history.map { h in
             Record(
                 at: h.at, procedure: h.procedure.rawValue, procedureText: h.procedure.japanese, actor: h.actor, facility: h.facilityId ?? "",
@@ -276,9 +276,4 @@ struct WideAreaPage {
         maximumCopies = CertificateOptions.maximumCopies
         self.here = here
     }
-}
-
-/// How the counter writes a day.
-enum CounterText {
-    static func wareki(_ d: CivilDate) -> String { (try? JapaneseDate(d).description) ?? d.description }
 }

@@ -221,6 +221,9 @@ struct MenuLine {
     let more: Bool
     let text: String
 
+    /// Texts on a line each.
+    static func lines(_ texts: [String]) -> [MenuLine] { texts.enumerated().map { MenuLine(more: $0.offset > 0, text: $0.element) } }
+
     static func lines(_ menu: Set<FacilityService>, _ l: Language) -> [MenuLine] {
         guard !menu.isEmpty else { return [MenuLine(more: false, text: l.t("取り扱う業務はありません", "No services"))] }
         let items = menu.sorted()
@@ -232,7 +235,7 @@ struct MenuLine {
         ] where !part.isEmpty {
             lines.append(label + l.t("：", ": ") + part.map { l.en ? $0.english : $0.japanese }.joined(separator: l.t("、", ", ")))
         }
-        return lines.enumerated().map { MenuLine(more: $0.offset > 0, text: $0.element) }
+        return Self.lines(lines)
     }
 }
 
@@ -298,7 +301,7 @@ struct HistoryPage {
             let decision = history.recorded ? "\(e.decision.document)（\(FacilityText.day(e.decision.decidedOn, l))）" : l.t("記録なし", "Not recorded")
             return Event(
                 on: FacilityText.day(e.effectiveOn, l), change: l.en ? e.change.english : e.change.japanese,
-                what: what.enumerated().map { MenuLine(more: $0.offset > 0, text: $0.element) }, decision: decision)
+                what: MenuLine.lines(what), decision: decision)
         }
         periods = history.periods.map { p in
             let from = FacilityText.day(p.from, l)
@@ -371,8 +374,7 @@ struct FinderPage {
     /// - Parameter query: the query as asked, for the link to the other language
     init(question: FinderQuestion?, answers: [FinderResultView]?, towns: [TownKey], today: CivilDate, language l: Language, query: String) {
         self.language = l
-        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
-        toggle = "/finder?" + (kept.isEmpty ? "lang=\(l.other)" : kept + "&lang=\(l.other)")
+        toggle = l.toggle("/finder", query: query)
         title = l.t("証明書を取れる場所を探す", "Where to get a certificate")
         kinds = CertificateKind.allCases.map { PageOption(value: $0.rawValue, text: l.en ? $0.english : $0.japanese, selected: question?.kind == $0) }
         date = (question?.date ?? today).description

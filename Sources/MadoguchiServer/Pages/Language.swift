@@ -18,6 +18,17 @@ struct Language: Sendable, Equatable {
     }
 
     func t(_ ja: String, _ english: String) -> String { en ? english : ja }
+
+    /// The same page and query in the other language: `path?query&lang=other` (any `lang` of the query dropped).
+    func toggle(_ path: String, query: String) -> String {
+        let kept = Self.withoutLanguage(query)
+        return path + "?" + (kept.isEmpty ? "" : kept + "&") + "lang=\(other)"
+    }
+
+    /// What kept of the query when it is not about the language: for links that stay in any language (CSV).
+    static func withoutLanguage(_ query: String) -> String {
+        query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
+    }
 }
 
 /// A link on a page.

@@ -108,7 +108,7 @@ struct VerifyPage {
 
         init(label: String, lines: [String], code: Bool) {
             self.label = label
-            self.lines = lines.enumerated().map { MenuLine(more: $0.offset > 0, text: $0.element) }
+            self.lines = MenuLine.lines(lines)
             self.code = code
         }
     }

@@ -125,8 +125,7 @@ struct ReorganisationPage {
     ) {
         language = l
         title = l.t("窓口再編の試算", "Weighing a reorganisation")
-        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
-        toggle = "/planning/reorganisation?" + (kept.isEmpty ? "" : kept + "&") + "lang=\(l.other)"
+        toggle = l.toggle("/planning/reorganisation", query: query)
         let lang = l.en ? "&lang=en" : ""
         self.decisions = decisions.map { Decision(href: "/planning/reorganisation?replay=\($0.0)\(lang)", text: "\($0.0)　\($0.1)") }
         self.baseDay = baseDay.description

@@ -93,8 +93,8 @@ struct StatisticsPage {
     init(_ r: StatisticsService.Report, query: String, language l: Language) {
         language = l
         title = l.t("窓口の統計", "Counter statistics")
-        let kept = query.split(separator: "&").filter { !$0.hasPrefix("lang=") }.joined(separator: "&")
-        toggle = "/planning/statistics?" + (kept.isEmpty ? "" : kept + "&") + "lang=\(l.other)"
+        toggle = l.toggle("/planning/statistics", query: query)
+        let kept = Language.withoutLanguage(query)
         from = r.from.description
         through = r.through.description
         facilities = r.names.sorted(by: { $0.key < $1.key }).map { PageOption(value: $0.key, text: $0.value, selected: $0.key == r.facilityId) }

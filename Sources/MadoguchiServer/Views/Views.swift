@@ -82,7 +82,12 @@ enum Views {
     enum Asset: CaseIterable, Sendable {
         case site, queue, board, congestion, statistics, reorganisation, verify, my, counter, audit, planning, queueScript, verifyScript
 
-        var text: String {
+        /// Decoded once: pages ask for their style sheet on every request.
+        var text: String { Self.decoded[self] ?? "" }
+
+        private static let decoded = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.decode()) })
+
+        private func decode() -> String {
             let bytes =
                 switch self {
                 case .site: PackageResources.site_css
