@@ -60,6 +60,10 @@ let package = Package(
         .systemLibrary(name: "CRsvg", path: "Sources/CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // HarfBuzz (shaping with IVS, for the certificate's own PDF writer), fontconfig (where a font's file is), zlib.
+        .systemLibrary(
+            name: "CHarfBuzz", path: "Sources/CHarfBuzz", pkgConfig: "harfbuzz",
+            providers: [.apt(["libharfbuzz-dev", "libfontconfig-dev", "zlib1g-dev"])]),
         // Document-signing keys, compact JWS (ES256), JWKS; later the card authority.
         .target(
             name: "MadoguchiPKI",
@@ -71,7 +75,8 @@ let package = Package(
             ]
         ),
         // Certificate layouts rendered to PDF.
-        .target(name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg", "CQREncode"]),
+        .target(
+            name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg", "CQREncode", "CHarfBuzz"]),
         // Use cases: request → eligibility → fee → ledger → certificate; void; reprint.
         .target(
             name: "MadoguchiIssuance",

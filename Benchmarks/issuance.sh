@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Issuance end to end over HTTP (request in, ledger committed, PDF bytes out) against bare rendering in the
-# same run, and the same page rendered by Python ReportLab, as ratios. Release build; loopback only.
+# same run, and the same page compiled by Typst and drawn by Python ReportLab, as ratios. Release build; loopback only.
 # usage: bash Benchmarks/issuance.sh [seconds] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 ensure_debian_packages wrk sqlite3
-ensure_python_packages reportlab
+ensure_python_packages reportlab typst segno
 duration=${1:-20}
 connections=${2:-8}
 swift build -c release --product madoguchi >/dev/null
@@ -57,9 +57,9 @@ echo "== ledger after the run"
 "$bin" ledger verify --db "$work/city.sqlite"
 echo "certificates $(sqlite3 "$work/city.sqlite" 'SELECT count(*) FROM certificate'), ledger entries $(sqlite3 "$work/city.sqlite" 'SELECT count(*) FROM ledgerEntry')"
 echo "== rendering alone (same page, same run)"
-"$bin" bench render --count 600 --threads 2
-"$bin" bench render --count 300 --threads 1
-"$bin" bench render --count 300 --threads 1 --plain
+"$bin" bench render --count 1200 --threads 2
+"$bin" bench render --count 600 --threads 1 --typst
+"$bin" bench render --count 600 --threads 1 --plain --typst
 echo "== Python ReportLab, the same layout"
 python3 Benchmarks/reportlab_render.py 30
 python3 Benchmarks/reportlab_render.py 30 plain

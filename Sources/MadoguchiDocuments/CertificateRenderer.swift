@@ -51,7 +51,7 @@ public struct CertificateRenderer: Sendable {
     static let pageBottom = PDFCanvas.height - 60
 
     public func render(_ content: CertificateContent, extras: Extras = Extras()) throws -> [UInt8] {
-        let canvas = PDFCanvas(title: "\(content.title) \(content.serialNumber)")
+        let canvas = try DirectCanvas(title: "\(content.title) \(content.serialNumber)")
         if content.layout == .householdSheet && content.kind.isResidentRecord {
             try renderHouseholdSheets(content, canvas, extras: extras)
         } else {
@@ -179,11 +179,11 @@ public struct CertificateRenderer: Sendable {
 
     // MARK: - Pages
 
-    func rowHeight(_ row: Row, _ canvas: PDFCanvas, width: Double) -> Double {
+    func rowHeight(_ row: Row, _ canvas: DirectCanvas, width: Double) -> Double {
         max(row.minHeight, canvas.measure(row.value, size: 10.5, font: row.names ? .mj : .mincho, width: width - 12) + 10)
     }
 
-    func renderBlocks(_ c: CertificateContent, _ blocks: [Block], _ canvas: PDFCanvas, extras: Extras) throws {
+    func renderBlocks(_ c: CertificateContent, _ blocks: [Block], _ canvas: DirectCanvas, extras: Extras) throws {
         let x = Self.margin
         let width = PDFCanvas.width - 2 * Self.margin
         let valueWidth = width - Self.labelWidth
@@ -238,7 +238,7 @@ public struct CertificateRenderer: Sendable {
     }
 
     /// 世帯連記式: a label column and up to four person columns a sheet.
-    func renderHouseholdSheets(_ c: CertificateContent, _ canvas: PDFCanvas, extras: Extras) throws {
+    func renderHouseholdSheets(_ c: CertificateContent, _ canvas: DirectCanvas, extras: Extras) throws {
         let groups = stride(from: 0, to: max(1, c.persons.count), by: 4).map {
             Array(c.persons[$0..<min($0 + 4, c.persons.count)])
         }
@@ -284,7 +284,7 @@ public struct CertificateRenderer: Sendable {
         }
     }
 
-    func header(_ c: CertificateContent, _ canvas: PDFCanvas, page: Int, of pages: Int, background: Bool) {
+    func header(_ c: CertificateContent, _ canvas: DirectCanvas, page: Int, of pages: Int, background: Bool) {
         if background { canvas.copyProtectionBackground() }
         canvas.text(c.serialNumber, x: Self.margin, y: 40, size: 9, font: .mincho, width: PDFCanvas.width - 2 * Self.margin, align: .right)
         canvas.text(c.title, x: Self.margin, y: 62, size: 22, font: .gothic, width: PDFCanvas.width - 2 * Self.margin, align: .center,
@@ -296,7 +296,7 @@ public struct CertificateRenderer: Sendable {
     }
 
     /// 認証文, date, mayor and the city seal, and the QR code that lets anyone check the paper.
-    func footer(_ c: CertificateContent, _ canvas: PDFCanvas, extras: Extras) throws {
+    func footer(_ c: CertificateContent, _ canvas: DirectCanvas, extras: Extras) throws {
         let x = Self.margin
         let width = PDFCanvas.width - 2 * Self.margin
         var y = Self.bodyBottom + 24
@@ -317,7 +317,7 @@ public struct CertificateRenderer: Sendable {
     }
 
     /// The mayor's seal: a red square with 〇〇市長之印 in two columns, drawn fresh on every page.
-    func citySeal(_ canvas: PDFCanvas, x: Double, y: Double, size: Double, city: String) {
+    func citySeal(_ canvas: DirectCanvas, x: Double, y: Double, size: Double, city: String) {
         let characters = Array(city + "長之印")
         canvas.color(0.78, 0.12, 0.14)
         canvas.rect(x, y, size, size, lineWidth: 2.4)

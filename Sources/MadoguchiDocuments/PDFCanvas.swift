@@ -146,6 +146,11 @@ final class PDFCanvas {
 
     /// Draws an SVG fitted into a box, keeping its aspect ratio.
     func svg(_ bytes: [UInt8], x: Double, y: Double, width: Double, height: Double) throws {
+        try Self.draw(svg: bytes, on: cr, in: RsvgRectangle(x: x, y: y, width: width, height: height))
+    }
+
+    /// Draws an SVG with librsvg on a cairo context, fitted into `viewport`; an SVG it cannot read is an error.
+    static func draw(svg bytes: [UInt8], on cr: OpaquePointer, in viewport: RsvgRectangle) throws {
         var error: UnsafeMutablePointer<GError>?
         guard let handle = bytes.withUnsafeBufferPointer({ rsvg_handle_new_from_data($0.baseAddress, gsize($0.count), &error) })
         else {
@@ -154,7 +159,7 @@ final class PDFCanvas {
             throw DocumentError.rendering("seal image: \(message)")
         }
         defer { g_object_unref(UnsafeMutableRawPointer(handle)) }
-        var viewport = RsvgRectangle(x: x, y: y, width: width, height: height)
+        var viewport = viewport
         guard rsvg_handle_render_document(handle, cr, &viewport, &error) != 0 else {
             let message = error.map { String(cString: $0.pointee.message) } ?? "cannot render"
             if let error { g_error_free(error) }

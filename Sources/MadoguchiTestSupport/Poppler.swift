@@ -28,6 +28,40 @@ public enum Poppler {
         String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
     }
     public static func fonts(_ pdf: URL) throws -> String { try run("pdffonts", [pdf.path]) }
+
+    /// A page as grey levels (pdftoppm's PGM), row by row from the top; 0 is black.
+    public struct Raster {
+        public var width: Int
+        public var height: Int
+        public var pixels: [UInt8]
+
+        /// The grey levels in a box given in points (1/72 inch) from the page's top-left corner.
+        public func box(x: Double, y: Double, width w: Double, height h: Double, dpi: Int) -> [UInt8] {
+            let scale = Double(dpi) / 72
+            var out: [UInt8] = []
+            for row in Int(y * scale)..<min(height, Int((y + h) * scale)) {
+                for column in Int(x * scale)..<min(width, Int((x + w) * scale)) { out.append(pixels[row * width + column]) }
+            }
+            return out
+        }
+    }
+
+    public static func raster(_ pdf: URL, page: Int = 1, dpi: Int) throws -> Raster {
+        let prefix = pdf.deletingPathExtension().path + "-gray"
+        _ = try run("pdftoppm", ["-gray", "-r", String(dpi), "-f", String(page), "-l", String(page), "-singlefile", pdf.path, prefix])
+        defer { try? FileManager.default.removeItem(atPath: prefix + ".pgm") }
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: prefix + ".pgm")))
+        // P5 header: magic, width, height, maximum, each followed by white space.
+        var fields: [Int] = []
+        var i = 2
+        while fields.count < 3 {
+            while data[i] == 0x20 || data[i] == 0x0A { i += 1 }
+            var n = 0
+            while data[i] >= 0x30 && data[i] <= 0x39 { n = n * 10 + Int(data[i] - 0x30); i += 1 }
+            fields.append(n)
+        }
+        return Raster(width: fields[0], height: fields[1], pixels: Array(data[(i + 1)...]))
+    }
     public static func pages(_ pdf: URL) throws -> Int {
         let info = try run("pdfinfo", [pdf.path])
         return Int(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }!.split(separator: " ").last!)!

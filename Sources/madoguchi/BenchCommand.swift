@@ -11,33 +11,92 @@ struct Bench: AsyncParsableCommand {
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Render the same 住民票の写し (個人票, QR code, 地紋) repeatedly; print certificates per second.")
+            abstract: "Render 住民票の写し (個人票, QR code, 地紋), each with its own serial, name, address and token; "
+                + "print certificates per second, and Typst's rate on the same page in the same run.")
 
         @Option(help: "Documents to render.") var count: Int = 300
         @Option(help: "Threads rendering at once.") var threads: Int = 1
         @Option(help: "Write one rendering here, to look at.") var out: String?
         @Flag(help: "Leave out the anti-copy background (for a plain-page comparison).") var plain = false
+        @Flag(help: "Also compile the same page with Typst (Benchmarks/typst_render.py, the `typst` package from PyPI).")
+        var typst = false
+        @Option(help: "The Typst side's script.") var typstScript = "Benchmarks/typst_render.py"
 
         func run() throws {
-            let (content, sampleExtras) = try Self.sample()
+            let (sample, sampleExtras) = try Self.sample()
             var extras = sampleExtras
             extras.background = !plain
-            let pageExtras = extras
+            // Every document differs, as at a counter: nothing a renderer caches by content is reused.
+            let documents = try (0..<count + 5).map { try Self.varied(sample, extras: extras, n: $0) }
             let renderer = CertificateRenderer()
-            let first = try renderer.render(content, extras: extras)
+            let first = try renderer.render(documents[0].0, extras: documents[0].1)
             if let out { try Data(first).write(to: URL(fileURLWithPath: out)) }
-            for _ in 0..<5 { _ = try renderer.render(content, extras: extras) }  // warm the font caches
+            for d in documents[1..<5] { _ = try renderer.render(d.0, extras: d.1) }  // warm the font caches
             let perThread = max(1, count / threads)
+            let bytes = Counter()
             let start = ContinuousClock.now
-            DispatchQueue.concurrentPerform(iterations: threads) { _ in
-                for _ in 0..<perThread { _ = try? renderer.render(content, extras: pageExtras) }
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var size = 0
+                for i in 0..<perThread {
+                    let d = documents[5 + (t * perThread + i) % count]
+                    size += (try? renderer.render(d.0, extras: d.1).count) ?? 0
+                }
+                bytes.add(size)
             }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let total = perThread * threads
-            print(String(format: "rendered %d%@ certificates on %d thread(s) in %.2f s: %.1f per second, %d bytes each",
-                         total, plain ? " plain" : "", threads, seconds, Double(total) / seconds, first.count))
+            let rate = Double(total) / seconds
+            print(String(format: "madoguchi: rendered %d%@ varied certificates on %d thread(s) in %.2f s: %.1f per second, %d bytes each",
+                         total, plain ? " plain" : "", threads, seconds, rate, bytes.value / total))
+            guard typst else { return }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", typstScript, String(count)] + (plain ? ["--plain"] : [])
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            print(output, terminator: "")
+            guard process.terminationStatus == 0,
+                  let typstRate = output.split(separator: " ").firstIndex(of: "per").map({ output.split(separator: " ")[$0 - 1] })
+                    .flatMap({ Double($0.trimmingCharacters(in: CharacterSet(charactersIn: ":"))) })
+            else { throw ValidationError("the Typst side failed (pip install typst segno)") }
+            print(String(format: "per core: madoguchi %.1f / typst %.1f = %.2f×", rate / Double(threads), typstRate, rate / Double(threads) / typstRate))
         }
+
+        /// A thread-safe sum.
+        final class Counter: @unchecked Sendable {
+            private let lock = NSLock()
+            private(set) var value = 0
+            func add(_ n: Int) { lock.withLock { value += n } }
+        }
+
+        static let families = ["渡邉\u{E0110}", "髙橋", "齋藤", "山﨑", "吉田", "渡辺", "邊見", "濵田"]
+        static let givenNames = ["𠮷乃", "一郎", "花子", "太郎", "美咲", "翔太", "陽菜", "蓮"]
+
+        /// The sample with the `n`th serial number, name, address, date of birth and token (the same as the Typst side's).
+        static func varied(_ sample: CertificateContent, extras: CertificateRenderer.Extras, n: Int) throws
+            -> (CertificateContent, CertificateRenderer.Extras)
+        {
+            var content = sample
+            let name = "\(families[n % families.count])　\(givenNames[(n / families.count) % givenNames.count])"
+            content.serialNumber = String(format: "第2026-%06d号", n)
+            content.address = "神奈川県窓口市中央区本町一丁目\(n % 30 + 1)番\(n % 9 + 1)号　メゾン本町\(n % 400 + 101)号室"
+            content.householder = name
+            content.persons[0].name = name
+            content.persons[0].domicileHead = name
+            content.persons[0].birthDateJapanese = "昭和\(n % 63 + 1)年\(n % 12 + 1)月\(n % 28 + 1)日"
+            var extras = extras
+            let claims = DocumentClaims(
+                jti: String(format: "%032x", n), iss: "149802", iat: 1_795_482_000 + Int64(n), kind: "residentRecordCopy",
+                names: [name], births: ["1989-01-07"], digest: String(repeating: "ab", count: 32))
+            extras.qrText = try CompactJWS.sign(try claims.json(), with: key)
+            return (content, extras)
+        }
+
+        static let key = SigningKey.generate()
 
         /// A realistic page: an IVS name, every row of a 個人票, and a signed token for the QR code.
         static func sample() throws -> (CertificateContent, CertificateRenderer.Extras) {

@@ -1,0 +1,4 @@
+#include <hb.h>
+#include <hb-ot.h>
+#include <fontconfig/fontconfig.h>
+#include <zlib.h>
