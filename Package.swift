@@ -171,7 +171,11 @@ let package = Package(
         // Helpers for tests only: poppler and friends read real files back; both storage engines for the contract suite.
         .target(name: "MadoguchiTestSupport", dependencies: ["MadoguchiStore"], path: "Sources/MadoguchiTestSupport"),
         .testTarget(
-            name: "MadoguchiDocumentsTests", dependencies: ["MadoguchiDocuments", "MadoguchiDomain", "MadoguchiTestSupport"]),
+            name: "MadoguchiDocumentsTests",
+            dependencies: [
+                "MadoguchiDocuments", "MadoguchiDomain", "MadoguchiPKI", "MadoguchiTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
+            ]),
         .testTarget(
             name: "MadoguchiIssuanceTests",
             dependencies: [

@@ -22,7 +22,7 @@ public struct CardAuthority: Sendable {
             CommonName(caName)
         }
         let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: Certificate.PublicKey(key.publicKey),
+            version: .v3, serialNumber: .random20(), publicKey: Certificate.PublicKey(key.publicKey),
             notValidBefore: now.addingTimeInterval(-60), notValidAfter: now.addingTimeInterval(20 * 365.25 * 86_400),
             issuer: name, subject: name, signatureAlgorithm: .sha256WithRSAEncryption,
             extensions: try Certificate.Extensions {

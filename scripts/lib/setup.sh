@@ -10,8 +10,9 @@ MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-d
   libharfbuzz-dev libfontconfig-dev zlib1g-dev fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools msmtp)
 # What the tests check with, besides: Python to run an independent JOSE library, openssl for the card chain and
 # CRL, Debian's Chromium with its driver for the store copier's touch page (driven by selenium), and PostgreSQL's
-# server for the contract suite that every store passes on both engines.
-MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl chromium chromium-driver postgresql)
+# server for the contract suite that every store passes on both engines, and NSS's certutil for the database
+# pdfsig checks a signed PDF's chain against.
+MADOGUCHI_TEST_PACKAGES=(python3 python3-pip openssl chromium chromium-driver postgresql libnss3-tools)
 
 ensure_debian_packages() {
   local missing=()

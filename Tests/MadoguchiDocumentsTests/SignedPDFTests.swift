@@ -1,0 +1,152 @@
+import Crypto
+import Foundation
+import MadoguchiPKI
+import MadoguchiTestSupport
+import Testing
+import X509
+
+@testable import MadoguchiDocuments
+@testable import MadoguchiDomain
+
+/// 電子交付: a certificate delivered online as a PDF any reader checks (PAdES baseline B-B, ETSI EN 319 142-1), signed
+/// with the city's document-signing key under the city's document authority, separate from the card authority.
+@Suite("署名付きPDF（PAdES）")
+struct SignedPDFTests {
+    /// An authority, the city's signer under it, and the authority's certificate as a PEM file for the checkers.
+    struct Keys {
+        let authority: DocumentAuthority
+        let signer: DocumentSigner
+        let folder: URL
+
+        init(city: String = "窓口市") throws {
+            let now = Date()
+            authority = try DocumentAuthority.create(city: city, now: now)
+            let key = P256.Signing.PrivateKey()
+            let certificate = try authority.issueSigner(key: key.publicKey, city: city, now: now)
+            signer = DocumentSigner(certificate: certificate, chain: [authority.certificate], key: key)
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-pades-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try authority.certificate.serializeAsPEM().pemString.write(to: authorityPEM, atomically: true, encoding: .utf8)
+        }
+
+        var authorityPEM: URL { folder.appendingPathComponent("authority.pem") }
+
+        /// An NSS database (what pdfsig checks chains against) that trusts this authority, and only it.
+        func nssDatabase() throws -> URL {
+            let database = folder.appendingPathComponent("nss")
+            try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
+            _ = try Poppler.run("certutil", ["-N", "-d", "sql:\(database.path)", "--empty-password"])
+            _ = try Poppler.run("certutil", ["-A", "-d", "sql:\(database.path)", "-n", "authority", "-t", "C,C,C", "-a", "-i", authorityPEM.path])
+            return database
+        }
+
+        func pdfsig(_ pdf: URL, trusting keys: Keys? = nil) throws -> String {
+            try Poppler.run("pdfsig", ["-nssdir", "sql:\(try (keys ?? self).nssDatabase().path)", pdf.path])
+        }
+
+        func sign(_ pdf: [UInt8]) throws -> [UInt8] {
+            try PDFSignature.sign(pdf, time: Date(), reason: "住民票の写しの電子交付", location: "窓口市", name: "窓口市長") {
+                try signer.cades($0)
+            }
+        }
+
+        func write(_ bytes: [UInt8], _ name: String) throws -> URL {
+            let url = folder.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            return url
+        }
+
+        /// pyHanko's verdict: its exit status and its lines.
+        func pyHanko(_ pdf: URL, authority: URL? = nil) throws -> (Int32, String) {
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Interop/verify_pdf_signature.py").path
+            let (out, status) = try Poppler.python(script, [pdf.path, (authority ?? authorityPEM).path])
+            return (status, out)
+        }
+
+        func remove() { if ProcessInfo.processInfo.environment["MADOGUCHI_KEEP"] == nil { try? FileManager.default.removeItem(at: folder) } }
+    }
+
+    static func certificate() throws -> [UInt8] {
+        try CertificateRenderer().render(Samples.residentRecord(persons: [Samples.ivsPerson]), extras: .init(qrText: "token"))
+    }
+
+    @Test("a signed certificate: pdfsig and pyHanko find it intact, valid, by the city's authority, over the whole file")
+    func verifies() throws {
+        let keys = try Keys()
+        defer { keys.remove() }
+        let original = try Self.certificate()
+        let signed = try keys.sign(original)
+        #expect(Array(signed.prefix(original.count)) == original, "an incremental update: the original bytes stay as they were")
+        let pdf = try keys.write(signed, "signed.pdf")
+        let pdfsig = try keys.pdfsig(pdf)
+        #expect(pdfsig.contains("Signature Validation: Signature is Valid."), "\(pdfsig)")
+        #expect(pdfsig.contains("Certificate Validation: Certificate is Trusted."), "\(pdfsig)")
+        #expect(pdfsig.contains("Total document signed"), "\(pdfsig)")
+        #expect(pdfsig.contains("ETSI.CAdES.detached"), "\(pdfsig)")
+        #expect(pdfsig.contains("窓口市 証明書電子交付"), "\(pdfsig)")
+        let (status, out) = try keys.pyHanko(pdf)
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("intact=True valid=True trusted=True coverage=ENTIRE_FILE subfilter=/ETSI.CAdES.detached"), "\(out)")
+        #expect(out.contains("signing_certificate_v2"), "PAdES B-B names the signer's certificate in a signed attribute: \(out)")
+        #expect(!out.contains("signing_time"), "PAdES takes the time from /M, not a signing-time attribute: \(out)")
+        // Still the same certificate to a reader.
+        #expect(Poppler.compact(try Poppler.text(pdf)).contains(Samples.ivsFamily))
+        #expect(try Poppler.pages(pdf) == 1)
+    }
+
+    @Test("one byte changed anywhere the signature covers: both checkers refuse the file", arguments: ["title", "content", "update"])
+    func tampered(place: String) throws {
+        let keys = try Keys()
+        defer { keys.remove() }
+        var signed = try keys.sign(try Self.certificate())
+        /// Where `marker` ends in the file's bytes (binary streams make a decoded string's offsets useless).
+        func after(_ marker: String) -> Int {
+            let needle = Array(marker.utf8)
+            let start = (0...(signed.count - needle.count)).first { Array(signed[$0..<$0 + needle.count]) == needle }!
+            return start + needle.count
+        }
+        let at: Int
+        switch place {
+        case "title": at = after("/Title <FEFF") + 2  // a hex digit of the title in the information dictionary
+        case "content": at = signed.count / 3  // a byte inside the first page's deflated content
+        default: at = after("/Reason <FEFF") + 1  // the signing reason, inside the update itself
+        }
+        signed[at] = signed[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        let pdf = try keys.write(signed, "tampered.pdf")
+        let pdfsig = try keys.pdfsig(pdf)
+        #expect(pdfsig.contains("Signature Validation:") && !pdfsig.contains("Signature is Valid."), "\(place): \(pdfsig)")
+        let (status, out) = try keys.pyHanko(pdf)
+        #expect(status == 1, "\(place): \(out)")
+        #expect(!out.contains("intact=True valid=True"), "\(place): \(out)")
+    }
+
+    @Test("signed by a key another city's authority certified: pyHanko and pdfsig find it valid but not trusted by ours")
+    func otherAuthority() throws {
+        let ours = try Keys()
+        let theirs = try Keys(city: "他市")
+        defer { ours.remove(); theirs.remove() }
+        let pdf = try ours.write(try theirs.sign(try Self.certificate()), "foreign.pdf")
+        let (status, out) = try ours.pyHanko(pdf)
+        #expect(status == 1, "\(out)")
+        #expect(out.contains("intact=True valid=True trusted=False"), "\(out)")
+        let pdfsig = try ours.pdfsig(pdf)
+        #expect(pdfsig.contains("Signature is Valid.") && !pdfsig.contains("Certificate is Trusted."), "\(pdfsig)")
+    }
+
+    @Test("a file that is not a PDF we made, or is already signed, is refused with an error, not half-signed")
+    func refused() throws {
+        let keys = try Keys()
+        defer { keys.remove() }
+        #expect(throws: PDFSignature.Failure.self) { try keys.sign(Array("not a pdf".utf8)) }
+        #expect(throws: PDFSignature.Failure.self) { try keys.sign(Array(try Self.certificate().dropLast(200))) }
+        let signed = try keys.sign(try Self.certificate())
+        #expect(throws: PDFSignature.Failure.self) { try keys.sign(signed) }
+        // A signer that answers with more than the reserved space.
+        #expect(throws: PDFSignature.Failure.self) {
+            try PDFSignature.sign(try Self.certificate(), time: Date(), reason: "r", location: "l", name: "n") { _ in
+                [UInt8](repeating: 0x30, count: PDFSignature.capacity + 1)
+            }
+        }
+    }
+}
