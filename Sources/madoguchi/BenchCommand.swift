@@ -7,7 +7,7 @@ import MadoguchiPKI
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks of the hot paths (run a release build).", subcommands: [Render.self, KioskBench.self, SheetBench.self, RegistryBench.self, AuditBench.self, CrashBench.self, FuzzBench.self, APIFuzzBench.self, EngineBench.self, QueueBench.self, ForecastBench.self, WhatIfBench.self, PageBench.self])
+        abstract: "Benchmarks of the hot paths (run a release build).", subcommands: [Render.self, KioskBench.self, SheetBench.self, RegistryBench.self, AuditBench.self, CrashBench.self, FuzzBench.self, APIFuzzBench.self, EngineBench.self, QueueBench.self, ForecastBench.self, WhatIfBench.self, PageBench.self, VerifyBench.self])
 
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -69,6 +69,44 @@ struct CompactJWSTests {
         #expect(DocumentVerification.token(from: " abc.def.ghi\n") == "abc.def.ghi")
         #expect(DocumentVerification.token(from: "https://city.example/verify#abc.def.ghi") == "abc.def.ghi")
         #expect(DocumentVerification.token(from: "https://city.example/verify?token=abc.def.ghi&x=1") == "abc.def.ghi")
+        #expect(DocumentVerification.token(from: "\u{3000}abc.def.ghi\u{3000}\t") == "abc.def.ghi", "ideographic spaces pasted from an IME")
+        #expect(DocumentVerification.token(from: "https://city.example/verify?token=abc.def.ghi") == "abc.def.ghi")
+        #expect(DocumentVerification.token(from: "") == "")
+        #expect(DocumentVerification.token(from: "\u{3000} \n") == "")
+        #expect(DocumentVerification.token(from: "token=") == "")
+    }
+
+    @Test("base64url: every length round-trips; padding, '+', '/', other characters and an impossible length are refused")
+    func base64url() {
+        var state: UInt64 = 7
+        for length in 0...70 {
+            let bytes = (0..<length).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1
+                return UInt8(state >> 56)
+            }
+            let text = Base64URL.encode(Data(bytes))
+            #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
+            #expect(Base64URL.decode(text) == Data(bytes), "length \(length)")
+            // Foundation's decoder, on the padded standard alphabet, agrees.
+            var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while standard.count % 4 != 0 { standard += "=" }
+            #expect(Data(base64Encoded: standard) == Data(bytes))
+        }
+        for bad in ["QQ==", "a+b/", "QUJD\n", "QUJD RA", "QUJDR", "ＱＵＪＤ", "QUJD.", "Q"] {
+            #expect(Base64URL.decode(bad) == nil, "\(bad)")
+        }
+        #expect(Base64URL.decode("") == Data())
+    }
+
+    @Test("a token whose header, payload or signature is not base64url, or has too few or many parts, is malformed")
+    func malformedParts() throws {
+        let p = try Self.token().split(separator: ".").map(String.init)
+        for bad in [p[0] + "=." + p[1] + "." + p[2], p[0] + "." + p[1] + "+." + p[2], p[0] + "." + p[1], p.joined(separator: ".") + ".x",
+                    "." + p[1] + "." + p[2]] {
+            #expect(throws: JWSError.malformed) { try CompactJWS.verify(bad, keys: Self.keys) }
+        }
+        // An empty payload is base64url; it is the signature that fails.
+        #expect(throws: JWSError.badSignature) { try CompactJWS.verify(p[0] + ".." + p[2], keys: Self.keys) }
     }
 
     @Test("offline verification says valid only for a genuine token")
