@@ -36,7 +36,6 @@ final class DirectCanvas {
     private var usesPatterns = false
     /// Layouts measured and then drawn are shaped once.
     private var layouts: [LayoutKey: Layout] = [:]
-    private var fill = (0.0, 0.0, 0.0)
 
     init(title: String, creator: String = "Madoguchi") throws {
         self.title = title
@@ -60,8 +59,9 @@ final class DirectCanvas {
         beginPage()
     }
 
-    func color(_ r: Double, _ g: Double, _ b: Double, _ a: Double = 1) {
-        fill = (r, g, b)
+    /// Sets the colour for filling and stroking. Opacity is not drawn (nothing on a certificate is translucent), so
+    /// there is no `a` parameter to ignore.
+    func color(_ r: Double, _ g: Double, _ b: Double) {
         page.numbers(r, g, b)
         page.op("rg")
         page.numbers(r, g, b)
