@@ -16,21 +16,8 @@ public struct CardAuthority: Sendable {
     /// A new self-signed CA, valid 20 years.
     public static func create(organization: String, now: Date) throws -> CardAuthority {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        let name = try DistinguishedName {
-            CountryName("JP")
-            OrganizationName(organization)
-            CommonName(caName)
-        }
-        let certificate = try Certificate(
-            version: .v3, serialNumber: .random20(), publicKey: Certificate.PublicKey(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-60), notValidAfter: now.addingTimeInterval(20 * 365.25 * 86_400),
-            issuer: name, subject: name, signatureAlgorithm: .sha256WithRSAEncryption,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                Critical(KeyUsage(digitalSignature: false, keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
-            },
-            issuerPrivateKey: Certificate.PrivateKey(key))
+        let certificate = try Certificate.selfSignedAuthority(
+            organization: organization, commonName: caName, key: Certificate.PrivateKey(key), algorithm: .sha256WithRSAEncryption, now: now)
         return CardAuthority(certificate: certificate, key: key)
     }
 

@@ -13,21 +13,9 @@ public struct DocumentAuthority: Sendable {
     /// A new self-signed authority, valid 20 years.
     public static func create(city: String, now: Date) throws -> DocumentAuthority {
         let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName {
-            CountryName("JP")
-            OrganizationName(city)
-            CommonName("\(city) 文書認証局 (Madoguchi)")
-        }
-        let certificate = try Certificate(
-            version: .v3, serialNumber: .random20(), publicKey: Certificate.PublicKey(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-60), notValidAfter: now.addingTimeInterval(20 * 365.25 * 86_400),
-            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
-                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
-                SubjectKeyIdentifier(hash: Certificate.PublicKey(key.publicKey))
-            },
-            issuerPrivateKey: Certificate.PrivateKey(key))
+        let certificate = try Certificate.selfSignedAuthority(
+            organization: city, commonName: "\(city) 文書認証局 (Madoguchi)", key: Certificate.PrivateKey(key), algorithm: .ecdsaWithSHA256,
+            now: now)
         return DocumentAuthority(certificate: certificate, key: key)
     }
 
@@ -178,6 +166,31 @@ enum DERBytes {
             out += groups
         }
         return tlv(0x06, out)
+    }
+}
+
+extension Certificate {
+    /// A self-signed authority's certificate (JP, the organisation, a common name): it signs certificates and
+    /// revocation lists only, issues no intermediate (path length 0), valid 20 years from a minute ago. The card
+    /// authority and the document authority are both made this way.
+    static func selfSignedAuthority(
+        organization: String, commonName: String, key: Certificate.PrivateKey, algorithm: Certificate.SignatureAlgorithm, now: Date
+    ) throws -> Certificate {
+        let name = try DistinguishedName {
+            CountryName("JP")
+            OrganizationName(organization)
+            CommonName(commonName)
+        }
+        return try Certificate(
+            version: .v3, serialNumber: .random20(), publicKey: key.publicKey,
+            notValidBefore: now.addingTimeInterval(-60), notValidAfter: now.addingTimeInterval(20 * 365.25 * 86_400),
+            issuer: name, subject: name, signatureAlgorithm: algorithm,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: key.publicKey)
+            },
+            issuerPrivateKey: key)
     }
 }
 

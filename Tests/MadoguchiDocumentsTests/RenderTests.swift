@@ -86,7 +86,7 @@ struct RenderTests {
                     "embedded, subset, with a Unicode map: \(line)")
             #expect(columns[0].count > 7 && columns[0].dropFirst(6).first == "+", "subset tag: \(line)")
         }
-        // IPAmj明朝 alone is 48 MB; the whole page with three fonts stays small.
+        // IPAmj明朝 alone is 46 MB; the whole page with three fonts stays small.
         #expect(bytes.count < 120_000, "\(bytes.count) bytes")
         // The glyphs are drawn, not only extractable: the title's strokes are black.
         let title = try Poppler.raster(pdf, dpi: 100).box(x: 230, y: 64, width: 136, height: 24, dpi: 100)

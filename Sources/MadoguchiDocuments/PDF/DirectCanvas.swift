@@ -136,9 +136,9 @@ final class DirectCanvas {
     /// Shapes `text` in `font`, taking each character the font lacks from the fallback fonts.
     private func clusters(_ text: Substring, size: Double, font: Font, tried: Set<Font> = []) -> [Cluster] {
         let file = files[font]!
-        var utf8 = Array(text.utf8)  // contiguous for HarfBuzz
+        let utf8 = Array(text.utf8)  // contiguous for HarfBuzz
         if utf8.isEmpty { return [] }
-        let glyphs = utf8.withUnsafeMutableBufferPointer { file.shape(UnsafeBufferPointer($0)) }
+        let glyphs = utf8.withUnsafeBufferPointer { file.shape($0) }
         let scale = size / Double(file.unitsPerEm)
         // Group glyphs by cluster (byte offsets, increasing left to right).
         var out: [Cluster] = []

@@ -17,7 +17,8 @@ final class FontFile: @unchecked Sendable {
     let capHeight: Int
     let numGlyphs: Int
 
-    private let bytes: [UInt8]
+    /// The file, read once into memory this font owns; HarfBuzz reads the same memory (a 46 MB font is not held twice)
+    private let bytes: UnsafeBufferPointer<UInt8>
     private let tables: [String: Range<Int>]
     private let longLoca: Bool
     private let numberOfHMetrics: Int
@@ -61,24 +62,34 @@ final class FontFile: @unchecked Sendable {
 
     init(path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure.missing(path) }
-        let bytes = [UInt8](data)
+        let storage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: data.count)
+        _ = storage.initialize(from: data)
+        let bytes = UnsafeBufferPointer(storage)
         self.bytes = bytes
         func u16(_ o: Int) -> Int { Int(bytes[o]) << 8 | Int(bytes[o + 1]) }
         func i16(_ o: Int) -> Int { Int(Int16(bitPattern: UInt16(u16(o)))) }
         func u32(_ o: Int) -> Int { u16(o) << 16 | u16(o + 2) }
-        guard bytes.count > 12 else { throw Failure.malformed(path) }
-        var tables: [String: Range<Int>] = [:]
-        for i in 0..<u16(4) {
-            let record = 12 + 16 * i
-            guard record + 16 <= bytes.count else { throw Failure.malformed(path) }
-            let tag = String(decoding: bytes[record..<record + 4], as: UTF8.self)
-            let offset = u32(record + 8)
-            let length = u32(record + 12)
-            guard offset + length <= bytes.count else { throw Failure.malformed(path) }
-            tables[tag] = offset..<offset + length
-        }
-        for tag in ["head", "hhea", "maxp", "hmtx", "loca", "glyf"] where tables[tag] == nil {
-            throw Failure.malformed("\(path): no \(tag) table (not a TrueType outline font)")
+        // Where each table is; a file that is not a TrueType outline font frees the memory and is refused.
+        let tables: [String: Range<Int>]
+        do {
+            guard bytes.count > 12 else { throw Failure.malformed(path) }
+            var found: [String: Range<Int>] = [:]
+            for i in 0..<u16(4) {
+                let record = 12 + 16 * i
+                guard record + 16 <= bytes.count else { throw Failure.malformed(path) }
+                let tag = String(decoding: bytes[record..<record + 4], as: UTF8.self)
+                let offset = u32(record + 8)
+                let length = u32(record + 12)
+                guard offset + length <= bytes.count else { throw Failure.malformed(path) }
+                found[tag] = offset..<offset + length
+            }
+            for tag in ["head", "hhea", "maxp", "hmtx", "loca", "glyf"] where found[tag] == nil {
+                throw Failure.malformed("\(path): no \(tag) table (not a TrueType outline font)")
+            }
+            tables = found
+        } catch {
+            storage.deallocate()
+            throw error
         }
         self.tables = tables
         let head = tables["head"]!.lowerBound
@@ -101,11 +112,9 @@ final class FontFile: @unchecked Sendable {
         }
         postScriptName = Self.name(bytes, tables["name"], id: 6) ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
 
-        let blob = bytes.withUnsafeBufferPointer { buffer in
-            // HarfBuzz copies the bytes: the font outlives any one document.
-            hb_blob_create(UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), UInt32(buffer.count),
-                           HB_MEMORY_MODE_DUPLICATE, nil, nil)
-        }
+        // Read-only over our memory, which lives as long as this font (freed in deinit, after HarfBuzz's font).
+        let blob = hb_blob_create(UnsafeRawPointer(bytes.baseAddress!).assumingMemoryBound(to: CChar.self), UInt32(bytes.count),
+                                  HB_MEMORY_MODE_READONLY, nil, nil)
         let face = hb_face_create(blob, 0)
         hb_blob_destroy(blob)
         let font = hb_font_create(face)!
@@ -116,7 +125,10 @@ final class FontFile: @unchecked Sendable {
         hbFont = font
     }
 
-    deinit { hb_font_destroy(hbFont) }
+    deinit {
+        hb_font_destroy(hbFont)
+        UnsafeMutableBufferPointer(mutating: bytes).deallocate()
+    }
 
     /// Each glyph's outline deflated on its own, once per process; a composite's (renumbered per document) is not kept.
     private let pieceLock = NSLock()
@@ -131,7 +143,7 @@ final class FontFile: @unchecked Sendable {
     }
 
     /// A name record (platform 3, Windows Unicode) or, failing that, a Macintosh Roman one.
-    private static func name(_ bytes: [UInt8], _ table: Range<Int>?, id: Int) -> String? {
+    private static func name(_ bytes: UnsafeBufferPointer<UInt8>, _ table: Range<Int>?, id: Int) -> String? {
         guard let table else { return nil }
         func u16(_ o: Int) -> Int { Int(bytes[o]) << 8 | Int(bytes[o + 1]) }
         let count = u16(table.lowerBound + 2)

@@ -27,11 +27,11 @@ struct PDFFile {
 
     /// A stream object; `dictionary` is the inside of its dictionary without `/Length` and `/Filter`.
     mutating func stream(_ number: Int, dictionary: String = "", data: [UInt8], deflate: Bool = true) {
-        offsets[number] = bytes.count
-        let body = deflate ? Self.deflate(data) : data
-        bytes += Array("\(number) 0 obj\n<<\(dictionary) /Length \(body.count)\(deflate ? " /Filter /FlateDecode" : "")>>\nstream\n".utf8)
-        bytes += body
-        bytes += Array("\nendstream\nendobj\n".utf8)
+        if deflate {
+            stream(number, dictionary: dictionary, deflated: Self.deflate(data))
+        } else {
+            write(number, dictionary: dictionary, body: data)
+        }
     }
 
     /// Ends the file: the cross-reference table and the trailer naming the catalog and the information dictionary.
@@ -50,8 +50,12 @@ struct PDFFile {
 
     /// A stream object whose data is already deflated (a zlib stream).
     mutating func stream(_ number: Int, dictionary: String, deflated body: [UInt8]) {
+        write(number, dictionary: dictionary + " /Filter /FlateDecode", body: body)
+    }
+
+    private mutating func write(_ number: Int, dictionary: String, body: [UInt8]) {
         offsets[number] = bytes.count
-        bytes += Array("\(number) 0 obj\n<<\(dictionary) /Length \(body.count) /Filter /FlateDecode>>\nstream\n".utf8)
+        bytes += Array("\(number) 0 obj\n<<\(dictionary) /Length \(body.count)>>\nstream\n".utf8)
         bytes += body
         bytes += Array("\nendstream\nendobj\n".utf8)
     }
@@ -154,10 +158,10 @@ struct ZlibJoin {
                                    Int32(MemoryLayout<z_stream>.size)) == Z_OK)
         defer { deflateEnd(&stream) }
         var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))) + 16)
-        var input = data
-        let written = input.withUnsafeMutableBufferPointer { inBuffer in
+        let written = data.withUnsafeBufferPointer { inBuffer in
             out.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
+                // zlib only reads its input; its header does not say so.
+                stream.next_in = UnsafeMutablePointer(mutating: inBuffer.baseAddress)
                 stream.avail_in = uInt(inBuffer.count)
                 stream.next_out = outBuffer.baseAddress
                 stream.avail_out = uInt(outBuffer.count)
