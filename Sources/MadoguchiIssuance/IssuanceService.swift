@@ -263,6 +263,31 @@ public struct IssuanceService: Sendable {
         try render(try await database.snapshot(async: { tx in try Self.printable(tx, id) }))
     }
 
+    /// The certificate as a signed PDF for electronic delivery (電子交付): the printed PDF with a PAdES baseline B-T
+    /// signature over the whole file (an incremental update), made with the city's document-signing key and timestamped
+    /// by the city's timestamp service, both certified by the city's document authority (`/pki/documents.pem`). The
+    /// keys are read, never made here: they exist from `prepareSigning()`.
+    public func signedDocument(async id: String) async throws -> (IssuedCertificate, [UInt8]) {
+        let (found, keyring) = try await database.snapshot(async: { tx in (try Self.printable(tx, id), try tx.documentKeyring()) })
+        let (certificate, pdf) = try render(found)
+        guard let keyring else {
+            throw MadoguchiError(
+                .signingNotSetUp, ja: "電子署名の鍵が準備されていません", en: "The document-signing keys are not set up")
+        }
+        let now = clock.now()
+        do {
+            let signed = try PDFSignature.sign(
+                pdf, time: now, reason: "\(certificate.content.title)の電子交付", location: certificate.content.cityName,
+                name: certificate.content.mayor
+            ) { covered in
+                try keyring.signer.cades(covered) { digest in try keyring.timestamper.token(sha256: digest, at: now) }
+            }
+            return (certificate, signed)
+        } catch let error as PDFSignature.Failure {
+            throw MadoguchiError(.renderingFailed, ja: "証明書のPDFに署名できませんでした", en: error.description)
+        }
+    }
+
     static func printable(_ tx: any WindowTransaction, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
         let c = IssuedCertificate(try Self.stored(tx, id: id))
         let seal = try c.content.seal.flatMap { try tx.seal(registrationNumber: $0.registrationNumber) }
@@ -458,4 +483,5 @@ extension MadoguchiError.Code {
     public static let certificateNotIssued = Self("issuance.notIssued")
     public static let certificateNotPrintable = Self("issuance.notPrintable")
     public static let renderingFailed = Self("issuance.renderingFailed")
+    public static let signingNotSetUp = Self("issuance.signingNotSetUp")
 }

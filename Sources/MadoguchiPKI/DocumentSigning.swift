@@ -35,27 +35,44 @@ public struct DocumentAuthority: Sendable {
 
     /// The city's document-signing certificate for `key`: digital signature and non-repudiation, five years.
     public func issueSigner(key signerKey: P256.Signing.PublicKey, city: String, now: Date) throws -> Certificate {
+        try issue(subjectKey: signerKey, commonName: "\(city) 証明書電子交付 (Madoguchi)", organization: city, timestamping: false, now: now)
+    }
+
+    /// The certificate of the city's timestamp service (RFC 3161 §2.3): its one extended key usage is time stamping,
+    /// marked critical, so the key signs timestamps and nothing else.
+    public func issueTimestamper(key tsaKey: P256.Signing.PublicKey, city: String, now: Date) throws -> Certificate {
+        try issue(subjectKey: tsaKey, commonName: "\(city) タイムスタンプ局 (Madoguchi)", organization: city, timestamping: true, now: now)
+    }
+
+    /// An end-entity certificate from this authority, five years from a minute ago.
+    func issue(subjectKey: P256.Signing.PublicKey, commonName: String, organization: String, timestamping: Bool, now: Date) throws
+        -> Certificate
+    {
         let subject = try DistinguishedName {
             CountryName("JP")
-            OrganizationName(city)
-            CommonName("\(city) 証明書電子交付 (Madoguchi)")
+            OrganizationName(organization)
+            CommonName(commonName)
         }
         return try Certificate(
-            version: .v3, serialNumber: .random20(), publicKey: Certificate.PublicKey(signerKey),
+            version: .v3, serialNumber: .random20(), publicKey: Certificate.PublicKey(subjectKey),
             notValidBefore: now.addingTimeInterval(-60), notValidAfter: now.addingTimeInterval(5 * 365.25 * 86_400),
             issuer: certificate.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
+                if timestamping {
+                    Critical(try ExtendedKeyUsage([.timeStamping]))
+                }
                 AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
-                SubjectKeyIdentifier(hash: Certificate.PublicKey(signerKey))
+                SubjectKeyIdentifier(hash: Certificate.PublicKey(subjectKey))
             },
             issuerPrivateKey: Certificate.PrivateKey(key))
     }
 }
 
 /// Signs bytes as CAdES (a detached CMS SignedData, RFC 5652, with the ESS signing-certificate-v2 attribute of
-/// RFC 5035), which is what a PAdES baseline B-B signature (ETSI EN 319 142-1) puts in a PDF's `/Contents`.
+/// RFC 5035), which is what a PAdES baseline signature (ETSI EN 319 142-1) puts in a PDF's `/Contents`: B-B alone,
+/// B-T with a signature timestamp from the city's timestamp service.
 public struct DocumentSigner: Sendable {
     public let certificate: Certificate
     /// The certificates from the signer's issuer up to the authority
@@ -70,38 +87,17 @@ public struct DocumentSigner: Sendable {
 
     /// The DER of a detached SignedData over `content`: the signed attributes are the content type, the message
     /// digest and the signing certificate's hash (no signing-time attribute: PAdES takes the time from the
-    /// signature dictionary's `/M`).
-    public func cades(_ content: some DataProtocol) throws -> [UInt8] {
-        let certificateDER = try certificate.derBytes()
-        let signedAttributes = DERBytes.setOf([
-            DERBytes.sequence(DERBytes.oid(OIDs.contentType), DERBytes.setOf([DERBytes.oid(OIDs.data)])),
-            DERBytes.sequence(DERBytes.oid(OIDs.messageDigest), DERBytes.setOf([DERBytes.octets(Array(SHA256.hash(data: content)))])),
-            // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }; ESSCertIDv2 with SHA-256 (the default,
-            // so no algorithm) and the certificate's hash.
-            DERBytes.sequence(DERBytes.oid(OIDs.signingCertificateV2), DERBytes.setOf([
-                DERBytes.sequence(DERBytes.sequence(DERBytes.sequence(DERBytes.octets(Array(SHA256.hash(data: certificateDER)))))),
-            ])),
-        ])
-        let signature = try key.signature(for: SHA256.hash(data: signedAttributes)).derRepresentation
-        var issuer = DER.Serializer()
-        try issuer.serialize(certificate.issuer)
-        let sha256 = DERBytes.sequence(DERBytes.oid(OIDs.sha256))
-        let signerInfo = DERBytes.sequence(
-            DERBytes.integer(1),
-            DERBytes.sequence(issuer.serializedBytes, DERBytes.integer(bytes: Array(certificate.serialNumber.bytes))),
-            sha256,
-            // [0] IMPLICIT SET OF Attribute: the same bytes with the context tag instead of SET's.
-            [0xA0] + Array(signedAttributes.dropFirst()),
-            DERBytes.sequence(DERBytes.oid(OIDs.ecdsaWithSHA256)),
-            DERBytes.octets(Array(signature)))
-        let certificates = try [certificateDER] + chain.map { try $0.derBytes() }
-        let signedData = DERBytes.sequence(
-            DERBytes.integer(1),
-            DERBytes.setOf([sha256]),
-            DERBytes.sequence(DERBytes.oid(OIDs.data)),
-            DERBytes.tlv(0xA0, certificates.flatMap { $0 }),
-            DERBytes.setOf([signerInfo]))
-        return DERBytes.sequence(DERBytes.oid(OIDs.signedData), DERBytes.tlv(0xA0, signedData))
+    /// signature dictionary's `/M`). With `timestamp`, which gets the SHA-256 of the signature value and returns an
+    /// RFC 3161 TimeStampToken, the token is the unsigned signature-time-stamp attribute (RFC 5126 §6.1.1): PAdES B-T.
+    public func cades(_ content: some DataProtocol, timestamp: (([UInt8]) throws -> [UInt8])? = nil) throws -> [UInt8] {
+        let signerInfo = try CMSSigner(certificate: certificate, key: key).signerInfo(
+            contentType: DERBytes.oid(OIDs.data), digest: Array(SHA256.hash(data: content))
+        ) { signature in
+            guard let timestamp else { return nil }
+            let token = try timestamp(Array(SHA256.hash(data: signature)))
+            return DERBytes.sequence(DERBytes.oid(OIDs.signatureTimeStampToken), DERBytes.setOf([token]))
+        }
+        return try CMSSigner.signedData(version: 1, contentType: OIDs.data, content: nil, certificates: [certificate] + chain, signerInfo: signerInfo)
     }
 
     enum OIDs {
@@ -110,8 +106,101 @@ public struct DocumentSigner: Sendable {
         static let contentType = "1.2.840.113549.1.9.3"
         static let messageDigest = "1.2.840.113549.1.9.4"
         static let signingCertificateV2 = "1.2.840.113549.1.9.16.2.47"
+        static let signatureTimeStampToken = "1.2.840.113549.1.9.16.2.14"
+        static let tstInfo = "1.2.840.113549.1.9.16.1.4"
         static let sha256 = "2.16.840.1.101.3.4.2.1"
         static let ecdsaWithSHA256 = "1.2.840.10045.4.3.2"
+    }
+}
+
+/// The city's timestamp service (RFC 3161): it signs, with a key whose certificate allows nothing else, that a
+/// digest existed at a time. A PAdES B-T signature carries one of its tokens over the signature value, so the time of
+/// signing rests on the city's service and not on the signer's clock.
+public struct TimestampAuthority: Sendable {
+    public let certificate: Certificate
+    /// The certificates from the service's issuer up to the authority
+    public let chain: [Certificate]
+    let key: P256.Signing.PrivateKey
+
+    /// The policy the tokens are issued under (TSAPolicyId): an OID from the UUID arc (ITU-T X.667), the city's
+    /// own, fixed.
+    public static let policy = "2.25.335113197925467569846907360850398664859"
+
+    public init(certificate: Certificate, chain: [Certificate], key: P256.Signing.PrivateKey) {
+        self.certificate = certificate
+        self.chain = chain
+        self.key = key
+    }
+
+    /// A TimeStampToken (a ContentInfo holding SignedData over a TSTInfo) for a SHA-256 `digest` at `time`, to the
+    /// second (accuracy one second), with a random 64-bit-plus serial and the request's nonce when it had one.
+    public func token(sha256 digest: [UInt8], at time: Date, nonce: [UInt8]? = nil) throws -> [UInt8] {
+        var serial = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        serial[0] = serial[0] & 0x7F | 0x01
+        var info = DERBytes.integer(1) + DERBytes.oid(Self.policy)
+            + DERBytes.sequence(DERBytes.sequence(DERBytes.oid(DocumentSigner.OIDs.sha256)), DERBytes.octets(digest))
+            + DERBytes.integer(bytes: serial) + DERBytes.generalizedTime(time)
+            + DERBytes.sequence(DERBytes.integer(1))  // accuracy: seconds 1
+        if let nonce { info += DERBytes.integer(bytes: nonce) }
+        let tstInfo = DERBytes.tlv(0x30, info)
+        let signerInfo = try CMSSigner(certificate: certificate, key: key).signerInfo(
+            contentType: DERBytes.oid(DocumentSigner.OIDs.tstInfo), digest: Array(SHA256.hash(data: tstInfo)), unsigned: { _ in nil })
+        // RFC 5652 §5.1: version 3 when the content is not id-data.
+        return try CMSSigner.signedData(
+            version: 3, contentType: DocumentSigner.OIDs.tstInfo, content: tstInfo, certificates: [certificate] + chain,
+            signerInfo: signerInfo)
+    }
+}
+
+/// One signer's part of a CMS SignedData (RFC 5652), as both the document signature and the timestamp token need it.
+struct CMSSigner {
+    let certificate: Certificate
+    let key: P256.Signing.PrivateKey
+
+    /// A SignerInfo identified by issuer and serial, with the content type, message digest and ESS
+    /// signing-certificate-v2 as signed attributes; `unsigned` gets the signature value and may return one
+    /// unsigned attribute.
+    func signerInfo(contentType: [UInt8], digest: [UInt8], unsigned: ([UInt8]) throws -> [UInt8]?) throws -> [UInt8] {
+        typealias O = DocumentSigner.OIDs
+        let certificateDER = try certificate.derBytes()
+        let signedAttributes = DERBytes.setOf([
+            DERBytes.sequence(DERBytes.oid(O.contentType), DERBytes.setOf([contentType])),
+            DERBytes.sequence(DERBytes.oid(O.messageDigest), DERBytes.setOf([DERBytes.octets(digest)])),
+            // SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }; ESSCertIDv2 with SHA-256 (the default,
+            // so no algorithm) and the certificate's hash.
+            DERBytes.sequence(DERBytes.oid(O.signingCertificateV2), DERBytes.setOf([
+                DERBytes.sequence(DERBytes.sequence(DERBytes.sequence(DERBytes.octets(Array(SHA256.hash(data: certificateDER)))))),
+            ])),
+        ])
+        let signature = Array(try key.signature(for: SHA256.hash(data: signedAttributes)).derRepresentation)
+        var issuer = DER.Serializer()
+        try issuer.serialize(certificate.issuer)
+        var parts = DERBytes.integer(1)
+            + DERBytes.sequence(issuer.serializedBytes, DERBytes.integer(bytes: Array(certificate.serialNumber.bytes)))
+            + DERBytes.sequence(DERBytes.oid(O.sha256))
+            // [0] IMPLICIT SET OF Attribute: the same bytes with the context tag instead of SET's.
+            + [0xA0] + Array(signedAttributes.dropFirst())
+            + DERBytes.sequence(DERBytes.oid(O.ecdsaWithSHA256))
+            + DERBytes.octets(signature)
+        if let attribute = try unsigned(signature) {
+            parts += DERBytes.tlv(0xA1, attribute)  // [1] IMPLICIT SET OF Attribute, one attribute
+        }
+        return DERBytes.tlv(0x30, parts)
+    }
+
+    /// A ContentInfo of SignedData with one SHA-256 signer: detached when `content` is nil.
+    static func signedData(version: Int, contentType: String, content: [UInt8]?, certificates: [Certificate], signerInfo: [UInt8]) throws
+        -> [UInt8]
+    {
+        typealias O = DocumentSigner.OIDs
+        let encapsulated = DERBytes.oid(contentType) + (content.map { DERBytes.tlv(0xA0, DERBytes.octets($0)) } ?? [])
+        let signedData = DERBytes.sequence(
+            DERBytes.integer(version),
+            DERBytes.setOf([DERBytes.sequence(DERBytes.oid(O.sha256))]),
+            DERBytes.tlv(0x30, encapsulated),
+            DERBytes.tlv(0xA0, try certificates.flatMap { try $0.derBytes() }),
+            DERBytes.setOf([signerInfo]))
+        return DERBytes.sequence(DERBytes.oid(O.signedData), DERBytes.tlv(0xA0, signedData))
     }
 }
 
@@ -153,19 +242,41 @@ enum DERBytes {
         return tlv(0x02, b)
     }
 
+    /// An OBJECT IDENTIFIER; an arc may be any size (the UUID arc 2.25 has 128-bit ones).
     static func oid(_ dotted: String) -> [UInt8] {
-        let arcs = dotted.split(separator: ".").map { UInt64($0)! }
-        var out: [UInt8] = [UInt8(arcs[0] * 40 + arcs[1])]
-        for arc in arcs.dropFirst(2) {
-            var groups: [UInt8] = [UInt8(arc & 0x7F)]
-            var rest = arc >> 7
-            while rest > 0 {
-                groups.insert(UInt8(rest & 0x7F) | 0x80, at: 0)
-                rest >>= 7
-            }
-            out += groups
-        }
+        let arcs = dotted.split(separator: ".").map(String.init)
+        // The first two arcs share one number, 40 × first + second (2.25 → 105).
+        var out = base128(String(Int(arcs[0])! * 40 + Int(arcs[1])!))
+        for arc in arcs.dropFirst(2) { out += base128(arc) }
         return tlv(0x06, out)
+    }
+
+    /// A non-negative decimal number's base-128 digits, high first, continuation bits set on all but the last.
+    static func base128(_ decimal: String) -> [UInt8] {
+        var digits = decimal.utf8.map { Int($0) - 48 }
+        var groups: [UInt8] = []
+        repeat {
+            // Divide the decimal digits by 128, keeping the remainder.
+            var remainder = 0
+            var quotient: [Int] = []
+            for d in digits {
+                let value = remainder * 10 + d
+                quotient.append(value / 128)
+                remainder = value % 128
+            }
+            groups.insert(UInt8(remainder) | (groups.isEmpty ? 0 : 0x80), at: 0)
+            digits = Array(quotient.drop { $0 == 0 })
+        } while !digits.isEmpty
+        return groups
+    }
+
+    /// A GeneralizedTime in UTC to the second, `YYYYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.2; RFC 3161's genTime).
+    static func generalizedTime(_ date: Date) -> [UInt8] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ n: Int?) -> String { n! < 10 ? "0\(n!)" : "\(n!)" }
+        return tlv(0x18, Array("\(c.year!)\(two(c.month))\(two(c.day))\(two(c.hour))\(two(c.minute))\(two(c.second))Z".utf8))
     }
 }
 

@@ -339,10 +339,16 @@ enum OpenAPIDocument {
                     "responses": ["200": json("The certificate"), "404": errorResponse("Not found")],
                 ]],
                 "/api/v1/certificates/{id}/document.pdf": ["get": [
-                    "summary": "The certificate as a PDF", "security": bearer, "parameters": [id, purpose],
+                    "summary": "The certificate as a PDF; with signed=1 signed by the city (PAdES B-T) for electronic delivery",
+                    "security": bearer,
+                    "parameters": [id, purpose, [
+                        "name": "signed", "in": "query", "required": false, "schema": ["type": "string", "enum": ["0", "1"]],
+                        "description": "1: the PDF signed over the whole file by the city's document-signing key, with a timestamp from the city's timestamp service; checked against /pki/documents.pem",
+                    ] as [String: Any]],
                     "responses": [
                         "200": ["description": "PDF", "content": ["application/pdf": ["schema": ["type": "string", "format": "binary"]]]],
-                        "404": errorResponse("Not found"), "410": errorResponse("Voided or superseded"),
+                        "400": errorResponse("signed is neither 0 nor 1"), "404": errorResponse("Not found"),
+                        "410": errorResponse("Voided or superseded"), "503": errorResponse("The signing keys are not set up"),
                     ],
                 ]],
                 "/api/v1/certificates/{id}/void": ["post": [
@@ -381,6 +387,13 @@ enum OpenAPIDocument {
                 ]],
                 "/pki/ca.pem": ["get": [
                     "summary": "The card authority's certificate (利用者証明用電子証明書の発行者), to check card certificates against",
+                    "responses": [
+                        "200": ["description": "PEM", "content": ["application/x-pem-file": ["schema": ["type": "string"]]]],
+                        "503": errorResponse("The authority is not set up"),
+                    ],
+                ]],
+                "/pki/documents.pem": ["get": [
+                    "summary": "The document authority's certificate, to check the city's signed PDF certificates (電子交付) against",
                     "responses": [
                         "200": ["description": "PEM", "content": ["application/x-pem-file": ["schema": ["type": "string"]]]],
                         "503": errorResponse("The authority is not set up"),

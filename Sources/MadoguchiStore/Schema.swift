@@ -45,6 +45,7 @@ enum Schema {
         Migration("v22-counter-queues", counterQueuesSQL),
         Migration("v23-arrival-history", arrivalHistorySQL),
         Migration("v24-service-figures", serviceFiguresSQL),
+        Migration("v25-document-keys", documentKeysSQL),
     ]
 
     static var migrator: DatabaseMigrator {

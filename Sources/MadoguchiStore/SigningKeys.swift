@@ -22,7 +22,7 @@ public enum SigningKeys {
         return try create(s, at: at, keys: keys)
     }
 
-    /// At setup: the active document-signing key and the card authority exist afterwards, so that public reads (JWKS,
+    /// At setup: the active document-signing key, the card authority and the PDF signing keys exist afterwards, so that public reads (JWKS,
     /// CA, CRL, checkpoints, verification) never need to write.
     public static func setUp(_ db: Database, now: Date, keys: any KeyProtector) throws {
         try setUp(GRDBSession(db: db), now: now, keys: keys)
@@ -32,6 +32,7 @@ public enum SigningKeys {
         let at = LedgerRecord.timestamp(now)
         _ = try active(s, at: at, keys: keys)
         _ = try Cards.authority(s, at: at, now: now, keys: keys)
+        try DocumentKeys.setUp(s, now: now, keys: keys)
     }
 
     /// Retires the active key and makes a new one active.

@@ -16,55 +16,40 @@ struct SignedPDFTests {
     struct Keys {
         let authority: DocumentAuthority
         let signer: DocumentSigner
-        let folder: URL
+        let signerKey: P256.Signing.PrivateKey
+        let timestamper: TimestampAuthority
+        let checkers: PDFSignatureCheckers
+        var folder: URL { checkers.folder }
+        var authorityPEM: URL { checkers.authorityPEM }
 
         init(city: String = "窓口市") throws {
             let now = Date()
             authority = try DocumentAuthority.create(city: city, now: now)
-            let key = P256.Signing.PrivateKey()
-            let certificate = try authority.issueSigner(key: key.publicKey, city: city, now: now)
-            signer = DocumentSigner(certificate: certificate, chain: [authority.certificate], key: key)
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-pades-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try authority.certificate.serializeAsPEM().pemString.write(to: authorityPEM, atomically: true, encoding: .utf8)
+            signerKey = P256.Signing.PrivateKey()
+            let certificate = try authority.issueSigner(key: signerKey.publicKey, city: city, now: now)
+            signer = DocumentSigner(certificate: certificate, chain: [authority.certificate], key: signerKey)
+            let tsaKey = P256.Signing.PrivateKey()
+            timestamper = TimestampAuthority(
+                certificate: try authority.issueTimestamper(key: tsaKey.publicKey, city: city, now: now), chain: [authority.certificate],
+                key: tsaKey)
+            checkers = try PDFSignatureCheckers(authorityPEM: try authority.certificate.serializeAsPEM().pemString)
         }
 
-        var authorityPEM: URL { folder.appendingPathComponent("authority.pem") }
+        func pdfsig(_ pdf: URL, trusting keys: Keys? = nil) throws -> String { try checkers.pdfsig(pdf, trusting: keys?.checkers) }
 
-        /// An NSS database (what pdfsig checks chains against) that trusts this authority, and only it.
-        func nssDatabase() throws -> URL {
-            let database = folder.appendingPathComponent("nss")
-            try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
-            _ = try Poppler.run("certutil", ["-N", "-d", "sql:\(database.path)", "--empty-password"])
-            _ = try Poppler.run("certutil", ["-A", "-d", "sql:\(database.path)", "-n", "authority", "-t", "C,C,C", "-a", "-i", authorityPEM.path])
-            return database
-        }
-
-        func pdfsig(_ pdf: URL, trusting keys: Keys? = nil) throws -> String {
-            try Poppler.run("pdfsig", ["-nssdir", "sql:\(try (keys ?? self).nssDatabase().path)", pdf.path])
-        }
-
-        func sign(_ pdf: [UInt8]) throws -> [UInt8] {
-            try PDFSignature.sign(pdf, time: Date(), reason: "住民票の写しの電子交付", location: "窓口市", name: "窓口市長") {
-                try signer.cades($0)
+        /// B-B, or B-T with a token from `stamp` (the city's timestamp service unless another is given).
+        func sign(_ pdf: [UInt8], stamp: TimestampAuthority? = nil, stamped: Bool = false) throws -> [UInt8] {
+            let tsa = stamp ?? (stamped ? timestamper : nil)
+            return try PDFSignature.sign(pdf, time: Date(), reason: "住民票の写しの電子交付", location: "窓口市", name: "窓口市長") { covered in
+                try signer.cades(covered, timestamp: tsa.map { tsa in { digest in try tsa.token(sha256: digest, at: Date()) } })
             }
         }
 
-        func write(_ bytes: [UInt8], _ name: String) throws -> URL {
-            let url = folder.appendingPathComponent(name)
-            try Data(bytes).write(to: url)
-            return url
-        }
+        func write(_ bytes: [UInt8], _ name: String) throws -> URL { try checkers.write(bytes, name) }
 
-        /// pyHanko's verdict: its exit status and its lines.
-        func pyHanko(_ pdf: URL, authority: URL? = nil) throws -> (Int32, String) {
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Interop/verify_pdf_signature.py").path
-            let (out, status) = try Poppler.python(script, [pdf.path, (authority ?? authorityPEM).path])
-            return (status, out)
-        }
+        func pyHanko(_ pdf: URL, authority: URL? = nil) throws -> (Int32, String) { try checkers.pyHanko(pdf, authority: authority) }
 
-        func remove() { try? FileManager.default.removeItem(at: folder) }
+        func remove() { checkers.remove() }
     }
 
     static func certificate() throws -> [UInt8] {
@@ -93,6 +78,61 @@ struct SignedPDFTests {
         // Still the same certificate to a reader.
         #expect(Poppler.compact(try Poppler.text(pdf)).contains(Samples.ivsFamily))
         #expect(try Poppler.pages(pdf) == 1)
+    }
+
+    @Test("B-T: the signature carries the city's timestamp over its value; pyHanko finds it intact, valid and trusted, with its time")
+    func timestamped() throws {
+        let keys = try Keys()
+        defer { keys.remove() }
+        let before = Date().addingTimeInterval(-1)
+        let pdf = try keys.write(try keys.sign(try Self.certificate(), stamped: true), "stamped.pdf")
+        let (status, out) = try keys.pyHanko(pdf)
+        #expect(status == 0, "\(out)")
+        #expect(out.contains("intact=True valid=True trusted=True coverage=ENTIRE_FILE"), "\(out)")
+        #expect(out.contains("timestamp=intact:True,valid:True,trusted:True,at:"), "\(out)")
+        // The token's time is now, to the second.
+        let at = out.components(separatedBy: ",at:").last?.prefix(19)
+        let stampedAt = at.flatMap { try? Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!).parse(String($0) + "Z") }
+        #expect(stampedAt.map { $0 >= before.addingTimeInterval(-1) && $0 <= Date() } == true, "\(out)")
+        let pdfsig = try keys.pdfsig(pdf)
+        #expect(pdfsig.contains("Signature is Valid.") && pdfsig.contains("Certificate is Trusted."), "\(pdfsig)")
+    }
+
+    @Test("the timestamp token as RFC 3161 defines it: openssl ts checks its digest, its chain to the authority and its policy")
+    func opensslTimestamp() throws {
+        let keys = try Keys()
+        defer { keys.remove() }
+        let digest = Array(SHA256.hash(data: Data("電子交付".utf8)))
+        let hex = digest.map { String(format: "%02x", $0) }.joined()
+        let token = try keys.write(try keys.timestamper.token(sha256: digest, at: Date()), "token.der")
+        let tsa = keys.folder.appendingPathComponent("tsa.pem")
+        try keys.timestamper.certificate.serializeAsPEM().pemString.write(to: tsa, atomically: true, encoding: .utf8)
+        func verify(_ digest: String) throws -> (String, Int32) {
+            try Poppler.runStatus("openssl", [
+                "ts", "-verify", "-digest", digest, "-token_in", "-in", token.path, "-CAfile", keys.authorityPEM.path, "-untrusted", tsa.path,
+            ])
+        }
+        let (good, status) = try verify(hex)
+        #expect(status == 0 && good.contains("Verification: OK"), "\(good)")
+        let text = try Poppler.run("openssl", ["ts", "-reply", "-token_in", "-in", token.path, "-token_out", "-text"])
+        #expect(text.contains("Policy OID: \(TimestampAuthority.policy)"), "\(text)")
+        #expect(text.contains("Hash Algorithm: sha256"), "\(text)")
+        // Another digest: the same token does not vouch for it.
+        let other = String(hex.reversed())
+        let (bad, refused) = try verify(other)
+        #expect(refused != 0 && !bad.contains("Verification: OK"), "\(bad)")
+    }
+
+    @Test("a timestamp by a key not certified for time stamping (the signer's own) is not trusted by pyHanko")
+    func timestampByWrongKey() throws {
+        let keys = try Keys()
+        defer { keys.remove() }
+        // The document-signing key posing as the timestamp service: its certificate has no timeStamping usage.
+        let impostor = TimestampAuthority(certificate: keys.signer.certificate, chain: [keys.authority.certificate], key: keys.signerKey)
+        let pdf = try keys.write(try keys.sign(try Self.certificate(), stamp: impostor), "impostor.pdf")
+        let (status, out) = try keys.pyHanko(pdf)
+        #expect(status == 1, "\(out)")
+        #expect(!out.contains("timestamp=intact:True,valid:True,trusted:True"), "\(out)")
     }
 
     @Test("one byte changed anywhere the signature covers: both checkers refuse the file", arguments: ["title", "content", "update"])

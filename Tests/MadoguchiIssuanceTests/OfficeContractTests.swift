@@ -30,6 +30,10 @@ struct OfficeContractTests {
             try db.transaction(readOnly: true) { s in try s.scalar(sql, arguments: arguments, as: T.self) }
         }
 
+        func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+            try db.transaction(readOnly: true) { s in try body(s) }
+        }
+
         /// A raw statement, as someone with the database's password would send it.
         func raw(_ sql: String) -> MadoguchiError.Code? {
             do {
@@ -242,5 +246,43 @@ struct OfficeContractTests {
         var forged = read
         forged.access.hash = String(repeating: "f", count: 64)
         #expect(try await rig.db.ledger.problems(against: forged).count == 1)
+    }
+
+    /// The PDF signing keys (issue 15, item 2): an authority apart from the card authority, a signer and a timestamp
+    /// service it certified, made once at setup, each key sealed under its own place's label.
+    @Test("hostile: document keys are made once, sealed, bound to their place, one current per purpose; a key in the clear is refused",
+          arguments: TestEngines.available)
+    func documentKeys(engine: SQLEngine) async throws {
+        let rig = try Rig(engine, residents: 20)
+        try await rig.db.setUpKeys(now: Self.clock.now())
+        try await rig.db.setUpKeys(now: Self.clock.now())
+        #expect(try rig.scalar("SELECT count(*) FROM documentKey", as: Int.self) == 3, "setup twice makes them once")
+        let keyring = try #require(try rig.read { s in try DocumentKeys.keyring(s, keys: rig.db.keys) })
+        let card = try #require(try rig.read { s in try Cards.authorityCertificate(s) })
+        #expect(keyring.authority.subject != card.subject && keyring.authority.publicKey != card.publicKey, "apart from the card authority")
+        #expect(keyring.signer.certificate.issuer == keyring.authority.subject)
+        #expect(keyring.timestamper.certificate.issuer == keyring.authority.subject)
+        #expect(try keyring.timestamper.certificate.extensions.extendedKeyUsage?.contains(.timeStamping) == true)
+        #expect(try keyring.signer.certificate.extensions.extendedKeyUsage == nil)
+        let sealed = try rig.read { s in
+            try s.rows("SELECT privateKey FROM documentKey", arguments: []).map { try $0.blob("privateKey") }
+        }
+        #expect(sealed.count == 3 && sealed.allSatisfy(MasterKey.isSealed))
+        // A sealed key moved to another row does not open there: the label binds it to its place.
+        let signing = try #require(try rig.read { s in try DocumentKeys.current(s, .signing) })
+        let moved = DocumentKeys.Stored(serial: signing.serial, purpose: .timestamping, certificate: signing.certificate, sealedKey: signing.sealedKey)
+        #expect(throws: MadoguchiError.self) { try DocumentKeys.open(moved, keys: rig.db.keys) }
+        // Another master key opens none of them.
+        #expect(throws: MadoguchiError.self) { try DocumentKeys.open(signing, keys: MasterKey.generate()) }
+        // Raw statements: a key in the clear, or a second current signer, are refused by the schema itself.
+        let der = Array(try keyring.signer.certificate.derBytes()).map { String(format: "%02x", $0) }.joined()
+        let blob = engine == .postgres ? "'\\x\(der)'::bytea" : "X'\(der)'"
+        #expect(rig.raw("INSERT INTO documentKey (serial, purpose, certificate, privateKey, createdAt) VALUES ('0a0b', 'signing', \(blob), \(blob), '\(Self.at)')")
+            == .constraintViolation)
+        let sealedHex = sealed[0].map { String(format: "%02x", $0) }.joined()
+        let sealedBlob = engine == .postgres ? "'\\x\(sealedHex)'::bytea" : "X'\(sealedHex)'"
+        #expect(rig.raw("INSERT INTO documentKey (serial, purpose, certificate, privateKey, createdAt) VALUES ('0a0c', 'signing', \(blob), \(sealedBlob), '\(Self.at)')")
+            == .constraintViolation)
+        #expect(try rig.scalar("SELECT count(*) FROM documentKey", as: Int.self) == 3)
     }
 }

@@ -39,6 +39,7 @@ struct MigrationHistoryTests {
         ("v22-counter-queues", "f1535d7df59b36b20de7c27ba6f31f3bc511577e4d09b641660557e60e593940"),
         ("v23-arrival-history", "5a8f0dbbb555030dda5a34848a668746913160010bf6ca6edb9376681e4a7662"),
         ("v24-service-figures", "7ce539ad111c9af20e586c9bdca96d6ade17c925e61dac62a04f583d1e59c2b7"),
+        ("v25-document-keys", "b05f922b6818116d85852f803678fa238260e7179b3d149c6f9579386bd19f66"),
     ]
 
     static func sha256(_ text: String) -> String {
@@ -164,6 +165,7 @@ struct MigrationHistoryTests {
         ("p8-counter-queues", "29f95c6fbd5a942dee72fb1d7a7380b4b7337ce50f64d26460edfe1ef866839f"),
         ("p9-arrival-history", "155499428255f05859d9a5a8811d77277f6c3058eea1290eca16474fd47b30c3"),
         ("p10-service-figures", "cf4f8fdea30a92a9badaa97b9cf7aa071a6da3d40b5656313e5faf323eabf358"),
+        ("p11-document-keys", "8c0099d2593df2e875179f24b45d71c427958733249a6183a6fb480480b14568"),
     ]
 
     @Test("every shipped PostgreSQL migration's SQL is exactly what shipped")

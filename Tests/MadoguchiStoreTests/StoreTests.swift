@@ -15,7 +15,7 @@ struct StoreTests {
         let path = dir.appendingPathComponent("sub/new.sqlite").path
         let db = try MadoguchiDatabase.open(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks", "v19-facility-network", "v20-opening-hours", "v21-town-locations", "v22-counter-queues", "v23-arrival-history", "v24-service-figures"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks", "v19-facility-network", "v20-opening-hours", "v21-town-locations", "v22-counter-queues", "v23-arrival-history", "v24-service-figures", "v25-document-keys"])
         let (mode, fk) = try db.writer.read { d in
             (try String.fetchOne(d, sql: "PRAGMA journal_mode")!, try Int.fetchOne(d, sql: "PRAGMA foreign_keys")!)
         }
@@ -25,7 +25,7 @@ struct StoreTests {
         try db.registry.write { w in try w.setMeta("k", "v") }
         let again = try MadoguchiDatabase.open(path: path)
         #expect(try again.registry.meta("k") == "v")
-        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks", "v19-facility-network", "v20-opening-hours", "v21-town-locations", "v22-counter-queues", "v23-arrival-history", "v24-service-figures"])
+        #expect(try again.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks", "v19-facility-network", "v20-opening-hours", "v21-town-locations", "v22-counter-queues", "v23-arrival-history", "v24-service-figures", "v25-document-keys"])
     }
 
     @Test("a file made by an earlier version is migrated forward with its data")
@@ -42,7 +42,7 @@ struct StoreTests {
             }
         }
         let db = try MadoguchiDatabase.open(path: path)
-        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks", "v19-facility-network", "v20-opening-hours", "v21-town-locations", "v22-counter-queues", "v23-arrival-history", "v24-service-figures"])
+        #expect(try db.appliedMigrations() == ["v1-registry", "v2-issuance", "v3-cards", "v4-kiosk", "v5-honseki", "v6-sheets", "v7-live-sources", "v8-wide-area", "v9-counter-records", "v10-forwarded-measures", "v11-staff", "v12-access-log", "v13-resident-view", "v14-kiosk-channel", "v15-keys-at-rest", "v16-smartphone", "v17-medium-counts", "v18-resident-checks", "v19-facility-network", "v20-opening-hours", "v21-town-locations", "v22-counter-queues", "v23-arrival-history", "v24-service-figures", "v25-document-keys"])
         #expect(try db.registry.counts().residents == 1)
         #expect(try db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM ledgerEntry") } == 0)
     }

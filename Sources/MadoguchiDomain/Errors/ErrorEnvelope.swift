@@ -107,7 +107,7 @@ public enum ErrorStatus {
         "demo.bulkLoadOutOfStep": 500,
         "wideArea.badAnswer": 502, "mail.failed": 502, "wideArea.unavailable": 502, "card.statusUnavailable": 502, "hub.cityUnavailable": 502,
         "kiosk.badAnswer": 502, "kiosk.network": 502,
-        "store.busy": 503, "store.unavailable": 503, "store.notOnEngine": 503, "kiosk.closed": 503, "kiosk.notConfigured": 503, "relay.notConfigured": 503,
+        "store.busy": 503, "issuance.signingNotSetUp": 503, "store.unavailable": 503, "store.notOnEngine": 503, "kiosk.closed": 503, "kiosk.notConfigured": 503, "relay.notConfigured": 503,
         // The console's own (never on a server; listed so that none is left to a default)
         "cli.invalidOption": 400, "cli.count": 400, "cli.file": 400,
     ]

@@ -146,9 +146,9 @@ struct CertificatesController<Context: StaffContext> {
     }
 
     @Sendable func document(_ request: Request, context: Context) async throws -> Response {
-        let (certificate, pdf) = try await service.document(async: try context.parameters.require("id"))
+        let (certificate, response) = try await PDFResponse.document(request, id: try context.parameters.require("id"), service: service)
         try await trail.record(request, context, .document, subjects: certificate.peopleShown, documentId: certificate.id)
-        return PDFResponse.make(id: certificate.id, bytes: pdf)
+        return response
     }
 
     struct ReasonBody: Decodable {

@@ -5,13 +5,15 @@ import MadoguchiStore
 import MadoguchiPKI
 import X509
 
-/// Public PKI endpoints: the card authority's certificate, its CRL, and an OCSP-style status.
+/// Public PKI endpoints: the card authority's certificate, its CRL, and an OCSP-style status; the document authority's
+/// certificate.
 struct PKIController<Context: RequestContext> {
     let database: MadoguchiDatabase
     let clock: MadoguchiClock
 
     func addRoutes(to router: Router<Context>) {
         router.get("/pki/ca.pem", use: ca)
+        router.get("/pki/documents.pem", use: documents)
         router.get("/pki/crl.der", use: crl)
         router.get("/pki/status/:serial", use: status)
     }
@@ -30,6 +32,15 @@ struct PKIController<Context: RequestContext> {
         var headers = HTTPFields()
         headers[.contentType] = "application/x-pem-file"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await authority())))
+    }
+
+    /// The document authority's certificate, which the city's signed PDFs (電子交付) chain to: a reader adds it as a
+    /// trusted root, or `madoguchi verify --document-authority` takes it. No private key is opened.
+    @Sendable func documents(_ request: Request, context: Context) async throws -> Response {
+        guard let certificate = try await database.snapshot(async: { tx in try tx.documentAuthority() }) else { throw Self.notSetUp }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-pem-file"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try certificate.serializeAsPEM().pemString)))
     }
 
     @Sendable func crl(_ request: Request, context: Context) async throws -> Response {

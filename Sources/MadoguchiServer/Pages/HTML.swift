@@ -1,5 +1,8 @@
+import HTTPTypes
 import Hummingbird
 import MadoguchiDocuments
+import MadoguchiDomain
+import MadoguchiIssuance
 
 /// Minimal HTML building: every interpolated value goes through ``escape``.
 enum HTML {
@@ -67,6 +70,24 @@ enum HTML {
 
 /// A certificate's PDF as an HTTP answer: inline, named by its id, never cached.
 enum PDFResponse {
+    /// `GET …/certificates/{id}/document.pdf`, for the API and the counter alike: the printable PDF, or with `?signed=1`
+    /// the one for electronic delivery, signed (PAdES B-T) by the city. Any other `signed` value is refused (400), never
+    /// read as either.
+    static func document(_ request: Request, id: String, service: IssuanceService) async throws -> (IssuedCertificate, Response) {
+        let signed: Bool
+        switch request.uri.queryParameters.get("signed") {
+        case nil, "0": signed = false
+        case "1": signed = true
+        default:
+            throw APIError(.badRequest, MadoguchiError(
+                .badRequest, ja: "signed には 1（署名付き）または 0 を指定してください", en: "signed is 1 (signed PDF) or 0"))
+        }
+        let (certificate, pdf) = signed ? try await service.signedDocument(async: id) : try await service.document(async: id)
+        var headers = HTTPFields()
+        if signed { headers[HTTPField.Name("X-Document-Signature")!] = "PAdES-B-T" }
+        return (certificate, make(id: certificate.id, bytes: pdf, extra: headers))
+    }
+
     static func make(id: String, bytes: [UInt8], status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> Response {
         var headers = extra
         headers[.contentType] = "application/pdf"

@@ -36,7 +36,7 @@ enum AccessPolicy {
         "GET /api/v1/facilities/{id}/congestion": .anyone,
         "POST /api/v1/facilities/{id}/tickets": .anyone, "POST /api/v1/facilities/{id}/reservations": .anyone,
         "GET /api/v1/facilities/{id}/board": .anyone, "GET /api/v1/tickets/{ticket}": .anyone, "POST /api/v1/tickets/{ticket}/{action}": .anyone,
-        "GET /pki/ca.pem": .anyone, "GET /pki/crl.der": .anyone, "GET /pki/status/{serial}": .anyone,
+        "GET /pki/ca.pem": .anyone, "GET /pki/documents.pem": .anyone, "GET /pki/crl.der": .anyone, "GET /pki/status/{serial}": .anyone,
         "GET /sheets": .anyone, "GET /sheets/{code}": .anyone, "GET /sheets/{code}/sheet.pdf": .anyone,
         "GET /sheets/opendata.csv": .anyone, "GET /sheets/opendata.json": .anyone,
         "GET /counter/login": .anyone, "POST /counter/login": .anyone, "GET /planning/login": .anyone, "POST /planning/login": .anyone,

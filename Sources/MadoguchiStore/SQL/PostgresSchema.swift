@@ -22,6 +22,7 @@ enum PostgresSchema {
         Schema.Migration("p8-counter-queues", counterQueuesSQL),
         Schema.Migration("p9-arrival-history", arrivalHistorySQL),
         Schema.Migration("p10-service-figures", serviceFiguresSQL),
+        Schema.Migration("p11-document-keys", documentKeysSQL),
     ]
 
     /// The hash-chained ledger, append-only and chained by the database itself: an UPDATE, DELETE or TRUNCATE
@@ -1028,5 +1029,18 @@ enum PostgresSchema {
           recordedAt TEXT NOT NULL
         );
         CREATE UNIQUE INDEX serviceAnnualFigures_place ON serviceAnnualFigures(fiscalYear, (coalesce(facilityId, '')));
+        """#
+
+    /// The document authority, signing and timestamping keys (see `Schema.documentKeysSQL`).
+    static let documentKeysSQL = #"""
+        CREATE TABLE documentKey (
+          serial TEXT PRIMARY KEY NOT NULL CHECK (length(serial) BETWEEN 2 AND 42),
+          purpose TEXT NOT NULL CHECK (purpose IN ('authority', 'signing', 'timestamping')),
+          certificate BYTEA NOT NULL CHECK (length(certificate) > 0),
+          privateKey BYTEA NOT NULL CHECK (substr(privateKey, 1, 3) = '\x4d4b31'::bytea),
+          createdAt TEXT NOT NULL,
+          retiredAt TEXT
+        );
+        CREATE UNIQUE INDEX documentKey_one_current ON documentKey(purpose) WHERE retiredAt IS NULL;
         """#
 }

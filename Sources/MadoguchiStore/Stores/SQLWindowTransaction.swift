@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import MadoguchiDomain
 import MadoguchiPKI
+import X509
 
 /// A row of `certificate` as stored (JSON columns as text, vocabularies as their names), the same on both engines.
 struct CertificateRow {
@@ -281,6 +282,10 @@ struct SQLWindowTransaction: WindowTransaction {
     func setUpSigning(now: Date) throws { try SigningKeys.setUp(db, now: now, keys: keys) }
 
     func rotateSigningKey(at: String) throws -> String { try SigningKeys.rotate(db, at: at, keys: keys).kid }
+
+    func documentKeyring() throws -> DocumentKeyring? { try DocumentKeys.keyring(db, keys: keys) }
+
+    func documentAuthority() throws -> Certificate? { try DocumentKeys.authorityCertificate(db) }
 
     func insertCertificate(_ certificate: StoredCertificate) throws {
         let r = try CertificateRow(certificate)

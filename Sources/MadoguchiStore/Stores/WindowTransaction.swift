@@ -1,6 +1,7 @@
 import Foundation
 import MadoguchiDomain
 import MadoguchiPKI
+import X509
 
 /// A certificate as stored: what was printed (its content, digest and signed token), for whom, by which request, and
 /// where it stands now.
@@ -185,6 +186,10 @@ public protocol CertificateBook {
     func publishedKeys() throws -> JWKSet
     func setUpSigning(now: Date) throws
     func rotateSigningKey(at: String) throws -> String
+    /// The PDF signing keys (電子交付), opened; nil before setup.
+    func documentKeyring() throws -> DocumentKeyring?
+    /// The document authority's certificate (public; no key is opened).
+    func documentAuthority() throws -> Certificate?
     func insertCertificate(_ certificate: StoredCertificate) throws
     func certificate(id: String) throws -> StoredCertificate?
     func certificateId(ledgerSequence: Int64) throws -> String?
