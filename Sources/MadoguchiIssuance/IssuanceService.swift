@@ -3,6 +3,7 @@ import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiPKI
 import MadoguchiStore
+import X509
 
 /// A certificate as issued.
 public struct IssuedCertificate: Sendable, Hashable {
@@ -288,6 +289,28 @@ public struct IssuanceService: Sendable {
         }
     }
 
+    /// The document authority's certificate, which signed PDFs chain to (public; nil before setup).
+    public func documentAuthority() throws -> Certificate? {
+        try database.publicSnapshot { tx in try tx.documentAuthority() }
+    }
+
+    /// Every signature in a PDF checked against `authority`: intact, valid, trusted, over the whole file, and its
+    /// timestamp. An empty list is an unsigned file; a file whose signature cannot be read throws.
+    public static func checkSignatures(_ pdf: [UInt8], authority: Certificate) async throws -> [DocumentSignatureCheck] {
+        let embedded: [PDFSignature.Embedded]
+        do { embedded = try PDFSignature.embedded(in: pdf) } catch let error as PDFSignature.Failure {
+            throw MadoguchiError(.signatureUnreadable, ja: "PDFの電子署名を読めません", en: error.description)
+        }
+        var checks: [DocumentSignatureCheck] = []
+        for signature in embedded {
+            var check = await DocumentSignatureChecker.check(content: signature.covered, cms: signature.contents, authority: authority)
+            check.coversWholeFile = signature.wholeFile
+            if !signature.wholeFile { check.problems.append("bytes were added after the signature (it does not cover the whole file)") }
+            checks.append(check)
+        }
+        return checks
+    }
+
     static func printable(_ tx: any WindowTransaction, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
         let c = IssuedCertificate(try Self.stored(tx, id: id))
         let seal = try c.content.seal.flatMap { try tx.seal(registrationNumber: $0.registrationNumber) }
@@ -484,4 +507,5 @@ extension MadoguchiError.Code {
     public static let certificateNotPrintable = Self("issuance.notPrintable")
     public static let renderingFailed = Self("issuance.renderingFailed")
     public static let signingNotSetUp = Self("issuance.signingNotSetUp")
+    public static let signatureUnreadable = Self("verify.signatureUnreadable")
 }

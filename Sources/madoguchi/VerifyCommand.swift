@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import MadoguchiDocuments
 import MadoguchiDomain
 import MadoguchiIssuance
 import MadoguchiPKI
 import MadoguchiStore
+import X509
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -15,24 +17,38 @@ struct Verify: AsyncParsableCommand {
         discussion: """
             Offline with --jwks (a file, or the city's URL such as https://…/.well-known/jwks.json): checks the city's
             signature, and for a PDF that the signed names are the ones printed. With --db: also the city's records
-            (revoked, superseded). Reading PDFs and images uses pdftoppm and zbarimg (poppler-utils, zbar-tools).
+            (revoked, superseded). A signed PDF (電子交付, PAdES) has its signature checked too: against the database's
+            document authority with --db, or --document-authority (a PEM file, or the city's …/pki/documents.pem); with
+            only --document-authority, the signature alone is checked. Reading PDFs and images uses pdftoppm and zbarimg
+            (poppler-utils, zbar-tools).
             """)
 
     @Argument(help: "A PDF, an image, or a text file holding the QR text.") var file: String
     @Option(help: "The city's public keys: a JWKS file or URL.") var jwks: String?
     @Option(help: "Check against this database (signature and records) instead of a JWKS.") var db: String?
+    @Option(help: "The city's document authority (PEM file or URL) to check a signed PDF against.") var documentAuthority: String?
 
     func run() async throws {
+        guard jwks != nil || db != nil || documentAuthority != nil else {
+            throw fail(MadoguchiError(
+                .badRequest, ja: "--jwks（公開鍵）、--db または --document-authority を指定してください",
+                en: "Give --jwks (the city's keys), --db or --document-authority"))
+        }
+        var good = true
+        if let bytes = FileManager.default.contents(atPath: file), bytes.starts(with: Array("%PDF".utf8)) {
+            good = try await checkPDFSignatures([UInt8](bytes)) && good
+        }
+        if jwks == nil && db == nil {
+            print("qr: not checked (give --jwks or --db) / 二次元コードは未確認")
+            if !good { throw ExitCode(1) }
+            return
+        }
         let (token, printedText) = try reporting { try Self.read(file) }
         let result: DocumentVerification
         if let db {
             result = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).verify(token) }
-        } else if let jwks {
-            let keys = try await Self.loadKeys(jwks)
-            result = DocumentVerification.offline(token, keys: keys)
         } else {
-            throw fail(MadoguchiError(
-                .badRequest, ja: "--jwks（公開鍵）または --db を指定してください", en: "Give --jwks (the city's keys) or --db"))
+            result = DocumentVerification.offline(token, keys: try await Self.loadKeys(jwks!))
         }
         var final = result
         if result.status == .valid, let printed = printedText, let claims = result.claims {
@@ -49,7 +65,53 @@ struct Verify: AsyncParsableCommand {
         if let c = final.claims {
             print("document \(c.jti), city \(c.iss), kind \(c.kind), names \(c.names.joined(separator: ", ")), births \(c.births.joined(separator: ", "))")
         }
-        if final.status != .valid { throw ExitCode(1) }
+        if final.status != .valid || !good { throw ExitCode(1) }
+    }
+
+    /// A signed PDF's signatures, one line each (`pdf-signature: valid|invalid|unchecked …`). False when one is
+    /// checked and fails; an unsigned PDF says so and passes (the QR code is then its only proof).
+    func checkPDFSignatures(_ pdf: [UInt8]) async throws -> Bool {
+        let authority: Certificate?
+        if let db {
+            authority = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).documentAuthority() }
+        } else if let source = documentAuthority {
+            let pem = String(decoding: try await fetchFileOrURL(source, what: "文書認証局の証明書"), as: UTF8.self)
+            guard let certificate = try? Certificate(pemEncoded: pem) else {
+                throw fail(MadoguchiError(.fileUnreadable, ja: "PEM形式の証明書として読めません: \(source)", en: "Not a PEM certificate: \(source)"))
+            }
+            authority = certificate
+        } else {
+            authority = nil
+        }
+        guard let authority else {
+            let signed = (try? PDFSignature.embedded(in: pdf).isEmpty == false) ?? true
+            print(signed
+                ? "pdf-signature: unchecked: 電子署名があります（--document-authority で確認できます） / signed; give --document-authority to check it"
+                : "pdf-signature: none (電子署名なし)")
+            return true
+        }
+        let signatures = try await reporting { try await IssuanceService.checkSignatures(pdf, authority: authority) }
+        if signatures.isEmpty {
+            print("pdf-signature: none (電子署名なし)")
+            return true
+        }
+        var good = true
+        for check in signatures {
+            let stamp = check.timestamp.map { " timestamp \(Self.japanTime($0))" + (check.timestampValid ? "" : " (not valid)") } ?? " no timestamp"
+            if check.isGood {
+                print("pdf-signature: valid: 市の電子署名は有効です / signed by \(check.signer ?? "?"), trusted by the document authority, whole file;\(stamp)")
+            } else {
+                good = false
+                print("pdf-signature: invalid: 電子署名を確認できません（改ざんまたは別の署名者） / \(check.problems.joined(separator: "; "));\(stamp)")
+            }
+        }
+        return good
+    }
+
+    static func japanTime(_ date: Date) -> String {
+        var style = Date.ISO8601FormatStyle(timeZone: TimeZone(secondsFromGMT: 9 * 3600)!)
+        style = style.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon)
+        return date.formatted(style)
     }
 
     static func compact(_ s: String) -> String {

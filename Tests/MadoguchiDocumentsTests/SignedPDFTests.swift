@@ -135,6 +135,33 @@ struct SignedPDFTests {
         #expect(!out.contains("timestamp=intact:True,valid:True,trusted:True"), "\(out)")
     }
 
+    @Test("our own checker (madoguchi verify's) agrees with pyHanko: good, impostor timestamp, other authority, changed byte")
+    func ownChecker() async throws {
+        let ours = try Keys()
+        let theirs = try Keys(city: "他市")
+        defer { ours.remove(); theirs.remove() }
+        func check(_ pdf: [UInt8], _ keys: Keys = ours) async throws -> DocumentSignatureCheck {
+            let embedded = try PDFSignature.embedded(in: pdf)
+            try #require(embedded.count == 1)
+            var check = await DocumentSignatureChecker.check(content: embedded[0].covered, cms: embedded[0].contents, authority: keys.authority.certificate)
+            check.coversWholeFile = embedded[0].wholeFile
+            return check
+        }
+        let signed = try ours.sign(try Self.certificate(), stamped: true)
+        let good = try await check(signed)
+        #expect(good.isGood && good.timestamp != nil && good.signer == "窓口市 証明書電子交付 (Madoguchi)", "\(good)")
+        let impostor = TimestampAuthority(certificate: ours.signer.certificate, chain: [ours.authority.certificate], key: ours.signerKey)
+        let byImpostor = try await check(try ours.sign(try Self.certificate(), stamp: impostor))
+        #expect(byImpostor.intact && byImpostor.valid && !byImpostor.timestampValid && !byImpostor.isGood, "\(byImpostor)")
+        let foreign = try await check(try theirs.sign(try Self.certificate(), stamped: true))
+        #expect(foreign.intact && foreign.valid && !foreign.trusted && !foreign.timestampValid, "\(foreign)")
+        var changed = signed
+        changed[changed.count / 3] ^= 0x01
+        let tampered = try await check(changed)
+        #expect(!tampered.intact && !tampered.isGood, "\(tampered)")
+        #expect(try PDFSignature.embedded(in: try Self.certificate()).isEmpty, "an unsigned file has none")
+    }
+
     @Test("one byte changed anywhere the signature covers: both checkers refuse the file", arguments: ["title", "content", "update"])
     func tampered(place: String) throws {
         let keys = try Keys()

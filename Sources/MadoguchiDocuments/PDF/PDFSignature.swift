@@ -90,6 +90,70 @@ public enum PDFSignature {
         return out
     }
 
+    /// A signature found in a file: the bytes its `/ByteRange` covers, its `/Contents` (the CMS, zero padding kept),
+    /// and whether it covers the whole file but its own `/Contents` (a later incremental update would not be covered).
+    public struct Embedded: Sendable {
+        public let covered: [UInt8]
+        public let contents: [UInt8]
+        public let wholeFile: Bool
+    }
+
+    /// Every signature dictionary's byte range and contents, in file order. A byte range that does not bound exactly
+    /// one hex string is refused: the bytes left out must be the signature and nothing else.
+    public static func embedded(in pdf: [UInt8]) throws -> [Embedded] {
+        let marker = Array("/ByteRange".utf8)
+        var found: [Embedded] = []
+        var at = 0
+        while let start = index(of: marker, in: pdf, from: at) {
+            at = start + marker.count
+            var cursor = at
+            while cursor < pdf.count, pdf[cursor] == 0x20 { cursor += 1 }
+            guard cursor < pdf.count, pdf[cursor] == UInt8(ascii: "["), let close = pdf[cursor...].firstIndex(of: UInt8(ascii: "]")),
+                close - cursor < 80
+            else { throw Failure.unreadable("a /ByteRange that is not an array") }
+            let numbers = String(decoding: pdf[(cursor + 1)..<close], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
+            guard numbers.count == 4 else { throw Failure.unreadable("a /ByteRange of \(numbers.count) numbers") }
+            let (a, b, c, d) = (numbers[0], numbers[1], numbers[2], numbers[3])
+            guard a >= 0, b > 0, c > a + b + 1, d >= 0, a + b <= pdf.count, c + d <= pdf.count,
+                pdf[a + b] == UInt8(ascii: "<"), pdf[c - 1] == UInt8(ascii: ">")
+            else { throw Failure.unreadable("a /ByteRange that does not bound the signature's hex string") }
+            var contents: [UInt8] = []
+            contents.reserveCapacity((c - a - b - 2) / 2)
+            var high: UInt8?
+            for byte in pdf[(a + b + 1)..<(c - 1)] {
+                guard let value = hexValue(byte) else { throw Failure.unreadable("a /Contents that is not hex") }
+                if let h = high {
+                    contents.append(h << 4 | value)
+                    high = nil
+                } else {
+                    high = value
+                }
+            }
+            found.append(Embedded(
+                covered: Array(pdf[a..<(a + b)]) + Array(pdf[c..<(c + d)]), contents: contents, wholeFile: a == 0 && c + d == pdf.count))
+        }
+        return found
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    private static func index(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        var i = from
+        while i <= haystack.count - needle.count {
+            if haystack[i] == needle[0], Array(haystack[i..<(i + needle.count)]) == needle { return i }
+            i += 1
+        }
+        return nil
+    }
+
     private static func insert(_ entry: String, into dictionary: String) -> String {
         guard let end = dictionary.range(of: ">>", options: .backwards) else { return dictionary }
         return dictionary.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: entry)

@@ -97,7 +97,7 @@ public enum ErrorStatus {
         "staff.sessionEnded": 422, "activity.invalid": 422, "survey.invalid": 422, "survey.answer.unknown": 422, "sheet.invalid": 422,
         "sheet.json.invalid": 422, "sheet.grade.unknown": 422, "sheet.unreadable": 422, "sheet.review.commentRequired": 422,
         "import.csv.header": 422, "import.csv.malformed": 422, "import.csv.row": 422, "import.encoding": 422, "import.unreadable": 422,
-        "verify.qrNotFound": 422, "ledger.checkpointInvalid": 422,
+        "verify.qrNotFound": 422, "verify.signatureUnreadable": 422, "ledger.checkpointInvalid": 422,
         "kiosk.crossedAnswer": 422, "kiosk.crossedChallenge": 422, "kiosk.printFailure": 422, "printer.jam": 422,
         // Slow down (429)
         "staff.locked": 429, "http.rateLimited": 429,
