@@ -6,7 +6,7 @@ source scripts/lib/setup.sh
 source scripts/lib/postgres.sh
 ensure_swift
 ensure_debian_packages "${MADOGUCHI_TEST_PACKAGES[@]}"
-ensure_python_packages joserfc openapi_spec_validator selenium schemathesis icalendar aiosmtpd fontTools pyhanko
+ensure_python_packages joserfc openapi_spec_validator selenium schemathesis icalendar aiosmtpd fontTools pyhanko pikepdf PIL:Pillow
 ensure_python_files axe_playwright_python==0.1.8
 swift build --build-tests
 start_test_postgres

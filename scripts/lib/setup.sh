@@ -35,7 +35,7 @@ ensure_swift() {
 }
 
 # Python packages the tests use as independent checkers (joserfc verifies our JWS; aiosmtpd is the SMTP sink the
-# queue's mail is sent to).
+# queue's mail is sent to; pyhanko checks signed PDFs; pikepdf, Pillow's LittleCMS and fontTools read PDF/A files).
 # Packages the tests take files from without their dependencies, pinned (NAME==VERSION): axe-core's axe.min.js from
 # axe-playwright-python, without Playwright.
 ensure_python_files() {
@@ -48,10 +48,13 @@ ensure_python_files() {
   done
 }
 
+# Each is the name imported, or IMPORT:DIST when the distribution is named otherwise (PIL:Pillow).
 ensure_python_packages() {
   for p in "$@"; do
-    python3 -c "import $p" 2>/dev/null && continue
-    local dist=${p//_/-}
+    local module=${p%%:*}
+    python3 -c "import $module" 2>/dev/null && continue
+    local dist=${p#*:}
+    dist=${dist//_/-}
     echo "Installing Python package: $dist"
     python3 -m pip install --quiet "$dist" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$dist"
   done

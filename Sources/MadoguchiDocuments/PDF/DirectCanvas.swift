@@ -505,10 +505,20 @@ final class DirectCanvas {
             kids.append(pageNumber)
         }
         file.object(pageTree, "<</Type /Pages /Count \(kids.count) /Kids [\(kids.map { "\($0) 0 R" }.joined(separator: " "))]>>")
-        file.object(catalog, "<</Type /Catalog /Pages \(pageTree) 0 R>>")
-        file.object(info, "<</Title \(PDFFile.text(title)) /Creator \(PDFFile.text(creator)) /Producer \(PDFFile.text("Madoguchi"))>>")
+        // PDF/A-2b (ISO 19005-2): the XMP claim, and the sRGB output intent the page's device colours are read in.
+        let metadata = file.reserve()
+        file.stream(metadata, dictionary: "/Type /Metadata /Subtype /XML", data: Archival.xmp(title: title, creator: creator, producer: Self.producer),
+                    deflate: false)
+        let profile = file.reserve()
+        file.stream(profile, dictionary: "/N 3", deflated: Archival.sRGBProfileDeflated)
+        let condition = PDFFile.text(Archival.outputCondition)
+        file.object(catalog, "<</Type /Catalog /Pages \(pageTree) 0 R /Metadata \(metadata) 0 R /OutputIntents [<</Type /OutputIntent "
+            + "/S /GTS_PDFA1 /OutputConditionIdentifier \(condition) /Info \(condition) /DestOutputProfile \(profile) 0 R>>]>>")
+        file.object(info, "<</Title \(PDFFile.text(title)) /Creator \(PDFFile.text(creator)) /Producer \(PDFFile.text(Self.producer))>>")
         return file.finish(root: catalog, info: info, id: Self.identifier(title, pages.count))
     }
+
+    static let producer = "Madoguchi"
 
     /// The file identifier: derived from the title (the serial number), so one certificate's file is the same each time.
     private static func identifier(_ title: String, _ pages: Int) -> String {
