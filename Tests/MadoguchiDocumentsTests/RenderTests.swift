@@ -216,4 +216,22 @@ struct RenderTests {
         }
         #expect(try CertificateRenderer().render(content, extras: .init(sealImage: Samples.sealSVG, sealImageType: "image/svg+xml")).count > 1000)
     }
+
+    @Test("hostile: the chart drawing reads our SVG subset and refuses anything else with an error, never drawing half a chart")
+    func vectorRefuses() throws {
+        let canvas = try DirectCanvas(title: "chart")
+        func draw(_ body: String) throws {
+            try canvas.vector(svg: "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"50\">\(body)</svg>", x: 0, y: 0, width: 100, height: 50)
+        }
+        try draw(##"<rect x="1" y="2" width="3" height="4" fill="#fff" stroke="#999" stroke-width="0.5"/><path d="M10,20 L15,20 l-5,5 Z" fill="#c01c28"/>"##)
+        #expect(try DirectCanvas.path("M10,20 L15,20 l-5,5 Z") == [.move(10, 20), .line(15, 20), .line(10, 25), .close])
+        for bad in [
+            ##"<image href="x.png" x="0" y="0" width="1" height="1"/>"##, ##"<rect x="1" y="2" width="3"/>"##,
+            ##"<path d="M10,20 C1,2,3,4,5,6" fill="#000"/>"##, ##"<polyline points="1,2,3" stroke="#000"/>"##,
+            ##"<line x1="0" y1="0" x2="1" y2="1" stroke="red"/>"##, ##"<text x="1" y="2">unclosed"##,
+        ] {
+            #expect(throws: DocumentError.self, "\(bad)") { try draw(bad) }
+        }
+        #expect(throws: DocumentError.self) { try canvas.vector(svg: "<svg>", x: 0, y: 0, width: 1, height: 1) }
+    }
 }

@@ -74,17 +74,26 @@ struct SheetRenderTests {
         #expect(SheetChart.svg(try Seeds.program().indicators[2]) == nil)
     }
 
-    @Test("the PDF goes through cairo with embedded fonts; pdftotext reads every section back", arguments: ["program", "measure"])
+    @Test("the PDF has embedded fonts, is PDF/A-2b, draws its charts as vectors; pdftotext reads every section back",
+          arguments: ["program", "measure"])
     func pdf(_ which: String) throws {
         let sheet = which == "program" ? try Seeds.program() : try Seeds.measure()
-        let url = try Poppler.write(try SheetPDF.render(sheet))
+        let bytes = try SheetPDF.render(sheet)
+        let url = try Poppler.write(bytes)
         let text = Poppler.compact(try Poppler.text(url))
         #expect(try Poppler.fonts(url).contains("IPAexMincho"))
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Interop/check_pdfa.py").path
+        let (archival, status) = try Poppler.python(script, [url.path])
+        #expect(status == 0, "PDF/A-2b: \(archival)")
+        // The charts are paths and text, not pictures: no image on any page, and their labels are text.
+        #expect(try Poppler.run("pdfimages", ["-list", url.path]).split(separator: "\n").count == 2, "no images, only the list's head")
         var expected: [String]
         if which == "program" {
             expected = ["改革プログラム進行管理票", "【実施項目とスケジュール】", "【27年度変更】", "上記変更理由", "検討・決定", "順次実施",
                         "まちづくり支援機能強化に向けた体制の整備", "①区役所で行っている業務や手続きについて満足している市民の割合", "58.6%", "67%",
-                        "やや遅れ", "※③については", "【取組内容等】", "H28取組実績(3月末時点)", "予定通り実施した。", "評価区分"]
+                        "やや遅れ", "※③については", "【取組内容等】", "H28取組実績(3月末時点)", "予定通り実施した。", "評価区分",
+                        "目標67", "基準43.4", "目標26", "基準18.8"]  // the charts' labels, as text
             expected += sheet.items.flatMap { $0.schedule.revisions.map(\.reason) }
         } else {
             expected = ["施策進行管理・評価票(1)", "評価年度2013年度", "72302000", "市民・こども局区政推進部区調整課", "AⅠ", "AⅡ", "新たな課題等",

@@ -4,12 +4,13 @@ import CQREncode
 import CRsvg
 import Foundation
 
-/// A4 pages written straight to PDF, for certificates: text shaped by HarfBuzz (IVS names print as registered),
-/// fonts embedded as subsets of just the glyphs used, the 地紋 as two tiling patterns, the QR code as a one-bit image.
+/// A4 pages written straight to PDF, for certificates and evaluation sheets: text shaped by HarfBuzz (IVS names print
+/// as registered), fonts embedded as subsets of just the glyphs used, the 地紋 as two tiling patterns, the QR code as a
+/// one-bit image, charts as vectors (`DirectCanvas+Vector.swift`), and the file PDF/A-2b (`Archival`).
 ///
-/// It draws what `PDFCanvas` (cairo and Pango) draws for a certificate, with the same calls, at several times the
-/// rate: cairo builds every page through its general surface machinery and subsets fonts through FreeType; here a
-/// page is a few kilobytes of operators, and the fonts are read once per process (BENCHMARKS.md, issue 15).
+/// It replaced a cairo + Pango canvas with the same calls, at several times the rate: cairo built every page through
+/// its general surface machinery and subset fonts through FreeType; here a page is a few kilobytes of operators, and
+/// the fonts are read once per process (BENCHMARKS.md, issue 15).
 final class DirectCanvas {
     typealias Font = PDFCanvas.Font
     typealias Align = PDFCanvas.Align
@@ -31,7 +32,8 @@ final class DirectCanvas {
     private let files: [Font: FontFile]
     private var subsets: [Font: FontFile.Subset] = [:]
     private var pages: [ContentStream] = []
-    private var page = ContentStream()
+    /// The page being drawn (internal for the vector drawing in `DirectCanvas+Vector.swift`)
+    var page = ContentStream()
     private var images: [(name: String, dictionary: String, data: [UInt8], mask: [UInt8]?)] = []
     private var usesPatterns = false
     /// Layouts measured and then drawn are shaped once.
@@ -261,7 +263,7 @@ final class DirectCanvas {
         layout(text, size: size, font: font, width: width).height
     }
 
-    private func show(_ l: Layout, x: Double, y: Double, size: Double, width: Double?, align: Align, bold: Bool) {
+    func show(_ l: Layout, x: Double, y: Double, size: Double, width: Double?, align: Align, bold: Bool) {
         page.op("BT")
         if bold {
             // Synthetic bold, as Pango does for a font without a bold face: fill and stroke the outline.

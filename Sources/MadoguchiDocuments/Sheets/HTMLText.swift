@@ -15,4 +15,12 @@ public enum HTMLText {
         }
         return out
     }
+
+    /// The text `escape` wrote, back (the five entities it writes; nothing else is decoded).
+    public static func unescape(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        return s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
 }

@@ -1,11 +1,12 @@
 import Foundation
 import MadoguchiDomain
 
-/// The evaluation sheet as a PDF through the certificates' cairo + Pango path (fonts embedded as subsets,
-/// so pdftotext reads the text back). A4 portrait, tables flowing over pages with their heads repeated.
+/// The evaluation sheet as a PDF written straight by the certificates' writer (`DirectCanvas`: fonts embedded as
+/// subsets, so pdftotext reads the text back; PDF/A-2b), its charts drawn as vectors from the page's own SVG. A4
+/// portrait, tables flowing over pages with their heads repeated.
 public enum SheetPDF {
     public static func render(_ sheet: EvaluationSheet, options: SheetHTML.Options = .init()) throws -> [UInt8] {
-        let flow = Flow(canvas: PDFCanvas(title: "\(sheet.code) \(sheet.title)"))
+        let flow = Flow(canvas: try DirectCanvas(title: "\(sheet.code) \(sheet.title)"))
         try SheetPDFLayout(sheet: sheet, options: options, flow: flow).draw()
         return try flow.finish()
     }
@@ -26,14 +27,14 @@ struct PDFCell {
 
 /// Top-to-bottom drawing with page breaks.
 final class Flow {
-    let canvas: PDFCanvas
+    let canvas: DirectCanvas
     let left = 36.0, top = 40.0, bottom = PDFCanvas.height - 40
     var width: Double { PDFCanvas.width - 2 * left }
     var y: Double
     var page = 1
     let size = 8.0
 
-    init(canvas: PDFCanvas) {
+    init(canvas: DirectCanvas) {
         self.canvas = canvas
         y = top
     }
@@ -119,7 +120,7 @@ final class Flow {
 
     func svg(_ text: String, width w: Double, height h: Double) throws {
         ensure(h)
-        try canvas.svg(Array(text.utf8), x: left, y: y, width: w, height: h)
+        try canvas.vector(svg: text, x: left, y: y, width: w, height: h)
         y += h + 4
     }
 }
