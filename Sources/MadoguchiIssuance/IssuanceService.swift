@@ -311,6 +311,14 @@ public struct IssuanceService: Sendable {
         return checks
     }
 
+    /// The PDF of a certificate this service has just issued, without reading it back: only a seal certificate
+    /// reads its registered 印影.
+    public func document(async issued: IssuedCertificate) async throws -> (IssuedCertificate, [UInt8]) {
+        guard let registration = issued.content.seal?.registrationNumber else { return try render((issued, nil)) }
+        let seal = try await database.snapshot(async: { tx in try tx.seal(registrationNumber: registration) })
+        return try render((issued, seal))
+    }
+
     static func printable(_ tx: any WindowTransaction, _ id: String) throws -> (IssuedCertificate, SealRegistration?) {
         let c = IssuedCertificate(try Self.stored(tx, id: id))
         let seal = try c.content.seal.flatMap { try tx.seal(registrationNumber: $0.registrationNumber) }

@@ -75,25 +75,11 @@ public enum Poppler {
         return try run("zbarimg", ["-q", "--raw", prefix + ".png"]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs an independent checker (Python) and returns its output and exit status.
     /// A tool's output and error output together, and its exit status (for a tool whose refusal is the finding).
-    public static func runStatus(_ tool: String, _ arguments: [String]) throws -> (String, Int32) {
+    public static func runStatus(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
-    }
-
-    public static func python(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script] + arguments
         if !environment.isEmpty {
             var env = ProcessInfo.processInfo.environment
             for (k, v) in environment { env[k] = v }
@@ -106,5 +92,10 @@ public enum Poppler {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
+
+    /// Runs an independent checker (Python) and returns its output and exit status.
+    public static func python(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
+        try runStatus("python3", [script] + arguments, environment: environment)
     }
 }

@@ -188,9 +188,14 @@ struct CounterPagesTests {
                 let html = String(buffer: response.body)
                 #expect(html.contains("data-status=\"issued\""))
                 #expect(html.contains("2通　600円"))
+                #expect(html.contains("href=\"\(locations[0])/document.pdf?signed=1\""), "the signed PDF for 電子交付 is offered")
             }
             try await client.execute(uri: locations[0] + "/document.pdf", method: .get, headers: Self.cookie) { response in
                 #expect(response.headers[.contentType] == "application/pdf")
+            }
+            try await client.execute(uri: locations[0] + "/document.pdf?signed=1", method: .get, headers: Self.cookie) { response in
+                #expect(response.headers[.contentType] == "application/pdf")
+                #expect(response.headers[HTTPField.Name("X-Document-Signature")!] == "PAdES-B-T")
             }
         }
         let certificates = try await db.writer.read { d in try Int.fetchOne(d, sql: "SELECT count(*) FROM certificate") }

@@ -127,19 +127,8 @@ extension DirectCanvas {
         }
     }
 
-    /// A circle as four Bézier quarters.
     private func circle(_ cx: Double, _ cy: Double, _ r: Double) {
-        let k = r * 0.5523
-        page.numbers(cx + r, cy)
-        page.op("m")
-        page.numbers(cx + r, cy + k, cx + k, cy + r, cx, cy + r)
-        page.op("c")
-        page.numbers(cx - k, cy + r, cx - r, cy + k, cx - r, cy)
-        page.op("c")
-        page.numbers(cx - r, cy - k, cx - k, cy - r, cx, cy - r)
-        page.op("c")
-        page.numbers(cx + k, cy - r, cx + r, cy - k, cx + r, cy)
-        page.op("c")
+        page.circle(cx, cy, r)
         page.op("h")
     }
 

@@ -436,19 +436,8 @@ final class DirectCanvas {
         var c = ContentStream()
         c.numbers(0.70, 0.78, 0.85)
         c.op("rg")
-        // A circle of four Bézier arcs.
-        let k = 0.5523 * radius
-        let m = spacing / 2
-        c.numbers(m + radius, m)
-        c.op("m")
-        c.numbers(m + radius, m + k, m + k, m + radius, m, m + radius)
-        c.op("c")
-        c.numbers(m - k, m + radius, m - radius, m + k, m - radius, m)
-        c.op("c")
-        c.numbers(m - radius, m - k, m - k, m - radius, m, m - radius)
-        c.op("c")
-        c.numbers(m + k, m - radius, m + radius, m - k, m + radius, m)
-        c.op("c f")
+        c.circle(spacing / 2, spacing / 2, radius)
+        c.op("f")
         let s = String(format: "%.2f", spacing)
         return ("/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 \(s) \(s)] /XStep \(s) /YStep \(s) /Resources <<>>",
                 c.bytes)

@@ -124,6 +124,21 @@ struct ContentStream {
 
     mutating func numbers(_ vs: Double...) { for v in vs { number(v) } }
 
+    /// A circle as four Bézier arcs (the path only).
+    mutating func circle(_ cx: Double, _ cy: Double, _ r: Double) {
+        let k = 0.5523 * r
+        numbers(cx + r, cy)
+        op("m")
+        numbers(cx + r, cy + k, cx + k, cy + r, cx, cy + r)
+        op("c")
+        numbers(cx - k, cy + r, cx - r, cy + k, cx - r, cy)
+        op("c")
+        numbers(cx - r, cy - k, cx - k, cy - r, cx, cy - r)
+        op("c")
+        numbers(cx + k, cy - r, cx + r, cy - k, cx + r, cy)
+        op("c")
+    }
+
     private mutating func integer(_ n: Int) {
         if n >= 10 { integer(n / 10) }
         bytes.append(UInt8(ascii: "0") + UInt8(n % 10))

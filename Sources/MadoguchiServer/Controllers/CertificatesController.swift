@@ -72,12 +72,13 @@ struct CertificatesController<Context: StaffContext> {
     /// `POST /api/v1/certificates`. With `Accept: application/pdf` the answer is the document itself (201, with
     /// `Location` and `X-Certificate-Id`): one round trip from request to printable bytes.
     @Sendable func createRoute(_ request: Request, context: Context) async throws -> Response {
-        let created = try await create(request, context: context)
+        let (created, issued) = try await create(request, context: context)
         guard request.headers[.accept]?.contains("application/pdf") == true else {
             return try EditedResponse(status: .created, headers: [.location: created.url], response: created)
                 .response(from: request, context: context)
         }
-        let (certificate, pdf) = try await service.document(async: created.id)
+        // Rendered from the certificate just recorded, not read back: its content is what the ledger holds.
+        let (certificate, pdf) = try await service.document(async: issued)
         try await trail.record(request, context, .document, subjects: certificate.peopleShown, documentId: certificate.id)
         var headers = HTTPFields()
         headers[.location] = created.url
@@ -85,7 +86,7 @@ struct CertificatesController<Context: StaffContext> {
         return PDFResponse.make(id: created.id, bytes: pdf, status: .created, extra: headers)
     }
 
-    func create(_ request: Request, context: Context) async throws -> Created {
+    func create(_ request: Request, context: Context) async throws -> (Created, IssuedCertificate) {
         guard let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value else {
             throw APIError(.badRequest, MadoguchiError(
                 .idempotencyKeyInvalid, ja: "Idempotency-Key ヘッダが必要です（再送で二重交付しないため）",
@@ -98,7 +99,7 @@ struct CertificatesController<Context: StaffContext> {
         switch outcome {
         case .issued(let c, let notified):
             try await trail.record(request, context, .issue, subjects: c.peopleShown, documentId: c.id)
-            return Created(c, holderNotified: notified)
+            return (Created(c, holderNotified: notified), c)
         case .refused(let reasons, _):
             throw APIError(.unprocessableContent, reasons[0].error, refusals: reasons.map { $0.error })
         }
