@@ -160,6 +160,11 @@ struct SignedPDFTests {
         let tampered = try await check(changed)
         #expect(!tampered.intact && !tampered.isGood, "\(tampered)")
         #expect(try PDFSignature.embedded(in: try Self.certificate()).isEmpty, "an unsigned file has none")
+        // Byte ranges that lie: past the end, overflowing, not around the hex string, not numbers. Errors, not crashes.
+        for range in ["[0 9223372036854775000 9223372036854775000 10]", "[0 10 20 999999999]", "[0 10 20 30]", "[a b c d]", "[0 1 2]"] {
+            let forged = Array("%PDF-1.7\n1 0 obj\n<</Type /Sig /ByteRange \(range) /Contents <00>>>\nendobj\n".utf8)
+            #expect(throws: PDFSignature.Failure.self, "\(range)") { try PDFSignature.embedded(in: forged) }
+        }
     }
 
     @Test("one byte changed anywhere the signature covers: both checkers refuse the file", arguments: ["title", "content", "update"])

@@ -114,7 +114,8 @@ public enum PDFSignature {
             let numbers = String(decoding: pdf[(cursor + 1)..<close], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
             guard numbers.count == 4 else { throw Failure.unreadable("a /ByteRange of \(numbers.count) numbers") }
             let (a, b, c, d) = (numbers[0], numbers[1], numbers[2], numbers[3])
-            guard a >= 0, b > 0, c > a + b + 1, d >= 0, a + b <= pdf.count, c + d <= pdf.count,
+            // Each bounded by the file first, so that no sum below can overflow.
+            guard numbers.allSatisfy({ $0 >= 0 && $0 <= pdf.count }), b > 0, c > a + b + 1, d >= 0, a + b <= pdf.count, c + d <= pdf.count,
                 pdf[a + b] == UInt8(ascii: "<"), pdf[c - 1] == UInt8(ascii: ">")
             else { throw Failure.unreadable("a /ByteRange that does not bound the signature's hex string") }
             var contents: [UInt8] = []
