@@ -289,6 +289,15 @@ public struct IssuanceService: Sendable {
         }
     }
 
+    /// The city's timestamp service (RFC 3161): a TimeStampReq's DER in, a TimeStampResp's DER out, granted or rejected
+    /// with its reason (`TimestampAuthority.respond`). The key is read, never made here.
+    public func timestamp(async request: [UInt8]) async throws -> [UInt8] {
+        guard let keyring = try await database.snapshot(async: { tx in try tx.documentKeyring() }) else {
+            throw MadoguchiError(.signingNotSetUp, ja: "タイムスタンプの鍵が準備されていません", en: "The timestamp service's key is not set up")
+        }
+        return try keyring.timestamper.respond(to: request, at: clock.now())
+    }
+
     /// The document authority's certificate, which signed PDFs chain to (public; nil before setup).
     public func documentAuthority() throws -> Certificate? {
         try database.publicSnapshot { tx in try tx.documentAuthority() }

@@ -133,22 +133,79 @@ public struct TimestampAuthority: Sendable {
     }
 
     /// A TimeStampToken (a ContentInfo holding SignedData over a TSTInfo) for a SHA-256 `digest` at `time`, to the
-    /// second (accuracy one second), with a random 64-bit-plus serial and the request's nonce when it had one.
-    public func token(sha256 digest: [UInt8], at time: Date, nonce: [UInt8]? = nil) throws -> [UInt8] {
+    /// second (accuracy one second), with a random 127-bit serial and the request's nonce (its INTEGER's content
+    /// octets, echoed as they came) when it had one; the service's certificates when `certificates` (RFC 3161 §2.4.1:
+    /// only when the request asked for them).
+    public func token(sha256 digest: [UInt8], at time: Date, nonce: [UInt8]? = nil, certificates: Bool = true) throws -> [UInt8] {
         var serial = (0..<16).map { _ in UInt8.random(in: 0...255) }
         serial[0] = serial[0] & 0x7F | 0x01
         var info = DERBytes.integer(1) + DERBytes.oid(Self.policy)
             + DERBytes.sequence(DERBytes.sequence(DERBytes.oid(DocumentSigner.OIDs.sha256)), DERBytes.octets(digest))
             + DERBytes.integer(bytes: serial) + DERBytes.generalizedTime(time)
             + DERBytes.sequence(DERBytes.integer(1))  // accuracy: seconds 1
-        if let nonce { info += DERBytes.integer(bytes: nonce) }
+        if let nonce { info += DERBytes.tlv(0x02, nonce) }
         let tstInfo = DERBytes.tlv(0x30, info)
         let signerInfo = try CMSSigner(certificate: certificate, key: key).signerInfo(
             contentType: DERBytes.oid(DocumentSigner.OIDs.tstInfo), digest: Array(SHA256.hash(data: tstInfo)), unsigned: { _ in nil })
         // RFC 5652 §5.1: version 3 when the content is not id-data.
         return try CMSSigner.signedData(
-            version: 3, contentType: DocumentSigner.OIDs.tstInfo, content: tstInfo, certificates: [certificate] + chain,
+            version: 3, contentType: DocumentSigner.OIDs.tstInfo, content: tstInfo, certificates: certificates ? [certificate] + chain : [],
             signerInfo: signerInfo)
+    }
+
+    /// Answers an RFC 3161 TimeStampReq (DER) with a TimeStampResp (DER): granted with a token, or rejected with the
+    /// reason (§2.4.2): a request that is not DER or not version 1 (badDataFormat, badRequest), a hash other than
+    /// SHA-256 or of the wrong length (badAlg), another policy (unacceptedPolicy), any extension (unacceptedExtension).
+    /// Never throws for what the request says: every request gets an answer.
+    public func respond(to request: [UInt8], at time: Date) throws -> [UInt8] {
+        enum Failure: Int { case badAlg = 0, badRequest = 2, badDataFormat = 5, unacceptedPolicy = 15, unacceptedExtension = 16 }
+        func rejection(_ failure: Failure, _ text: String) -> [UInt8] {
+            // PKIFailureInfo is a BIT STRING with the one bit set: DER drops trailing zero bits.
+            let bit = failure.rawValue
+            var bytes = [UInt8](repeating: 0, count: bit / 8 + 1)
+            bytes[bit / 8] = 0x80 >> UInt8(bit % 8)
+            let unused = UInt8(7 - bit % 8)
+            let status = DERBytes.sequence(
+                DERBytes.integer(2),  // rejection
+                DERBytes.sequence(DERBytes.tlv(0x0C, Array(text.utf8))),
+                DERBytes.tlv(0x03, [unused] + bytes))
+            return DERBytes.sequence(status)
+        }
+        guard let root = try? DER.parse(request), case .constructed(let fieldNodes) = root.content,
+            root.encodedBytes.count == request.count
+        else { return rejection(.badDataFormat, "not a DER TimeStampReq") }
+        let fields = Array(fieldNodes)
+        guard fields.count >= 2, let version = try? Int(derEncoded: fields[0]), version == 1 else {
+            return rejection(.badRequest, "not a version 1 request")
+        }
+        guard case .constructed(let imprintNodes) = fields[1].content, let imprint = Optional(Array(imprintNodes)), imprint.count == 2,
+            case .constructed(let algorithmNodes) = imprint[0].content, let algorithm = Array(algorithmNodes).first,
+            let oid = try? ASN1ObjectIdentifier(derEncoded: algorithm), case .primitive(let hashed) = imprint[1].content
+        else { return rejection(.badDataFormat, "no message imprint") }
+        guard oid.description == DocumentSigner.OIDs.sha256, hashed.count == 32 else {
+            return rejection(.badAlg, "only SHA-256 imprints are stamped")
+        }
+        var nonce: [UInt8]?
+        var certificates = false
+        for field in fields.dropFirst(2) {
+            switch field.identifier {
+            case .objectIdentifier:
+                guard (try? ASN1ObjectIdentifier(derEncoded: field))?.description == Self.policy else {
+                    return rejection(.unacceptedPolicy, "this service stamps under \(Self.policy) only")
+                }
+            case .integer:
+                guard case .primitive(let value) = field.content, !value.isEmpty, value.count <= 64 else {
+                    return rejection(.badDataFormat, "an unreadable nonce")
+                }
+                nonce = Array(value)
+            case .boolean:
+                certificates = (try? Bool(derEncoded: field)) ?? false
+            default:
+                return rejection(.unacceptedExtension, "no extension is supported")
+            }
+        }
+        let token = try token(sha256: Array(hashed), at: time, nonce: nonce, certificates: certificates)
+        return DERBytes.sequence(DERBytes.sequence(DERBytes.integer(0)), token)  // granted
     }
 }
 
@@ -198,7 +255,7 @@ struct CMSSigner {
             DERBytes.integer(version),
             DERBytes.setOf([DERBytes.sequence(DERBytes.oid(O.sha256))]),
             DERBytes.tlv(0x30, encapsulated),
-            DERBytes.tlv(0xA0, try certificates.flatMap { try $0.derBytes() }),
+            certificates.isEmpty ? [] : DERBytes.tlv(0xA0, try certificates.flatMap { try $0.derBytes() }),
             DERBytes.setOf([signerInfo]))
         return DERBytes.sequence(DERBytes.oid(O.signedData), DERBytes.tlv(0xA0, signedData))
     }

@@ -351,6 +351,18 @@ enum OpenAPIDocument {
                         "410": errorResponse("Voided or superseded"), "503": errorResponse("The signing keys are not set up"),
                     ],
                 ]],
+                "/api/v1/timestamps": ["post": [
+                    "summary": "The city's timestamp service (RFC 3161): a TimeStampReq in, a TimeStampResp out (granted, or rejected with the reason)",
+                    "security": bearer,
+                    // Listed as octet-stream, which every client library can send; RFC 3161 clients send
+                    // application/timestamp-query, and the body is read the same whatever its type.
+                    "requestBody": ["required": true, "description": "A DER TimeStampReq (application/timestamp-query)",
+                                    "content": ["application/octet-stream": ["schema": ["type": "string", "format": "binary"]]]],
+                    "responses": [
+                        "200": ["description": "TimeStampResp (DER)", "content": ["application/timestamp-reply": ["schema": ["type": "string", "format": "binary"]]]],
+                        "503": errorResponse("The timestamp service's key is not set up"),
+                    ],
+                ]],
                 "/api/v1/certificates/{id}/void": ["post": [
                     "summary": "Void an issued certificate (recorded in the ledger)", "security": bearer, "parameters": [id],
                     "requestBody": ["content": ["application/json": ["schema": ["type": "object", "required": ["reason"],

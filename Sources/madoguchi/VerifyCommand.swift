@@ -34,11 +34,14 @@ struct Verify: AsyncParsableCommand {
                 .badRequest, ja: "--jwks（公開鍵）、--db または --document-authority を指定してください",
                 en: "Give --jwks (the city's keys), --db or --document-authority"))
         }
+        // The signature's lines follow the QR code's verdict, which stays the first line.
         var good = true
+        var signatureLines: [String] = []
         if let bytes = FileManager.default.contents(atPath: file), bytes.starts(with: Array("%PDF".utf8)) {
-            good = try await checkPDFSignatures([UInt8](bytes)) && good
+            (good, signatureLines) = try await checkPDFSignatures([UInt8](bytes))
         }
         if jwks == nil && db == nil {
+            signatureLines.forEach { print($0) }
             print("qr: not checked (give --jwks or --db) / 二次元コードは未確認")
             if !good { throw ExitCode(1) }
             return
@@ -65,12 +68,13 @@ struct Verify: AsyncParsableCommand {
         if let c = final.claims {
             print("document \(c.jti), city \(c.iss), kind \(c.kind), names \(c.names.joined(separator: ", ")), births \(c.births.joined(separator: ", "))")
         }
+        signatureLines.forEach { print($0) }
         if final.status != .valid || !good { throw ExitCode(1) }
     }
 
-    /// A signed PDF's signatures, one line each (`pdf-signature: valid|invalid|unchecked …`). False when one is
+    /// A signed PDF's signatures, one line each (`pdf-signature: valid|invalid|unchecked …`), and false when one is
     /// checked and fails; an unsigned PDF says so and passes (the QR code is then its only proof).
-    func checkPDFSignatures(_ pdf: [UInt8]) async throws -> Bool {
+    func checkPDFSignatures(_ pdf: [UInt8]) async throws -> (Bool, [String]) {
         let authority: Certificate?
         if let db {
             authority = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).documentAuthority() }
@@ -85,27 +89,24 @@ struct Verify: AsyncParsableCommand {
         }
         guard let authority else {
             let signed = (try? PDFSignature.embedded(in: pdf).isEmpty == false) ?? true
-            print(signed
+            return (true, [signed
                 ? "pdf-signature: unchecked: 電子署名があります（--document-authority で確認できます） / signed; give --document-authority to check it"
-                : "pdf-signature: none (電子署名なし)")
-            return true
+                : "pdf-signature: none (電子署名なし)"])
         }
         let signatures = try await reporting { try await IssuanceService.checkSignatures(pdf, authority: authority) }
-        if signatures.isEmpty {
-            print("pdf-signature: none (電子署名なし)")
-            return true
-        }
+        if signatures.isEmpty { return (true, ["pdf-signature: none (電子署名なし)"]) }
         var good = true
+        var lines: [String] = []
         for check in signatures {
             let stamp = check.timestamp.map { " timestamp \(Self.japanTime($0))" + (check.timestampValid ? "" : " (not valid)") } ?? " no timestamp"
             if check.isGood {
-                print("pdf-signature: valid: 市の電子署名は有効です / signed by \(check.signer ?? "?"), trusted by the document authority, whole file;\(stamp)")
+                lines.append("pdf-signature: valid: 市の電子署名は有効です / signed by \(check.signer ?? "?"), trusted by the document authority, whole file;\(stamp)")
             } else {
                 good = false
-                print("pdf-signature: invalid: 電子署名を確認できません（改ざんまたは別の署名者） / \(check.problems.joined(separator: "; "));\(stamp)")
+                lines.append("pdf-signature: invalid: 電子署名を確認できません（改ざんまたは別の署名者） / \(check.problems.joined(separator: "; "));\(stamp)")
             }
         }
-        return good
+        return (good, lines)
     }
 
     static func japanTime(_ date: Date) -> String {

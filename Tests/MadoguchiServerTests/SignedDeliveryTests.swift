@@ -106,4 +106,54 @@ struct SignedDeliveryTests {
             }
         }
     }
+
+    @Test("the city's timestamp service over HTTP (RFC 3161): openssl's request is granted and its reply verifies; hostile requests are rejected with the reason")
+    func timestampService() async throws {
+        let (app, _) = try ServerTests.app()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("madoguchi-tsa-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dir = folder.path
+        @Sendable func path(_ name: String) -> String { dir + "/" + name }
+        try Data("電子交付の文書".utf8).write(to: URL(fileURLWithPath: path("data.txt")))
+        var staff = ServerTests.bearer
+        staff[.contentType] = "application/timestamp-query"
+        let headers = staff
+        try await app.test(.router) { client in
+            let pem = try await client.execute(uri: "/pki/documents.pem", method: .get) { String(buffer: $0.body) }
+            try pem.write(toFile: path("documents.pem"), atomically: true, encoding: .utf8)
+            func ask(_ query: [UInt8], token: Bool = true) async throws -> (HTTPResponse.Status, [UInt8]) {
+                try await client.execute(uri: "/api/v1/timestamps", method: .post, headers: token ? headers : [.contentType: "application/timestamp-query"],
+                                         body: ByteBuffer(bytes: query)) { ($0.status, Self.bytes($0.body)) }
+            }
+            func query(_ arguments: [String]) throws -> [UInt8] {
+                let (out, status) = try Poppler.runStatus("openssl", ["ts", "-query", "-data", path("data.txt"), "-out", path("q.tsq")] + arguments)
+                #expect(status == 0, "\(out)")
+                return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("q.tsq"))))
+            }
+            func reply(_ bytes: [UInt8]) throws -> String {
+                try Data(bytes).write(to: URL(fileURLWithPath: path("r.tsr")))
+                return try Poppler.runStatus("openssl", ["ts", "-reply", "-in", path("r.tsr"), "-text"]).0
+            }
+            // Granted: SHA-256 with a nonce and the certificates asked for; openssl checks the reply against the query.
+            let (status, granted) = try await ask(try query(["-sha256", "-cert"]))
+            #expect(status == .ok)
+            let grantedText = try reply(granted)
+            #expect(grantedText.contains("Status: Granted."), "\(grantedText)")
+            let (verified, code) = try Poppler.runStatus("openssl", ["ts", "-verify", "-in", path("r.tsr"), "-queryfile", path("q.tsq"), "-CAfile", path("documents.pem")])
+            #expect(code == 0 && verified.contains("Verification: OK"), "\(verified)")
+            // Rejected, each with its reason: SHA-1, another policy, not DER at all.
+            let (_, sha1) = try await ask(try query(["-sha1", "-cert"]))
+            let sha1Text = try reply(sha1)
+            #expect(sha1Text.contains("Status: Rejected") && sha1Text.lowercased().contains("unrecognized or unsupported algorithm identifier"), "\(sha1Text)")
+            let (_, policy) = try await ask(try query(["-sha256", "-tspolicy", "1.2.3.4"]))
+            let policyText = try reply(policy)
+            #expect(policyText.contains("Status: Rejected") && policyText.contains("the requested TSA policy is not supported by the TSA"), "\(policyText)")
+            let (garbageStatus, garbage) = try await ask(Array("not a request".utf8))
+            let garbageText = try reply(garbage)
+            #expect(garbageStatus == .ok && garbageText.contains("Status: Rejected"), "\(garbageText)")
+            // Not a free public notary: no staff token, no timestamp.
+            #expect(try await ask(try query(["-sha256"]), token: false).0 == .unauthorized)
+        }
+    }
 }

@@ -16,6 +16,20 @@ struct CertificatesController<Context: StaffContext> {
         group.get("certificates/:id/document.pdf", use: document)
         group.post("certificates/:id/void", use: void)
         group.post("certificates/:id/reprint", use: reprint)
+        group.post("timestamps", use: timestamp)
+    }
+
+    /// `POST /api/v1/timestamps`: the city's timestamp service over HTTP as RFC 3161 §3.4 describes it
+    /// (`application/timestamp-query` in, `application/timestamp-reply` out), for the city's own systems: staff only, so
+    /// it is not a free public notary whose load anyone can drive. A request it cannot use still gets a reply, with
+    /// status rejection and the reason.
+    @Sendable func timestamp(_ request: Request, context: Context) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        let reply = try await service.timestamp(async: Array(buffer: body))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/timestamp-reply"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply)))
     }
 
     /// The request body of `POST /api/v1/certificates`.

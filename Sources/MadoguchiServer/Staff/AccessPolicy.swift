@@ -54,7 +54,7 @@ enum AccessPolicy {
         "POST /api/v1/queue/windows/{window}/{action}": .staff(counter), "POST /api/v1/queue/tickets/{number}/resume": .staff(counter),
         "GET /api/v1/residents": .staff(counter), "GET /api/v1/residents/{id}": .staff(counter),
         "POST /api/v1/certificates": .staff(counter), "GET /api/v1/certificates/{id}": .staff(counter.union([.auditor])),
-        "GET /api/v1/certificates/{id}/document.pdf": .staff(counter), "POST /api/v1/certificates/{id}/reprint": .staff(counter),
+        "GET /api/v1/certificates/{id}/document.pdf": .staff(counter), "POST /api/v1/certificates/{id}/reprint": .staff(counter), "POST /api/v1/timestamps": .staff(counter),
         "POST /api/v1/certificates/{id}/void": .staff([.supervisor]),
         "POST /api/v1/wide-area/certificates": .staff(counter),
         "GET /api/v1/residents/{id}/procedures": .staff(counter), "POST /api/v1/residents/{id}/support-measures": .staff(counter),
