@@ -379,6 +379,14 @@ public struct IssuanceService: Sendable {
         return try database.transaction { tx in try tx.rotateSigningKey(at: at) }
     }
 
+    /// Retires the PDF signing and timestamp keys and has the document authority certify new ones (a key suspected
+    /// of exposure, or its certificate's end near); PDFs signed before carry their certificate and still verify.
+    /// Returns the new signing certificate's serial.
+    public func rotateDocumentKeys() throws -> String {
+        let now = clock.now()
+        return try database.transaction { tx in try tx.rotateDocumentKeys(now: now) }
+    }
+
     /// Online verification: the signature, then the city's records (issued, voided, superseded, and the
     /// digest of what was printed).
     public func verify(_ text: String) throws -> DocumentVerification {

@@ -43,6 +43,16 @@ enum DocumentKeys {
         }
     }
 
+    /// Retires the current signing and timestamping keys (the authority stays) and makes new ones; the new signing
+    /// certificate's serial. Made at setup first if there are none.
+    static func rotate(_ s: any SQLSession, now: Date, keys: any KeyProtector) throws -> String {
+        try s.execute(
+            "UPDATE documentKey SET retiredAt = ? WHERE purpose IN ('signing', 'timestamping') AND retiredAt IS NULL", LedgerRecord.timestamp(now))
+        try setUp(s, now: now, keys: keys)
+        guard let signer = try current(s, .signing) else { throw MadoguchiError(.storeFailure, ja: "署名鍵を作れませんでした", en: "No signing key after rotation") }
+        return signer.serial
+    }
+
     /// The current keys, opened; nil before setup.
     static func keyring(_ s: any SQLSession, keys: any KeyProtector) throws -> DocumentKeyring? {
         guard let authority = try current(s, .authority), let signing = try current(s, .signing),

@@ -182,12 +182,24 @@ struct Keys: ParsableCommand {
 
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Retire the active signing key and start a new one (older papers still verify).")
+            abstract: "Retire the active signing key and start a new one (older papers still verify).",
+            discussion: """
+                With --documents: retire the PDF signing key and the timestamp service's key (電子交付) instead, and have
+                the document authority certify new ones; PDFs signed before still verify against the same authority.
+                MADOGUCHI_CLOCK, when set, is the time of rotation.
+                """)
         @Option(help: "The database: a SQLite file, or postgres://user@host:port/db.") var db: String = defaultDatabasePath
+        @Flag(help: "Rotate the PDF signing and timestamp keys, not the QR code's.") var documents = false
 
         func run() throws {
-            let kid = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).rotateSigningKey() }
-            print("active key: \(kid)")
+            let service = try reporting { IssuanceService(database: try MadoguchiDatabase.open(db), clock: try environmentClock()) }
+            if documents {
+                let serial = try reporting { try service.rotateDocumentKeys() }
+                print("document-signing certificate: \(serial)")
+            } else {
+                let kid = try reporting { try service.rotateSigningKey() }
+                print("active key: \(kid)")
+            }
         }
     }
 }

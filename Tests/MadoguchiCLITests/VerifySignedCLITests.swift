@@ -69,6 +69,25 @@ struct VerifySignedCLITests {
         try Data(badRange).write(to: URL(fileURLWithPath: path("range.pdf")))
         let range = try CLI.run(["verify", path("range.pdf"), "--document-authority", path("documents.pem")])
         #expect(range.status == 1 && (range.err.contains("verify.signatureUnreadable") || range.out.contains("pdf-signature: invalid")), "\(range.out)\(range.err)")
+        // The signing and timestamp keys rotated (a key suspected of exposure): the new PDF is signed by another
+        // certificate of the same authority, and the PDF signed before still verifies.
+        let before = try #require(try await db.writer.read { d in
+            try String.fetchOne(d, sql: "SELECT serial FROM documentKey WHERE purpose = 'signing' AND retiredAt IS NULL")
+        })
+        let rotated = try CLI.run(["keys", "rotate", "--documents", "--db", path("city.sqlite")],
+                                  environment: ["MADOGUCHI_CLOCK": "2026-11-24T10:00:00+09:00"])
+        #expect(rotated.status == 0 && !rotated.out.contains(before) && rotated.out.contains("document-signing certificate: "), "\(rotated.out)\(rotated.err)")
+        let (_, resigned) = try await service.signedDocument(async: certificate.id)
+        try Data(resigned).write(to: URL(fileURLWithPath: path("resigned.pdf")))
+        for file in ["signed.pdf", "resigned.pdf"] {
+            let again = try CLI.run(["verify", path(file), "--db", path("city.sqlite")])
+            #expect(again.status == 0 && again.out.contains("pdf-signature: valid"), "\(file): \(again.out)")
+        }
+        let current = try await db.writer.read { d in
+            try Int.fetchOne(d, sql: "SELECT count(*) FROM documentKey WHERE retiredAt IS NULL")
+        }
+        #expect(current == 3, "one authority, one signer, one timestamp service current")
+        #expect(try Poppler.run("pdfsig", [path("resigned.pdf")]) != (try Poppler.run("pdfsig", [path("signed.pdf")])))
         // Nothing to check against: a clear error in both languages.
         let nothing = try CLI.run(["verify", path("signed.pdf")])
         #expect(nothing.status != 0 && nothing.err.contains("--document-authority"), "\(nothing.err)")

@@ -287,6 +287,8 @@ struct SQLWindowTransaction: WindowTransaction {
 
     func documentAuthority() throws -> Certificate? { try DocumentKeys.authorityCertificate(db) }
 
+    func rotateDocumentKeys(now: Date) throws -> String { try DocumentKeys.rotate(db, now: now, keys: keys) }
+
     func insertCertificate(_ certificate: StoredCertificate) throws {
         let r = try CertificateRow(certificate)
         try db.enqueue(

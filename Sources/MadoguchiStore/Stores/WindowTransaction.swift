@@ -190,6 +190,8 @@ public protocol CertificateBook {
     func documentKeyring() throws -> DocumentKeyring?
     /// The document authority's certificate (public; no key is opened).
     func documentAuthority() throws -> Certificate?
+    /// Retires the current signing and timestamping keys and makes new ones; the new signer's serial.
+    func rotateDocumentKeys(now: Date) throws -> String
     func insertCertificate(_ certificate: StoredCertificate) throws
     func certificate(id: String) throws -> StoredCertificate?
     func certificateId(ledgerSequence: Int64) throws -> String?
