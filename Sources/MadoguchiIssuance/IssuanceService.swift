@@ -270,11 +270,11 @@ public struct IssuanceService: Sendable {
     /// keys are read, never made here: they exist from `prepareSigning()`.
     public func signedDocument(async id: String) async throws -> (IssuedCertificate, [UInt8]) {
         let (found, keyring) = try await database.snapshot(async: { tx in (try Self.printable(tx, id), try tx.documentKeyring()) })
-        let (certificate, pdf) = try render(found)
         guard let keyring else {
             throw MadoguchiError(
                 .signingNotSetUp, ja: "電子署名の鍵が準備されていません", en: "The document-signing keys are not set up")
         }
+        let (certificate, pdf) = try render(found)
         let now = clock.now()
         do {
             let signed = try PDFSignature.sign(

@@ -24,18 +24,23 @@ enum DocumentKeys {
     static func setUp(_ s: any SQLSession, now: Date, keys: any KeyProtector) throws {
         let at = LedgerRecord.timestamp(now)
         let city = try s.scalar("SELECT value FROM meta WHERE key = 'city.name'", as: String.self) ?? "窓口市"
+        let needsSigner = try current(s, .signing) == nil
+        let needsTimestamper = try current(s, .timestamping) == nil
+        let stored = try current(s, .authority)
+        // At every start-up all three exist: the authority's private key is opened only when it must certify a key.
+        guard stored == nil || needsSigner || needsTimestamper else { return }
         let authority: DocumentAuthority
-        if let row = try current(s, .authority) {
+        if let row = stored {
             authority = try DocumentAuthority(certificateDER: row.certificate, privateKeyRaw: try open(row, keys: keys))
         } else {
             authority = try DocumentAuthority.create(city: city, now: now)
             try insert(s, .authority, authority.certificate, authority.privateKeyRaw, at: at, keys: keys)
         }
-        if try current(s, .signing) == nil {
+        if needsSigner {
             let key = P256.Signing.PrivateKey()
             try insert(s, .signing, try authority.issueSigner(key: key.publicKey, city: city, now: now), Array(key.rawRepresentation), at: at, keys: keys)
         }
-        if try current(s, .timestamping) == nil {
+        if needsTimestamper {
             let key = P256.Signing.PrivateKey()
             try insert(
                 s, .timestamping, try authority.issueTimestamper(key: key.publicKey, city: city, now: now), Array(key.rawRepresentation), at: at,

@@ -34,11 +34,13 @@ struct Verify: AsyncParsableCommand {
                 .badRequest, ja: "--jwks（公開鍵）、--db または --document-authority を指定してください",
                 en: "Give --jwks (the city's keys), --db or --document-authority"))
         }
+        // The city's database, opened once for both the signature's authority and the QR code's records.
+        let records = try db.map { path in try reporting { IssuanceService(database: try MadoguchiDatabase.open(path)) } }
         // The signature's lines follow the QR code's verdict, which stays the first line.
         var good = true
         var signatureLines: [String] = []
         if let bytes = FileManager.default.contents(atPath: file), bytes.starts(with: Array("%PDF".utf8)) {
-            (good, signatureLines) = try await checkPDFSignatures([UInt8](bytes))
+            (good, signatureLines) = try await checkPDFSignatures([UInt8](bytes), records: records)
         }
         if jwks == nil && db == nil {
             signatureLines.forEach { print($0) }
@@ -48,8 +50,8 @@ struct Verify: AsyncParsableCommand {
         }
         let (token, printedText) = try reporting { try Self.read(file) }
         let result: DocumentVerification
-        if let db {
-            result = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).verify(token) }
+        if let records {
+            result = try reporting { try records.verify(token) }
         } else {
             result = DocumentVerification.offline(token, keys: try await Self.loadKeys(jwks!))
         }
@@ -74,10 +76,10 @@ struct Verify: AsyncParsableCommand {
 
     /// A signed PDF's signatures, one line each (`pdf-signature: valid|invalid|unchecked …`), and false when one is
     /// checked and fails; an unsigned PDF says so and passes (the QR code is then its only proof).
-    func checkPDFSignatures(_ pdf: [UInt8]) async throws -> (Bool, [String]) {
+    func checkPDFSignatures(_ pdf: [UInt8], records: IssuanceService?) async throws -> (Bool, [String]) {
         let authority: Certificate?
-        if let db {
-            authority = try reporting { try IssuanceService(database: try MadoguchiDatabase.open(db)).documentAuthority() }
+        if let records {
+            authority = try reporting { try records.documentAuthority() }
         } else if let source = documentAuthority {
             let pem = String(decoding: try await fetchFileOrURL(source, what: "文書認証局の証明書"), as: UTF8.self)
             guard let certificate = try? Certificate(pemEncoded: pem) else {
