@@ -91,6 +91,9 @@ struct CompactJWSTests {
             var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while standard.count % 4 != 0 { standard += "=" }
             #expect(Data(base64Encoded: standard) == Data(bytes))
+            // And the encoder writes exactly what Foundation's does, translated and unpadded.
+            #expect(text == Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: ""), "length \(length)")
         }
         for bad in ["QQ==", "a+b/", "QUJD\n", "QUJD RA", "QUJDR", "ＱＵＪＤ", "QUJD.", "Q"] {
             #expect(Base64URL.decode(bad) == nil, "\(bad)")
