@@ -457,7 +457,8 @@ public struct IssuanceService: Sendable {
                 id: id, kind: submission.kind, subjectId: keeping == nil ? submission.subjectId : nil, keepingCity: keeping?.city,
                 keepingSubject: keeping?.subject, channel: submission.channel, facilityId: submission.facilityId,
                 requester: submission.requester, options: submission.options, content: content, contentDigest: digest,
-                copies: submission.options.copies, feeYen: fee, issuedAt: at, ledgerSequence: entry.sequence, token: token))
+                copies: submission.options.copies, feeYen: fee, issuedAt: at, ledgerSequence: entry.sequence, token: token),
+            contentJSON: json)
         return IssuedCertificate(
             id: id, kind: submission.kind, subjectId: submission.subjectId, channel: submission.channel,
             facilityId: submission.facilityId, copies: submission.options.copies, feeYen: fee, issuedAt: at,

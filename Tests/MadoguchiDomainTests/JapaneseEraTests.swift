@@ -78,6 +78,13 @@ struct JapaneseEraTests {
         #expect(CivilDate.parseGregorian("２０２４/２/２９") == CivilDate(year: 2024, month: 2, day: 29))
         #expect(CivilDate.parseGregorian("24-2-29") == nil)
         #expect(CivilDate.parseGregorian("2024-2/29") == nil)
+        // The stored form takes a shorter path; it must agree with the general one, impossible dates included.
+        #expect(CivilDate.parseGregorian("2024-02-29") == CivilDate(year: 2024, month: 2, day: 29))
+        #expect(CivilDate.parseGregorian("1989-01-07") == CivilDate(year: 1989, month: 1, day: 7))
+        for impossible in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "0999-01-01", "2024-02-3x", "2024+02-29"] {
+            #expect(CivilDate.parseGregorian(impossible) == nil, "\(impossible)")
+        }
+        #expect(CivilDate.parseGregorian("2024/02/29") == CivilDate(year: 2024, month: 2, day: 29))
     }
 }
 

@@ -78,6 +78,29 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD`, `YYYY/M/D` or `YYYY年M月D日` (full-width digits allowed).
     public static func parseGregorian(_ text: String) -> CivilDate? {
+        // The stored form, "2026-11-24", read without normalising: every row of a person holds a few, and the rules
+        // read a household's rows for each certificate.
+        if text.utf8.count == 10 {
+            var digits = [Int](repeating: 0, count: 8)
+            var n = 0
+            var plain = true
+            for (i, b) in text.utf8.enumerated() {
+                if i == 4 || i == 7 {
+                    if b != UInt8(ascii: "-") { plain = false; break }
+                } else if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b) {
+                    digits[n] = Int(b - UInt8(ascii: "0"))
+                    n += 1
+                } else {
+                    plain = false
+                    break
+                }
+            }
+            if plain {
+                let year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3]
+                guard year >= 1000 else { return nil }
+                return CivilDate(year: year, month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
+            }
+        }
         guard let (y, m, d) = DateTokens.yearMonthDay(JapaneseText.normalized(text)), y >= 1000 else {
             return nil  // a four-digit Gregorian year, then month and day
         }

@@ -48,7 +48,7 @@ struct CertificateRow {
         token = try r.text("token")
     }
 
-    init(_ c: StoredCertificate) throws {
+    init(_ c: StoredCertificate, contentJSON: Data? = nil) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         id = c.id
@@ -61,7 +61,7 @@ struct CertificateRow {
         requesterClass = c.requester.requesterClass.rawValue
         requester = String(decoding: try encoder.encode(c.requester), as: UTF8.self)
         options = String(decoding: try encoder.encode(c.options), as: UTF8.self)
-        content = String(decoding: try c.content.canonicalJSON(), as: UTF8.self)
+        content = String(decoding: try contentJSON ?? c.content.canonicalJSON(), as: UTF8.self)
         contentDigest = c.contentDigest
         copies = c.copies
         feeYen = c.feeYen
@@ -289,8 +289,8 @@ struct SQLWindowTransaction: WindowTransaction {
 
     func rotateDocumentKeys(now: Date) throws -> String { try DocumentKeys.rotate(db, now: now, keys: keys) }
 
-    func insertCertificate(_ certificate: StoredCertificate) throws {
-        let r = try CertificateRow(certificate)
+    func insertCertificate(_ certificate: StoredCertificate, contentJSON: Data?) throws {
+        let r = try CertificateRow(certificate, contentJSON: contentJSON)
         try db.enqueue(
             """
             INSERT INTO certificate (id, kind, subjectId, keepingCityCode, keepingSubject, channel, facilityId, requesterClass,

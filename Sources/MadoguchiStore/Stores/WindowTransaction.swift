@@ -192,7 +192,9 @@ public protocol CertificateBook {
     func documentAuthority() throws -> Certificate?
     /// Retires the current signing and timestamping keys and makes new ones; the new signer's serial.
     func rotateDocumentKeys(now: Date) throws -> String
-    func insertCertificate(_ certificate: StoredCertificate) throws
+    /// Records a certificate; `contentJSON`, when given, is its content's canonical JSON already made for the digest
+    /// (made again from the content otherwise).
+    func insertCertificate(_ certificate: StoredCertificate, contentJSON: Data?) throws
     func certificate(id: String) throws -> StoredCertificate?
     func certificateId(ledgerSequence: Int64) throws -> String?
     func setCertificateStatus(id: String, _ status: CertificateStatus, supersededBy: String?) throws
