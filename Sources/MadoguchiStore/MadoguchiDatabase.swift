@@ -21,10 +21,13 @@ public final class MadoguchiDatabase: Sendable {
     public let path: String?
     /// Seals and opens the private keys kept in the database; the key-encryption key is never in it
     public let keys: any KeyProtector
+    /// Folds a SQLite file's log beside its writer (nil in memory and on PostgreSQL).
+    let checkpointer: WALCheckpointer?
 
-    init(writer: any DatabaseWriter, path: String?, keys: any KeyProtector) throws {
+    init(writer: any DatabaseWriter, path: String?, keys: any KeyProtector, checkpointer: WALCheckpointer? = nil) throws {
         self.storage = .sqlite(writer)
         self.standby = nil
+        self.checkpointer = checkpointer
         self.path = path
         self.keys = keys
         try Schema.migrator.migrate(writer)
@@ -36,6 +39,7 @@ public final class MadoguchiDatabase: Sendable {
         self.standby = standby
         self.path = nil
         self.keys = keys
+        self.checkpointer = nil
         try PostgresSchema.migrate(engine)
     }
 
@@ -106,13 +110,14 @@ public final class MadoguchiDatabase: Sendable {
     /// when something else had used SQLite first, which changes nothing but the speed.
     static let sqliteTuned: Bool = madoguchi_sqlite_memstatus_off() == SQLITE_OK
 
-    static func configuration() -> Configuration {
+    static func configuration(checkpointer: WALCheckpointer? = nil) -> Configuration {
         _ = sqliteTuned
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if let checkpointer, !db.configuration.readonly { checkpointer.install(on: db) }
         }
         return config
     }
@@ -130,7 +135,10 @@ public final class MadoguchiDatabase: Sendable {
         }
         let protector = try keys ?? MasterKey.resolve(forDatabase: path)
         do {
-            return try MadoguchiDatabase(writer: DatabasePool(path: path, configuration: configuration()), path: path, keys: protector)
+            let checkpointer = WALCheckpointer(path: path)
+            return try MadoguchiDatabase(
+                writer: DatabasePool(path: path, configuration: configuration(checkpointer: checkpointer)), path: path, keys: protector,
+                checkpointer: checkpointer)
         } catch let error as DatabaseError {
             throw StoreError.map(error)
         }
