@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
+source Benchmarks/lib/issue_lua.sh
 ensure_debian_packages wrk sqlite3
 ensure_python_packages reportlab typst segno
 duration=${1:-20}
@@ -22,24 +23,8 @@ token=$("$bin" staff token --db "$work/city.sqlite" --label bench --roles clerk 
 # Current residents without 支援措置: each request is one the rules approve.
 ids=$(sqlite3 "$work/city.sqlite" "SELECT id FROM resident r WHERE removedOn IS NULL AND NOT EXISTS
   (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY id LIMIT 5000" | paste -sd, -)
-cat > "$work/issue.lua" <<LUA
-local ids = {$ids}
-local n = 0
-local threads = 0
--- thread_id is a global set in each thread's own Lua state by setup().
-function setup(thread)
-  threads = threads + 1
-  thread:set("thread_id", threads)
-end
-function request()
-  n = n + 1
-  local id = ids[(n * 7 + thread_id * 131) % #ids + 1]
-  local body = string.format('{"kind":"residentRecordCopy","subjectId":%d,"facilityId":"chuo-ward-office",' ..
-    '"requester":{"class":"self","residentId":%d,"identityDocuments":["myNumberCard"]}}', id, id)
-  local headers = {["Authorization"] = "Bearer $token", ["X-Madoguchi-Purpose"] = "certificate", ["Content-Type"] = "application/json",
-    ["Accept"] = "application/pdf", ["Idempotency-Key"] = string.format("bench-%d-%09d", thread_id, n)}
-  return wrk.format("POST", "/api/v1/certificates", headers, body)
-end
+issue_lua "$work/issue.lua" "$ids" "$token" application/pdf bench
+cat >> "$work/issue.lua" <<LUA
 function done(summary, latency, requests)
   io.write(string.format("issued %d, non-2xx %d, %.1f per second, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms\n",
     summary.requests, summary.errors.status, summary.requests / (summary.duration / 1e6),
