@@ -33,12 +33,15 @@ public struct AccessAudit: Sendable {
 
     @discardableResult
     public func record(_ read: Read, by staff: StaffIdentity, purpose: AccessPurpose) async throws -> AccessEntry {
-        let now = clock.now()
-        let today = clock.today
-        let record = AccessRecord(
-            at: LedgerRecord.timestamp(now), actor: staff.login, facilityId: staff.facilityId, action: read.action, purpose: purpose,
-            subjects: read.subjects, route: read.route, query: read.query, documentId: read.documentId, flagged: false)
-        return try await log.append(record, flagProtectedOn: today)
+        try await log.append(entry(read, by: staff, purpose: purpose), flagProtectedOn: clock.today)
+    }
+
+    /// The entry `record` appends, for a caller that appends it inside its own transaction instead (issuance records a
+    /// certificate and its reads in one: `IssuanceService.Reads`). Flagged there, against that transaction's day.
+    public func entry(_ read: Read, by staff: StaffIdentity, purpose: AccessPurpose) -> AccessRecord {
+        AccessRecord(
+            at: LedgerRecord.timestamp(clock.now()), actor: staff.login, facilityId: staff.facilityId, action: read.action,
+            purpose: purpose, subjects: read.subjects, route: read.route, query: read.query, documentId: read.documentId, flagged: false)
     }
 
     public func entries(_ filter: AccessFilter) async throws -> [AccessEntry] {

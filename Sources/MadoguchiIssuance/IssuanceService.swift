@@ -114,16 +114,22 @@ public struct IssuanceService: Sendable {
         return try database.transaction(transaction)
     }
 
+    /// The access-log entries for the reads of a certificate, made once the certificate is known (who it shows, its
+    /// id): the staff member's issuance of it, and the document when the printable file is handed out with it.
+    public typealias Reads = @Sendable (IssuedCertificate) -> [AccessRecord]
+
     /// The same, suspending (not blocking a thread) while it waits for the database's one writer: for
-    /// servers, whose cooperative thread pool has as many threads as cores.
-    public func issue(async submission: Submission, idempotencyKey: String? = nil, actor: String? = nil) async throws
-        -> IssuanceOutcome
-    {
-        try await database.transaction(async: try issuing(submission, idempotencyKey: idempotencyKey, actor: actor))
+    /// servers, whose cooperative thread pool has as many threads as cores. `reads`: the access-log entries of the
+    /// certificate issued (or returned again for a repeated key), appended in the same transaction, so that no
+    /// certificate is issued to staff without its entry, nor an entry written for a certificate that was not.
+    public func issue(
+        async submission: Submission, idempotencyKey: String? = nil, actor: String? = nil, reads: Reads? = nil
+    ) async throws -> IssuanceOutcome {
+        try await database.transaction(async: try issuing(submission, idempotencyKey: idempotencyKey, actor: actor, reads: reads))
     }
 
-    /// The issuing transaction: request → eligibility → fee → ledger → certificate.
-    func issuing(_ submission: Submission, idempotencyKey: String?, actor: String?) throws
+    /// The issuing transaction: request → eligibility → fee → ledger → certificate (→ its access-log entries).
+    func issuing(_ submission: Submission, idempotencyKey: String?, actor: String?, reads: Reads? = nil) throws
         -> @Sendable (any WindowTransaction) throws -> IssuanceOutcome
     {
         let now = clock.now()
@@ -133,9 +139,13 @@ public struct IssuanceService: Sendable {
         let fees = self.fees
         let service = self
         return { tx in
-            try service.transaction(
+            let outcome = try service.transaction(
                 tx, submission, idempotencyKey: idempotencyKey, actor: actor, at: at, today: today,
                 requestDigest: requestDigest, fees: fees)
+            if let reads, case .issued(let certificate, _) = outcome {
+                for record in reads(certificate) { try tx.appendAccess(record, flagProtectedOn: today) }
+            }
+            return outcome
         }
     }
 

@@ -56,6 +56,14 @@ public enum AccessLog {
         return AccessEntry(sequence: sequence, hash: hash, record: record)
     }
 
+    /// Appends `record`, flagged when it shows anyone under 支援措置 on `day`, inside the caller's transaction.
+    @discardableResult
+    public static func append(_ record: AccessRecord, flagProtectedOn day: CivilDate, in db: any SQLSession) throws -> AccessEntry {
+        var record = record
+        record.flagged = try anyProtected(db, record.subjects, on: day)
+        return try append(record, in: db)
+    }
+
     /// The access log's advisory lock on PostgreSQL (the ledger has its own).
     static let accessLock: Int64 = 0x6D61_646F_0004
 

@@ -92,6 +92,49 @@ struct IssuanceContractTests {
         #expect(ledger.entries == 1)
     }
 
+    /// The access log's rule (every read of people's data by staff is recorded before it is shown; 住基法 §12の3 and
+    /// the city's 個人情報保護 rules ask who saw whom and why) held by the issuing transaction itself: the certificate and
+    /// its entries commit together or not at all.
+    @Test("an issuance and its access-log entries commit together, are replayed together, and neither when the log refuses",
+          arguments: TestEngines.available)
+    func accessInTheIssuingTransaction(engine: SQLEngine) async throws {
+        let rig = try Rig(engine)
+        let subject = try #require(try rig.subjects().first)
+        let audit = AccessAudit(database: rig.db, clock: Self.clock)
+        func reads(_ login: String) -> IssuanceService.Reads {
+            let staff = StaffIdentity(accountId: nil, login: login, displayName: "窓口 一郎", roles: [.clerk], facilityId: "chuo-ward-office")
+            return { c in
+                [AccessRecord.Action.issue, .document].map {
+                    audit.entry(.init($0, subjects: [c.subjectId], route: "POST /api/v1/certificates", documentId: c.id), by: staff, purpose: .certificate)
+                }
+            }
+        }
+        let submission = IssuanceService.Submission(kind: .residentRecordCopy, subjectId: subject, requester: Self.me(subject))
+        let outcome = try await rig.service.issue(async: submission, idempotencyKey: "access-key-0001", actor: "clerk1", reads: reads("clerk1"))
+        guard case .issued(let certificate, _) = outcome else { Issue.record("refused: \(outcome)"); return }
+        var entries = try await audit.entries(AccessFilter())
+        #expect(entries.map(\.record.action) == [.document, .issue], "newest first")
+        #expect(entries.allSatisfy { $0.record.documentId == certificate.id && $0.record.subjects == [subject] && $0.record.actor == "clerk1" })
+        // A repeated key returns the same certificate and records the second read of it.
+        #expect(try await rig.service.issue(async: submission, idempotencyKey: "access-key-0001", actor: "clerk1", reads: reads("clerk1")) == outcome)
+        entries = try await audit.entries(AccessFilter())
+        #expect(entries.count == 4)
+        // An entry the log refuses (no actor breaks its CHECK) takes the certificate and its ledger entry with it.
+        let other = try #require(try rig.subjects().dropFirst().first)
+        let refused = IssuanceService.Submission(kind: .residentRecordCopy, subjectId: other, requester: Self.me(other))
+        await #expect(throws: (any Error).self) {
+            _ = try await rig.service.issue(async: refused, idempotencyKey: "access-key-0002", actor: "clerk1", reads: reads(""))
+        }
+        #expect(try rig.ids("SELECT ledgerSequence FROM certificate") == [1])
+        #expect(try rig.service.verifyLedger().entries == 1)
+        #expect(try await audit.entries(AccessFilter()).count == 4)
+        #expect(try await audit.verify().isIntact)
+        // The key was not spent: the same request with a log that accepts it issues.
+        let again = try await rig.service.issue(async: refused, idempotencyKey: "access-key-0002", actor: "clerk1", reads: reads("clerk1"))
+        guard case .issued(let second, _) = again else { Issue.record("refused: \(again)"); return }
+        #expect(second.ledgerSequence == 2)
+    }
+
     @Test("statistics count the copies that stand, by facility, channel, kind, month and hour (issue 14, item 7)", arguments: TestEngines.available)
     func statistics(engine: SQLEngine) async throws {
         let rig = try Rig(engine)

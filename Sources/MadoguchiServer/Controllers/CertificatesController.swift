@@ -85,22 +85,25 @@ struct CertificatesController<Context: StaffContext> {
 
     /// `POST /api/v1/certificates`. With `Accept: application/pdf` the answer is the document itself (201, with
     /// `Location` and `X-Certificate-Id`): one round trip from request to printable bytes.
+    /// The issuance and its reads go into the access log in the issuing transaction: the document's read too when the
+    /// PDF is asked for, before it is rendered (a read is never missing from the log; a rendering that fails leaves an
+    /// entry for a file not sent, the side an auditor prefers).
     @Sendable func createRoute(_ request: Request, context: Context) async throws -> Response {
-        let (created, issued) = try await create(request, context: context)
-        guard request.headers[.accept]?.contains("application/pdf") == true else {
+        let wantsPDF = request.headers[.accept]?.contains("application/pdf") == true
+        let (created, issued) = try await create(request, context: context, reading: wantsPDF ? [.issue, .document] : [.issue])
+        guard wantsPDF else {
             return try EditedResponse(status: .created, headers: [.location: created.url], response: created)
                 .response(from: request, context: context)
         }
         // Rendered from the certificate just recorded, not read back: its content is what the ledger holds.
-        let (certificate, pdf) = try await service.document(async: issued)
-        try await trail.record(request, context, .document, subjects: certificate.peopleShown, documentId: certificate.id)
+        let (_, pdf) = try await service.document(async: issued)
         var headers = HTTPFields()
         headers[.location] = created.url
         headers[HTTPField.Name("X-Certificate-Id")!] = created.id
         return PDFResponse.make(id: created.id, bytes: pdf, status: .created, extra: headers)
     }
 
-    func create(_ request: Request, context: Context) async throws -> (Created, IssuedCertificate) {
+    func create(_ request: Request, context: Context, reading actions: [AccessRecord.Action]) async throws -> (Created, IssuedCertificate) {
         guard let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value else {
             throw APIError(.badRequest, MadoguchiError(
                 .idempotencyKeyInvalid, ja: "Idempotency-Key ヘッダが必要です（再送で二重交付しないため）",
@@ -109,10 +112,10 @@ struct CertificatesController<Context: StaffContext> {
         let body = try await JSONBody.decode(CreateBody.self, from: request)
         _ = try context.accessPurpose(request)  // no purpose, no issuance
         let outcome = try await service.issue(
-            async: try body.submission(by: context), idempotencyKey: key, actor: try context.actingStaff().login)
+            async: try body.submission(by: context), idempotencyKey: key, actor: try context.actingStaff().login,
+            reads: try trail.reads(request, context, actions))
         switch outcome {
         case .issued(let c, let notified):
-            try await trail.record(request, context, .issue, subjects: c.peopleShown, documentId: c.id)
             return (Created(c, holderNotified: notified), c)
         case .refused(let reasons, _):
             throw APIError(.unprocessableContent, reasons[0].error, refusals: reasons.map { $0.error })

@@ -157,9 +157,9 @@ struct CounterPages<Context: StaffContext> {
         }
         let submitted = try submission(form, subjectId: subject, context: context)
         _ = try context.accessPurpose(request)  // no purpose, no issuance
-        switch try await service.issue(async: submitted, idempotencyKey: key, actor: try context.actingStaff().login) {
+        let reads = try trail.reads(request, context, [.issue])
+        switch try await service.issue(async: submitted, idempotencyKey: key, actor: try context.actingStaff().login, reads: reads) {
         case .issued(let c, _):
-            try await trail.record(request, context, .issue, subjects: c.peopleShown, documentId: c.id)
             return Self.redirect("/counter/certificates/\(c.id)")
         case .refused(let reasons, _):
             let refusals = reasons.map { CounterPreviewPage.Refusal(code: $0.code, ja: $0.japanese, en: $0.english) }

@@ -57,6 +57,20 @@ struct AuditTrail: Sendable {
         try await audit.record(
             .init(action, subjects: subjects, route: route, query: query, documentId: documentId), by: staff, purpose: purpose)
     }
+
+    /// The entries `actions` make for a certificate being issued, for the issuing transaction to append with it: the
+    /// same staff member, purpose and route as `record` would write, the people the certificate shows and its id.
+    func reads(_ request: Request, _ context: some StaffContext, _ actions: [AccessRecord.Action]) throws -> IssuanceService.Reads {
+        let staff = try context.actingStaff()
+        let purpose = try context.accessPurpose(request)
+        let route = "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)"
+        let audit = self.audit
+        return { certificate in
+            actions.map { action in
+                audit.entry(.init(action, subjects: certificate.peopleShown, route: route, documentId: certificate.id), by: staff, purpose: purpose)
+            }
+        }
+    }
 }
 
 extension IssuedCertificate {

@@ -30,11 +30,7 @@ struct SQLAccessLogStore: AccessLogStore {
     let database: MadoguchiDatabase
 
     func append(_ record: AccessRecord, flagProtectedOn day: CivilDate) async throws -> AccessEntry {
-        try await database.sqlWrite { db in
-            var record = record
-            record.flagged = try AccessLog.anyProtected(db, record.subjects, on: day)
-            return try AccessLog.append(record, in: db)
-        }
+        try await database.sqlWrite { db in try AccessLog.append(record, flagProtectedOn: day, in: db) }
     }
 
     func entries(_ filter: AccessFilter) async throws -> [AccessEntry] {

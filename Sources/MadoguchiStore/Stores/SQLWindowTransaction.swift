@@ -289,6 +289,10 @@ struct SQLWindowTransaction: WindowTransaction {
 
     func rotateDocumentKeys(now: Date) throws -> String { try DocumentKeys.rotate(db, now: now, keys: keys) }
 
+    func appendAccess(_ record: AccessRecord, flagProtectedOn day: CivilDate) throws {
+        try AccessLog.append(record, flagProtectedOn: day, in: db)
+    }
+
     func insertCertificate(_ certificate: StoredCertificate, contentJSON: Data?) throws {
         let r = try CertificateRow(certificate, contentJSON: contentJSON)
         try db.enqueue(

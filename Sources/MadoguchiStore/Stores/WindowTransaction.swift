@@ -194,6 +194,8 @@ public protocol CertificateBook {
     func rotateDocumentKeys(now: Date) throws -> String
     /// Records a certificate; `contentJSON`, when given, is its content's canonical JSON already made for the digest
     /// (made again from the content otherwise).
+    /// Appends a read to the access log inside this transaction, flagged when it shows anyone under 支援措置 on `day`.
+    func appendAccess(_ record: AccessRecord, flagProtectedOn day: CivilDate) throws
     func insertCertificate(_ certificate: StoredCertificate, contentJSON: Data?) throws
     func certificate(id: String) throws -> StoredCertificate?
     func certificateId(ledgerSequence: Int64) throws -> String?
