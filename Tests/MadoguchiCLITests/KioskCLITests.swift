@@ -43,17 +43,35 @@ final class Daemon: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     /// Waits for the daemon to answer its health check, for as long as it takes a slow or busy machine to start it;
-    /// fails at once when the process has exited.
+    /// fails at once when the process has exited. The polling runs on a thread of its own with a plain socket, not on
+    /// the test process's cooperative pool: other suites' synchronous tests can hold both of its threads for minutes
+    /// on a two-core machine, and a poll waiting for them once ran out its 300 s while the daemon was up (CI,
+    /// 2026-12-05).
     func waitUntilHealthy() async throws {
-        let deadline = ContinuousClock.now + .seconds(300)
-        while ContinuousClock.now < deadline {
-            if let (status, _) = await HTTP.get(url + "/health"), status == 200 { return }
-            guard process.isRunning else {
-                throw DaemonError(description: "\(process.arguments ?? []) exited with status \(process.terminationStatus)\(logTail)")
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        let port = port
+        let answered: Bool? = await withCheckedContinuation { continuation in
+            Thread { [self] in
+                let deadline = Date().addingTimeInterval(300)
+                let request = Data("GET /health HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n".utf8)
+                while Date() < deadline {
+                    if let answer = try? RawSocket.exchange(port: port, request), answer.starts(with: Data("HTTP/1.1 200".utf8)) {
+                        continuation.resume(returning: true)
+                        return
+                    }
+                    guard self.process.isRunning else {
+                        continuation.resume(returning: false)
+                        return
+                    }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+                continuation.resume(returning: nil)
+            }.start()
         }
-        throw DaemonError(description: "\(process.arguments ?? []) did not answer /health in 300 s\(logTail)")
+        switch answered {
+        case true: return
+        case false: throw DaemonError(description: "\(process.arguments ?? []) exited with status \(process.terminationStatus)\(logTail)")
+        default: throw DaemonError(description: "\(process.arguments ?? []) did not answer /health in 300 s\(logTail)")
+        }
     }
 
     /// The last lines of the daemon's log, for a failure's message (how far its start-up got).
