@@ -17,12 +17,7 @@ port=18080
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$bin" seed --db "$work/city.sqlite" --residents 20000 >/dev/null
-# A counter terminal's credential at 中央区役所 (the server bootstraps its admin on start; this needs no password).
-token=$("$bin" staff token --db "$work/city.sqlite" --label bench --roles clerk --facility chuo-ward-office | awk '{print $NF}')
-# Current residents without 支援措置: each request is one the rules approve.
-ids=$(sqlite3 "$work/city.sqlite" "SELECT id FROM resident r WHERE removedOn IS NULL AND NOT EXISTS
-  (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY id LIMIT 5000" | paste -sd, -)
+bench_city "$work/city.sqlite" "$bin"
 issue_lua "$work/issue.lua" "$ids" "$token" application/pdf bench
 cat >> "$work/issue.lua" <<LUA
 function done(summary, latency, requests)

@@ -16,10 +16,7 @@ port=18081
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$bin" seed --db "$work/city.sqlite" --residents 20000 >/dev/null
-token=$("$bin" staff token --db "$work/city.sqlite" --label bench --roles clerk --facility chuo-ward-office | awk '{print $NF}')
-ids=$(sqlite3 "$work/city.sqlite" "SELECT id FROM resident r WHERE removedOn IS NULL AND NOT EXISTS
-  (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY id LIMIT 5000" | paste -sd, -)
+bench_city "$work/city.sqlite" "$bin"
 MADOGUCHI_ADMIN_PASSWORD=bench-admin-password LOG_LEVEL=error MADOGUCHI_CLOCK=2026-11-24T10:00:00+09:00 \
   "$bin" serve --db "$work/city.sqlite" --port $port >/dev/null 2>&1 &
 server=$!

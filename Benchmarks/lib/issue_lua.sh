@@ -23,3 +23,15 @@ function request()
 end
 LUA
 }
+
+# A 20,000-person demo city in DB for the issuance benches, with a counter terminal's credential at 中央区役所 in
+# $token (the server bootstraps its admin on start; this needs no password) and, in $ids, current residents without
+# 支援措置, so that each request is one the rules approve.
+# usage: bench_city DB BIN
+bench_city() {
+  local db=$1 bin=$2
+  "$bin" seed --db "$db" --residents 20000 >/dev/null
+  token=$("$bin" staff token --db "$db" --label bench --roles clerk --facility chuo-ward-office | awk '{print $NF}')
+  ids=$(sqlite3 "$db" "SELECT id FROM resident r WHERE removedOn IS NULL AND NOT EXISTS
+    (SELECT 1 FROM supportMeasure m WHERE m.subjectId = r.id) ORDER BY id LIMIT 5000" | paste -sd, -)
+}

@@ -92,9 +92,9 @@ struct IssuanceContractTests {
         #expect(ledger.entries == 1)
     }
 
-    /// The access log's rule (every read of people's data by staff is recorded before it is shown; 住基法 §12の3 and
-    /// the city's 個人情報保護 rules ask who saw whom and why) held by the issuing transaction itself: the certificate and
-    /// its entries commit together or not at all.
+    /// The access log's rule (every read of people's data by staff is recorded before it is shown: 個人情報保護法 §61
+    /// keeps their use to the work in hand and §66 asks for the 安全管理措置 that show who saw whom and why; ADR 0008)
+    /// held by the issuing transaction itself: the certificate and its entries commit together or not at all.
     @Test("an issuance and its access-log entries commit together, are replayed together, and neither when the log refuses",
           arguments: TestEngines.available)
     func accessInTheIssuingTransaction(engine: SQLEngine) async throws {
