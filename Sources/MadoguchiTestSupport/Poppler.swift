@@ -3,16 +3,9 @@ import Foundation
 /// Runs a poppler tool on a PDF and returns its standard output.
 public enum Poppler {
     public static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outcome = try Subprocess.tool(tool, arguments, limit: .seconds(300))
+        if outcome.timedOut { throw Spawned.failure("\(tool) had not ended in 300 s; killed", ETIMEDOUT) }
+        return outcome.outText
     }
 
     public static func write(_ bytes: [UInt8]) throws -> URL {
@@ -77,21 +70,8 @@ public enum Poppler {
 
     /// A tool's output and error output together, and its exit status (for a tool whose refusal is the finding).
     public static func runStatus(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        if !environment.isEmpty {
-            var env = ProcessInfo.processInfo.environment
-            for (k, v) in environment { env[k] = v }
-            process.environment = env
-        }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+        let outcome = try Subprocess.tool(tool, arguments, environment: environment, mergeErrors: true, limit: .seconds(600))
+        return (outcome.outText + (outcome.timedOut ? "\n(killed: no end in 600 s)" : ""), outcome.timedOut ? -1 : outcome.status)
     }
 
     /// Runs an independent checker (Python) and returns its output and exit status.

@@ -35,6 +35,8 @@ struct KioskBench: AsyncParsableCommand {
     var steppedClock = false
     @Flag(help: "No injected faults and no city restart: clean throughput.") var noFaults = false
     @Option(help: "Keep the databases and logs here (a temporary folder otherwise).") var dir: String?
+    @Option(help: "When no session has ended for this many seconds, write what is in flight and what the databases are doing to the error output (JSON mode too).")
+    var stallSeconds: Int = 300
     @Option(help: "First of five loopback ports.") var basePort: Int = 0
     @Option(help: "Run the three cities on this PostgreSQL server (postgres://user@host:port/db), each in a database of its own made and dropped by the bench, instead of SQLite files.")
     var postgres: String?
@@ -182,7 +184,8 @@ struct KioskBench: AsyncParsableCommand {
         do {
             report = try await drive(http: http, servers: &servers, folder: folder, port: port, binary: binary, env: env,
                                      cards: cards, chains: chains, databases: databases, serverArguments: serverArguments,
-                                     start: start, launched: launched, clock: clockFile)
+                                     start: start, launched: launched, clock: clockFile, activity: { [admin = server?.admin, prefix = server?.prefix] in
+                                         admin.map { PostgresCities.activity(admin: $0, prefix: prefix ?? "") } ?? "" })
         } catch {
             for s in servers { s.stop() }
             for h in hubs { h.stop() }
@@ -210,7 +213,8 @@ struct KioskBench: AsyncParsableCommand {
 
     func drive(
         http: HTTPClient, servers: inout [Child], folder: URL, port: Int, binary: URL, env: [String: String], cards: [Card],
-        chains: [String: String], databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?
+        chains: [String: String], databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?,
+        activity: @escaping @Sendable () -> String
     ) async throws -> Report {
         for p in port..<(port + 5) { try await waitUntilHealthy(http, "http://127.0.0.1:\(p)") }
 
@@ -235,6 +239,11 @@ struct KioskBench: AsyncParsableCommand {
         var results: [Result] = []
         var restarted = false
         var killTask: Task<Child, any Error>?
+        let progress = BenchProgress()
+        let watchdog = Task { [stallSeconds] in
+            await Self.watch(progress, gate: gate, databases: databases, activity: activity, stallSeconds: stallSeconds)
+        }
+        defer { watchdog.cancel() }
         try await withThrowingTaskGroup(of: Result.self) { group in
             var next = 0
             func launch() {
@@ -251,6 +260,7 @@ struct KioskBench: AsyncParsableCommand {
             while next < min(concurrency, sessions) { launch() }
             for try await result in group {
                 results.append(result)
+                progress.finished()
                 if next < sessions { launch() }
                 gate?.finished()
                 // A city dies mid-run and comes back two seconds later.
@@ -312,6 +322,37 @@ struct KioskBench: AsyncParsableCommand {
         if !noFaults && !restarted { report.violations.append("the city was not restarted") }
         if report.printed == 0 { report.violations.append("nothing printed") }
         return report
+    }
+
+    /// Writes to the error output, even in JSON mode, what the run stands on whenever no session has ended for
+    /// `stallSeconds`: sessions in flight and at the slow-print gate, the sessions each city holds open, and on
+    /// PostgreSQL every connection of the cities that is not idle with what it waits for. A run that hangs then
+    /// says where (CI, 2026-12-05: the PostgreSQL run once went silent until CI's time ran out).
+    static func watch(
+        _ progress: BenchProgress, gate: SlowPrintGate?, databases: [MadoguchiDatabase], activity: @Sendable () -> String, stallSeconds: Int
+    ) async {
+        var reported = 0
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            let (ended, idle) = progress.idleSeconds()
+            guard idle >= Double(stallSeconds), Int(idle) / stallSeconds > reported else {
+                if idle < Double(stallSeconds) { reported = 0 }
+                continue
+            }
+            reported = Int(idle) / stallSeconds
+            var lines = ["kiosk bench: no session has ended for \(Int(idle)) s (\(ended) ended)"]
+            if let gate {
+                let (inFlight, waiting) = gate.counts
+                lines.append("  in flight \(inFlight), waiting at the slow-print gate \(waiting)")
+            }
+            for (i, database) in databases.enumerated() {
+                let open = (try? await database.inspection.openKioskSessions()).map(String.init) ?? "unreadable"
+                lines.append("  \(cities[i].name): open sessions \(open)")
+            }
+            let busy = activity()
+            if !busy.isEmpty { lines.append(busy) }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
     }
 
     /// An ISO 8601 instant in JST, as MADOGUCHI_CLOCK takes it.
@@ -520,6 +561,23 @@ final class Child: @unchecked Sendable {
     }
 }
 
+/// How many sessions have ended, and when the last one did.
+final class BenchProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ended = 0
+    private var last = ContinuousClock.now
+
+    func finished() { lock.withLock { ended += 1; last = .now } }
+
+    /// Sessions ended, and seconds since the last one (or since the start).
+    func idleSeconds() -> (Int, Double) {
+        lock.withLock {
+            let d = ContinuousClock.now - last
+            return (ended, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        }
+    }
+}
+
 /// The clock file of a `--stepped-clock` run: the cities and hubs read it (`MADOGUCHI_CLOCK_FILE`); the bench
 /// steps it.
 final class SteppedClock: @unchecked Sendable {
@@ -558,6 +616,9 @@ final class SlowPrintGate: @unchecked Sendable {
 
     /// A session was launched.
     func launched() { lock.withLock { inFlight += 1 } }
+
+    /// Sessions in flight, and how many of them wait here.
+    var counts: (Int, Int) { lock.withLock { (inFlight, waiting.count) } }
 
     /// A session ended (its result was taken).
     func finished() {
@@ -599,7 +660,7 @@ final class SlowPrintGate: @unchecked Sendable {
 final class PostgresCities {
     let admin: PostgresEngine
     let server: URLComponents
-    let prefix = "madoguchi_bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(8)
+    let prefix = "madoguchi_bench_" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(8))
     let keys = MasterKey.generate()
     var made: [String] = []
 
@@ -623,6 +684,22 @@ final class PostgresCities {
         try admin.autocommit("CREATE DATABASE \(prefix)_\(code)")
         made.append("\(prefix)_\(code)")
         return try MadoguchiDatabase.open(postgres: url(code), keys: keys)
+    }
+
+    /// The cities' connections that are not idle: state, what they wait for, for how long, and the statement.
+    static func activity(admin: PostgresEngine, prefix: String) -> String {
+        let rows = try? admin.transaction(readOnly: true) { session in
+            try session.rows("""
+                SELECT pid, datname, state, coalesce(wait_event_type || ':' || wait_event, '') AS waiting,
+                       coalesce(extract(epoch FROM now() - xact_start)::bigint, 0) AS seconds, left(query, 160) AS query
+                FROM pg_stat_activity WHERE datname LIKE ? AND state <> 'idle' AND pid <> pg_backend_pid() ORDER BY xact_start
+                """, [.text(prefix + "%")])
+        }
+        guard let rows else { return "  pg_stat_activity unreadable" }
+        return rows.map { row in
+            let field = { (name: String) in (try? row.text(name)) ?? "" }
+            return "  pg \((try? row.int("pid")) ?? 0) \(field("datname")) \(field("state")) \(field("waiting")) \((try? row.int("seconds")) ?? 0) s: \(field("query").split(whereSeparator: \.isWhitespace).joined(separator: " "))"
+        }.joined(separator: "\n")
     }
 
     func drop() {

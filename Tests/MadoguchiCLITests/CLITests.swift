@@ -36,23 +36,16 @@ struct CLI {
         return secret
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self),
-                      err: String(decoding: e, as: UTF8.self))
+    /// Runs the binary to its end. Past `limit` it is killed with everything it started, and the test fails with the
+    /// ends of both outputs, instead of the suite hanging until CI stops it.
+    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Duration = .seconds(900)) throws -> Result {
+        let outcome = try Subprocess.run(binary.path, arguments, environment: environment, limit: limit)
+        if outcome.timedOut {
+            func tail(_ text: String) -> String { text.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n") }
+            throw CLIError.failed("madoguchi \(arguments.joined(separator: " ")) did not end in \(limit); killed. Its output ends:\n"
+                + tail(outcome.outText) + "\nIts error output ends:\n" + tail(outcome.errText))
+        }
+        return Result(status: outcome.status, out: outcome.outText, err: outcome.errText)
     }
 
     static func temporaryDirectory() -> URL {
@@ -164,17 +157,10 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("served.sqlite").path
         let port = FreePorts.base(1)
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--db", db, "--port", String(port), "--residents", "200"]
-        var env = ProcessInfo.processInfo.environment
-        env["MADOGUCHI_DEMO_PASSWORD"] = "demo-password-cli"
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        let process = try Spawned(
+            CLI.binary.path, ["serve", "--db", db, "--port", String(port), "--residents", "200"],
+            environment: ["MADOGUCHI_DEMO_PASSWORD": "demo-password-cli"], output: .pipe)
+        defer { process.terminate() }
 
         func get(_ path: String, token: String?) async throws -> (Int, String)? {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
@@ -208,13 +194,13 @@ struct CLITests {
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: page, as: UTF8.self).contains("住民の検索"))
 
-        kill(process.processIdentifier, SIGTERM)
+        kill(process.pid, SIGTERM)
         let stopped = ContinuousClock.now + .seconds(60)
         while process.isRunning, ContinuousClock.now < stopped { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!process.endedBySignal)
+        #expect(process.status == 0)
+        let printed = String(decoding: process.drained(0), as: UTF8.self)
         #expect(printed.contains("http://127.0.0.1:\(port)/"))
         #expect(printed.contains("clerk"), "the demo accounts are listed")
         #expect(!printed.contains("demo-password-cli"), "a password from the environment is not echoed")
@@ -244,16 +230,8 @@ struct CityIdentityCLITests {
 @Suite("カードの発行と失効", .serialized)
 struct CardCLITests {
     static func openssl(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let outcome = try Subprocess.tool("openssl", arguments, mergeErrors: true, limit: .seconds(300))
+        return (outcome.status, outcome.outText)
     }
 
     @Test("card issue writes a card whose certificate openssl verifies against the CA; revoke records the reason")

@@ -15,7 +15,7 @@ struct DaemonError: Error, CustomStringConvertible {
 
 /// A server or hub started from the real binary, stopped when the test ends.
 final class Daemon: @unchecked Sendable {
-    let process = Process()
+    let process: Spawned
     let port: Int
     let log: URL?
 
@@ -23,21 +23,10 @@ final class Daemon: @unchecked Sendable {
     init(_ arguments: [String], port: Int, environment: [String: String] = [:], log: URL? = nil) throws {
         self.port = port
         self.log = log
-        process.executableURL = CLI.binary
-        process.arguments = arguments + ["--port", String(port)]
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        if let log {
-            FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
+        let output: Spawned.Output = log.map { .file($0.path) } ?? .null
+        if let log { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
+        process = try Spawned(CLI.binary.path, arguments + ["--port", String(port)], environment: environment, output: output,
+                              error: log == nil ? .null : .output)
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -69,8 +58,8 @@ final class Daemon: @unchecked Sendable {
         }
         switch answered {
         case true: return
-        case false: throw DaemonError(description: "\(process.arguments ?? []) exited with status \(process.terminationStatus)\(logTail)")
-        default: throw DaemonError(description: "\(process.arguments ?? []) did not answer /health in 300 s\(logTail)")
+        case false: throw DaemonError(description: "\(process.arguments) exited with status \(process.status ?? -1)\(logTail)")
+        default: throw DaemonError(description: "\(process.arguments) did not answer /health in 300 s\(logTail)")
         }
     }
 
@@ -80,12 +69,9 @@ final class Daemon: @unchecked Sendable {
         return "; its log ends:\n" + text.split(separator: "\n", omittingEmptySubsequences: false).suffix(30).joined(separator: "\n")
     }
 
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
+    func stop() { process.stop() }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { process.terminate() }
 }
 
 /// A hub's signing key, the cities' hub-keys file and the store chains' secrets, made as an operator would: the key
@@ -349,14 +335,22 @@ struct KioskFaultRunTests {
     /// machine is. So the test asserts what must hold of every session, not how many printed.
     @Test("1,000 concurrent sessions through 2 hubs to 3 cities, with slow prints, print failures, vanished kiosks and a city killed and restarted: no document for the wrong person, every abort voided, nothing left open (SQLite files, and a PostgreSQL server)",
           arguments: TestEngines.available)
-    func thousandSessions(engine: SQLEngine) throws {
+    func thousandSessions(engine: SQLEngine) async throws {
         var arguments = [
             "bench", "kiosk", "--sessions", "1000", "--concurrency", "1000", "--residents", "400", "--cards-per-city", "30",
             "--print-seconds", "10", "--stepped-clock", "--json",
         ]
         if engine == .postgres { arguments += ["--postgres", try #require(TestEngines.serverURL, "MADOGUCHI_REQUIRE_POSTGRES=1 but MADOGUCHI_TEST_POSTGRES names no server")] }
-        let r = try CLI.run(arguments)
-        #expect(r.status == 0, "\(r.out)\n\(r.err)")
+        // The cities' and hubs' logs are kept until the test ends, for a failure's message.
+        let dir = CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        arguments += ["--dir", dir.path]
+        // Minutes of waiting, on a thread of its own rather than one of the cooperative pool's two.
+        let r: CLI.Result
+        do { r = try await offThePool { [arguments] in try CLI.run(arguments, limit: .seconds(1800)) } } catch {
+            throw CLIError.failed("\(error)\n\(Self.logs(dir))")
+        }
+        #expect(r.status == 0, "\(r.out)\n\(r.err)\n\(Self.logs(dir))")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
         #expect(report["sessions"] as? Int == 1000)
         #expect(report["engine"] as? String == engine.rawValue)
@@ -384,6 +378,15 @@ struct KioskFaultRunTests {
         let voided = report["documentsVoided"] as? Int ?? -1
         #expect(voided > 0)
         #expect(report["voidEntries"] as? Int == voided)
+    }
+
+    /// The last lines of every log the bench kept in `dir`.
+    static func logs(_ dir: URL) -> String {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".log") }.sorted()
+        return names.map { name in
+            let text = (try? String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)) ?? ""
+            return "== \(name)\n" + text.split(separator: "\n").suffix(20).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 }
 

@@ -195,11 +195,7 @@ struct VerifyCLITests {
 
         // A scan: the page as an image.
         let scanPrefix = dir.appendingPathComponent("scan").path
-        let render = Process()
-        render.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        render.arguments = ["pdftoppm", "-r", "200", "-png", "-singlefile", pdf.path, scanPrefix]
-        try render.run()
-        render.waitUntilExit()
+        _ = try Poppler.run("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf.path, scanPrefix])
         let scan = try CLI.run(["verify", scanPrefix + ".png", "--jwks", jwks.path])
         #expect(scan.status == 0, "\(scan.out) \(scan.err)")
 

@@ -11,18 +11,15 @@ struct QueueBrowserTests {
 
     /// aiosmtpd keeping every message in a Maildir.
     final class SMTPSink: @unchecked Sendable {
-        let process = Process()
+        let process: Spawned
         let port: Int
         let maildir: URL
 
         init(port: Int, maildir: URL) throws {
             self.port = port
             self.maildir = maildir
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            process = try Spawned(
+                "/usr/bin/env", ["python3", "-m", "aiosmtpd", "-n", "-l", "127.0.0.1:\(port)", "-c", "aiosmtpd.handlers.Mailbox", maildir.path])
         }
 
         /// Waits until the sink greets (SMTP 220), for as long as a busy machine takes to start Python.
@@ -32,7 +29,7 @@ struct QueueBrowserTests {
                 if let socket = try? RawSocket(port: port, patience: 10), let greeting = socket.receive(), greeting.starts(with: Data("220".utf8)) {
                     return
                 }
-                guard process.isRunning else { throw DaemonError(description: "aiosmtpd exited with \(process.terminationStatus)") }
+                guard process.isRunning else { throw DaemonError(description: "aiosmtpd exited with \(process.status ?? -1)") }
                 try await Task.sleep(for: .milliseconds(200))
             }
             throw DaemonError(description: "aiosmtpd did not greet in 300 s")
@@ -54,11 +51,11 @@ struct QueueBrowserTests {
 
         /// aiosmtpd ignores SIGTERM while it serves: it is killed.
         func stop() {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            if process.isRunning { kill(process.pid, SIGKILL) }
+            process.wait()
         }
 
-        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        deinit { if process.isRunning { kill(process.pid, SIGKILL) } }
     }
 
     @Test("a resident's phone and the board follow a two-window visit live; the call's alert arrives by mail")

@@ -17,31 +17,17 @@ struct StandbyFailoverTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scripts/pg-cluster.sh").path
 
-    /// Runs `scripts/pg-cluster.sh` and waits for it with `waitpid`: Foundation's `Process.waitUntilExit` was seen to
-    /// miss the exit of a script whose `pg_ctl` leaves a server running, and hang.
+    /// Runs `scripts/pg-cluster.sh` to its end. The servers it starts outlive it; they get none of this process's
+    /// descriptors (`Spawned` closes them in the child), so they hold no other test's pipe open.
     static func cluster(_ arguments: [String]) throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let argv = ["/bin/bash", "-c", "exec \"$0\" \"$@\" </dev/null >\"$MADOGUCHI_CLUSTER_LOG\" 2>&1", script] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["MADOGUCHI_CLUSTER_LOG"] = log
-        let envp = environment.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        let spawned = withCStrings(argv) { a in withCStrings(envp) { e in posix_spawn(&pid, "/bin/bash", nil, nil, a, e) } }
-        guard spawned == 0 else { throw MadoguchiError(.storeFailure, ja: "", en: "posix_spawn: \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        guard status == 0 else {
+        let script = try Spawned("/bin/bash", [Self.script] + arguments, output: .file(log), error: .output)
+        guard script.wait(limit: .seconds(300)) == 0 else {
+            if script.isRunning { Subprocess.killTree(script.pid) }
             let message = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw MadoguchiError(.storeFailure, ja: "", en: "pg-cluster.sh \(arguments.joined(separator: " ")) (\(status)): \(message)")
+            throw MadoguchiError(.storeFailure, ja: "", en: "pg-cluster.sh \(arguments.joined(separator: " ")) (\(script.status ?? -1)): \(message)")
         }
-    }
-
-    static func withCStrings<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {
-        var pointers = strings.map { strdup($0) }
-        defer { for p in pointers { free(p) } }
-        pointers.append(nil)
-        return body(pointers)
     }
 
     static func me(_ id: Int64) -> Requester { Requester(.self, residentId: id, identityDocuments: [.myNumberCard]) }

@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import MadoguchiTestSupport
 
 @testable import MadoguchiDomain
 @testable import MadoguchiServer
@@ -217,16 +218,8 @@ struct OpenAPITests {
                 try Data(buffer: response.body).write(to: file)
                 let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                     .appendingPathComponent("Interop/validate_openapi.py").path
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", script, file.path]
-                let out = Pipe()
-                process.standardOutput = out
-                process.standardError = out
-                try process.run()
-                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0, "\(text)")
+                let (text, status) = try Poppler.python(script, [file.path])
+                #expect(status == 0, "\(text)")
                 #expect(text.hasPrefix("valid"))
                 let doc = try ServerTests.json(response.body)
                 let schemas = (doc["components"] as! [String: Any])["schemas"] as! [String: Any]
