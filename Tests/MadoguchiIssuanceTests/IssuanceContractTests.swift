@@ -306,4 +306,60 @@ struct IssuanceContractTests {
         _ = card
         _ = stranger
     }
+
+    /// The sweep beside a step on PostgreSQL: a session a kiosk's transaction is changing while the sweep runs is left
+    /// to the next sweep, and every other expired session is still aborted. Before, the sweep read the session, the
+    /// kiosk's transaction aborted it and committed, the sweep's update found it moved on, and the whole sweep rolled
+    /// back (`kiosk.requestIdReused` in the bench's city logs), to fail again a second later while stores were busy.
+    @Test("the sweep leaves a session another transaction holds to the next sweep and aborts the rest",
+          .enabled(if: TestEngines.available.contains(.postgres)), .timeLimit(.minutes(5)))
+    func sweepBesideAStep() async throws {
+        let rig = try Rig(.postgres)
+        let time = SteppingClock("2026-11-24T10:00:00+09:00")
+        let kiosk = KioskService(issuance: IssuanceService(database: rig.db, clock: time.clock), policy: KioskPolicy(sessionSeconds: 180))
+        for id in ["sweep-held-1", "sweep-free-1"] { _ = try await kiosk.start(requestId: id, chain: "セブン", store: "S-001") }
+        time.advance(181)
+
+        // Another transaction (the kiosk's own abort, on its own connection) has changed the held session and not yet
+        // committed.
+        let locked = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let db = rig.db
+        Thread {
+            _ = try? db.transaction(readOnly: false) { s in
+                try s.execute("UPDATE kioskSession SET state = 'aborted', abortReason = 'cancel' WHERE requestId = 'sweep-held-1'")
+                locked.signal()
+                release.wait()
+            }
+            done.signal()
+        }.start()
+        await withCheckedContinuation { c in DispatchQueue.global().async { locked.wait(); c.resume() } }
+
+        let sweep = Task { try await kiosk.sweep() }
+        let swept = Flag()
+        Task { _ = try? await sweep.value; swept.set() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !swept.value, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let beforeRelease = swept.value
+        release.signal()
+        await withCheckedContinuation { c in DispatchQueue.global().async { done.wait(); c.resume() } }
+        #expect(beforeRelease, "the sweep waited for the session the other transaction holds")
+        let aborted = try await sweep.value
+        #expect(aborted == 1)
+        let states = try await rig.db.transaction(readOnly: true, async: { s in
+            try s.rows("SELECT requestId, state, abortReason FROM kioskSession ORDER BY requestId", []).map {
+                "\(try $0.text("requestId")) \(try $0.text("state")) \(try $0.optionalText("abortReason") ?? "")"
+            }
+        })
+        // The held one ended as its own transaction said; the other was swept; nothing is left open.
+        #expect(states == ["sweep-free-1 aborted timeout", "sweep-held-1 aborted cancel"])
+        #expect(try await kiosk.sweep() == 0)
+    }
+
+    /// Set once, read from anywhere.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var isSet = false
+        func set() { lock.withLock { isSet = true } }
+        var value: Bool { lock.withLock { isSet } }
+    }
 }

@@ -379,11 +379,16 @@ struct SQLWindowTransaction: WindowTransaction {
             ]) == 1
     }
 
+    /// On PostgreSQL the sessions are locked for the rest of the transaction, and any a step is changing right now are
+    /// left for the next sweep (`SKIP LOCKED`): without the lock, a step committing between this read and the sweep's
+    /// update made the update find the session moved on, and the whole sweep (every other session's abort and void)
+    /// rolled back, to fail the same way a second later while the stores were busy. SQLite has one writer: nothing
+    /// changes between the two.
     func expiredKioskSessions(beforeMs ms: Int64, limit: Int) throws -> [KioskSessionRecord] {
         try db.rows(
             """
             SELECT * FROM kioskSession WHERE state IN (\(KioskSessionState.openSQLList)) AND expiresAtMs < ?
-            ORDER BY expiresAtMs LIMIT ?
+            ORDER BY expiresAtMs LIMIT ?\(db.engine == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
             """, ms, limit
         ).map { try KioskSessionRow($0).record() }
     }
