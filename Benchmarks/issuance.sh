@@ -31,13 +31,28 @@ MADOGUCHI_ADMIN_PASSWORD=bench-admin-password LOG_LEVEL=error MADOGUCHI_CLOCK=20
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 echo "== issuance over HTTP (wrk, 2 threads, $connections connections, ${duration}s)"
-wrk -t2 -c"$connections" -d"${duration}s" -s "$work/issue.lua" "http://127.0.0.1:$port" | tail -1
+tick=$(getconf CLK_TCK)
+cpu_before=$(awk '{print $14 + $15}' "/proc/$server/stat")
+issuance=$(wrk -t2 -c"$connections" -d"${duration}s" -s "$work/issue.lua" "http://127.0.0.1:$port" | tail -1)
+cpu_after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+issued=$(sed -E 's/^issued ([0-9]+),.*/\1/' <<<"$issuance")
+issue_rate=$(sed -E 's/.* ([0-9.]+) per second.*/\1/' <<<"$issuance")
+server_cpu=$(awk -v c="$((cpu_after - cpu_before))" -v t="$tick" 'BEGIN { printf "%.2f", c / t }')
+echo "$issuance"
+awk -v s="$server_cpu" -v i="$issued" -v d="$duration" 'BEGIN {
+  printf "server CPU %.1f s in %d s (%.0f %% of 2 cores): %.1f certificates per CPU-second\n", s, d, 100 * s / (2 * d), i / s }'
 kill "$server"; wait "$server" 2>/dev/null || true; server=
 echo "== ledger after the run"
 "$bin" ledger verify --db "$work/city.sqlite"
 echo "certificates $(sqlite3 "$work/city.sqlite" 'SELECT count(*) FROM certificate'), ledger entries $(sqlite3 "$work/city.sqlite" 'SELECT count(*) FROM ledgerEntry')"
 echo "== rendering alone (same page, same run)"
-"$bin" bench render --count 1200 --threads 2
+rendering=$("$bin" bench render --count 1200 --threads 2)
+echo "$rendering"
+render_rate=$(sed -E 's/.*: ([0-9.]+) per second.*/\1/' <<<"$rendering")
+render_cpu_rate=$(sed -E 's/.* ([0-9.]+) per CPU-second.*/\1/' <<<"$rendering")
+awk -v i="$issue_rate" -v r="$render_rate" -v n="$issued" -v s="$server_cpu" -v c="$render_cpu_rate" 'BEGIN {
+  printf "issuance against rendering: %.0f %% a second (%.1f / %.1f); %.0f %% per CPU-second of the server (%.1f / %.1f)\n",
+    100 * i / r, i, r, 100 * (n / s) / c, n / s, c }'
 "$bin" bench render --count 600 --threads 1 --typst
 "$bin" bench render --count 600 --threads 1 --plain --typst
 echo "== Python ReportLab, the same layout"

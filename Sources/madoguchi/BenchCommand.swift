@@ -34,6 +34,7 @@ struct Bench: AsyncParsableCommand {
             for d in documents[1..<5] { _ = try renderer.render(d.0, extras: d.1) }  // warm the font caches
             let perThread = max(1, count / threads)
             let bytes = Counter()
+            let cpuBefore = Self.cpuSeconds()
             let start = ContinuousClock.now
             DispatchQueue.concurrentPerform(iterations: threads) { t in
                 var size = 0
@@ -44,11 +45,12 @@ struct Bench: AsyncParsableCommand {
                 bytes.add(size)
             }
             let elapsed = ContinuousClock.now - start
+            let cpu = Self.cpuSeconds() - cpuBefore
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let total = perThread * threads
             let rate = Double(total) / seconds
-            print(String(format: "madoguchi: rendered %d%@ varied certificates on %d thread(s) in %.2f s: %.1f per second, %d bytes each",
-                         total, plain ? " plain" : "", threads, seconds, rate, bytes.value / total))
+            print(String(format: "madoguchi: rendered %d%@ varied certificates on %d thread(s) in %.2f s: %.1f per second, %d bytes each; %.2f CPU-s, %.1f per CPU-second",
+                         total, plain ? " plain" : "", threads, seconds, rate, bytes.value / total, cpu, Double(total) / cpu))
             guard typst else { return }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -64,6 +66,14 @@ struct Bench: AsyncParsableCommand {
                     .flatMap({ Double($0.trimmingCharacters(in: CharacterSet(charactersIn: ":"))) })
             else { throw ValidationError("the Typst side failed (pip install typst segno)") }
             print(String(format: "per core: madoguchi %.1f / typst %.1f = %.2f×", rate / Double(threads), typstRate, rate / Double(threads) / typstRate))
+        }
+
+        /// This process's CPU time, user and system, in seconds.
+        static func cpuSeconds() -> Double {
+            var usage = rusage()
+            getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+            func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+            return seconds(usage.ru_utime) + seconds(usage.ru_stime)
         }
 
         /// A thread-safe sum.

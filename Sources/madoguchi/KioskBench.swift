@@ -185,7 +185,8 @@ struct KioskBench: AsyncParsableCommand {
             report = try await drive(http: http, servers: &servers, folder: folder, port: port, binary: binary, env: env,
                                      cards: cards, chains: chains, databases: databases, serverArguments: serverArguments,
                                      start: start, launched: launched, clock: clockFile, activity: { [admin = server?.admin, prefix = server?.prefix] in
-                                         admin.map { PostgresCities.activity(admin: $0, prefix: prefix ?? "") } ?? "" })
+                                         guard let admin else { return "" }
+                                         return await PostgresCities.activity(admin: admin, prefix: prefix ?? "") })
         } catch {
             for s in servers { s.stop() }
             for h in hubs { h.stop() }
@@ -214,7 +215,7 @@ struct KioskBench: AsyncParsableCommand {
     func drive(
         http: HTTPClient, servers: inout [Child], folder: URL, port: Int, binary: URL, env: [String: String], cards: [Card],
         chains: [String: String], databases: [MadoguchiDatabase], serverArguments: (Int) -> [String], start: Date, launched: Date, clock: SteppedClock?,
-        activity: @escaping @Sendable () -> String
+        activity: @escaping @Sendable () async -> String
     ) async throws -> Report {
         for p in port..<(port + 5) { try await waitUntilHealthy(http, "http://127.0.0.1:\(p)") }
 
@@ -329,7 +330,7 @@ struct KioskBench: AsyncParsableCommand {
     /// PostgreSQL every connection of the cities that is not idle with what it waits for. A run that hangs then
     /// says where (CI, 2026-12-05: the PostgreSQL run once went silent until CI's time ran out).
     static func watch(
-        _ progress: BenchProgress, gate: SlowPrintGate?, databases: [MadoguchiDatabase], activity: @Sendable () -> String, stallSeconds: Int
+        _ progress: BenchProgress, gate: SlowPrintGate?, databases: [MadoguchiDatabase], activity: @Sendable () async -> String, stallSeconds: Int
     ) async {
         var reported = 0
         while !Task.isCancelled {
@@ -349,7 +350,7 @@ struct KioskBench: AsyncParsableCommand {
                 let open = (try? await database.inspection.openKioskSessions()).map(String.init) ?? "unreadable"
                 lines.append("  \(cities[i].name): open sessions \(open)")
             }
-            let busy = activity()
+            let busy = await activity()
             if !busy.isEmpty { lines.append(busy) }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
@@ -687,14 +688,14 @@ final class PostgresCities {
     }
 
     /// The cities' connections that are not idle: state, what they wait for, for how long, and the statement.
-    static func activity(admin: PostgresEngine, prefix: String) -> String {
-        let rows = try? admin.transaction(readOnly: true) { session in
+    static func activity(admin: PostgresEngine, prefix: String) async -> String {
+        let rows = try? await admin.transaction(readOnly: true, async: { session in
             try session.rows("""
                 SELECT pid, datname, state, coalesce(wait_event_type || ':' || wait_event, '') AS waiting,
                        coalesce(extract(epoch FROM now() - xact_start)::bigint, 0) AS seconds, left(query, 160) AS query
                 FROM pg_stat_activity WHERE datname LIKE ? AND state <> 'idle' AND pid <> pg_backend_pid() ORDER BY xact_start
                 """, [.text(prefix + "%")])
-        }
+        })
         guard let rows else { return "  pg_stat_activity unreadable" }
         return rows.map { row in
             let field = { (name: String) in (try? row.text(name)) ?? "" }
