@@ -13,13 +13,18 @@ public struct MailTransport: Sendable, Hashable {
     public var from: String
     public var startTLS: Bool
     public var msmtp: String
+    /// How long msmtp waits for the relay at any step before it gives up. Without it msmtp waits as long as the
+    /// system does, for ever on a relay that accepts the connection and then says nothing, and the outbox, sent one
+    /// message after another, stops behind that one.
+    public var timeoutSeconds: Int
 
-    public init(host: String, port: Int, from: String, startTLS: Bool = false, msmtp: String = "/usr/bin/msmtp") {
+    public init(host: String, port: Int, from: String, startTLS: Bool = false, msmtp: String = "/usr/bin/msmtp", timeoutSeconds: Int = 30) {
         self.host = host
         self.port = port
         self.from = from
         self.startTLS = startTLS
         self.msmtp = msmtp
+        self.timeoutSeconds = timeoutSeconds
     }
 
     /// `host:port` as the environment gives it.
@@ -36,7 +41,7 @@ public struct MailTransport: Sendable, Hashable {
         process.executableURL = URL(fileURLWithPath: msmtp)
         process.arguments = [
             "--host=\(host)", "--port=\(port)", "--from=\(from)", "--auth=off", "--tls=\(startTLS ? "on" : "off")",
-            "--tls-starttls=\(startTLS ? "on" : "off")", "--", recipient,
+            "--tls-starttls=\(startTLS ? "on" : "off")", "--timeout=\(max(1, timeoutSeconds))", "--", recipient,
         ]
         let input = Pipe()
         let errors = Pipe()

@@ -100,3 +100,40 @@ public enum FreePorts {
         } == 0
     }
 }
+
+/// A loopback port that takes connections (the kernel completes them into the listening queue) and never says a
+/// word: a peer that hangs. Closing it resets whatever is still waiting in its queue.
+public final class SilentListener: @unchecked Sendable {
+    public let port: Int
+    private let fd: Int32
+    private let lock = NSLock()
+    private var closed = false
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RawSocket.Failure(description: "socket: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else {
+            Glibc.close(fd)
+            throw RawSocket.Failure(description: "listen: errno \(errno)")
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public func close() {
+        lock.withLock {
+            if !closed { Glibc.close(fd) }
+            closed = true
+        }
+    }
+
+    deinit { close() }
+}
