@@ -52,11 +52,9 @@ let package = Package(
             dependencies: ["MadoguchiDomain", "MadoguchiStore", "MadoguchiImport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Import of residents from the core 住民記録 system (CSV, UTF-8 or CP932).
         .target(name: "MadoguchiImport", dependencies: ["MadoguchiDomain", "MadoguchiStore"]),
-        // System libraries for documents: cairo (PDF), Pango (text shaping with IVS), librsvg (seal images),
-        // libqrencode (QR symbols).
+        // System libraries for documents: cairo (seal images and the 地紋 rasterised, the PDF canvas for sheets'
+        // raster parts), librsvg (seal images), libqrencode (QR symbols), HarfBuzz (shaping and subsetting, IVS).
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
-        .systemLibrary(
-            name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev"])]),
         .systemLibrary(name: "CRsvg", path: "Sources/CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
         .systemLibrary(
             name: "CQREncode", path: "Sources/CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
@@ -76,7 +74,7 @@ let package = Package(
         ),
         // Certificate layouts rendered to PDF.
         .target(
-            name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CPangoCairo", "CRsvg", "CQREncode", "CHarfBuzz"]),
+            name: "MadoguchiDocuments", dependencies: ["MadoguchiDomain", "CCairo", "CRsvg", "CQREncode", "CHarfBuzz"]),
         // Use cases: request → eligibility → fee → ledger → certificate; void; reprint.
         .target(
             name: "MadoguchiIssuance",

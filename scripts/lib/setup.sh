@@ -1,12 +1,12 @@
 # Shared set-up for scripts/demo.sh and scripts/test.sh: install the Debian packages the build needs.
 # Sourced, not run.
 
-# Debian packages the product builds against and prints with: the system SQLite (GRDB), cairo and Pango
-# (sheet PDFs), HarfBuzz, fontconfig and zlib (the certificates' own PDF writer), librsvg (seal images),
+# Debian packages the product builds against and prints with: the system SQLite (GRDB), HarfBuzz, fontconfig
+# and zlib (the certificates' and sheets' own PDF writer), cairo and librsvg (seal images),
 # libqrencode (QR codes), and the IPA fonts (IPAmj明朝 prints MJ/IVS names).
 # `madoguchi verify` reads PDFs and scans with poppler-utils and zbar-tools. The queue's alerts leave through the
 # city's mail relay by msmtp.
-MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev libpango1.0-dev librsvg2-dev libqrencode-dev
+MADOGUCHI_DEBIAN_PACKAGES=(pkg-config libsqlite3-dev libcairo2-dev librsvg2-dev libqrencode-dev
   libharfbuzz-dev libfontconfig-dev zlib1g-dev fonts-ipaexfont fonts-ipamj-mincho poppler-utils zbar-tools msmtp)
 # What the tests check with, besides: Python to run an independent JOSE library, openssl for the card chain and
 # CRL, Debian's Chromium with its driver for the store copier's touch page (driven by selenium), and PostgreSQL's
