@@ -337,7 +337,9 @@ struct IssuanceContractTests {
         let sweep = Task { try await kiosk.sweep() }
         let swept = Flag()
         Task { _ = try? await sweep.value; swept.set() }
-        let deadline = ContinuousClock.now + .seconds(30)
+        // Long enough for a starved test process to get round to the sweep: the window only ends a sweep that waits
+        // for the holder, which without the lock would wait for ever.
+        let deadline = ContinuousClock.now + .seconds(600)
         while !swept.value, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let beforeRelease = swept.value
         release.signal()
