@@ -17,8 +17,8 @@ public func buildApplication(
     let edge = configuration.edge
     let cityName = try database.registry.meta("city.name") ?? "窓口市"
     var services: [any Service] = [
-        KioskSweeper(service: kiosk, logger: logger),
-        QueueSweeper(queue: QueueService(database: database, clock: configuration.clock, cityName: cityName), logger: logger),
+        kioskSweeper(service: kiosk, logger: logger),
+        queueSweeper(queue: QueueService(database: database, clock: configuration.clock, cityName: cityName), logger: logger),
     ]
     if let mail = configuration.mail {
         services.append(MailSender(store: database.queues, transport: mail, cityName: cityName, clock: configuration.clock, logger: logger))
@@ -141,19 +141,13 @@ struct Health: ResponseEncodable {
 
 /// Aborts kiosk sessions past their deadline, voiding their documents: at start-up (sessions a crash left
 /// open) and every second after.
-struct KioskSweeper: Service {
-    let service: KioskService
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let n = try await service.sweep()
-                if n > 0 { logger.info("kiosk sessions timed out", metadata: ["aborted": "\(n)"]) }
-            } catch {
-                logger.error("kiosk sweep failed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: .seconds(1))
+func kioskSweeper(service: KioskService, logger: Logger) -> Periodic {
+    Periodic(period: .seconds(1)) {
+        do {
+            let n = try await service.sweep()
+            if n > 0 { logger.info("kiosk sessions timed out", metadata: ["aborted": "\(n)"]) }
+        } catch {
+            logger.error("kiosk sweep failed", metadata: ["error": "\(error)"])
         }
     }
 }

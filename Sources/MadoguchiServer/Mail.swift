@@ -149,27 +149,20 @@ public struct MailSender: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        try await Periodic(period: .seconds(2)) {
             do { _ = try await sendPending() } catch { logger.error("mail outbox unreadable", metadata: ["error": "\(error)"]) }
-            try? await Task.sleep(for: .seconds(2))
-        }
+        }.run()
     }
 }
 
 /// Marks the queue's lapsed tickets (called and not come, reservations not checked in) every 15 seconds.
-struct QueueSweeper: Service {
-    let queue: QueueService
-    let logger: Logger
-
-    func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                let n = try await queue.sweep()
-                if n > 0 { logger.info("queue tickets lapsed", metadata: ["tickets": "\(n)"]) }
-            } catch {
-                logger.error("queue sweep failed", metadata: ["error": "\(error)"])
-            }
-            try? await Task.sleep(for: .seconds(15))
+func queueSweeper(queue: QueueService, logger: Logger) -> Periodic {
+    Periodic(period: .seconds(15)) {
+        do {
+            let n = try await queue.sweep()
+            if n > 0 { logger.info("queue tickets lapsed", metadata: ["tickets": "\(n)"]) }
+        } catch {
+            logger.error("queue sweep failed", metadata: ["error": "\(error)"])
         }
     }
 }
