@@ -74,8 +74,17 @@ public enum Poppler {
         return (outcome.outText + (outcome.timedOut ? "\n(killed: no end in 600 s)" : ""), outcome.timedOut ? -1 : outcome.status)
     }
 
-    /// Runs an independent checker (Python) and returns its output and exit status.
+    /// Runs an independent checker (Python) and returns its output and exit status. Unbuffered (`-u`): a checker that
+    /// dies or is killed still leaves what it printed so far (a browser test once failed with exit 1 and no output).
     public static func python(_ script: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
-        try runStatus("python3", [script] + arguments, environment: environment)
+        try runStatus("python3", ["-u", script] + arguments, environment: environment)
+    }
+
+    /// The same, waited for on a thread of its own: for checkers that drive browsers for a minute or more, which would
+    /// otherwise hold one of the cooperative pool's two threads and hold up every other test's async work.
+    public static func pythonOffThePool(_ script: String, _ arguments: [String], environment: [String: String] = [:]) async throws
+        -> (String, Int32)
+    {
+        try await offThePool { try python(script, arguments, environment: environment) }
     }
 }

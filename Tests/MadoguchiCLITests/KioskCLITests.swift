@@ -439,7 +439,7 @@ struct StoreSimulatorTests {
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/kiosk_simulator.py").path
-        let (out, status) = try Poppler.python(script, [store.url + "/", "adult.json", "child.json"])
+        let (out, status) = try await Poppler.pythonOffThePool(script, [store.url + "/", "adult.json", "child.json"])
         #expect(status == 0, "\(out)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
         #expect(report["city"] as? String == "窓口市")
@@ -523,7 +523,7 @@ struct StoreSimulatorTests {
 
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/kiosk_simulator_phone.py").path
-        let (out, status) = try Poppler.python(script, [store.url + "/", "phone-bio.json", "phone-pin.json", "5678"])
+        let (out, status) = try await Poppler.pythonOffThePool(script, [store.url + "/", "phone-bio.json", "phone-pin.json", "5678"])
         #expect(status == 0, "\(out)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
         #expect(report["mismatchCode"] as? String == "card.biometricMismatch")
@@ -646,7 +646,7 @@ struct HonsekiCLITests {
         try await store.waitUntilHealthy()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/kiosk_simulator_honseki.py").path
-        let (out, status) = try Poppler.python(script, [store.url + "/", "holder.json", "149829"])
+        let (out, status) = try await Poppler.pythonOffThePool(script, [store.url + "/", "holder.json", "149829"])
         #expect(status == 0, "\(out)")
         let page = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
         #expect(page["city"] as? String == "東窓市")

@@ -78,7 +78,8 @@ struct QueueBrowserTests {
         defer { server.stop() }
         try await server.waitUntilHealthy()
 
-        let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("queue_day.py").path, [server.url, token, "resident@example.jp"])
+        let (out, status) = try await Poppler.pythonOffThePool(
+            Self.interop.appendingPathComponent("queue_day.py").path, [server.url, token, "resident@example.jp"])
         #expect(status == 0, "\(out)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
         let phone = report["phone"] as? [String: Any] ?? [:]
@@ -138,7 +139,7 @@ extension QueueBrowserTests {
             // The other public pages: the home page, the closing days, the network then and now, a facility, verification.
             "/", "/?lang=en", "/calendar", "/calendar?lang=en", "/facilities", "/facilities?date=2015-03-31", "/facilities?lang=en", "/facilities/kakinoki-liaison-office", "/facilities/chuo-ward-office?lang=en", "/verify", "/my",
         ]
-        let (out, status) = try Poppler.python(Self.interop.appendingPathComponent("accessibility.py").path, [server.url] + pages)
+        let (out, status) = try await Poppler.pythonOffThePool(Self.interop.appendingPathComponent("accessibility.py").path, [server.url] + pages)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")
         let checked = report["pages"] as? [[String: Any]] ?? []
         #expect(checked.count == pages.count * 2, "each page on a phone and a desk")
@@ -173,7 +174,7 @@ extension QueueBrowserTests {
             "signin:auditor:audit", "/audit", "/audit?verify=1",
             "signin:admin:admin", "/admin",
         ]
-        let (out, status) = try Poppler.python(
+        let (out, status) = try await Poppler.pythonOffThePool(
             Self.interop.appendingPathComponent("accessibility.py").path, ["--desk", server.url] + pages,
             environment: ["MADOGUCHI_DEMO_PASSWORD": password])
         let report = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any], "\(out.suffix(2000))")

@@ -120,7 +120,7 @@ struct PlannerBrowserTests {
         try await server.waitUntilHealthy()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Interop/planner.py").path
-        let (out, status) = try Poppler.python(script, [server.url, "planner-password", "72302000"])
+        let (out, status) = try await Poppler.pythonOffThePool(script, [server.url, "planner-password", "72302000"])
         #expect(status == 0, "\(out)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data((out.split(separator: "\n").last ?? "").utf8)) as? [String: Any])
         #expect((report["alert"] as? String)?.contains("保存できませんでした") == true)
