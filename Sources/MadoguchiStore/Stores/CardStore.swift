@@ -100,8 +100,12 @@ extension MadoguchiDatabase {
         do { return try await writer.read(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 
-    /// A write transaction on GRDB's async API: all of `body` or nothing.
+    /// A write transaction on GRDB's async API: all of `body` or nothing. Committed together with the others waiting
+    /// for the writer (`GroupCommit`).
     func writing<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do { return try await writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+        do {
+            if let groupCommit { return try await groupCommit.write(body) }
+            return try await writer.write(body)
+        } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 }
