@@ -23,14 +23,11 @@ public final class MadoguchiDatabase: Sendable {
     public let keys: any KeyProtector
     /// Folds a SQLite file's log beside its writer (nil in memory and on PostgreSQL).
     let checkpointer: WALCheckpointer?
-    /// Commits the async write transactions waiting for the SQLite writer together (nil on PostgreSQL).
-    let groupCommit: GroupCommit?
 
     init(writer: any DatabaseWriter, path: String?, keys: any KeyProtector, checkpointer: WALCheckpointer? = nil) throws {
         self.storage = .sqlite(writer)
         self.standby = nil
         self.checkpointer = checkpointer
-        self.groupCommit = GroupCommit.configured(writer: writer)
         self.path = path
         self.keys = keys
         try Schema.migrator.migrate(writer)
@@ -43,7 +40,6 @@ public final class MadoguchiDatabase: Sendable {
         self.path = nil
         self.keys = keys
         self.checkpointer = nil
-        self.groupCommit = nil
         try PostgresSchema.migrate(engine)
     }
 

@@ -100,12 +100,8 @@ extension MadoguchiDatabase {
         do { return try await writer.read(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 
-    /// A write transaction on GRDB's async API: all of `body` or nothing. Committed together with the others waiting
-    /// for the writer (`GroupCommit`).
+    /// A write transaction on GRDB's async API: all of `body` or nothing.
     func writing<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            if let groupCommit { return try await groupCommit.write(body) }
-            return try await writer.write(body)
-        } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
+        do { return try await writer.write(body) } catch let e as MadoguchiError { throw e } catch { throw StoreError.map(error) }
     }
 }
