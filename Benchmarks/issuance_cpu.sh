@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What an issuance costs the server in CPU, without and with its PDF: wrk at 8 connections for `seconds` each way, the
 # server's CPU time read from /proc around each run. The difference between the two is the rendering; the JSON figure
-# is everything else a request needs (HTTP, the rules, two write transactions, the token, the access log).
+# is everything else a request needs (HTTP, the rules, the write transaction, the token, the access log). Then the
+# floor: a request that does next to nothing, as a measure of what HTTP alone costs here.
 # usage: bash Benchmarks/issuance_cpu.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +38,26 @@ LUA
     s = c / t
     printf "%s: issued %d (non-2xx %d), %.1f a second, p50 %.1f ms, p99 %.1f ms; server CPU %.1f s in %d s (%.0f %% of 2 cores), %.2f ms a certificate\n",
       a, i, f, r, p, q, s, d, 100 * s / (2 * d), 1000 * s / i }'
+done
+
+# The floor under any issuance: what the server spends on a request that does next to nothing. GET /health (HTTP, one
+# read), and an authenticated POST /api/v1/certificates that the server refuses at decoding (HTTP, the credential's
+# check, the JSON, the error), with the same wrk, connections and measure.
+cat > "$work/refused.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"kind":"residentRecordCopy"}'
+wrk.headers["Authorization"] = "Bearer $token"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Madoguchi-Purpose"] = "certificate"
+LUA
+for floor in health refused; do
+  args=("http://127.0.0.1:$port/health")
+  [ "$floor" = refused ] && args=(-s "$work/refused.lua" "http://127.0.0.1:$port/api/v1/certificates")
+  before=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  rate=$(wrk -t2 -c8 -d"${duration}s" "${args[@]}" | awk '/Requests\/sec/ {print $2}')
+  after=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  awk -v a="$floor" -v r="$rate" -v c="$((after - before))" -v t="$tick" -v d="$duration" 'BEGIN {
+    s = c / t
+    printf "floor, %s: %.1f a second; server CPU %.1f s in %d s (%.0f %% of 2 cores), %.3f ms a request\n",
+      a, r, s, d, 100 * s / (2 * d), 1000 * s / (r * d) }'
 done
