@@ -137,14 +137,26 @@ struct RegistryCommand: AsyncParsableCommand {
     }
 
     struct History: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "history", abstract: "The record of counter procedures on a resident.")
+        static let configuration = CommandConfiguration(
+            commandName: "history", abstract: "The record of counter procedures on a resident.",
+            discussion: "A read of the person's data like any other: recorded in the access log (who: --actor, --facility; why: --purpose) before anything is printed.")
 
         @OptionGroup var who: Who
         @Option(help: "The resident's id.") var resident: Int64
+        @Option(help: "Why it is read: certificate, notification, consultation, supportMeasure, inquiry or audit.") var purpose: String?
 
         func run() async throws {
             try await reportingAsync {
-                for h in try await who.procedures().overview(residentId: resident).history {
+                // 個人情報保護法 §61 and the city's access rules (ADR 0008): a read on the console is a read by staff. It is
+                // recorded first; when the entry cannot be written nothing is shown. A read of someone under 支援措置
+                // (住基法 §12 and the 支援措置 要領) is flagged for the auditor, as on the server.
+                let purpose = try AccessPurpose.named(purpose, in: "--purpose")
+                let database = try MadoguchiDatabase.open(who.db)
+                let clock = try environmentClock()
+                let actor = StaffIdentity(accountId: nil, login: who.actor, displayName: who.actor, roles: [], facilityId: who.facility)
+                try await AccessAudit(database: database, clock: clock).record(
+                    .init(.procedures, subjects: [resident], route: "madoguchi registry history"), by: actor, purpose: purpose)
+                for h in try await RegistryProcedures(database: database, clock: clock).overview(residentId: resident).history {
                     print("\(h.at)\t\(h.procedure.rawValue)\t\(h.procedure.japanese)\t\(h.actor)\t\(h.facilityId ?? "")\t"
                         + h.detail.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
                 }

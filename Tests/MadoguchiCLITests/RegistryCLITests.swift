@@ -53,15 +53,33 @@ struct RegistryCLITests {
         #expect(applied.status == 0, "\(applied.err)")
         let measure = try #require(applied.out.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) })
         #expect(try registry(["support-measure", "decide", "--id", String(measure)]).status == 0)
+        // 個人情報保護法 §61: the console names why it reads, or reads nothing; and the read is in the access log, flagged
+        // while the person is under 支援措置 (住基法 §12), as a read on the server would be.
+        for refused in [[], ["--purpose", "curiosity"]] {
+            let read = try registry(["history", "--resident", String(id)] + refused)
+            #expect(read.status == 1)
+            #expect(read.err.contains("audit.purposeRequired") && read.err.contains("--purpose"), "\(read.err)")
+            #expect(read.out.isEmpty, "nothing about the person is printed: \(read.out)")
+        }
+        let protected = try registry(["history", "--resident", String(id), "--purpose", "supportMeasure"])
+        #expect(protected.status == 0, "\(protected.err)")
+        #expect(protected.out.contains("supportMeasureDecided"))
         let noReason = try registry(["support-measure", "end", "--id", String(measure)])
         #expect(noReason.status == 1)
         #expect(noReason.err.contains("procedure.invalid"))
         #expect(try registry(["support-measure", "end", "--id", String(measure), "--reason", "本人の申出"]).status == 0)
         #expect(try registry(["seal", "register", "--resident", String(id), "--image", path("seal.svg")]).status == 0)
         #expect(try registry(["notification", "register", "--resident", String(id)]).status == 0)
-        let history = try registry(["history", "--resident", String(id)])
+        let history = try registry(["history", "--resident", String(id), "--purpose", "consultation"])
         #expect(history.out.split(separator: "\n").map { String($0.split(separator: "\t")[1]) }
             == ["supportMeasureApplied", "supportMeasureDecided", "supportMeasureEnded", "sealRegistered", "holderNotificationRegistered"])
         #expect(history.out.contains("clerk-9\tchuo-ward-office"))
+        let reads = try CLI.run(["audit", "export", "--db", path("c.sqlite"), "--resident", String(id)])
+        let lines = reads.out.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        // 番号,日時,職員,窓口,操作,用件,住民ID,経路,検索語,証明書,要確認: the two reads, the refused ones not at all.
+        #expect(lines.map { Array($0[2...]) } == [
+            ["clerk-9", "chuo-ward-office", "手続の記録の表示", "支援措置の事務", String(id), "madoguchi registry history", "", "", "要確認"],
+            ["clerk-9", "chuo-ward-office", "手続の記録の表示", "相談", String(id), "madoguchi registry history", "", "", ""],
+        ], "\(reads.out)")
     }
 }

@@ -29,6 +29,22 @@ public enum AccessPurpose: String, Sendable, Codable, CaseIterable, Comparable {
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    /// The purpose `text` names (its raw value). Missing or unknown, it is `audit.purposeRequired`: nothing about a
+    /// person is read without one (個人情報保護法 §61: personal data is used for the work in hand, and the purpose
+    /// is what says which). `place` is where it is named: a header, a console option.
+    public static func named(_ text: String?, in place: String) throws -> AccessPurpose {
+        if let text, let purpose = AccessPurpose(rawValue: text) { return purpose }
+        let values = allCases.map(\.rawValue).joined(separator: ", ")
+        throw MadoguchiError(
+            .auditPurposeRequired,
+            ja: "個人の情報を見る目的を \(place) で指定してください（\(values)）",
+            en: text.map { "Unknown purpose \($0); one of \(values)" } ?? "Name the purpose of reading people's data in \(place): one of \(values)")
+    }
+}
+
+extension MadoguchiError.Code {
+    public static let auditPurposeRequired = Self("audit.purposeRequired")
 }
 
 /// One read of people's data by a member of staff, as the access log keeps it. The log is append-only and

@@ -19,28 +19,15 @@ extension StaffContext {
     /// Why this request reads people's data: the API request names it in `X-Madoguchi-Purpose`; a page's session
     /// carries the purpose chosen on the counter page. Without one nothing is read (400 on the API; the pages ask).
     func accessPurpose(_ request: Request) throws -> AccessPurpose {
-        if let header = request.headers[purposeHeader] {
-            guard let purpose = AccessPurpose(rawValue: header) else { throw Self.purposeRequired(given: header) }
-            return purpose
-        }
-        if sessionSecret != nil {
+        let header = request.headers[purposeHeader]
+        if header == nil, sessionSecret != nil {
             guard let purpose = staff?.purpose else { throw PurposeNeeded() }
             return purpose
         }
-        throw Self.purposeRequired(given: nil)
+        do { return try AccessPurpose.named(header, in: purposeHeader.rawName) } catch let e as MadoguchiError {
+            throw APIError(.badRequest, e)
+        }
     }
-
-    static func purposeRequired(given: String?) -> APIError {
-        let values = AccessPurpose.allCases.map(\.rawValue).joined(separator: ", ")
-        return APIError(.badRequest, MadoguchiError(
-            .auditPurposeRequired,
-            ja: "個人の情報を見る目的を X-Madoguchi-Purpose で指定してください（\(values)）",
-            en: given.map { "Unknown purpose \($0); one of \(values)" } ?? "Name the purpose of reading people's data in X-Madoguchi-Purpose: one of \(values)"))
-    }
-}
-
-extension MadoguchiError.Code {
-    static let auditPurposeRequired = Self("audit.purposeRequired")
 }
 
 /// Records a read in the access log before the handler shows anything (`AccessAudit`).
