@@ -142,12 +142,7 @@ struct Health: ResponseEncodable {
 /// Aborts kiosk sessions past their deadline, voiding their documents: at start-up (sessions a crash left
 /// open) and every second after.
 func kioskSweeper(service: KioskService, logger: Logger) -> Periodic {
-    Periodic(period: .seconds(1)) {
-        do {
-            let n = try await service.sweep()
-            if n > 0 { logger.info("kiosk sessions timed out", metadata: ["aborted": "\(n)"]) }
-        } catch {
-            logger.error("kiosk sweep failed", metadata: ["error": "\(error)"])
-        }
+    .sweep(every: .seconds(1), logger: logger, what: "kiosk sessions timed out", count: "aborted", failed: "kiosk sweep failed") {
+        try await service.sweep()
     }
 }

@@ -157,13 +157,8 @@ public struct MailSender: Service {
 
 /// Marks the queue's lapsed tickets (called and not come, reservations not checked in) every 15 seconds.
 func queueSweeper(queue: QueueService, logger: Logger) -> Periodic {
-    Periodic(period: .seconds(15)) {
-        do {
-            let n = try await queue.sweep()
-            if n > 0 { logger.info("queue tickets lapsed", metadata: ["tickets": "\(n)"]) }
-        } catch {
-            logger.error("queue sweep failed", metadata: ["error": "\(error)"])
-        }
+    .sweep(every: .seconds(15), logger: logger, what: "queue tickets lapsed", count: "tickets", failed: "queue sweep failed") {
+        try await queue.sweep()
     }
 }
 

@@ -1,3 +1,4 @@
+import Logging
 import ServiceLifecycle
 
 /// A service that does its work now and then once every `period`, until the service group shuts down.
@@ -13,6 +14,24 @@ struct Periodic: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             await work()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: period) }
+        }
+    }
+}
+
+extension Periodic {
+    /// A sweep every `period`: `sweep` returns how many things it changed; a count above nought is logged as `what`
+    /// (its metadata key `count`), a failure as `failed`, and the next sweep comes all the same.
+    static func sweep(
+        every period: Duration, logger: Logger, what: Logger.Message, count: String, failed: Logger.Message,
+        _ sweep: @escaping @Sendable () async throws -> Int
+    ) -> Periodic {
+        Periodic(period: period) {
+            do {
+                let n = try await sweep()
+                if n > 0 { logger.info(what, metadata: [count: "\(n)"]) }
+            } catch {
+                logger.error(failed, metadata: ["error": "\(error)"])
+            }
         }
     }
 }
