@@ -47,6 +47,9 @@ public func buildRouter(configuration: ServerConfiguration, database: MadoguchiD
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: DomainErrorMiddleware(cityName: cityName))
+    if !configuration.edge.trustedProxies.isEmpty {
+        router.add(middleware: ForwardedForMiddleware(proxies: TrustedProxies(configuration.edge.trustedProxies)))
+    }
     router.add(middleware: RateLimitMiddleware(
         signIn: RateLimiter(perMinute: configuration.edge.signInsPerMinute, clock: configuration.clock),
         verify: RateLimiter(perMinute: configuration.edge.verificationsPerMinute, clock: configuration.clock),

@@ -54,6 +54,9 @@ public struct ServerConfiguration: Sendable {
         public var verificationsPerMinute = 120
         /// Tickets and reservations a client address may draw in a minute (the entrance's touch page is one address)
         public var ticketsPerMinute = 30
+        /// Reverse proxies whose `X-Forwarded-For` names the client (`MADOGUCHI_TRUSTED_PROXIES`); none: the header
+        /// is ignored and each connection's peer is the client
+        public var trustedProxies: [AddressRange] = []
 
         public init() {}
     }

@@ -19,6 +19,8 @@ struct Serve: AsyncParsableCommand {
             role (passwords from MADOGUCHI_DEMO_PASSWORD, or generated and printed once); a database with no account gets
             an administrator (password from MADOGUCHI_ADMIN_PASSWORD, or generated and printed once).
             MADOGUCHI_SECURE_COOKIES=1 marks the session cookie Secure (set it when the server is reached over TLS);
+            MADOGUCHI_TRUSTED_PROXIES (addresses or CIDR blocks, comma-separated) names the reverse proxies whose
+            X-Forwarded-For says who the client is, for the rate limits; from anyone else the header is ignored;
             MADOGUCHI_CLOCK sets the clock's start (e.g. 2026-11-24T10:00:00+09:00), from which it runs on;
             コンビニ交付: --hub-keys (or MADOGUCHI_HUB_KEYS) names the file of hubs whose signed requests the kiosk
             protocol (/kiosk/v1) answers, one `ID PUBLIC-KEY` line each (`madoguchi hub keygen` prints it); without it
@@ -118,6 +120,14 @@ struct Serve: AsyncParsableCommand {
                 host: host, port: port,
                 secureCookies: ["1", "true", "yes"].contains(environment["MADOGUCHI_SECURE_COOKIES"]?.lowercased() ?? ""),
                 clock: clock, hubKeys: keys, kiosk: policy, fees: schedule, relayToken: relayToken, wideAreaRelay: relay)
+            for entry in (environment["MADOGUCHI_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
+                guard let range = AddressRange(String(entry)) else {
+                    throw MadoguchiError(
+                        .invalidOption, ja: "MADOGUCHI_TRUSTED_PROXIES のアドレスが正しくありません: \(entry)",
+                        en: "MADOGUCHI_TRUSTED_PROXIES: not an address or CIDR block: \(entry)")
+                }
+                configuration.edge.trustedProxies.append(range)
+            }
             if let smtp = environment["MADOGUCHI_SMTP"], !smtp.isEmpty {
                 guard let from = environment["MADOGUCHI_MAIL_FROM"], from.contains("@"),
                     let mail = MailTransport(address: smtp, from: from, startTLS: environment["MADOGUCHI_SMTP_TLS"] == "1")

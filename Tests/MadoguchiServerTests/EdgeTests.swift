@@ -123,6 +123,72 @@ struct EdgeTests {
         }
     }
 
+    /// Behind reverse proxies the rate limits must count the client, not the proxy; but `X-Forwarded-For` is only as
+    /// good as whoever wrote it. Hostile cases: a client that writes the header itself, directly or through the proxy.
+    @Test("X-Forwarded-For names the client only when a trusted proxy wrote it, read from the right", arguments: [
+        // (peer, X-Forwarded-For lines, expected client)
+        ("198.51.100.7", ["203.0.113.9"], "198.51.100.7"),  // not a proxy of ours: the header is the caller's own words
+        ("127.0.0.1", [], "127.0.0.1"),  // through the proxy without the header: the proxy
+        ("127.0.0.1", ["203.0.113.9"], "203.0.113.9"),
+        ("127.0.0.1", ["6.6.6.6, 203.0.113.9"], "203.0.113.9"),  // the client wrote 6.6.6.6; the proxy appended the truth
+        ("127.0.0.1", ["6.6.6.6", "203.0.113.9"], "203.0.113.9"),  // the same over two header lines
+        ("127.0.0.1", ["203.0.113.9, 10.1.2.3"], "203.0.113.9"),  // through two proxies of ours
+        ("127.0.0.1", ["10.1.2.3, 10.4.5.6"], "10.1.2.3"),  // every hop ours: the first
+        ("127.0.0.1", ["203.0.113.9, unknown"], "127.0.0.1"),  // a hop that is no address: the proxy itself (stricter)
+        ("127.0.0.1", ["203.0.113.9:4711"], "203.0.113.9"),
+        ("127.0.0.1", ["[2001:db8::1]:443"], "2001:db8::1"),
+        ("127.0.0.1", ["::ffff:203.0.113.9"], "203.0.113.9"),  // one client, one spelling
+        ("::ffff:127.0.0.1", ["2001:DB8:0:0::1"], "2001:db8::1"),
+        ("::1", ["203.0.113.9"], "203.0.113.9"),
+    ])
+    func forwardedFor(peer: String, header: [String], client: String) throws {
+        let proxies = TrustedProxies(try ["127.0.0.1", "10.0.0.0/8", "::1"].map { try #require(AddressRange($0)) })
+        #expect(proxies.client(peer: peer, forwardedFor: header) == client)
+    }
+
+    @Test("address ranges: what MADOGUCHI_TRUSTED_PROXIES accepts and refuses")
+    func addressRanges() throws {
+        #expect(AddressRange("10.0.0.0/8")?.contains(AddressRange.bytes(of: "10.255.0.1")!) == true)
+        #expect(AddressRange("10.0.0.0/8")?.contains(AddressRange.bytes(of: "11.0.0.1")!) == false)
+        #expect(AddressRange("192.168.4.0/22")?.contains(AddressRange.bytes(of: "192.168.7.255")!) == true)
+        #expect(AddressRange("192.168.4.0/22")?.contains(AddressRange.bytes(of: "192.168.8.0")!) == false)
+        #expect(AddressRange("fd00::/8")?.contains(AddressRange.bytes(of: "fd12::1")!) == true)
+        #expect(AddressRange("fd00::/8")?.contains(AddressRange.bytes(of: "10.0.0.1")!) == false)
+        #expect(AddressRange("0.0.0.0/0")?.contains(AddressRange.bytes(of: "203.0.113.9")!) == true)
+        for bad in ["10.0.0.0/33", "::/129", "10.0.0.0/-1", "10.0.0.0/", "proxy.example.jp", "10.0.0", "", "fe80::1%eth0"] {
+            #expect(AddressRange(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("rate limits count the client behind a trusted proxy, and the connection's peer when the header comes from anyone else")
+    func rateLimitsBehindAProxy() async throws {
+        func statuses(trusting proxies: [String]) async throws -> [String: [HTTPResponse.Status]] {
+            let (app, _) = try Self.app { config in
+                config.edge.verificationsPerMinute = 2
+                config.edge.trustedProxies = proxies.compactMap(AddressRange.init)
+            }
+            return try await app.test(.live) { client in
+                var seen: [String: [HTTPResponse.Status]] = [:]
+                for who in ["203.0.113.1", "203.0.113.1", "203.0.113.1", "203.0.113.2"] {
+                    let status = try await client.execute(
+                        uri: "/api/v1/verify", method: .post,
+                        headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: who],
+                        body: ByteBuffer(string: #"{"token": "not.a.token"}"#)) { $0.status }
+                    seen[who, default: []].append(status)
+                }
+                return seen
+            }
+        }
+        // The test client connects from 127.0.0.1. As a trusted proxy: each client its own budget.
+        let behind = try await statuses(trusting: ["127.0.0.1"])
+        #expect(behind["203.0.113.1"] == [.ok, .ok, .tooManyRequests])
+        #expect(behind["203.0.113.2"] == [.ok])
+        // Not trusted: a client that writes a new address into each request still shares one budget.
+        let spoofed = try await statuses(trusting: ["10.0.0.0/8"])
+        #expect(spoofed["203.0.113.1"] == [.ok, .ok, .tooManyRequests])
+        #expect(spoofed["203.0.113.2"] == [.tooManyRequests])
+    }
+
     @Test("a request that arrives a byte at a time is cut off; a whole one on the same server is answered")
     func slowRequest() async throws {
         let (app, _) = try Self.app { config in config.edge.requestSeconds = 1 }

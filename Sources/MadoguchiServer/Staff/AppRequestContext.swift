@@ -9,8 +9,8 @@ public protocol StaffContext: RequestContext {
     var staff: StaffIdentity? { get set }
     /// The session's secret, when the request came with the sign-in cookie (forms must then carry the CSRF token)
     var sessionSecret: String? { get set }
-    /// Who is calling, by network address: what rate limits count by
-    var clientAddress: String? { get }
+    /// Who is calling, by network address: what rate limits count by (behind trusted proxies, from X-Forwarded-For)
+    var clientAddress: String? { get set }
 }
 
 /// The server's request context.
@@ -18,7 +18,8 @@ public struct AppRequestContext: StaffContext {
     public var coreContext: CoreRequestContextStorage
     public var staff: StaffIdentity?
     public var sessionSecret: String?
-    /// The client's address, for rate limits (behind a reverse proxy: the proxy's)
+    /// The client's address, for rate limits: the connection's peer, or behind trusted proxies the client they name
+    /// (`ForwardedForMiddleware`)
     public var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
