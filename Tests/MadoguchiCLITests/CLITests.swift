@@ -209,7 +209,7 @@ struct CLITests {
 
 @Suite("市の識別", .serialized)
 struct CityIdentityCLITests {
-    @Test("seed --city/--city-name makes another city; a bad code or a lone option is refused; serve checks the match")
+    @Test("seed --city/--city-name makes another city; a bad code or a lone option is refused; serve checks the match and its proxy list")
     func city() throws {
         let dir = CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -224,6 +224,10 @@ struct CityIdentityCLITests {
         let mismatch = try CLI.run(["serve", "--db", db, "--port", "1", "--city", "149802", "--city-name", "窓口市"])
         #expect(mismatch.status == 1)
         #expect(mismatch.err.contains("141305"))
+        // A proxy list with something that is not an address is refused at start, not half applied.
+        let proxies = try CLI.run(["serve", "--db", db, "--port", "1"], environment: ["MADOGUCHI_TRUSTED_PROXIES": "10.0.0.0/8, proxy.example.jp"])
+        #expect(proxies.status == 1)
+        #expect(proxies.err.contains("cli.invalidOption") && proxies.err.contains("proxy.example.jp"), "\(proxies.err)")
     }
 }
 
