@@ -131,6 +131,7 @@ let package = Package(
                 "MadoguchiDocuments",
                 "MadoguchiServer",
                 "MadoguchiHub",
+                "MadoguchiProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -166,8 +167,11 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates"),
             ]
         ),
+        // Child processes started with nothing of this process's but what they are given, waited for with a limit: the
+        // tests' checkers and daemons, and the benches' cities and hubs.
+        .target(name: "MadoguchiProcess"),
         // Helpers for tests only: poppler and friends read real files back; both storage engines for the contract suite.
-        .target(name: "MadoguchiTestSupport", dependencies: ["MadoguchiStore"], path: "Sources/MadoguchiTestSupport"),
+        .target(name: "MadoguchiTestSupport", dependencies: ["MadoguchiStore", "MadoguchiProcess"], path: "Sources/MadoguchiTestSupport"),
         .testTarget(
             name: "MadoguchiDocumentsTests",
             dependencies: [

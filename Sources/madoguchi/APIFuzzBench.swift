@@ -80,7 +80,7 @@ struct APIFuzzBench: AsyncParsableCommand {
         let summary = text.split(separator: "\n").filter {
             $0.contains("generated") || $0.contains("ST10") || $0.contains("Selected") || $0.contains("curl") || $0.hasPrefix("___")
         }
-        let alive = children.allSatisfy { $0.process.isRunning }
+        let alive = children.allSatisfy { $0.isRunning }
         print(summary.joined(separator: "\n"))
         print(String(format: "api fuzz: %d examples per operation, %.1f s, schemathesis exit %d, servers %@", examples, seconds,
                      process.terminationStatus, alive ? "still running" : "DIED"))

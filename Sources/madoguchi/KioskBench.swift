@@ -6,6 +6,7 @@ import MadoguchiDomain
 import MadoguchiHub
 import MadoguchiIssuance
 import MadoguchiPKI
+import MadoguchiProcess
 import MadoguchiServer
 import MadoguchiStore
 
@@ -288,7 +289,7 @@ struct KioskBench: AsyncParsableCommand {
             restarted = true
         }
         let elapsed = ContinuousClock.now - began
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
 
         // 4. Let the deadlines pass so the cities' sweeps abort what kiosks left behind, then check everything.
         var unfinished = 0
@@ -397,7 +398,7 @@ struct KioskBench: AsyncParsableCommand {
             let d = ContinuousClock.now - began
             return Result(
                 requestId: transaction.requestId, city: card.city, card: cardIndex, fault: fault, outcome: outcome, code: code,
-                documentId: document, token: token, seconds: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+                documentId: document, token: token, seconds: d.seconds)
         }
         if fault == .vanish {
             // The kiosk loses power after the document arrives: no print confirmation, no abort.
@@ -532,33 +533,26 @@ struct KioskBench: AsyncParsableCommand {
     }
 }
 
-/// A child process of this binary (a city server or a hub).
-final class Child: @unchecked Sendable {
-    let process = Process()
+/// A child process of this binary (a city server or a hub), its output and errors appended to `log`. It holds none of
+/// the bench's descriptors (`Spawned`), and its stop is bounded: SIGTERM, then SIGKILL to it and all it started.
+final class Child: Sendable {
+    let process: Spawned
 
     init(_ binary: URL, _ arguments: [String], _ environment: [String: String], log: URL) throws {
-        process.executableURL = binary
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try Spawned(
+            binary.path, arguments, environment: environment, output: .file(log.path), error: .output, ownGroup: false)
     }
 
+    var isRunning: Bool { process.isRunning }
+
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        Foundation.kill(process.pid, SIGKILL)
+        process.wait()
     }
 
     func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.stop(grace: .seconds(60))
     }
 }
 
@@ -574,7 +568,7 @@ final class BenchProgress: @unchecked Sendable {
     func idleSeconds() -> (Int, Double) {
         lock.withLock {
             let d = ContinuousClock.now - last
-            return (ended, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+            return (ended, d.seconds)
         }
     }
 }

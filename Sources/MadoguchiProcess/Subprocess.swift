@@ -4,8 +4,8 @@ import Foundation
 import Glibc
 #endif
 
-/// A child process started for a test, with nothing of the test process's but what it is given, and waited for
-/// with `waitpid`.
+/// A child process started with nothing of this process's but what it is given, and waited for with `waitpid`: a
+/// test's checker or daemon, a bench's city or hub.
 ///
 /// Foundation's `Process` is not used for this. It learns that a child ended when a socket the child holds reaches its
 /// end, so any other process that holds a copy of that socket keeps the child "running"; and it closes the test
@@ -14,7 +14,7 @@ import Glibc
 /// another test's pipe open, and that test read and waited for as long as the server lived (a CI run went silent
 /// and was cut off after 5,400 s, 2026-12-05). Here every descriptor this type opens is close-on-exec, the child
 /// closes everything above standard error before it runs, and the end of the child is its `waitpid`, on a thread of
-/// its own. The child leads a process group of its own.
+/// its own.
 public final class Spawned: @unchecked Sendable {
     public enum Output: Sendable {
         /// Discarded.
@@ -35,9 +35,12 @@ public final class Spawned: @unchecked Sendable {
     private var signalled = false
     private var drains: [Drain] = []
 
-    /// Starts `executable` with `arguments`; `environment` is laid over this process's own.
+    /// Starts `executable` with `arguments`; `environment` is laid over this process's own. `ownGroup`: the child leads
+    /// a process group of its own (a test's, so that its whole family can be found and stopped); without it, it stays
+    /// in this process's group, so that a Ctrl-C at the terminal reaches it too (a bench's cities and hubs).
     public init(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], output: Output = .null, error: Output = .null
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], output: Output = .null, error: Output = .null,
+        ownGroup: Bool = true
     ) throws {
         self.arguments = arguments
         var actions = posix_spawn_file_actions_t()
@@ -50,7 +53,7 @@ public final class Spawned: @unchecked Sendable {
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setflags(&attributes, Int16(ownGroup ? POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK : POSIX_SPAWN_SETSIGMASK))
 
         var parentEnds: [Int32] = []  // closed in this process once the child has its copies
         var readEnds: [Int32?] = [nil, nil]
@@ -115,8 +118,7 @@ public final class Spawned: @unchecked Sendable {
             ended.signal()
             return status
         }
-        let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-        guard ended.wait(timeout: .now() + seconds) == .success else { return nil }
+        guard ended.wait(timeout: .now() + limit.seconds) == .success else { return nil }
         ended.signal()
         return status
     }
@@ -136,7 +138,7 @@ public final class Spawned: @unchecked Sendable {
     /// Standard output (0) or error (1) as read to its end, or what had come when `limit` passed.
     public func drained(_ stream: Int, limit: Duration = .seconds(30)) -> Data { drains[stream].wait(limit: limit) }
 
-    static func failure(_ what: String, _ code: Int32) -> NSError {
+    public static func failure(_ what: String, _ code: Int32) -> NSError {
         NSError(domain: NSPOSIXErrorDomain, code: Int(code), userInfo: [NSLocalizedDescriptionKey: "\(what): \(String(cString: strerror(code)))"])
     }
 
@@ -198,14 +200,13 @@ public final class Spawned: @unchecked Sendable {
         static func empty() -> Drain { Drain() }
 
         func wait(limit: Duration) -> Data {
-            let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-            if done.wait(timeout: .now() + seconds) == .success { done.signal() }
+            if done.wait(timeout: .now() + limit.seconds) == .success { done.signal() }
             return lock.withLock { data }
         }
     }
 }
 
-/// A command run to its end, or stopped at a time limit, for tests: one hang then fails its test with what the
+/// A command run to its end, or stopped at a time limit: in a test, one hang then fails its test with what the
 /// command had printed, instead of holding the whole suite until CI's time runs out.
 public enum Subprocess {
     public struct Outcome: Sendable {
@@ -267,4 +268,9 @@ public enum Subprocess {
             return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
         }
     }
+}
+
+extension Duration {
+    /// In seconds, with the fraction.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
