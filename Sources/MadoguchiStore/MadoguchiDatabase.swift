@@ -175,9 +175,10 @@ public enum StoreError {
                 .storeBusy, ja: "データベースが使用中です。しばらくしてから再度お試しください",
                 en: "The database is busy; try again shortly")
         default:
-            return MadoguchiError(
-                .storeFailure, ja: "データベースの処理に失敗しました（\(error.resultCode)）",
-                en: "Database failure (\(error.resultCode))")
+            // The extended code tells an I/O error's kind (SQLITE_IOERR_SHMMAP, …_FSTAT); SQLite's message may quote
+            // SQL and stays out of what a client sees.
+            let detail = "\(error.resultCode), extended \(error.extendedResultCode.rawValue)"
+            return MadoguchiError(.storeFailure, ja: "データベースの処理に失敗しました（\(detail)）", en: "Database failure (\(detail))")
         }
     }
 }
