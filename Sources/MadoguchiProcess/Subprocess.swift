@@ -136,7 +136,10 @@ public final class Spawned: @unchecked Sendable {
     }
 
     /// Standard output (0) or error (1) as read to its end, or what had come when `limit` passed.
-    public func drained(_ stream: Int, limit: Duration = .seconds(30)) -> Data { drains[stream].wait(limit: limit) }
+    public func drained(_ stream: Int, limit: Duration = .seconds(30)) -> Data { drains[stream].wait(limit: limit).data }
+
+    /// The same, and whether it was read to its end.
+    public func drain(_ stream: Int, limit: Duration) -> (data: Data, complete: Bool) { drains[stream].wait(limit: limit) }
 
     public static func failure(_ what: String, _ code: Int32) -> NSError {
         NSError(domain: NSPOSIXErrorDomain, code: Int(code), userInfo: [NSLocalizedDescriptionKey: "\(what): \(String(cString: strerror(code)))"])
@@ -199,9 +202,10 @@ public final class Spawned: @unchecked Sendable {
         private init() { done.signal() }
         static func empty() -> Drain { Drain() }
 
-        func wait(limit: Duration) -> Data {
-            if done.wait(timeout: .now() + limit.seconds) == .success { done.signal() }
-            return lock.withLock { data }
+        func wait(limit: Duration) -> (data: Data, complete: Bool) {
+            let complete = done.wait(timeout: .now() + limit.seconds) == .success
+            if complete { done.signal() }
+            return (lock.withLock { data }, complete)
         }
     }
 }
@@ -215,6 +219,9 @@ public enum Subprocess {
         public var err: Data
         /// The command was killed at its time limit; `status` is then the signal's.
         public var timedOut: Bool
+        /// Both outputs were read to their end (false: a descendant still held a pipe when reading gave up, and `out`
+        /// and `err` are what had come by then).
+        public var complete: Bool
 
         public var outText: String { String(decoding: out, as: UTF8.self) }
         public var errText: String { String(decoding: err, as: UTF8.self) }
@@ -233,8 +240,12 @@ public enum Subprocess {
             killTree(child.pid)
             child.wait()
         }
-        // A grandchild left running may still hold a pipe: what had come by then is the output.
-        return Outcome(status: child.status ?? -1, out: child.drained(0), err: child.drained(1), timedOut: timedOut)
+        // A grandchild left running may still hold a pipe: what had come by then is the output. The wait is long: the
+        // pipe's end comes as soon as its reading thread runs, which a loaded two-core machine may delay for many
+        // seconds (a QR read back from zbar came back empty under CI's load with a 30-s wait, 2026-12-05).
+        let out = child.drain(0, limit: .seconds(300))
+        let err = child.drain(1, limit: .seconds(300))
+        return Outcome(status: child.status ?? -1, out: out.data, err: err.data, timedOut: timedOut, complete: out.complete && err.complete)
     }
 
     /// A tool found on the PATH, as `run` runs a path.

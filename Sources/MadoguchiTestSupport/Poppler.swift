@@ -3,9 +3,16 @@ import Foundation
 /// Runs a poppler tool on a PDF and returns its standard output.
 public enum Poppler {
     public static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        try outcome(tool, arguments).outText
+    }
+
+    /// The tool's whole outcome; an error when it had to be killed or its output could not be read to its end, so
+    /// that a test never compares half an output.
+    static func outcome(_ tool: String, _ arguments: [String]) throws -> Subprocess.Outcome {
         let outcome = try Subprocess.tool(tool, arguments, limit: .seconds(300))
         if outcome.timedOut { throw Spawned.failure("\(tool) had not ended in 300 s; killed", ETIMEDOUT) }
-        return outcome.outText
+        if !outcome.complete { throw Spawned.failure("\(tool)'s output was not read to its end", EIO) }
+        return outcome
     }
 
     public static func write(_ bytes: [UInt8]) throws -> URL {
@@ -65,7 +72,12 @@ public enum Poppler {
         let prefix = pdf.deletingPathExtension().path + "-qr"
         _ = try run("pdftoppm", ["-r", String(dpi), "-png", "-f", String(page), "-l", String(page), "-singlefile", pdf.path, prefix])
         defer { try? FileManager.default.removeItem(atPath: prefix + ".png") }
-        return try run("zbarimg", ["-q", "--raw", prefix + ".png"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let read = try outcome("zbarimg", ["-q", "--raw", prefix + ".png"])
+        // zbarimg exits 4 when it finds no code: say so, with what it printed, rather than return an empty string.
+        guard read.status == 0 else {
+            throw Spawned.failure("zbarimg exit \(read.status) at \(dpi) dpi: \(read.errText.prefix(500))", EINVAL)
+        }
+        return read.outText.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A tool's output and error output together, and its exit status (for a tool whose refusal is the finding).
