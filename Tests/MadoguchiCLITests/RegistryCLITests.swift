@@ -51,7 +51,8 @@ struct RegistryCLITests {
         }
         let applied = try registry(["support-measure", "apply", "--resident", String(id), "--other-party", "加害 者"])
         #expect(applied.status == 0, "\(applied.err)")
-        let measure = try #require(applied.out.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) })
+        let measure = try #require(
+            applied.out.split(separator: " ").dropFirst().first.flatMap { Int($0.dropLast()) }, "out: \(applied.out) err: \(applied.err)")
         #expect(try registry(["support-measure", "decide", "--id", String(measure)]).status == 0)
         // 個人情報保護法 §61: the console names why it reads, or reads nothing; and the read is in the access log, flagged
         // while the person is under 支援措置 (住基法 §12), as a read on the server would be.
